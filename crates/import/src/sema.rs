@@ -1,0 +1,27 @@
+//! The `ca-sema-xml` format (not yet implemented).
+
+use std::path::Path;
+
+use crate::{EntitySink, Error, Format, Job, Recognised, Report, Sample};
+
+/// The `ca-sema-xml` format.
+#[derive(Debug)]
+pub struct CaSema;
+
+impl Format for CaSema {
+    fn name(&self) -> &'static str {
+        "ca-sema-xml"
+    }
+
+    fn recognise(&self, _sample: &Sample) -> Option<Recognised> {
+        None
+    }
+
+    fn source_id(&self, _path: &Path) -> String {
+        "ca-sema-xml".into()
+    }
+
+    fn parse(&self, job: &Job, _sink: &mut dyn EntitySink) -> Result<Report, Error> {
+        Err(Error::UnknownFormat { path: job.path.display().to_string(), detail: "not implemented".into() })
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests of the importers: real list files from `../shared/data`, small fixtures
+//! in the official formats written for these tests, golden records and bad input.
+
+mod common;
+
+mod detect;
