@@ -146,9 +146,26 @@ fn values(v: &serde_json::Value) -> Vec<String> {
     }
 }
 
+/// Text for one value: a string as it is; an object as its main field followed by the other
+/// fields' values in brackets (`ABDUL SALAM HANAFI (primary)`, `A123 (passport, af)`).
 fn scalar(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Object(map) => {
+            const MAIN: [&str; 6] = ["full", "text", "number", "date", "country", "value"];
+            let main = MAIN.iter().find_map(|k| map.get(*k).map(|v| (*k, scalar(v))));
+            let rest: Vec<String> = map
+                .iter()
+                .filter(|(k, _)| Some(k.as_str()) != main.as_ref().map(|m| m.0) && k.as_str() != "script")
+                .map(|(_, v)| scalar(v))
+                .collect();
+            match (main, rest.is_empty()) {
+                (Some((_, m)), true) => m,
+                (Some((_, m)), false) => format!("{m} ({})", rest.join(", ")),
+                (None, _) => rest.join(", "),
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join("; "),
         other => other.to_string(),
     }
 }

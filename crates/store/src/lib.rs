@@ -1,1 +1,192 @@
-//! placeholder
+//! Versioned storage of list imports, in one SQLite file.
+//!
+//! - [`Store`] opens (and migrates) a database.
+//! - [`Store::begin_import`] starts one transaction for a whole import; [`ImportTx::stage`]
+//!   streams the entities of one source version into it and [`Staging::finish`] records the
+//!   version and its changes against the previous version. Nothing is visible until
+//!   [`ImportTx::commit`]; an error or a killed process leaves the previous state intact.
+//! - Queries: [`Store::sources`], [`Store::versions`], [`Store::entity`],
+//!   [`Store::history`], [`Store::diff`], [`Store::status_on`], [`Store::changes_since`],
+//!   [`Store::current_entities`].
+//!
+//! ```
+//! use proscribe_model::{Entity, Name, NameKind, Schema, SourceInfo};
+//! use proscribe_store::{Store, VersionMeta};
+//!
+//! let mut store = Store::open_in_memory().unwrap();
+//! let mut tx = store.begin_import().unwrap();
+//! let mut staging = tx.stage("example").unwrap();
+//! let mut e = Entity::new("example-1", Schema::Organization);
+//! e.add_name(Name::new("Example Trading LLC", NameKind::Primary));
+//! staging.put(&e, 1).unwrap();
+//! let info = SourceInfo { id: "example".into(), title: "Example".into(), format: "test".into(),
+//!     published: Some("2025-01-01".into()), authorities: vec![], lists: vec![] };
+//! let outcome = staging.finish(VersionMeta::new(info, "sha", vec![])).unwrap();
+//! tx.commit().unwrap();
+//! assert_eq!(outcome.added, 1);
+//! assert_eq!(store.entity("example-1").unwrap().unwrap().entity.caption(), "Example Trading LLC");
+//! ```
+#![deny(missing_docs)]
+
+mod import;
+mod query;
+mod schema;
+
+use std::path::Path;
+
+pub use import::{FileMeta, ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
+pub use query::{
+    Change, DesignationStatus, EntityView, HistoryEvent, SourceSummary, StatusReport, VersionDiff, VersionInfo,
+};
+use rusqlite::Connection;
+pub use schema::SCHEMA_VERSION;
+
+/// An error of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database failed (cannot open, locked, disk full, corrupt).
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored record cannot be read back.
+    #[error("stored record is not valid: {0}")]
+    Record(#[from] serde_json::Error),
+    /// The database was written by a newer proscribe.
+    #[error("the database has schema version {found}, newer than this build supports ({supported}): upgrade proscribe")]
+    SchemaTooNew {
+        /// The version found.
+        found: u32,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+    /// One import produced two records with the same entity id.
+    #[error("entity id {id} occurs twice in one version of {source_id} (lines {first_line} and {line})")]
+    DuplicateEntity {
+        /// The source.
+        source_id: String,
+        /// The id.
+        id: String,
+        /// Line of the first record.
+        first_line: u64,
+        /// Line of the second.
+        line: u64,
+    },
+    /// A query named something that is not there.
+    #[error("{0}")]
+    NotFound(String),
+    /// A query argument is not valid.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A proscribe database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens or creates the database at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, Error> {
+        let conn = Connection::open(path)?;
+        // WAL lets readers (a server) go on while an import writes; NORMAL is durable at each
+        // commit in WAL mode except on power loss, which loses at most the last commit.
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Store::setup(conn)
+    }
+
+    /// A fresh database in memory.
+    pub fn open_in_memory() -> Result<Store, Error> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store, Error> {
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Whether the store holds no source at all.
+    pub fn is_empty(&self) -> Result<bool, Error> {
+        let n: i64 = self.conn.query_row("SELECT count(*) FROM source", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
+    /// Checks the database file for corruption (`PRAGMA integrity_check`).
+    pub fn integrity_check(&self) -> Result<(), Error> {
+        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if result == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Invalid(format!("integrity check failed: {result}")))
+        }
+    }
+
+    /// The saved conditional-request state of a URL: (etag, last-modified, sha256).
+    pub fn fetch_state(&self, url: &str) -> Result<Option<(Option<String>, Option<String>, Option<String>)>, Error> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT etag, last_modified, sha256 FROM fetch_state WHERE url = ?1", [url], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?)
+    }
+
+    /// Saves the conditional-request state of a URL after a successful fetch.
+    pub fn save_fetch_state(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        sha256: &str,
+    ) -> Result<(), Error> {
+        self.conn.execute(
+            "INSERT INTO fetch_state (url, etag, last_modified, sha256, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3, sha256 = ?4, fetched_at = ?5",
+            rusqlite::params![url, etag, last_modified, sha256, now()],
+        )?;
+        Ok(())
+    }
+}
+
+/// The current time, RFC 3339 UTC to the second.
+pub(crate) fn now() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Normalises a stated publication date or timestamp to RFC 3339 UTC to the second, so that
+/// versions order as strings. `2026-02-27T00:00:09.554Z` → `2026-02-27T00:00:09Z`;
+/// `2024-11-30` → `2024-11-30T00:00:00Z`.
+pub fn normalise_timestamp(text: &str) -> Option<String> {
+    let t = text.trim();
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc3339(t) {
+        return Some(dt.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+    if let Ok(dt) = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(dt.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d") {
+        if t.len() == 10 {
+            return Some(format!("{}T00:00:00Z", d.format("%Y-%m-%d")));
+        }
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(t) {
+        return Some(dt.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_timestamp;
+
+    #[test]
+    fn timestamps_normalise() {
+        assert_eq!(normalise_timestamp("2026-02-27T00:00:09.554Z").unwrap(), "2026-02-27T00:00:09Z");
+        assert_eq!(normalise_timestamp("2024-11-30").unwrap(), "2024-11-30T00:00:00Z");
+        assert_eq!(normalise_timestamp("2024-11-30T10:00:00+02:00").unwrap(), "2024-11-30T08:00:00Z");
+        assert_eq!(normalise_timestamp("Wed, 21 Oct 2015 07:28:00 GMT").unwrap(), "2015-10-21T07:28:00Z");
+        assert_eq!(normalise_timestamp("soon"), None);
+    }
+}

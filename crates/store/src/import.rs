@@ -1,0 +1,334 @@
+//! Writing imports: one transaction per import, one version per source file set, and the
+//! changes a new version brings against the one before it.
+
+use std::collections::HashMap;
+
+use proscribe_model::{diff, Entity, SourceInfo};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{normalise_timestamp, now, Error, Store};
+
+/// A file of a version, for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMeta {
+    /// The file name (without folders).
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// What is known about a version when its entities have all been staged.
+#[derive(Debug, Clone)]
+pub struct VersionMeta {
+    /// The source as the importer described it.
+    pub info: SourceInfo,
+    /// SHA-256 of the files' contents.
+    pub sha256: String,
+    /// The files.
+    pub files: Vec<FileMeta>,
+    /// Names over all entities.
+    pub names: usize,
+    /// Designations over all entities.
+    pub designations: usize,
+    /// Diagnostics of the parse, as JSON.
+    pub diagnostics: serde_json::Value,
+    /// A publication date given by the user or the server, used when the file states none.
+    pub published_fallback: Option<String>,
+}
+
+impl VersionMeta {
+    /// Metadata with no counts or diagnostics.
+    pub fn new(info: SourceInfo, sha256: &str, files: Vec<FileMeta>) -> VersionMeta {
+        VersionMeta {
+            info,
+            sha256: sha256.to_string(),
+            files,
+            names: 0,
+            designations: 0,
+            diagnostics: serde_json::Value::Array(vec![]),
+            published_fallback: None,
+        }
+    }
+}
+
+/// How an import changed a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The source's newest version; its changes are in the feed.
+    New,
+    /// An older version than one already stored: kept for history, the current state is
+    /// unchanged.
+    Backfill,
+    /// The same files were imported before: nothing changed.
+    Unchanged,
+}
+
+/// The result of importing one version of a source.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImportOutcome {
+    /// The source.
+    pub source_id: String,
+    /// The version (new, or the identical one found).
+    pub version_id: i64,
+    /// The previous version it was compared with.
+    pub previous_version_id: Option<i64>,
+    /// New, backfill or unchanged.
+    pub outcome: Outcome,
+    /// The list's own publication date, if stated.
+    pub published: Option<String>,
+    /// Entities in the version.
+    pub entities: usize,
+    /// Names in the version.
+    pub names: usize,
+    /// Designations in the version.
+    pub designations: usize,
+    /// Entities added against the previous version.
+    pub added: usize,
+    /// Entities removed.
+    pub removed: usize,
+    /// Entities amended.
+    pub amended: usize,
+    /// Designations started (on added or amended entities).
+    pub designations_started: usize,
+    /// Designations ended (on removed or amended entities).
+    pub designations_ended: usize,
+}
+
+/// One import: a transaction over any number of source versions.
+pub struct ImportTx<'a> {
+    tx: Transaction<'a>,
+    imported_at: String,
+}
+
+impl Store {
+    /// Starts an import. Nothing it writes is visible before [`ImportTx::commit`].
+    pub fn begin_import(&mut self) -> Result<ImportTx<'_>, Error> {
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        Ok(ImportTx { tx, imported_at: now() })
+    }
+}
+
+impl<'a> ImportTx<'a> {
+    /// The version of `source_id` imported from files with this hash, if there is one.
+    pub fn existing(&self, source_id: &str, sha256: &str) -> Result<Option<ImportOutcome>, Error> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT id, published, entities, names, designations FROM version WHERE source_id = ?1 AND sha256 = ?2",
+                params![source_id, sha256],
+                |r| {
+                    Ok(ImportOutcome {
+                        source_id: source_id.to_string(),
+                        version_id: r.get(0)?,
+                        previous_version_id: None,
+                        outcome: Outcome::Unchanged,
+                        published: r.get(1)?,
+                        entities: r.get::<_, i64>(2)? as usize,
+                        names: r.get::<_, i64>(3)? as usize,
+                        designations: r.get::<_, i64>(4)? as usize,
+                        added: 0,
+                        removed: 0,
+                        amended: 0,
+                        designations_started: 0,
+                        designations_ended: 0,
+                    })
+                },
+            )
+            .optional()?;
+        Ok(row)
+    }
+
+    /// Starts a new version of `source_id`; entities go in with [`Staging::put`].
+    pub fn stage(&mut self, source_id: &str) -> Result<Staging<'_, 'a>, Error> {
+        self.tx.execute(
+            "INSERT INTO source (id, title, format, info) VALUES (?1, ?1, '', '{}') ON CONFLICT (id) DO NOTHING",
+            [source_id],
+        )?;
+        // A placeholder hash keeps UNIQUE(source_id, sha256) until `finish` sets the real one.
+        self.tx.execute(
+            "INSERT INTO version (source_id, sha256, effective, imported_at, files) VALUES (?1, 'staging', ?2, ?2, '[]')",
+            params![source_id, self.imported_at],
+        )?;
+        let version_id = self.tx.last_insert_rowid();
+        Ok(Staging { itx: self, source_id: source_id.to_string(), version_id, lines: HashMap::new() })
+    }
+
+    /// Makes everything imported in this transaction visible at once.
+    pub fn commit(self) -> Result<(), Error> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Entities of one version being written.
+pub struct Staging<'t, 'a> {
+    itx: &'t mut ImportTx<'a>,
+    source_id: String,
+    version_id: i64,
+    lines: HashMap<String, u64>,
+}
+
+/// The content hash of a record.
+fn record_hash(body: &str) -> Vec<u8> {
+    Sha256::digest(body.as_bytes()).to_vec()
+}
+
+impl Staging<'_, '_> {
+    /// Writes one entity of the version.
+    pub fn put(&mut self, entity: &Entity, line: u64) -> Result<(), Error> {
+        if let Some(&first_line) = self.lines.get(&entity.id) {
+            return Err(Error::DuplicateEntity {
+                source_id: self.source_id.clone(),
+                id: entity.id.clone(),
+                first_line,
+                line,
+            });
+        }
+        self.lines.insert(entity.id.clone(), line);
+        let body = serde_json::to_string(entity)?;
+        let hash = record_hash(&body);
+        let tx = &self.itx.tx;
+        tx.prepare_cached("INSERT INTO record (hash, body) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING")?
+            .execute(params![hash, body])?;
+        tx.prepare_cached("INSERT INTO member (version_id, entity_id, record, line) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![self.version_id, entity.id, hash, line as i64])?;
+        let mut refs = tx.prepare_cached("INSERT OR IGNORE INTO entity_ref (key, entity_id) VALUES (?1, ?2)")?;
+        for d in &entity.designations {
+            if let Some(r) = &d.reference {
+                refs.execute(params![r.to_lowercase(), entity.id])?;
+            }
+        }
+        let mut same = tx.prepare_cached("INSERT OR IGNORE INTO same_as (entity_id, other_id) VALUES (?1, ?2)")?;
+        for other in &entity.same_as {
+            same.execute(params![entity.id, other])?;
+            same.execute(params![other, entity.id])?;
+        }
+        Ok(())
+    }
+
+    /// Records the version and, if it is the newest of its source, its changes in the feed.
+    pub fn finish(self, meta: VersionMeta) -> Result<ImportOutcome, Error> {
+        let tx = &self.itx.tx;
+        let info = &meta.info;
+        let published = info.published.clone().or(meta.published_fallback.clone());
+        let effective = published.as_deref().and_then(normalise_timestamp).unwrap_or_else(|| self.itx.imported_at.clone());
+        tx.execute(
+            "UPDATE version SET sha256 = ?2, published = ?3, effective = ?4, files = ?5, entities = ?6, names = ?7,
+                    designations = ?8, diagnostics = ?9 WHERE id = ?1",
+            params![
+                self.version_id,
+                meta.sha256,
+                published,
+                effective,
+                serde_json::to_string(&meta.files)?,
+                self.lines.len() as i64,
+                meta.names as i64,
+                meta.designations as i64,
+                meta.diagnostics.to_string(),
+            ],
+        )?;
+        let previous: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND (effective < ?3 OR (effective = ?3 AND id < ?2))
+                 ORDER BY effective DESC, id DESC LIMIT 1",
+                params![self.source_id, self.version_id, effective],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let newer: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND effective > ?3 LIMIT 1",
+                params![self.source_id, self.version_id, effective],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if newer.is_none() {
+            // The newest version describes the source: its title, authorities and lists.
+            tx.execute(
+                "UPDATE source SET title = ?2, format = ?3, info = ?4 WHERE id = ?1",
+                params![self.source_id, info.title, info.format, serde_json::to_string(info)?],
+            )?;
+            for a in &info.authorities {
+                tx.execute(
+                    "INSERT INTO authority (id, body) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET body = ?2",
+                    params![a.id, serde_json::to_string(a)?],
+                )?;
+            }
+            for l in &info.lists {
+                tx.execute(
+                    "INSERT INTO list (id, source_id, body) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET source_id = ?2, body = ?3",
+                    params![l.id, self.source_id, serde_json::to_string(l)?],
+                )?;
+            }
+        } else {
+            // Authorities and lists an older version names are still worth knowing.
+            for a in &info.authorities {
+                tx.execute("INSERT OR IGNORE INTO authority (id, body) VALUES (?1, ?2)", params![a.id, serde_json::to_string(a)?])?;
+            }
+            for l in &info.lists {
+                tx.execute(
+                    "INSERT OR IGNORE INTO list (id, source_id, body) VALUES (?1, ?2, ?3)",
+                    params![l.id, self.source_id, serde_json::to_string(l)?],
+                )?;
+            }
+        }
+        let changes = crate::query::diff_versions(tx, previous, self.version_id)?;
+        let mut outcome = ImportOutcome {
+            source_id: self.source_id.clone(),
+            version_id: self.version_id,
+            previous_version_id: previous,
+            outcome: if newer.is_some() { Outcome::Backfill } else { Outcome::New },
+            published,
+            entities: self.lines.len(),
+            names: meta.names,
+            designations: meta.designations,
+            added: 0,
+            removed: 0,
+            amended: 0,
+            designations_started: 0,
+            designations_ended: 0,
+        };
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        for c in &changes.changes {
+            match c.kind.as_str() {
+                "added" => outcome.added += 1,
+                "removed" => outcome.removed += 1,
+                _ => outcome.amended += 1,
+            }
+            for d in &c.detail.designations {
+                if d.change == "started" {
+                    outcome.designations_started += 1;
+                } else {
+                    outcome.designations_ended += 1;
+                }
+            }
+            if newer.is_none() {
+                insert.execute(params![
+                    self.source_id,
+                    self.version_id,
+                    previous,
+                    c.entity_id,
+                    c.kind,
+                    c.reference,
+                    c.caption,
+                    serde_json::to_string(&c.detail)?,
+                ])?;
+            }
+        }
+        tracing::debug!(source = %self.source_id, version = self.version_id, added = outcome.added,
+            removed = outcome.removed, amended = outcome.amended, "version recorded");
+        Ok(outcome)
+    }
+}
+
+/// Whether two records differ in content (ignoring `src` locators).
+pub(crate) fn records_differ(old: &Entity, new: &Entity) -> Option<diff::EntityDiff> {
+    let d = diff::diff(old, new);
+    (!d.is_empty()).then_some(d)
+}

@@ -1,0 +1,106 @@
+//! The SQLite schema and its migrations. Each migration is applied once, in order, in one
+//! transaction; `PRAGMA user_version` records how far a database has come. Never edit a
+//! released migration: add a new one.
+//!
+//! Layout: every import of a source is a `version`. Entity records are stored once per
+//! distinct content in `record` (keyed by the SHA-256 of their JSON); `member` says which
+//! record each entity had in each version. Diffs and as-of queries are computed from
+//! `member`; `change` is the append-only feed of changes to the current state of each source.
+
+use rusqlite::Connection;
+
+use crate::Error;
+
+/// Migrations in order; index + 1 is the schema version they lead to.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE source (
+    id          TEXT PRIMARY KEY,
+    title       TEXT NOT NULL,
+    format      TEXT NOT NULL,
+    info        TEXT NOT NULL            -- JSON SourceInfo of the newest version
+);
+CREATE TABLE version (
+    id           INTEGER PRIMARY KEY,
+    source_id    TEXT NOT NULL REFERENCES source(id),
+    sha256       TEXT NOT NULL,          -- of the files' contents, in job order
+    published    TEXT,                   -- the list's own publication date, as stated
+    effective    TEXT NOT NULL,          -- RFC 3339 UTC; orders versions of a source
+    imported_at  TEXT NOT NULL,
+    files        TEXT NOT NULL,          -- JSON [{name, bytes}]
+    entities     INTEGER NOT NULL DEFAULT 0,
+    names        INTEGER NOT NULL DEFAULT 0,
+    designations INTEGER NOT NULL DEFAULT 0,
+    diagnostics  TEXT NOT NULL DEFAULT '[]',
+    UNIQUE (source_id, sha256)
+);
+CREATE INDEX version_order ON version (source_id, effective, id);
+CREATE TABLE record (
+    hash  BLOB PRIMARY KEY,
+    body  TEXT NOT NULL                  -- JSON of proscribe_model::Entity
+) WITHOUT ROWID;
+CREATE TABLE member (
+    version_id  INTEGER NOT NULL REFERENCES version(id),
+    entity_id   TEXT NOT NULL,
+    record      BLOB NOT NULL REFERENCES record(hash),
+    line        INTEGER NOT NULL,        -- where the record starts in the main file
+    PRIMARY KEY (version_id, entity_id)
+) WITHOUT ROWID;
+CREATE INDEX member_entity ON member (entity_id, version_id);
+CREATE TABLE entity_ref (
+    key        TEXT NOT NULL,            -- a list reference, lower-cased (tai.026, 6636)
+    entity_id  TEXT NOT NULL,
+    PRIMARY KEY (key, entity_id)
+) WITHOUT ROWID;
+CREATE TABLE same_as (
+    entity_id  TEXT NOT NULL,
+    other_id   TEXT NOT NULL,            -- stored in both directions
+    PRIMARY KEY (entity_id, other_id)
+) WITHOUT ROWID;
+CREATE TABLE authority (
+    id    TEXT PRIMARY KEY,
+    body  TEXT NOT NULL                  -- JSON proscribe_model::Authority
+);
+CREATE TABLE list (
+    id         TEXT PRIMARY KEY,
+    source_id  TEXT NOT NULL,
+    body       TEXT NOT NULL             -- JSON proscribe_model::ListInfo
+);
+CREATE TABLE change (
+    id               INTEGER PRIMARY KEY,  -- the feed cursor
+    source_id        TEXT NOT NULL,
+    version_id       INTEGER NOT NULL REFERENCES version(id),
+    prev_version_id  INTEGER,
+    entity_id        TEXT NOT NULL,
+    kind             TEXT NOT NULL,        -- added | removed | amended
+    reference        TEXT,
+    caption          TEXT NOT NULL,
+    detail           TEXT NOT NULL         -- JSON proscribe_model::diff::EntityDiff
+);
+CREATE INDEX change_entity ON change (entity_id);
+CREATE TABLE fetch_state (
+    url            TEXT PRIMARY KEY,
+    etag           TEXT,
+    last_modified  TEXT,
+    sha256         TEXT,
+    fetched_at     TEXT NOT NULL
+);
+"#];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings a database up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
+pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
+    let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew { found: current, supported: SCHEMA_VERSION });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        tx.commit()?;
+        tracing::info!(schema_version = i + 1, "applied migration");
+    }
+    Ok(())
+}
