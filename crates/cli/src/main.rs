@@ -1,1 +1,153 @@
-fn main() {}
+//! The `proscribe` command: glue between the command line and the importer and store crates.
+//! Each subcommand lives in its own module; this file defines the arguments, sets up logging
+//! and opens the store.
+
+mod example;
+mod export;
+mod import;
+mod output;
+mod query;
+mod sync;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use proscribe_model::PartialDate;
+use proscribe_store::Store;
+
+/// proscribe: a registry of sanctions and terrorist-designation lists with full history.
+#[derive(Debug, Parser)]
+#[command(name = "proscribe", version, about, long_about = None)]
+struct Cli {
+    /// The database file (SQLite). Default: $PROSCRIBE_DB, else
+    /// $XDG_DATA_HOME/proscribe/proscribe.db (~/.local/share/proscribe/proscribe.db).
+    #[arg(long, global = true, env = "PROSCRIBE_DB")]
+    db: Option<PathBuf>,
+
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+
+    /// Log format on standard error (filter with RUST_LOG, e.g. RUST_LOG=debug).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Import list files or folders (a folder imports every list in it, recursively). With no
+    /// PATH, imports the example registry that ships with proscribe.
+    Import(import::ImportArgs),
+    /// Fetch the official lists from their public URLs (conditional requests) and import them.
+    Sync(sync::SyncArgs),
+    /// Sources with their versions and counts.
+    Lists(query::ListsArgs),
+    /// One entity, by id or by a list reference (TAi.026, 6636).
+    Show(query::ShowArgs),
+    /// The timeline of an entity across versions and lists.
+    History(query::ShowArgs),
+    /// Status of an entity, a list or an authority as of a date.
+    Status(query::StatusArgs),
+    /// What changed between two versions of a source.
+    Diff(query::DiffArgs),
+    /// Write the current (or as-of) entities as FollowTheMoney JSON lines or CSV.
+    Export(export::ExportArgs),
+}
+
+/// The default database path.
+fn default_db() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
+    match base {
+        Some(b) => b.join("proscribe").join("proscribe.db"),
+        None => PathBuf::from("proscribe.db"),
+    }
+}
+
+/// Opens the database for writing, creating its folder.
+fn open_store(db: &Option<PathBuf>) -> Result<Store> {
+    let path = db.clone().unwrap_or_else(default_db);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
+    }
+    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+/// Opens the database for reading. An empty or missing database is replaced by the example
+/// registry in memory, so that proscribe runs with no lists and no network.
+fn open_for_reading(db: &Option<PathBuf>) -> Result<Store> {
+    let path = db.clone().unwrap_or_else(default_db);
+    if path.exists() {
+        let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+        if !store.is_empty()? {
+            return Ok(store);
+        }
+    }
+    eprintln!(
+        "note: {} holds no lists; using the built-in example registry (run `proscribe import PATH` to load lists)",
+        path.display()
+    );
+    let mut store = Store::open_in_memory()?;
+    example::import_example(&mut store)?;
+    Ok(store)
+}
+
+/// Parses a date argument (YYYY, YYYY-MM or YYYY-MM-DD; `today`).
+fn parse_day(text: &str) -> Result<PartialDate> {
+    if text == "today" {
+        return Ok(chrono::Utc::now().format("%Y-%m-%d").to_string().parse()?);
+    }
+    text.parse::<PartialDate>().with_context(|| format!("invalid date {text:?}: use YYYY-MM-DD"))
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Import(args) => import::run(&cli, args),
+        Command::Sync(args) => sync::run(&cli, args),
+        Command::Lists(args) => query::lists(&cli, args),
+        Command::Show(args) => query::show(&cli, args),
+        Command::History(args) => query::history(&cli, args),
+        Command::Status(args) => query::status(&cli, args),
+        Command::Diff(args) => query::diff(&cli, args),
+        Command::Export(args) => export::run(&cli, args),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // An error chain reads best as one line: outermost context first.
+            let mut msg = e.to_string();
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!(": {cause}"));
+            }
+            eprintln!("error: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! The read-only subcommands: `lists`, `show`, `history`, `status` and `diff`.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use proscribe_model::{Entity, PartialDate};
+use proscribe_store::{Store, VersionInfo};
+
+use crate::output::{print_json, print_table};
+use crate::{open_for_reading, parse_day, Cli};
+
+/// Arguments of `proscribe lists`.
+#[derive(Debug, Args)]
+pub struct ListsArgs {
+    /// Show every version of this source instead of the overview.
+    source: Option<String>,
+}
+
+/// Arguments of `proscribe show` and `proscribe history`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// An entity id (`un-tai-026`, `taliban`) or a list reference (`TAi.026`, `6636`).
+    id: String,
+}
+
+/// Arguments of `proscribe status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// An entity id or list reference. Omit it to ask about a whole list or authority.
+    id: Option<String>,
+    /// Every entry on this list (`un-sc-consolidated`, `us-ofac-sdn`, `ru-terrorist-organisations`).
+    #[arg(long, conflicts_with = "id")]
+    list: Option<String>,
+    /// Every entry kept by this authority (`un-sc`, `us-ofac`, `ru-supreme-court`).
+    #[arg(long, conflicts_with = "id")]
+    authority: Option<String>,
+    /// The day (YYYY-MM-DD, YYYY-MM, YYYY or `today`).
+    #[arg(long, default_value = "today")]
+    as_of: String,
+}
+
+/// Arguments of `proscribe diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The source (`un-sc`, `us-ofac-sdn`; see `proscribe lists`).
+    source: String,
+    /// The older version: a version id or a date (the version in force that day). Default: the
+    /// version before TO.
+    from: Option<String>,
+    /// The newer version: a version id or a date. Default: the newest version.
+    to: Option<String>,
+}
+
+fn describe_version(v: &VersionInfo) -> String {
+    let published = v.published.as_deref().unwrap_or("no stated date");
+    let files: Vec<&str> = v.files.iter().map(|f| f.name.as_str()).collect();
+    format!("version {} (published {published}, imported {}, {})", v.id, v.imported_at, files.join(" + "))
+}
+
+/// Runs `proscribe lists`.
+pub fn lists(cli: &Cli, args: &ListsArgs) -> Result<()> {
+    let store = open_for_reading(&cli.db)?;
+    if let Some(source) = &args.source {
+        let versions = store.versions(source)?;
+        if versions.is_empty() {
+            bail!("no source {source:?}: see `proscribe lists`");
+        }
+        if cli.json {
+            return print_json(&versions);
+        }
+        let rows: Vec<Vec<String>> = versions
+            .iter()
+            .map(|v| {
+                vec![
+                    v.id.to_string(),
+                    v.published.clone().unwrap_or_else(|| "-".into()),
+                    v.imported_at.clone(),
+                    v.entities.to_string(),
+                    v.names.to_string(),
+                    v.designations.to_string(),
+                    v.diagnostics.as_array().map(|a| a.len()).unwrap_or(0).to_string(),
+                    v.sha256[..12].to_string(),
+                ]
+            })
+            .collect();
+        print_table(&["VERSION", "PUBLISHED", "IMPORTED", "ENTITIES", "NAMES", "DESIGNATIONS", "SKIPPED", "SHA256"], &rows);
+        return Ok(());
+    }
+    let sources = store.sources()?;
+    if cli.json {
+        return print_json(&sources);
+    }
+    let rows: Vec<Vec<String>> = sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.clone(),
+                s.versions.to_string(),
+                s.latest.published.clone().unwrap_or_else(|| "-".into()),
+                s.latest.entities.to_string(),
+                s.latest.names.to_string(),
+                s.latest.designations.to_string(),
+                s.title.clone(),
+            ]
+        })
+        .collect();
+    print_table(&["SOURCE", "VERSIONS", "PUBLISHED", "ENTITIES", "NAMES", "DESIGNATIONS", "TITLE"], &rows);
+    Ok(())
+}
+
+/// Finds the one entity an argument names.
+fn resolve_one(store: &Store, key: &str) -> Result<String> {
+    let ids = store.resolve(key)?;
+    match ids.len() {
+        0 => bail!("no entity with id or list reference {key:?}"),
+        1 => Ok(ids.into_iter().next().expect("one")),
+        _ => bail!("{key:?} is the reference of several entities: {}; give an id", ids.join(", ")),
+    }
+}
+
+/// Runs `proscribe show`.
+pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
+    let store = open_for_reading(&cli.db)?;
+    let id = resolve_one(&store, &args.id)?;
+    let view = store.entity(&id)?.context("entity vanished")?;
+    if cli.json {
+        return print_json(&view);
+    }
+    let e = &view.entity;
+    println!("{} [{}] {}", e.caption(), e.schema, e.id);
+    let state = if view.current { "current" } else { "no longer listed in the newest version" };
+    println!(
+        "  from {} {}, line {} ({state})",
+        view.version.source_id,
+        describe_version(&view.version),
+        view.line
+    );
+    print_entity(e);
+    if !view.same_as.is_empty() {
+        println!("  same as: {}", view.same_as.join(", "));
+    }
+    Ok(())
+}
+
+fn print_entity(e: &Entity) {
+    for n in &e.names {
+        let lang = n.lang.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
+        println!("  name: {} ({:?}, {:?}{lang})", n.full, n.kind, n.script);
+    }
+    if let Some(g) = e.gender {
+        println!("  gender: {g:?}");
+    }
+    for d in &e.birth_dates {
+        println!("  born: {}", d.date);
+    }
+    for p in &e.birth_places {
+        println!("  birth place: {}", p.text);
+    }
+    for c in &e.countries {
+        println!("  {:?}: {} ({})", c.role, c.country.name(), c.country);
+    }
+    for i in &e.identifiers {
+        let country = i.country.map(|c| format!(", {c}")).unwrap_or_default();
+        let label = i.label.as_deref().map(|l| format!(" \"{l}\"")).unwrap_or_default();
+        println!("  id: {} ({:?}{label}{country})", i.number, i.kind);
+    }
+    for a in &e.addresses {
+        println!("  address: {}", a.full);
+    }
+    for p in &e.positions {
+        println!("  position: {}", p.text);
+    }
+    for d in &e.designations {
+        let reference = d.reference.as_deref().unwrap_or("-");
+        let listed = d.listed_on.as_ref().map(|l| format!(", listed {l}")).unwrap_or_default();
+        let ended = d.ended_on.as_ref().map(|l| format!(", ended {l}")).unwrap_or_default();
+        println!("  designation: {} {reference} by {} [{}]{listed}{ended}", d.list, d.authority, d.programs.join(", "));
+        for m in d.measures_in_order() {
+            println!("    {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+        }
+    }
+    for m in &e.acts {
+        println!("  act: {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+    }
+    for l in &e.links {
+        let target = l.target_name.as_deref().or(l.target_id.as_deref()).unwrap_or("?");
+        println!("  link: {} {target}", l.kind);
+    }
+    for r in &e.remarks {
+        println!("  remark: {}", r.text);
+    }
+}
+
+/// Runs `proscribe history`.
+pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
+    let store = open_for_reading(&cli.db)?;
+    let id = resolve_one(&store, &args.id)?;
+    let events = store.history(&id)?;
+    if cli.json {
+        return print_json(&events);
+    }
+    let view = store.entity(&id)?.context("entity vanished")?;
+    println!("{} [{}] {}", view.entity.caption(), view.entity.schema, id);
+    for ev in &events {
+        let who = if ev.entity_id == id { String::new() } else { format!(" [{}]", ev.entity_id) };
+        println!("  {:<20} {:<18} {}{who}", ev.date, ev.kind, ev.summary);
+    }
+    Ok(())
+}
+
+/// Runs `proscribe status`.
+pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
+    let store = open_for_reading(&cli.db)?;
+    let day: PartialDate = parse_day(&args.as_of)?;
+    let (designations, acts) = match &args.id {
+        Some(key) => {
+            let id = resolve_one(&store, key)?;
+            let report = store.status_on(&id, &day)?;
+            (report.designations, report.acts)
+        }
+        None => {
+            if args.list.is_none() && args.authority.is_none() {
+                bail!("name an entity, or give --list or --authority");
+            }
+            (store.designations_on(args.list.as_deref(), args.authority.as_deref(), &day)?, vec![])
+        }
+    };
+    if cli.json {
+        return print_json(&serde_json::json!({"as_of": day.to_string(), "designations": designations, "acts": acts}));
+    }
+    println!("as of {day}:");
+    let rows: Vec<Vec<String>> = designations
+        .iter()
+        .map(|d| {
+            let certainty = match d.certainty {
+                proscribe_model::Certainty::Certain => "",
+                proscribe_model::Certainty::Possible => " (possibly)",
+            };
+            vec![
+                d.entity_id.clone(),
+                d.caption.clone(),
+                d.list.clone(),
+                d.reference.clone().unwrap_or_else(|| "-".into()),
+                format!("{}{certainty}", d.status.as_str()),
+                d.basis.clone(),
+            ]
+        })
+        .collect();
+    print_table(&["ENTITY", "NAME", "LIST", "REFERENCE", "STATUS", "BASIS"], &rows);
+    for (entity, act) in &acts {
+        println!("act on {entity}: {} {:?} by {}{}", act.date, act.kind, act.authority,
+            act.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// A version argument: an id of a version of `source`, or a date.
+fn version_arg(store: &Store, source: &str, arg: &str) -> Result<VersionInfo> {
+    if let Ok(id) = arg.parse::<i64>() {
+        if arg.len() != 4 {
+            let v = store.version(id)?;
+            if v.source_id != source {
+                bail!("version {id} is of source {}, not {source}", v.source_id);
+            }
+            return Ok(v);
+        }
+    }
+    let day = parse_day(arg)?;
+    store.version_on(source, &day)?.with_context(|| format!("{source} has no version published by {day}"))
+}
+
+/// Runs `proscribe diff`.
+pub fn diff(cli: &Cli, args: &DiffArgs) -> Result<()> {
+    let store = open_for_reading(&cli.db)?;
+    let versions = store.versions(&args.source)?;
+    if versions.is_empty() {
+        bail!("no source {:?}: see `proscribe lists`", args.source);
+    }
+    let to = match &args.to {
+        Some(t) => version_arg(&store, &args.source, t)?,
+        None => versions.last().cloned().expect("non-empty"),
+    };
+    let from = match &args.from {
+        Some(f) => Some(version_arg(&store, &args.source, f)?),
+        None => versions.iter().take_while(|v| v.id != to.id).last().cloned(),
+    };
+    let diff = store.diff(from.as_ref().map(|v| v.id), to.id)?;
+    if cli.json {
+        return print_json(&diff);
+    }
+    match &from {
+        Some(f) => println!("{}: {} -> {}", args.source, describe_version(f), describe_version(&to)),
+        None => println!("{}: nothing -> {}", args.source, describe_version(&to)),
+    }
+    let count = |k: &str| diff.changes.iter().filter(|c| c.kind == k).count();
+    println!("{} added, {} removed, {} amended", count("added"), count("removed"), count("amended"));
+    for c in &diff.changes {
+        let sign = match c.kind.as_str() {
+            "added" => "+",
+            "removed" => "-",
+            _ => "~",
+        };
+        println!("{sign} {} {} ({})", c.reference.as_deref().unwrap_or("-"), c.caption, c.entity_id);
+        for f in &c.detail.fields {
+            for r in &f.removed {
+                println!("    {}: - {r}", f.field);
+            }
+            for a in &f.added {
+                println!("    {}: + {a}", f.field);
+            }
+        }
+        for d in &c.detail.designations {
+            println!("    designation {} on {} {}", d.change, d.list, d.reference.as_deref().unwrap_or(""));
+        }
+    }
+    Ok(())
+}

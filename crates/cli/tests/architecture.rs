@@ -1,0 +1,50 @@
+//! Architecture invariants, checked over `cargo metadata`: dependencies point one way, and
+//! only the binary knows the command line, the network and the terminal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::common::repo_root;
+
+fn dependencies() -> BTreeMap<String, BTreeSet<String>> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo metadata");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let deps = p["dependencies"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["kind"].is_null())
+                .map(|d| d["name"].as_str().unwrap().to_string())
+                .collect();
+            (p["name"].as_str().unwrap().to_string(), deps)
+        })
+        .collect()
+}
+
+#[test]
+fn dependencies_point_one_way() {
+    let deps = dependencies();
+    let has = |krate: &str, dep: &str| deps[krate].contains(dep);
+    // The model knows no other crate of ours and does no I/O.
+    for dep in ["proscribe-import", "proscribe-store", "rusqlite", "quick-xml", "csv", "clap", "ureq"] {
+        assert!(!has("proscribe-model", dep), "model depends on {dep}");
+    }
+    // Importers and the store do not know each other; only the store knows the database.
+    assert!(!has("proscribe-import", "proscribe-store") && !has("proscribe-import", "rusqlite"));
+    assert!(!has("proscribe-store", "proscribe-import"));
+    // Only the binary knows the command line, HTTP and the terminal.
+    for krate in ["proscribe-model", "proscribe-import", "proscribe-store"] {
+        for dep in ["clap", "ureq", "indicatif", "anyhow", "tokio", "axum"] {
+            assert!(!has(krate, dep), "{krate} depends on {dep}");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! Bad input: each file gives a clear error naming the file and the line or element, the
+//! command exits non-zero, and the store is exactly as it was.
+
+use crate::common::{shared, Env};
+
+fn assert_rejected(env: &Env, path: &std::path::Path, expect: &[&str]) {
+    let before = env.state();
+    let err = env.fails(&["import", path.to_str().unwrap()]);
+    assert!(err.contains(&path.display().to_string()), "error does not name the file: {err}");
+    for e in expect {
+        assert!(err.contains(e), "error lacks {e:?}: {err}");
+    }
+    assert_eq!(env.state(), before, "store changed after a failed import of {}", path.display());
+}
+
+#[test]
+fn broken_files_leave_the_store_unchanged() {
+    let Some(un) = shared("lists/un/consolidated.xml") else { return };
+    let Some(sdn) = shared("lists/ofac/sdn.csv") else { return };
+    let env = Env::new();
+    env.ok(&["import", un.to_str().unwrap()]);
+    let un_text = std::fs::read(&un).unwrap();
+    let sdn_text = std::fs::read(&sdn).unwrap();
+
+    // Truncated XML: the parse fails at the end, after entities were already staged.
+    let truncated = env.path("truncated.xml");
+    std::fs::write(&truncated, &un_text[..un_text.len() / 2]).unwrap();
+    assert_rejected(&env, &truncated, &[]);
+
+    // A CSV row with the wrong number of columns, deep in the file.
+    let mut rows: Vec<&[u8]> = sdn_text.split(|&b| b == b'\n').collect();
+    rows[5000] = b"12345,\"ONLY THREE\",-0- \r";
+    let bad_csv = env.path("sdn.csv");
+    std::fs::write(&bad_csv, rows.join(&b'\n')).unwrap();
+    assert_rejected(&env, &bad_csv, &["5001"]);
+
+    // A Latin-1 byte in the middle of the UN file.
+    let mut latin1 = un_text.clone();
+    let at = latin1.len() / 3;
+    let line = latin1[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    latin1[at] = 0xfc;
+    let bad_enc = env.path("latin1.xml");
+    std::fs::write(&bad_enc, latin1).unwrap();
+    assert_rejected(&env, &bad_enc, &[&format!("line {line}"), "UTF-8"]);
+
+    // Empty file, unknown format.
+    let empty = env.path("empty.xml");
+    std::fs::write(&empty, b"").unwrap();
+    assert_rejected(&env, &empty, &["empty"]);
+    let unknown = env.path("list.csv");
+    std::fs::write(&unknown, b"name;birth\nJohn;1970\n").unwrap();
+    assert_rejected(&env, &unknown, &["not a list file"]);
+}
+
+#[test]
+fn misleading_file_names_do_not_fool_detection() {
+    let Some(un) = shared("lists/un/consolidated.xml") else { return };
+    let env = Env::new();
+    // The UN list under OFAC's file name is still read as the UN list.
+    let disguised = env.path("sdn.csv");
+    std::fs::copy(&un, &disguised).unwrap();
+    let report = env.json(&["import", disguised.to_str().unwrap()]);
+    assert_eq!(report["imported"][0]["format"], "un-xml");
+    assert_eq!(report["imported"][0]["source_id"], "un-sc");
+}

@@ -1,0 +1,36 @@
+//! Export as FollowTheMoney JSON lines and CSV.
+
+use crate::common::{count_in, shared, Env};
+
+#[test]
+fn ftm_export_has_an_entity_and_a_sanction_per_designation() {
+    let Some(un) = shared("lists/un/consolidated.xml") else { return };
+    let env = Env::new();
+    env.ok(&["import", un.to_str().unwrap()]);
+    let out = env.path("un.ftm.json");
+    env.ok(&["export", "--format", "ftm", "--output", out.to_str().unwrap()]);
+    let lines: Vec<serde_json::Value> =
+        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let schema = |s: &str| lines.iter().filter(|l| l["schema"] == s).count();
+    assert_eq!(schema("Person"), count_in(&un, "<INDIVIDUAL>"));
+    assert_eq!(schema("Organization"), count_in(&un, "<ENTITY>"));
+    assert_eq!(schema("Sanction"), schema("Person") + schema("Organization"));
+    let muttaqi = lines.iter().find(|l| l["id"] == "un-tai-026").unwrap();
+    assert!(muttaqi["properties"]["alias"].as_array().unwrap().iter().any(|a| a == "Amir Khan Muttaqi"));
+    let sanction = lines.iter().find(|l| l["schema"] == "Sanction" && l["properties"]["entity"][0] == "un-tai-026").unwrap();
+    assert_eq!(sanction["properties"]["unscId"][0], "TAi.026");
+    assert_eq!(sanction["properties"]["listingDate"][0], "2001-01-25");
+    assert_eq!(sanction["properties"]["status"][0], "active");
+}
+
+#[test]
+fn csv_export_has_a_row_per_designation() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let text = env.ok(&["export", "--format", "csv"]);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(reader.headers().unwrap().get(0), Some("id"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    let taliban: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "taliban").collect();
+    assert!(taliban.len() >= 3, "one row per national list: {taliban:?}");
+}

@@ -1,0 +1,112 @@
+//! Importing the real lists: counts against independent counts of the files, no-op re-imports,
+//! and a modified copy that yields exactly its changes.
+
+use crate::common::{count_in, shared, Env};
+
+#[test]
+fn all_shared_lists_import_and_reimport_is_a_no_op() {
+    let Some(lists) = shared("lists") else { return };
+    let env = Env::new();
+    let report = env.json(&["import", lists.to_str().unwrap()]);
+    let imported = report["imported"].as_array().unwrap();
+    let by_file = |name: &str| {
+        imported
+            .iter()
+            .find(|l| l["files"][0].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not imported"))
+    };
+    // UN: one entity per INDIVIDUAL and ENTITY element.
+    let un_file = lists.join("un/consolidated.xml");
+    let un = by_file("un/consolidated.xml");
+    let un_count = count_in(&un_file, "<INDIVIDUAL>") + count_in(&un_file, "<ENTITY>");
+    assert_eq!(un["entities"].as_u64().unwrap() as usize, un_count);
+    assert_eq!(un["designations"].as_u64().unwrap() as usize, un_count);
+    // OFAC: one entity per line of sdn.csv.
+    let sdn_lines = std::fs::read_to_string(lists.join("ofac/sdn.csv")).unwrap().lines().filter(|l| l.len() > 1).count();
+    assert_eq!(by_file("ofac/sdn.csv")["entities"].as_u64().unwrap() as usize, sdn_lines);
+    for l in imported {
+        assert!(l["entities"].as_u64().unwrap() > 0, "{l}");
+        assert_eq!(l["outcome"], "new", "{l}");
+    }
+    let skipped: Vec<&str> =
+        report["skipped_files"].as_array().unwrap().iter().map(|s| s["path"].as_str().unwrap()).collect();
+    assert_eq!(skipped.len(), 3, "{skipped:?}");
+    assert!(skipped.iter().all(|s| s.contains("2025-12-partial")));
+
+    let before = env.state();
+    let again = env.json(&["import", lists.to_str().unwrap()]);
+    for l in again["imported"].as_array().unwrap() {
+        assert_eq!(l["outcome"], "unchanged", "{l}");
+    }
+    assert_eq!(env.state(), before);
+
+    // Both UN versions are stored; the 2024 one is older.
+    let versions = env.json(&["lists", "un-sc"]);
+    assert_eq!(versions.as_array().unwrap().len(), 2);
+    assert!(versions[0]["published"].as_str().unwrap().starts_with("2024-11-30"));
+
+    // The two Taliban ministers, by their UN references.
+    let muttaqi = env.json(&["show", "TAi.026"]);
+    assert_eq!(muttaqi["entity"]["id"], "un-tai-026");
+    let names: Vec<&str> =
+        muttaqi["entity"]["names"].as_array().unwrap().iter().map(|n| n["full"].as_str().unwrap()).collect();
+    assert!(names.contains(&"Amir Khan Muttaqi"), "{names:?}");
+    let status = env.json(&["status", "TAi.027", "--as-of", "2026-03-01"]);
+    assert_eq!(status["designations"][0]["status"], "listed");
+}
+
+/// Edits the UN file: removes one entry, renames one, adds one, and dates it a day later.
+fn modified_un(original: &str) -> String {
+    let start = original.find("<REFERENCE_NUMBER>TAi.027<").unwrap();
+    let block_start = original[..start].rfind("<INDIVIDUAL>").unwrap();
+    let block_end = start + original[start..].find("</INDIVIDUAL>").unwrap() + "</INDIVIDUAL>".len();
+    let removed = original[block_start..block_end].to_string();
+    let mut text = format!("{}{}", &original[..block_start], &original[block_end..]);
+    // Add the removed block back as a new entry with its own reference and id.
+    let added = removed
+        .replace("<REFERENCE_NUMBER>TAi.027<", "<REFERENCE_NUMBER>TAi.999<")
+        .replace("<DATAID>", "<DATAID>9");
+    let insert_at = text.find("<INDIVIDUAL>").unwrap();
+    text.insert_str(insert_at, &format!("{added}\n    "));
+    // Rename Muttaqi's first name.
+    let r = text.find("<REFERENCE_NUMBER>TAi.026<").unwrap();
+    let block = text[..r].rfind("<INDIVIDUAL>").unwrap();
+    let first = block + text[block..].find("<FIRST_NAME>").unwrap() + "<FIRST_NAME>".len();
+    let end = first + text[first..].find('<').unwrap();
+    text.replace_range(first..end, "AMIR KHAN MUTTAQI");
+    text.replacen("dateGenerated=\"2026-02-27", "dateGenerated=\"2026-02-28", 1)
+}
+
+#[test]
+fn modified_copy_yields_exactly_its_changes() {
+    let Some(un) = shared("lists/un/consolidated.xml") else { return };
+    let env = Env::new();
+    let original = std::fs::read_to_string(&un).unwrap();
+    let copy = env.path("consolidated-modified.xml");
+    std::fs::write(&copy, modified_un(&original)).unwrap();
+    env.ok(&["import", un.to_str().unwrap()]);
+    let report = env.json(&["import", copy.to_str().unwrap()]);
+    let l = &report["imported"][0];
+    assert_eq!((l["added"].as_u64(), l["removed"].as_u64(), l["amended"].as_u64()), (Some(1), Some(1), Some(1)), "{l}");
+
+    let diff = env.json(&["diff", "un-sc"]);
+    let changes: Vec<String> = diff["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["kind"].as_str().unwrap(), c["reference"].as_str().unwrap()))
+        .collect();
+    assert_eq!(changes, ["added TAi.999", "removed TAi.027", "amended TAi.026"]);
+    let text = env.ok(&["diff", "un-sc"]);
+    assert!(text.contains("~ TAi.026 AMIR KHAN MUTTAQI"), "{text}");
+    assert!(text.contains("names: - AMIR KHAN MOTAQI (primary"), "{text}");
+
+    // As of the first version's day, TAi.027 was listed; as of the second, it was removed.
+    let before = env.json(&["status", "TAi.027", "--as-of", "2026-02-27"]);
+    assert_eq!(before["designations"][0]["status"], "listed");
+    let after = env.json(&["status", "TAi.027", "--as-of", "2026-02-28"]);
+    assert_eq!(after["designations"][0]["status"], "delisted");
+    let history = env.json(&["history", "TAi.027"]);
+    let kinds: Vec<&str> = history.as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["listed", "added", "removed"]);
+}

@@ -1,0 +1,12 @@
+//! End-to-end tests of the `proscribe` command on real list files and on the example
+//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync and export.
+
+mod common;
+
+mod architecture;
+mod bad_input;
+mod example;
+mod export;
+mod import;
+mod kill;
+mod sync;
