@@ -261,7 +261,13 @@ impl Records {
             }
             return input::read_error(&self.path, io::Error::new(io.kind(), io.to_string()));
         }
-        self.malformed(None, &format!("malformed XML: {e}"))
+        match &e {
+            // Every syntax error but this one is markup cut off by the end of the input.
+            quick_xml::Error::Syntax(s) if *s != quick_xml::errors::SyntaxError::InvalidBangMarkup => {
+                self.malformed(None, &format!("the file ends inside markup ({s}): it is truncated"))
+            }
+            _ => self.malformed(None, &format!("malformed XML: {e}")),
+        }
     }
 }
 
@@ -323,10 +329,14 @@ mod tests {
 
     #[test]
     fn broken_files_name_line_and_element() {
-        let cases: [(&[u8], &str); 6] = [
+        let cases: [(&[u8], &str); 7] = [
             (b"", "F: the file is empty"),
             (b"  \n", "F:2: no XML element in the file"),
             (b"<list>\n<r>\n<n>x</n>\n", "F:4 <r>: the file ends inside <r> (opened on line 2): it is truncated"),
+            (
+                b"<list>\n<r>\n<n>x</n",
+                "F:3 <n>: the file ends inside markup (tag not closed: `>` not found before end of input): it is truncated",
+            ),
             (
                 b"<list>\n<r><n>x</m></r>\n</list>",
                 "F:2 <n>: malformed XML: ill-formed document: expected `</n>`, but `</m>` was found",
