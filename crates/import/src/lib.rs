@@ -29,6 +29,7 @@ mod detect;
 mod error;
 pub mod input;
 pub mod util;
+mod xmltree;
 
 pub mod csl;
 pub mod dfat;

@@ -4,3 +4,5 @@
 mod common;
 
 mod detect;
+mod un;
+mod sema;

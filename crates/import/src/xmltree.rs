@@ -1,0 +1,354 @@
+//! Streaming an XML list file one record at a time. Lists are long sequences of small records
+//! (`<INDIVIDUAL>`, `<record>`, `<sanctionEntity>`); [`Records`] reads the file with quick-xml
+//! as a stream and hands back each record as a small [`Node`] tree with the line it starts on,
+//! so memory stays flat in the size of the file while importers still get the convenience of
+//! looking fields up by name.
+//!
+//! A broken file is an error naming the file, the line and the innermost open element: a
+//! syntax error, a closing tag that does not match, an unknown entity, text that is not UTF-8,
+//! and a file that ends while elements are still open (a truncated download).
+
+use std::io::{self, BufRead, Read};
+use std::path::{Path, PathBuf};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::input::{self, EncodingError};
+use crate::{util, Error};
+
+/// One element of a record: its attributes, its text and its child elements.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Node {
+    /// The local name (namespace prefix dropped).
+    pub name: String,
+    /// Attributes by local name, unescaped, in document order.
+    pub attrs: Vec<(String, String)>,
+    /// The text directly inside the element, entities resolved, line ends normalised.
+    pub text: String,
+    /// Child elements in document order.
+    pub children: Vec<Node>,
+    /// 1-based line of the start tag.
+    pub line: u64,
+}
+
+impl Node {
+    /// The raw value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The value of attribute `name`, trimmed; `None` when absent or blank.
+    pub fn attr_clean(&self, name: &str) -> Option<String> {
+        self.attr(name).and_then(util::clean)
+    }
+
+    /// The first child named `name`.
+    pub fn child(&self, name: &str) -> Option<&Node> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// All children named `name`, in order.
+    pub fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The element's own text with white space collapsed; `None` when blank.
+    pub fn value(&self) -> Option<String> {
+        util::clean(&self.text)
+    }
+
+    /// The text of the first child named `name` (see [`Node::value`]).
+    pub fn child_value(&self, name: &str) -> Option<String> {
+        self.child(name).and_then(Node::value)
+    }
+}
+
+/// A buffered reader that counts the line ends it hands on, so each parser event can be given
+/// the line it ends on.
+struct LineReader<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    end: usize,
+    newlines: u64,
+}
+
+impl<R: Read> LineReader<R> {
+    fn new(inner: R) -> Self {
+        LineReader { inner, buf: vec![0; 64 * 1024].into_boxed_slice(), pos: 0, end: 0, newlines: 0 }
+    }
+
+    /// The 1-based line of the next byte to be read.
+    fn line(&self) -> u64 {
+        self.newlines + 1
+    }
+}
+
+impl<R: Read> Read for LineReader<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let avail = self.fill_buf()?;
+        let n = avail.len().min(out.len());
+        out[..n].copy_from_slice(&avail[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for LineReader<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos >= self.end {
+            self.end = self.inner.read(&mut self.buf)?;
+            self.pos = 0;
+        }
+        Ok(&self.buf[self.pos..self.end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        let amt = amt.min(self.end - self.pos);
+        self.newlines += self.buf[self.pos..self.pos + amt].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.pos += amt;
+    }
+}
+
+/// What [`Records`] sees next in the file.
+enum Step {
+    Start(Node),
+    End,
+    Text(String),
+    Eof,
+}
+
+/// Reads the records of an XML list file one by one.
+pub(crate) struct Records {
+    path: PathBuf,
+    reader: Reader<LineReader<input::Utf8Reader<Box<dyn Read + Send>>>>,
+    buf: Vec<u8>,
+    /// Open elements outside records, outermost first, with the lines they start on.
+    open: Vec<(String, u64)>,
+}
+
+impl Records {
+    /// Opens `path` and reads up to the start of its root element, which it returns without
+    /// children. A file without any element is [`Error::Empty`] (no content) or malformed.
+    /// The root counts as open from here on, so a file that ends inside it is reported.
+    pub fn open(path: &Path) -> Result<(Records, Node), Error> {
+        let mut reader = Reader::from_reader(LineReader::new(input::open_text(path)?));
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        let mut records = Records { path: path.to_path_buf(), reader, buf: Vec::new(), open: Vec::new() };
+        loop {
+            match records.step()? {
+                Step::Start(node) => {
+                    records.open.push((node.name.clone(), node.line));
+                    return Ok((records, node));
+                }
+                Step::Text(_) => {}
+                Step::End => unreachable!("an end tag before any start tag is a parse error"),
+                Step::Eof => {
+                    let pos = records.reader.buffer_position();
+                    if pos == 0 {
+                        return Err(Error::Empty { path: path.display().to_string() });
+                    }
+                    return Err(records.malformed(None, "no XML element in the file"));
+                }
+            }
+        }
+    }
+
+    /// The next record: the next element whose name is in `names`, read whole. Elements around
+    /// records are walked through. `None` at the end of the document.
+    pub fn next(&mut self, names: &[&str]) -> Result<Option<Node>, Error> {
+        loop {
+            match self.step()? {
+                Step::Start(node) if names.contains(&node.name.as_str()) => {
+                    return self.read_record(node).map(Some);
+                }
+                Step::Start(node) => self.open.push((node.name, node.line)),
+                Step::End => {
+                    self.open.pop();
+                }
+                Step::Text(_) => {}
+                Step::Eof => return Ok(None),
+            }
+        }
+    }
+
+    /// Reads the children and text of `record`, whose start tag was just read.
+    fn read_record(&mut self, record: Node) -> Result<Node, Error> {
+        self.open.push((record.name.clone(), record.line));
+        let mut stack = vec![record];
+        loop {
+            match self.step()? {
+                Step::Start(node) => {
+                    self.open.push((node.name.clone(), node.line));
+                    stack.push(node);
+                }
+                Step::Text(t) => {
+                    if let Some(top) = stack.last_mut() {
+                        top.text.push_str(&t);
+                    }
+                }
+                Step::End => {
+                    let done = stack.pop().expect("an open element");
+                    self.open.pop();
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(done),
+                        None => return Ok(done),
+                    }
+                }
+                Step::Eof => unreachable!("step reports end of file inside an element as an error"),
+            }
+        }
+    }
+
+    /// Reads one parser event. Callers keep `open` up to date; `step` checks that the file
+    /// does not end while any element is open.
+    fn step(&mut self) -> Result<Step, Error> {
+        loop {
+            self.buf.clear();
+            let event = self.reader.read_event_into(&mut self.buf);
+            let event = match event {
+                Ok(e) => e,
+                Err(e) => return Err(self.xml_error(e)),
+            };
+            let step = match event {
+                Event::Start(start) => {
+                    let line = self.reader.get_ref().line()
+                        - start.attributes_raw().bytes().filter(|&b| b == b'\n').count() as u64;
+                    Step::Start(start_node(&start, line).map_err(|msg| self.malformed(None, &msg))?)
+                }
+                Event::End(_) => Step::End,
+                Event::Text(t) => Step::Text(t.xml10_content().into_owned()),
+                Event::CData(c) => Step::Text(c.xml10_content().into_owned()),
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c.to_string()),
+                        Ok(None) => quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string),
+                        Err(_) => None,
+                    };
+                    match resolved {
+                        Some(s) => Step::Text(s),
+                        None => {
+                            let msg = format!("unknown entity reference &{};", &*r);
+                            return Err(self.malformed(None, &msg));
+                        }
+                    }
+                }
+                Event::Eof => {
+                    if let Some((name, line)) = self.open.last().cloned() {
+                        let msg = format!("the file ends inside <{name}> (opened on line {line}): it is truncated");
+                        return Err(self.malformed(Some(&name), &msg));
+                    }
+                    Step::Eof
+                }
+                Event::Empty(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
+            };
+            return Ok(step);
+        }
+    }
+
+    fn malformed(&self, element: Option<&str>, message: &str) -> Error {
+        let element = element.map(str::to_string).or_else(|| self.open.last().map(|(n, _)| n.clone()));
+        Error::malformed(&self.path, Some(self.reader.get_ref().line()), element.as_deref(), message)
+    }
+
+    fn xml_error(&self, e: quick_xml::Error) -> Error {
+        if let quick_xml::Error::Io(io) = &e {
+            if let Some(enc) = io.get_ref().and_then(|i| i.downcast_ref::<EncodingError>()) {
+                return input::read_error(&self.path, io::Error::new(io::ErrorKind::InvalidData, *enc));
+            }
+            return input::read_error(&self.path, io::Error::new(io.kind(), io.to_string()));
+        }
+        match &e {
+            // Every syntax error but this one is markup cut off by the end of the input.
+            quick_xml::Error::Syntax(s) if *s != quick_xml::errors::SyntaxError::InvalidBangMarkup => {
+                self.malformed(None, &format!("the file ends inside markup ({s}): it is truncated"))
+            }
+            _ => self.malformed(None, &format!("malformed XML: {e}")),
+        }
+    }
+}
+
+/// The node for a start tag, with attributes unescaped.
+fn start_node(start: &BytesStart<'_>, line: u64) -> Result<Node, String> {
+    let name = local(start.local_name().as_ref());
+    let mut attrs = Vec::new();
+    for attr in start.attributes() {
+        let attr = attr.map_err(|e| format!("malformed attribute in <{name}>: {e}"))?;
+        let key = local(attr.key.local_name().as_ref());
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("malformed value of attribute {key} in <{name}>: {e}"))?;
+        attrs.push((key, value.into_owned()));
+    }
+    Ok(Node { name, attrs, text: String::new(), children: Vec::new(), line })
+}
+
+fn local(name: &str) -> String {
+    name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(content: &[u8]) -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("list.xml");
+        std::fs::write(&path, content).unwrap();
+        (dir, path)
+    }
+
+    fn read_all(content: &[u8]) -> Result<Vec<Node>, String> {
+        let (_dir, path) = write(content);
+        let run = || -> Result<Vec<Node>, Error> {
+            let (mut records, _root) = Records::open(&path)?;
+            let mut out = Vec::new();
+            while let Some(n) = records.next(&["r"])? {
+                out.push(n);
+            }
+            Ok(out)
+        };
+        run().map_err(|e| e.to_string().replace(&path.display().to_string(), "F"))
+    }
+
+    #[test]
+    fn records_with_lines_text_and_attributes() {
+        let xml = "<?xml version=\"1.0\"?>\n<list a=\"1\">\n <group>\n  <r id=\"x &amp; y\">\n   <n>A &lt;B&gt; &#x41;</n>\n   <e/>\n  </r>\n </group>\n <r\n   id=\"2\"><n><![CDATA[C & D]]></n></r>\n</list>\n";
+        let got = read_all(xml.as_bytes()).unwrap();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].line, 4);
+        assert_eq!(got[0].attr("id"), Some("x & y"));
+        assert_eq!(got[0].child_value("n").as_deref(), Some("A <B> A"));
+        assert_eq!(got[0].child("e").map(|e| e.children.len()), Some(0));
+        assert_eq!(got[1].line, 9);
+        assert_eq!(got[1].child_value("n").as_deref(), Some("C & D"));
+    }
+
+    #[test]
+    fn broken_files_name_line_and_element() {
+        let cases: [(&[u8], &str); 7] = [
+            (b"", "F: the file is empty"),
+            (b"  \n", "F:2: no XML element in the file"),
+            (b"<list>\n<r>\n<n>x</n>\n", "F:4 <r>: the file ends inside <r> (opened on line 2): it is truncated"),
+            (
+                b"<list>\n<r>\n<n>x</n",
+                "F:3 <n>: the file ends inside markup (tag not closed: `>` not found before end of input): it is truncated",
+            ),
+            (
+                b"<list>\n<r><n>x</m></r>\n</list>",
+                "F:2 <n>: malformed XML: ill-formed document: expected `</n>`, but `</m>` was found",
+            ),
+            (b"<list>\n<r><n>&bogus;</n></r></list>", "F:2 <n>: unknown entity reference &bogus;"),
+            (
+                b"<list>\n<r><n>M\xfcller</n></r></list>",
+                "F: line 2: byte 14 is not valid UTF-8 (the file must be UTF-8 encoded)",
+            ),
+        ];
+        for (input, expect) in cases {
+            assert_eq!(read_all(input).unwrap_err(), expect, "{:?}", String::from_utf8_lossy(input));
+        }
+    }
+}
