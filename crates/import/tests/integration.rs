@@ -5,3 +5,4 @@ mod common;
 
 mod detect;
 mod ofac;
+mod ofac_xml;

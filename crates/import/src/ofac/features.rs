@@ -147,6 +147,7 @@ const LABELS: &[(&str, Target)] = &[
     ("swift/bic", Target::Id(IdKind::Swift)),
     ("vessel registration identification", Target::Id(IdKind::Imo)),
     ("international maritime organization no.", Target::Id(IdKind::Imo)),
+    ("company number imo", Target::Id(IdKind::Imo)),
     ("mmsi", Target::Id(IdKind::Mmsi)),
     ("aircraft tail number", Target::Id(IdKind::AircraftRegistration)),
     ("previous aircraft tail number", Target::Id(IdKind::AircraftRegistration)),
