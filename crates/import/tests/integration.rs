@@ -6,3 +6,5 @@ mod common;
 mod detect;
 mod un;
 mod sema;
+mod ofac;
+mod ofac_xml;
