@@ -13,7 +13,7 @@ use proscribe_store::{FileMeta, ImportOutcome, Outcome, Store, VersionMeta};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 use crate::Cli;
 
 /// Arguments of `proscribe import`.
@@ -90,10 +90,27 @@ fn progress(total_jobs: usize) -> ProgressBar {
     bar
 }
 
+/// Orders jobs so that several versions of one source are imported oldest first (by the
+/// publication date the files state), each source where its first file stands in the plan.
+fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
+    let hint = |job: &Job| {
+        proscribe_import::input::sample(&job.path).ok().and_then(|s| job.format.published_hint(&s))
+            .and_then(|h| proscribe_store::normalise_timestamp(&h))
+    };
+    let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let group = jobs.iter().position(|j| j.source_id == job.source_id).expect("present");
+        keyed.push((group, hint(job), i, job));
+    }
+    // Within a source, dated files by date, then undated ones in plan order.
+    keyed.sort_by(|a, b| (a.0, a.1.is_none(), &a.1, a.2).cmp(&(b.0, b.1.is_none(), &b.1, b.2)));
+    keyed.into_iter().map(|k| k.3).collect()
+}
+
 /// Imports the lists found at `paths` into the store in one transaction.
 pub fn import_paths(store: &mut Store, paths: &[PathBuf], published: Option<&str>) -> Result<ImportReport> {
     let plan = plan(paths)?;
-    let jobs: Vec<&Job> = plan.jobs().collect();
+    let jobs = oldest_first(plan.jobs().collect());
     let bar = progress(jobs.len());
     let mut tx = store.begin_import()?;
     let mut imported = Vec::new();
@@ -187,27 +204,27 @@ pub fn print_report(report: &ImportReport, verbose: bool) {
             Outcome::New => format!("version {}{published}", o.version_id),
             Outcome::Backfill => format!("version {}{published}, older than the newest: kept for history", o.version_id),
         };
-        println!("{}: {file}{companions} [{}]: {what}", o.source_id, l.format);
-        println!("  {} entities, {} names, {} designations", o.entities, o.names, o.designations);
+        outln!("{}: {file}{companions} [{}]: {what}", o.source_id, l.format);
+        outln!("  {} entities, {} names, {} designations", o.entities, o.names, o.designations);
         if o.outcome != Outcome::Unchanged {
             let against = o.previous_version_id.map(|p| format!("version {p}")).unwrap_or_else(|| "nothing".into());
-            println!(
+            outln!(
                 "  changes against {against}: {} added, {} removed, {} amended; designations {} started, {} ended",
                 o.added, o.removed, o.amended, o.designations_started, o.designations_ended
             );
         }
         if !l.diagnostics.is_empty() {
-            println!("  {} records or values skipped or partly read", l.diagnostics.len());
+            outln!("  {} records or values skipped or partly read", l.diagnostics.len());
             let shown = if verbose { l.diagnostics.len() } else { 5 };
             for d in l.diagnostics.iter().take(shown) {
-                println!("    {d}");
+                outln!("    {d}");
             }
             if l.diagnostics.len() > shown {
-                println!("    ... (--verbose shows all)");
+                outln!("    ... (--verbose shows all)");
             }
         }
     }
     for s in &report.skipped_files {
-        println!("skipped {}: {}", s.path.display(), s.reason);
+        outln!("skipped {}: {}", s.path.display(), s.reason);
     }
 }

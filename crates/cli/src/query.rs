@@ -5,7 +5,7 @@ use clap::Args;
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::{Store, VersionInfo};
 
-use crate::output::{print_json, print_table};
+use crate::output::{outln, print_json, print_table};
 use crate::{open_for_reading, parse_day, Cli};
 
 /// Arguments of `proscribe lists`.
@@ -126,9 +126,9 @@ pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
         return print_json(&view);
     }
     let e = &view.entity;
-    println!("{} [{}] {}", e.caption(), e.schema, e.id);
+    outln!("{} [{}] {}", e.caption(), e.schema, e.id);
     let state = if view.current { "current" } else { "no longer listed in the newest version" };
-    println!(
+    outln!(
         "  from {} {}, line {} ({state})",
         view.version.source_id,
         describe_version(&view.version),
@@ -136,7 +136,7 @@ pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
     );
     print_entity(e);
     if !view.same_as.is_empty() {
-        println!("  same as: {}", view.same_as.join(", "));
+        outln!("  same as: {}", view.same_as.join(", "));
     }
     Ok(())
 }
@@ -144,49 +144,49 @@ pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
 fn print_entity(e: &Entity) {
     for n in &e.names {
         let lang = n.lang.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
-        println!("  name: {} ({:?}, {:?}{lang})", n.full, n.kind, n.script);
+        outln!("  name: {} ({:?}, {:?}{lang})", n.full, n.kind, n.script);
     }
     if let Some(g) = e.gender {
-        println!("  gender: {g:?}");
+        outln!("  gender: {g:?}");
     }
     for d in &e.birth_dates {
-        println!("  born: {}", d.date);
+        outln!("  born: {}", d.date);
     }
     for p in &e.birth_places {
-        println!("  birth place: {}", p.text);
+        outln!("  birth place: {}", p.text);
     }
     for c in &e.countries {
-        println!("  {:?}: {} ({})", c.role, c.country.name(), c.country);
+        outln!("  {:?}: {} ({})", c.role, c.country.name(), c.country);
     }
     for i in &e.identifiers {
         let country = i.country.map(|c| format!(", {c}")).unwrap_or_default();
         let label = i.label.as_deref().map(|l| format!(" \"{l}\"")).unwrap_or_default();
-        println!("  id: {} ({:?}{label}{country})", i.number, i.kind);
+        outln!("  id: {} ({:?}{label}{country})", i.number, i.kind);
     }
     for a in &e.addresses {
-        println!("  address: {}", a.full);
+        outln!("  address: {}", a.full);
     }
     for p in &e.positions {
-        println!("  position: {}", p.text);
+        outln!("  position: {}", p.text);
     }
     for d in &e.designations {
         let reference = d.reference.as_deref().unwrap_or("-");
         let listed = d.listed_on.as_ref().map(|l| format!(", listed {l}")).unwrap_or_default();
         let ended = d.ended_on.as_ref().map(|l| format!(", ended {l}")).unwrap_or_default();
-        println!("  designation: {} {reference} by {} [{}]{listed}{ended}", d.list, d.authority, d.programs.join(", "));
+        outln!("  designation: {} {reference} by {} [{}]{listed}{ended}", d.list, d.authority, d.programs.join(", "));
         for m in d.measures_in_order() {
-            println!("    {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+            outln!("    {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
         }
     }
     for m in &e.acts {
-        println!("  act: {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+        outln!("  act: {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
     }
     for l in &e.links {
         let target = l.target_name.as_deref().or(l.target_id.as_deref()).unwrap_or("?");
-        println!("  link: {} {target}", l.kind);
+        outln!("  link: {} {target}", l.kind);
     }
     for r in &e.remarks {
-        println!("  remark: {}", r.text);
+        outln!("  remark: {}", r.text);
     }
 }
 
@@ -199,10 +199,12 @@ pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
         return print_json(&events);
     }
     let view = store.entity(&id)?.context("entity vanished")?;
-    println!("{} [{}] {}", view.entity.caption(), view.entity.schema, id);
+    outln!("{} [{}] {}", view.entity.caption(), view.entity.schema, id);
     for ev in &events {
         let who = if ev.entity_id == id { String::new() } else { format!(" [{}]", ev.entity_id) };
-        println!("  {:<20} {:<18} {}{who}", ev.date, ev.kind, ev.summary);
+        // Version instants are shown as their day; the JSON output keeps the full instant.
+        let date = if ev.date.len() > 10 && ev.date.as_bytes()[10] == b'T' { &ev.date[..10] } else { &ev.date };
+        outln!("  {:<12} {:<18} {}{who}", date, ev.kind, ev.summary);
     }
     Ok(())
 }
@@ -227,7 +229,7 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
     if cli.json {
         return print_json(&serde_json::json!({"as_of": day.to_string(), "designations": designations, "acts": acts}));
     }
-    println!("as of {day}:");
+    outln!("as of {day}:");
     let rows: Vec<Vec<String>> = designations
         .iter()
         .map(|d| {
@@ -247,7 +249,7 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
         .collect();
     print_table(&["ENTITY", "NAME", "LIST", "REFERENCE", "STATUS", "BASIS"], &rows);
     for (entity, act) in &acts {
-        println!("act on {entity}: {} {:?} by {}{}", act.date, act.kind, act.authority,
+        outln!("act on {entity}: {} {:?} by {}{}", act.date, act.kind, act.authority,
             act.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
     }
     Ok(())
@@ -288,28 +290,28 @@ pub fn diff(cli: &Cli, args: &DiffArgs) -> Result<()> {
         return print_json(&diff);
     }
     match &from {
-        Some(f) => println!("{}: {} -> {}", args.source, describe_version(f), describe_version(&to)),
-        None => println!("{}: nothing -> {}", args.source, describe_version(&to)),
+        Some(f) => outln!("{}: {} -> {}", args.source, describe_version(f), describe_version(&to)),
+        None => outln!("{}: nothing -> {}", args.source, describe_version(&to)),
     }
     let count = |k: &str| diff.changes.iter().filter(|c| c.kind == k).count();
-    println!("{} added, {} removed, {} amended", count("added"), count("removed"), count("amended"));
+    outln!("{} added, {} removed, {} amended", count("added"), count("removed"), count("amended"));
     for c in &diff.changes {
         let sign = match c.kind.as_str() {
             "added" => "+",
             "removed" => "-",
             _ => "~",
         };
-        println!("{sign} {} {} ({})", c.reference.as_deref().unwrap_or("-"), c.caption, c.entity_id);
+        outln!("{sign} {} {} ({})", c.reference.as_deref().unwrap_or("-"), c.caption, c.entity_id);
         for f in &c.detail.fields {
             for r in &f.removed {
-                println!("    {}: - {r}", f.field);
+                outln!("    {}: - {r}", f.field);
             }
             for a in &f.added {
-                println!("    {}: + {a}", f.field);
+                outln!("    {}: + {a}", f.field);
             }
         }
         for d in &c.detail.designations {
-            println!("    designation {} on {} {}", d.change, d.list, d.reference.as_deref().unwrap_or(""));
+            outln!("    designation {} on {} {}", d.change, d.list, d.reference.as_deref().unwrap_or(""));
         }
     }
     Ok(())

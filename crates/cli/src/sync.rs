@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::import::{import_paths, print_report, ImportReport};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 use crate::Cli;
 
 /// The built-in list of sources and their public URLs.
@@ -199,7 +199,7 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
         if !cli.json {
             match &result.import {
                 Some(report) => print_report(report, false),
-                None => println!("{}: {}", result.id, result.error.as_deref().unwrap_or("not modified")),
+                None => outln!("{}: {}", result.id, result.error.as_deref().unwrap_or("not modified")),
             }
         }
         results.push(result);

@@ -16,7 +16,7 @@ fn killed_import_leaves_previous_state() {
     let mut child = env
         .cmd()
         .args(["import", lists.to_str().unwrap()])
-        .env("RUST_LOG", "proscribe_cli=debug")
+        .env("RUST_LOG", "proscribe=debug")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

@@ -171,6 +171,24 @@ impl Sample {
         s.trim_start_matches('\u{feff}').to_string()
     }
 
+    /// The value of the first `name="..."` (or `name='...'`) attribute in the head, for dates
+    /// on root elements.
+    pub fn attribute(&self, name: &str) -> Option<String> {
+        let text = self.text();
+        let pattern = format!("{name}=");
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find(&pattern) {
+            let preceded = rest[..i].chars().last().is_none_or(|c| c.is_whitespace());
+            rest = &rest[i + pattern.len()..];
+            let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else { continue };
+            if preceded {
+                let end = rest[1..].find(quote)?;
+                return Some(rest[1..1 + end].to_string());
+            }
+        }
+        None
+    }
+
     /// The name of the first XML element that is not a declaration or comment.
     pub fn xml_root(&self) -> Option<String> {
         let text = self.text();
@@ -212,6 +230,13 @@ pub trait Format: Sync + std::fmt::Debug {
 
     /// The source id a file of this format is stored under.
     fn source_id(&self, path: &std::path::Path) -> String;
+
+    /// The publication date the file states near its start (the UN's `dateGenerated`), used
+    /// to import several versions of one source oldest first. `None` where the format states
+    /// none there.
+    fn published_hint(&self, _sample: &Sample) -> Option<String> {
+        None
+    }
 
     /// Reads the job's files and passes every entity to `sink`.
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error>;

@@ -75,6 +75,10 @@ impl Format for UnXml {
         SOURCE_ID.into()
     }
 
+    fn published_hint(&self, sample: &Sample) -> Option<String> {
+        sample.attribute("dateGenerated")
+    }
+
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
         let (mut records, root) = Records::open(&job.path)?;
         if root.name != ROOT {

@@ -702,11 +702,14 @@ fn record_events(view: &EntityView, events: &mut Vec<HistoryEvent>) {
     };
     for d in &e.designations {
         let reference = d.reference.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
-        if d.measures.is_empty() {
+        let has = |k: proscribe_model::MeasureKind| d.measures.iter().any(|m| m.kind == k);
+        if !has(proscribe_model::MeasureKind::Listing) {
             if let Some(l) = &d.listed_on {
                 push(l.to_string(), "listed".into(), Some(d.authority.clone()), Some(d.list.clone()),
                     format!("listed on {}{reference} by {}", d.list, d.authority));
             }
+        }
+        if !has(proscribe_model::MeasureKind::Delisting) {
             if let Some(l) = &d.ended_on {
                 push(l.to_string(), "ended".into(), Some(d.authority.clone()), Some(d.list.clone()),
                     format!("entry on {}{reference} ended", d.list));
