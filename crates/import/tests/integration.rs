@@ -5,3 +5,4 @@ mod common;
 
 mod detect;
 mod ftm;
+mod dfat;
