@@ -6,3 +6,4 @@ mod common;
 mod detect;
 mod ftm;
 mod dfat;
+mod uk;
