@@ -7,3 +7,4 @@ mod detect;
 mod ftm;
 mod dfat;
 mod uk;
+mod registry;
