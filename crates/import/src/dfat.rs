@@ -314,12 +314,7 @@ impl Merged {
             let mut designation = Designation::new(AUTHORITY, LIST);
             designation.reference = Some(number.to_string());
             designation.src = Some(format!("Reference {number}"));
-            Draft {
-                entity: Entity::new(format!("au-dfat-{number}"), schema),
-                line,
-                seen: HashSet::new(),
-                designation,
-            }
+            Draft { entity: Entity::new(format!("au-dfat-{number}"), schema), line, seen: HashSet::new(), designation }
         });
         if draft.entity.schema != schema {
             report.skip(
@@ -373,7 +368,15 @@ fn name_kind(name_type: &str) -> Option<NameKind> {
     }
 }
 
-fn add_name(draft: &mut Draft, cols: &Columns, row: &[Cell], raw_ref: &str, file: &str, line: u64, report: &mut Report) {
+fn add_name(
+    draft: &mut Draft,
+    cols: &Columns,
+    row: &[Cell],
+    raw_ref: &str,
+    file: &str,
+    line: u64,
+    report: &mut Report,
+) {
     let record = Some(format!("Reference {raw_ref}"));
     let Some(full) = cols.get(row, "name of individual or entity").text() else {
         report.skip(file, Some(line), record, "row without a name: only its details are read");
@@ -383,7 +386,12 @@ fn add_name(draft: &mut Draft, cols: &Columns, row: &[Cell], raw_ref: &str, file
     let kind = match name_kind(&name_type) {
         Some(k) => k,
         None => {
-            report.skip(file, Some(line), record, format!("unknown Name Type {name_type:?}: the name is read as an alias"));
+            report.skip(
+                file,
+                Some(line),
+                record,
+                format!("unknown Name Type {name_type:?}: the name is read as an alias"),
+            );
             NameKind::Alias
         }
     };
@@ -406,7 +414,8 @@ fn add_details(draft: &mut Draft, cols: &Columns, row: &[Cell], ctx: &RowContext
     }
     if let Some(text) = cols.get(row, "citizenship").text() {
         if draft.first_time("Citizenship", &text) {
-            let role = if draft.entity.schema == Schema::Person { CountryRole::Citizenship } else { CountryRole::Linked };
+            let role =
+                if draft.entity.schema == Schema::Person { CountryRole::Citizenship } else { CountryRole::Linked };
             add_countries(&mut draft.entity, &text, role, "Citizenship", ctx, report);
         }
     }
@@ -415,7 +424,12 @@ fn add_details(draft: &mut Draft, cols: &Columns, row: &[Cell], ctx: &RowContext
             for full in split_items(&text).into_iter().filter(|i| !is_not_available(i)) {
                 if !draft.entity.addresses.iter().any(|a| a.full == full) {
                     let country = place_country(&full);
-                    draft.entity.addresses.push(Address { full, country, src: Some("Address".into()), ..Address::default() });
+                    draft.entity.addresses.push(Address {
+                        full,
+                        country,
+                        src: Some("Address".into()),
+                        ..Address::default()
+                    });
                 }
             }
         }
@@ -509,7 +523,14 @@ fn add_birth_dates(draft: &mut Draft, cell: &Cell, ctx: &RowContext<'_>, report:
     }
 }
 
-fn add_countries(entity: &mut Entity, text: &str, role: CountryRole, column: &str, ctx: &RowContext<'_>, report: &mut Report) {
+fn add_countries(
+    entity: &mut Entity,
+    text: &str,
+    role: CountryRole,
+    column: &str,
+    ctx: &RowContext<'_>,
+    report: &mut Report,
+) {
     let read = read_countries(text);
     for c in read.values {
         entity.add_country(c, role, Some(column.to_string()));
@@ -620,12 +641,8 @@ fn read_one_date(part: &str, out: &mut Read<DateValue>) {
     }
     // `01/10/1983,15/10/1983` and `5/06/1953   15/06/1953`: dates joined by commas or runs of
     // spaces, tried only when the whole does not read as one date.
-    let pieces: Vec<String> = part
-        .split(',')
-        .flat_map(|p| p.split("  "))
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let pieces: Vec<String> =
+        part.split(',').flat_map(|p| p.split("  ")).map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect();
     if pieces.len() > 1 {
         for p in pieces {
             match lenient_date(&p) {
@@ -658,7 +675,9 @@ fn lenient_date(text: &str) -> Option<DateValue> {
             // jan.1973 → jan. 1973
             '.' if prev.is_alphabetic() && next.is_ascii_digit() => s.push_str(". "),
             // 19-dec-1992 → 19 dec 1992
-            '-' if (prev.is_ascii_digit() && next.is_alphabetic()) || (prev.is_alphabetic() && next.is_ascii_digit()) => {
+            '-' if (prev.is_ascii_digit() && next.is_alphabetic())
+                || (prev.is_alphabetic() && next.is_ascii_digit()) =>
+            {
                 s.push(' ')
             }
             c => s.push(c),
@@ -860,7 +879,10 @@ mod tests {
             ("5/06/1953   15/06/1953", "1953-06-05 1953-06-15"),
             ("March 16, 1972", "1972-03-16"),
             ("a) 09/10/1954; b) 09/11/ 1954 ", "1954-10-09 1954-11-09"),
-            ("a) 19 Apr. 1982\u{a0}\u{a0} b) 18 Apr. 1982 c) 24/06/1402 (Hijri Calendar)", "1982-04-19 1982-04-18 !24/06/1402 noted"),
+            (
+                "a) 19 Apr. 1982\u{a0}\u{a0} b) 18 Apr. 1982 c) 24/06/1402 (Hijri Calendar)",
+                "1982-04-19 1982-04-18 !24/06/1402 noted",
+            ),
             ("15 May 1968 (as Yasir Sabawi) 1970 (as Ali Thafir Abdallah)", "1968-05-15 1970 noted"),
             ("Approximately 1955. For this aka only, alt DOB 01/01/1969", "~1955 1969-01-01 noted"),
             ("Approximately (30-35 years old)", "!Approximately noted"),
@@ -918,7 +940,10 @@ mod tests {
             ("Listed by UN 1267 Committee on 25 January 2001 (amended 9 July 2007)", Some("2001-01-25")),
             ("Listed on: 12 Aug. 2003 (amended on 1 Jul. 2008)", Some("2003-08-12")),
             ("Designated under the Autonomous Sanctions Regulations 2011 on 21 March 2014.", Some("2014-03-21")),
-            ("The Minister for Foreign Affairs listed this entity on 21 December 2001 under section 15(1)", Some("2001-12-21")),
+            (
+                "The Minister for Foreign Affairs listed this entity on 21 December 2001 under section 15(1)",
+                Some("2001-12-21"),
+            ),
             ("First listed on 9 Nov. 2022. Instrument of first designation: ...", Some("2022-11-09")),
             ("Listed on 1/05/2018", Some("2018-05-01")),
             ("Autonomous Sanctions (Designated Persons and Entities) Amendment Instrument 2022", None),

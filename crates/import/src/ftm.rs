@@ -35,9 +35,8 @@ use std::io::BufRead;
 use std::path::Path;
 
 use proscribe_model::{
-    slug, Address, Authority, AuthorityKind, CountryRole, DateFact, DateValue, Designation, Entity, Gender,
-    IdKind, Identifier, Link, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, Place, Schema, SourceInfo,
-    Text,
+    slug, Address, Authority, AuthorityKind, CountryRole, DateFact, DateValue, Designation, Entity, Gender, IdKind,
+    Identifier, Link, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, Place, Schema, SourceInfo, Text,
 };
 use serde::Deserialize;
 
@@ -388,7 +387,9 @@ impl Index {
         let name = name.unwrap_or_else(|| "unknown authority".into());
         let id = match id_slug(&name) {
             // A name in another script has no ASCII letters to slug: name it after its list.
-            s if s.is_empty() => format!("{}-authority", id_slug(rec.datasets.first().map(String::as_str).unwrap_or("unknown"))),
+            s if s.is_empty() => {
+                format!("{}-authority", id_slug(rec.datasets.first().map(String::as_str).unwrap_or("unknown")))
+            }
             s => s,
         };
         self.authorities.entry(id.clone()).or_insert_with(|| Authority {
@@ -484,7 +485,9 @@ impl Index {
                     file,
                     Some(*line),
                     Some(src.clone()),
-                    format!("refers to {id}, which is no person, organisation, vessel or aircraft in the file: ignored"),
+                    format!(
+                        "refers to {id}, which is no person, organisation, vessel or aircraft in the file: ignored"
+                    ),
                 );
             }
         }
@@ -689,11 +692,17 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
     add_countries(&mut e, &rec, file, line, report);
     add_identifiers(&mut e, &rec);
     add_addresses(&mut e, &rec, index, file, line, report);
-    for (prop, into_positions) in [("notes", false), ("summary", false), ("description", false), ("position", true), ("title", true)] {
+    for (prop, into_positions) in
+        [("notes", false), ("summary", false), ("description", false), ("position", true), ("title", true)]
+    {
         for (i, v) in rec.values(prop).iter().enumerate() {
             if let Some(text) = util::clean(v) {
                 let t = Text::new(text, format!("{prop}[{i}]"));
-                if into_positions { e.positions.push(t) } else { e.remarks.push(t) }
+                if into_positions {
+                    e.positions.push(t)
+                } else {
+                    e.remarks.push(t)
+                }
             }
         }
     }
@@ -814,10 +823,19 @@ fn add_dates(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &mut R
                 match v.trim().parse::<DateValue>().or_else(|_| DateValue::parse_lenient(v, true)) {
                     Ok(date) => {
                         let fact = DateFact { date, src: Some(format!("{prop}[{i}]")) };
-                        if death { e.death_dates.push(fact) } else { e.birth_dates.push(fact) }
+                        if death {
+                            e.death_dates.push(fact)
+                        } else {
+                            e.birth_dates.push(fact)
+                        }
                     }
                     Err(err) => {
-                        report.skip(file, Some(line), e.id.clone().into(), format!("{prop} {v:?} kept as a property: {err}"));
+                        report.skip(
+                            file,
+                            Some(line),
+                            e.id.clone().into(),
+                            format!("{prop} {v:?} kept as a property: {err}"),
+                        );
                         e.add_property(prop, v.trim());
                     }
                 }
@@ -849,7 +867,12 @@ fn add_countries(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &m
             match util::country(v) {
                 Some(c) => e.add_country(c, *role, Some(format!("{prop}[{i}]"))),
                 None if !v.trim().is_empty() => {
-                    report.skip(file, Some(line), Some(e.id.clone()), format!("{prop} {v:?} is no known country: kept as a property"));
+                    report.skip(
+                        file,
+                        Some(line),
+                        Some(e.id.clone()),
+                        format!("{prop} {v:?} is no known country: kept as a property"),
+                    );
                     e.add_property(prop, v.trim());
                 }
                 None => {}
@@ -934,7 +957,11 @@ mod tests {
         check_parts("Мария Александровна Осетрова", &props, "Given=Мария Middle=Александровна Family=Осетрова");
         // "Mari" is no whole word of "Maria".
         check_parts("Maria Smith", &[("firstName", &["Mari"])], "");
-        check_parts("Zakharov Nikita", &[("firstName", &["Nikita"]), ("lastName", &["Zakharov"])], "Family=Zakharov Given=Nikita");
+        check_parts(
+            "Zakharov Nikita",
+            &[("firstName", &["Nikita"]), ("lastName", &["Zakharov"])],
+            "Family=Zakharov Given=Nikita",
+        );
         check_parts("", &props, "");
     }
 

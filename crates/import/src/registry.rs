@@ -372,7 +372,10 @@ fn pick<T: Copy>(ctx: &Ctx<'_>, field: &str, value: &str, table: &[(&str, T)]) -
     let v = value.trim().to_lowercase().replace(['-', ' '], "_");
     table.iter().find(|(k, _)| *k == v).map(|(_, t)| *t).ok_or_else(|| {
         let words: Vec<&str> = table.iter().map(|(k, _)| *k).collect();
-        ctx.err(field, format!("unknown {} {value:?}; one of: {}", field.rsplit('.').next().unwrap_or(field), words.join(", ")))
+        ctx.err(
+            field,
+            format!("unknown {} {value:?}; one of: {}", field.rsplit('.').next().unwrap_or(field), words.join(", ")),
+        )
     })
 }
 
@@ -493,7 +496,8 @@ impl Registry {
             let line = ctx.line.unwrap_or(1);
             entities.push((entity(&ctx, &field, doc)?, line));
         }
-        let source = SourceInfo { id: file.id, title: file.title, format: format.into(), published, authorities, lists };
+        let source =
+            SourceInfo { id: file.id, title: file.title, format: format.into(), published, authorities, lists };
         Ok(Registry { source, entities })
     }
 }
@@ -560,7 +564,9 @@ fn entity(ctx: &Ctx<'_>, field: &str, doc: EntityDoc) -> Result<Entity, Error> {
     if let Some(g) = &doc.gender {
         e.gender = Some(pick(ctx, &format!("{field}.gender"), g, GENDERS)?);
     }
-    for (list, dates, key) in [(&mut e.birth_dates, &doc.birth_dates, "birth_dates"), (&mut e.death_dates, &doc.death_dates, "death_dates")] {
+    for (list, dates, key) in
+        [(&mut e.birth_dates, &doc.birth_dates, "birth_dates"), (&mut e.death_dates, &doc.death_dates, "death_dates")]
+    {
         for (i, d) in dates.iter().enumerate() {
             let f = format!("{key}[{i}]");
             list.push(DateFact { date: ctx.date(&format!("{field}.{f}"), d)?, src: Some(f) });
@@ -632,10 +638,9 @@ fn add_identifying(
 }
 
 fn designation(ctx: &Ctx<'_>, field: &str, index: usize, doc: DesignationDoc) -> Result<Designation, Error> {
-    let keeper = ctx
-        .lists
-        .get(&doc.list)
-        .ok_or_else(|| ctx.err(&format!("{field}.list"), format!("list {:?} is not defined under `lists`", doc.list)))?;
+    let keeper = ctx.lists.get(&doc.list).ok_or_else(|| {
+        ctx.err(&format!("{field}.list"), format!("list {:?} is not defined under `lists`", doc.list))
+    })?;
     let authority = match &doc.authority {
         Some(a) => ctx.authority(&format!("{field}.authority"), a)?,
         None => keeper.clone(),
@@ -668,8 +673,9 @@ fn first_listing(d: &Designation) -> Option<DateValue> {
 
 /// Without `ended_on`, the date of a delisting that is the last measure changing the status.
 fn final_delisting(d: &Designation) -> Option<DateValue> {
-    let changing = [MeasureKind::Listing, MeasureKind::Suspension, MeasureKind::SuspensionLifted, MeasureKind::Delisting];
-    let last = d.measures_in_order().into_iter().filter(|m| changing.contains(&m.kind)).last()?;
+    let changing =
+        [MeasureKind::Listing, MeasureKind::Suspension, MeasureKind::SuspensionLifted, MeasureKind::Delisting];
+    let last = d.measures_in_order().into_iter().rev().find(|m| changing.contains(&m.kind))?;
     (last.kind == MeasureKind::Delisting).then(|| last.effective_date().clone())
 }
 
@@ -681,8 +687,13 @@ fn measure(ctx: &Ctx<'_>, field: &str, src: String, doc: MeasureDoc, is_act: boo
         // Say where a list measure or an act belongs when it is in the wrong place.
         let word = doc.kind.trim().to_lowercase();
         match (elsewhere.iter().any(|(k, _)| *k == word), is_act) {
-            (true, true) => ctx.err(&kind_field, format!("{word:?} is a measure on a list entry: put it under the designation's `measures`")),
-            (true, false) => ctx.err(&kind_field, format!("{word:?} is an act outside any list: put it under the entity's `acts`")),
+            (true, true) => ctx.err(
+                &kind_field,
+                format!("{word:?} is a measure on a list entry: put it under the designation's `measures`"),
+            ),
+            (true, false) => {
+                ctx.err(&kind_field, format!("{word:?} is an act outside any list: put it under the entity's `acts`"))
+            }
             (false, _) => e,
         }
     })?;
@@ -728,7 +739,10 @@ mod tests {
             dates: Vec<String>,
             country: String,
         }
-        let d: D = serde_norway::from_str("dates: [2015, 2005-03-15, ~1965, 1960/1963, 2005-03-15|2015, 2024-12]\ncountry: no\n").unwrap();
+        let d: D = serde_norway::from_str(
+            "dates: [2015, 2005-03-15, ~1965, 1960/1963, 2005-03-15|2015, 2024-12]\ncountry: no\n",
+        )
+        .unwrap();
         assert_eq!(d.dates, ["2015", "2005-03-15", "~1965", "1960/1963", "2005-03-15|2015", "2024-12"]);
         assert_eq!(d.country, "no");
     }

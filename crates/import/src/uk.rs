@@ -27,9 +27,8 @@ use std::path::Path;
 use std::rc::Rc;
 
 use proscribe_model::{
-    slug, Address, Authority, AuthorityKind, Country, CountryRole, DateFact, DateValue, Designation, Entity,
-    IdKind, Identifier, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, PartialDate, Place, Schema,
-    SourceInfo, Text,
+    slug, Address, Authority, AuthorityKind, Country, CountryRole, DateFact, DateValue, Designation, Entity, IdKind,
+    Identifier, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, PartialDate, Place, Schema, SourceInfo, Text,
 };
 
 use crate::dfat::{place_country, read_countries, split_items, strip_parentheses};
@@ -188,13 +187,20 @@ fn csv_error(path: &Path, line: u64, e: csv::Error) -> Error {
 
 /// Reads the `Last Updated` line (setting the publication date) or the header. Returns the
 /// columns once the header is read.
-fn read_preamble(record: &csv::StringRecord, path: &Path, line: u64, report: &mut Report) -> Result<Option<Columns>, Error> {
+fn read_preamble(
+    record: &csv::StringRecord,
+    path: &Path,
+    line: u64,
+    report: &mut Report,
+) -> Result<Option<Columns>, Error> {
     let first = record.get(0).unwrap_or_default().trim().trim_end_matches(':');
     if first == "Last Updated" {
         let value = record.iter().skip(1).find(|v| !v.trim().is_empty()).unwrap_or_default();
         match uk_date(value) {
             Ok(d) => report.source.published = Some(d.to_string()),
-            Err(e) => report.skip(&path.display().to_string(), Some(line), None, format!("Last Updated {value:?}: {e}")),
+            Err(e) => {
+                report.skip(&path.display().to_string(), Some(line), None, format!("Last Updated {value:?}: {e}"))
+            }
         }
         return Ok(None);
     }
@@ -294,7 +300,12 @@ impl Groups {
             let mut designation = Designation::new("uk-ofsi", "uk-ofsi");
             designation.reference = Some(gid.clone());
             designation.src = Some("Group ID".into());
-            Draft { entity: Entity::new(format!("uk-ofsi-{}", slug(&gid)), schema), designation, line, seen: HashSet::new() }
+            Draft {
+                entity: Entity::new(format!("uk-ofsi-{}", slug(&gid)), schema),
+                designation,
+                line,
+                seen: HashSet::new(),
+            }
         });
         if draft.entity.schema != schema {
             row.skip(report, format!("Group Type {group_type:?} differs from the group's first row: ignored"));
@@ -571,7 +582,11 @@ fn add_designation(draft: &mut Draft, row: &Row<'_>, report: &mut Report) {
             draft.designation.programs.push(regime);
         }
     }
-    for (col, prop) in [("Listed On", None), ("UK Sanctions List Date Designated", Some("dateDesignated")), ("Last Updated", Some("modifiedAt"))] {
+    for (col, prop) in [
+        ("Listed On", None),
+        ("UK Sanctions List Date Designated", Some("dateDesignated")),
+        ("Last Updated", Some("modifiedAt")),
+    ] {
         let Some(text) = row.get(col) else { continue };
         match (uk_date(&text), prop) {
             (Ok(d), None) => {
@@ -628,11 +643,8 @@ fn un_reference(text: &str) -> Option<String> {
 /// A vessel's IMO number in a remark (`IMO: 8937675`, `IMO number 8937675`).
 fn imo_number(text: &str) -> Option<String> {
     let at = text.find("IMO")?;
-    let digits: String = text[at + 3..]
-        .chars()
-        .skip_while(|c| !c.is_ascii_digit())
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
+    let digits: String =
+        text[at + 3..].chars().skip_while(|c| !c.is_ascii_digit()).take_while(|c| c.is_ascii_digit()).collect();
     (digits.len() == 7).then_some(digits)
 }
 
@@ -661,7 +673,9 @@ mod tests {
 
     #[test]
     fn lines_of_records_after_crlf_and_lf() {
-        for (text, expect) in [("a,b\r\nc,d\r\n\"e\r\nf\",g\r\nh,i\r\n", [1, 2, 3, 5]), ("a,b\nc,d\n\"e\nf\",g\nh,i\n", [1, 2, 3, 5])] {
+        for (text, expect) in
+            [("a,b\r\nc,d\r\n\"e\r\nf\",g\r\nh,i\r\n", [1, 2, 3, 5]), ("a,b\nc,d\n\"e\nf\",g\nh,i\n", [1, 2, 3, 5])]
+        {
             let lines = LineIndex::default();
             let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(lines.reader(text.as_bytes()));
             let got: Vec<u64> =

@@ -40,17 +40,23 @@ fn strings(v: &Value, prop: &str) -> Vec<String> {
 
 fn raw_counts(path: &PathBuf) -> Counts {
     let text = std::fs::read_to_string(path).unwrap();
-    let records: Vec<Value> = text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<Value> =
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect();
     let schema = |r: &Value| r["schema"].as_str().unwrap_or_default().to_string();
-    let things: HashSet<String> =
-        records.iter().filter(|r| THINGS.contains(&schema(r).as_str())).map(|r| r["id"].as_str().unwrap().to_string()).collect();
+    let things: HashSet<String> = records
+        .iter()
+        .filter(|r| THINGS.contains(&schema(r).as_str()))
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
     let mut names = 0;
     for r in records.iter().filter(|r| things.contains(r["id"].as_str().unwrap())) {
         let mut set = BTreeSet::new();
         for (i, n) in strings(r, "name").into_iter().enumerate() {
             set.insert((if i == 0 { "primary" } else { "alias" }, n));
         }
-        for (prop, kind) in [("alias", "alias"), ("abbreviation", "alias"), ("weakAlias", "weak"), ("previousName", "former")] {
+        for (prop, kind) in
+            [("alias", "alias"), ("abbreviation", "alias"), ("weakAlias", "weak"), ("previousName", "former")]
+        {
             for n in strings(r, prop) {
                 set.insert((kind, n));
             }
@@ -186,7 +192,10 @@ fn broken_files_are_errors_naming_file_and_line() {
     bytes.extend_from_slice(line2);
     let (_d, path) = temp_file("latin1.ftm.json", &bytes);
     let err = parse_paths(std::slice::from_ref(&path)).unwrap_err().to_string();
-    assert_eq!(err, format!("{}: line 2: byte {bad_at} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display()));
+    assert_eq!(
+        err,
+        format!("{}: line 2: byte {bad_at} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display())
+    );
 
     // Only blank lines: recognised as nothing, so planning fails before parsing.
     let (_d, blank) = temp_file("blank.ftm.json", b"\n\n");

@@ -124,7 +124,8 @@ fn mistakes_are_errors_naming_entity_and_field() {
     let taliban = line_of("- id: taliban");
     let motaqi = line_of("- id: amir-khan-motaqi");
 
-    let (_d, path, err) = edited("authority: ru-prosecutor-general\n            date", "authority: ru-procurator\n            date");
+    let (_d, path, err) =
+        edited("authority: ru-prosecutor-general\n            date", "authority: ru-procurator\n            date");
     assert_eq!(
         err,
         format!(
@@ -162,14 +163,29 @@ fn mistakes_are_errors_naming_entity_and_field() {
 
     let kz = line_of("- id: kz-supreme-court");
     let (_d, path, err) = edited("    country: kz\n", "    country: kaz\n");
-    assert_eq!(err, format!("{}:{kz} <authorities[6].country>: \"kaz\" is no ISO 3166-1 alpha-2 country code", path.display()));
+    assert_eq!(
+        err,
+        format!("{}:{kz} <authorities[6].country>: \"kaz\" is no ISO 3166-1 alpha-2 country code", path.display())
+    );
 
     let (_d, path, err) = edited("id: abdul-salam-hanafi", "id: amir-khan-motaqi");
-    assert_eq!(err, format!("{}:{motaqi} <entities[amir-khan-motaqi]>: entity id \"amir-khan-motaqi\" is used twice", path.display()));
+    assert_eq!(
+        err,
+        format!(
+            "{}:{motaqi} <entities[amir-khan-motaqi]>: entity id \"amir-khan-motaqi\" is used twice",
+            path.display()
+        )
+    );
 
     let (_d, path, err) = edited("proscribe-registry: 1", "proscribe-registry: 2");
     let marker = line_of("proscribe-registry: 1");
-    assert_eq!(err, format!("{}:{marker} <proscribe-registry>: format version 2 is not supported; this proscribe reads version 1", path.display()));
+    assert_eq!(
+        err,
+        format!(
+            "{}:{marker} <proscribe-registry>: format version 2 is not supported; this proscribe reads version 1",
+            path.display()
+        )
+    );
 }
 
 #[test]
@@ -177,7 +193,13 @@ fn yaml_mistakes_name_the_line() {
     // A misspelt field.
     let line = line_of("    joint_with: [ru-moj]");
     let (_d, path, err) = edited("joint_with: [ru-moj]", "jointly: [ru-moj]");
-    assert!(err.starts_with(&format!("{}:{line}: entities[0].designations[0].measures[1]: unknown field `jointly`, expected one of", path.display())), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "{}:{line}: entities[0].designations[0].measures[1]: unknown field `jointly`, expected one of",
+            path.display()
+        )),
+        "{err}"
+    );
 
     // A broken flow sequence.
     let line = line_of("same_as: [un-tai-027]");

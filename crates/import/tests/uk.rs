@@ -99,7 +99,12 @@ fn entity_and_ship_field_by_field() {
     assert_eq!(org.schema, Schema::Organization);
     assert_eq!(
         names(org),
-        ["Primary:EXAMPLE TRADING LLC", "Alias:EXTRA TRADING", "Former:OLD EXAMPLE LIMITED", "Original:شركة المثال للتجارة"]
+        [
+            "Primary:EXAMPLE TRADING LLC",
+            "Alias:EXTRA TRADING",
+            "Former:OLD EXAMPLE LIMITED",
+            "Original:شركة المثال للتجارة"
+        ]
     );
     assert!(org.names.iter().all(|n| n.parts.is_empty()), "no name parts for an entity");
     assert_eq!(org.names[3].lang.as_deref(), Some("ar"));
@@ -159,7 +164,10 @@ fn broken_files_are_errors_naming_file_and_line() {
     bytes[line4 + 1] = 0xe9;
     let (_d, path, result) = parse_text("ConList.csv", &bytes);
     let err = result.unwrap_err().to_string();
-    assert_eq!(err, format!("{}: line 4: byte {} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display(), line4 + 1));
+    assert_eq!(
+        err,
+        format!("{}: line 4: byte {} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display(), line4 + 1)
+    );
 
     // A header without Group ID is no ConList; named explicitly, it is refused.
     let no_gid = text.replace(",Group ID\r\n", ",Group\r\n");
