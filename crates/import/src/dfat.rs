@@ -160,6 +160,15 @@ impl Cell {
         }
     }
 
+    /// The text of a cell that may hold several values, with its line breaks turned into
+    /// `;` so that values written one per line stay apart.
+    fn list_text(&self) -> Option<String> {
+        match self {
+            Cell::Text(s) => util::clean(&s.replace("_x000D_", "").replace('\n', ";")),
+            other => other.text(),
+        }
+    }
+
     /// The text of the cell, trimmed; numbers that are whole are written without a fraction.
     fn text(&self) -> Option<String> {
         match self {
@@ -402,7 +411,7 @@ fn add_name(
 
 fn add_details(draft: &mut Draft, cols: &Columns, row: &[Cell], ctx: &RowContext<'_>, report: &mut Report) {
     add_birth_dates(draft, cols.get(row, "date of birth"), ctx, report);
-    if let Some(text) = cols.get(row, "place of birth").text() {
+    if let Some(text) = cols.get(row, "place of birth").list_text() {
         if draft.first_time("Place of Birth", &text) {
             for item in split_items(&text).into_iter().filter(|i| !is_not_available(i)) {
                 let country = place_country(&item);
@@ -412,14 +421,14 @@ fn add_details(draft: &mut Draft, cols: &Columns, row: &[Cell], ctx: &RowContext
             }
         }
     }
-    if let Some(text) = cols.get(row, "citizenship").text() {
+    if let Some(text) = cols.get(row, "citizenship").list_text() {
         if draft.first_time("Citizenship", &text) {
             let role =
                 if draft.entity.schema == Schema::Person { CountryRole::Citizenship } else { CountryRole::Linked };
             add_countries(&mut draft.entity, &text, role, "Citizenship", ctx, report);
         }
     }
-    if let Some(text) = cols.get(row, "address").text() {
+    if let Some(text) = cols.get(row, "address").list_text() {
         if draft.first_time("Address", &text) {
             for full in split_items(&text).into_iter().filter(|i| !is_not_available(i)) {
                 if !draft.entity.addresses.iter().any(|a| a.full == full) {
@@ -499,7 +508,7 @@ fn add_birth_dates(draft: &mut Draft, cell: &Cell, ctx: &RowContext<'_>, report:
             Err(_) => return,
         },
         other => {
-            let text = other.text().unwrap_or_default();
+            let text = other.list_text().unwrap_or_default();
             if !draft.first_time("Date of Birth", &text) {
                 return;
             }
