@@ -1,10 +1,48 @@
-//! The `ftm` format (not yet implemented).
+//! The `ftm` format: FollowTheMoney entities as JSON lines, as OpenSanctions and Aleph export
+//! them (`entities.ftm.json`). Each line is one entity: `id`, `schema`, `properties` (a map
+//! from property name to a list of strings), and optionally `caption`, `datasets`,
+//! `referents`, `target`, `first_seen`, `last_seen` and `last_change`.
+//!
+//! Only "things" become proscribe entities: `Person`, `Organization`, `Company`,
+//! `LegalEntity`, `PublicBody` (as an organisation), `Vessel` and `Airplane` (as an aircraft).
+//! The other schemata describe things and are folded into them:
+//! - `Sanction` → a [`Designation`] on its `entity`: the authority is slugged from
+//!   `authority`, the list from the record's dataset (or its program when it has none),
+//!   programs from `program`/`programId`, the reference from `authorityId`, `unscId` or
+//!   `recordId`, `listed_on` from the earliest `startDate` or `listingDate` (OpenSanctions
+//!   puts the date of a later amendment in `listingDate` too), `ended_on` from `endDate`, and
+//!   the reason from `reason`, with `provisions` and `summary` appended as lines of their own
+//!   because the model keeps no separate field for them;
+//! - `Passport`/`Identification` → an [`Identifier`] of the `holder`;
+//! - `Address` → the [`Address`] of every thing whose `addressEntity` names it;
+//! - `Occupancy` with its `Position` → a position of the `holder`;
+//! - `Ownership`, `Directorship`, `Family`, `Associate`, `UnknownLink`, `Payment`,
+//!   `Representation`, `Membership` and `Employment` → a [`Link`] on both sides.
+//!
+//! Memory: joining these records to the things they describe needs them at hand, and a
+//! `Sanction` may come before or after its entity. The file is therefore read twice: the
+//! first pass keeps what the describing records say (designations, addresses, identifiers,
+//! links, positions) together with the id and caption of every thing; the second pass builds
+//! the things one at a time and passes them on. Memory grows with the describing records, not
+//! with the things, which are never all held at once.
+//!
+//! A line that is not a JSON object is an error naming the file and the line. A record of a
+//! schema proscribe does not import (an `Event`, a `BankAccount`) is skipped with a
+//! diagnostic, and so is a duplicate id.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::BufRead;
 use std::path::Path;
 
-use crate::{EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use proscribe_model::{
+    slug, Address, Authority, AuthorityKind, CountryRole, DateFact, DateValue, Designation, Entity, Gender, IdKind,
+    Identifier, Link, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, Place, Schema, SourceInfo, Text,
+};
+use serde::Deserialize;
 
-/// The `ftm` format.
+use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+
+/// The `ftm` format: FollowTheMoney JSON lines.
 #[derive(Debug)]
 pub struct FtmJson;
 
@@ -13,15 +51,942 @@ impl Format for FtmJson {
         "ftm"
     }
 
-    fn recognise(&self, _sample: &Sample) -> Option<Recognised> {
-        None
+    fn recognise(&self, sample: &Sample) -> Option<Recognised> {
+        if sample.zip {
+            return None;
+        }
+        let text = sample.text();
+        let first = text.lines().find(|l| !l.trim().is_empty())?.trim();
+        looks_like_entity(first, text.len() >= input::SAMPLE_BYTES).then_some(Recognised::List)
     }
 
-    fn source_id(&self, _path: &Path) -> String {
-        "ftm".into()
+    fn source_id(&self, path: &Path) -> String {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let stem = name.split('.').next().unwrap_or_default();
+        format!("ftm-{}", slug(stem))
     }
 
-    fn parse(&self, job: &Job, _sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        Err(Error::UnknownFormat { path: job.path.display().to_string(), detail: "not implemented".into() })
+    fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
+        let path = job.path.as_path();
+        let file = path.display().to_string();
+        let mut report = Report::new(SourceInfo {
+            id: job.source_id.clone(),
+            title: format!(
+                "FollowTheMoney entities ({})",
+                path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
+            ),
+            format: self.name().into(),
+            published: None,
+            authorities: Vec::new(),
+            lists: Vec::new(),
+        });
+        let mut index = Index::default();
+        read_lines(path, |line, rec| index.add(rec, line, &file, &mut report))?;
+        if index.records == 0 {
+            return Err(Error::Empty { path: file });
+        }
+        index.finish(&file, &mut report);
+        report.source.authorities = index.authorities.values().cloned().collect();
+        report.source.lists = index.lists.values().cloned().collect();
+        let thing_lines = std::mem::take(&mut index.thing_lines);
+        read_lines(path, |line, rec| {
+            let Some(schema) = thing_lines.get(&line) else { return Ok(()) };
+            let entity = build_thing(rec, *schema, &mut index, &file, line, &mut report);
+            report.emit(sink, entity, line)
+        })?;
+        Ok(report)
+    }
+}
+
+/// Whether the first line of a file is a FollowTheMoney entity. A line cut off by the end of
+/// the sample (a long first entity) is judged by its keys alone.
+fn looks_like_entity(line: &str, maybe_cut: bool) -> bool {
+    if !line.starts_with('{') {
+        return false;
+    }
+    match serde_json::from_str::<serde_json::Value>(line) {
+        Ok(v) => ["id", "schema", "properties"].iter().all(|k| v.get(k).is_some()),
+        Err(e) if e.is_eof() && maybe_cut => {
+            ["\"id\"", "\"schema\"", "\"properties\""].iter().all(|k| line.contains(k))
+        }
+        Err(_) => false,
+    }
+}
+
+/// One line of the file.
+#[derive(Debug, Deserialize)]
+struct Record {
+    id: Option<String>,
+    schema: Option<String>,
+    #[serde(default)]
+    properties: BTreeMap<String, Vec<String>>,
+    caption: Option<String>,
+    #[serde(default)]
+    datasets: Vec<String>,
+    #[serde(default)]
+    referents: Vec<String>,
+    target: Option<bool>,
+    first_seen: Option<String>,
+    last_change: Option<String>,
+}
+
+impl Record {
+    fn values(&self, prop: &str) -> &[String] {
+        self.properties.get(prop).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    fn first(&self, prop: &str) -> Option<&str> {
+        self.values(prop).iter().map(|v| v.trim()).find(|v| !v.is_empty())
+    }
+}
+
+/// Reads the non-empty lines of the file as records, with their 1-based line numbers.
+fn read_lines(path: &Path, mut each: impl FnMut(u64, Record) -> Result<(), Error>) -> Result<(), Error> {
+    let mut reader = input::open_text(path)?;
+    let mut buf = String::new();
+    let mut line = 0u64;
+    loop {
+        buf.clear();
+        let n = reader.read_line(&mut buf).map_err(|e| input::read_error(path, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        line += 1;
+        let text = buf.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let record: Record = serde_json::from_str(text).map_err(|e| {
+            Error::malformed(path, Some(line), None, format!("not a FollowTheMoney entity (a JSON object): {e}"))
+        })?;
+        each(line, record)?;
+    }
+}
+
+/// What a schema means to the importer.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Thing(Schema),
+    Address,
+    Sanction,
+    Identification,
+    Position,
+    Occupancy,
+    Link(&'static LinkSpec),
+}
+
+/// How a relation schema becomes links: the properties naming both sides, the link kind on
+/// each side, and the properties that describe the relation.
+#[derive(Debug)]
+struct LinkSpec {
+    schema: &'static str,
+    a: &'static str,
+    b: &'static str,
+    a_kind: &'static str,
+    b_kind: &'static str,
+    details: &'static [&'static str],
+}
+
+const LINKS: &[LinkSpec] = &[
+    LinkSpec {
+        schema: "Ownership",
+        a: "owner",
+        b: "asset",
+        a_kind: "owner_of",
+        b_kind: "owned_by",
+        details: &["role", "percentage", "sharesCount", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Directorship",
+        a: "director",
+        b: "organization",
+        a_kind: "director_of",
+        b_kind: "has_director",
+        details: &["role", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Family",
+        a: "person",
+        b: "relative",
+        a_kind: "family",
+        b_kind: "family",
+        details: &["relationship", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Associate",
+        a: "person",
+        b: "associate",
+        a_kind: "associate",
+        b_kind: "associate",
+        details: &["relationship", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "UnknownLink",
+        a: "subject",
+        b: "object",
+        a_kind: "linked_to",
+        b_kind: "linked_to",
+        details: &["role", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Payment",
+        a: "payer",
+        b: "beneficiary",
+        a_kind: "payment",
+        b_kind: "payment",
+        details: &["amount", "currency", "amountEur", "date", "purpose"],
+    },
+    LinkSpec {
+        schema: "Representation",
+        a: "agent",
+        b: "client",
+        a_kind: "agent_of",
+        b_kind: "represented_by",
+        details: &["role", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Membership",
+        a: "member",
+        b: "organization",
+        a_kind: "member_of",
+        b_kind: "has_member",
+        details: &["role", "startDate", "endDate"],
+    },
+    LinkSpec {
+        schema: "Employment",
+        a: "employee",
+        b: "employer",
+        a_kind: "employee_of",
+        b_kind: "employer_of",
+        details: &["role", "startDate", "endDate"],
+    },
+];
+
+fn kind_of(schema: &str) -> Option<Kind> {
+    Some(match schema {
+        "Person" => Kind::Thing(Schema::Person),
+        "Organization" | "PublicBody" => Kind::Thing(Schema::Organization),
+        "Company" => Kind::Thing(Schema::Company),
+        "LegalEntity" => Kind::Thing(Schema::LegalEntity),
+        "Vessel" => Kind::Thing(Schema::Vessel),
+        "Airplane" => Kind::Thing(Schema::Aircraft),
+        "Address" => Kind::Address,
+        "Sanction" => Kind::Sanction,
+        "Passport" | "Identification" => Kind::Identification,
+        "Position" => Kind::Position,
+        "Occupancy" => Kind::Occupancy,
+        other => Kind::Link(LINKS.iter().find(|l| l.schema == other)?),
+    })
+}
+
+/// An occupancy waiting for its position's name.
+struct Occupancy {
+    holder: String,
+    post: String,
+    details: Option<String>,
+    src: String,
+}
+
+/// What the first pass learns: the things (by line), and what the other records say about
+/// them, keyed by the id of the thing.
+#[derive(Default)]
+struct Index {
+    records: usize,
+    seen: HashSet<String>,
+    thing_lines: HashMap<u64, Schema>,
+    captions: HashMap<String, String>,
+    addresses: HashMap<String, Address>,
+    designations: HashMap<String, Vec<Designation>>,
+    identifiers: HashMap<String, Vec<Identifier>>,
+    links: HashMap<String, Vec<Link>>,
+    positions: HashMap<String, Vec<Text>>,
+    position_names: HashMap<String, String>,
+    occupancies: Vec<Occupancy>,
+    authorities: BTreeMap<String, Authority>,
+    lists: BTreeMap<String, ListInfo>,
+    /// References from describing records to ids, checked once all things are known.
+    references: Vec<(String, String, u64)>,
+}
+
+impl Index {
+    fn add(&mut self, rec: Record, line: u64, file: &str, report: &mut Report) -> Result<(), Error> {
+        self.records += 1;
+        let (Some(id), Some(schema)) = (rec.id.clone(), rec.schema.clone()) else {
+            report.skip(file, Some(line), rec.id.clone(), "record without `id` or `schema` skipped");
+            return Ok(());
+        };
+        if !self.seen.insert(id.clone()) {
+            report.skip(file, Some(line), Some(id), "duplicate id: this record is skipped");
+            return Ok(());
+        }
+        let Some(kind) = kind_of(&schema) else {
+            report.skip(file, Some(line), Some(id), format!("schema {schema} is not imported: record skipped"));
+            return Ok(());
+        };
+        let src = format!("{schema}:{id}");
+        match kind {
+            Kind::Thing(s) => {
+                self.thing_lines.insert(line, s);
+                let caption = rec.caption.clone().or_else(|| rec.first("name").map(str::to_string));
+                self.captions.insert(id, caption.unwrap_or_default());
+            }
+            Kind::Address => {
+                self.addresses.insert(id, address_of(&rec, &src));
+            }
+            Kind::Sanction => self.add_sanction(&rec, &src, line),
+            Kind::Identification => self.add_identification(&rec, &src, line, file, report),
+            Kind::Position => {
+                let name = rec.caption.clone().or_else(|| rec.first("name").map(str::to_string));
+                self.position_names.insert(id, name.unwrap_or_default());
+            }
+            Kind::Occupancy => {
+                if let (Some(holder), Some(post)) = (rec.first("holder"), rec.first("post")) {
+                    self.references.push((holder.to_string(), src.clone(), line));
+                    let details = details(&rec, &["status", "startDate", "endDate"]);
+                    self.occupancies.push(Occupancy { holder: holder.into(), post: post.into(), details, src });
+                }
+            }
+            Kind::Link(spec) => self.add_link(&rec, spec, &src, line),
+        }
+        Ok(())
+    }
+
+    fn add_sanction(&mut self, rec: &Record, src: &str, line: u64) {
+        let authority = self.authority_of(rec);
+        let list = self.list_of(rec, &authority);
+        let mut d = Designation::new(authority, list);
+        for p in rec.values("program").iter().chain(rec.values("programId")) {
+            if let Some(p) = util::clean(p) {
+                if !d.programs.contains(&p) {
+                    d.programs.push(p);
+                }
+            }
+        }
+        let refs: Vec<&str> = ["authorityId", "unscId", "recordId"]
+            .iter()
+            .flat_map(|p| rec.values(p))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if !refs.is_empty() {
+            d.reference = Some(refs.join("; "));
+        }
+        d.listed_on = earliest(rec.values("startDate").iter().chain(rec.values("listingDate")));
+        d.ended_on = latest(rec.values("endDate"));
+        d.reason = reason_of(rec);
+        d.src = Some(src.to_string());
+        for entity in rec.values("entity") {
+            self.references.push((entity.clone(), src.to_string(), line));
+            self.designations.entry(entity.clone()).or_default().push(d.clone());
+        }
+    }
+
+    /// The authority of a sanction, registered in the source's authorities.
+    fn authority_of(&mut self, rec: &Record) -> String {
+        let name = rec.first("authority").map(str::to_string).or_else(|| rec.datasets.first().cloned());
+        let name = name.unwrap_or_else(|| "unknown authority".into());
+        let id = match id_slug(&name) {
+            // A name in another script has no ASCII letters to slug: name it after its list.
+            s if s.is_empty() => {
+                format!("{}-authority", id_slug(rec.datasets.first().map(String::as_str).unwrap_or("unknown")))
+            }
+            s => s,
+        };
+        self.authorities.entry(id.clone()).or_insert_with(|| Authority {
+            id: id.clone(),
+            name: name.clone(),
+            country: rec.values("country").iter().find_map(|c| util::country(c)),
+            kind: authority_kind(&name),
+        });
+        id
+    }
+
+    /// The list of a sanction: its dataset, else its program; registered in the source's lists.
+    fn list_of(&mut self, rec: &Record, authority: &str) -> String {
+        let title = rec
+            .datasets
+            .first()
+            .map(String::as_str)
+            .or_else(|| rec.first("programId"))
+            .or_else(|| rec.first("program"))
+            .unwrap_or("unnamed list")
+            .to_string();
+        let id = id_slug(&title);
+        self.lists.entry(id.clone()).or_insert_with(|| ListInfo {
+            id: id.clone(),
+            title: title.clone(),
+            authority: authority.to_string(),
+            kind: list_kind(&title),
+            url: None,
+        });
+        id
+    }
+
+    fn add_identification(&mut self, rec: &Record, src: &str, line: u64, file: &str, report: &mut Report) {
+        let Some(holder) = rec.first("holder") else {
+            report.skip(file, Some(line), rec.id.clone(), "identification without a holder skipped");
+            return;
+        };
+        let number = rec.first("number").or_else(|| rec.first("passportNumber"));
+        let Some(number) = number else {
+            report.skip(file, Some(line), rec.id.clone(), format!("identification of {holder} has no number: skipped"));
+            return;
+        };
+        let kind = if rec.schema.as_deref() == Some("Passport") { IdKind::Passport } else { IdKind::Other };
+        let country = rec.first("country").and_then(util::country);
+        let note = details(rec, &["authority", "startDate", "endDate", "summary"]);
+        let id = Identifier {
+            kind,
+            number: number.to_string(),
+            label: rec.first("type").map(str::to_string),
+            country,
+            note,
+            src: Some(src.to_string()),
+        };
+        self.references.push((holder.to_string(), src.to_string(), line));
+        self.identifiers.entry(holder.to_string()).or_default().push(id);
+    }
+
+    fn add_link(&mut self, rec: &Record, spec: &LinkSpec, src: &str, line: u64) {
+        let note = details(rec, spec.details);
+        for a in rec.values(spec.a) {
+            for b in rec.values(spec.b) {
+                for (from, to, kind, side) in [(a, b, spec.a_kind, spec.a), (b, a, spec.b_kind, spec.b)] {
+                    self.references.push((from.clone(), src.to_string(), line));
+                    self.links.entry(from.clone()).or_default().push(Link {
+                        kind: kind.to_string(),
+                        target_id: Some(to.clone()),
+                        target_name: None,
+                        note: note.clone(),
+                        src: Some(format!("{src}.{side}")),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Resolves occupancies to position names and reports references to ids that are not
+    /// things in the file.
+    fn finish(&mut self, file: &str, report: &mut Report) {
+        for occ in std::mem::take(&mut self.occupancies) {
+            let name = self.position_names.get(&occ.post).filter(|n| !n.is_empty()).cloned();
+            let text = match (name, &occ.details) {
+                (Some(n), Some(d)) => format!("{n} ({d})"),
+                (Some(n), None) => n,
+                (None, _) => occ.post.clone(),
+            };
+            self.positions.entry(occ.holder).or_default().push(Text { text, src: Some(occ.src) });
+        }
+        let things: HashSet<&String> = self.captions.keys().collect();
+        let mut reported = HashSet::new();
+        for (id, src, line) in &self.references {
+            if !things.contains(id) && reported.insert((id, src)) {
+                report.skip(
+                    file,
+                    Some(*line),
+                    Some(src.clone()),
+                    format!(
+                        "refers to {id}, which is no person, organisation, vessel or aircraft in the file: ignored"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// A slug that keeps accented Latin letters as their base letter (`Direction Générale du
+/// Trésor` → `direction-generale-du-tresor`), where [`slug`] would drop them.
+fn id_slug(text: &str) -> String {
+    let folded: String = text
+        .chars()
+        .map(|c| match c {
+            'À'..='Å' | 'à'..='å' | 'Ā'..='ą' => 'a',
+            'Ç' | 'ç' | 'Ć'..='č' => 'c',
+            'Ď'..='đ' => 'd',
+            'È'..='Ë' | 'è'..='ë' | 'Ē'..='ě' => 'e',
+            'Ğ' | 'ğ' => 'g',
+            'Ì'..='Ï' | 'ì'..='ï' | 'Ī'..='ı' => 'i',
+            'Ł' | 'ł' => 'l',
+            'Ñ' | 'ñ' | 'Ń'..='ň' => 'n',
+            'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'Ō'..='ő' => 'o',
+            'Ŕ'..='ř' => 'r',
+            'Ś'..='š' => 's',
+            'Ţ'..='ť' => 't',
+            'Ù'..='Ü' | 'ù'..='ü' | 'Ū'..='ű' => 'u',
+            'Ý' | 'ý' | 'ÿ' => 'y',
+            'Ź'..='ž' => 'z',
+            c => c,
+        })
+        .collect();
+    slug(&folded)
+}
+
+/// `role: subsidiary of; startDate: 2005-09-16`: the properties of a record that describe a
+/// relation, in a fixed order.
+fn details(rec: &Record, props: &[&str]) -> Option<String> {
+    let parts: Vec<String> = props
+        .iter()
+        .filter_map(|p| {
+            let vs: Vec<&str> = rec.values(p).iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+            (!vs.is_empty()).then(|| format!("{p}: {}", vs.join(", ")))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+fn reason_of(rec: &Record) -> Option<String> {
+    let mut lines: Vec<String> = rec.values("reason").iter().filter_map(|r| util::clean(r)).collect();
+    let provisions: Vec<String> = rec.values("provisions").iter().filter_map(|r| util::clean(r)).collect();
+    if !provisions.is_empty() {
+        lines.push(format!("Provisions: {}", provisions.join("; ")));
+    }
+    lines.extend(rec.values("summary").iter().filter_map(|r| util::clean(r)));
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
+fn parse_dates<'a>(values: impl IntoIterator<Item = &'a String>) -> Vec<DateValue> {
+    values.into_iter().filter_map(|v| v.trim().parse::<DateValue>().ok()).collect()
+}
+
+fn earliest<'a>(values: impl IntoIterator<Item = &'a String>) -> Option<DateValue> {
+    parse_dates(values).into_iter().min_by_key(|d| d.earliest())
+}
+
+fn latest<'a>(values: impl IntoIterator<Item = &'a String>) -> Option<DateValue> {
+    parse_dates(values).into_iter().max_by_key(|d| d.latest())
+}
+
+/// A guess at the kind of body from its name; `Other` when the name says nothing.
+fn authority_kind(name: &str) -> AuthorityKind {
+    let n = name.to_lowercase();
+    if n.contains("ministry") || n.contains("department") || n.contains("secretariat") {
+        AuthorityKind::Ministry
+    } else if n.contains("court") {
+        AuthorityKind::Court
+    } else if n.contains("committee") {
+        AuthorityKind::Committee
+    } else if n.contains("council") {
+        AuthorityKind::Council
+    } else if n.contains("prosecutor") {
+        AuthorityKind::Prosecutor
+    } else if n.contains("office") || n.contains("service") || n.contains("agency") || n.contains("bureau") {
+        AuthorityKind::Agency
+    } else {
+        AuthorityKind::Other
+    }
+}
+
+/// A guess at the kind of list from its dataset or program name.
+fn list_kind(name: &str) -> ListKind {
+    let n = name.to_lowercase();
+    if n.contains("terror") {
+        ListKind::Terrorist
+    } else if n.contains("exclusion") || n.contains("debar") || n.contains("disqual") {
+        ListKind::Debarment
+    } else if n.contains("export") || n.contains("entity_list") || n.contains("bis") {
+        ListKind::ExportControl
+    } else if n.contains("sanction") || n.contains("fsf") || n.contains("freez") || n.contains("sdn") {
+        ListKind::Sanctions
+    } else {
+        ListKind::Other
+    }
+}
+
+fn address_of(rec: &Record, src: &str) -> Address {
+    let first = |p: &str| rec.first(p).map(str::to_string);
+    let street = first("street");
+    let city = first("city");
+    let region = first("region");
+    let postal_code = first("postalCode");
+    let country = rec.values("country").iter().find_map(|c| util::country(c));
+    let full = first("full").unwrap_or_else(|| {
+        [&first("postOfficeBox"), &street, &city, &region, &postal_code]
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .chain(country.as_ref().map(|c| c.name()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    });
+    Address { full, street, city, region, postal_code, country, note: None, src: Some(src.to_string()) }
+}
+
+/// The identifier properties of FollowTheMoney, with their kind, label and the country that
+/// issues them when the property implies one.
+const IDENTIFIERS: &[(&str, IdKind, Option<&str>, Option<&str>)] = &[
+    ("idNumber", IdKind::NationalId, None, None),
+    ("passportNumber", IdKind::Passport, None, None),
+    ("taxNumber", IdKind::Tax, None, None),
+    ("vatCode", IdKind::Tax, Some("VAT"), None),
+    ("innCode", IdKind::Tax, Some("INN"), Some("ru")),
+    ("registrationNumber", IdKind::Registration, None, None),
+    ("ogrnCode", IdKind::Registration, Some("OGRN"), Some("ru")),
+    ("okpoCode", IdKind::Registration, Some("OKPO"), Some("ru")),
+    ("kppCode", IdKind::Other, Some("KPP"), Some("ru")),
+    ("imoNumber", IdKind::Imo, None, None),
+    ("mmsi", IdKind::Mmsi, None, None),
+    ("swiftBic", IdKind::Swift, None, None),
+    ("bikCode", IdKind::Other, Some("BIK"), Some("ru")),
+    ("leiCode", IdKind::Lei, None, None),
+    ("dunsCode", IdKind::Other, Some("DUNS"), None),
+    ("permId", IdKind::Other, Some("PermID"), None),
+    ("uniqueEntityId", IdKind::Other, Some("SAM Unique Entity ID"), None),
+    ("icaoCode", IdKind::Other, Some("ICAO"), None),
+];
+
+/// Country properties and what they mean for the entity.
+const COUNTRIES: &[(&str, CountryRole)] = &[
+    ("nationality", CountryRole::Nationality),
+    ("citizenship", CountryRole::Citizenship),
+    ("jurisdiction", CountryRole::Jurisdiction),
+    ("flag", CountryRole::Flag),
+    ("country", CountryRole::Linked),
+    ("mainCountry", CountryRole::Linked),
+];
+
+/// Name-part properties, in the order they are fitted to names.
+const PARTS: &[(&str, PartKind)] = &[
+    ("lastName", PartKind::Family),
+    ("fatherName", PartKind::Patronymic),
+    ("middleName", PartKind::Middle),
+    ("secondName", PartKind::Middle),
+    ("firstName", PartKind::Given),
+];
+
+/// Properties that are read into a field of their own and not kept in `properties`.
+const CONSUMED: &[&str] = &[
+    "name",
+    "alias",
+    "weakAlias",
+    "previousName",
+    "abbreviation",
+    "gender",
+    "birthDate",
+    "deathDate",
+    "incorporationDate",
+    "birthPlace",
+    "birthCountry",
+    "addressEntity",
+    "address",
+    "notes",
+    "summary",
+    "description",
+    "position",
+    "title",
+];
+
+fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line: u64, report: &mut Report) -> Entity {
+    let id = rec.id.clone().unwrap_or_default();
+    let mut e = Entity::new(id.clone(), schema);
+    add_names(&mut e, &rec);
+    if schema == Schema::Person {
+        fit_parts(&mut e, &rec);
+    }
+    e.gender = match rec.first("gender").map(str::to_lowercase).as_deref() {
+        Some("male") => Some(Gender::Male),
+        Some("female") => Some(Gender::Female),
+        Some(_) => Some(Gender::Other),
+        None => None,
+    };
+    add_dates(&mut e, &rec, file, line, report);
+    add_places(&mut e, &rec);
+    add_countries(&mut e, &rec, file, line, report);
+    add_identifiers(&mut e, &rec);
+    add_addresses(&mut e, &rec, index, file, line, report);
+    for (prop, into_positions) in
+        [("notes", false), ("summary", false), ("description", false), ("position", true), ("title", true)]
+    {
+        for (i, v) in rec.values(prop).iter().enumerate() {
+            if let Some(text) = util::clean(v) {
+                let t = Text::new(text, format!("{prop}[{i}]"));
+                if into_positions {
+                    e.positions.push(t)
+                } else {
+                    e.remarks.push(t)
+                }
+            }
+        }
+    }
+    for (prop, values) in &rec.properties {
+        let known = CONSUMED.contains(&prop.as_str())
+            || IDENTIFIERS.iter().any(|(p, ..)| *p == prop.as_str())
+            || COUNTRIES.iter().any(|(p, _)| *p == prop.as_str() && *p != "flag");
+        if !known {
+            for v in values {
+                e.add_property(prop, v.trim());
+            }
+        }
+    }
+    for (key, value) in [("first_seen", &rec.first_seen), ("last_change", &rec.last_change)] {
+        if let Some(v) = value {
+            e.add_property(key, v.as_str());
+        }
+    }
+    for d in &rec.datasets {
+        e.add_property("datasets", d.as_str());
+    }
+    if let Some(t) = rec.target {
+        e.add_property("target", t.to_string());
+    }
+    e.same_as = rec.referents.iter().filter(|r| **r != id).cloned().collect();
+    e.designations = index.designations.remove(&id).unwrap_or_default();
+    e.identifiers.extend(index.identifiers.remove(&id).unwrap_or_default());
+    e.positions.extend(index.positions.remove(&id).unwrap_or_default());
+    let mut links = index.links.remove(&id).unwrap_or_default();
+    for l in &mut links {
+        l.target_name = l.target_id.as_ref().and_then(|t| index.captions.get(t)).filter(|c| !c.is_empty()).cloned();
+    }
+    e.links = links;
+    e
+}
+
+fn add_names(e: &mut Entity, rec: &Record) {
+    for (i, v) in rec.values("name").iter().enumerate() {
+        let kind = if i == 0 { NameKind::Primary } else { NameKind::Alias };
+        e.add_name(Name::new(v.as_str(), kind).at(format!("name[{i}]")));
+    }
+    for (prop, kind) in [
+        ("alias", NameKind::Alias),
+        ("abbreviation", NameKind::Alias),
+        ("weakAlias", NameKind::WeakAlias),
+        ("previousName", NameKind::Former),
+    ] {
+        for (i, v) in rec.values(prop).iter().enumerate() {
+            e.add_name(Name::new(v.as_str(), kind).at(format!("{prop}[{i}]")));
+        }
+    }
+    if e.names.is_empty() {
+        if let Some(c) = &rec.caption {
+            e.add_name(Name::new(c.as_str(), NameKind::Primary).at("caption"));
+        }
+    }
+}
+
+/// Gives each name the parts (first name, last name, ...) that occur in it as whole words.
+fn fit_parts(e: &mut Entity, rec: &Record) {
+    for name in &mut e.names {
+        name.parts = parts_in(&name.full, |prop| rec.values(prop));
+    }
+}
+
+/// The parts of `full` among the values of the name-part properties. For each property, the
+/// longest value that occurs in `full` as whole words and does not overlap a part already
+/// found is taken; parts come out in the order they stand in the name.
+fn parts_in<'a>(full: &str, values: impl Fn(&str) -> &'a [String]) -> Vec<NamePart> {
+    let hay = full.to_lowercase();
+    let mut found: Vec<(usize, usize, NamePart)> = Vec::new();
+    for (prop, kind) in PARTS {
+        let mut candidates: Vec<&String> = values(prop).iter().collect();
+        candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+        for v in candidates {
+            let needle = proscribe_model::collapse_spaces(&v.to_lowercase());
+            let Some(start) = find_word(&hay, &needle) else { continue };
+            let end = start + needle.len();
+            if found.iter().any(|(s, t, _)| start < *t && *s < end) {
+                continue;
+            }
+            // Lower-casing may change byte lengths (rarely); then the value is taken as given.
+            let same_len = hay.len() == full.len();
+            let value = same_len.then(|| full.get(start..end)).flatten().unwrap_or(v.as_str()).to_string();
+            found.push((start, end, NamePart { kind: *kind, value }));
+            break;
+        }
+    }
+    found.sort_by_key(|(s, ..)| *s);
+    found.into_iter().map(|(.., p)| p).collect()
+}
+
+/// The byte offset of `needle` in `hay` where it stands as whole words (not inside a longer
+/// word).
+fn find_word(hay: &str, needle: &str) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(pos) = hay[from..].find(needle) {
+        let start = from + pos;
+        let end = start + needle.len();
+        let before = hay[..start].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[end..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        if before && after {
+            return Some(start);
+        }
+        from = start + needle.chars().next().map(char::len_utf8).unwrap_or(1);
+    }
+    None
+}
+
+fn add_dates(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &mut Report) {
+    let birth_props: &[&str] = if e.schema == Schema::Person { &["birthDate"] } else { &["incorporationDate"] };
+    for (props, death) in [(birth_props, false), (&["deathDate"][..], true)] {
+        for prop in props {
+            for (i, v) in rec.values(prop).iter().enumerate() {
+                match v.trim().parse::<DateValue>().or_else(|_| DateValue::parse_lenient(v, true)) {
+                    Ok(date) => {
+                        let fact = DateFact { date, src: Some(format!("{prop}[{i}]")) };
+                        if death {
+                            e.death_dates.push(fact)
+                        } else {
+                            e.birth_dates.push(fact)
+                        }
+                    }
+                    Err(err) => {
+                        report.skip(
+                            file,
+                            Some(line),
+                            e.id.clone().into(),
+                            format!("{prop} {v:?} kept as a property: {err}"),
+                        );
+                        e.add_property(prop, v.trim());
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn add_places(e: &mut Entity, rec: &Record) {
+    for (i, v) in rec.values("birthPlace").iter().enumerate() {
+        if let Some(text) = util::clean(v) {
+            let country = text.rsplit(',').next().and_then(util::country);
+            e.birth_places.push(Place { text, country, src: Some(format!("birthPlace[{i}]")) });
+        }
+    }
+    for (i, v) in rec.values("birthCountry").iter().enumerate() {
+        if let Some(c) = util::country(v) {
+            if !e.birth_places.iter().any(|p| p.country == Some(c)) {
+                let src = Some(format!("birthCountry[{i}]"));
+                e.birth_places.push(Place { text: c.name().to_string(), country: Some(c), src });
+            }
+        }
+    }
+}
+
+fn add_countries(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &mut Report) {
+    for (prop, role) in COUNTRIES {
+        for (i, v) in rec.values(prop).iter().enumerate() {
+            match util::country(v) {
+                Some(c) => e.add_country(c, *role, Some(format!("{prop}[{i}]"))),
+                None if !v.trim().is_empty() => {
+                    report.skip(
+                        file,
+                        Some(line),
+                        Some(e.id.clone()),
+                        format!("{prop} {v:?} is no known country: kept as a property"),
+                    );
+                    e.add_property(prop, v.trim());
+                }
+                None => {}
+            }
+        }
+    }
+    for v in rec.values("flag") {
+        e.add_property("flag", v.trim());
+    }
+}
+
+fn add_identifiers(e: &mut Entity, rec: &Record) {
+    for (prop, kind, label, country) in IDENTIFIERS {
+        let kind = if *prop == "registrationNumber" && e.schema == Schema::Aircraft {
+            IdKind::AircraftRegistration
+        } else {
+            *kind
+        };
+        for (i, v) in rec.values(prop).iter().enumerate() {
+            let Some(number) = util::clean(v) else { continue };
+            if e.identifiers.iter().any(|x| x.number == number && x.kind == kind) {
+                continue;
+            }
+            e.identifiers.push(Identifier {
+                kind,
+                number,
+                label: label.map(str::to_string),
+                country: country.and_then(util::country),
+                note: None,
+                src: Some(format!("{prop}[{i}]")),
+            });
+        }
+    }
+}
+
+fn add_addresses(e: &mut Entity, rec: &Record, index: &Index, file: &str, line: u64, report: &mut Report) {
+    for (i, id) in rec.values("addressEntity").iter().enumerate() {
+        match index.addresses.get(id) {
+            Some(a) => {
+                let mut a = a.clone();
+                a.src = Some(format!("addressEntity[{i}]"));
+                e.addresses.push(a);
+            }
+            None => report.skip(
+                file,
+                Some(line),
+                Some(e.id.clone()),
+                format!("address entity {id} is not in the file: the reference is ignored"),
+            ),
+        }
+    }
+    for (i, v) in rec.values("address").iter().enumerate() {
+        let Some(full) = util::clean(v) else { continue };
+        if e.addresses.iter().any(|a| a.full.eq_ignore_ascii_case(&full)) {
+            continue;
+        }
+        e.addresses.push(Address { full, src: Some(format!("address[{i}]")), ..Address::default() });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_parts(full: &str, props: &[(&str, &[&str])], expect: &str) {
+        let map: BTreeMap<String, Vec<String>> =
+            props.iter().map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect())).collect();
+        let empty = Vec::new();
+        let parts = parts_in(full, |p| map.get(p).unwrap_or(&empty).as_slice());
+        let got: Vec<String> = parts.iter().map(|p| format!("{:?}={}", p.kind, p.value)).collect();
+        assert_eq!(got.join(" "), expect, "{full}");
+    }
+
+    #[test]
+    fn name_parts_fit_whole_words() {
+        let first: &[&str] = &["Mariya Aleksandrovna", "Mariya", "Maria", "Maria Aleksandrovna", "Мария"];
+        let last: &[&str] = &["Osetrova", "OSETROVA", "Осетрова"];
+        let middle: &[&str] = &["Aleksandrovna", "Александровна"];
+        let props = [("firstName", first), ("lastName", last), ("middleName", middle)];
+        check_parts("Maria Aleksandrovna Osetrova", &props, "Given=Maria Middle=Aleksandrovna Family=Osetrova");
+        check_parts("OSETROVA, Maria Aleksandrovna", &props, "Family=OSETROVA Given=Maria Middle=Aleksandrovna");
+        check_parts("Мария Александровна Осетрова", &props, "Given=Мария Middle=Александровна Family=Осетрова");
+        // "Mari" is no whole word of "Maria".
+        check_parts("Maria Smith", &[("firstName", &["Mari"])], "");
+        check_parts(
+            "Zakharov Nikita",
+            &[("firstName", &["Nikita"]), ("lastName", &["Zakharov"])],
+            "Family=Zakharov Given=Nikita",
+        );
+        check_parts("", &props, "");
+    }
+
+    #[test]
+    fn recognises_entities_by_keys() {
+        let line = r#"{"id":"x","schema":"Person","properties":{}}"#;
+        assert!(looks_like_entity(line, false));
+        assert!(!looks_like_entity(r#"{"id":"x","properties":{}}"#, false));
+        assert!(!looks_like_entity("[1,2]", false));
+        // Cut off by the end of the sample.
+        assert!(looks_like_entity(r#"{"id":"x","schema":"Person","properties":{"name":["A"#, true));
+        assert!(!looks_like_entity(r#"{"id":"x","schema":"Person","properties":{"name":["A"#, false));
+    }
+
+    #[test]
+    fn kinds_of_bodies_and_lists() {
+        assert_eq!(authority_kind("Department of Foreign Affairs and Trade"), AuthorityKind::Ministry);
+        assert_eq!(authority_kind("Office of Foreign Assets Control"), AuthorityKind::Agency);
+        assert_eq!(authority_kind("Council of the European Union"), AuthorityKind::Council);
+        assert_eq!(authority_kind("La Principauté de Monaco"), AuthorityKind::Other);
+        assert_eq!(id_slug("Direction Générale du Trésor"), "direction-generale-du-tresor");
+        assert_eq!(id_slug("La Principauté de Monaco"), "la-principaute-de-monaco");
+        assert_eq!(id_slug("ГУР МО України"), "");
+        assert_eq!(list_kind("us_sam_exclusions"), ListKind::Debarment);
+        assert_eq!(list_kind("au_dfat_sanctions"), ListKind::Sanctions);
+        assert_eq!(list_kind("ua_war_sanctions"), ListKind::Sanctions);
     }
 }

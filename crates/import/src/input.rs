@@ -170,18 +170,69 @@ pub fn read_error(path: &Path, e: io::Error) -> Error {
     io_error(path, e)
 }
 
-/// Reads the start of a file to recognise its format.
+/// Reads the start of a file to recognise its format. For a spreadsheet (a zip container
+/// such as xlsx) the head is the first rows of each sheet as tab-separated lines, because its
+/// raw bytes say nothing about the list inside.
 pub fn sample(path: &Path) -> Result<Sample, Error> {
     let mut head = Vec::with_capacity(SAMPLE_BYTES);
     let mut file = File::open(path).map_err(|e| io_error(path, e))?;
     let mut magic = [0u8; 4];
     let n = file.read(&mut magic).map_err(|e| io_error(path, e))?;
     let zip = n == 4 && magic == *b"PK\x03\x04";
-    if !zip {
+    if zip {
+        head = sheet_heads(path);
+    } else {
         raw(path)?.take(SAMPLE_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(path, e))?;
     }
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     Ok(Sample { file_name, head, zip })
+}
+
+/// How many rows of each sheet [`sample`] reads.
+const SHEET_HEAD_ROWS: u32 = 3;
+
+/// The first rows of each sheet of a spreadsheet as tab-separated lines; empty when the file
+/// is no spreadsheet calamine can open (another kind of zip archive).
+fn sheet_heads(path: &Path) -> Vec<u8> {
+    use calamine::{Reader, Sheets};
+    let Ok(mut book) = calamine::open_workbook_auto(path) else { return Vec::new() };
+    let mut out = String::new();
+    for name in book.sheet_names() {
+        let rows: Vec<Vec<String>> = match &mut book {
+            // The cells reader streams the sheet, so only the first rows are read.
+            Sheets::Xlsx(x) => {
+                let Ok(mut cells) = x.worksheet_cells_reader(&name) else { continue };
+                let mut rows: Vec<Vec<String>> = Vec::new();
+                while let Ok(Some(cell)) = cells.next_cell() {
+                    let (row, col) = cell.get_position();
+                    if row >= SHEET_HEAD_ROWS {
+                        break;
+                    }
+                    rows.resize(row as usize + 1, Vec::new());
+                    let r = &mut rows[row as usize];
+                    r.resize(col as usize + 1, String::new());
+                    r[col as usize] = calamine::Data::from(cell.get_value().clone()).to_string();
+                }
+                rows
+            }
+            other => match other.worksheet_range(&name) {
+                Ok(range) => range
+                    .rows()
+                    .take(SHEET_HEAD_ROWS as usize)
+                    .map(|r| r.iter().map(|c| c.to_string()).collect())
+                    .collect(),
+                Err(_) => continue,
+            },
+        };
+        for row in rows {
+            out.push_str(&row.join("\t"));
+            out.push('\n');
+        }
+        if out.len() >= SAMPLE_BYTES {
+            break;
+        }
+    }
+    out.into_bytes()
 }
 
 #[cfg(test)]

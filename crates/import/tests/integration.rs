@@ -9,3 +9,7 @@ mod sema;
 mod ofac;
 mod ofac_xml;
 mod eu;
+mod ftm;
+mod dfat;
+mod uk;
+mod registry;

@@ -34,7 +34,9 @@ fn table() -> &'static Table {
             let code = fields.next().expect("code").as_bytes();
             let code = [code[0].to_ascii_lowercase(), code[1].to_ascii_lowercase()];
             let names: Vec<&'static str> = fields.collect();
-            by_code.insert(code, names[0]);
+            // A code may have more than one line (nationality adjectives are listed apart);
+            // its first line gives the English short name.
+            by_code.entry(code).or_insert(names[0]);
             for name in names {
                 by_name.insert(fold(name), code);
             }
@@ -143,6 +145,13 @@ mod tests {
             assert_eq!(Country::from_name(name).map(|c| c.to_string()).ok().as_deref(), Some(code), "{name}");
         }
         assert!(Country::from_name("Atlantis").is_err());
+        // Nationality adjectives resolve, and do not replace a country's English name.
+        for (adjective, code) in [("Syrian", "sy"), ("Afghan", "af"), ("British", "gb"), ("Saudi Arabian", "sa")] {
+            assert_eq!(Country::from_name(adjective).map(|c| c.to_string()).ok().as_deref(), Some(code), "{adjective}");
+        }
+        assert_eq!(Country::from_code("sy").unwrap().name(), "Syria");
+        // Adjectives that name more than one country are left out on purpose.
+        assert!(Country::from_name("Congolese").is_err());
         assert!(Country::from_code("zz").is_err());
         assert_eq!(Country::from_code("AF").unwrap().name(), "Afghanistan");
     }

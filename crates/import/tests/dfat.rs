@@ -1,0 +1,120 @@
+//! The Australian DFAT Consolidated List importer on the real spreadsheet: counts checked
+//! against a direct reading of the sheet, golden records, and broken input.
+
+use std::collections::{BTreeSet, HashMap};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use proscribe_model::collapse_spaces;
+
+use crate::common::{check_golden, parse_paths, pretty, shared, single_job, temp_file};
+
+const FILE: &str = "lists/other/au_dfat/regulation8_consolidated.xlsx";
+
+/// (entry numbers, distinct names per entry and kind), read from the sheet with calamine's
+/// whole-range API instead of the importer's cell stream.
+fn sheet_counts(path: &std::path::Path) -> (usize, usize, usize) {
+    let mut book = open_workbook_auto(path).unwrap();
+    let sheet = book.sheet_names()[0].clone();
+    let range = book.worksheet_range(&sheet).unwrap();
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string().trim().to_string()).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (r, n, t) = (col("Reference"), col("Name of Individual or Entity"), col("Name Type"));
+    let mut numbers = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    let mut rows_seen = 0;
+    for row in rows {
+        let reference = match &row[r] {
+            Data::Float(f) => format!("{f}"),
+            other => other.to_string(),
+        };
+        let digits: String = reference.trim().chars().take_while(|c| c.is_ascii_digit()).collect();
+        let Ok(number) = digits.parse::<u64>() else { continue };
+        rows_seen += 1;
+        numbers.insert(number);
+        let kind = match collapse_spaces(&row[t].to_string()).to_lowercase().as_str() {
+            "primary name" => "primary",
+            "original script" => "original",
+            "formerly known as" | "previously listed as" => "former",
+            _ => "alias",
+        };
+        names.insert((number, kind, collapse_spaces(&row[n].to_string())));
+    }
+    (numbers.len(), names.len(), rows_seen)
+}
+
+#[test]
+fn counts_match_the_sheet() {
+    let Some(path) = shared(FILE) else { return };
+    let (numbers, names, rows) = sheet_counts(&path);
+    // The manifest counts 9560 name rows with the header and trailing blank rows.
+    assert_eq!(rows, 9553);
+    let (report, entities) = parse_paths(&[path]).unwrap();
+    assert_eq!(report.entities, numbers);
+    assert_eq!(report.names, names);
+    assert_eq!(report.designations, numbers);
+    assert_eq!(entities.iter().filter(|e| e.id.starts_with("au-dfat-")).count(), numbers);
+    let by_kind = |k: proscribe_model::NameKind| entities.iter().flat_map(|e| &e.names).filter(|n| n.kind == k).count();
+    assert_eq!(by_kind(proscribe_model::NameKind::Primary), numbers, "one primary name per entry");
+    assert_eq!(report.source.id, "au-dfat");
+    assert_eq!(report.source.lists[0].id, "au-dfat-consolidated");
+}
+
+#[test]
+fn diagnostics_name_row_and_reference() {
+    let Some(path) = shared(FILE) else { return };
+    let (report, entities) = parse_paths(&[path]).unwrap();
+    let mut by_reason: HashMap<String, usize> = HashMap::new();
+    for d in &report.diagnostics {
+        assert!(d.line.is_some() && d.record.as_deref().is_some_and(|r| r.starts_with("Reference ")), "{d}");
+        *by_reason.entry(d.reason.split(' ').take(2).collect::<Vec<_>>().join(" ")).or_default() += 1;
+    }
+    // A few hundred of 2500 date texts and 5800 citizenship texts do not read (or are no
+    // country, like "Kuwaiti citizenship withdrawn in 2002"); each is kept in a remark.
+    let unread_dates = by_reason.get("Date of").copied().unwrap_or(0);
+    assert!(unread_dates < 60, "{by_reason:?}");
+    let unread_countries = by_reason.get("Citizenship \"Congolese\"").copied().unwrap_or(0);
+    assert!(unread_countries > 0, "{by_reason:?}");
+    let remarks = entities.iter().flat_map(|e| &e.remarks).filter(|r| r.text.starts_with("Date of Birth: ")).count();
+    assert!(remarks >= unread_dates / 2, "{remarks} remarks for {unread_dates} dates");
+}
+
+#[test]
+fn golden_records() {
+    let Some(path) = shared(FILE) else { return };
+    let (_, entities) = parse_paths(&[path]).unwrap();
+    for (id, golden) in [("au-dfat-2", "dfat-2-akhund.json"), ("au-dfat-2940", "dfat-2940-chernomorneftegaz.json")] {
+        let e = entities.iter().find(|e| e.id == id).unwrap();
+        check_golden(golden, &pretty(e));
+    }
+}
+
+#[test]
+fn recognised_by_its_header_not_its_name() {
+    let Some(path) = shared(FILE) else { return };
+    let bytes = std::fs::read(&path).unwrap();
+    let (_d, renamed) = temp_file("sdn.csv", &bytes);
+    assert_eq!(single_job(&[renamed]).format.name(), "dfat-xlsx");
+}
+
+#[test]
+fn broken_workbooks_are_errors() {
+    let Some(path) = shared(FILE) else { return };
+    let bytes = std::fs::read(&path).unwrap();
+    // Cut in half: the zip directory at the end is gone.
+    let (_d, cut) = temp_file("cut.xlsx", &bytes[..bytes.len() / 2]);
+    let job = proscribe_import::Job {
+        format: &proscribe_import::dfat::DfatXlsx,
+        path: cut.clone(),
+        companions: vec![],
+        source_id: "au-dfat".into(),
+    };
+    let err = job.format.parse(&job, &mut |_e: proscribe_model::Entity, _l: u64| Ok(())).unwrap_err().to_string();
+    assert!(err.starts_with(&format!("{}: not a readable xlsx workbook: ", cut.display())), "{err}");
+
+    // A text file given to this format.
+    let (_d, text) = temp_file("list.xlsx", b"Reference,Name\n1,x\n");
+    let job = proscribe_import::Job { path: text.clone(), ..job };
+    let err = job.format.parse(&job, &mut |_e: proscribe_model::Entity, _l: u64| Ok(())).unwrap_err().to_string();
+    assert!(err.starts_with(&format!("{}: not a readable xlsx workbook: ", text.display())), "{err}");
+}
