@@ -113,6 +113,9 @@ fn resolve_one(store: &Store, key: &str) -> Result<String> {
     match ids.len() {
         0 => bail!("no entity with id or list reference {key:?}"),
         1 => Ok(ids.into_iter().next().expect("one")),
+        // Several sources list the same real-world entity under this reference (the UN list
+        // and a registry that points at it): any of them leads to the same timeline.
+        _ if store.cluster(&ids[0])?.is_superset(&ids.iter().cloned().collect()) => Ok(ids[0].clone()),
         _ => bail!("{key:?} is the reference of several entities: {}; give an id", ids.join(", ")),
     }
 }

@@ -58,6 +58,10 @@ impl Format for EuFsf {
         SOURCE_ID.into()
     }
 
+    fn published_hint(&self, sample: &Sample) -> Option<String> {
+        sample.attribute("generationDate")
+    }
+
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
         let (mut records, root) = Records::open(&job.path)?;
         if root.name != ROOT {

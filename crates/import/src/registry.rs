@@ -62,6 +62,12 @@ impl Format for RegistryYaml {
         serde_norway::from_str::<IdOnly>(&text).map(|f| f.id).unwrap_or_else(|_| fallback())
     }
 
+    fn published_hint(&self, sample: &Sample) -> Option<String> {
+        let text = sample.text();
+        let line = text.lines().find(|l| l.starts_with("published:"))?;
+        Some(line["published:".len()..].trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+    }
+
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
         let path = job.path.as_path();
         let text = read_text(path)?;
