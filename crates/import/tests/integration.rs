@@ -8,3 +8,4 @@ mod un;
 mod sema;
 mod ofac;
 mod ofac_xml;
+mod csl;
