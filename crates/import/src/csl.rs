@@ -5,8 +5,8 @@
 //! one entity with one designation per list. Multi-valued cells are `;`-separated; `ids`
 //! flattens OFAC's identifier records as `[country, ][expiry, ][issue, ]value, label`.
 //!
-//! The file is read twice: first to count the rows of each `_id`, then to build entities,
-//! holding back only those whose rows are not all read yet.
+//! The file is read twice: first to count the rows of each `_id`, then to build entities (see
+//! [`crate::ofac::group`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -18,7 +18,8 @@ use proscribe_model::{
 };
 
 use crate::ofac::csvio::{cell, line_of, Rows};
-use crate::ofac::features::{self, Ctx, Fact};
+use crate::ofac::features::{self, Ctx, Fact, MakeFact};
+use crate::ofac::group::{self, Grouper};
 use crate::ofac::{self, remarks, VesselField};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
@@ -245,10 +246,9 @@ impl Format for UsCsl {
         let mut report = Report::new(source);
         let file = job.path.display().to_string();
         let cols = Columns::read(&job.path, &mut report)?;
-        let mut remaining = count_ids(&job.path, &cols)?;
+        let mut groups = Grouper::new(count_ids(&job.path, &cols)?);
         let mut rows = Rows::open(&job.path, b',', true)?;
         let mut rec = StringRecord::new();
-        let mut pending: HashMap<String, (Entity, u64)> = HashMap::new();
         let mut used: BTreeMap<String, ListInfo> = BTreeMap::new();
         while rows.next(&mut rec)? {
             rows.expect_len(&rec, cols.width)?;
@@ -259,33 +259,12 @@ impl Format for UsCsl {
             };
             let mut ctx = Ctx { report: &mut report, file: &file, line, record: &id };
             let entity = row_entity(&rec, &cols, &id, &mut used, &mut ctx);
-            let left = remaining.get_mut(&id).map(|n| {
-                *n -= 1;
-                *n
-            });
-            let entity = match pending.remove(&id) {
-                Some((mut first, first_line)) => {
-                    merge(&mut first, entity);
-                    if left != Some(0) {
-                        pending.insert(id, (first, first_line));
-                        continue;
-                    }
-                    (first, first_line)
-                }
-                None if left.is_some_and(|n| n > 0) => {
-                    pending.insert(id, (entity, line));
-                    continue;
-                }
-                None => (entity, line),
-            };
-            report.emit(sink, entity.0, entity.1)?;
+            if let Some((entity, line)) = groups.add(&id, entity, line, group::merge) {
+                report.emit(sink, entity, line)?;
+            }
         }
-        // Rows are counted before they are read, so nothing is left over; this keeps entities
-        // of a file that changed between the passes.
-        let mut left: Vec<(Entity, u64)> = pending.into_values().collect();
-        left.sort_by_key(|(_, line)| *line);
-        for (e, line) in left {
-            report.emit(sink, e, line)?;
+        for (entity, line) in groups.rest() {
+            report.emit(sink, entity, line)?;
         }
         if report.entities == 0 {
             return Err(Error::Empty { path: file });
@@ -371,7 +350,7 @@ fn row_entity(rec: &StringRecord, cols: &Columns, id: &str, used: &mut BTreeMap<
     for (i, title) in cols.list(rec, "title").into_iter().enumerate() {
         e.positions.push(Text::new(title, format!("title[{}]", i + 1)));
     }
-    let facts: [(&str, fn(String) -> Fact); 4] = [
+    let facts: [(&str, MakeFact); 4] = [
         ("dates_of_birth", Fact::BirthDate),
         ("places_of_birth", Fact::BirthPlace),
         ("nationalities", |c| Fact::Country(CountryRole::Nationality, c)),
@@ -520,41 +499,6 @@ fn id_entry(piece: &str) -> IdEntry {
         dates.push(parts.remove(0).to_string());
     }
     IdEntry { label: label.trim().to_string(), value: parts.join(", ").trim().to_string(), country, dates }
-}
-
-/// Folds the entity of a further row of the same `_id` into the first.
-fn merge(into: &mut Entity, from: Entity) {
-    fn extend<T: PartialEq>(into: &mut Vec<T>, from: Vec<T>) {
-        for item in from {
-            if !into.contains(&item) {
-                into.push(item);
-            }
-        }
-    }
-    for n in from.names {
-        into.add_name(n);
-    }
-    if into.schema == Schema::LegalEntity {
-        into.schema = from.schema;
-    }
-    into.gender = into.gender.or(from.gender);
-    extend(&mut into.birth_dates, from.birth_dates);
-    extend(&mut into.birth_places, from.birth_places);
-    extend(&mut into.death_dates, from.death_dates);
-    extend(&mut into.countries, from.countries);
-    extend(&mut into.identifiers, from.identifiers);
-    extend(&mut into.addresses, from.addresses);
-    extend(&mut into.positions, from.positions);
-    extend(&mut into.remarks, from.remarks);
-    extend(&mut into.links, from.links);
-    extend(&mut into.same_as, from.same_as);
-    extend(&mut into.designations, from.designations);
-    extend(&mut into.acts, from.acts);
-    for (key, values) in from.properties {
-        for v in values {
-            into.add_property(&key, v);
-        }
-    }
 }
 
 #[cfg(test)]

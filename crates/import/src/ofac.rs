@@ -8,9 +8,13 @@
 //!
 //! The main file is streamed; the companions are read into maps by `ent_num` first (they are
 //! smaller than the main file and not in its order).
+//!
+//! The submodules hold what the US list formats share: the remarks language, the labels of
+//! OFAC's details, CSV reading, and merging rows of one entry.
 
 pub(crate) mod csvio;
 pub(crate) mod features;
+pub(crate) mod group;
 pub(crate) mod remarks;
 
 use std::collections::{HashMap, HashSet};

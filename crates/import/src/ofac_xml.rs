@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
-use crate::ofac::features::{self, Ctx, Fact};
+use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::{self as csvfmt, remarks, VesselField};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
@@ -375,7 +375,7 @@ fn facts(e: &mut Entity, node: &Node, ctx: &mut Ctx) {
         let fact = Fact::Feature { label, value, country: id.get("idCountry"), note };
         features::apply(e, fact, &at("idList/id", id), ctx);
     }
-    let lists: [(&str, &str, &str, fn(String) -> Fact); 4] = [
+    let lists: [(&str, &str, &str, MakeFact); 4] = [
         ("dateOfBirthList", "dateOfBirthItem", "dateOfBirth", Fact::BirthDate),
         ("placeOfBirthList", "placeOfBirthItem", "placeOfBirth", Fact::BirthPlace),
         ("nationalityList", "nationality", "country", |c| Fact::Country(CountryRole::Nationality, c)),

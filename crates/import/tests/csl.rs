@@ -35,7 +35,7 @@ fn counts_match_the_file() {
     let job = single_job(std::slice::from_ref(&path));
     assert_eq!(job.format.name(), "us-csl");
     assert_eq!(job.source_id, "us-csl");
-    let (report, entities) = parse_paths(&[path.clone()]).unwrap();
+    let (report, entities) = parse_paths(std::slice::from_ref(&path)).unwrap();
     let rows = rows(&path);
     assert_eq!(rows.len(), 14160, "the manifest's row count");
     let ids: HashSet<&str> = rows.iter().map(|r| r["_id"].as_str()).collect();

@@ -9,3 +9,4 @@ mod sema;
 mod ofac;
 mod ofac_xml;
 mod csl;
+mod dpl;
