@@ -132,6 +132,16 @@ fn truncated_file_names_line_and_element() {
 }
 
 #[test]
+fn file_cut_between_entries_is_an_error() {
+    let text = fixture_text();
+    let cut = text.rfind("</sdnEntry>").unwrap() + "</sdnEntry>\n".len();
+    let (_d, path) = temp_file("sdn.xml", &text.as_bytes()[..cut]);
+    let line = text[..cut].lines().count() as u64 + 1;
+    let err = parse_job(&xml_job(&path)).unwrap_err();
+    assert_eq!(err.to_string(), format!("{}:{line} <sdnList>: the file ends inside this element", path.display()));
+}
+
+#[test]
 fn malformed_entry_names_line_and_element() {
     let text = fixture_text().replacen("</firstName>", "</lastName>", 1);
     let (_d, path) = temp_file("sdn.xml", text.as_bytes());
