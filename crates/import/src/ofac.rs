@@ -8,9 +8,13 @@
 //!
 //! The main file is streamed; the companions are read into maps by `ent_num` first (they are
 //! smaller than the main file and not in its order).
+//!
+//! The submodules hold what the US list formats share: the remarks language, the labels of
+//! OFAC's details, CSV reading, and merging rows of one entry.
 
 pub(crate) mod csvio;
 pub(crate) mod features;
+pub(crate) mod group;
 pub(crate) mod remarks;
 
 use std::collections::{HashMap, HashSet};
@@ -335,8 +339,13 @@ impl AltRow {
             }
         };
         features::add_name(e, &self.name, kind, &src, ctx);
-        if let Some(r) = &self.remarks {
-            features::apply(e, Fact::Remark(r.clone()), &src, ctx);
+        // A remark that only says the alias is weak is told by the name's kind.
+        let only_weak = |r: &str| {
+            let folded: String = r.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphabetic()).collect();
+            matches!(folded.as_str(), "weak" | "weakaka" | "weakalias")
+        };
+        if let Some(r) = self.remarks.as_deref().filter(|r| !only_weak(r)) {
+            features::apply(e, Fact::Remark(r.to_string()), &src, ctx);
         }
     }
 }

@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
-use crate::ofac::features::{self, Ctx, Fact};
+use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::{self as csvfmt, remarks, VesselField};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
@@ -147,6 +147,7 @@ impl<R: BufRead> Parser<'_, R> {
     /// Reads the whole file: the root, the header and every entry.
     fn run(&mut self, sink: &mut dyn EntitySink) -> Result<(), Error> {
         let mut root_seen = false;
+        let mut root_closed = false;
         let mut entries = 0usize;
         let mut declared: Option<(usize, u64)> = None;
         let mut buf = Vec::new();
@@ -177,13 +178,17 @@ impl<R: BufRead> Parser<'_, R> {
                         }
                     }
                 }
-                Event::End(_) => {}
+                Event::End(e) if e.local_name().as_ref() == "sdnList" => root_closed = true,
                 Event::Eof => break,
                 _ => {}
             }
         }
         if !root_seen {
             return Err(Error::Empty { path: self.file.clone() });
+        }
+        if !root_closed {
+            // Cut between two entries: every entry read is whole, but the list is not.
+            return Err(Error::malformed(self.path, Some(self.line()), Some("sdnList"), "the file ends inside this element"));
         }
         if let Some((n, line)) = declared.filter(|(n, _)| *n != entries) {
             self.report.skip(&self.file, Some(line), Some("Record_Count".into()), format!("the header counts {n} entries, the file has {entries}"));
@@ -375,7 +380,7 @@ fn facts(e: &mut Entity, node: &Node, ctx: &mut Ctx) {
         let fact = Fact::Feature { label, value, country: id.get("idCountry"), note };
         features::apply(e, fact, &at("idList/id", id), ctx);
     }
-    let lists: [(&str, &str, &str, fn(String) -> Fact); 4] = [
+    let lists: [(&str, &str, &str, MakeFact); 4] = [
         ("dateOfBirthList", "dateOfBirthItem", "dateOfBirth", Fact::BirthDate),
         ("placeOfBirthList", "placeOfBirthItem", "placeOfBirth", Fact::BirthPlace),
         ("nationalityList", "nationality", "country", |c| Fact::Country(CountryRole::Nationality, c)),

@@ -13,3 +13,5 @@ mod ftm;
 mod dfat;
 mod uk;
 mod registry;
+mod csl;
+mod dpl;

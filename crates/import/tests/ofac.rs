@@ -288,6 +288,32 @@ fn orphan_companion_rows_are_reported() {
 }
 
 #[test]
+fn alt_rows_read_type_and_weak_remark() {
+    let (dir, _main) = temp_file(
+        "sdn.csv",
+        b"36,\"DOE, John\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+    );
+    let alt = "36,1,\"aka\",\"DOE, Johnny\",-0- \r\n36,2,\"fka\",\"ROE, John\",-0- \r\n\
+               36,3,\"nka\",\"DOE-ROE, John\",-0- \r\n36,4,\"aka\",\"JD\",\"weak aka\"\r\n";
+    std::fs::write(dir.path().join("alt.csv"), alt).unwrap();
+    let (_, entities) = parse_paths(&[dir.path().to_path_buf()]).unwrap();
+    let names: Vec<(NameKind, &str, &str)> =
+        entities[0].names.iter().map(|n| (n.kind, n.full.as_str(), n.src.as_deref().unwrap())).collect();
+    assert_eq!(
+        names,
+        [
+            (NameKind::Primary, "DOE, John", "SDN_Name"),
+            (NameKind::Alias, "DOE, Johnny", "alt_num=1"),
+            (NameKind::Former, "ROE, John", "alt_num=2"),
+            (NameKind::Alias, "DOE-ROE, John", "alt_num=3"),
+            (NameKind::WeakAlias, "JD", "alt_num=4"),
+        ]
+    );
+    // A remark that only marks the alias as weak says nothing more than its kind.
+    assert!(entities[0].remarks.is_empty());
+}
+
+#[test]
 fn entries_of_a_plan_are_lists_or_skipped() {
     let Some(dir) = ofac_dir() else { return };
     let plan = plan(&[dir]).unwrap();

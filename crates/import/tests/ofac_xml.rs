@@ -18,7 +18,7 @@ fn fixture_counts_match_the_file() {
     let job = single_job(std::slice::from_ref(&path));
     assert_eq!(job.format.name(), "ofac-xml");
     assert_eq!(job.source_id, "us-ofac-sdn");
-    let (report, entities) = parse_paths(&[path.clone()]).unwrap();
+    let (report, entities) = parse_paths(std::slice::from_ref(&path)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let entries = text.matches("<sdnEntry>").count();
     let akas = text.matches("<aka>").count();
@@ -124,11 +124,21 @@ fn fixture_text() -> String {
 fn truncated_file_names_line_and_element() {
     let text = fixture_text();
     let cut = text.find("<lastName>SEA EXAMPLE").unwrap();
-    let (_d, path) = temp_file("sdn.xml", text[..cut].as_bytes());
+    let (_d, path) = temp_file("sdn.xml", &text.as_bytes()[..cut]);
     let line = text[..cut].lines().count() as u64;
     let err = parse_job(&xml_job(&path)).unwrap_err();
     assert!(matches!(err, Error::Malformed { .. }), "{err}");
     assert_eq!(err.to_string(), format!("{}:{line} <sdnEntry>: the file ends inside this element", path.display()));
+}
+
+#[test]
+fn file_cut_between_entries_is_an_error() {
+    let text = fixture_text();
+    let cut = text.rfind("</sdnEntry>").unwrap() + "</sdnEntry>\n".len();
+    let (_d, path) = temp_file("sdn.xml", &text.as_bytes()[..cut]);
+    let line = text[..cut].lines().count() as u64 + 1;
+    let err = parse_job(&xml_job(&path)).unwrap_err();
+    assert_eq!(err.to_string(), format!("{}:{line} <sdnList>: the file ends inside this element", path.display()));
 }
 
 #[test]

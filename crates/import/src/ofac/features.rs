@@ -40,6 +40,9 @@ pub(crate) enum Fact {
     Remark(String),
 }
 
+/// Makes a fact from a value (`Fact::BirthDate`), for tables of columns or elements.
+pub(crate) type MakeFact = fn(String) -> Fact;
+
 /// Where a labelled value goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
