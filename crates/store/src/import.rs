@@ -191,10 +191,17 @@ impl Staging<'_, '_> {
         let body = serde_json::to_string(entity)?;
         let hash = record_hash(&body);
         let tx = &self.itx.tx;
-        tx.prepare_cached("INSERT INTO record (hash, body) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING")?
-            .execute(params![hash, body])?;
+        let existing: Option<i64> =
+            tx.prepare_cached("SELECT id FROM record WHERE hash = ?1")?.query_row([&hash], |r| r.get(0)).optional()?;
+        let record = match existing {
+            Some(id) => id,
+            None => {
+                tx.prepare_cached("INSERT INTO record (hash, body) VALUES (?1, ?2)")?.execute(params![hash, body])?;
+                tx.last_insert_rowid()
+            }
+        };
         tx.prepare_cached("INSERT INTO member (version_id, entity_id, record, line) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![self.version_id, entity.id, hash, line as i64])?;
+            .execute(params![self.version_id, entity.id, record, line as i64])?;
         let mut refs = tx.prepare_cached("INSERT OR IGNORE INTO entity_ref (key, entity_id) VALUES (?1, ?2)")?;
         for d in &entity.designations {
             if let Some(r) = &d.reference {

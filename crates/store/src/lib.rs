@@ -91,6 +91,8 @@ impl Store {
         // commit in WAL mode except on power loss, which loses at most the last commit.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A large page cache keeps an import's pages in memory until it commits.
+        conn.pragma_update(None, "cache_size", -262_144)?;
         Store::setup(conn)
     }
 

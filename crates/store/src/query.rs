@@ -193,9 +193,8 @@ fn version_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VersionInfo> {
 const VERSION_COLS: &str =
     "id, source_id, published, effective, imported_at, sha256, files, entities, names, designations, diagnostics";
 
-fn load_record(conn: &Connection, hash: &[u8]) -> Result<Entity, Error> {
-    let body: String =
-        conn.prepare_cached("SELECT body FROM record WHERE hash = ?1")?.query_row([hash], |r| r.get(0))?;
+fn load_record(conn: &Connection, id: i64) -> Result<Entity, Error> {
+    let body: String = conn.prepare_cached("SELECT body FROM record WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
     Ok(serde_json::from_str(&body)?)
 }
 
@@ -216,26 +215,23 @@ pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Re
           WHERE a.version_id = ?1 AND NOT EXISTS
                 (SELECT 1 FROM member b WHERE b.version_id = ?2 AND b.entity_id = a.entity_id)",
     )?;
-    let rows: Vec<(String, Option<Vec<u8>>, Option<Vec<u8>>)> =
+    let rows: Vec<(String, Option<i64>, Option<i64>)> =
         stmt.query_map(params![from_id, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
     let mut changes = Vec::new();
     for (entity_id, old, new) in rows {
-        let old = old.map(|h| load_record(conn, &h)).transpose()?;
-        let new = new.map(|h| load_record(conn, &h)).transpose()?;
+        let old = old.map(|h| load_record(conn, h)).transpose()?;
+        let new = new.map(|h| load_record(conn, h)).transpose()?;
         let (kind, detail, shown) = match (&old, &new) {
-            (None, Some(n)) => {
-                ("added", proscribe_model::diff::diff(&Entity::new(&n.id, n.schema), n), n)
-            }
-            (Some(o), None) => ("removed", proscribe_model::diff::diff(o, &Entity::new(&o.id, o.schema)), o),
+            // An added or removed entity's field list would repeat the whole record: keep only
+            // the designations that start or end with it.
+            (None, Some(n)) => ("added", designations_only(n, "started"), n),
+            (Some(o), None) => ("removed", designations_only(o, "ended"), o),
             (Some(o), Some(n)) => match records_differ(o, n) {
                 Some(d) => ("amended", d, n),
                 None => continue,
             },
             (None, None) => continue,
         };
-        // An added or removed entity's field list would repeat the whole record; keep only
-        // the designations that start or end with it.
-        let detail = if kind == "amended" { detail } else { EntityDiff { fields: vec![], designations: detail.designations } };
         changes.push(Change {
             cursor: None,
             source_id: source_id.clone(),
@@ -256,6 +252,21 @@ pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Re
         ))
     });
     Ok(VersionDiffRaw { changes })
+}
+
+/// The diff of an entity that appears or disappears whole: its designations start or end.
+fn designations_only(e: &Entity, change: &str) -> EntityDiff {
+    let designations = e
+        .designations
+        .iter()
+        .map(|d| proscribe_model::diff::DesignationChange {
+            change: change.to_string(),
+            list: d.list.clone(),
+            reference: d.reference.clone(),
+            programs: d.programs.clone(),
+        })
+        .collect();
+    EntityDiff { fields: vec![], designations }
 }
 
 fn kind_order(kind: &str) -> u8 {
@@ -358,7 +369,7 @@ impl Store {
 
     /// An entity: its record in the newest version that has it.
     pub fn entity(&self, id: &str) -> Result<Option<EntityView>, Error> {
-        let row: Option<(i64, Vec<u8>, i64)> = self
+        let row: Option<(i64, i64, i64)> = self
             .conn
             .query_row(
                 "SELECT m.version_id, m.record, m.line FROM member m JOIN version v ON v.id = m.version_id
@@ -371,7 +382,7 @@ impl Store {
         let version = self.version(version_id)?;
         let latest = self.versions(&version.source_id)?.pop().expect("has a version");
         Ok(Some(EntityView {
-            entity: load_record(&self.conn, &hash)?,
+            entity: load_record(&self.conn, hash)?,
             current: latest.id == version.id,
             version,
             line,
@@ -438,12 +449,12 @@ impl Store {
                LEFT JOIN member m ON m.version_id = v.id AND m.entity_id = ?2
               WHERE v.source_id = ?1 ORDER BY v.effective, v.id",
         )?;
-        let rows: Vec<(i64, String, Option<Vec<u8>>)> =
+        let rows: Vec<(i64, String, Option<i64>)> =
             stmt.query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
         let mut prev: Option<Entity> = None;
         let mut seen_any = false;
         for (vid, date, hash) in rows {
-            let rec = hash.map(|h| load_record(&self.conn, &h)).transpose()?;
+            let rec = hash.map(|h| load_record(&self.conn, h)).transpose()?;
             let event = |kind: &str, summary: String, diff: Option<EntityDiff>| HistoryEvent {
                 date: date.clone(),
                 entity_id: eid.to_string(),
@@ -507,13 +518,13 @@ impl Store {
         report: &mut StatusReport,
     ) -> Result<(), Error> {
         let member = |vid: i64| -> Result<Option<Entity>, Error> {
-            let hash: Option<Vec<u8>> = self
+            let hash: Option<i64> = self
                 .conn
                 .query_row("SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2", params![vid, eid], |r| {
                     r.get(0)
                 })
                 .optional()?;
-            hash.map(|h| load_record(&self.conn, &h)).transpose()
+            hash.map(|h| load_record(&self.conn, h)).transpose()
         };
         let (version, basis) = match self.version_on(source_id, day)? {
             Some(v) => {
@@ -592,7 +603,7 @@ impl Store {
     /// Calls `f` with every entity of a version, in line order.
     pub fn for_each_member(&self, version_id: i64, mut f: impl FnMut(Entity) -> Result<(), Error>) -> Result<(), Error> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT r.body FROM member m JOIN record r ON r.hash = m.record WHERE m.version_id = ?1 ORDER BY m.line, m.entity_id",
+            "SELECT r.body FROM member m JOIN record r ON r.id = m.record WHERE m.version_id = ?1 ORDER BY m.line, m.entity_id",
         )?;
         let mut rows = stmt.query([version_id])?;
         while let Some(row) = rows.next()? {

@@ -3,7 +3,7 @@
 //! released migration: add a new one.
 //!
 //! Layout: every import of a source is a `version`. Entity records are stored once per
-//! distinct content in `record` (keyed by the SHA-256 of their JSON); `member` says which
+//! distinct content in `record` (unique by the SHA-256 of their JSON); `member` says which
 //! record each entity had in each version. Diffs and as-of queries are computed from
 //! `member`; `change` is the append-only feed of changes to the current state of each source.
 
@@ -35,13 +35,14 @@ CREATE TABLE version (
 );
 CREATE INDEX version_order ON version (source_id, effective, id);
 CREATE TABLE record (
-    hash  BLOB PRIMARY KEY,
+    id    INTEGER PRIMARY KEY,
+    hash  BLOB NOT NULL UNIQUE,          -- SHA-256 of body
     body  TEXT NOT NULL                  -- JSON of proscribe_model::Entity
-) WITHOUT ROWID;
+);
 CREATE TABLE member (
     version_id  INTEGER NOT NULL REFERENCES version(id),
     entity_id   TEXT NOT NULL,
-    record      BLOB NOT NULL REFERENCES record(hash),
+    record      INTEGER NOT NULL REFERENCES record(id),
     line        INTEGER NOT NULL,        -- where the record starts in the main file
     PRIMARY KEY (version_id, entity_id)
 ) WITHOUT ROWID;

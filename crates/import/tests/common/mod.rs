@@ -5,31 +5,11 @@
 
 use std::path::{Path, PathBuf};
 
+
 use proscribe_import::{plan, Entry, Error, Job, Report};
 use proscribe_model::Entity;
 
-/// The folder of real list files: `$PROSCRIBE_SHARED_DATA`, else `shared/data` beside the
-/// repository. `None` (with a message) when it is absent; a failure when `CI` is set, because
-/// CI must run these tests.
-pub fn shared_data() -> Option<PathBuf> {
-    let dir = match std::env::var_os("PROSCRIBE_SHARED_DATA") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
-    };
-    if dir.join("MANIFEST.md").exists() {
-        return Some(dir.canonicalize().expect("canonical path"));
-    }
-    if std::env::var_os("CI").is_some() {
-        panic!("the shared list data is missing at {} and CI is set: these tests must run", dir.display());
-    }
-    eprintln!("skipping: shared list data not found at {} (set PROSCRIBE_SHARED_DATA)", dir.display());
-    None
-}
-
-/// A file under the shared data folder, or `None` when the folder is absent.
-pub fn shared(rel: &str) -> Option<PathBuf> {
-    shared_data().map(|d| d.join(rel))
-}
+pub use proscribe_testkit::{shared, shared_data};
 
 /// The path of a fixture committed with these tests.
 pub fn fixture(name: &str) -> PathBuf {
