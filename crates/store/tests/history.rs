@@ -145,3 +145,22 @@ fn import_not_committed_leaves_nothing() {
     assert!(store.entity("un-x").unwrap().is_none());
     assert_eq!(store.changes_since(0, 100).unwrap().len(), 3);
 }
+
+#[test]
+fn database_of_schema_v1_opens_and_reads() {
+    // Written by the first release's schema from the example registry; never regenerate it:
+    // it stands for databases that exist in the field.
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db");
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("old.db");
+    std::fs::copy(&fixture, &copy).unwrap();
+    let store = Store::open(&copy).unwrap();
+    store.integrity_check().unwrap();
+    let sources = store.sources().unwrap();
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].id, "example-taliban");
+    let taliban = store.entity("taliban").unwrap().unwrap();
+    assert_eq!(taliban.entity.caption(), "Taliban");
+    let status = store.status_on("taliban", &"2025-05-01".parse().unwrap()).unwrap();
+    assert!(status.designations.iter().any(|d| d.status == Status::Suspended));
+}
