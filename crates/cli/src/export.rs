@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 use proscribe_model::{slug, Authority, CountryRole, Entity, IdKind, NameKind, PartialDate, Schema, Status};
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::{open_for_reading, parse_day, Cli};
 
@@ -58,7 +58,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         ExportFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(CSV_HEADER)?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         ExportFormat::Ftm => Sink::Ftm(out),
     };
@@ -84,13 +84,26 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
 
 /// Where exported entities go.
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     Ftm(Box<dyn Write>),
 }
 
 const CSV_HEADER: [&str; 15] = [
-    "id", "schema", "name", "aliases", "birth_dates", "countries", "identifiers", "source", "list", "authority",
-    "programs", "reference", "listed_on", "ended_on", "status",
+    "id",
+    "schema",
+    "name",
+    "aliases",
+    "birth_dates",
+    "countries",
+    "identifiers",
+    "source",
+    "list",
+    "authority",
+    "programs",
+    "reference",
+    "listed_on",
+    "ended_on",
+    "status",
 ];
 
 fn csv_rows(w: &mut csv::Writer<Box<dyn Write>>, source: &str, e: &Entity, day: &PartialDate) -> Result<()> {
@@ -278,7 +291,7 @@ fn ftm_lines(
             "properties": p,
             "datasets": [source],
         });
-        writeln!(out, "{}", Value::from(sanction))?;
+        writeln!(out, "{}", sanction)?;
     }
     Ok(())
 }

@@ -84,9 +84,7 @@ fn hash_files(job: &Job) -> Result<(String, Vec<FileMeta>)> {
 fn progress(total_jobs: usize) -> ProgressBar {
     // indicatif draws only when standard error is a terminal.
     let bar = ProgressBar::new(total_jobs as u64);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})").expect("valid template"),
-    );
+    bar.set_style(ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})").expect("valid template"));
     bar
 }
 
@@ -94,7 +92,9 @@ fn progress(total_jobs: usize) -> ProgressBar {
 /// publication date the files state), each source where its first file stands in the plan.
 fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
     let hint = |job: &Job| {
-        proscribe_import::input::sample(&job.path).ok().and_then(|s| job.format.published_hint(&s))
+        proscribe_import::input::sample(&job.path)
+            .ok()
+            .and_then(|s| job.format.published_hint(&s))
             .and_then(|h| proscribe_store::normalise_timestamp(&h))
     };
     let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
@@ -135,7 +135,7 @@ pub fn import_paths(store: &mut Store, paths: &[PathBuf], published: Option<&str
         let mut sink = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             staging.put(&entity, line)?;
             count += 1;
-            if count % 2000 == 0 {
+            if count.is_multiple_of(2000) {
                 tracing::debug!(source = %job.source_id, entities = count, "staged entities");
                 bar.set_message(format!("{} {}: {count} entities", job.format.name(), main_name));
             }
@@ -202,7 +202,9 @@ pub fn print_report(report: &ImportReport, verbose: bool) {
         let what = match o.outcome {
             Outcome::Unchanged => format!("unchanged (same files as version {})", o.version_id),
             Outcome::New => format!("version {}{published}", o.version_id),
-            Outcome::Backfill => format!("version {}{published}, older than the newest: kept for history", o.version_id),
+            Outcome::Backfill => {
+                format!("version {}{published}, older than the newest: kept for history", o.version_id)
+            }
         };
         outln!("{}: {file}{companions} [{}]: {what}", o.source_id, l.format);
         outln!("  {} entities, {} names, {} designations", o.entities, o.names, o.designations);
@@ -210,7 +212,11 @@ pub fn print_report(report: &ImportReport, verbose: bool) {
             let against = o.previous_version_id.map(|p| format!("version {p}")).unwrap_or_else(|| "nothing".into());
             outln!(
                 "  changes against {against}: {} added, {} removed, {} amended; designations {} started, {} ended",
-                o.added, o.removed, o.amended, o.designations_started, o.designations_ended
+                o.added,
+                o.removed,
+                o.amended,
+                o.designations_started,
+                o.designations_ended
             );
         }
         if !l.diagnostics.is_empty() {

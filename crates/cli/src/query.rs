@@ -82,7 +82,10 @@ pub fn lists(cli: &Cli, args: &ListsArgs) -> Result<()> {
                 ]
             })
             .collect();
-        print_table(&["VERSION", "PUBLISHED", "IMPORTED", "ENTITIES", "NAMES", "DESIGNATIONS", "SKIPPED", "SHA256"], &rows);
+        print_table(
+            &["VERSION", "PUBLISHED", "IMPORTED", "ENTITIES", "NAMES", "DESIGNATIONS", "SKIPPED", "SHA256"],
+            &rows,
+        );
         return Ok(());
     }
     let sources = store.sources()?;
@@ -131,12 +134,7 @@ pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
     let e = &view.entity;
     outln!("{} [{}] {}", e.caption(), e.schema, e.id);
     let state = if view.current { "current" } else { "no longer listed in the newest version" };
-    outln!(
-        "  from {} {}, line {} ({state})",
-        view.version.source_id,
-        describe_version(&view.version),
-        view.line
-    );
+    outln!("  from {} {}, line {} ({state})", view.version.source_id, describe_version(&view.version), view.line);
     print_entity(e);
     if !view.same_as.is_empty() {
         outln!("  same as: {}", view.same_as.join(", "));
@@ -178,11 +176,23 @@ fn print_entity(e: &Entity) {
         let ended = d.ended_on.as_ref().map(|l| format!(", ended {l}")).unwrap_or_default();
         outln!("  designation: {} {reference} by {} [{}]{listed}{ended}", d.list, d.authority, d.programs.join(", "));
         for m in d.measures_in_order() {
-            outln!("    {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+            outln!(
+                "    {} {:?} by {}{}",
+                m.date,
+                m.kind,
+                m.authority,
+                m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+            );
         }
     }
     for m in &e.acts {
-        outln!("  act: {} {:?} by {}{}", m.date, m.kind, m.authority, m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+        outln!(
+            "  act: {} {:?} by {}{}",
+            m.date,
+            m.kind,
+            m.authority,
+            m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+        );
     }
     for l in &e.links {
         let target = l.target_name.as_deref().or(l.target_id.as_deref()).unwrap_or("?");
@@ -252,8 +262,13 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
         .collect();
     print_table(&["ENTITY", "NAME", "LIST", "REFERENCE", "STATUS", "BASIS"], &rows);
     for (entity, act) in &acts {
-        outln!("act on {entity}: {} {:?} by {}{}", act.date, act.kind, act.authority,
-            act.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default());
+        outln!(
+            "act on {entity}: {} {:?} by {}{}",
+            act.date,
+            act.kind,
+            act.authority,
+            act.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+        );
     }
     Ok(())
 }

@@ -84,7 +84,10 @@ struct Fetched {
 
 fn load_config(path: Option<&Path>) -> Result<SyncConfig> {
     let (text, name) = match path {
-        Some(p) => (std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?, p.display().to_string()),
+        Some(p) => (
+            std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?,
+            p.display().to_string(),
+        ),
         None => (DEFAULT_CONFIG.to_string(), "built-in sync configuration".to_string()),
     };
     toml::from_str(&text).with_context(|| format!("{name} is not a valid sync configuration"))
@@ -108,11 +111,11 @@ fn fetch(agent: &ureq::Agent, store: &proscribe_store::Store, file: &SyncFile, d
     let target = dir.join(&file.name);
     let state = store.fetch_state(&file.url)?;
     let mut request = agent.get(&file.url);
-    if let (Some((etag, last_modified, _)), true) = (&state, target.exists()) {
-        if let Some(e) = etag {
+    if let (Some(s), true) = (&state, target.exists()) {
+        if let Some(e) = &s.etag {
             request = request.header("If-None-Match", e);
         }
-        if let Some(l) = last_modified {
+        if let Some(l) = &s.last_modified {
             request = request.header("If-Modified-Since", l);
         }
     }
@@ -121,13 +124,13 @@ fn fetch(agent: &ureq::Agent, store: &proscribe_store::Store, file: &SyncFile, d
     let etag = header("etag");
     let last_modified = header("last-modified");
     if response.status() == 304 {
-        let (old_etag, old_lm, sha) = state.expect("conditional request only with state");
+        let old = state.expect("conditional request only with state");
         tracing::info!(url = %file.url, "not modified");
         return Ok(Fetched {
             url: file.url.clone(),
-            etag: etag.or(old_etag),
-            last_modified: last_modified.or(old_lm),
-            sha256: sha.unwrap_or_default(),
+            etag: etag.or(old.etag),
+            last_modified: last_modified.or(old.last_modified),
+            sha256: old.sha256.unwrap_or_default(),
             changed: false,
         });
     }
@@ -141,7 +144,7 @@ fn fetch(agent: &ureq::Agent, store: &proscribe_store::Store, file: &SyncFile, d
     drop(out);
     std::fs::rename(&partial, &target)?;
     let sha256 = file_sha(&target)?;
-    let changed = state.and_then(|s| s.2).as_deref() != Some(sha256.as_str());
+    let changed = state.and_then(|s| s.sha256).as_deref() != Some(sha256.as_str());
     tracing::info!(url = %file.url, bytes = std::fs::metadata(&target)?.len(), changed, "downloaded");
     Ok(Fetched { url: file.url.clone(), etag, last_modified, sha256, changed })
 }
@@ -189,11 +192,20 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
     let mut results = Vec::new();
     for source in config.sources.iter().filter(|s| args.only.is_empty() || args.only.contains(&s.id)) {
         let result = match sync_source(&agent, &mut store, source, &cache) {
-            Ok(Some(report)) => SourceResult { id: source.id.clone(), result: "imported".into(), error: None, import: Some(report) },
-            Ok(None) => SourceResult { id: source.id.clone(), result: "not_modified".into(), error: None, import: None },
+            Ok(Some(report)) => {
+                SourceResult { id: source.id.clone(), result: "imported".into(), error: None, import: Some(report) }
+            }
+            Ok(None) => {
+                SourceResult { id: source.id.clone(), result: "not_modified".into(), error: None, import: None }
+            }
             Err(e) => {
                 tracing::warn!(source = %source.id, error = %format!("{e:#}"), "sync failed");
-                SourceResult { id: source.id.clone(), result: "failed".into(), error: Some(format!("{e:#}")), import: None }
+                SourceResult {
+                    id: source.id.clone(),
+                    result: "failed".into(),
+                    error: Some(format!("{e:#}")),
+                    import: None,
+                }
             }
         };
         if !cli.json {

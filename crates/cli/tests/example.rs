@@ -15,7 +15,10 @@ fn empty_store_falls_back_to_the_example_registry() {
     let positions: Vec<usize> =
         order.iter().map(|d| text.find(d).unwrap_or_else(|| panic!("{d} missing from:\n{text}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "events out of order:\n{text}");
-    assert!(!env.db.exists() || env.state().starts_with("feed 0"), "reading must not write the example into the database");
+    assert!(
+        !env.db.exists() || env.state().starts_with("feed 0"),
+        "reading must not write the example into the database"
+    );
 }
 
 #[test]

@@ -17,7 +17,8 @@ fn ftm_export_has_an_entity_and_a_sanction_per_designation() {
     assert_eq!(schema("Sanction"), schema("Person") + schema("Organization"));
     let muttaqi = lines.iter().find(|l| l["id"] == "un-tai-026").unwrap();
     assert!(muttaqi["properties"]["alias"].as_array().unwrap().iter().any(|a| a == "Amir Khan Muttaqi"));
-    let sanction = lines.iter().find(|l| l["schema"] == "Sanction" && l["properties"]["entity"][0] == "un-tai-026").unwrap();
+    let sanction =
+        lines.iter().find(|l| l["schema"] == "Sanction" && l["properties"]["entity"][0] == "un-tai-026").unwrap();
     assert_eq!(sanction["properties"]["unscId"][0], "TAi.026");
     assert_eq!(sanction["properties"]["listingDate"][0], "2001-01-25");
     assert_eq!(sanction["properties"]["status"][0], "active");

@@ -22,7 +22,8 @@ fn all_shared_lists_import_and_reimport_is_a_no_op() {
     assert_eq!(un["entities"].as_u64().unwrap() as usize, un_count);
     assert_eq!(un["designations"].as_u64().unwrap() as usize, un_count);
     // OFAC: one entity per line of sdn.csv.
-    let sdn_lines = std::fs::read_to_string(lists.join("ofac/sdn.csv")).unwrap().lines().filter(|l| l.len() > 1).count();
+    let sdn_lines =
+        std::fs::read_to_string(lists.join("ofac/sdn.csv")).unwrap().lines().filter(|l| l.len() > 1).count();
     assert_eq!(by_file("ofac/sdn.csv")["entities"].as_u64().unwrap() as usize, sdn_lines);
     for l in imported {
         assert!(l["entities"].as_u64().unwrap() > 0, "{l}");
@@ -63,9 +64,8 @@ fn modified_un(original: &str) -> String {
     let removed = original[block_start..block_end].to_string();
     let mut text = format!("{}{}", &original[..block_start], &original[block_end..]);
     // Add the removed block back as a new entry with its own reference and id.
-    let added = removed
-        .replace("<REFERENCE_NUMBER>TAi.027<", "<REFERENCE_NUMBER>TAi.999<")
-        .replace("<DATAID>", "<DATAID>9");
+    let added =
+        removed.replace("<REFERENCE_NUMBER>TAi.027<", "<REFERENCE_NUMBER>TAi.999<").replace("<DATAID>", "<DATAID>9");
     let insert_at = text.find("<INDIVIDUAL>").unwrap();
     text.insert_str(insert_at, &format!("{added}\n    "));
     // Rename Muttaqi's first name.
@@ -108,12 +108,7 @@ fn modified_copy_yields_exactly_its_changes() {
     assert_eq!(after["designations"][0]["status"], "delisted");
     let history = env.json(&["history", "TAi.027"]);
     // The UN's own amendment dates are in the record too; the versions add "added" and "removed".
-    let kinds: Vec<&str> = history
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|h| h["kind"].as_str().unwrap())
-        .filter(|k| *k != "amendment")
-        .collect();
+    let kinds: Vec<&str> =
+        history.as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).filter(|k| *k != "amendment").collect();
     assert_eq!(kinds, ["listed", "added", "removed"]);
 }

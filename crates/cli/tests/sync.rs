@@ -6,11 +6,14 @@ use std::sync::{Arc, Mutex};
 
 use crate::common::{shared, Env};
 
-/// Files served by path, and the requests seen: (path, If-None-Match header).
+/// A request the server saw: its path and If-None-Match header.
+type Seen = (String, Option<String>);
+
+/// Files served by path, and the requests seen.
 #[derive(Clone, Default)]
 struct Server {
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
-    seen: Arc<Mutex<Vec<(String, Option<String>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
 
 impl Server {
@@ -33,9 +36,12 @@ impl Server {
                     Some(bytes) => {
                         use sha2::Digest;
                         let etag = format!("\"{}\"", hex::encode(sha2::Sha256::digest(&bytes)));
-                        let header = |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap();
+                        let header =
+                            |k: &str, v: &str| tiny_http::Header::from_bytes(k.as_bytes(), v.as_bytes()).unwrap();
                         if inm.as_deref() == Some(etag.as_str()) {
-                            tiny_http::Response::from_data(Vec::new()).with_status_code(304).with_header(header("ETag", &etag))
+                            tiny_http::Response::from_data(Vec::new())
+                                .with_status_code(304)
+                                .with_header(header("ETag", &etag))
                         } else {
                             tiny_http::Response::from_data(bytes)
                                 .with_header(header("ETag", &etag))

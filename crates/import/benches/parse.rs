@@ -2,7 +2,7 @@
 //! input per second, entities passed to a sink that drops them). Skips with a message when
 //! the files are absent.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use proscribe_import::{plan, Job};
@@ -20,7 +20,7 @@ fn jobs() -> Vec<(String, Job, u64)> {
         .collect()
 }
 
-fn file_name(p: &PathBuf) -> String {
+fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default()
 }
 

@@ -193,7 +193,13 @@ fn authority(id: &str) -> Authority {
 /// The list and authority of a `source` value; an unknown value gets ids made from it.
 fn source_list(source: &str) -> (String, ListInfo, Option<&'static str>) {
     if let Some(s) = SOURCES.iter().find(|s| s.source.eq_ignore_ascii_case(source.trim())) {
-        let list = ListInfo { id: s.list.into(), title: s.title.into(), authority: s.authority.into(), kind: s.kind, url: None };
+        let list = ListInfo {
+            id: s.list.into(),
+            title: s.title.into(),
+            authority: s.authority.into(),
+            kind: s.kind,
+            url: None,
+        };
         return (s.authority.into(), list, s.ofac_prefix);
     }
     let (name, dept) = source.rsplit_once(" - ").unwrap_or((source, ""));
@@ -294,7 +300,12 @@ impl Columns {
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
         if !missing.is_empty() {
-            return Err(Error::malformed(path, Some(1), None, format!("the header lacks the column(s) {}", missing.join(", "))));
+            return Err(Error::malformed(
+                path,
+                Some(1),
+                None,
+                format!("the header lacks the column(s) {}", missing.join(", ")),
+            ));
         }
         for h in header.iter().filter(|h| !COLUMNS.contains(&h.trim())) {
             report.skip(&path.display().to_string(), Some(1), None, format!("unknown column {h:?} ignored"));
@@ -330,7 +341,13 @@ fn count_ids(path: &Path, cols: &Columns) -> Result<HashMap<String, u32>, Error>
     Ok(counts)
 }
 
-fn row_entity(rec: &StringRecord, cols: &Columns, id: &str, used: &mut BTreeMap<String, ListInfo>, ctx: &mut Ctx) -> Entity {
+fn row_entity(
+    rec: &StringRecord,
+    cols: &Columns,
+    id: &str,
+    used: &mut BTreeMap<String, ListInfo>,
+    ctx: &mut Ctx,
+) -> Entity {
     let schema = match cols.get(rec, "type") {
         None => Schema::LegalEntity,
         Some(t) => ofac::schema_of(Some(&t)).unwrap_or_else(|| {
@@ -385,7 +402,13 @@ fn row_entity(rec: &StringRecord, cols: &Columns, id: &str, used: &mut BTreeMap<
 }
 
 /// The designation of the row's list, and the link to the entity in OFAC's own files.
-fn designation(e: &mut Entity, rec: &StringRecord, cols: &Columns, used: &mut BTreeMap<String, ListInfo>, ctx: &mut Ctx) {
+fn designation(
+    e: &mut Entity,
+    rec: &StringRecord,
+    cols: &Columns,
+    used: &mut BTreeMap<String, ListInfo>,
+    ctx: &mut Ctx,
+) {
     let source = cols.get(rec, "source").unwrap_or_default();
     let (authority, mut list, ofac_prefix) = source_list(&source);
     if !SOURCES.iter().any(|s| s.source.eq_ignore_ascii_case(&source)) {
@@ -491,7 +514,11 @@ fn id_entry(piece: &str) -> IdEntry {
     };
     let mut parts: Vec<&str> = rest.split(", ").collect();
     let mut country = None;
-    if parts.len() >= 2 && parts[0].len() == 2 && parts[0].bytes().all(|b| b.is_ascii_uppercase()) && Country::from_code(parts[0]).is_ok() {
+    if parts.len() >= 2
+        && parts[0].len() == 2
+        && parts[0].bytes().all(|b| b.is_ascii_uppercase())
+        && Country::from_code(parts[0]).is_ok()
+    {
         country = Some(parts.remove(0).to_string());
     }
     let mut dates = Vec::new();
@@ -523,12 +550,18 @@ mod tests {
                 "JO, 2014-08-30, 2009-08-31, K475336, Passport",
                 vec![entry("Passport", "K475336", Some("JO"), &["2014-08-30", "2009-08-31"])],
             ),
-            ("2004-02-05, 1999-06-23, G025057, Passport", vec![entry("Passport", "G025057", None, &["2004-02-05", "1999-06-23"])]),
+            (
+                "2004-02-05, 1999-06-23, G025057, Passport",
+                vec![entry("Passport", "G025057", None, &["2004-02-05", "1999-06-23"])],
+            ),
             (
                 "PA, 467323, Doc. 694710, Public Registration Number",
                 vec![entry("Public Registration Number", "467323, Doc. 694710", Some("PA"), &[])],
             ),
-            ("IMO 8898831, Vessel Registration Identification", vec![entry("Vessel Registration Identification", "IMO 8898831", None, &[])]),
+            (
+                "IMO 8898831, Vessel Registration Identification",
+                vec![entry("Vessel Registration Identification", "IMO 8898831", None, &[])],
+            ),
             (
                 "Subject to Directive 1, Executive Order 13662 Directive Determination -; www.vtb.ao, Website",
                 vec![
@@ -536,7 +569,10 @@ mod tests {
                     entry("Website", "www.vtb.ao", None, &[]),
                 ],
             ),
-            ("24 Feb 2022, Listing Date (EO 14024 Directive 2):", vec![entry("Listing Date (EO 14024 Directive 2):", "24 Feb 2022", None, &[])]),
+            (
+                "24 Feb 2022, Listing Date (EO 14024 Directive 2):",
+                vec![entry("Listing Date (EO 14024 Directive 2):", "24 Feb 2022", None, &[])],
+            ),
             ("a; b, c, Label", vec![entry("", "a", None, &[]), entry("Label", "b, c", None, &[])]),
         ];
         for (text, expected) in cases {
@@ -551,7 +587,9 @@ mod tests {
         let f = entry("Passport", "K1", Some("JO"), &["2014-08-30", "2009-08-31"]).fact();
         let Fact::Feature { note, .. } = f else { panic!("a feature") };
         assert_eq!(note.as_deref(), Some("issued 2009-08-31 expires 2014-08-30"));
-        let Fact::Feature { note, .. } = entry("Passport", "K1", None, &["2014-08-30"]).fact() else { panic!("a feature") };
+        let Fact::Feature { note, .. } = entry("Passport", "K1", None, &["2014-08-30"]).fact() else {
+            panic!("a feature")
+        };
         assert_eq!(note.as_deref(), Some("issued or expires 2014-08-30"));
     }
 

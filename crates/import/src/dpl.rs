@@ -76,7 +76,8 @@ impl Format for BisDpl {
         }
         let text = sample.text();
         let header: Vec<&str> = text.lines().next()?.split('\t').map(|c| c.trim().trim_matches('"')).collect();
-        let more = ["Effective_Date", "Expiration_Date", "FR_Citation", "Standard_Order"].iter().any(|c| header.contains(c));
+        let more =
+            ["Effective_Date", "Expiration_Date", "FR_Citation", "Standard_Order"].iter().any(|c| header.contains(c));
         (header.len() > 1 && header[0] == "Name" && more).then_some(Recognised::List)
     }
 
@@ -139,7 +140,12 @@ impl Columns {
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
         if !missing.is_empty() {
-            return Err(Error::malformed(path, Some(1), None, format!("the header lacks the column(s) {}", missing.join(", "))));
+            return Err(Error::malformed(
+                path,
+                Some(1),
+                None,
+                format!("the header lacks the column(s) {}", missing.join(", ")),
+            ));
         }
         let index = COLUMNS.iter().map(|c| (*c, find(c).expect("checked above"))).collect();
         Ok(Columns { index, width: header.len() })
@@ -287,7 +293,8 @@ mod tests {
 
     #[test]
     fn header_recognised_by_columns() {
-        let head = "\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t\"Effective_Date\"\n";
+        let head =
+            "\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t\"Effective_Date\"\n";
         let sample = Sample { file_name: "x.txt".into(), head: head.as_bytes().to_vec(), zip: false };
         assert_eq!(BisDpl.recognise(&sample), Some(Recognised::List));
         let sample = Sample { file_name: "dpl.txt".into(), head: b"Name,City\n".to_vec(), zip: false };

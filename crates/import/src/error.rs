@@ -64,7 +64,12 @@ pub enum Error {
 
 impl Error {
     /// A malformed-file error at a line.
-    pub fn malformed(path: &std::path::Path, line: Option<u64>, element: Option<&str>, message: impl Into<String>) -> Error {
+    pub fn malformed(
+        path: &std::path::Path,
+        line: Option<u64>,
+        element: Option<&str>,
+        message: impl Into<String>,
+    ) -> Error {
         Error::Malformed {
             path: path.display().to_string(),
             line,

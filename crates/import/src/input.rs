@@ -46,7 +46,16 @@ pub struct Utf8Reader<R> {
 impl<R: Read> Utf8Reader<R> {
     /// Wraps `inner`.
     pub fn new(inner: R) -> Self {
-        Utf8Reader { inner, pending: Vec::new(), out: Vec::new(), out_pos: 0, line: 1, offset: 0, started: false, eof: false }
+        Utf8Reader {
+            inner,
+            pending: Vec::new(),
+            out: Vec::new(),
+            out_pos: 0,
+            line: 1,
+            offset: 0,
+            started: false,
+            eof: false,
+        }
     }
 
     fn refill(&mut self) -> io::Result<()> {
@@ -113,7 +122,10 @@ impl<R: Read> Utf8Reader<R> {
     }
 
     fn bad(&self, extra: usize) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidData, EncodingError { line: self.line, offset: self.offset + extra as u64 })
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            EncodingError { line: self.line, offset: self.offset + extra as u64 },
+        )
     }
 }
 

@@ -22,8 +22,8 @@ use std::path::Path;
 
 use csv::{ReaderBuilder, StringRecord};
 use proscribe_model::{
-    Address, Authority, AuthorityKind, Country, CountryRole, Designation, Entity, ListInfo, ListKind, NameKind,
-    Schema, SourceInfo,
+    Address, Authority, AuthorityKind, Country, CountryRole, Designation, Entity, ListInfo, ListKind, NameKind, Schema,
+    SourceInfo,
 };
 
 use self::csvio::{cell, line_of, Rows};
@@ -362,12 +362,18 @@ struct AddRow {
 impl AddRow {
     fn apply(&self, e: &mut Entity, ctx: &mut Ctx) {
         let src = format!("Add_num={}", self.add_num);
-        let parts: Vec<&str> = [&self.street, &self.city, &self.country].into_iter().flatten().map(String::as_str).collect();
+        let parts: Vec<&str> =
+            [&self.street, &self.city, &self.country].into_iter().flatten().map(String::as_str).collect();
         if parts.is_empty() && self.remarks.is_none() {
             ctx.skip(format!("{src}: address row has no content"));
             return;
         }
-        let mut a = Address { full: parts.join(", "), street: self.street.clone(), note: self.remarks.clone(), ..Default::default() };
+        let mut a = Address {
+            full: parts.join(", "),
+            street: self.street.clone(),
+            note: self.remarks.clone(),
+            ..Default::default()
+        };
         if let Some(city) = &self.city {
             features::city_line(&mut a, city);
         }
@@ -409,13 +415,21 @@ impl Companions {
                 "alt" => c.read_alt(path)?,
                 "add" => c.read_add(path)?,
                 "comments" => c.read_comments(path)?,
-                other => report.skip(&path.display().to_string(), None, None, format!("unknown companion role {other:?}")),
+                other => {
+                    report.skip(&path.display().to_string(), None, None, format!("unknown companion role {other:?}"))
+                }
             }
         }
         Ok(c)
     }
 
-    fn each(&mut self, role: &'static str, path: &Path, columns: usize, mut f: impl FnMut(&mut Self, &StringRecord, u64)) -> Result<(), Error> {
+    fn each(
+        &mut self,
+        role: &'static str,
+        path: &Path,
+        columns: usize,
+        mut f: impl FnMut(&mut Self, &StringRecord, u64),
+    ) -> Result<(), Error> {
         self.files.insert(role, path.display().to_string());
         let mut rows = Rows::open(path, b',', false)?;
         let mut rec = StringRecord::new();
@@ -457,7 +471,8 @@ impl Companions {
         self.each("comments", path, 2, |c, rec, line| {
             // Not `cell`: the continuation is raw text, its spaces matter where it joins.
             let text = rec.get(1).unwrap_or_default().trim_end().to_string();
-            let entry = c.comments.entry(cell(rec, 0).unwrap_or_default()).or_insert(Comment { text: String::new(), line });
+            let entry =
+                c.comments.entry(cell(rec, 0).unwrap_or_default()).or_insert(Comment { text: String::new(), line });
             entry.text.push_str(&text);
         })
     }

@@ -39,7 +39,11 @@ impl Format for OfacXml {
     }
 
     fn source_id(&self, path: &Path) -> String {
-        if is_consolidated(path) { csvfmt::cons_list().id } else { csvfmt::sdn_list().id }
+        if is_consolidated(path) {
+            csvfmt::cons_list().id
+        } else {
+            csvfmt::sdn_list().id
+        }
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
@@ -161,7 +165,12 @@ impl<R: BufRead> Parser<'_, R> {
                     match name.as_str() {
                         "sdnList" if !root_seen => root_seen = true,
                         _ if !root_seen => {
-                            return Err(Error::malformed(self.path, Some(line), Some(&name), "the root element is not <sdnList>"));
+                            return Err(Error::malformed(
+                                self.path,
+                                Some(line),
+                                Some(&name),
+                                "the root element is not <sdnList>",
+                            ));
                         }
                         "publshInformation" => {
                             let node = self.tree(name)?;
@@ -174,7 +183,12 @@ impl<R: BufRead> Parser<'_, R> {
                         }
                         _ => {
                             let node = self.tree(name.clone())?;
-                            self.report.skip(&self.file, Some(line), Some(name), format!("unknown element with {} children skipped", node.children.len()));
+                            self.report.skip(
+                                &self.file,
+                                Some(line),
+                                Some(name),
+                                format!("unknown element with {} children skipped", node.children.len()),
+                            );
                         }
                     }
                 }
@@ -188,10 +202,20 @@ impl<R: BufRead> Parser<'_, R> {
         }
         if !root_closed {
             // Cut between two entries: every entry read is whole, but the list is not.
-            return Err(Error::malformed(self.path, Some(self.line()), Some("sdnList"), "the file ends inside this element"));
+            return Err(Error::malformed(
+                self.path,
+                Some(self.line()),
+                Some("sdnList"),
+                "the file ends inside this element",
+            ));
         }
         if let Some((n, line)) = declared.filter(|(n, _)| *n != entries) {
-            self.report.skip(&self.file, Some(line), Some("Record_Count".into()), format!("the header counts {n} entries, the file has {entries}"));
+            self.report.skip(
+                &self.file,
+                Some(line),
+                Some("Record_Count".into()),
+                format!("the header counts {n} entries, the file has {entries}"),
+            );
         }
         Ok(())
     }
@@ -218,7 +242,12 @@ impl<R: BufRead> Parser<'_, R> {
                     let text = match r.resolve_char_ref() {
                         Ok(Some(c)) => c.to_string(),
                         _ => quick_xml::escape::resolve_predefined_entity(&r).map(str::to_string).ok_or_else(|| {
-                            Error::malformed(self.path, Some(self.line()), open.as_deref(), format!("unknown entity &{};", &*r))
+                            Error::malformed(
+                                self.path,
+                                Some(self.line()),
+                                open.as_deref(),
+                                format!("unknown entity &{};", &*r),
+                            )
                         })?,
                     };
                     push_text(&mut stack, &text);
@@ -232,7 +261,12 @@ impl<R: BufRead> Parser<'_, R> {
                 }
                 Event::Eof => {
                     let open = open.unwrap_or_default();
-                    return Err(Error::malformed(self.path, Some(self.line()), Some(&open), "the file ends inside this element"));
+                    return Err(Error::malformed(
+                        self.path,
+                        Some(self.line()),
+                        Some(&open),
+                        "the file ends inside this element",
+                    ));
                 }
                 _ => {}
             }
@@ -244,7 +278,12 @@ impl<R: BufRead> Parser<'_, R> {
         if let Some(date) = node.get("Publish_Date") {
             match util::date(&date, false) {
                 Ok(d) => self.report.source.published = Some(d.to_string()),
-                Err(e) => self.report.skip(&self.file, None, Some("Publish_Date".into()), format!("publication date {date:?} not read: {e}")),
+                Err(e) => self.report.skip(
+                    &self.file,
+                    None,
+                    Some("Publish_Date".into()),
+                    format!("publication date {date:?} not read: {e}"),
+                ),
             }
         }
         node.get("Record_Count").and_then(|n| n.parse().ok())

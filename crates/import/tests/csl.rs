@@ -149,7 +149,8 @@ fn missing_header_column_names_it() {
 
 #[test]
 fn wrong_column_count_names_file_and_line() {
-    let text = format!("{HEADER}\n{}\na2,Entity List (EL) - Bureau of Industry and Security,,,,SHORT\n", row("a1", "ACME"));
+    let text =
+        format!("{HEADER}\n{}\na2,Entity List (EL) - Bureau of Industry and Security,,,,SHORT\n", row("a1", "ACME"));
     let (_d, path) = temp_file("consolidated.csv", text.as_bytes());
     let err = parse_job(&csl_job(&path)).unwrap_err();
     assert_eq!(err.to_string(), format!("{}:3: expected 29 columns, found 6", path.display()));
@@ -178,11 +179,16 @@ fn header_only_is_empty() {
 
 #[test]
 fn rows_of_an_id_merge_even_when_apart() {
-    let second = row("a1", "ACME").replacen("Entity List (EL) - Bureau of Industry and Security", "Unverified List (UVL) - Bureau of Industry and Security", 1);
+    let second = row("a1", "ACME").replacen(
+        "Entity List (EL) - Bureau of Industry and Security",
+        "Unverified List (UVL) - Bureau of Industry and Security",
+        1,
+    );
     let text = format!("{HEADER}\n{}\n{}\n{second}\n", row("a1", "ACME"), row("b2", "OTHER"));
     let (_d, path) = temp_file("consolidated.csv", text.as_bytes());
     let (report, entities) = parse_job(&csl_job(&path)).unwrap();
-    let got: Vec<(&str, u64, usize)> = entities.iter().map(|(e, l)| (e.id.as_str(), *l, e.designations.len())).collect();
+    let got: Vec<(&str, u64, usize)> =
+        entities.iter().map(|(e, l)| (e.id.as_str(), *l, e.designations.len())).collect();
     // a1 waits for its second row; it keeps the line of its first.
     assert_eq!(got, [("us-csl-b2", 3, 1), ("us-csl-a1", 2, 2)]);
     assert_eq!(report.entities, 2);

@@ -6,12 +6,12 @@ use proscribe_import::{plan, Error};
 #[test]
 fn empty_and_unknown_files_are_clear_errors() {
     let (_d, empty) = temp_file("sdn.csv", b"");
-    let err = plan(&[empty.clone()]).unwrap_err();
+    let err = plan(std::slice::from_ref(&empty)).unwrap_err();
     assert!(matches!(err, Error::Empty { .. }), "{err}");
     assert_eq!(err.to_string(), format!("{}: the file is empty", empty.display()));
 
     let (_d, text) = temp_file("consolidated.xml", b"Dear reader,\nthis is a letter.\n");
-    let err = plan(&[text.clone()]).unwrap_err().to_string();
+    let err = plan(std::slice::from_ref(&text)).unwrap_err().to_string();
     assert!(err.contains("not a list file proscribe can read"), "{err}");
     assert!(err.contains("Dear reader,"), "{err}");
 

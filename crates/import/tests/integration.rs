@@ -3,15 +3,15 @@
 
 mod common;
 
+mod csl;
 mod detect;
-mod un;
-mod sema;
-mod ofac;
-mod ofac_xml;
+mod dfat;
+mod dpl;
 mod eu;
 mod ftm;
-mod dfat;
-mod uk;
+mod ofac;
+mod ofac_xml;
 mod registry;
-mod csl;
-mod dpl;
+mod sema;
+mod uk;
+mod un;

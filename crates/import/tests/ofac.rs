@@ -53,7 +53,12 @@ fn expected(main: &Path, alt: Option<&Path>, add: Option<&Path>, comments: Optio
         remarks.push_str(more.get(&ent).map(String::as_str).unwrap_or(""));
         for seg in remarks.split("; ") {
             let seg = seg.trim().trim_end_matches('.');
-            for (prefix, kind) in [("a.k.a. '", "weak"), ("f.k.a. '", "former"), ("Issuer Name ", "alias"), ("alt. Issuer Name ", "alias")] {
+            for (prefix, kind) in [
+                ("a.k.a. '", "weak"),
+                ("f.k.a. '", "former"),
+                ("Issuer Name ", "alias"),
+                ("alt. Issuer Name ", "alias"),
+            ] {
                 if let Some(name) = seg.strip_prefix(prefix) {
                     let name = squash(name.trim_end_matches('\''));
                     if names.insert((ent.clone(), kind, name)) && kind == "weak" {
@@ -157,15 +162,19 @@ fn partial_set_without_main_file_is_skipped() {
     let Some(dir) = ofac_dir().map(|d| d.join("2025-12-partial")) else { return };
     let plan = plan(&[dir]).unwrap();
     assert_eq!(plan.jobs().count(), 0);
-    let skipped: Vec<(String, String)> = plan
-        .skipped()
-        .map(|s| (s.path.file_name().unwrap().to_string_lossy().to_string(), s.reason.clone()))
-        .collect();
+    let skipped: Vec<(String, String)> =
+        plan.skipped().map(|s| (s.path.file_name().unwrap().to_string_lossy().to_string(), s.reason.clone())).collect();
     assert_eq!(
         skipped,
         [
-            ("add.csv".into(), "add file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder".into()),
-            ("alt.csv".into(), "alt file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder".into()),
+            (
+                "add.csv".into(),
+                "add file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder".into()
+            ),
+            (
+                "alt.csv".into(),
+                "alt file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder".into()
+            ),
             (
                 "sdn_comments.csv".into(),
                 "comments file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder".into()
@@ -182,7 +191,10 @@ fn companion_alone_is_an_error_when_named_and_skipped_in_a_folder() {
     assert!(matches!(err, Error::NotAList { .. }), "{err}");
     assert_eq!(
         err.to_string(),
-        format!("{}: alt file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder", path.display())
+        format!(
+            "{}: alt file of the ofac-csv format is no list by itself: it needs sdn.csv in the same folder",
+            path.display()
+        )
     );
     let plan = plan(&[dir.path().to_path_buf()]).unwrap();
     assert_eq!(plan.jobs().count(), 0);
@@ -251,7 +263,9 @@ fn wrong_column_count_names_file_and_line() {
 #[test]
 fn latin1_byte_names_file_and_line() {
     let mut bytes = b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n".to_vec();
-    bytes.extend_from_slice(b"37,\"M\xdcLLER, Hans\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
+    bytes.extend_from_slice(
+        b"37,\"M\xdcLLER, Hans\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
+    );
     let (_d, path) = temp_file("sdn.csv", &bytes);
     let err = parse_job(&single_job(std::slice::from_ref(&path))).unwrap_err();
     assert_eq!(
@@ -277,22 +291,27 @@ fn orphan_companion_rows_are_reported() {
         "sdn.csv",
         b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
     );
-    std::fs::write(dir.path().join("alt.csv"), "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"NOBODY\",-0- \r\n").unwrap();
+    std::fs::write(
+        dir.path().join("alt.csv"),
+        "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \r\n99,13,\"aka\",\"NOBODY\",-0- \r\n",
+    )
+    .unwrap();
     let (report, entities) = parse_paths(&[dir.path().to_path_buf()]).unwrap();
     assert_eq!(entities[0].names.len(), 2);
     let d: Vec<String> = report.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         d,
-        [format!("{}:2 (99 alt_num=13): no entry with this ent_num in sdn.csv; row skipped", dir.path().join("alt.csv").display())]
+        [format!(
+            "{}:2 (99 alt_num=13): no entry with this ent_num in sdn.csv; row skipped",
+            dir.path().join("alt.csv").display()
+        )]
     );
 }
 
 #[test]
 fn alt_rows_read_type_and_weak_remark() {
-    let (dir, _main) = temp_file(
-        "sdn.csv",
-        b"36,\"DOE, John\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n",
-    );
+    let (dir, _main) =
+        temp_file("sdn.csv", b"36,\"DOE, John\",\"individual\",\"SDGT\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n");
     let alt = "36,1,\"aka\",\"DOE, Johnny\",-0- \r\n36,2,\"fka\",\"ROE, John\",-0- \r\n\
                36,3,\"nka\",\"DOE-ROE, John\",-0- \r\n36,4,\"aka\",\"JD\",\"weak aka\"\r\n";
     std::fs::write(dir.path().join("alt.csv"), alt).unwrap();

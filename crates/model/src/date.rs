@@ -338,8 +338,18 @@ fn month_from_name(word: &str) -> Option<u8> {
     let pos = MONTHS.iter().position(|m| w.starts_with(m))?;
     // "sept" and full names are fine; reject words that only share the first letters.
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-        "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ][pos];
     (full.starts_with(w) || w == "sept").then_some(pos as u8 + 1)
 }
@@ -508,7 +518,8 @@ mod tests {
 
     #[test]
     fn ordering_puts_less_precise_first() {
-        let mut v: Vec<PartialDate> = ["1961-01-01", "1961", "1960-12", "1961-01"].iter().map(|s| s.parse().unwrap()).collect();
+        let mut v: Vec<PartialDate> =
+            ["1961-01-01", "1961", "1960-12", "1961-01"].iter().map(|s| s.parse().unwrap()).collect();
         v.sort();
         let got: Vec<String> = v.iter().map(|d| d.to_string()).collect();
         assert_eq!(got, ["1960-12", "1961", "1961-01", "1961-01-01"]);

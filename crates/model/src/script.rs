@@ -70,8 +70,16 @@ impl Script {
                     Script::Hangul
                 }
                 U::Thai => Script::Thai,
-                U::Devanagari | U::Bengali | U::Gurmukhi | U::Gujarati | U::Oriya | U::Tamil | U::Telugu
-                | U::Kannada | U::Malayalam | U::Sinhala => Script::Indic,
+                U::Devanagari
+                | U::Bengali
+                | U::Gurmukhi
+                | U::Gujarati
+                | U::Oriya
+                | U::Tamil
+                | U::Telugu
+                | U::Kannada
+                | U::Malayalam
+                | U::Sinhala => Script::Indic,
                 U::Myanmar => Script::Myanmar,
                 U::Ethiopic => Script::Ethiopic,
                 _ => Script::Other,
@@ -82,7 +90,13 @@ impl Script {
                 Some(prev) => {
                     let cjk = |x: Script| matches!(x, Script::Han | Script::Japanese | Script::Hangul);
                     if cjk(prev) && cjk(s) {
-                        Some(if hangul { Script::Hangul } else if kana { Script::Japanese } else { Script::Han })
+                        Some(if hangul {
+                            Script::Hangul
+                        } else if kana {
+                            Script::Japanese
+                        } else {
+                            Script::Han
+                        })
                     } else {
                         return Script::Mixed;
                     }

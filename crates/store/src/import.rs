@@ -221,7 +221,8 @@ impl Staging<'_, '_> {
         let tx = &self.itx.tx;
         let info = &meta.info;
         let published = info.published.clone().or(meta.published_fallback.clone());
-        let effective = published.as_deref().and_then(normalise_timestamp).unwrap_or_else(|| self.itx.imported_at.clone());
+        let effective =
+            published.as_deref().and_then(normalise_timestamp).unwrap_or_else(|| self.itx.imported_at.clone());
         tx.execute(
             "UPDATE version SET sha256 = ?2, published = ?3, effective = ?4, files = ?5, entities = ?6, names = ?7,
                     designations = ?8, diagnostics = ?9 WHERE id = ?1",
@@ -273,7 +274,10 @@ impl Staging<'_, '_> {
         } else {
             // Authorities and lists an older version names are still worth knowing.
             for a in &info.authorities {
-                tx.execute("INSERT OR IGNORE INTO authority (id, body) VALUES (?1, ?2)", params![a.id, serde_json::to_string(a)?])?;
+                tx.execute(
+                    "INSERT OR IGNORE INTO authority (id, body) VALUES (?1, ?2)",
+                    params![a.id, serde_json::to_string(a)?],
+                )?;
             }
             for l in &info.lists {
                 tx.execute(

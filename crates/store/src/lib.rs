@@ -51,7 +51,9 @@ pub enum Error {
     #[error("stored record is not valid: {0}")]
     Record(#[from] serde_json::Error),
     /// The database was written by a newer proscribe.
-    #[error("the database has schema version {found}, newer than this build supports ({supported}): upgrade proscribe")]
+    #[error(
+        "the database has schema version {found}, newer than this build supports ({supported}): upgrade proscribe"
+    )]
     SchemaTooNew {
         /// The version found.
         found: u32,
@@ -76,6 +78,17 @@ pub enum Error {
     /// A query argument is not valid.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// What a server said about a URL when it was last fetched, for conditional requests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchState {
+    /// The `ETag` header.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header.
+    pub last_modified: Option<String>,
+    /// SHA-256 of the content.
+    pub sha256: Option<String>,
 }
 
 /// A proscribe database.
@@ -124,13 +137,13 @@ impl Store {
         }
     }
 
-    /// The saved conditional-request state of a URL: (etag, last-modified, sha256).
-    pub fn fetch_state(&self, url: &str) -> Result<Option<(Option<String>, Option<String>, Option<String>)>, Error> {
+    /// The saved conditional-request state of a URL.
+    pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>, Error> {
         use rusqlite::OptionalExtension;
         Ok(self
             .conn
             .query_row("SELECT etag, last_modified, sha256 FROM fetch_state WHERE url = ?1", [url], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                Ok(FetchState { etag: r.get(0)?, last_modified: r.get(1)?, sha256: r.get(2)? })
             })
             .optional()?)
     }

@@ -280,7 +280,8 @@ fn kind_order(kind: &str) -> u8 {
 /// Sorts references naturally: `TAi.9` before `TAi.10`, `36` before `173`.
 fn reference_key(r: &Option<String>) -> (String, u64, String) {
     let r = r.clone().unwrap_or_default();
-    let digits: String = r.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
+    let digits: String =
+        r.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();
     let prefix = r[..r.len() - digits.len()].to_string();
     (prefix, digits.parse().unwrap_or(0), r)
 }
@@ -340,7 +341,8 @@ impl Store {
     /// Authorities by id.
     pub fn authorities(&self) -> Result<HashMap<String, Authority>, Error> {
         let mut stmt = self.conn.prepare("SELECT id, body FROM authority")?;
-        let rows: Vec<(String, String)> = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let rows: Vec<(String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         rows.into_iter().map(|(id, b)| Ok((id, serde_json::from_str(&b)?))).collect()
     }
 
@@ -354,11 +356,8 @@ impl Store {
 
     /// Finds entity ids by id, or by a list reference (`TAi.026`, `6636`), case-insensitively.
     pub fn resolve(&self, key: &str) -> Result<Vec<String>, Error> {
-        let exists: bool = self.conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)",
-            [key],
-            |r| r.get(0),
-        )?;
+        let exists: bool =
+            self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [key], |r| r.get(0))?;
         if exists {
             return Ok(vec![key.to_string()]);
         }
@@ -449,8 +448,9 @@ impl Store {
                LEFT JOIN member m ON m.version_id = v.id AND m.entity_id = ?2
               WHERE v.source_id = ?1 ORDER BY v.effective, v.id",
         )?;
-        let rows: Vec<(i64, String, Option<i64>)> =
-            stmt.query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        let rows: Vec<(i64, String, Option<i64>)> = stmt
+            .query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
         let mut prev: Option<Entity> = None;
         let mut seen_any = false;
         for (vid, date, hash) in rows {
@@ -520,15 +520,18 @@ impl Store {
         let member = |vid: i64| -> Result<Option<Entity>, Error> {
             let hash: Option<i64> = self
                 .conn
-                .query_row("SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2", params![vid, eid], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2",
+                    params![vid, eid],
+                    |r| r.get(0),
+                )
                 .optional()?;
             hash.map(|h| load_record(&self.conn, h)).transpose()
         };
         let (version, basis) = match self.version_on(source_id, day)? {
             Some(v) => {
-                let basis = format!("{source_id} version {} of {}", v.id, v.published.as_deref().unwrap_or(&v.effective));
+                let basis =
+                    format!("{source_id} version {} of {}", v.id, v.published.as_deref().unwrap_or(&v.effective));
                 (v, basis)
             }
             None => {
@@ -556,7 +559,11 @@ impl Store {
                             authority: d.authority.clone(),
                             reference: d.reference.clone(),
                             programs: d.programs.clone(),
-                            status: if view.version.effective < version.effective { Status::Delisted } else { Status::NotListed },
+                            status: if view.version.effective < version.effective {
+                                Status::Delisted
+                            } else {
+                                Status::NotListed
+                            },
                             certainty: Certainty::Certain,
                             basis: format!("absent from {basis}"),
                             version_id: version.id,
@@ -580,12 +587,18 @@ impl Store {
         let mut out = Vec::new();
         for source in self.sources()? {
             let Some(version) = self.version_on(&source.id, day)? else { continue };
-            let basis = format!("{} version {} of {}", source.id, version.id, version.published.as_deref().unwrap_or(&version.effective));
+            let basis = format!(
+                "{} version {} of {}",
+                source.id,
+                version.id,
+                version.published.as_deref().unwrap_or(&version.effective)
+            );
             let mut report = StatusReport { as_of: day.to_string(), designations: vec![], acts: vec![] };
             self.for_each_member(version.id, |e| {
-                let relevant = e.designations.iter().any(|d| {
-                    list_id.is_none_or(|l| d.list == l) && authority_id.is_none_or(|a| d.authority == a)
-                });
+                let relevant = e
+                    .designations
+                    .iter()
+                    .any(|d| list_id.is_none_or(|l| d.list == l) && authority_id.is_none_or(|a| d.authority == a));
                 if relevant {
                     push_entity_status(&e, &source.id, version.id, &basis, day, &mut report);
                 }
@@ -601,7 +614,11 @@ impl Store {
     }
 
     /// Calls `f` with every entity of a version, in line order.
-    pub fn for_each_member(&self, version_id: i64, mut f: impl FnMut(Entity) -> Result<(), Error>) -> Result<(), Error> {
+    pub fn for_each_member(
+        &self,
+        version_id: i64,
+        mut f: impl FnMut(Entity) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT r.body FROM member m JOIN record r ON r.id = m.record WHERE m.version_id = ?1 ORDER BY m.line, m.entity_id",
         )?;
@@ -716,19 +733,34 @@ fn record_events(view: &EntityView, events: &mut Vec<HistoryEvent>) {
         let has = |k: proscribe_model::MeasureKind| d.measures.iter().any(|m| m.kind == k);
         if !has(proscribe_model::MeasureKind::Listing) {
             if let Some(l) = &d.listed_on {
-                push(l.to_string(), "listed".into(), Some(d.authority.clone()), Some(d.list.clone()),
-                    format!("listed on {}{reference} by {}", d.list, d.authority));
+                push(
+                    l.to_string(),
+                    "listed".into(),
+                    Some(d.authority.clone()),
+                    Some(d.list.clone()),
+                    format!("listed on {}{reference} by {}", d.list, d.authority),
+                );
             }
         }
         if !has(proscribe_model::MeasureKind::Delisting) {
             if let Some(l) = &d.ended_on {
-                push(l.to_string(), "ended".into(), Some(d.authority.clone()), Some(d.list.clone()),
-                    format!("entry on {}{reference} ended", d.list));
+                push(
+                    l.to_string(),
+                    "ended".into(),
+                    Some(d.authority.clone()),
+                    Some(d.list.clone()),
+                    format!("entry on {}{reference} ended", d.list),
+                );
             }
         }
         for m in &d.measures {
-            push(m.date.to_string(), kind_name(m), Some(m.authority.clone()), Some(d.list.clone()),
-                measure_summary(m, Some(&d.list)));
+            push(
+                m.date.to_string(),
+                kind_name(m),
+                Some(m.authority.clone()),
+                Some(d.list.clone()),
+                measure_summary(m, Some(&d.list)),
+            );
         }
     }
     for m in &e.acts {

@@ -55,7 +55,11 @@ impl Env {
     /// Runs `proscribe ARGS`, asserts failure and returns standard error.
     pub fn fails(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(!out.status.success(), "proscribe {args:?} should fail; stdout: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            !out.status.success(),
+            "proscribe {args:?} should fail; stdout: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
         String::from_utf8(out.stderr).expect("utf-8 error")
     }
 

@@ -6,8 +6,8 @@
 //! countries, links, or remarks.
 
 use proscribe_model::{
-    Address, CountryRole, DateFact, Entity, Gender, IdKind, Identifier, Link, Name, NameKind, NamePart,
-    PartKind, Place, Schema, Text,
+    Address, CountryRole, DateFact, Entity, Gender, IdKind, Identifier, Link, Name, NameKind, NamePart, PartKind,
+    Place, Schema, Text,
 };
 
 use crate::{util, Report};
@@ -543,13 +543,22 @@ mod tests {
 
     #[test]
     fn identifier_kinds_from_values() {
-        assert_eq!(identifier_kind(IdKind::NationalId, "Identification Number", "IMO 5342883"), (IdKind::Imo, "5342883".into()));
-        assert_eq!(identifier_kind(IdKind::Imo, "International Maritime Organization No.", "(5777731)"), (IdKind::Imo, "5777731".into()));
+        assert_eq!(
+            identifier_kind(IdKind::NationalId, "Identification Number", "IMO 5342883"),
+            (IdKind::Imo, "5342883".into())
+        );
+        assert_eq!(
+            identifier_kind(IdKind::Imo, "International Maritime Organization No.", "(5777731)"),
+            (IdKind::Imo, "5777731".into())
+        );
         assert_eq!(
             identifier_kind(IdKind::Registration, "Legal Entity Number", "25340038P8SYW80B9W34"),
             (IdKind::Lei, "25340038P8SYW80B9W34".into())
         );
-        assert_eq!(identifier_kind(IdKind::Registration, "Legal Entity Number", "851683897"), (IdKind::Registration, "851683897".into()));
+        assert_eq!(
+            identifier_kind(IdKind::Registration, "Legal Entity Number", "851683897"),
+            (IdKind::Registration, "851683897".into())
+        );
     }
 
     #[test]
@@ -564,7 +573,11 @@ mod tests {
         for (text, city, region, postal) in cases {
             let mut a = Address::default();
             city_line(&mut a, text);
-            assert_eq!((a.city.as_deref(), a.region.as_deref(), a.postal_code.as_deref()), (city, region, postal), "{text}");
+            assert_eq!(
+                (a.city.as_deref(), a.region.as_deref(), a.postal_code.as_deref()),
+                (city, region, postal),
+                "{text}"
+            );
         }
     }
 

@@ -22,7 +22,13 @@ impl Grouper {
 
     /// Takes the entity of one row (starting at `line`). Returns the entry, with the line of
     /// its first row, once all its rows are in; `merge` folds a further row into the first.
-    pub fn add(&mut self, key: &str, entity: Entity, line: u64, merge: impl Fn(&mut Entity, Entity)) -> Option<(Entity, u64)> {
+    pub fn add(
+        &mut self,
+        key: &str,
+        entity: Entity,
+        line: u64,
+        merge: impl Fn(&mut Entity, Entity),
+    ) -> Option<(Entity, u64)> {
         let left = self.remaining.get_mut(key).map(|n| {
             *n = n.saturating_sub(1);
             *n

@@ -211,7 +211,10 @@ mod tests {
             ("National ID No. 660000 73767 (Belgium)", f("National ID No.", "660000 73767", Some("Belgium"), None)),
             ("Cedula No. 16247821 (Colombia)", f("Cedula No.", "16247821", Some("Colombia"), None)),
             ("Tax ID No. 100036386 (Serbia)", f("Tax ID No.", "100036386", Some("Serbia"), None)),
-            ("Registration Number 02696754 (United Kingdom)", f("Registration Number", "02696754", Some("United Kingdom"), None)),
+            (
+                "Registration Number 02696754 (United Kingdom)",
+                f("Registration Number", "02696754", Some("United Kingdom"), None),
+            ),
             (
                 "Public Registration Number 467323, Doc. 694710 (Panama)",
                 f("Public Registration Number", "467323, Doc. 694710", Some("Panama"), None),
@@ -233,8 +236,14 @@ mod tests {
                 "Additional Sanctions Information - Subject to Secondary Sanctions",
                 Fact::Remark("Additional Sanctions Information - Subject to Secondary Sanctions".into()),
             ),
-            ("Organization Established Date 17 Dec 2016", f("Organization Established Date", "17 Dec 2016", None, None)),
-            ("Organization Type: Construction of buildings", f("Organization Type", "Construction of buildings", None, None)),
+            (
+                "Organization Established Date 17 Dec 2016",
+                f("Organization Established Date", "17 Dec 2016", None, None),
+            ),
+            (
+                "Organization Type: Construction of buildings",
+                f("Organization Type", "Construction of buildings", None, None),
+            ),
             (
                 "Digital Currency Address - XBT 12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h",
                 f("Digital Currency Address - XBT", "12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h", None, None),
@@ -242,10 +251,16 @@ mod tests {
             ("Aircraft Model IL76-TD", f("Aircraft Model", "IL76-TD", None, None)),
             ("Former Vessel Flag Malta", f("Former Vessel Flag", "Malta", None, None)),
             ("Nationality of Registration Russia", f("Nationality of Registration", "Russia", None, None)),
-            ("Tarjeta Profesional 186785 (Abogado) (Colombia)", f("Tarjeta Profesional", "186785 (Abogado)", Some("Colombia"), None)),
+            (
+                "Tarjeta Profesional 186785 (Abogado) (Colombia)",
+                f("Tarjeta Profesional", "186785 (Abogado)", Some("Colombia"), None),
+            ),
             ("ICTY indictee", Fact::Remark("ICTY indictee".into())),
             ("Major General", Fact::Remark("Major General".into())),
-            ("Director of Main Street 1095 Proprietary Limited", Fact::Remark("Director of Main Street 1095 Proprietary Limited".into())),
+            (
+                "Director of Main Street 1095 Proprietary Limited",
+                Fact::Remark("Director of Main Street 1095 Proprietary Limited".into()),
+            ),
         ];
         for (input, expected) in cases {
             assert_eq!(parse_segment(input), expected, "segment {input:?}");

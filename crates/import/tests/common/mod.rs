@@ -5,11 +5,10 @@
 
 use std::path::{Path, PathBuf};
 
-
 use proscribe_import::{plan, Entry, Error, Job, Report};
 use proscribe_model::Entity;
 
-pub use proscribe_testkit::{shared, shared_data};
+pub use proscribe_testkit::shared;
 
 /// The path of a fixture committed with these tests.
 pub fn fixture(name: &str) -> PathBuf {
