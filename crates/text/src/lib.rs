@@ -4,12 +4,11 @@
 //! each with a consonant [`Token::skeleton`] that survives vowel spelling differences).
 //!
 //! ```
-//! use proscribe_text::{romanize, tokens, TokenClass};
+//! use proscribe_text::{fold, tokens, TokenClass};
 //!
-//! let latin = romanize("Мария Осетрова");
-//! assert!(latin.iter().any(|v| v == "mariya osetrova" || v == "maria osetrova"));
-//! let t = tokens("haji abdul salam ltd");
-//! assert_eq!(t[0].class, TokenClass::Honorific);
+//! assert_eq!(fold("  O'Brien-Müller, Ltd. "), "obrien muller ltd");
+//! let t = tokens("vessel no 8");
+//! assert_eq!(t[2].class, TokenClass::Number);
 //! ```
 #![deny(missing_docs)]
 
