@@ -17,7 +17,7 @@ use proscribe_model::{
     SourceInfo, Text,
 };
 
-use crate::ofac::csvio::{cell, line_of, Rows};
+use crate::ofac::csvio::{line_of, Columns, Rows};
 use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::group::{self, Grouper};
 use crate::ofac::{self, remarks, VesselField};
@@ -251,7 +251,7 @@ impl Format for UsCsl {
         };
         let mut report = Report::new(source);
         let file = job.path.display().to_string();
-        let cols = Columns::read(&job.path, &mut report)?;
+        let cols = read_columns(&job.path, &mut report)?;
         let mut groups = Grouper::new(count_ids(&job.path, &cols)?);
         let mut rows = Rows::open(&job.path, b',', true)?;
         let mut rec = StringRecord::new();
@@ -284,44 +284,19 @@ impl Format for UsCsl {
     }
 }
 
-/// The positions of the columns, from the header row.
-struct Columns {
-    index: HashMap<&'static str, usize>,
-    width: usize,
+/// Reads the header row: every column of [`COLUMNS`] must be there; others are reported and
+/// ignored.
+fn read_columns(path: &Path, report: &mut Report) -> Result<Columns, Error> {
+    let cols = Columns::read(path, b',', &COLUMNS)?;
+    for h in &cols.unknown {
+        report.skip(&path.display().to_string(), Some(1), None, format!("unknown column {h:?} ignored"));
+    }
+    Ok(cols)
 }
 
-impl Columns {
-    fn read(path: &Path, report: &mut Report) -> Result<Columns, Error> {
-        let mut rows = Rows::open(path, b',', true)?;
-        let header = rows.headers()?;
-        if header.iter().all(|h| h.trim().is_empty()) {
-            return Err(Error::Empty { path: path.display().to_string() });
-        }
-        let find = |name: &str| header.iter().position(|h| h.trim() == name);
-        let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
-        if !missing.is_empty() {
-            return Err(Error::malformed(
-                path,
-                Some(1),
-                None,
-                format!("the header lacks the column(s) {}", missing.join(", ")),
-            ));
-        }
-        for h in header.iter().filter(|h| !COLUMNS.contains(&h.trim())) {
-            report.skip(&path.display().to_string(), Some(1), None, format!("unknown column {h:?} ignored"));
-        }
-        let index = COLUMNS.iter().map(|c| (*c, find(c).expect("checked above"))).collect();
-        Ok(Columns { index, width: header.len() })
-    }
-
-    fn get(&self, rec: &StringRecord, name: &str) -> Option<String> {
-        self.index.get(name).and_then(|&i| cell(rec, i))
-    }
-
-    /// The `;`-separated values of a column.
-    fn list(&self, rec: &StringRecord, name: &str) -> Vec<String> {
-        self.get(rec, name).map(|v| split_list(&v)).unwrap_or_default()
-    }
+/// The `;`-separated values of a column.
+fn column_values(rec: &StringRecord, cols: &Columns, name: &str) -> Vec<String> {
+    cols.get(rec, name).map(|v| split_list(&v)).unwrap_or_default()
 }
 
 fn split_list(value: &str) -> Vec<String> {
@@ -361,10 +336,10 @@ fn row_entity(
         Some(name) => features::add_name(&mut e, &name, NameKind::Primary, "name", ctx),
         None => ctx.skip("name: the entry has no name"),
     }
-    for (i, alt) in cols.list(rec, "alt_names").iter().enumerate() {
+    for (i, alt) in column_values(rec, cols, "alt_names").iter().enumerate() {
         features::add_name(&mut e, alt, NameKind::Alias, &format!("alt_names[{}]", i + 1), ctx);
     }
-    for (i, title) in cols.list(rec, "title").into_iter().enumerate() {
+    for (i, title) in column_values(rec, cols, "title").into_iter().enumerate() {
         e.positions.push(Text::new(title, format!("title[{}]", i + 1)));
     }
     let facts: [(&str, MakeFact); 4] = [
@@ -374,11 +349,11 @@ fn row_entity(
         ("citizenships", |c| Fact::Country(CountryRole::Citizenship, c)),
     ];
     for (column, make) in facts {
-        for (i, value) in cols.list(rec, column).into_iter().enumerate() {
+        for (i, value) in column_values(rec, cols, column).into_iter().enumerate() {
             features::apply(&mut e, make(value), &format!("{column}[{}]", i + 1), ctx);
         }
     }
-    for (i, text) in cols.list(rec, "addresses").iter().enumerate() {
+    for (i, text) in column_values(rec, cols, "addresses").iter().enumerate() {
         e.addresses.push(address(text, &format!("addresses[{}]", i + 1)));
     }
     for (i, entry) in split_ids(&cols.get(rec, "ids").unwrap_or_default()).into_iter().enumerate() {
@@ -417,7 +392,7 @@ fn designation(
     list.url = cols.get(rec, "source_list_url").or_else(|| cols.get(rec, "source_information_url"));
     let mut d = Designation::new(authority, list.id.clone());
     used.entry(list.id.clone()).or_insert(list);
-    d.programs = cols.list(rec, "programs");
+    d.programs = column_values(rec, cols, "programs");
     d.reference = cols.get(rec, "entity_number");
     for (column, slot) in [("start_date", &mut d.listed_on), ("end_date", &mut d.ended_on)] {
         if let Some(text) = cols.get(rec, column) {

@@ -21,8 +21,8 @@
 //! entries), so the entities are built in memory and passed on in the order of their first
 //! row once the sheet is read. The sheet itself is streamed cell by cell.
 //!
-//! The free-text helpers at the end ([`split_items`], [`read_countries`]) serve the UK list
-//! too, which writes its alternatives the same way.
+//! Free-text cells are split into their alternatives by [`util::split_items`] and read as
+//! countries by [`util::read_countries`], which the UK list shares.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
@@ -35,6 +35,7 @@ use proscribe_model::{
     ListKind, Name, NameKind, PartialDate, Place, Schema, SourceInfo, Text,
 };
 
+use crate::util::{is_not_available, place_country, read_countries, split_items, strip_parentheses, Read};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `dfat-xlsx` format: the Australian Consolidated List spreadsheet.
@@ -552,17 +553,6 @@ fn add_countries(
     }
 }
 
-/// The country at the end of a place or address (`Kandahar Province, Afghanistan`).
-pub(crate) fn place_country(text: &str) -> Option<Country> {
-    let last = text.rsplit(',').next()?;
-    util::country(&strip_parentheses(last).0)
-}
-
-/// `na`, `n/a`, `NA`: DFAT's "not available".
-fn is_not_available(text: &str) -> bool {
-    matches!(text.trim().to_lowercase().as_str(), "na" | "n/a" | "n.a." | "-")
-}
-
 /// The first listing date a Listing Information text states, after `listed`, `designated`
 /// or `relisted` (`Listed by UN 1267 Committee on 25 January 2001 (amended ...)` → 2001-01-25).
 fn listing_date(text: &str) -> Option<DateValue> {
@@ -587,23 +577,6 @@ fn listing_date(text: &str) -> Option<DateValue> {
         }
     }
     None
-}
-
-/// What was read from a free-text date or country cell.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Read<T> {
-    /// The values read.
-    pub values: Vec<T>,
-    /// Parts that could not be read.
-    pub unread: Vec<String>,
-    /// Whether qualifying text (a parenthesis, "this aka only") was set aside.
-    pub noted: bool,
-}
-
-impl<T> Default for Read<T> {
-    fn default() -> Self {
-        Read { values: Vec::new(), unread: Vec::new(), noted: false }
-    }
 }
 
 /// Reads the birth dates of a free-text cell: alternatives split on letters, `;`, ` or `,
@@ -702,58 +675,6 @@ fn lenient_date(text: &str) -> Option<DateValue> {
     DateValue::parse_lenient(&s, true).ok()
 }
 
-/// Splits a cell into its alternatives: lettered or numbered items (`a) x b) y`, `(1) x
-/// (2) y`, `1) x`), `;` and line breaks. Items are trimmed of spaces and trailing commas.
-pub(crate) fn split_items(text: &str) -> Vec<String> {
-    let text = text.replace(['\u{a0}', '\r'], " ").replace("_x000D_", "").replace('\n', ";");
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if let Some(len) = marker_at(&chars, i) {
-            out.push('\u{1}');
-            i += len;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out.split(['\u{1}', ';'])
-        .map(|s| s.trim().trim_end_matches(',').trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// The length of an item marker starting at `i`: a lettered `a)` or a parenthesised `(a)`,
-/// `(12)` or range `(1)-(2)`, at the start of the text or after a space or separator. Bare
-/// numbers (`41)`) are no markers: they end parenthesised text such as `(Apt 41)`.
-fn marker_at(chars: &[char], i: usize) -> Option<usize> {
-    let boundary = i == 0 || matches!(chars[i - 1], ' ' | ';' | ',' | '\t' | '-');
-    if !boundary {
-        return None;
-    }
-    let open = chars[i] == '(';
-    let label = i + usize::from(open);
-    let mut j = label;
-    if chars.get(j).is_some_and(|c| c.is_ascii_lowercase()) {
-        j += 1;
-    } else if open {
-        while j - label < 2 && chars.get(j).is_some_and(|c| c.is_ascii_digit()) {
-            j += 1;
-        }
-    }
-    if j == label || chars.get(j) != Some(&')') {
-        return None;
-    }
-    j += 1;
-    if open && chars.get(j) == Some(&'-') {
-        if let Some(len) = marker_at(chars, j + 1).filter(|_| chars.get(j + 1) == Some(&'(')) {
-            j += 1 + len;
-        }
-    }
-    Some(j - i)
-}
-
 /// Splits on any of the separators.
 fn split_on(text: &str, seps: &[&str]) -> Vec<String> {
     let mut parts = vec![text.to_string()];
@@ -787,80 +708,9 @@ fn split_parentheses(text: &str) -> (Vec<String>, bool) {
     (parts, found)
 }
 
-/// Removes parenthesised text (and an unclosed parenthesis to the end); says whether there
-/// was any.
-pub(crate) fn strip_parentheses(text: &str) -> (String, bool) {
-    let mut out = String::with_capacity(text.len());
-    let mut depth = 0usize;
-    let mut found = false;
-    for c in text.chars() {
-        match c {
-            '(' => {
-                depth += 1;
-                found = true;
-            }
-            ')' if depth > 0 => depth -= 1,
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    (proscribe_model::collapse_spaces(&out), found)
-}
-
-/// Reads the countries of a free-text cell: a country name or nationality adjective, or
-/// several joined by item markers, `;`, `/`, `,` or ` and ` (`Russian and Ukrainian`,
-/// `a) Pakistani b) Saudi Arabian`). A whole value that names one country (`Trinidad and
-/// Tobago`) is not split.
-pub(crate) fn read_countries(text: &str) -> Read<Country> {
-    let mut out = Read::default();
-    for item in split_items(text) {
-        let (clean, noted) = strip_parentheses(&item);
-        out.noted |= noted;
-        read_country_item(&clean, &mut out, 0);
-    }
-    out.values.dedup();
-    out
-}
-
-fn read_country_item(text: &str, out: &mut Read<Country>, depth: usize) {
-    let t = text.trim().trim_matches(|c: char| c == '.' || c == ',' || c == ';' || c.is_whitespace());
-    if t.is_empty() || is_not_available(t) {
-        return;
-    }
-    if let Some(c) = util::country(t) {
-        if !out.values.contains(&c) {
-            out.values.push(c);
-        }
-        return;
-    }
-    let seps: [&str; 4] = ["/", ",", " and ", " & "];
-    if depth < seps.len() {
-        let parts: Vec<&str> = t.split(seps[depth]).collect();
-        if parts.len() > 1 {
-            for p in parts {
-                read_country_item(p, out, depth + 1);
-            }
-        } else {
-            read_country_item(t, out, depth + 1);
-        }
-        return;
-    }
-    out.unread.push(t.to_string());
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn dates(text: &str) -> String {
-        let r = birth_dates(text);
-        let mut s: Vec<String> = r.values.iter().map(|d| d.to_string()).collect();
-        s.extend(r.unread.iter().map(|u| format!("!{u}")));
-        if r.noted {
-            s.push("noted".into());
-        }
-        s.join(" ")
-    }
 
     #[test]
     fn birth_date_texts() {
@@ -900,51 +750,12 @@ mod tests {
             ("1965, 29 March", "1965 !29 March"),
         ];
         for (text, expect) in cases {
-            assert_eq!(dates(text), expect, "{text:?}");
-        }
-    }
-
-    fn countries(text: &str) -> String {
-        let r = read_countries(text);
-        let mut s: Vec<String> = r.values.iter().map(|c| c.to_string()).collect();
-        s.extend(r.unread.iter().map(|u| format!("!{u}")));
-        if r.noted {
-            s.push("noted".into());
-        }
-        s.join(" ")
-    }
-
-    #[test]
-    fn citizenship_texts() {
-        let cases = [
-            ("Afghanistan", "af"),
-            ("Russian and Ukrainian", "ru ua"),
-            ("a) Pakistani       b) Saudi Arabian", "pk sa"),
-            ("Trinidad and Tobago", "tt"),
-            ("Malian / Mauritanian", "ml mr"),
-            ("Moldovan, Russian and Ukrainian", "md ru ua"),
-            ("Somalia;\nKenya", "so ke"),
-            ("a) Russian\u{a0} b) USSR (until 1991)\u{a0}\u{a0}", "ru noted"),
-            ("Saudi Arabian (this aka only, alt Citizenship Yemeni)", "sa noted"),
-            ("Kuwaiti citizenship withdrawn in 2002", "!Kuwaiti citizenship withdrawn in 2002"),
-            ("(1) German (2) Moroccan", "de ma"),
-            ("(1)-(2) Indonesia", "id"),
-            ("United Kingdom of Great Britain and Northern Ireland", "gb"),
-            ("na", ""),
-        ];
-        for (text, expect) in cases {
-            assert_eq!(countries(text), expect, "{text:?}");
+            assert_eq!(birth_dates(text).summary(), expect, "{text:?}");
         }
     }
 
     #[test]
-    fn items_and_listing_dates() {
-        assert_eq!(
-            split_items("a) Naw Deh village, Uruzgan Province, Afghanistan b) Noori Village, Afghanistan"),
-            ["Naw Deh village, Uruzgan Province, Afghanistan", "Noori Village, Afghanistan"]
-        );
-        assert_eq!(split_items("Kabul (a) x"), ["Kabul", "x"]);
-        assert_eq!(split_items("Pashmul village, Panjwai District"), ["Pashmul village, Panjwai District"]);
+    fn listing_dates_and_reference_numbers() {
         let cases = [
             ("Listed by UN 1267 Committee on 25 January 2001 (amended 9 July 2007)", Some("2001-01-25")),
             ("Listed on: 12 Aug. 2003 (amended on 1 Jul. 2008)", Some("2003-08-12")),

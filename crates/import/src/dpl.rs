@@ -16,7 +16,7 @@ use proscribe_model::{
     Address, Country, Designation, Entity, ListInfo, ListKind, Measure, MeasureKind, NameKind, Schema, SourceInfo, Text,
 };
 
-use crate::ofac::csvio::{cell, line_of, Rows};
+use crate::ofac::csvio::{line_of, Columns, Rows};
 use crate::ofac::features::{self, Ctx};
 use crate::ofac::group::{self, Grouper};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
@@ -96,7 +96,7 @@ impl Format for BisDpl {
         };
         let mut report = Report::new(source);
         let file = job.path.display().to_string();
-        let cols = Columns::read(&job.path)?;
+        let cols = Columns::read(&job.path, b'\t', &COLUMNS)?;
         let mut groups = Grouper::new(count_names(&job.path, &cols)?);
         let mut rows = Rows::open(&job.path, b'\t', true)?;
         let mut rec = StringRecord::new();
@@ -121,38 +121,6 @@ impl Format for BisDpl {
             return Err(Error::Empty { path: file });
         }
         Ok(report)
-    }
-}
-
-/// The positions of the columns, from the header row.
-struct Columns {
-    index: HashMap<&'static str, usize>,
-    width: usize,
-}
-
-impl Columns {
-    fn read(path: &Path) -> Result<Columns, Error> {
-        let mut rows = Rows::open(path, b'\t', true)?;
-        let header = rows.headers()?;
-        if header.iter().all(|h| h.trim().is_empty()) {
-            return Err(Error::Empty { path: path.display().to_string() });
-        }
-        let find = |name: &str| header.iter().position(|h| h.trim() == name);
-        let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| find(c).is_none()).collect();
-        if !missing.is_empty() {
-            return Err(Error::malformed(
-                path,
-                Some(1),
-                None,
-                format!("the header lacks the column(s) {}", missing.join(", ")),
-            ));
-        }
-        let index = COLUMNS.iter().map(|c| (*c, find(c).expect("checked above"))).collect();
-        Ok(Columns { index, width: header.len() })
-    }
-
-    fn get(&self, rec: &StringRecord, name: &str) -> Option<String> {
-        self.index.get(name).and_then(|&i| cell(rec, i))
     }
 }
 

@@ -8,7 +8,6 @@
 //! weak aliases) with their `nameLanguage`. The country code `00` ("UNKNOWN") stands for no
 //! country. Each `regulation` is kept as a dated act on the entry, with its publication.
 
-use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use proscribe_model::{
@@ -17,7 +16,7 @@ use proscribe_model::{
     Place, Schema, Script, SourceInfo, Text,
 };
 
-use crate::xmltree::{Node, Records};
+use crate::xmltree::{Node, RecordCtx, Records};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `eu-fsf-xml` format.
@@ -63,30 +62,15 @@ impl Format for EuFsf {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, root) = Records::open(&job.path)?;
-        if root.name != ROOT {
-            let msg = format!("the root element is <{}>, not <{ROOT}>", root.name);
-            return Err(Error::malformed(&job.path, Some(root.line), Some(&root.name), msg));
-        }
-        let mut ctx = Ctx {
-            file: job.path.display().to_string(),
-            report: Report::new(source_info(root.attr_clean("generationDate"))),
-            line: 0,
-            record: None,
-            unknown: BTreeSet::new(),
-        };
-        let mut ids = HashSet::new();
+        let (mut records, root) = Records::open_root(&job.path, ROOT)?;
+        let mut ctx = RecordCtx::new(&job.path, source_info(root.attr_clean("generationDate")));
         while let Some(node) = records.next(&["sanctionEntity"])? {
-            ctx.line = node.line;
-            ctx.record = node.attr_clean("euReferenceNumber").or_else(|| node.attr_clean("logicalId"));
-            let Some(entity) = record_entity(&node, &mut ctx) else { continue };
-            if !ids.insert(entity.id.clone()) {
-                ctx.skip(format!("a second sanctionEntity with id {}: skipped", entity.id));
-                continue;
+            ctx.start(&node, node.attr_clean("euReferenceNumber").or_else(|| node.attr_clean("logicalId")));
+            if let Some(entity) = record_entity(&node, &mut ctx) {
+                ctx.emit_once(sink, entity, "sanctionEntity")?;
             }
-            ctx.report.emit(sink, entity, node.line)?;
         }
-        Ok(ctx.report)
+        Ok(ctx.finish())
     }
 }
 
@@ -112,21 +96,6 @@ fn source_info(generated: Option<String>) -> SourceInfo {
     }
 }
 
-/// The parse state that diagnostics need.
-struct Ctx {
-    file: String,
-    report: Report,
-    line: u64,
-    record: Option<String>,
-    unknown: BTreeSet<String>,
-}
-
-impl Ctx {
-    fn skip(&mut self, reason: impl Into<String>) {
-        self.report.skip(&self.file, Some(self.line), self.record.clone(), reason);
-    }
-}
-
 /// A stable locator of a sub-element: its `logicalId` when it has one, else its position.
 fn locator(node: &Node, index: usize) -> String {
     match node.attr_clean("logicalId") {
@@ -135,17 +104,13 @@ fn locator(node: &Node, index: usize) -> String {
     }
 }
 
-fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
+fn record_entity(node: &Node, ctx: &mut RecordCtx) -> Option<Entity> {
     let Some(logical_id) = node.attr_clean("logicalId") else {
         ctx.skip("sanctionEntity without logicalId: skipped, as it has no stable id");
         return None;
     };
     let mut e = Entity::new(format!("eu-fsf-{}", slug(&logical_id)), schema(node, ctx));
-    for child in &node.children {
-        if !KNOWN.contains(&child.name.as_str()) && ctx.unknown.insert(child.name.clone()) {
-            ctx.skip(format!("element <{}> is not read by this importer (reported once per file)", child.name));
-        }
-    }
+    ctx.report_unknown(node, &KNOWN);
     names(node, &mut e);
     if e.names.is_empty() {
         ctx.skip("sanctionEntity without any name: skipped");
@@ -183,7 +148,7 @@ fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
 }
 
 /// Person for `person`/`P`, organisation for `enterprise`/`E`.
-fn schema(node: &Node, ctx: &mut Ctx) -> Schema {
+fn schema(node: &Node, ctx: &mut RecordCtx) -> Schema {
     let subject = node.child("subjectType");
     let code = subject.and_then(|s| s.attr_clean("code")).unwrap_or_default().to_ascii_lowercase();
     let class = subject.and_then(|s| s.attr_clean("classificationCode")).unwrap_or_default().to_ascii_uppercase();
@@ -267,7 +232,7 @@ fn names(node: &Node, e: &mut Entity) {
 /// The country of an element from `countryIso2Code`, else `countryDescription`. The code
 /// `00` ("UNKNOWN") is no country. A value the table does not know is reported and kept as a
 /// remark.
-fn country_of(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) -> Option<Country> {
+fn country_of(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) -> Option<Country> {
     let code = node.attr_clean("countryIso2Code").filter(|c| c != "00");
     let description = node.attr_clean("countryDescription").filter(|d| !d.eq_ignore_ascii_case("UNKNOWN"));
     if let Some(c) = code.as_deref().and_then(|c| Country::from_code(c).ok()) {
@@ -314,7 +279,7 @@ fn read_birthdate(
     }))
 }
 
-fn birth(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn birth(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let calendar = node.attr_clean("calendarType").unwrap_or_else(|| "GREGORIAN".into());
     let remark = node.child_value("remark");
     let date = if calendar.eq_ignore_ascii_case("GREGORIAN") {
@@ -392,7 +357,7 @@ fn id_kind(code: &str, description: &str) -> IdKind {
     }
 }
 
-fn identification(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn identification(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let code = node.attr_clean("identificationTypeCode").unwrap_or_default();
     let description = node.attr_clean("identificationTypeDescription");
     let latin = node.attr_clean("latinNumber");
@@ -442,7 +407,7 @@ fn identification(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
     });
 }
 
-fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let street = node.attr_clean("street");
     let po_box = node.attr_clean("poBox").map(|p| format!("P.O. Box {p}"));
     let city = node.attr_clean("city");
@@ -481,7 +446,7 @@ fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
 }
 
 /// The entry with its programmes, reference, dates, legal acts and reasons.
-fn designation(node: &Node, ctx: &mut Ctx) -> Designation {
+fn designation(node: &Node, ctx: &mut RecordCtx) -> Designation {
     let mut d = Designation::new(AUTHORITY_ID, SOURCE_ID);
     d.reference = node.attr_clean("euReferenceNumber");
     d.reason = node.attr_clean("designationDetails");

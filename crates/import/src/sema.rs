@@ -15,7 +15,6 @@
 //! completed with the rest of the primary name, while nicknames (`Motorola`) become weak
 //! aliases.
 
-use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use proscribe_model::{
@@ -23,7 +22,7 @@ use proscribe_model::{
     NamePart, PartKind, Schema, SourceInfo, Text,
 };
 
-use crate::xmltree::{Node, Records};
+use crate::xmltree::{Node, RecordCtx, Records};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `ca-sema-xml` format.
@@ -59,30 +58,15 @@ impl Format for CaSema {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, root) = Records::open(&job.path)?;
-        if root.name != ROOT {
-            let msg = format!("the root element is <{}>, not <{ROOT}>", root.name);
-            return Err(Error::malformed(&job.path, Some(root.line), Some(&root.name), msg));
-        }
-        let mut ctx = Ctx {
-            file: job.path.display().to_string(),
-            report: Report::new(source_info()),
-            line: 0,
-            record: None,
-            unknown: BTreeSet::new(),
-        };
-        let mut ids = HashSet::new();
+        let (mut records, _root) = Records::open_root(&job.path, ROOT)?;
+        let mut ctx = RecordCtx::new(&job.path, source_info());
         while let Some(node) = records.next(&["record"])? {
-            ctx.line = node.line;
-            ctx.record = Some(record_label(&node));
-            let Some(entity) = record_entity(&node, &mut ctx) else { continue };
-            if !ids.insert(entity.id.clone()) {
-                ctx.skip(format!("a second record with id {}: skipped", entity.id));
-                continue;
+            ctx.start(&node, Some(record_label(&node)));
+            if let Some(entity) = record_entity(&node, &mut ctx) {
+                ctx.emit_once(sink, entity, "record")?;
             }
-            ctx.report.emit(sink, entity, node.line)?;
         }
-        Ok(ctx.report)
+        Ok(ctx.finish())
     }
 }
 
@@ -111,21 +95,6 @@ fn source_info() -> SourceInfo {
     }
 }
 
-/// The parse state that diagnostics need.
-struct Ctx {
-    file: String,
-    report: Report,
-    line: u64,
-    record: Option<String>,
-    unknown: BTreeSet<String>,
-}
-
-impl Ctx {
-    fn skip(&mut self, reason: impl Into<String>) {
-        self.report.skip(&self.file, Some(self.line), self.record.clone(), reason);
-    }
-}
-
 /// "Burma, schedule 1, item 5", to name a record in diagnostics.
 fn record_label(node: &Node) -> String {
     let regime = node.child_value("Country").map(|c| bilingual(&c).0).unwrap_or_default();
@@ -134,7 +103,7 @@ fn record_label(node: &Node) -> String {
     format!("{regime}, schedule {schedule}, item {item}")
 }
 
-fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
+fn record_entity(node: &Node, ctx: &mut RecordCtx) -> Option<Entity> {
     let (Some(country), Some(item)) = (node.child_value("Country"), node.child_value("Item")) else {
         ctx.skip("record without Country or Item: skipped, as it has no stable id");
         return None;
@@ -171,7 +140,7 @@ fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
         if KNOWN.contains(&child.name.as_str()) {
             continue;
         }
-        if ctx.unknown.insert(child.name.clone()) {
+        if ctx.first_unknown(&child.name) {
             ctx.skip(format!(
                 "element <{}> is not read by this importer: kept as a remark (reported once per file)",
                 child.name
@@ -473,7 +442,7 @@ fn add_aliases(text: &str, last: Option<&str>, given: Option<&str>, e: &mut Enti
 }
 
 /// `DateOfBirth`: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or two dates joined by "or".
-fn birth_dates(text: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn birth_dates(text: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     for part in text.split(" or ") {
         match util::date(part, true) {
             Ok(date) => e.birth_dates.push(DateFact { date, src: Some("DateOfBirth".into()) }),

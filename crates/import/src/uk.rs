@@ -31,7 +31,7 @@ use proscribe_model::{
     Identifier, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, PartialDate, Place, Schema, SourceInfo, Text,
 };
 
-use crate::dfat::{place_country, read_countries, split_items, strip_parentheses};
+use crate::util::{place_country, read_countries, split_items, strip_parentheses};
 use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `uk-conlist` format: OFSI's ConList.csv.

@@ -9,7 +9,6 @@
 //! follow `TYPE_OF_DATE` (EXACT, APPROXIMATELY, BETWEEN); dates the list only gives in a `NOTE`
 //! are read leniently, and notes that are no date are kept as remarks.
 
-use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
 
 use proscribe_model::{
@@ -18,7 +17,7 @@ use proscribe_model::{
     Schema, SourceInfo, Text,
 };
 
-use crate::xmltree::{Node, Records};
+use crate::xmltree::{Node, RecordCtx, Records};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `un-xml` format.
@@ -80,30 +79,15 @@ impl Format for UnXml {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, root) = Records::open(&job.path)?;
-        if root.name != ROOT {
-            let msg = format!("the root element is <{}>, not <{ROOT}>", root.name);
-            return Err(Error::malformed(&job.path, Some(root.line), Some(&root.name), msg));
-        }
-        let mut ctx = Ctx {
-            file: job.path.display().to_string(),
-            report: Report::new(source_info(root.attr_clean("dateGenerated"))),
-            line: 0,
-            record: None,
-            unknown: BTreeSet::new(),
-        };
-        let mut ids = HashSet::new();
+        let (mut records, root) = Records::open_root(&job.path, ROOT)?;
+        let mut ctx = RecordCtx::new(&job.path, source_info(root.attr_clean("dateGenerated")));
         while let Some(node) = records.next(&["INDIVIDUAL", "ENTITY"])? {
-            ctx.line = node.line;
-            ctx.record = node.child_value("REFERENCE_NUMBER").or_else(|| node.child_value("DATAID"));
-            let Some(entity) = record_entity(&node, &mut ctx) else { continue };
-            if !ids.insert(entity.id.clone()) {
-                ctx.skip(format!("a second record with id {}: skipped", entity.id));
-                continue;
+            ctx.start(&node, node.child_value("REFERENCE_NUMBER").or_else(|| node.child_value("DATAID")));
+            if let Some(entity) = record_entity(&node, &mut ctx) {
+                ctx.emit_once(sink, entity, "record")?;
             }
-            ctx.report.emit(sink, entity, node.line)?;
         }
-        Ok(ctx.report)
+        Ok(ctx.finish())
     }
 }
 
@@ -130,24 +114,9 @@ fn source_info(generated: Option<String>) -> SourceInfo {
     }
 }
 
-/// The parse state that diagnostics need: the file, the record being read and the report.
-struct Ctx {
-    file: String,
-    report: Report,
-    line: u64,
-    record: Option<String>,
-    unknown: BTreeSet<String>,
-}
-
-impl Ctx {
-    fn skip(&mut self, reason: impl Into<String>) {
-        self.report.skip(&self.file, Some(self.line), self.record.clone(), reason);
-    }
-}
-
 /// The entity of one `INDIVIDUAL` or `ENTITY` record; `None` (with a diagnostic) when it has
 /// no reference number to build a stable id from.
-fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
+fn record_entity(node: &Node, ctx: &mut RecordCtx) -> Option<Entity> {
     let Some(reference) = node.child_value("REFERENCE_NUMBER") else {
         ctx.skip("record without REFERENCE_NUMBER: skipped, as it has no stable id");
         return None;
@@ -155,11 +124,7 @@ fn record_entity(node: &Node, ctx: &mut Ctx) -> Option<Entity> {
     let person = node.name == "INDIVIDUAL";
     let mut e =
         Entity::new(format!("un-{}", slug(&reference)), if person { Schema::Person } else { Schema::Organization });
-    for child in &node.children {
-        if !KNOWN.contains(&child.name.as_str()) && ctx.unknown.insert(child.name.clone()) {
-            ctx.skip(format!("element <{}> is not read by this importer (reported once per file)", child.name));
-        }
-    }
+    ctx.report_unknown(node, &KNOWN);
     primary_name(node, person, &mut e);
     if let Some(original) = node.child_value("NAME_ORIGINAL_SCRIPT") {
         e.add_name(Name::new(original, NameKind::Original).at("NAME_ORIGINAL_SCRIPT"));
@@ -249,7 +214,7 @@ fn unquote(name: &str) -> &str {
     name
 }
 
-fn aliases(node: &Node, e: &mut Entity, ctx: &mut Ctx) {
+fn aliases(node: &Node, e: &mut Entity, ctx: &mut RecordCtx) {
     let tag = if node.name == "INDIVIDUAL" { "INDIVIDUAL_ALIAS" } else { "ENTITY_ALIAS" };
     for (i, alias) in node.all(tag).enumerate() {
         let src = format!("{tag}[{}]", i + 1);
@@ -281,7 +246,7 @@ fn aliases(node: &Node, e: &mut Entity, ctx: &mut Ctx) {
 }
 
 /// Gender, nationality, titles and functions, birth dates and places, and documents.
-fn person_details(node: &Node, e: &mut Entity, ctx: &mut Ctx) {
+fn person_details(node: &Node, e: &mut Entity, ctx: &mut RecordCtx) {
     if let Some(g) = node.child_value("GENDER") {
         match g.to_ascii_lowercase().as_str() {
             "male" => e.gender = Some(Gender::Male),
@@ -393,7 +358,7 @@ fn read_birth_date(
     Ok(BirthDate { date: Some(value), note_kept })
 }
 
-fn birth_date(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn birth_date(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let kind = node.child_value("TYPE_OF_DATE").unwrap_or_default();
     let note = node.child_value("NOTE");
     let read = read_birth_date(
@@ -485,7 +450,7 @@ fn id_kind(kind: &str, kind2: Option<&str>) -> IdKind {
     kind2.and_then(classify).or_else(|| classify(kind)).unwrap_or(IdKind::Other)
 }
 
-fn document(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn document(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let kind_text = node.child_value("TYPE_OF_DOCUMENT").unwrap_or_default();
     let kind2 = node.child_value("TYPE_OF_DOCUMENT2");
     let label = kind2.clone().or_else(|| (!kind_text.is_empty()).then(|| kind_text.clone()));
@@ -535,7 +500,7 @@ fn document(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
     }
 }
 
-fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
+fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut RecordCtx) {
     let street = node.child_value("STREET");
     let city = node.child_value("CITY");
     let region = node.child_value("STATE_PROVINCE");
@@ -557,7 +522,7 @@ fn address(node: &Node, src: &str, e: &mut Entity, ctx: &mut Ctx) {
     e.addresses.push(Address { full, street, city, region, postal_code, country, note, src: Some(src.to_string()) });
 }
 
-fn designation(node: &Node, reference: String, e: &mut Entity, ctx: &mut Ctx) -> Designation {
+fn designation(node: &Node, reference: String, e: &mut Entity, ctx: &mut RecordCtx) -> Designation {
     let mut d = Designation::new(AUTHORITY_ID, LIST_ID);
     d.programs.extend(node.child_value("UN_LIST_TYPE"));
     d.reference = Some(reference);
@@ -600,7 +565,7 @@ fn designation(node: &Node, reference: String, e: &mut Entity, ctx: &mut Ctx) ->
 
 /// Resolves a country name; a name the table does not know is reported (the caller keeps the
 /// text in a place, an address or a remark).
-fn resolve(name: Option<&str>, src: &str, ctx: &mut Ctx) -> Option<proscribe_model::Country> {
+fn resolve(name: Option<&str>, src: &str, ctx: &mut RecordCtx) -> Option<proscribe_model::Country> {
     let name = name.filter(|n| !not_available(n))?;
     let c = util::country(name);
     if c.is_none() {

@@ -7,15 +7,21 @@
 //! A broken file is an error naming the file, the line and the innermost open element: a
 //! syntax error, a closing tag that does not match, an unknown entity, text that is not UTF-8,
 //! and a file that ends while elements are still open (a truncated download).
+//!
+//! [`RecordCtx`] is the parse state the XML importers share while they turn records into
+//! entities: the report, the record that diagnostics name, the elements already reported as
+//! not read, and the entity ids already passed on.
 
+use std::collections::{BTreeSet, HashSet};
 use std::io::{self, BufRead, Read};
 use std::path::{Path, PathBuf};
 
+use proscribe_model::{Entity, SourceInfo};
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
-use crate::{util, Error};
+use crate::{util, EntitySink, Error, Report};
 
 /// One element of a record: its attributes, its text and its child elements.
 #[derive(Debug, Clone, Default)]
@@ -157,6 +163,17 @@ impl Records {
         }
     }
 
+    /// Opens `path` like [`Records::open`] and checks that the root element is `root`; another
+    /// root element is an error naming it.
+    pub fn open_root(path: &Path, root: &str) -> Result<(Records, Node), Error> {
+        let (records, node) = Records::open(path)?;
+        if node.name != root {
+            let msg = format!("the root element is <{}>, not <{root}>", node.name);
+            return Err(Error::malformed(path, Some(node.line), Some(&node.name), msg));
+        }
+        Ok((records, node))
+    }
+
     /// The next record: the next element whose name is in `names`, read whole. Elements around
     /// records are walked through. `None` at the end of the document.
     pub fn next(&mut self, names: &[&str]) -> Result<Option<Node>, Error> {
@@ -290,6 +307,71 @@ fn local(name: &str) -> String {
     name.to_string()
 }
 
+/// The parse state of an XML importer: the report, the record being read (which diagnostics
+/// name), the element names already reported as not read, and the ids already passed on.
+pub(crate) struct RecordCtx {
+    report: Report,
+    file: String,
+    line: u64,
+    record: Option<String>,
+    unknown: BTreeSet<String>,
+    ids: HashSet<String>,
+}
+
+impl RecordCtx {
+    /// A context for the file at `path`, with an empty report for `source`.
+    pub fn new(path: &Path, source: SourceInfo) -> RecordCtx {
+        RecordCtx {
+            report: Report::new(source),
+            file: path.display().to_string(),
+            line: 0,
+            record: None,
+            unknown: BTreeSet::new(),
+            ids: HashSet::new(),
+        }
+    }
+
+    /// Starts the record `node`: diagnostics from here on name its line and `record`.
+    pub fn start(&mut self, node: &Node, record: Option<String>) {
+        self.line = node.line;
+        self.record = record;
+    }
+
+    /// Records a diagnostic about the current record.
+    pub fn skip(&mut self, reason: impl Into<String>) {
+        self.report.skip(&self.file, Some(self.line), self.record.clone(), reason);
+    }
+
+    /// Whether the element name `name` is met as not read for the first time in the file.
+    pub fn first_unknown(&mut self, name: &str) -> bool {
+        self.unknown.insert(name.to_string())
+    }
+
+    /// Reports each child of `node` whose name is not in `known`, once per file.
+    pub fn report_unknown(&mut self, node: &Node, known: &[&str]) {
+        for child in &node.children {
+            if !known.contains(&child.name.as_str()) && self.first_unknown(&child.name) {
+                self.skip(format!("element <{}> is not read by this importer (reported once per file)", child.name));
+            }
+        }
+    }
+
+    /// Passes `entity` to the sink with the line of the current record, unless an entity with
+    /// its id was passed on before: then it is skipped as a second `what` with that id.
+    pub fn emit_once(&mut self, sink: &mut dyn EntitySink, entity: Entity, what: &str) -> Result<(), Error> {
+        if !self.ids.insert(entity.id.clone()) {
+            self.skip(format!("a second {what} with id {}: skipped", entity.id));
+            return Ok(());
+        }
+        self.report.emit(sink, entity, self.line)
+    }
+
+    /// The report, once every record is read.
+    pub fn finish(self) -> Report {
+        self.report
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +432,52 @@ mod tests {
         for (input, expect) in cases {
             assert_eq!(read_all(input).unwrap_err(), expect, "{:?}", String::from_utf8_lossy(input));
         }
+    }
+
+    #[test]
+    fn record_context_reports_unknown_elements_once_and_skips_repeated_ids() {
+        let xml = "<list>\n<r><a/><x/></r>\n<r><x/><y/></r>\n</list>\n";
+        let (_dir, path) = write(xml.as_bytes());
+        let (mut records, _root) = Records::open_root(&path, "list").unwrap();
+        let source = SourceInfo {
+            id: "test".into(),
+            title: "Test".into(),
+            format: "test".into(),
+            published: None,
+            authorities: Vec::new(),
+            lists: Vec::new(),
+        };
+        let mut ctx = RecordCtx::new(&path, source);
+        let mut lines = Vec::new();
+        let mut sink = |_e: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            lines.push(line);
+            Ok(())
+        };
+        let mut n = 0;
+        while let Some(node) = records.next(&["r"]).unwrap() {
+            n += 1;
+            ctx.start(&node, Some(format!("r{n}")));
+            ctx.report_unknown(&node, &["a"]);
+            let entity = Entity::new("same", proscribe_model::Schema::Person);
+            ctx.emit_once(&mut sink, entity, "record").unwrap();
+        }
+        let report = ctx.finish();
+        assert_eq!(lines, [2]);
+        assert_eq!(report.entities, 1);
+        let diags: Vec<String> =
+            report.diagnostics.iter().map(|d| d.to_string().replace(&path.display().to_string(), "F")).collect();
+        assert_eq!(
+            diags,
+            [
+                "F:2 (r1): element <x> is not read by this importer (reported once per file)",
+                "F:3 (r2): element <y> is not read by this importer (reported once per file)",
+                "F:3 (r2): a second record with id same: skipped",
+            ]
+        );
+        let wrong = Records::open_root(&path, "other").err().unwrap().to_string();
+        assert_eq!(
+            wrong.replace(&path.display().to_string(), "F"),
+            "F:1 <list>: the root element is <list>, not <other>"
+        );
     }
 }

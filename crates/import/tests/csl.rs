@@ -5,10 +5,11 @@ use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use proscribe_import::{csl::UsCsl, Job};
-use proscribe_model::Entity;
+use proscribe_import::csl::UsCsl;
 
-use crate::common::{check_golden, parse_job, parse_paths, pretty, shared, single_job, temp_file};
+use crate::common::{
+    check_golden, entity, job, parse_error, parse_job, parse_paths, pretty, shared, single_job, temp_file,
+};
 
 const HEADER: &str = "_id,source,entity_number,type,programs,name,title,addresses,federal_register_notice,start_date,end_date,standard_order,license_requirement,license_policy,call_sign,vessel_type,gross_tonnage,gross_registered_tonnage,vessel_flag,vessel_owner,remarks,source_list_url,alt_names,citizenships,dates_of_birth,nationalities,places_of_birth,source_information_url,ids";
 
@@ -74,10 +75,6 @@ fn counts_match_the_file() {
     assert_eq!(entities.iter().map(|e| e.names.len()).sum::<usize>(), names.len());
 }
 
-fn entity<'a>(entities: &'a [Entity], id: &str) -> &'a Entity {
-    entities.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
-}
-
 #[test]
 fn rows_of_one_id_merge_with_a_designation_per_list() {
     let Some(path) = csl_file() else { return };
@@ -126,10 +123,6 @@ fn golden_records() {
     );
 }
 
-fn csl_job(path: &Path) -> Job {
-    Job { format: &UsCsl, path: path.to_path_buf(), companions: Vec::new(), source_id: "us-csl".into() }
-}
-
 fn row(id: &str, name: &str) -> String {
     let mut cells = vec![""; 29];
     cells[0] = id;
@@ -152,8 +145,7 @@ fn wrong_column_count_names_file_and_line() {
     let text =
         format!("{HEADER}\n{}\na2,Entity List (EL) - Bureau of Industry and Security,,,,SHORT\n", row("a1", "ACME"));
     let (_d, path) = temp_file("consolidated.csv", text.as_bytes());
-    let err = parse_job(&csl_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}:3: expected 29 columns, found 6", path.display()));
+    assert_eq!(parse_error(&UsCsl, &path), format!("{}:3: expected 29 columns, found 6", path.display()));
 }
 
 #[test]
@@ -163,9 +155,8 @@ fn latin1_byte_names_file_and_line() {
     let at = bytes.iter().rposition(|&b| b == b'#').unwrap();
     bytes[at] = 0xdc;
     let (_d, path) = temp_file("consolidated.csv", &bytes);
-    let err = parse_job(&csl_job(&path)).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        parse_error(&UsCsl, &path),
         format!("{}: line 3: byte {at} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display())
     );
 }
@@ -173,8 +164,7 @@ fn latin1_byte_names_file_and_line() {
 #[test]
 fn header_only_is_empty() {
     let (_d, path) = temp_file("consolidated.csv", format!("{HEADER}\n").as_bytes());
-    let err = parse_job(&csl_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}: the file is empty", path.display()));
+    assert_eq!(parse_error(&UsCsl, &path), format!("{}: the file is empty", path.display()));
 }
 
 #[test]
@@ -186,7 +176,7 @@ fn rows_of_an_id_merge_even_when_apart() {
     );
     let text = format!("{HEADER}\n{}\n{}\n{second}\n", row("a1", "ACME"), row("b2", "OTHER"));
     let (_d, path) = temp_file("consolidated.csv", text.as_bytes());
-    let (report, entities) = parse_job(&csl_job(&path)).unwrap();
+    let (report, entities) = parse_job(&job(&UsCsl, &path)).unwrap();
     let got: Vec<(&str, u64, usize)> =
         entities.iter().map(|(e, l)| (e.id.as_str(), *l, e.designations.len())).collect();
     // a1 waits for its second row; it keeps the line of its first.

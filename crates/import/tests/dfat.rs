@@ -4,9 +4,10 @@
 use std::collections::{BTreeSet, HashMap};
 
 use calamine::{open_workbook_auto, Data, Reader};
+use proscribe_import::dfat::DfatXlsx;
 use proscribe_model::collapse_spaces;
 
-use crate::common::{check_golden, parse_paths, pretty, shared, single_job, temp_file};
+use crate::common::{check_golden, parse_error, parse_paths, pretty, shared, single_job, temp_file};
 
 const FILE: &str = "lists/other/au_dfat/regulation8_consolidated.xlsx";
 
@@ -103,18 +104,11 @@ fn broken_workbooks_are_errors() {
     let bytes = std::fs::read(&path).unwrap();
     // Cut in half: the zip directory at the end is gone.
     let (_d, cut) = temp_file("cut.xlsx", &bytes[..bytes.len() / 2]);
-    let job = proscribe_import::Job {
-        format: &proscribe_import::dfat::DfatXlsx,
-        path: cut.clone(),
-        companions: vec![],
-        source_id: "au-dfat".into(),
-    };
-    let err = job.format.parse(&job, &mut |_e: proscribe_model::Entity, _l: u64| Ok(())).unwrap_err().to_string();
+    let err = parse_error(&DfatXlsx, &cut);
     assert!(err.starts_with(&format!("{}: not a readable xlsx workbook: ", cut.display())), "{err}");
 
     // A text file given to this format.
     let (_d, text) = temp_file("list.xlsx", b"Reference,Name\n1,x\n");
-    let job = proscribe_import::Job { path: text.clone(), ..job };
-    let err = job.format.parse(&job, &mut |_e: proscribe_model::Entity, _l: u64| Ok(())).unwrap_err().to_string();
+    let err = parse_error(&DfatXlsx, &text);
     assert!(err.starts_with(&format!("{}: not a readable xlsx workbook: ", text.display())), "{err}");
 }

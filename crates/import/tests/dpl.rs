@@ -4,10 +4,11 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use proscribe_import::{dpl::BisDpl, Job};
-use proscribe_model::Entity;
+use proscribe_import::dpl::BisDpl;
 
-use crate::common::{check_golden, parse_job, parse_paths, pretty, shared, single_job, temp_file};
+use crate::common::{
+    check_golden, entity, job, parse_error, parse_job, parse_paths, pretty, shared, single_job, temp_file,
+};
 
 const HEADER: &str = "\"Name\"\t\"Street_Address\"\t\"City\"\t\"State\"\t\"Country\"\t\"Postal_Code\"\t\"Effective_Date\"\t\"Expiration_Date\"\t\"Standard_Order\"\t\"Last_Update\"\t\"Action\"\t\"FR_Citation\"";
 
@@ -58,10 +59,6 @@ fn counts_match_the_file() {
     assert_eq!(report.source.authorities[0].id, "us-bis");
 }
 
-fn entity<'a>(entities: &'a [Entity], id: &str) -> &'a Entity {
-    entities.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
-}
-
 #[test]
 fn golden_records() {
     let Some(path) = dpl_file() else { return };
@@ -72,10 +69,6 @@ fn golden_records() {
     check_golden("us-bis-dpl-abdulah-al-nasser.json", &pretty(entity(&entities, "us-bis-dpl-abdulah-al-nasser")));
     // Rows far apart (` I. ASH` sorts first) under two orders.
     check_golden("us-bis-dpl-i-ash.json", &pretty(entity(&entities, "us-bis-dpl-i-ash")));
-}
-
-fn dpl_job(path: &Path) -> Job {
-    Job { format: &BisDpl, path: path.to_path_buf(), companions: Vec::new(), source_id: "us-bis-dpl".into() }
 }
 
 fn row(name: &str) -> String {
@@ -94,8 +87,7 @@ fn missing_header_column_names_it() {
 fn wrong_column_count_names_file_and_line() {
     let text = format!("{HEADER}\n{}\n\"JANE DOE\"\t\"2 MAIN ST\"\n", row("JOHN DOE"));
     let (_d, path) = temp_file("dpl.txt", text.as_bytes());
-    let err = parse_job(&dpl_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}:3: expected 12 columns, found 2", path.display()));
+    assert_eq!(parse_error(&BisDpl, &path), format!("{}:3: expected 12 columns, found 2", path.display()));
 }
 
 #[test]
@@ -105,9 +97,8 @@ fn latin1_byte_names_file_and_line() {
     bytes.extend_from_slice(row("M#LLER").as_bytes());
     bytes[at] = 0xdc;
     let (_d, path) = temp_file("dpl.txt", &bytes);
-    let err = parse_job(&dpl_job(&path)).unwrap_err();
     assert_eq!(
-        err.to_string(),
+        parse_error(&BisDpl, &path),
         format!("{}: line 3: byte {at} is not valid UTF-8 (the file must be UTF-8 encoded)", path.display())
     );
 }
@@ -115,12 +106,10 @@ fn latin1_byte_names_file_and_line() {
 #[test]
 fn header_only_is_empty_and_truncated_row_is_short() {
     let (_d, path) = temp_file("dpl.txt", format!("{HEADER}\n").as_bytes());
-    let err = parse_job(&dpl_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}: the file is empty", path.display()));
+    assert_eq!(parse_error(&BisDpl, &path), format!("{}: the file is empty", path.display()));
     let text = format!("{HEADER}\n{}", &row("JOHN DOE")[..40]);
     let (_d, path) = temp_file("dpl.txt", text.as_bytes());
-    let err = parse_job(&dpl_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}:2: expected 12 columns, found 5", path.display()));
+    assert_eq!(parse_error(&BisDpl, &path), format!("{}:2: expected 12 columns, found 5", path.display()));
 }
 
 #[test]
@@ -128,7 +117,7 @@ fn same_name_rows_merge_into_one_entity() {
     let second = row("JOHN  DOE").replace("1 MAIN ST", "9 SIDE ST");
     let text = format!("{HEADER}\n{}\n{}\n{second}\n", row("JOHN DOE"), row("ACME CORP"));
     let (_d, path) = temp_file("dpl.txt", text.as_bytes());
-    let (report, entities) = parse_job(&dpl_job(&path)).unwrap();
+    let (report, entities) = parse_job(&job(&BisDpl, &path)).unwrap();
     let got: Vec<(&str, u64, usize, usize)> =
         entities.iter().map(|(e, l)| (e.id.as_str(), *l, e.addresses.len(), e.designations.len())).collect();
     assert_eq!(got, [("us-bis-dpl-acme-corp", 3, 1, 1), ("us-bis-dpl-john-doe", 2, 2, 1)]);

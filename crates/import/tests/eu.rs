@@ -3,10 +3,12 @@
 //! and weak names, a company with contact details, a person with a range of birth years and a
 //! UN reference, and a delisted organisation. Checked field by field, and on broken input.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::common::{fixture, parse_job, single_job, temp_file};
-use proscribe_import::{eu::EuFsf, Job};
+use crate::common::{
+    diagnostics, entity_with_line, fixture, job, line_at, parse_error, parse_job, single_job, temp_file,
+};
+use proscribe_import::eu::EuFsf;
 use proscribe_model::{CountryRole, Entity, Gender, IdKind, NameKind, PartKind, Schema, Script, Status};
 
 fn sample() -> PathBuf {
@@ -15,10 +17,6 @@ fn sample() -> PathBuf {
 
 fn parsed() -> (proscribe_import::Report, Vec<(Entity, u64)>) {
     parse_job(&single_job(&[sample()])).unwrap()
-}
-
-fn entity<'a>(all: &'a [(Entity, u64)], id: &str) -> &'a (Entity, u64) {
-    all.iter().find(|(e, _)| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
 }
 
 /// The 1-based line of the `sanctionEntity` with `logicalId`, found by text search.
@@ -49,7 +47,7 @@ fn report_and_source() {
 #[test]
 fn person_with_latin_cyrillic_and_weak_names() {
     let (_, all) = parsed();
-    let (p, line) = entity(&all, "eu-fsf-990011");
+    let (p, line) = entity_with_line(&all, "eu-fsf-990011");
     assert_eq!(*line, line_of("990011"));
     assert_eq!(p.schema, Schema::Person);
     assert_eq!(p.gender, Some(Gender::Male));
@@ -133,7 +131,7 @@ fn person_with_latin_cyrillic_and_weak_names() {
 #[test]
 fn company_with_contact_details() {
     let (_, all) = parsed();
-    let (c, line) = entity(&all, "eu-fsf-990012");
+    let (c, line) = entity_with_line(&all, "eu-fsf-990012");
     assert_eq!(*line, line_of("990012"));
     assert_eq!(c.schema, Schema::Company, "LLC is a legal form");
     let names: Vec<(NameKind, &str, Option<&str>)> =
@@ -160,7 +158,7 @@ fn company_with_contact_details() {
 #[test]
 fn person_with_birth_year_range_and_un_reference() {
     let (_, all) = parsed();
-    let (p, _) = entity(&all, "eu-fsf-990021");
+    let (p, _) = entity_with_line(&all, "eu-fsf-990021");
     assert_eq!(p.caption(), "Abdul Karim Al-Example");
     let kinds: Vec<(NameKind, Script, Option<&str>)> =
         p.names.iter().map(|n| (n.kind, n.script, n.lang.as_deref())).collect();
@@ -193,7 +191,7 @@ fn person_with_birth_year_range_and_un_reference() {
 #[test]
 fn delisted_organisation() {
     let (_, all) = parsed();
-    let (o, _) = entity(&all, "eu-fsf-990031");
+    let (o, _) = entity_with_line(&all, "eu-fsf-990031");
     assert_eq!(o.schema, Schema::Organization);
     let names: Vec<(NameKind, &str)> = o.names.iter().map(|n| (n.kind, n.full.as_str())).collect();
     assert_eq!(
@@ -217,22 +215,14 @@ fn text_position(bytes: &[u8], needle: &str) -> usize {
     bytes.windows(needle.len()).position(|w| w == needle.as_bytes()).unwrap()
 }
 
-fn job(path: PathBuf) -> Job {
-    Job { format: &EuFsf, path, companions: Vec::new(), source_id: "eu-fsf".into() }
-}
-
-fn parse_error(path: &Path) -> String {
-    parse_job(&job(path.to_path_buf())).map(|_| ()).expect_err("an error").to_string()
-}
-
 #[test]
 fn broken_files_are_errors_naming_file_and_line() {
     let bytes = std::fs::read(sample()).unwrap();
     // Cut inside the start tag of the Cyrillic name: the file ends inside markup.
     let cut = text_position(&bytes, "wholeName=\"Иван");
     let (_d1, truncated) = temp_file("eu.xml", &bytes[..cut]);
-    let lines = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
-    let err = parse_error(&truncated);
+    let lines = line_at(&bytes, cut);
+    let err = parse_error(&EuFsf, &truncated);
     assert!(err.starts_with(&format!("{}:{lines} <", truncated.display())), "{err}");
     assert!(err.ends_with("(tag not closed: `>` not found before end of input): it is truncated"), "{err}");
 
@@ -240,10 +230,10 @@ fn broken_files_are_errors_naming_file_and_line() {
     let at = latin1.windows(2).position(|w| w == "И".as_bytes()).unwrap();
     latin1[at] = 0xC8; // "È" in Latin-1, followed by a byte that cannot continue it
     latin1[at + 1] = b'v';
-    let line = latin1[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = line_at(&latin1, at);
     let (_d2, latin1_path) = temp_file("eu.xml", &latin1);
     assert_eq!(
-        parse_error(&latin1_path),
+        parse_error(&EuFsf, &latin1_path),
         format!(
             "{}: line {line}: byte {at} is not valid UTF-8 (the file must be UTF-8 encoded)",
             latin1_path.display()
@@ -253,7 +243,7 @@ fn broken_files_are_errors_naming_file_and_line() {
     let nested = "<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\">\n  <sanctionEntity logicalId=\"1\">\n    <regulation programme=\"UKR\">\n  </sanctionEntity>\n</export>\n";
     let (_d3, nested_path) = temp_file("eu.xml", nested.as_bytes());
     assert_eq!(
-        parse_error(&nested_path),
+        parse_error(&EuFsf, &nested_path),
         format!(
             "{}:4 <regulation>: malformed XML: ill-formed document: expected `</regulation>`, but `</sanctionEntity>` was found",
             nested_path.display()
@@ -261,14 +251,14 @@ fn broken_files_are_errors_naming_file_and_line() {
     );
 
     let (_d4, empty) = temp_file("eu.xml", b"");
-    assert_eq!(parse_error(&empty), format!("{}: the file is empty", empty.display()));
+    assert_eq!(parse_error(&EuFsf, &empty), format!("{}: the file is empty", empty.display()));
 }
 
 #[test]
 fn entries_without_id_or_name_and_unknown_values_are_reported() {
     let xml = "<export xmlns=\"http://eu.europa.ec/fpi/fsd/export\" generationDate=\"2026-01-01\">\n<sanctionEntity euReferenceNumber=\"EU.1.1\">\n<nameAlias wholeName=\"No Id\"/>\n</sanctionEntity>\n<sanctionEntity euReferenceNumber=\"EU.1.2\" logicalId=\"2\">\n<subjectType code=\"person\" classificationCode=\"P\"/>\n</sanctionEntity>\n<sanctionEntity euReferenceNumber=\"EU.1.3\" logicalId=\"3\">\n<subjectType code=\"person\" classificationCode=\"P\"/>\n<nameAlias wholeName=\"Jane Example\" strong=\"true\"/>\n<citizenship countryIso2Code=\"QQ\" countryDescription=\"ATLANTIS\"/>\n<birthdate calendarType=\"ISLAMIC\" year=\"1390\"/>\n<birthdate yearRangeTo=\"1980\"/>\n<vesselDetails/>\n</sanctionEntity>\n</export>\n";
     let (_dir, path) = temp_file("eu.xml", xml.as_bytes());
-    let (report, entities) = parse_job(&job(path.clone())).unwrap();
+    let (report, entities) = parse_job(&job(&EuFsf, &path)).unwrap();
     assert_eq!(entities.len(), 1);
     let (jane, line) = &entities[0];
     assert_eq!((jane.id.as_str(), *line), ("eu-fsf-3", 8));
@@ -282,10 +272,8 @@ fn entries_without_id_or_name_and_unknown_values_are_reported() {
             "Date of birth: a range of birth years up to 1980 without a start"
         ]
     );
-    let diags: Vec<String> =
-        report.diagnostics.iter().map(|d| d.to_string().replace(&path.display().to_string(), "F")).collect();
     assert_eq!(
-        diags,
+        diagnostics(&report, &path),
         [
             "F:2 (EU.1.1): sanctionEntity without logicalId: skipped, as it has no stable id",
             "F:5 (EU.1.2): sanctionEntity without any name: skipped",

@@ -4,10 +4,11 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::PathBuf;
 
+use proscribe_import::ftm::FtmJson;
 use proscribe_model::collapse_spaces;
 use serde_json::Value;
 
-use crate::common::{check_golden, parse_paths, pretty, shared, temp_file};
+use crate::common::{check_golden, parse_error, parse_paths, pretty, shared, temp_file};
 
 const THINGS: &[&str] = &["Person", "Organization", "Company", "LegalEntity", "PublicBody", "Vessel", "Airplane"];
 const LINKS: &[(&str, &str, &str)] = &[
@@ -199,12 +200,5 @@ fn broken_files_are_errors_naming_file_and_line() {
 
     // Only blank lines: recognised as nothing, so planning fails before parsing.
     let (_d, blank) = temp_file("blank.ftm.json", b"\n\n");
-    let job = proscribe_import::Job {
-        format: &proscribe_import::ftm::FtmJson,
-        path: blank,
-        companions: vec![],
-        source_id: "ftm-blank".into(),
-    };
-    let err = job.format.parse(&job, &mut |_e: proscribe_model::Entity, _l: u64| Ok(())).unwrap_err().to_string();
-    assert_eq!(err, format!("{}: the file is empty", job.path.display()));
+    assert_eq!(parse_error(&FtmJson, &blank), format!("{}: the file is empty", blank.display()));
 }

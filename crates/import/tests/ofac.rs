@@ -5,10 +5,10 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use csv::StringRecord;
-use proscribe_import::{ofac::OfacCsv, plan, Entry, Error, Job};
+use proscribe_import::{ofac::OfacCsv, plan, Entry, Error};
 use proscribe_model::{Entity, IdKind, NameKind};
 
-use crate::common::{check_golden, parse_job, parse_paths, pretty, shared, single_job, temp_file};
+use crate::common::{check_golden, entity, parse_error, parse_job, parse_paths, pretty, shared, single_job, temp_file};
 
 /// All rows of a CSV file read with the csv crate alone (0x1A end byte dropped).
 fn rows(path: &Path) -> Vec<StringRecord> {
@@ -201,10 +201,6 @@ fn companion_alone_is_an_error_when_named_and_skipped_in_a_folder() {
     assert_eq!(plan.skipped().map(|s| s.path.clone()).collect::<Vec<_>>(), [path]);
 }
 
-fn entity<'a>(entities: &'a [Entity], id: &str) -> &'a Entity {
-    entities.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
-}
-
 #[test]
 fn golden_records() {
     let Some(dir) = ofac_dir() else { return };
@@ -241,10 +237,6 @@ fn remarks_facts_land_in_the_model() {
     assert_eq!(e.names.iter().filter(|n| n.kind == NameKind::WeakAlias).count(), 3);
 }
 
-fn csv_job(main: &Path) -> Job {
-    Job { format: &OfacCsv, path: main.to_path_buf(), companions: Vec::new(), source_id: "us-ofac-sdn".into() }
-}
-
 #[test]
 fn wrong_column_count_names_file_and_line() {
     let text = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
@@ -277,12 +269,10 @@ fn latin1_byte_names_file_and_line() {
 #[test]
 fn empty_and_truncated_files() {
     let (_d, path) = temp_file("sdn.csv", b"\x1a");
-    let err = parse_job(&csv_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}: the file is empty", path.display()));
+    assert_eq!(parse_error(&OfacCsv, &path), format!("{}: the file is empty", path.display()));
     // A file cut inside a quoted field: the row has too few columns.
     let (_d, path) = temp_file("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,\"cut he");
-    let err = parse_job(&csv_job(&path)).unwrap_err();
-    assert_eq!(err.to_string(), format!("{}:1: expected 12 columns, found 7", path.display()));
+    assert_eq!(parse_error(&OfacCsv, &path), format!("{}:1: expected 12 columns, found 7", path.display()));
 }
 
 #[test]

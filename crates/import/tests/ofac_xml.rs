@@ -3,14 +3,10 @@
 
 use std::collections::BTreeSet;
 
-use proscribe_import::{ofac_xml::OfacXml, Error, Job};
+use proscribe_import::{ofac_xml::OfacXml, Error};
 use proscribe_model::{Entity, IdKind, NameKind};
 
-use crate::common::{check_golden, fixture, parse_job, parse_paths, pretty, single_job, temp_file};
-
-fn xml_job(path: &std::path::Path) -> Job {
-    Job { format: &OfacXml, path: path.to_path_buf(), companions: Vec::new(), source_id: "us-ofac-sdn".into() }
-}
+use crate::common::{check_golden, fixture, job, parse_job, parse_paths, pretty, single_job, temp_file};
 
 #[test]
 fn fixture_counts_match_the_file() {
@@ -37,7 +33,7 @@ fn fixture_counts_match_the_file() {
 #[test]
 fn entries_start_on_their_lines() {
     let path = fixture("ofac/sdn.xml");
-    let (_, entities) = parse_job(&xml_job(&path)).unwrap();
+    let (_, entities) = parse_job(&job(&OfacXml, &path)).unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     let expected: Vec<u64> =
         text.lines().enumerate().filter(|(_, l)| l.trim() == "<sdnEntry>").map(|(i, _)| i as u64 + 1).collect();
@@ -126,7 +122,7 @@ fn truncated_file_names_line_and_element() {
     let cut = text.find("<lastName>SEA EXAMPLE").unwrap();
     let (_d, path) = temp_file("sdn.xml", &text.as_bytes()[..cut]);
     let line = text[..cut].lines().count() as u64;
-    let err = parse_job(&xml_job(&path)).unwrap_err();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err();
     assert!(matches!(err, Error::Malformed { .. }), "{err}");
     assert_eq!(err.to_string(), format!("{}:{line} <sdnEntry>: the file ends inside this element", path.display()));
 }
@@ -137,7 +133,7 @@ fn file_cut_between_entries_is_an_error() {
     let cut = text.rfind("</sdnEntry>").unwrap() + "</sdnEntry>\n".len();
     let (_d, path) = temp_file("sdn.xml", &text.as_bytes()[..cut]);
     let line = text[..cut].lines().count() as u64 + 1;
-    let err = parse_job(&xml_job(&path)).unwrap_err();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err();
     assert_eq!(err.to_string(), format!("{}:{line} <sdnList>: the file ends inside this element", path.display()));
 }
 
@@ -145,7 +141,7 @@ fn file_cut_between_entries_is_an_error() {
 fn malformed_entry_names_line_and_element() {
     let text = fixture_text().replacen("</firstName>", "</lastName>", 1);
     let (_d, path) = temp_file("sdn.xml", text.as_bytes());
-    let err = parse_job(&xml_job(&path)).unwrap_err().to_string();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
@@ -160,7 +156,7 @@ fn latin1_byte_names_line() {
     let text = fixture_text().replacen("Dimitar Ivanov", "Dimitar \u{fc}", 1);
     let bytes: Vec<u8> = text.bytes().filter(|&b| b != 0xc3).map(|b| if b == 0xbc { 0xfc } else { b }).collect();
     let (_d, path) = temp_file("sdn.xml", &bytes);
-    let err = parse_job(&xml_job(&path)).unwrap_err();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err();
     assert!(matches!(err, Error::Encoding { line: 10, .. }), "{err}");
     assert!(err.to_string().starts_with(&format!("{}: line 10: byte ", path.display())), "{err}");
 }
@@ -168,10 +164,10 @@ fn latin1_byte_names_line() {
 #[test]
 fn empty_and_foreign_files() {
     let (_d, path) = temp_file("sdn.xml", b"");
-    let err = parse_job(&xml_job(&path)).unwrap_err();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err();
     assert_eq!(err.to_string(), format!("{}: the file is empty", path.display()));
     let (_d, path) = temp_file("sdn.xml", b"<?xml version=\"1.0\"?>\n<other><sdnEntry/></other>\n");
-    let err = parse_job(&xml_job(&path)).unwrap_err();
+    let err = parse_job(&job(&OfacXml, &path)).unwrap_err();
     assert_eq!(err.to_string(), format!("{}:2 <other>: the root element is not <sdnList>", path.display()));
 }
 
@@ -179,7 +175,7 @@ fn empty_and_foreign_files() {
 fn header_count_mismatch_is_reported() {
     let text = fixture_text().replace("<Record_Count>4</Record_Count>", "<Record_Count>5</Record_Count>");
     let (_d, path) = temp_file("sdn.xml", text.as_bytes());
-    let (report, _) = parse_job(&xml_job(&path)).unwrap();
+    let (report, _) = parse_job(&job(&OfacXml, &path)).unwrap();
     let d: Vec<String> = report.diagnostics.iter().map(|d| d.reason.clone()).collect();
     assert_eq!(d, ["the header counts 5 entries, the file has 4"]);
 }

@@ -2,12 +2,13 @@
 //! against a text scan of the file, golden records, alias splitting on real records, and broken
 //! input.
 
+use crate::common::{
+    check_golden, diagnostics, entity_with_line, job, line_at, parse_error, parse_job, parse_paths, pretty, shared,
+    single_job, temp_file, utf8_prefix,
+};
+use proscribe_import::sema::CaSema;
+use proscribe_model::{CountryRole, NameKind, Schema};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-use crate::common::{check_golden, parse_job, parse_paths, pretty, shared, single_job, temp_file};
-use proscribe_import::{sema::CaSema, Job};
-use proscribe_model::{CountryRole, Entity, NameKind, Schema};
 
 const FILE: &str = "lists/other/ca_sema/sema-lmes.xml";
 
@@ -98,10 +99,6 @@ fn counts_match_the_raw_file() {
     assert_eq!(report.source.published, None, "the file states no date");
 }
 
-fn by_id<'a>(entities: &'a [(Entity, u64)], id: &str) -> &'a (Entity, u64) {
-    entities.iter().find(|(e, _)| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
-}
-
 /// The line of the `<record>` that holds `needle`, found by text search.
 fn record_line(text: &str, needle: &str) -> u64 {
     let at = text.find(needle).unwrap();
@@ -115,16 +112,16 @@ fn golden_records() {
     let text = std::fs::read_to_string(&path).unwrap();
     let (_, entities) = parse_job(&single_job(&[path])).unwrap();
 
-    let (gort, line) = by_id(&entities, "ca-sema-syria-1-42");
+    let (gort, line) = entity_with_line(&entities, "ca-sema-syria-1-42");
     assert_eq!(*line, record_line(&text, "<Entity>General Organization of Radio and TV/"));
     check_golden("ca-sema-syria-1-42.json", &pretty(gort));
 
-    let (salyaev, line) = by_id(&entities, "ca-sema-russia-1-112");
+    let (salyaev, line) = entity_with_line(&entities, "ca-sema-russia-1-112");
     assert_eq!(*line, record_line(&text, "<LastName>SALYAEV</LastName>"));
     check_golden("ca-sema-russia-1-112.json", &pretty(salyaev));
 
     let (maduro, line) =
-        by_id(&entities, "ca-sema-justice-for-victims-of-corrupt-foreign-officials-regulations-jvcfor-1-1");
+        entity_with_line(&entities, "ca-sema-justice-for-victims-of-corrupt-foreign-officials-regulations-jvcfor-1-1");
     assert_eq!(*line, record_line(&text, "<LastName>MADURO MOROS</LastName>"));
     check_golden("ca-sema-jvcfor-1-1.json", &pretty(maduro));
 }
@@ -165,25 +162,14 @@ fn regime_is_program_and_linked_country() {
     assert_eq!(dates, ["1972-08-10", "1972-08-11"]);
 }
 
-fn job(path: PathBuf) -> Job {
-    Job { format: &CaSema, path, companions: Vec::new(), source_id: "ca-sema".into() }
-}
-
-fn parse_error(path: &Path) -> String {
-    parse_job(&job(path.to_path_buf())).map(|_| ()).expect_err("an error").to_string()
-}
-
 #[test]
 fn broken_files_are_errors_naming_file_and_line() {
     let Some(path) = shared(FILE) else { return };
     let bytes = std::fs::read(&path).unwrap();
-    let mut cut = bytes.len() / 2;
-    while std::str::from_utf8(&bytes[..cut]).is_err() {
-        cut -= 1;
-    }
-    let (_d1, truncated) = temp_file("sema-lmes.xml", &bytes[..cut]);
-    let lines = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
-    let err = parse_error(&truncated);
+    let cut = utf8_prefix(&bytes, bytes.len() / 2);
+    let (_d1, truncated) = temp_file("sema-lmes.xml", cut);
+    let lines = line_at(&bytes, cut.len());
+    let err = parse_error(&CaSema, &truncated);
     assert!(err.starts_with(&format!("{}:{lines} <", truncated.display())), "{err}");
     assert!(err.ends_with("): it is truncated"), "{err}");
 
@@ -191,10 +177,10 @@ fn broken_files_are_errors_naming_file_and_line() {
     // The first "è" of the file, written as Latin-1.
     let at = latin1.windows(2).position(|w| w == "è".as_bytes()).unwrap();
     latin1.splice(at..at + 2, [0xE8]);
-    let line = latin1[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = line_at(&latin1, at);
     let (_d2, latin1_path) = temp_file("sema-lmes.xml", &latin1);
     assert_eq!(
-        parse_error(&latin1_path),
+        parse_error(&CaSema, &latin1_path),
         format!(
             "{}: line {line}: byte {at} is not valid UTF-8 (the file must be UTF-8 encoded)",
             latin1_path.display()
@@ -205,7 +191,7 @@ fn broken_files_are_errors_naming_file_and_line() {
         "<data-set>\n\t<record>\n\t\t<Country>Iran</Country>\n\t\t<Entity>X</Item>\n\t</record>\n</data-set>\n";
     let (_d3, nested_path) = temp_file("sema-lmes.xml", nested.as_bytes());
     assert_eq!(
-        parse_error(&nested_path),
+        parse_error(&CaSema, &nested_path),
         format!(
             "{}:4 <Entity>: malformed XML: ill-formed document: expected `</Entity>`, but `</Item>` was found",
             nested_path.display()
@@ -213,23 +199,21 @@ fn broken_files_are_errors_naming_file_and_line() {
     );
 
     let (_d4, empty) = temp_file("sema-lmes.xml", b"");
-    assert_eq!(parse_error(&empty), format!("{}: the file is empty", empty.display()));
+    assert_eq!(parse_error(&CaSema, &empty), format!("{}: the file is empty", empty.display()));
 }
 
 #[test]
 fn records_without_key_or_name_are_skipped_and_new_fields_kept() {
     let xml = "<data-set>\n<record>\n<Country>Iran</Country>\n<Entity>No Item Co.</Entity>\n</record>\n<record>\n<Country>Iran</Country>\n<Schedule>1</Schedule>\n<Item>7</Item>\n</record>\n<record>\n<Country>Atlantis</Country>\n<Entity>Sea Bank</Entity>\n<Vessel>MV Example</Vessel>\n<Schedule>1</Schedule>\n<Item>8</Item>\n</record>\n</data-set>\n";
     let (_dir, path) = temp_file("sema.xml", xml.as_bytes());
-    let (report, entities) = parse_job(&job(path.clone())).unwrap();
+    let (report, entities) = parse_job(&job(&CaSema, &path)).unwrap();
     assert_eq!(entities.len(), 1);
     let (sea_bank, line) = &entities[0];
     assert_eq!((sea_bank.id.as_str(), *line), ("ca-sema-atlantis-1-8", 11));
     assert_eq!(sea_bank.remarks[0].text, "Vessel: MV Example");
     assert!(sea_bank.countries.is_empty());
-    let diags: Vec<String> =
-        report.diagnostics.iter().map(|d| d.to_string().replace(&path.display().to_string(), "F")).collect();
     assert_eq!(
-        diags,
+        diagnostics(&report, &path),
         [
             "F:2 (Iran, schedule -, item -): record without Country or Item: skipped, as it has no stable id",
             "F:6 (Iran, schedule 1, item 7): record names neither an Entity nor a person: skipped",

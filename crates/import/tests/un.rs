@@ -3,10 +3,13 @@
 //! broken input.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{check_golden, parse_job, parse_paths, pretty, shared, single_job, temp_file};
-use proscribe_import::{un::UnXml, Job};
+use crate::common::{
+    check_golden, diagnostics, entity_with_line, job, line_at, parse_error, parse_job, parse_paths, pretty, shared,
+    single_job, temp_file, utf8_prefix,
+};
+use proscribe_import::un::UnXml;
 use proscribe_model::{Entity, NameKind, Schema};
 
 const CURRENT: &str = "lists/un/consolidated.xml";
@@ -129,10 +132,6 @@ fn source_info_and_diagnostics() {
     assert!(reasons.contains(&"QDi.291 INDIVIDUAL_DATE_OF_BIRTH[3]: date of birth \"24/06/1402 (Hijri Calendar)\" is not a date this importer reads: kept as a remark".to_string()), "{reasons:#?}");
 }
 
-fn find<'a>(entities: &'a [(Entity, u64)], id: &str) -> &'a (Entity, u64) {
-    entities.iter().find(|(e, _)| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
-}
-
 /// The 1-based line of the record whose `REFERENCE_NUMBER` is `reference`, found by text search.
 fn record_line(text: &str, reference: &str, tag: &str) -> u64 {
     let at = text.find(&format!("<REFERENCE_NUMBER>{reference}")).unwrap();
@@ -146,7 +145,7 @@ fn golden_records() {
     let text = std::fs::read_to_string(&path).unwrap();
     let (_, entities) = parse_job(&single_job(&[path])).unwrap();
 
-    let (motaqi, line) = find(&entities, "un-tai-026");
+    let (motaqi, line) = entity_with_line(&entities, "un-tai-026");
     assert_eq!(*line, record_line(&text, "TAi.026", "INDIVIDUAL"));
     assert_eq!(motaqi.caption(), "AMIR KHAN MOTAQI");
     let aliases: Vec<&str> =
@@ -155,7 +154,7 @@ fn golden_records() {
     assert_eq!(motaqi.designations[0].listed_on.as_ref().unwrap().to_string(), "2001-01-25");
     check_golden("un-tai-026.json", &pretty(motaqi));
 
-    let (hanafi, line) = find(&entities, "un-tai-027");
+    let (hanafi, line) = entity_with_line(&entities, "un-tai-027");
     assert_eq!(*line, record_line(&text, "TAi.027", "INDIVIDUAL"));
     assert_eq!(hanafi.caption(), "ABDUL SALAM HANAFI ALI MARDAN QUL");
     let aliases: Vec<&str> =
@@ -164,7 +163,7 @@ fn golden_records() {
     assert_eq!(hanafi.designations[0].listed_on.as_ref().unwrap().to_string(), "2001-02-23");
     check_golden("un-tai-027.json", &pretty(hanafi));
 
-    let (komid, line) = find(&entities, "un-kpe-001");
+    let (komid, line) = entity_with_line(&entities, "un-kpe-001");
     assert_eq!(*line, record_line(&text, "KPe.001", "ENTITY"));
     assert_eq!(komid.schema, Schema::Organization);
     check_golden("un-kpe-001.json", &pretty(komid));
@@ -193,25 +192,14 @@ fn same_entry_keeps_its_id_across_versions() {
     }
 }
 
-fn job(path: PathBuf) -> Job {
-    Job { format: &UnXml, path, companions: Vec::new(), source_id: "un-sc".into() }
-}
-
-fn parse_error(path: &Path) -> String {
-    parse_job(&job(path.to_path_buf())).map(|_| ()).expect_err("an error").to_string()
-}
-
 #[test]
 fn truncated_file_names_file_and_line() {
     let Some(path) = shared(CURRENT) else { return };
     let bytes = std::fs::read(&path).unwrap();
-    let mut cut = bytes.len() / 2;
-    while std::str::from_utf8(&bytes[..cut]).is_err() {
-        cut -= 1;
-    }
-    let (_dir, truncated) = temp_file("consolidated.xml", &bytes[..cut]);
-    let lines = bytes[..cut].iter().filter(|&&b| b == b'\n').count() + 1;
-    let err = parse_error(&truncated);
+    let cut = utf8_prefix(&bytes, bytes.len() / 2);
+    let (_dir, truncated) = temp_file("consolidated.xml", cut);
+    let lines = line_at(&bytes, cut.len());
+    let err = parse_error(&UnXml, &truncated);
     let prefix = format!("{}:{lines} <", truncated.display());
     assert!(err.starts_with(&prefix), "{err}");
     assert!(err.contains(": the file ends inside <"), "{err}");
@@ -226,9 +214,9 @@ fn latin1_byte_names_file_line_and_offset() {
     let at = bytes.windows(16).position(|w| w == b"<FIRST_NAME>ERIC").unwrap() + 12;
     bytes[at] = 0xC9;
     let (_dir, latin1) = temp_file("consolidated.xml", &bytes);
-    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line = line_at(&bytes, at);
     assert_eq!(
-        parse_error(&latin1),
+        parse_error(&UnXml, &latin1),
         format!("{}: line {line}: byte {at} is not valid UTF-8 (the file must be UTF-8 encoded)", latin1.display())
     );
 }
@@ -238,7 +226,7 @@ fn malformed_nesting_names_element_and_line() {
     let xml = "<?xml version=\"1.0\"?>\n<CONSOLIDATED_LIST dateGenerated=\"2026-01-01T00:00:00Z\">\n<INDIVIDUALS>\n<INDIVIDUAL>\n<FIRST_NAME>ERIC</SECOND_NAME>\n</INDIVIDUAL>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n";
     let (_dir, path) = temp_file("consolidated.xml", xml.as_bytes());
     assert_eq!(
-        parse_error(&path),
+        parse_error(&UnXml, &path),
         format!(
             "{}:5 <FIRST_NAME>: malformed XML: ill-formed document: expected `</FIRST_NAME>`, but `</SECOND_NAME>` was found",
             path.display()
@@ -249,10 +237,10 @@ fn malformed_nesting_names_element_and_line() {
 #[test]
 fn empty_and_foreign_files_are_errors() {
     let (_dir, empty) = temp_file("consolidated.xml", b"");
-    assert_eq!(parse_error(&empty), format!("{}: the file is empty", empty.display()));
+    assert_eq!(parse_error(&UnXml, &empty), format!("{}: the file is empty", empty.display()));
     let (_dir, other) = temp_file("consolidated.xml", b"<?xml version=\"1.0\"?>\n<data-set>\n<record/>\n</data-set>\n");
     assert_eq!(
-        parse_error(&other),
+        parse_error(&UnXml, &other),
         format!("{}:2 <data-set>: the root element is <data-set>, not <CONSOLIDATED_LIST>", other.display())
     );
 }
@@ -261,14 +249,12 @@ fn empty_and_foreign_files_are_errors() {
 fn record_without_reference_is_skipped_with_a_diagnostic() {
     let xml = "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL>\n<DATAID>1</DATAID>\n<FIRST_NAME>NO REF</FIRST_NAME>\n</INDIVIDUAL>\n<INDIVIDUAL>\n<DATAID>2</DATAID>\n<FIRST_NAME>A</FIRST_NAME>\n<REFERENCE_NUMBER>QDi.999</REFERENCE_NUMBER>\n<GENDER>Unknown</GENDER>\n<NEW_FIELD>x</NEW_FIELD>\n</INDIVIDUAL>\n</INDIVIDUALS>\n</CONSOLIDATED_LIST>\n";
     let (_dir, path) = temp_file("un.xml", xml.as_bytes());
-    let (report, entities) = parse_job(&job(path.clone())).unwrap();
+    let (report, entities) = parse_job(&job(&UnXml, &path)).unwrap();
     assert_eq!(entities.len(), 1);
     assert_eq!(entities[0].0.id, "un-qdi-999");
     assert_eq!(entities[0].1, 7);
-    let diags: Vec<String> =
-        report.diagnostics.iter().map(|d| d.to_string().replace(&path.display().to_string(), "F")).collect();
     assert_eq!(
-        diags,
+        diagnostics(&report, &path),
         [
             "F:3 (1): record without REFERENCE_NUMBER: skipped, as it has no stable id",
             "F:7 (QDi.999): element <NEW_FIELD> is not read by this importer (reported once per file)",

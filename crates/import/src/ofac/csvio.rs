@@ -1,7 +1,8 @@
 //! Reading the CSV and tab-separated files of the US lists as streams of records, with errors
 //! that name the file and the line: a bad byte, a broken quote, a row with the wrong number of
-//! columns.
+//! columns, a header row that lacks a column.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -46,6 +47,46 @@ impl Rows {
             None,
             format!("expected {expected} columns, found {}", record.len()),
         ))
+    }
+}
+
+/// The positions of a list's required columns, read from its header row.
+pub(crate) struct Columns {
+    index: HashMap<&'static str, usize>,
+    /// The number of cells in the header row, which every row must have.
+    pub width: usize,
+    /// The header cells that are none of the required columns, as written.
+    pub unknown: Vec<String>,
+}
+
+impl Columns {
+    /// Reads the header row of `path` (`delimiter` as for [`Rows::open`]). A blank header is
+    /// [`Error::Empty`]; a header that lacks any of `required` is an error naming them.
+    pub fn read(path: &Path, delimiter: u8, required: &[&'static str]) -> Result<Columns, Error> {
+        let mut rows = Rows::open(path, delimiter, true)?;
+        let header = rows.headers()?;
+        if header.iter().all(|h| h.trim().is_empty()) {
+            return Err(Error::Empty { path: path.display().to_string() });
+        }
+        let find = |name: &str| header.iter().position(|h| h.trim() == name);
+        let missing: Vec<&str> = required.iter().copied().filter(|c| find(c).is_none()).collect();
+        if !missing.is_empty() {
+            return Err(Error::malformed(
+                path,
+                Some(1),
+                None,
+                format!("the header lacks the column(s) {}", missing.join(", ")),
+            ));
+        }
+        let unknown = header.iter().filter(|h| !required.contains(&h.trim())).map(str::to_string).collect();
+        let index = required.iter().map(|c| (*c, find(c).expect("checked above"))).collect();
+        Ok(Columns { index, width: header.len(), unknown })
+    }
+
+    /// The trimmed value of the column `name` (see [`cell`]); `None` when blank, or when `name`
+    /// is none of the required columns.
+    pub fn get(&self, rec: &StringRecord, name: &str) -> Option<String> {
+        self.index.get(name).and_then(|&i| cell(rec, i))
     }
 }
 

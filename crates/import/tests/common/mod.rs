@@ -1,11 +1,11 @@
 //! Shared test harness: finding the real list files in `../shared/data`, running a parse into
-//! a vector, and comparing golden files.
+//! a vector, comparing golden files, and the scaffolding of tests on broken input.
 
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use proscribe_import::{plan, Entry, Error, Job, Report};
+use proscribe_import::{plan, Entry, Error, Format, Job, Report};
 use proscribe_model::Entity;
 
 pub use proscribe_testkit::shared;
@@ -30,6 +30,11 @@ pub fn single_job(paths: &[PathBuf]) -> Job {
     jobs.into_iter().next().unwrap()
 }
 
+/// A job that reads `path` as `format`, whether or not the format would recognise the file.
+pub fn job(format: &'static dyn Format, path: &Path) -> Job {
+    Job { format, path: path.to_path_buf(), companions: Vec::new(), source_id: format.source_id(path) }
+}
+
 /// Parses a job and collects its entities with their start lines.
 pub fn parse_job(job: &Job) -> Result<(Report, Vec<(Entity, u64)>), Error> {
     let mut out = Vec::new();
@@ -45,6 +50,17 @@ pub fn parse_paths(paths: &[PathBuf]) -> Result<(Report, Vec<Entity>), Error> {
     let job = single_job(paths);
     let (report, entities) = parse_job(&job)?;
     Ok((report, entities.into_iter().map(|(e, _)| e).collect()))
+}
+
+/// The entity with `id`; panics naming the id when there is none.
+pub fn entity<'a>(entities: &'a [Entity], id: &str) -> &'a Entity {
+    entities.iter().find(|e| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
+}
+
+/// The entity with `id` and the line it starts on, as [`parse_job`] gives them; panics naming
+/// the id when there is none.
+pub fn entity_with_line<'a>(entities: &'a [(Entity, u64)], id: &str) -> &'a (Entity, u64) {
+    entities.iter().find(|(e, _)| e.id == id).unwrap_or_else(|| panic!("{id} missing"))
 }
 
 /// Compares `actual` with the golden file `tests/golden/NAME`; with `UPDATE_GOLDEN=1` writes
@@ -71,4 +87,30 @@ pub fn temp_file(name: &str, content: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let path = dir.path().join(name);
     std::fs::write(&path, content).expect("write");
     (dir, path)
+}
+
+/// The error of parsing `path` as `format`, as text; panics when the parse succeeds.
+pub fn parse_error(format: &'static dyn Format, path: &Path) -> String {
+    parse_job(&job(format, path)).map(|_| ()).expect_err("an error").to_string()
+}
+
+/// The report's diagnostics as text, with the path of `file` written as `F`.
+pub fn diagnostics(report: &Report, file: &Path) -> Vec<String> {
+    let file = file.display().to_string();
+    report.diagnostics.iter().map(|d| d.to_string().replace(&file, "F")).collect()
+}
+
+/// The 1-based line of the byte at `offset`.
+pub fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// The longest start of `bytes`, at most `len` bytes long, that is valid UTF-8: a file cut
+/// short without cutting a character.
+pub fn utf8_prefix(bytes: &[u8], len: usize) -> &[u8] {
+    let mut cut = len;
+    while std::str::from_utf8(&bytes[..cut]).is_err() {
+        cut -= 1;
+    }
+    &bytes[..cut]
 }
