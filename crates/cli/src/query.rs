@@ -51,9 +51,9 @@ pub struct DiffArgs {
 }
 
 fn describe_version(v: &VersionInfo) -> String {
-    let published = v.published.as_deref().unwrap_or("no stated date");
+    let published = v.published.as_deref().map(|p| format!("published {p}")).unwrap_or("no publication date stated".into());
     let files: Vec<&str> = v.files.iter().map(|f| f.name.as_str()).collect();
-    format!("version {} (published {published}, imported {}, {})", v.id, v.imported_at, files.join(" + "))
+    format!("version {} ({published}, imported {}, {})", v.id, v.imported_at, files.join(" + "))
 }
 
 /// Runs `proscribe lists`.

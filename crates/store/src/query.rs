@@ -528,11 +528,11 @@ impl Store {
                 .optional()?;
             hash.map(|h| load_record(&self.conn, h)).transpose()
         };
-        let (version, basis) = match self.version_on(source_id, day)? {
+        let (version, basis, before_first) = match self.version_on(source_id, day)? {
             Some(v) => {
                 let basis =
                     format!("{source_id} version {} of {}", v.id, v.published.as_deref().unwrap_or(&v.effective));
-                (v, basis)
+                (v, basis, false)
             }
             None => {
                 // The day is before every stored version: the earliest one's dates must do.
@@ -542,11 +542,11 @@ impl Store {
                     first.id,
                     first.published.as_deref().unwrap_or(&first.effective)
                 );
-                (first, basis)
+                (first, basis, true)
             }
         };
         match member(version.id)? {
-            Some(e) => push_entity_status(&e, source_id, version.id, &basis, day, report),
+            Some(e) => push_entity_status(&e, source_id, version.id, &basis, day, before_first, report),
             None => {
                 // Not in the version in force: if it was listed before, it has been removed.
                 if let Some(view) = self.entity(eid)? {
@@ -600,7 +600,7 @@ impl Store {
                     .iter()
                     .any(|d| list_id.is_none_or(|l| d.list == l) && authority_id.is_none_or(|a| d.authority == a));
                 if relevant {
-                    push_entity_status(&e, &source.id, version.id, &basis, day, &mut report);
+                    push_entity_status(&e, &source.id, version.id, &basis, day, false, &mut report);
                 }
                 Ok(())
             })?;
@@ -681,16 +681,23 @@ impl Store {
     }
 }
 
+/// Adds the status on `day` of an entity's designations to `report`. `before_first` says the
+/// day is before the earliest stored version: an entry whose record gives no listing date
+/// may then not have been listed yet, so its status is only possible.
 fn push_entity_status(
     e: &Entity,
     source_id: &str,
     version_id: i64,
     basis: &str,
     day: &PartialDate,
+    before_first: bool,
     report: &mut StatusReport,
 ) {
     for d in &e.designations {
-        let s = d.status_on(day);
+        let mut s = d.status_on(day);
+        if before_first && d.listed_on.is_none() && d.measures.is_empty() {
+            s.certainty = Certainty::Possible;
+        }
         report.designations.push(DesignationStatus {
             entity_id: e.id.clone(),
             caption: e.caption().to_string(),
