@@ -1,0 +1,321 @@
+//! Comparing two prepared names: an alignment of query tokens to candidate tokens and a score
+//! with its explanation.
+//!
+//! Every pair of token lists (renderings, former names) is aligned, and the best alignment
+//! wins; a former name may match a current name but two former names alone do not (two
+//! vessels once called alike are two vessels). The alignment is greedy on similarity over
+//! single tokens and over runs of two or three tokens on one side against one token on the
+//! other (`Abdul Salam` / `Abdulsalam`, `Shwe Pyi Thar` / `Shwepyithar`), so order does not
+//! matter. Each token weighs what [`TokenWeights`] says times what its class is worth (a
+//! particle, title, legal form or prefix little, a number more), annotations a tenth. The
+//! score is the weighted share of tokens matched, each match counted by its similarity above a
+//! floor; unmatched tokens count against it by their weight. For people, the extra tokens of
+//! the longer name count half when the shorter one is wholly matched (middle names); numbers
+//! left unmatched on both sides halve the score (`No. 8` is not `No. 6`).
+
+use proscribe_model::Schema;
+use proscribe_text::{Token, TokenClass};
+use serde::Serialize;
+
+use crate::prepare::{Form, PreparedName};
+use crate::similarity::{key_similarity, token_similarity, Mode, TokenRef, MAX_KEY};
+use crate::weights::TokenWeights;
+
+/// The score at or above which two names are taken to be the same name. Chosen on the
+/// shared labelled pairs (see BENCHMARKS.md); a screening run may ask for another.
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+
+/// The most tokens of one token list that are aligned; a longer name is cut.
+const MAX_TOKENS: usize = 24;
+
+/// How one query token matched a candidate token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenPair {
+    /// The query token (tokens joined by a space when several matched one).
+    pub query: String,
+    /// The candidate token (likewise).
+    pub candidate: String,
+    /// Their similarity in [0, 1].
+    pub similarity: f64,
+}
+
+/// The result of comparing two names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMatch {
+    /// Similarity in [0, 1].
+    pub score: f64,
+    /// Aligned token pairs.
+    pub pairs: Vec<TokenPair>,
+    /// Query tokens left unmatched.
+    pub unmatched_query: Vec<String>,
+    /// Candidate tokens left unmatched.
+    pub unmatched_candidate: Vec<String>,
+    /// The Latin rendering of the query that matched best.
+    pub query_rendering: String,
+    /// The Latin rendering of the candidate that matched best.
+    pub candidate_rendering: String,
+}
+
+impl NameMatch {
+    fn empty() -> NameMatch {
+        NameMatch {
+            score: 0.0,
+            pairs: vec![],
+            unmatched_query: vec![],
+            unmatched_candidate: vec![],
+            query_rendering: String::new(),
+            candidate_rendering: String::new(),
+        }
+    }
+}
+
+/// What a token's class is worth, times the weight of the token itself.
+fn class_factor(class: TokenClass) -> f64 {
+    match class {
+        TokenClass::Word => 1.0,
+        TokenClass::Number => 1.3,
+        TokenClass::Initial => 0.35,
+        TokenClass::Particle | TokenClass::Honorific => 0.15,
+        TokenClass::LegalForm(_) => 0.25,
+        TokenClass::Prefix => 0.1,
+    }
+}
+
+/// One aligned match: a run of query tokens against a run of candidate tokens.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    q: (u8, u8),
+    c: (u8, u8),
+    sim: f64,
+}
+
+/// The best alignment of one pair of token lists.
+struct Alignment {
+    score: f64,
+    links: Vec<Link>,
+    qform: usize,
+    cform: usize,
+}
+
+/// Compares two prepared names, weighting tokens by `weights`.
+pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
+    let Some(best) = best_alignment(q, c, weights) else {
+        return NameMatch::empty();
+    };
+    explain(q, c, &best)
+}
+
+/// The score of [`compare_names`] without its explanation, for ranking many candidates.
+pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
+    best_alignment(q, c, weights).map_or(0.0, |a| a.score)
+}
+
+fn best_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+    let schema = q.schema.or(c.schema);
+    let mut best: Option<Alignment> = None;
+    for (qi, qf) in q.forms.iter().enumerate() {
+        for (ci, cf) in c.forms.iter().enumerate() {
+            if qf.alternative && cf.alternative {
+                continue;
+            }
+            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci);
+            if best.as_ref().is_none_or(|b| a.score > b.score) {
+                best = Some(a);
+            }
+        }
+    }
+    best
+}
+
+fn token_ref(t: &Token) -> TokenRef<'_> {
+    TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
+}
+
+/// Whether a token may be part of a run joined against one word.
+fn joinable(t: &Token) -> bool {
+    matches!(t.class, TokenClass::Word | TokenClass::Initial | TokenClass::Particle | TokenClass::Honorific)
+}
+
+/// Similarity of one token against the concatenation of a run of tokens.
+fn run_similarity(one: &Token, run: &[Token]) -> f64 {
+    let mut buf = [0u8; MAX_KEY];
+    let mut len = 0;
+    for t in run {
+        for &b in t.key.as_bytes() {
+            if len < MAX_KEY {
+                buf[len] = b;
+                len += 1;
+            }
+        }
+    }
+    key_similarity(one.key.as_bytes(), &buf[..len])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn align(
+    qt: &[Token],
+    qf: &Form,
+    ct: &[Token],
+    cf: &Form,
+    schema: Option<Schema>,
+    weights: &dyn TokenWeights,
+    qform: usize,
+    cform: usize,
+) -> Alignment {
+    let qt = &qt[..qt.len().min(MAX_TOKENS)];
+    let ct = &ct[..ct.len().min(MAX_TOKENS)];
+    let person = matches!(schema, Some(Schema::Person) | None);
+    let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations: !person };
+    let cross_script = qf.transliterated != cf.transliterated;
+
+    let mut candidates: Vec<Link> = Vec::with_capacity(qt.len() * ct.len() + 8);
+    for (i, a) in qt.iter().enumerate() {
+        for (j, b) in ct.iter().enumerate() {
+            let s = token_similarity(&token_ref(a), &token_ref(b), mode);
+            if s >= 0.5 {
+                candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
+            }
+        }
+    }
+    // Runs of two or three tokens against one word, both ways.
+    for (one, many, flip) in [(qt, ct, false), (ct, qt, true)] {
+        for (i, a) in one.iter().enumerate() {
+            if a.class != TokenClass::Word || a.key.len() < 4 {
+                continue;
+            }
+            for j in 0..many.len() {
+                for n in 2..=3 {
+                    if j + n > many.len() || !many[j..j + n].iter().all(joinable) {
+                        break;
+                    }
+                    let s = run_similarity(a, &many[j..j + n]);
+                    if s >= 0.85 {
+                        let (x, y) = ((i as u8, i as u8 + 1), (j as u8, (j + n) as u8));
+                        let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
+                        candidates.push(link);
+                    }
+                }
+            }
+        }
+    }
+    candidates.sort_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
+
+    let mut q_used = [false; MAX_TOKENS];
+    let mut c_used = [false; MAX_TOKENS];
+    let mut links: Vec<Link> = Vec::with_capacity(qt.len().min(ct.len()));
+    for l in candidates {
+        let (q0, q1, c0, c1) = (l.q.0 as usize, l.q.1 as usize, l.c.0 as usize, l.c.1 as usize);
+        if q_used[q0..q1].iter().any(|u| *u) || c_used[c0..c1].iter().any(|u| *u) {
+            continue;
+        }
+        q_used[q0..q1].iter_mut().for_each(|u| *u = true);
+        c_used[c0..c1].iter_mut().for_each(|u| *u = true);
+        links.push(l);
+    }
+
+    let weight = |t: &Token, optional: bool| {
+        let w = weights.weight(t) * class_factor(t.class);
+        if optional {
+            w * 0.1
+        } else {
+            w
+        }
+    };
+    let wq: Vec<f64> = qt.iter().enumerate().map(|(i, t)| weight(t, qf.optional[i])).collect();
+    let wc: Vec<f64> = ct.iter().enumerate().map(|(j, t)| weight(t, cf.optional[j])).collect();
+
+    let floor = if cross_script {
+        0.55
+    } else if person {
+        0.7
+    } else {
+        0.78
+    };
+    let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
+
+    let mut matched = 0.0;
+    for l in &links {
+        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
+            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
+        matched += credit(l.sim) * w;
+    }
+    // Unmatched mass, with the leniency for people's middle names.
+    let strong_unmatched = |used: &[bool], toks: &[Token], opt: &[bool]| {
+        toks.iter().enumerate().any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
+    };
+    let q_covered = !strong_unmatched(&q_used, qt, &qf.optional);
+    let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
+    let mut total = matched;
+    let mut unmatched_numbers = (false, false);
+    for (i, t) in qt.iter().enumerate() {
+        if !q_used[i] {
+            let lenient = person && c_covered && !links.is_empty();
+            total += wq[i] * if lenient { 0.5 } else { 1.0 };
+            unmatched_numbers.0 |= t.class == TokenClass::Number && !qf.optional[i];
+        }
+    }
+    for (j, t) in ct.iter().enumerate() {
+        if !c_used[j] {
+            let lenient = person && q_covered && !links.is_empty();
+            total += wc[j] * if lenient { 0.5 } else { 1.0 };
+            unmatched_numbers.1 |= t.class == TokenClass::Number && !cf.optional[j];
+        }
+    }
+    // Matched tokens that were not fully similar count in the total at their full weight.
+    for l in &links {
+        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
+            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
+        total += (1.0 - credit(l.sim)) * w;
+    }
+    let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    if unmatched_numbers.0 && unmatched_numbers.1 {
+        score *= 0.5;
+    }
+    Alignment { score: score.clamp(0.0, 1.0), links, qform, cform }
+}
+
+fn span(l: &Link) -> u8 {
+    (l.q.1 - l.q.0) + (l.c.1 - l.c.0)
+}
+
+fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
+    let (qf, cf) = (&q.forms[a.qform], &c.forms[a.cform]);
+    let qt = &q.variants[qf.variant];
+    let ct = &c.variants[cf.variant];
+    let join = |toks: &[Token]| toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+    let mut pairs: Vec<(u8, TokenPair)> = a
+        .links
+        .iter()
+        .map(|l| {
+            (
+                l.q.0,
+                TokenPair {
+                    query: join(&qt[l.q.0 as usize..l.q.1 as usize]),
+                    candidate: join(&ct[l.c.0 as usize..l.c.1 as usize]),
+                    similarity: (l.sim * 1000.0).round() / 1000.0,
+                },
+            )
+        })
+        .collect();
+    pairs.sort_by_key(|p| p.0);
+    let used = |n: usize, side: fn(&Link) -> (u8, u8)| {
+        let mut u = vec![false; n];
+        for l in &a.links {
+            let (x, y) = side(l);
+            for k in x as usize..(y as usize).min(n) {
+                u[k] = true;
+            }
+        }
+        u
+    };
+    let qu = used(qt.len(), |l| l.q);
+    let cu = used(ct.len(), |l| l.c);
+    NameMatch {
+        score: a.score,
+        pairs: pairs.into_iter().map(|p| p.1).collect(),
+        unmatched_query: qt.iter().zip(&qu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
+        unmatched_candidate: ct.iter().zip(&cu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
+        query_rendering: join(qt),
+        candidate_rendering: join(ct),
+    }
+}

@@ -1,0 +1,210 @@
+//! Similarity of two tokens in [0, 1]. Words are compared on their spelling keys with an edit
+//! distance that charges vowels less than consonants (romanisations disagree on vowels far
+//! more than on consonants: `Abdalla`/`Abdulla`, `Scholz`/`Scholze`, while `Mining`/`Dining`
+//! are different words), on consonant skeletons when one side comes from a script that writes
+//! no vowels, and as abbreviations (`Intl`, `Mgmt`) in names of organisations. Numbers match
+//! only exactly; legal forms by what they are (see `proscribe_text::legal_form_similarity`).
+//! Nothing here allocates.
+
+use proscribe_text::{is_vowel, legal_form_similarity, TokenClass};
+
+/// The longest key compared by edit distance; longer keys are compared on their first bytes.
+pub(crate) const MAX_KEY: usize = 32;
+
+/// How two tokens are compared, from the context of the two names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mode {
+    /// One side was written without vowels (Arabic, Hebrew): compare skeletons too.
+    pub abjad: bool,
+    /// Abbreviations may stand for words (organisations, vessels).
+    pub abbreviations: bool,
+}
+
+/// A token as the comparison sees it: borrowed parts of a `Token`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenRef<'a> {
+    pub text: &'a str,
+    pub key: &'a str,
+    pub skeleton: &'a str,
+    pub class: TokenClass,
+}
+
+/// Similarity of two tokens.
+pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode) -> f64 {
+    use TokenClass::*;
+    match (a.class, b.class) {
+        (Number, Number) => return if a.key == b.key { 1.0 } else { 0.0 },
+        (Number, _) | (_, Number) => return 0.0,
+        (LegalForm(x), LegalForm(y)) => return legal_form_similarity(&x, &y),
+        (LegalForm(_), _) | (_, LegalForm(_)) => return 0.0,
+        (Initial, Initial) => return if a.text == b.text { 1.0 } else { 0.0 },
+        (Initial, _) => return initial_similarity(a.text, b.text),
+        (_, Initial) => return initial_similarity(b.text, a.text),
+        _ => {}
+    }
+    if a.text == b.text {
+        return 1.0;
+    }
+    if a.key == b.key {
+        return 0.97;
+    }
+    let mut s = key_similarity(a.key.as_bytes(), b.key.as_bytes());
+    if mode.abjad {
+        if a.skeleton == b.skeleton && a.skeleton.len() >= 2 {
+            s = s.max(0.95);
+        } else {
+            s = s.max(0.95 * key_similarity(a.skeleton.as_bytes(), b.skeleton.as_bytes()));
+        }
+    }
+    if mode.abbreviations {
+        s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
+    }
+    s
+}
+
+/// An initial against a word: the word's first letter.
+fn initial_similarity(initial: &str, word: &str) -> f64 {
+    if word.as_bytes().first() == initial.as_bytes().first() {
+        0.9
+    } else {
+        0.0
+    }
+}
+
+/// `short` as an abbreviation of `long`: a prefix (`intl`, `assoc`, `engg`) or the letters of
+/// `long` in order from its first (`mgmt`, `svcs`, `bros`, `mfg`).
+fn abbreviation(short: &str, long: &str) -> f64 {
+    let (s, l) = (short.as_bytes(), long.as_bytes());
+    if s.len() < 2 || s.len() > 5 || l.len() < s.len() + 3 || s[0] != l[0] {
+        return 0.0;
+    }
+    if l.starts_with(s) && s.len() >= 3 {
+        return 0.88;
+    }
+    let mut it = l.iter();
+    let subsequence = s.iter().all(|c| it.any(|x| x == c));
+    // A trailing doubled letter (`engg`) stands for a word ending, not two letters.
+    let trimmed = s.len() > 2 && s[s.len() - 1] == s[s.len() - 2] && {
+        let mut it = l.iter();
+        s[..s.len() - 1].iter().all(|c| it.any(|x| x == c))
+    };
+    if (subsequence || trimmed) && s.len() >= 3 {
+        0.85
+    } else {
+        0.0
+    }
+}
+
+/// Similarity of two keys: 1 minus a weighted edit distance (Damerau, adjacent
+/// transpositions) over the longer length. Vowels cost less than consonants.
+pub(crate) fn key_similarity(a: &[u8], b: &[u8]) -> f64 {
+    let a = &a[..a.len().min(MAX_KEY)];
+    let b = &b[..b.len().min(MAX_KEY)];
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let d = weighted_distance(a, b);
+    (1.0 - d / longest as f64).max(0.0)
+}
+
+fn indel(c: u8) -> f64 {
+    if is_vowel(c) {
+        0.5
+    } else {
+        1.0
+    }
+}
+
+fn substitution(x: u8, y: u8) -> f64 {
+    if x == y {
+        0.0
+    } else if is_vowel(x) && is_vowel(y) {
+        0.4
+    } else if matches!((x, y), (b'v', b'b') | (b'b', b'v') | (b'k', b'g') | (b'g', b'k') | (b't', b'd') | (b'd', b't') | (b's', b'z') | (b'z', b's') | (b'p', b'b') | (b'b', b'p')) {
+        // Voiced and unvoiced pairs, which romanisations and transcriptions swap.
+        0.7
+    } else {
+        1.0
+    }
+}
+
+/// Weighted Damerau–Levenshtein (optimal string alignment) with three rolling rows on the
+/// stack.
+fn weighted_distance(a: &[u8], b: &[u8]) -> f64 {
+    let m = b.len();
+    let mut prev2 = [0f64; MAX_KEY + 1];
+    let mut prev = [0f64; MAX_KEY + 1];
+    let mut cur = [0f64; MAX_KEY + 1];
+    for j in 1..=m {
+        prev[j] = prev[j - 1] + indel(b[j - 1]);
+    }
+    for i in 1..=a.len() {
+        cur[0] = prev[0] + indel(a[i - 1]);
+        for j in 1..=m {
+            let mut v = (prev[j] + indel(a[i - 1])).min(cur[j - 1] + indel(b[j - 1]));
+            v = v.min(prev[j - 1] + substitution(a[i - 1], b[j - 1]));
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 0.8);
+            }
+            cur[j] = v;
+        }
+        prev2[..=m].copy_from_slice(&prev[..=m]);
+        prev[..=m].copy_from_slice(&cur[..=m]);
+    }
+    prev[m]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proscribe_text::tokens;
+
+    fn check(a: &str, b: &str, mode: Mode, lo: f64, hi: f64) {
+        let (ta, tb) = (&tokens(a)[0], &tokens(b)[0]);
+        fn r(t: &proscribe_text::Token) -> TokenRef<'_> {
+            TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
+        }
+        let s = token_similarity(&r(ta), &r(tb), mode);
+        assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");
+    }
+
+    #[test]
+    fn similarities() {
+        let plain = Mode { abjad: false, abbreviations: false };
+        let abjad = Mode { abjad: true, abbreviations: false };
+        let org = Mode { abjad: false, abbreviations: true };
+        let cases = [
+            ("levitsky", "levitskiy", plain, 0.95, 1.0),
+            ("abdalla", "abdulla", plain, 0.9, 1.0),
+            ("scholze", "scholz", plain, 0.9, 0.95),
+            ("mining", "dining", plain, 0.8, 0.85),
+            ("hibari", "hibiki", plain, 0.0, 0.8),
+            ("mhmd", "mohamed", abjad, 0.95, 1.0),
+            ("mhmd", "mohamed", plain, 0.0, 0.8),
+            ("intl", "international", org, 0.85, 0.9),
+            ("mgmt", "management", org, 0.85, 0.85),
+            ("engg", "engineering", org, 0.85, 0.85),
+            ("intl", "international", plain, 0.0, 0.5),
+            ("8", "6", plain, 0.0, 0.0),
+            ("8", "8", plain, 1.0, 1.0),
+            ("w", "william", plain, 0.9, 0.9),
+            ("ltd", "limited", plain, 1.0, 1.0),
+        ];
+        for (a, b, mode, lo, hi) in cases {
+            check(a, b, mode, lo, hi);
+        }
+    }
+
+    #[test]
+    fn long_keys_do_not_overflow() {
+        let a = "a".repeat(100);
+        let b = "b".repeat(100);
+        assert_eq!(key_similarity(a.as_bytes(), b.as_bytes()), 0.0);
+        assert_eq!(key_similarity(a.as_bytes(), a.as_bytes()), 1.0);
+        assert_eq!(key_similarity(b"", b""), 1.0);
+    }
+}
