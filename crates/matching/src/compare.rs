@@ -131,9 +131,18 @@ fn token_ref(t: &Token) -> TokenRef<'_> {
     TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
 }
 
-/// Whether a token may be part of a run joined against one word.
+/// Whether a token may be part of a run joined against one word (`SiemensAG` is `Siemens
+/// AG`, `ABC` is `A.B.C.`).
 fn joinable(t: &Token) -> bool {
-    matches!(t.class, TokenClass::Word | TokenClass::Initial | TokenClass::Particle | TokenClass::Honorific)
+    !matches!(t.class, TokenClass::Number | TokenClass::Prefix)
+}
+
+/// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
+fn is_patronymic(text: &str) -> bool {
+    text.len() > 6
+        && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
+            .iter()
+            .any(|s| text.ends_with(s))
 }
 
 /// Similarity of one token against the concatenation of a run of tokens.
@@ -180,13 +189,17 @@ fn align(
     // Runs of two or three tokens against one word, both ways.
     for (one, many, flip) in [(qt, ct, false), (ct, qt, true)] {
         for (i, a) in one.iter().enumerate() {
-            if a.class != TokenClass::Word || a.key.len() < 4 {
+            if a.class != TokenClass::Word || a.key.len() < 2 {
                 continue;
             }
             for j in 0..many.len() {
-                for n in 2..=3 {
+                for n in 2..=4 {
                     if j + n > many.len() || !many[j..j + n].iter().all(joinable) {
                         break;
+                    }
+                    // Short words join only initials (`ABC` and `A.B.C.`).
+                    if a.key.len() < 4 && !many[j..j + n].iter().all(|t| t.class == TokenClass::Initial) {
+                        continue;
                     }
                     let s = run_similarity(a, &many[j..j + n]);
                     if s >= 0.85 {
@@ -214,7 +227,10 @@ fn align(
     }
 
     let weight = |t: &Token, optional: bool| {
-        let w = weights.weight(t) * class_factor(t.class);
+        let mut w = weights.weight(t) * class_factor(t.class);
+        if person && is_patronymic(&t.text) {
+            w *= 0.5;
+        }
         if optional {
             w * 0.1
         } else {
@@ -227,7 +243,7 @@ fn align(
     let floor = if cross_script {
         0.55
     } else if person {
-        0.7
+        0.6
     } else {
         0.78
     };
@@ -245,19 +261,22 @@ fn align(
     };
     let q_covered = !strong_unmatched(&q_used, qt, &qf.optional);
     let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
+    // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
+    // more in names of organisations than in people's.
+    let extra = if person { 1.0 } else { 1.5 };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
     for (i, t) in qt.iter().enumerate() {
         if !q_used[i] {
             let lenient = person && c_covered && !links.is_empty();
-            total += wq[i] * if lenient { 0.5 } else { 1.0 };
+            total += wq[i] * if lenient { 0.5 } else { extra };
             unmatched_numbers.0 |= t.class == TokenClass::Number && !qf.optional[i];
         }
     }
     for (j, t) in ct.iter().enumerate() {
         if !c_used[j] {
             let lenient = person && q_covered && !links.is_empty();
-            total += wc[j] * if lenient { 0.5 } else { 1.0 };
+            total += wc[j] * if lenient { 0.5 } else { extra };
             unmatched_numbers.1 |= t.class == TokenClass::Number && !cf.optional[j];
         }
     }
@@ -270,6 +289,11 @@ fn align(
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
     if unmatched_numbers.0 && unmatched_numbers.1 {
         score *= 0.5;
+    }
+    // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
+    // says more against a match than a word the other name leaves out.
+    if !q_covered && !c_covered {
+        score *= 0.85;
     }
     Alignment { score: score.clamp(0.0, 1.0), links, qform, cform }
 }

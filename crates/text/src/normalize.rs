@@ -62,11 +62,20 @@ fn push_spaced(out: &mut String, word: &str) {
 /// letters of other scripts are kept (transliteration is a separate step).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkd() {
+    let mut chars = text.nfkd().peekable();
+    while let Some(c) = chars.next() {
         if is_combining_mark(c) {
             continue;
         }
         if is_apostrophe(c) {
+            // The possessive `'s` is no part of the name (`Deutsche Bank's`).
+            if chars.peek() == Some(&'s') && out.ends_with(|p: char| p.is_alphanumeric()) {
+                let mut ahead = chars.clone();
+                ahead.next();
+                if ahead.peek().is_none_or(|n| !n.is_alphanumeric()) {
+                    chars.next();
+                }
+            }
             continue;
         }
         if c.is_alphanumeric() {
@@ -139,6 +148,8 @@ mod tests {
         let cases = [
             ("Société Camerounaise de Cacao", "societe camerounaise de cacao"),
             ("O'Brien", "obrien"),
+            ("Deutsche Bank's AG", "deutsche bank ag"),
+            ("Qa'ida", "qaida"),
             ("Łączyńska Wytwórnia Łodzi Sp. j.", "laczynska wytwornia lodzi sp j"),
             ("Straße", "strasse"),
             ("Hacı Şükrü", "haci sukru"),
