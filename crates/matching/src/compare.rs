@@ -13,7 +13,7 @@
 //! the longer name count half when the shorter one is wholly matched (middle names); numbers
 //! left unmatched on both sides halve the score (`No. 8` is not `No. 6`).
 
-use proscribe_model::Schema;
+use proscribe_model::{Schema, Script};
 use proscribe_text::{Token, TokenClass};
 use serde::Serialize;
 
@@ -69,6 +69,76 @@ impl NameMatch {
     }
 }
 
+/// Tunable constants of the score, read once (the environment variable
+/// `PROSCRIBE_SCORE_PARAMS` overrides them for experiments: comma-separated values in the
+/// order of the fields).
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    floor_person: f64,
+    floor_org: f64,
+    floor_cross: f64,
+    extra_org: f64,
+    conflict: f64,
+    form_conflict: f64,
+    country: f64,
+}
+
+fn params() -> &'static Params {
+    static P: std::sync::OnceLock<Params> = std::sync::OnceLock::new();
+    P.get_or_init(|| {
+        let mut p = Params {
+            floor_person: 0.6,
+            floor_org: 0.78,
+            floor_cross: 0.55,
+            extra_org: 1.5,
+            conflict: 0.85,
+            form_conflict: 0.8,
+            country: 2.0,
+        };
+        if let Ok(v) = std::env::var("PROSCRIBE_SCORE_PARAMS") {
+            let vals: Vec<f64> = v.split(',').filter_map(|x| x.trim().parse().ok()).collect();
+            let fields = [
+                &mut p.floor_person,
+                &mut p.floor_org,
+                &mut p.floor_cross,
+                &mut p.extra_org,
+                &mut p.conflict,
+                &mut p.form_conflict,
+                &mut p.country,
+            ];
+            for (f, v) in fields.into_iter().zip(vals) {
+                *f = v;
+            }
+        }
+        p
+    })
+}
+
+/// Whether a token names a country (`Chile`, `Thailand`): in a company's name it says which
+/// company of a group is meant.
+fn is_country(t: &Token) -> bool {
+    t.class == TokenClass::Word && t.text.len() >= 4 && proscribe_model::Country::from_name(&t.text).is_ok()
+}
+
+/// Particles that split an Arabic name into a person and a parent (`X bin Y`).
+fn is_filial(t: &Token) -> bool {
+    matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti" | "ould")
+}
+
+/// For each token, how many filial particles precede it.
+fn filial_segments(toks: &[Token], out: &mut [u8; MAX_TOKENS]) -> bool {
+    let mut seg = 0u8;
+    let mut any = false;
+    for (i, t) in toks.iter().enumerate().take(MAX_TOKENS) {
+        if is_filial(t) {
+            seg = seg.saturating_add(1);
+            any = true;
+        }
+        out[i] = seg;
+    }
+    any
+}
+
 /// What a token's class is worth, times the weight of the token itself.
 fn class_factor(class: TokenClass) -> f64 {
     match class {
@@ -111,6 +181,37 @@ pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeight
 }
 
 fn best_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+    let mut best = best_rendering_alignment(q, c, weights)?;
+    // Han names sound alike far more often than they are alike: `高石` and `高市` are read
+    // the same. Two names in Han characters are also compared character by character.
+    let ideographic = |s: Script| matches!(s, Script::Han | Script::Japanese);
+    if ideographic(q.script) && ideographic(c.script) {
+        best.score = best.score.min(char_similarity(&q.original, &c.original));
+    }
+    Some(best)
+}
+
+/// 1 minus the edit distance of the letters of two texts over the longer length.
+fn char_similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().filter(|c| c.is_alphanumeric()).take(64).collect();
+    let b: Vec<char> = b.chars().filter(|c| c.is_alphanumeric()).take(64).collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    1.0 - prev[b.len()] as f64 / longest as f64
+}
+
+fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
     let schema = q.schema.or(c.schema);
     let mut best: Option<Alignment> = None;
     for (qi, qf) in q.forms.iter().enumerate() {
@@ -177,10 +278,17 @@ fn align(
     let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations: !person };
     let cross_script = qf.transliterated != cf.transliterated;
 
+    let p = params();
+    // `Ahmad bin Hasan` is not `Hasan bin Ahmad`: words on either side of `bin` stay there.
+    let (mut qseg, mut cseg) = ([0u8; MAX_TOKENS], [0u8; MAX_TOKENS]);
+    let filial = filial_segments(qt, &mut qseg) & filial_segments(ct, &mut cseg);
     let mut candidates: Vec<Link> = Vec::with_capacity(qt.len() * ct.len() + 8);
     for (i, a) in qt.iter().enumerate() {
         for (j, b) in ct.iter().enumerate() {
-            let s = token_similarity(&token_ref(a), &token_ref(b), mode);
+            let mut s = token_similarity(&token_ref(a), &token_ref(b), mode);
+            if filial && qseg[i] != cseg[j] {
+                s *= 0.7;
+            }
             if s >= 0.5 {
                 candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
             }
@@ -226,10 +334,16 @@ fn align(
         links.push(l);
     }
 
-    let weight = |t: &Token, optional: bool| {
+    let q_patronymic = person && qt.iter().any(|t| is_patronymic(&t.text));
+    let c_patronymic = person && ct.iter().any(|t| is_patronymic(&t.text));
+    let weight = |t: &Token, optional: bool, other_has_patronymic: bool| {
         let mut w = weights.weight(t) * class_factor(t.class);
-        if person && is_patronymic(&t.text) {
+        // A patronymic the other name leaves out counts half; two different ones conflict.
+        if person && !other_has_patronymic && is_patronymic(&t.text) {
             w *= 0.5;
+        }
+        if !person && is_country(t) {
+            w *= p.country;
         }
         if optional {
             w * 0.1
@@ -237,15 +351,15 @@ fn align(
             w
         }
     };
-    let wq: Vec<f64> = qt.iter().enumerate().map(|(i, t)| weight(t, qf.optional[i])).collect();
-    let wc: Vec<f64> = ct.iter().enumerate().map(|(j, t)| weight(t, cf.optional[j])).collect();
+    let wq: Vec<f64> = qt.iter().enumerate().map(|(i, t)| weight(t, qf.optional[i], c_patronymic)).collect();
+    let wc: Vec<f64> = ct.iter().enumerate().map(|(j, t)| weight(t, cf.optional[j], q_patronymic)).collect();
 
     let floor = if cross_script {
-        0.55
+        p.floor_cross
     } else if person {
-        0.6
+        p.floor_person
     } else {
-        0.78
+        p.floor_org
     };
     let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
 
@@ -263,7 +377,7 @@ fn align(
     let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
-    let extra = if person { 1.0 } else { 1.5 };
+    let extra = if person { 1.0 } else { p.extra_org };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
     for (i, t) in qt.iter().enumerate() {
@@ -293,7 +407,14 @@ fn align(
     // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
     // says more against a match than a word the other name leaves out.
     if !q_covered && !c_covered {
-        score *= 0.85;
+        score *= p.conflict;
+    }
+    // Legal forms of two jurisdictions left unmatched: two companies of one group.
+    let form_left = |used: &[bool], toks: &[Token]| {
+        toks.iter().enumerate().any(|(i, t)| !used[i] && matches!(t.class, TokenClass::LegalForm(f) if !f.generic))
+    };
+    if !person && form_left(&q_used, qt) && form_left(&c_used, ct) {
+        score *= p.form_conflict;
     }
     Alignment { score: score.clamp(0.0, 1.0), links, qform, cform }
 }

@@ -30,6 +30,8 @@ pub fn key(word: &str) -> String {
             (b'c', _, _) => (b"k", 1),
             (b'q', b'u', _) => (b"k", 2),
             (b'q', _, _) => (b"k", 1),
+            // Pinyin `x` is close to `sh` (`Xi`, `Shi`); elsewhere `x` is `ks`.
+            (b'x', b'a' | b'e' | b'i' | b'o' | b'u', _) if i == 0 => (b"sh", 1),
             (b'x', _, _) => (b"ks", 1),
             (b'w', _, _) => (b"v", 1),
             (b'y', _, _) => (b"i", 1),
