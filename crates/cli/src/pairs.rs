@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_matching::metrics::{best_f1, prf_at, roc_auc, Prf};
-use proscribe_matching::{score_names, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD};
+use proscribe_matching::{compare_names, score_names, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD};
 use proscribe_model::Schema;
 use serde::Serialize;
 
@@ -26,6 +26,9 @@ pub struct ScorePairsArgs {
     /// Schema of records that give none (Person, Organization, Company, Vessel, ...).
     #[arg(long, default_value = "Person")]
     default_schema: String,
+    /// Print each comparison's explanation as one JSON object per line instead of the score.
+    #[arg(long)]
+    explain: bool,
 }
 
 /// Arguments of `proscribe eval`.
@@ -64,6 +67,13 @@ pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
                 let schema = schema_of(r.get(2).unwrap_or(""), default);
                 let q = PreparedName::new(&r[0], schema);
                 let c = PreparedName::new(&r[1], schema);
+                if args.explain {
+                    let m = compare_names(&q, &c, weights);
+                    if let Err(e) = writeln!(out, "{}", serde_json::to_string(&m)?) {
+                        crate::output::write_failed(e);
+                    }
+                    continue;
+                }
                 score_names(&q, &c, weights)
             }
             Ok(_) => {

@@ -18,7 +18,7 @@ use proscribe_text::{Token, TokenClass};
 use serde::Serialize;
 
 use crate::prepare::{Form, PreparedName};
-use crate::similarity::{key_similarity, token_similarity, Mode, TokenRef, MAX_KEY};
+use crate::similarity::{key_similarity, token_similarity, Mode, TokenRef};
 use crate::weights::TokenWeights;
 
 /// The score at or above which two names are taken to be the same name. Chosen on the
@@ -26,7 +26,7 @@ use crate::weights::TokenWeights;
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
 /// The most tokens of one token list that are aligned; a longer name is cut.
-const MAX_TOKENS: usize = 24;
+pub(crate) const MAX_TOKENS: usize = 24;
 
 /// How one query token matched a candidate token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -232,33 +232,12 @@ fn token_ref(t: &Token) -> TokenRef<'_> {
     TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
 }
 
-/// Whether a token may be part of a run joined against one word (`SiemensAG` is `Siemens
-/// AG`, `ABC` is `A.B.C.`).
-fn joinable(t: &Token) -> bool {
-    !matches!(t.class, TokenClass::Number | TokenClass::Prefix)
-}
-
 /// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
 fn is_patronymic(text: &str) -> bool {
     text.len() > 6
         && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
             .iter()
             .any(|s| text.ends_with(s))
-}
-
-/// Similarity of one token against the concatenation of a run of tokens.
-fn run_similarity(one: &Token, run: &[Token]) -> f64 {
-    let mut buf = [0u8; MAX_KEY];
-    let mut len = 0;
-    for t in run {
-        for &b in t.key.as_bytes() {
-            if len < MAX_KEY {
-                buf[len] = b;
-                len += 1;
-            }
-        }
-    }
-    key_similarity(one.key.as_bytes(), &buf[..len])
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -294,27 +273,25 @@ fn align(
             }
         }
     }
-    // Runs of two or three tokens against one word, both ways.
-    for (one, many, flip) in [(qt, ct, false), (ct, qt, true)] {
+    // Runs of two to four tokens against one word, both ways.
+    for (one, many_form, many_len, flip) in [(qt, cf, ct.len(), false), (ct, qf, qt.len(), true)] {
         for (i, a) in one.iter().enumerate() {
             if a.class != TokenClass::Word || a.key.len() < 2 {
                 continue;
             }
-            for j in 0..many.len() {
-                for n in 2..=4 {
-                    if j + n > many.len() || !many[j..j + n].iter().all(joinable) {
-                        break;
-                    }
-                    // Short words join only initials (`ABC` and `A.B.C.`).
-                    if a.key.len() < 4 && !many[j..j + n].iter().all(|t| t.class == TokenClass::Initial) {
-                        continue;
-                    }
-                    let s = run_similarity(a, &many[j..j + n]);
-                    if s >= 0.85 {
-                        let (x, y) = ((i as u8, i as u8 + 1), (j as u8, (j + n) as u8));
-                        let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
-                        candidates.push(link);
-                    }
+            for run in &many_form.runs {
+                if run.start as usize + run.len as usize > many_len {
+                    continue;
+                }
+                // Short words join only initials (`ABC` and `A.B.C.`).
+                if a.key.len() < 4 && !run.initials {
+                    continue;
+                }
+                let s = key_similarity(a.key.as_bytes(), run.key.as_bytes());
+                if s >= 0.85 {
+                    let (x, y) = ((i as u8, i as u8 + 1), (run.start, run.start + run.len));
+                    let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
+                    candidates.push(link);
                 }
             }
         }
@@ -361,7 +338,9 @@ fn align(
     } else {
         p.floor_org
     };
-    let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
+    // Across scripts a rendering is a guess: a fair likeness is good evidence.
+    let bend = if cross_script { 0.5 } else { 1.0 };
+    let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0).powf(bend);
 
     let mut matched = 0.0;
     for l in &links {

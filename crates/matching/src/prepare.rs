@@ -25,6 +25,47 @@ pub(crate) struct Form {
     pub transliterated: bool,
     /// Whether the source script writes no short vowels (Arabic, Hebrew).
     pub abjad: bool,
+    /// Runs of two to four adjacent tokens that may be written as one word elsewhere, with the
+    /// spelling key of their joined text.
+    pub runs: Vec<Run>,
+}
+
+/// Adjacent tokens joined: `abdul salam` → `abdulsalam`.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    /// Index of the first token.
+    pub start: u8,
+    /// Number of tokens.
+    pub len: u8,
+    /// The spelling key of the joined text.
+    pub key: String,
+    /// Whether all the tokens are initials (`a b c`).
+    pub initials: bool,
+}
+
+/// The longest run of tokens joined into one word.
+pub(crate) const MAX_RUN: usize = 4;
+
+/// Whether a token may be part of a run joined against one word (`SiemensAG` is `Siemens
+/// AG`, `ABC` is `A.B.C.`).
+fn joinable(t: &Token) -> bool {
+    !matches!(t.class, TokenClass::Number | TokenClass::Prefix)
+}
+
+fn runs_of(toks: &[Token]) -> Vec<Run> {
+    let mut out = Vec::new();
+    for start in 0..toks.len().min(crate::compare::MAX_TOKENS) {
+        let mut text = String::new();
+        for n in 1..=MAX_RUN {
+            let Some(t) = toks.get(start + n - 1).filter(|t| joinable(t)) else { break };
+            text.push_str(&t.text);
+            if n >= 2 {
+                let initials = toks[start..start + n].iter().all(|t| t.class == TokenClass::Initial);
+                out.push(Run { start: start as u8, len: n as u8, key: proscribe_text::key(&text), initials });
+            }
+        }
+    }
+    out
 }
 
 /// A name prepared for comparison: its Latin renderings as token lists.
@@ -104,7 +145,8 @@ impl PreparedName {
                 if toks.is_empty() || variants.contains(&toks) {
                     continue;
                 }
-                forms.push(Form { variant: variants.len(), optional, alternative, transliterated, abjad });
+                let runs = runs_of(&toks);
+                forms.push(Form { variant: variants.len(), optional, alternative, transliterated, abjad, runs });
                 variants.push(toks);
             }
         }
