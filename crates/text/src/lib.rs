@@ -365,7 +365,7 @@ mod tests {
             ("brigade forty four", &[("brigade", "word"), ("44", "number")]),
             ("m v pelgarra glory", &[("mv", "prefix"), ("pelgara", "word"), ("glori", "word")]),
             ("william w frost", &[("viliam", "word"), ("v", "initial"), ("frost", "word")]),
-            ("xi jin ping", &[("ksi", "word"), ("jin", "word"), ("ping", "word")]),
+            ("xi jin ping", &[("shi", "word"), ("jin", "word"), ("ping", "word")]),
             ("zaklady miesne wisniewski sp z o o s k a", &[("zakladi", "word"), ("misne", "word"), ("visnivski", "word"), ("spzoo", "form"), ("ska", "form")]),
             ("", &[]),
         ];

@@ -13,10 +13,12 @@ use super::Transliterator;
 /// Hebrew.
 pub struct Hebrew;
 
-/// Words with an English equivalent (after acronym marks are removed).
-const WORDS: &[(&str, &str)] = &[
-    ("בעמ", "ltd"),
-    ("חברה", "co"),
+/// Legal forms, always given in English: their romanisation says nothing.
+const FORMS: &[(&str, &str)] = &[("בעמ", "ltd"), ("חברה", "co")];
+
+/// Common words of company names and their English equivalents, for the translated
+/// rendering (company names are translated as often as they are transliterated).
+const VOCABULARY: &[(&str, &str)] = &[
     ("תעשיות", "industries"),
     ("תעשייה", "industry"),
     ("סחר", "trading"),
@@ -24,6 +26,7 @@ const WORDS: &[(&str, &str)] = &[
     ("ספנות", "shipping"),
     ("הובלה", "transport"),
     ("הובלות", "transport"),
+    ("תחבורה", "transport"),
     ("לוגיסטיקה", "logistics"),
     ("מתכת", "metal"),
     ("שירותי", "services"),
@@ -32,12 +35,45 @@ const WORDS: &[(&str, &str)] = &[
     ("מערכות", "systems"),
     ("חשמל", "electric"),
     ("בניין", "building"),
+    ("בנייה", "construction"),
+    ("הנדסה", "engineering"),
+    ("פיתוח", "development"),
     ("מזון", "food"),
     ("ובניו", "and sons"),
     ("בניו", "sons"),
     ("האחים", "brothers"),
     ("אחים", "brothers"),
     ("נכסים", "properties"),
+    ("השקעות", "investments"),
+    ("סוכנויות", "agencies"),
+    ("טכנולוגיות", "technologies"),
+    ("תקשורת", "communications"),
+    ("ביטוח", "insurance"),
+    ("בנק", "bank"),
+    ("יבוא", "import"),
+    ("יצוא", "export"),
+    ("טקסטיל", "textile"),
+    ("פלסטיק", "plastics"),
+    ("כימיקלים", "chemicals"),
+    ("חקלאות", "agriculture"),
+    ("חומרי", "materials"),
+    ("עבודות", "works"),
+    ("מפעלי", "works"),
+    ("ימית", "marine"),
+    ("ים", "sea"),
+    ("תוצרת", "produce"),
+    ("טרייה", "fresh"),
+    ("חלקים", "parts"),
+    ("מדויקים", "precision"),
+    ("בקרה", "control"),
+    ("ייעוץ", "consulting"),
+    ("אנרגיה", "energy"),
+    ("נפט", "oil"),
+    ("קבוצת", "group"),
+    ("קבוצה", "group"),
+    ("מסחר", "commerce"),
+    ("אריזה", "packing"),
+    ("משקאות", "beverages"),
 ];
 
 fn letter(c: char, initial: bool, prev: Option<char>, next: Option<char>) -> Option<&'static str> {
@@ -79,10 +115,11 @@ fn letter(c: char, initial: bool, prev: Option<char>, next: Option<char>) -> Opt
     })
 }
 
-fn render_word(word: &str, out: &mut String, vav_consonant: bool) {
+fn render_word(word: &str, out: &mut String, vav_consonant: bool, translate: bool) {
     // Acronym marks inside a word (`בע"מ`, `מ.ח.ק.`) and a final geresh (`ב׳`) join letters.
     let clean: String = word.chars().filter(|c| !matches!(c, '"' | '\'' | '׳' | '״' | '.')).collect();
-    if let Some((_, latin)) = WORDS.iter().find(|(w, _)| *w == clean) {
+    let dict: &[&[(&str, &str)]] = if translate { &[FORMS, VOCABULARY] } else { &[FORMS] };
+    if let Some((_, latin)) = dict.iter().flat_map(|d| d.iter()).find(|(w, _)| *w == clean) {
         out.push_str(latin);
         return;
     }
@@ -117,26 +154,27 @@ impl Transliterator for Hebrew {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
-        let mut out = String::with_capacity(run.len() * 2);
-        for (i, word) in run.split(' ').enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            render_word(word, &mut out, false);
-        }
-        // A `ו` inside a word is a vowel more often than not (`הובלות` hovalot), but a
-        // consonant in many names spelt without vowel letters (`דוד` David): both readings.
-        let mut renderings = vec![out];
-        if run.split(' ').any(|w| w.chars().skip(1).any(|c| c == 'ו')) {
-            let mut alt = String::with_capacity(run.len() * 2);
+        let render = |vav_consonant: bool, translate: bool| {
+            let mut out = String::with_capacity(run.len() * 2);
             for (i, word) in run.split(' ').enumerate() {
                 if i > 0 {
-                    alt.push(' ');
+                    out.push(' ');
                 }
-                render_word(word, &mut alt, true);
+                render_word(word, &mut out, vav_consonant, translate);
             }
-            if !renderings.contains(&alt) {
-                renderings.push(alt);
+            out
+        };
+        // Company names are translated (`Haddad Brothers`) or transliterated (`Shaltiel
+        // Hovalot`); a `ו` inside a word is a vowel more often than not (`הובלות` hovalot), but a
+        // consonant in many names spelt without vowel letters (`דוד` David): all readings.
+        let mut renderings = vec![render(false, true)];
+        for (vav, translate) in [(false, false), (true, true)] {
+            if vav && !run.split(' ').any(|w| w.chars().skip(1).any(|c| c == 'ו')) {
+                continue;
+            }
+            let r = render(vav, translate);
+            if !renderings.contains(&r) {
+                renderings.push(r);
             }
         }
         renderings
@@ -154,6 +192,7 @@ mod tests {
             ("דוד", "dod"),
             ("דוד", "dvd"),
             ("שאלתיאל הובלות בע\"מ", "shltil transport ltd"),
+            ("שאלתיאל הובלות בע\"מ", "shltil hovlot ltd"),
             ("בנימין נתניהו", "bnimin ntniho"),
             ("צפרירים קירור ומיזוג בע״מ", "tzfririm kiror vmizog ltd"),
             ("נחשול 3", "nchshol 3"),

@@ -13,11 +13,16 @@ use super::{marked_pieces, replace_words, Transliterator};
 /// Burmese.
 pub struct Myanmar;
 
-const WORDS: &[(&str, &str)] = &[
+/// Legal forms, always given in English.
+const FORMS: &[(&str, &str)] = &[
     ("ကုမ္ပဏီလီမိတက်", "co ltd"),
     ("ကုမ္ပဏီများအုပ်စု", "group of companies"),
     ("ကုမ္ပဏီ", "co"),
     ("လီမိတက်", "ltd"),
+];
+
+/// Common words of company names, for the translated rendering.
+const VOCABULARY: &[(&str, &str)] = &[
     ("ကုန်သွယ်ရေး", "trading"),
     ("စက်မှုလုပ်ငန်း", "industries"),
     ("လုပ်ငန်း", "business"),
@@ -295,7 +300,21 @@ impl Transliterator for Myanmar {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
-        let marked = replace_words(run, WORDS);
+        let translated: Vec<(&str, &str)> = FORMS.iter().chain(VOCABULARY).copied().collect();
+        let a = render(run, &translated);
+        let b = render(run, FORMS);
+        if a == b {
+            vec![a]
+        } else {
+            vec![a, b]
+        }
+    }
+}
+
+/// Renders a run with the words of `dict` in English.
+fn render(run: &str, dict: &[(&str, &str)]) -> String {
+    {
+        let marked = replace_words(run, dict);
         let mut out = String::with_capacity(run.len() * 2);
         for (latin, piece) in marked_pieces(&marked) {
             if latin {
@@ -311,7 +330,7 @@ impl Transliterator for Myanmar {
                 render_word(word, &mut out);
             }
         }
-        vec![out]
+        out
     }
 }
 
