@@ -18,7 +18,7 @@ use proscribe_text::{Token, TokenClass};
 use serde::Serialize;
 
 use crate::prepare::{Form, PreparedName};
-use crate::similarity::{key_similarity, token_similarity, Mode, TokenRef};
+use crate::similarity::{key_similarity_above, masks_may_reach, token_similarity, Mode, TokenRef};
 use crate::weights::TokenWeights;
 
 /// The score at or above which two names are taken to be the same name. Chosen on the
@@ -114,31 +114,6 @@ fn params() -> &'static Params {
     })
 }
 
-/// Whether a token names a country (`Chile`, `Thailand`): in a company's name it says which
-/// company of a group is meant.
-fn is_country(t: &Token) -> bool {
-    t.class == TokenClass::Word && t.text.len() >= 4 && proscribe_model::Country::from_name(&t.text).is_ok()
-}
-
-/// Particles that split an Arabic name into a person and a parent (`X bin Y`).
-fn is_filial(t: &Token) -> bool {
-    matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti" | "ould")
-}
-
-/// For each token, how many filial particles precede it.
-fn filial_segments(toks: &[Token], out: &mut [u8; MAX_TOKENS]) -> bool {
-    let mut seg = 0u8;
-    let mut any = false;
-    for (i, t) in toks.iter().enumerate().take(MAX_TOKENS) {
-        if is_filial(t) {
-            seg = seg.saturating_add(1);
-            any = true;
-        }
-        out[i] = seg;
-    }
-    any
-}
-
 /// What a token's class is worth, times the weight of the token itself.
 fn class_factor(class: TokenClass) -> f64 {
     match class {
@@ -159,10 +134,50 @@ struct Link {
     sim: f64,
 }
 
+/// A fixed-capacity list of links on the stack: an alignment allocates nothing.
+#[derive(Clone, Copy)]
+struct Links<const N: usize = MAX_LINKS> {
+    items: [Link; N],
+    len: usize,
+}
+
+/// The most candidate links considered for one pair of token lists.
+const MAX_LINKS: usize = 192;
+
+impl<const N: usize> Links<N> {
+    fn new() -> Links<N> {
+        Links { items: [Link { q: (0, 0), c: (0, 0), sim: 0.0 }; N], len: 0 }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, l: Link) {
+        // Past the capacity only links better than the worst kept are worth keeping.
+        if self.len < N {
+            self.items[self.len] = l;
+            self.len += 1;
+        } else if let Some((k, _)) =
+            self.items.iter().enumerate().min_by(|a, b| a.1.sim.total_cmp(&b.1.sim)).filter(|(_, w)| w.sim < l.sim)
+        {
+            self.items[k] = l;
+        }
+    }
+
+    fn as_slice(&self) -> &[Link] {
+        &self.items[..self.len]
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Link] {
+        &mut self.items[..self.len]
+    }
+}
+
 /// The best alignment of one pair of token lists.
 struct Alignment {
     score: f64,
-    links: Vec<Link>,
+    links: Links<MAX_TOKENS>,
     qform: usize,
     cform: usize,
 }
@@ -228,16 +243,8 @@ fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn To
     best
 }
 
-fn token_ref(t: &Token) -> TokenRef<'_> {
-    TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
-}
-
-/// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
-fn is_patronymic(text: &str) -> bool {
-    text.len() > 6
-        && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
-            .iter()
-            .any(|s| text.ends_with(s))
+fn token_ref<'a>(t: &'a Token, form: &Form, i: usize) -> TokenRef<'a> {
+    TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: form.flags[i].mask }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -258,36 +265,57 @@ fn align(
     let cross_script = qf.transliterated != cf.transliterated;
 
     let p = params();
+    let (n, m) = (qt.len(), ct.len());
     // `Ahmad bin Hasan` is not `Hasan bin Ahmad`: words on either side of `bin` stay there.
-    let (mut qseg, mut cseg) = ([0u8; MAX_TOKENS], [0u8; MAX_TOKENS]);
-    let filial = filial_segments(qt, &mut qseg) & filial_segments(ct, &mut cseg);
-    let mut candidates: Vec<Link> = Vec::with_capacity(qt.len() * ct.len() + 8);
+    let filial = qf.flags.iter().any(|f| f.filial) && cf.flags.iter().any(|f| f.filial);
+    // Similarities below the floor earn nothing; tokens that do not reach it stay unmatched.
+    let floor = if cross_script {
+        p.floor_cross
+    } else if person {
+        p.floor_person
+    } else {
+        p.floor_org
+    };
+
+    let mut candidates: Links = Links::new();
     for (i, a) in qt.iter().enumerate() {
+        let ar = token_ref(a, qf, i);
         for (j, b) in ct.iter().enumerate() {
-            let mut s = token_similarity(&token_ref(a), &token_ref(b), mode);
-            if filial && qseg[i] != cseg[j] {
+            let mut s = token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            if filial && qf.flags[i].segment != cf.flags[j].segment {
                 s *= 0.7;
             }
-            if s >= 0.5 {
+            if s > floor {
                 candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
             }
         }
     }
     // Runs of two to four tokens against one word, both ways.
-    for (one, many_form, many_len, flip) in [(qt, cf, ct.len(), false), (ct, qf, qt.len(), true)] {
+    for (one, many_form, many_len, flip) in [(qt, cf, m, false), (ct, qf, n, true)] {
         for (i, a) in one.iter().enumerate() {
-            if a.class != TokenClass::Word || a.key.len() < 2 {
+            let ak = a.key.as_bytes();
+            if a.class != TokenClass::Word || ak.len() < 2 {
                 continue;
             }
             for run in &many_form.runs {
                 if run.start as usize + run.len as usize > many_len {
                     continue;
                 }
-                // Short words join only initials (`ABC` and `A.B.C.`).
-                if a.key.len() < 4 && !run.initials {
+                let rk = run.key.as_bytes();
+                // Joined words start alike and are about as long; anything else cannot reach
+                // the similarity asked for, and is not worth the edit distance.
+                if rk.first() != ak.first() || rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
                     continue;
                 }
-                let s = key_similarity(a.key.as_bytes(), run.key.as_bytes());
+                // Short words join only initials (`ABC` and `A.B.C.`).
+                if ak.len() < 4 && !run.initials {
+                    continue;
+                }
+                let amask = if flip { cf.flags[i].mask } else { qf.flags[i].mask };
+                if !masks_may_reach(amask, run.mask, ak.len().max(rk.len()), 0.85) {
+                    continue;
+                }
+                let s = key_similarity_above(ak, rk, 0.85);
                 if s >= 0.85 {
                     let (x, y) = ((i as u8, i as u8 + 1), (run.start, run.start + run.len));
                     let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
@@ -296,12 +324,13 @@ fn align(
             }
         }
     }
-    candidates.sort_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
+    let candidates = candidates.as_mut_slice();
+    candidates.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
 
     let mut q_used = [false; MAX_TOKENS];
     let mut c_used = [false; MAX_TOKENS];
-    let mut links: Vec<Link> = Vec::with_capacity(qt.len().min(ct.len()));
-    for l in candidates {
+    let mut links: Links<MAX_TOKENS> = Links::new();
+    for &l in candidates.iter() {
         let (q0, q1, c0, c1) = (l.q.0 as usize, l.q.1 as usize, l.c.0 as usize, l.c.1 as usize);
         if q_used[q0..q1].iter().any(|u| *u) || c_used[c0..c1].iter().any(|u| *u) {
             continue;
@@ -311,39 +340,34 @@ fn align(
         links.push(l);
     }
 
-    let q_patronymic = person && qt.iter().any(|t| is_patronymic(&t.text));
-    let c_patronymic = person && ct.iter().any(|t| is_patronymic(&t.text));
-    let weight = |t: &Token, optional: bool, other_has_patronymic: bool| {
-        let mut w = weights.weight(t) * class_factor(t.class);
-        // A patronymic the other name leaves out counts half; two different ones conflict.
-        if person && !other_has_patronymic && is_patronymic(&t.text) {
-            w *= 0.5;
-        }
-        if !person && is_country(t) {
-            w *= p.country;
-        }
-        if optional {
-            w * 0.1
-        } else {
-            w
+    let q_patronymic = person && qf.flags.iter().any(|f| f.patronymic);
+    let c_patronymic = person && cf.flags.iter().any(|f| f.patronymic);
+    let weigh = |toks: &[Token], form: &Form, other_has_patronymic: bool, out: &mut [f64; MAX_TOKENS]| {
+        for (i, t) in toks.iter().enumerate() {
+            let mut w = weights.weight(t) * class_factor(t.class);
+            // A patronymic the other name leaves out counts half; two different ones conflict.
+            if person && !other_has_patronymic && form.flags[i].patronymic {
+                w *= 0.5;
+            }
+            if !person && form.flags[i].country {
+                w *= p.country;
+            }
+            if form.optional[i] {
+                w *= 0.1;
+            }
+            out[i] = w;
         }
     };
-    let wq: Vec<f64> = qt.iter().enumerate().map(|(i, t)| weight(t, qf.optional[i], c_patronymic)).collect();
-    let wc: Vec<f64> = ct.iter().enumerate().map(|(j, t)| weight(t, cf.optional[j], q_patronymic)).collect();
+    let (mut wq, mut wc) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
+    weigh(qt, qf, c_patronymic, &mut wq);
+    weigh(ct, cf, q_patronymic, &mut wc);
 
-    let floor = if cross_script {
-        p.floor_cross
-    } else if person {
-        p.floor_person
-    } else {
-        p.floor_org
-    };
     // Across scripts a rendering is a guess: a fair likeness is good evidence.
     let bend = if cross_script { 0.5 } else { 1.0 };
     let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0).powf(bend);
 
     let mut matched = 0.0;
-    for l in &links {
+    for l in links.as_slice() {
         let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
             + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
         matched += credit(l.sim) * w;
@@ -374,7 +398,7 @@ fn align(
         }
     }
     // Matched tokens that were not fully similar count in the total at their full weight.
-    for l in &links {
+    for l in links.as_slice() {
         let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
             + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
         total += (1.0 - credit(l.sim)) * w;
@@ -409,6 +433,7 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
     let join = |toks: &[Token]| toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
     let mut pairs: Vec<(u8, TokenPair)> = a
         .links
+        .as_slice()
         .iter()
         .map(|l| {
             (
@@ -424,7 +449,7 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
     pairs.sort_by_key(|p| p.0);
     let used = |n: usize, side: fn(&Link) -> (u8, u8)| {
         let mut u = vec![false; n];
-        for l in &a.links {
+        for l in a.links.as_slice() {
             let (x, y) = side(l);
             for k in x as usize..(y as usize).min(n) {
                 u[k] = true;

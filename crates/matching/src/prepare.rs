@@ -28,6 +28,52 @@ pub(crate) struct Form {
     /// Runs of two to four adjacent tokens that may be written as one word elsewhere, with the
     /// spelling key of their joined text.
     pub runs: Vec<Run>,
+    /// Per token: facts about it that the comparison needs, found once here.
+    pub flags: Vec<TokenFlags>,
+}
+
+/// Facts about one token, found when the name is prepared.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TokenFlags {
+    /// It names a country (`Chile`, `Thailand`).
+    pub country: bool,
+    /// It is a patronymic (`Viktorovich`).
+    pub patronymic: bool,
+    /// How many filial particles (`bin`, `ibn`) precede it.
+    pub segment: u8,
+    /// It is itself a filial particle.
+    pub filial: bool,
+    /// The consonants of its key as a bit set.
+    pub mask: u32,
+}
+
+/// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
+fn is_patronymic(text: &str) -> bool {
+    text.len() > 6
+        && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
+            .iter()
+            .any(|s| text.ends_with(s))
+}
+
+fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
+    let mut segment = 0u8;
+    toks.iter()
+        .map(|t| {
+            let filial = matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti" | "ould");
+            if filial {
+                segment = segment.saturating_add(1);
+            }
+            TokenFlags {
+                country: t.class == TokenClass::Word
+                    && t.text.len() >= 4
+                    && proscribe_model::Country::from_name(&t.text).is_ok(),
+                patronymic: is_patronymic(&t.text),
+                segment,
+                filial,
+                mask: crate::similarity::consonant_mask(&t.key),
+            }
+        })
+        .collect()
 }
 
 /// Adjacent tokens joined: `abdul salam` → `abdulsalam`.
@@ -41,6 +87,8 @@ pub(crate) struct Run {
     pub key: String,
     /// Whether all the tokens are initials (`a b c`).
     pub initials: bool,
+    /// The consonants of the key as a bit set.
+    pub mask: u32,
 }
 
 /// The longest run of tokens joined into one word.
@@ -61,7 +109,9 @@ fn runs_of(toks: &[Token]) -> Vec<Run> {
             text.push_str(&t.text);
             if n >= 2 {
                 let initials = toks[start..start + n].iter().all(|t| t.class == TokenClass::Initial);
-                out.push(Run { start: start as u8, len: n as u8, key: proscribe_text::key(&text), initials });
+                let key = proscribe_text::key(&text);
+                let mask = crate::similarity::consonant_mask(&key);
+                out.push(Run { start: start as u8, len: n as u8, key, initials, mask });
             }
         }
     }
@@ -146,7 +196,8 @@ impl PreparedName {
                     continue;
                 }
                 let runs = runs_of(&toks);
-                forms.push(Form { variant: variants.len(), optional, alternative, transliterated, abjad, runs });
+                let flags = flags_of(&toks);
+                forms.push(Form { variant: variants.len(), optional, alternative, transliterated, abjad, runs, flags });
                 variants.push(toks);
             }
         }

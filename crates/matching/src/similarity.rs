@@ -27,10 +27,35 @@ pub(crate) struct TokenRef<'a> {
     pub key: &'a str,
     pub skeleton: &'a str,
     pub class: TokenClass,
+    /// The consonants of the key as a bit set (see [`consonant_mask`]).
+    pub mask: u32,
 }
 
-/// Similarity of two tokens.
-pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode) -> f64 {
+/// The consonants of a key as a bit set, one bit per letter, and a bit for digits.
+pub(crate) fn consonant_mask(key: &str) -> u32 {
+    key.bytes().fold(0, |m, b| match b {
+        b'a'..=b'z' if !is_vowel(b) => m | (1 << (b - b'a')),
+        b'0'..=b'9' => m | (1 << 26),
+        _ => m,
+    })
+}
+
+/// Whether two keys may still reach `floor` in [`key_similarity`]: every consonant of one
+/// key missing from the other costs at least 0.7 of an edit. A cheap test that spares most
+/// unrelated pairs the edit distance.
+fn may_reach(a: &TokenRef, b: &TokenRef, floor: f64) -> bool {
+    masks_may_reach(a.mask, b.mask, a.key.len().max(b.key.len()), floor)
+}
+
+/// [`may_reach`] on bare masks and the longer key's length.
+pub(crate) fn masks_may_reach(a: u32, b: u32, longest: usize, floor: f64) -> bool {
+    let only = (a & !b).count_ones().max((b & !a).count_ones());
+    1.0 - 0.7 * f64::from(only) / longest.min(MAX_KEY) as f64 >= floor
+}
+
+/// Similarity of two tokens; a similarity below `floor` may be returned as 0 (it counts for
+/// nothing, and proving it exactly would cost an edit distance).
+pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f64) -> f64 {
     use TokenClass::*;
     match (a.class, b.class) {
         (Number, Number) => return if a.key == b.key { 1.0 } else { 0.0 },
@@ -48,7 +73,8 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode) -> f64 {
     if a.key == b.key {
         return 0.97;
     }
-    let mut s = key_similarity(a.key.as_bytes(), b.key.as_bytes());
+    let mut s =
+        if may_reach(a, b, floor) { key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor) } else { 0.0 };
     if mode.abjad {
         if a.skeleton == b.skeleton && a.skeleton.len() >= 2 {
             s = s.max(0.95);
@@ -98,6 +124,11 @@ fn abbreviation(short: &str, long: &str) -> f64 {
 /// Similarity of two keys: 1 minus a weighted edit distance (Damerau, adjacent
 /// transpositions) over the longer length. Vowels cost less than consonants.
 pub(crate) fn key_similarity(a: &[u8], b: &[u8]) -> f64 {
+    key_similarity_above(a, b, 0.0)
+}
+
+/// [`key_similarity`], or 0 as soon as the distance shows it is below `floor`.
+pub(crate) fn key_similarity_above(a: &[u8], b: &[u8], floor: f64) -> f64 {
     let a = &a[..a.len().min(MAX_KEY)];
     let b = &b[..b.len().min(MAX_KEY)];
     let longest = a.len().max(b.len());
@@ -107,55 +138,99 @@ pub(crate) fn key_similarity(a: &[u8], b: &[u8]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let d = weighted_distance(a, b);
-    (1.0 - d / longest as f64).max(0.0)
-}
-
-fn indel(c: u8) -> f64 {
-    if is_vowel(c) {
-        0.5
-    } else {
-        1.0
+    // The most the distance may be, in tenths, for the similarity to reach the floor; each
+    // letter of length difference costs at least a vowel's insertion.
+    let budget = ((1.0 - floor) * longest as f64 * 10.0).floor() as u16;
+    if a.len().abs_diff(b.len()) as u16 * 5 > budget {
+        return 0.0;
+    }
+    match weighted_distance(a, b, budget) {
+        Some(d) => (1.0 - f64::from(d) / 10.0 / longest as f64).max(0.0),
+        None => 0.0,
     }
 }
 
-fn substitution(x: u8, y: u8) -> f64 {
+/// Cost classes of bytes: 0 vowel, 1 consonant of a voiced/unvoiced pair group, 2 other.
+const fn vowel_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'a' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'i' as usize] = true;
+    t[b'o' as usize] = true;
+    t[b'u' as usize] = true;
+    t
+}
+
+static VOWEL: [bool; 256] = vowel_table();
+
+/// Costs in tenths of an edit, so that the distance is computed in integers.
+#[inline]
+fn indel(c: u8) -> u16 {
+    if VOWEL[c as usize] {
+        5
+    } else {
+        10
+    }
+}
+
+#[inline]
+fn substitution(x: u8, y: u8) -> u16 {
     if x == y {
-        0.0
-    } else if is_vowel(x) && is_vowel(y) {
-        0.4
-    } else if matches!((x, y), (b'v', b'b') | (b'b', b'v') | (b'k', b'g') | (b'g', b'k') | (b't', b'd') | (b'd', b't') | (b's', b'z') | (b'z', b's') | (b'p', b'b') | (b'b', b'p')) {
+        0
+    } else if VOWEL[x as usize] && VOWEL[y as usize] {
+        4
+    } else if matches!(
+        (x, y),
+        (b'v', b'b')
+            | (b'b', b'v')
+            | (b'k', b'g')
+            | (b'g', b'k')
+            | (b't', b'd')
+            | (b'd', b't')
+            | (b's', b'z')
+            | (b'z', b's')
+            | (b'p', b'b')
+            | (b'b', b'p')
+    ) {
         // Voiced and unvoiced pairs, which romanisations and transcriptions swap.
-        0.7
+        7
     } else {
-        1.0
+        10
     }
 }
 
-/// Weighted Damerau–Levenshtein (optimal string alignment) with three rolling rows on the
-/// stack.
-fn weighted_distance(a: &[u8], b: &[u8]) -> f64 {
+/// Weighted Damerau–Levenshtein (optimal string alignment) in tenths of an edit, with three
+/// rolling rows on the stack; `None` once every cell of a row exceeds `budget` (the distance
+/// can only grow from there).
+fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     let m = b.len();
-    let mut prev2 = [0f64; MAX_KEY + 1];
-    let mut prev = [0f64; MAX_KEY + 1];
-    let mut cur = [0f64; MAX_KEY + 1];
+    let mut rows = [[0u16; MAX_KEY + 1]; 3];
+    let (mut p2, mut p1, mut cur) = (0usize, 1usize, 2usize);
     for j in 1..=m {
-        prev[j] = prev[j - 1] + indel(b[j - 1]);
+        rows[p1][j] = rows[p1][j - 1] + indel(b[j - 1]);
     }
     for i in 1..=a.len() {
-        cur[0] = prev[0] + indel(a[i - 1]);
+        let ai = a[i - 1];
+        let del = indel(ai);
+        rows[cur][0] = rows[p1][0] + del;
+        let mut row_min = rows[cur][0];
         for j in 1..=m {
-            let mut v = (prev[j] + indel(a[i - 1])).min(cur[j - 1] + indel(b[j - 1]));
-            v = v.min(prev[j - 1] + substitution(a[i - 1], b[j - 1]));
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(prev2[j - 2] + 0.8);
+            let bj = b[j - 1];
+            let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
+            v = v.min(rows[p1][j - 1] + substitution(ai, bj));
+            if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
+                v = v.min(rows[p2][j - 2] + 8);
             }
-            cur[j] = v;
+            rows[cur][j] = v;
+            row_min = row_min.min(v);
         }
-        prev2[..=m].copy_from_slice(&prev[..=m]);
-        prev[..=m].copy_from_slice(&cur[..=m]);
+        if row_min > budget {
+            return None;
+        }
+        (p2, p1, cur) = (p1, cur, p2);
     }
-    prev[m]
+    let d = rows[p1][m];
+    (d <= budget).then_some(d)
 }
 
 #[cfg(test)]
@@ -166,9 +241,9 @@ mod tests {
     fn check(a: &str, b: &str, mode: Mode, lo: f64, hi: f64) {
         let (ta, tb) = (&tokens(a)[0], &tokens(b)[0]);
         fn r(t: &proscribe_text::Token) -> TokenRef<'_> {
-            TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class }
+            TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: consonant_mask(&t.key) }
         }
-        let s = token_similarity(&r(ta), &r(tb), mode);
+        let s = token_similarity(&r(ta), &r(tb), mode, 0.0);
         assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");
     }
 

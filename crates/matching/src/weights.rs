@@ -8,6 +8,7 @@
 //! names.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 use proscribe_text::Token;
@@ -29,10 +30,30 @@ impl TokenWeights for Uniform {
     }
 }
 
+/// FNV-1a: the keys are short words looked up for every token of every comparison, where
+/// the default hasher's resistance to crafted keys costs more than it protects.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// Weights from the number of names each token occurs in.
 #[derive(Debug, Clone)]
 pub struct FrequencyWeights {
-    counts: HashMap<String, u32>,
+    counts: HashMap<String, u32, BuildHasherDefault<Fnv>>,
     names: u32,
 }
 
@@ -42,7 +63,7 @@ const DEFAULT_TABLE: &str = include_str!("../data/token_frequencies.tsv");
 impl FrequencyWeights {
     /// Weights from counts of tokens (by spelling key) over `names` names.
     pub fn new(counts: HashMap<String, u32>, names: u32) -> FrequencyWeights {
-        FrequencyWeights { counts, names: names.max(1) }
+        FrequencyWeights { counts: counts.into_iter().collect(), names: names.max(1) }
     }
 
     /// Reads a table in the format of the committed one: `names<TAB>N`, then
