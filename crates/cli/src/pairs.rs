@@ -110,11 +110,14 @@ fn read_pairs(path: &PathBuf, default: Option<Schema>) -> Result<(&'static str, 
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     let comments: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with('#')).collect();
-    let data: String =
-        text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).collect::<Vec<_>>().join("\n");
+    let data: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data.as_bytes());
-    let rows: Vec<csv::StringRecord> = reader.records().collect::<Result<_, _>>()
-        .with_context(|| format!("{}: not CSV", path.display()))?;
+    let rows: Vec<csv::StringRecord> =
+        reader.records().collect::<Result<_, _>>().with_context(|| format!("{}: not CSV", path.display()))?;
     let Some(head) = rows.first() else { return Ok(("empty", vec![])) };
     let head: Vec<String> = head.iter().map(|h| h.trim().to_lowercase()).collect();
     let col = |name: &str| head.iter().position(|h| h == name);
@@ -229,7 +232,9 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
         let (format, pairs) = read_pairs(path, default)?;
         let scores: Vec<f64> = pairs
             .iter()
-            .map(|p| score_names(&PreparedName::new(&p.name1, p.schema), &PreparedName::new(&p.name2, p.schema), weights))
+            .map(|p| {
+                score_names(&PreparedName::new(&p.name1, p.schema), &PreparedName::new(&p.name2, p.schema), weights)
+            })
             .collect();
         let labels: Vec<bool> = pairs.iter().map(|p| p.is_match).collect();
         let mut categories: BTreeMap<String, Category> = BTreeMap::new();
@@ -315,7 +320,8 @@ mod tests {
         std::fs::write(&path, content).unwrap();
         let (format, pairs) = read_pairs(&path, Some(Schema::Person)).unwrap();
         assert_eq!(format, expect_format);
-        let got: Vec<(&str, &str, bool)> = pairs.iter().map(|p| (p.name1.as_str(), p.name2.as_str(), p.is_match)).collect();
+        let got: Vec<(&str, &str, bool)> =
+            pairs.iter().map(|p| (p.name1.as_str(), p.name2.as_str(), p.is_match)).collect();
         assert_eq!(got, expect);
     }
 

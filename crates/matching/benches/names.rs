@@ -42,7 +42,11 @@ fn sdn_names(limit: usize) -> Vec<(String, Option<Schema>)> {
 /// Labelled pairs of the shared pair files (name1, name2, schema).
 fn pairs() -> Vec<(String, String, Option<Schema>)> {
     let mut out = Vec::new();
-    for file in ["pairs/nomenklatura/cases.csv", "pairs/watchman/cascade-name-pairs.csv", "pairs/watchman/cascade-name-pairs-2.csv"] {
+    for file in [
+        "pairs/nomenklatura/cases.csv",
+        "pairs/watchman/cascade-name-pairs.csv",
+        "pairs/watchman/cascade-name-pairs-2.csv",
+    ] {
         let Some(path) = proscribe_testkit::shared(file) else { continue };
         let Ok(mut reader) = csv::Reader::from_path(path) else { continue };
         for r in reader.records().filter_map(Result::ok) {
@@ -64,8 +68,7 @@ fn normalisation(c: &mut Criterion) {
     group.bench_function("sdn_names", |b| {
         b.iter(|| names.iter().map(|(n, s)| PreparedName::new(black_box(n), *s).variants.len()).sum::<usize>())
     });
-    let mixed: Vec<(String, Option<Schema>)> =
-        pairs().into_iter().flat_map(|(a, b, s)| [(a, s), (b, s)]).collect();
+    let mixed: Vec<(String, Option<Schema>)> = pairs().into_iter().flat_map(|(a, b, s)| [(a, s), (b, s)]).collect();
     group.throughput(Throughput::Elements(mixed.len() as u64));
     group.bench_function("pair_file_names", |b| {
         b.iter(|| mixed.iter().map(|(n, s)| PreparedName::new(black_box(n), *s).variants.len()).sum::<usize>())

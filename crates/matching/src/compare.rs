@@ -374,7 +374,9 @@ fn align(
     }
     // Unmatched mass, with the leniency for people's middle names.
     let strong_unmatched = |used: &[bool], toks: &[Token], opt: &[bool]| {
-        toks.iter().enumerate().any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
+        toks.iter()
+            .enumerate()
+            .any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
     };
     let q_covered = !strong_unmatched(&q_used, qt, &qf.optional);
     let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
@@ -451,9 +453,7 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
         let mut u = vec![false; n];
         for l in a.links.as_slice() {
             let (x, y) = side(l);
-            for k in x as usize..(y as usize).min(n) {
-                u[k] = true;
-            }
+            u.iter_mut().take((y as usize).min(n)).skip(x as usize).for_each(|v| *v = true);
         }
         u
     };
@@ -466,5 +466,83 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
         unmatched_candidate: ct.iter().zip(&cu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
         query_rendering: join(qt),
         candidate_rendering: join(ct),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weights::FrequencyWeights;
+
+    fn check(query: &str, candidate: &str, schema: Schema, expect_match: bool) {
+        let q = PreparedName::new(query, Some(schema));
+        let c = PreparedName::new(candidate, Some(schema));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        assert_eq!(m.score >= DEFAULT_THRESHOLD, expect_match, "{query} / {candidate}: {m:?}");
+        assert!((0.0..=1.0).contains(&m.score));
+        assert!((m.score - score_names(&q, &c, FrequencyWeights::default_table())).abs() < 1e-12);
+    }
+
+    /// (query, candidate, schema, same name?).
+    #[test]
+    fn decisions() {
+        use Schema::*;
+        let cases = [
+            // Spelling, order, spacing, particles and titles.
+            ("Abdul Salam Hanafi", "HANAFI, Abdulsalam", Person, true),
+            ("Abd al-Salam Hanafi", "Abdussalam Hanafi", Person, true),
+            ("Mohammed Omar", "Muhammad Umar", Person, true),
+            ("Haji Mohammad Ashraf", "Mohammad Ashraf", Person, true),
+            ("Vladimir Putin", "Putin Vladimir Vladimirovich", Person, true),
+            ("Bashar al-Assad", "Hafez al-Assad", Person, false),
+            ("Ahmad bin Hasan al-Ubaidi", "Hasan bin Ahmad al-Ubaidi", Person, false),
+            ("Olaf Scholz", "Angela Merkel", Person, false),
+            // Other scripts.
+            ("Мария Осетрова", "Maria Osetrova", Person, true),
+            ("محمد علي", "Mohamed Ali", Person, true),
+            ("金正恩", "Kim Jong Un", Person, true),
+            ("習近平", "Kim Jong Un", Person, false),
+            // Companies: legal forms, abbreviations, other words.
+            ("Harrowfield Bearings Limited", "HARROWFIELD BEARINGS LTD.", Company, true),
+            ("OAO Gazprom", "Open Joint Stock Company Gazprom", Company, true),
+            ("Delancourt Brothers Manufacturing Co.", "Delancourt Bros. Mfg. Co.", Company, true),
+            ("Korvessa Industrial GmbH", "Korvessa Industrial Sdn. Bhd.", Company, false),
+            ("Tovarro Industries Inc.", "Tovarro Industries de Mexico, S.A. de C.V.", Company, false),
+            ("Kibaha Cement Traders Ltd", "Kisumu Lakeside Motors Ltd", Company, false),
+            // Vessels: numbers, prefixes, former names.
+            ("Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6", Vessel, false),
+            ("M.V. Pelgarra Glory", "PELGARRA GLORY", Vessel, true),
+            ("Ocean Pioneer (ex-Cape Diamond)", "Cape Diamond", Vessel, true),
+            ("MV Apapa Falcon (ex Warri Osprey)", "MV Onne Pelican (ex Warri Osprey)", Vessel, false),
+            // Nothing to compare.
+            ("", "Cape Diamond", Vessel, false),
+            ("-- ()", "--", Person, false),
+        ];
+        for (q, c, schema, expect) in cases {
+            check(q, c, schema, expect);
+        }
+    }
+
+    #[test]
+    fn explanation_lists_pairs_and_leftovers() {
+        let q = PreparedName::new("Haji Abdul Salam Hanafi", Some(Schema::Person));
+        let c = PreparedName::new("Abdulsalam Hanafi Ali Mardan Qul", Some(Schema::Person));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        let pairs: Vec<(&str, &str)> = m.pairs.iter().map(|p| (p.query.as_str(), p.candidate.as_str())).collect();
+        assert_eq!(pairs, [("abdul salam", "abdulsalam"), ("hanafi", "hanafi")]);
+        assert_eq!(m.unmatched_query, ["haji"]);
+        assert_eq!(m.unmatched_candidate, ["ali", "mardan", "qul"]);
+    }
+
+    #[test]
+    fn long_and_odd_names_do_not_break() {
+        let long = "Abdul ".repeat(2000);
+        let q = PreparedName::new(&long, Some(Schema::Person));
+        let c = PreparedName::new("Abdul Salam", Some(Schema::Person));
+        let s = score_names(&q, &c, FrequencyWeights::default_table());
+        assert!((0.0..=1.0).contains(&s));
+        let emoji = PreparedName::new("😀😀", None);
+        assert!(emoji.is_empty());
+        assert_eq!(score_names(&emoji, &c, FrequencyWeights::default_table()), 0.0);
     }
 }

@@ -134,8 +134,22 @@ pub struct PreparedName {
 
 /// Words that introduce another name of the same thing.
 const ALIAS_MARKERS: &[&str] = &[
-    "ex", "fka", "f k a", "f/k/a", "formerly", "formerly known as", "previously", "aka", "a k a", "a/k/a",
-    "also known as", "nka", "n k a", "former name", "former names", "renamed from",
+    "ex",
+    "fka",
+    "f k a",
+    "f/k/a",
+    "formerly",
+    "formerly known as",
+    "previously",
+    "aka",
+    "a k a",
+    "a/k/a",
+    "also known as",
+    "nka",
+    "n k a",
+    "former name",
+    "former names",
+    "renamed from",
 ];
 
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
@@ -343,13 +357,7 @@ fn split_trailing(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (i, piece) in text.split(',').enumerate() {
         if i == 0 {
-            for (j, p) in piece.split(" - ").enumerate() {
-                if j == 0 || out.is_empty() {
-                    out.push(p.to_string());
-                } else {
-                    out.push(p.to_string());
-                }
-            }
+            out.extend(piece.split(" - ").map(str::to_string));
         } else {
             out.push(piece.to_string());
         }
@@ -453,14 +461,26 @@ mod tests {
         use Schema::*;
         let cases: &[(&str, Schema, &[&str])] = &[
             ("Ocean Pioneer (ex-Cape Diamond)", Vessel, &["ocean pioneer", "alt: cape diamond"]),
-            ("MV Karachi Crescent (ex Mandvi Bay, ex Wanshan Pearl)", Vessel, &["mv karachi crescent", "alt: mandvi bay", "alt: wanshan pearl"]),
+            (
+                "MV Karachi Crescent (ex Mandvi Bay, ex Wanshan Pearl)",
+                Vessel,
+                &["mv karachi crescent", "alt: mandvi bay", "alt: wanshan pearl"],
+            ),
             ("Theodosia K (ex-Lindos Harrier until 2019)", Vessel, &["theodosia k", "alt: lindos harrier"]),
             ("MV Soja Paranaense, Santos", Vessel, &["mv soja paranaense (santos)"]),
             ("Kalliopi Dawn ex Orion Tanager", Vessel, &["kalliopi dawn", "alt: orion tanager"]),
-            ("Olmsbury Grain Corporation f/k/a Olmsbury Milling Corporation", Company, &["olmsbury grain corp", "alt: olmsbury milling corp"]),
+            (
+                "Olmsbury Grain Corporation f/k/a Olmsbury Milling Corporation",
+                Company,
+                &["olmsbury grain corp", "alt: olmsbury milling corp"],
+            ),
             ("Muheza Sisal Estates Ltd (Korogwe Branch)", Company, &["muheza sisal estates ltd (korogwe) (branch)"]),
             ("Marrowby Chemicals (Thailand) Co., Ltd.", Company, &["marrowby chemicals ltd thailand"]),
-            ("Sindh Agro Chemicals (Pvt) Ltd, Sukkur Branch", Company, &["sindh agro chemicals ltd (sukkur) (branch) ltd"]),
+            (
+                "Sindh Agro Chemicals (Pvt) Ltd, Sukkur Branch",
+                Company,
+                &["sindh agro chemicals ltd (sukkur) (branch) ltd"],
+            ),
             ("Frost, William W.", Person, &["frost william w"]),
             ("Ex Nihilo Ltd", Company, &["ex nihilo ltd"]),
             ("", Person, &[]),

@@ -105,7 +105,7 @@ fn abbreviation(short: &str, long: &str) -> f64 {
         return 0.0;
     }
     if l.starts_with(s) && s.len() >= 3 {
-        return 0.88;
+        return 0.95;
     }
     let mut it = l.iter();
     let subsequence = s.iter().all(|c| it.any(|x| x == c));
@@ -115,7 +115,7 @@ fn abbreviation(short: &str, long: &str) -> f64 {
         s[..s.len() - 1].iter().all(|c| it.any(|x| x == c))
     };
     if (subsequence || trimmed) && s.len() >= 3 {
-        0.85
+        0.93
     } else {
         0.0
     }
@@ -260,9 +260,9 @@ mod tests {
             ("hibari", "hibiki", plain, 0.0, 0.8),
             ("mhmd", "mohamed", abjad, 0.95, 1.0),
             ("mhmd", "mohamed", plain, 0.0, 0.8),
-            ("intl", "international", org, 0.85, 0.9),
-            ("mgmt", "management", org, 0.85, 0.85),
-            ("engg", "engineering", org, 0.85, 0.85),
+            ("intl", "international", org, 0.93, 0.95),
+            ("mgmt", "management", org, 0.93, 0.93),
+            ("engg", "engineering", org, 0.93, 0.93),
             ("intl", "international", plain, 0.0, 0.5),
             ("8", "6", plain, 0.0, 0.0),
             ("8", "8", plain, 1.0, 1.0),

@@ -29,8 +29,7 @@ mod normalize;
 pub mod script;
 
 pub use classes::{
-    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind,
-    LegalForm,
+    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind, LegalForm,
 };
 pub use key::{is_vowel, key, skeleton};
 pub use normalize::{fold, normalize};
@@ -174,7 +173,12 @@ pub fn tokens(folded: &str) -> Vec<Token> {
         }
         if let Some(value) = number_value(&words, i) {
             let (v, n) = value;
-            out.push(Token { text: words[i..i + n].join(" "), class: TokenClass::Number, key: v.to_string(), skeleton: v.to_string() });
+            out.push(Token {
+                text: words[i..i + n].join(" "),
+                class: TokenClass::Number,
+                key: v.to_string(),
+                skeleton: v.to_string(),
+            });
             i += n;
             continue;
         }
@@ -313,13 +317,11 @@ fn abd_compound(words: &[&str], i: usize) -> Option<(String, usize)> {
 /// assimilated article (`ussalam` → `salam`) are dropped.
 fn abd_core(rest: &str) -> Option<String> {
     let mut r = rest;
-    if r.len() > 3 && r.starts_with(|c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u')) {
+    if r.len() > 3 && r.starts_with(['a', 'e', 'i', 'o', 'u']) {
         r = &r[1..];
     }
     let b = r.as_bytes();
-    if b.len() > 3 && b[0] == b'l' {
-        r = &r[1..];
-    } else if b.len() > 3 && b[0] == b[1] {
+    if b.len() > 3 && (b[0] == b'l' || b[0] == b[1]) {
         r = &r[1..];
     }
     (r.len() >= 2).then(|| r.to_string())
@@ -359,14 +361,23 @@ mod tests {
             ("abdussalam", &[("abdulsalam", "word")]),
             ("abdullah", &[("abdulah", "word")]),
             ("abd allah", &[("abd", "word"), ("alah", "word")]),
-            ("pellbrook cold storage limited liability company", &[("pelbruk", "word"), ("kold", "word"), ("storage", "word"), ("llc", "form")]),
+            (
+                "pellbrook cold storage limited liability company",
+                &[("pelbruk", "word"), ("kold", "word"), ("storage", "word"), ("llc", "form")],
+            ),
             ("hoshikaze maru no 8", &[("hoshikaze", "word"), ("maru", "word"), ("no", "particle"), ("8", "number")]),
-            ("seraphine navigation ix s a", &[("serafine", "word"), ("navigation", "word"), ("9", "number"), ("sa", "form")]),
+            (
+                "seraphine navigation ix s a",
+                &[("serafine", "word"), ("navigation", "word"), ("9", "number"), ("sa", "form")],
+            ),
             ("brigade forty four", &[("brigade", "word"), ("44", "number")]),
             ("m v pelgarra glory", &[("mv", "prefix"), ("pelgara", "word"), ("glori", "word")]),
             ("william w frost", &[("viliam", "word"), ("v", "initial"), ("frost", "word")]),
             ("xi jin ping", &[("shi", "word"), ("jin", "word"), ("ping", "word")]),
-            ("zaklady miesne wisniewski sp z o o s k a", &[("zakladi", "word"), ("misne", "word"), ("visnivski", "word"), ("spzoo", "form"), ("ska", "form")]),
+            (
+                "zaklady miesne wisniewski sp z o o s k a",
+                &[("zakladi", "word"), ("misne", "word"), ("visnivski", "word"), ("spzoo", "form"), ("ska", "form")],
+            ),
             ("", &[]),
         ];
         for (input, expect) in cases {

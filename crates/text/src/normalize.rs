@@ -41,9 +41,8 @@ pub fn normalize(text: &str) -> String {
 
 /// The value of a decimal digit of any of the scripts names are written in.
 pub(crate) fn digit_value(c: char) -> Option<u8> {
-    const ZEROS: [u32; 14] = [
-        0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0E50, 0x0ED0, 0x1040, 0x17E0,
-    ];
+    const ZEROS: [u32; 14] =
+        [0x30, 0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0E50, 0x0ED0, 0x1040, 0x17E0];
     let code = c as u32;
     ZEROS.iter().find(|&&z| (z..z + 10).contains(&code)).map(|z| (code - z) as u8)
 }

@@ -11,7 +11,8 @@ use super::{han, Transliterator};
 /// Japanese kana (with any Han characters among them).
 pub struct Kana;
 
-const WORDS: &[(&str, &str)] = &[("ホールディングス", "holdings"), ("グループ", "group"), ("トレーディング", "trading")];
+const WORDS: &[(&str, &str)] =
+    &[("ホールディングス", "holdings"), ("グループ", "group"), ("トレーディング", "trading")];
 
 fn is_small_y(c: char) -> bool {
     matches!(c, 'ゃ' | 'ゅ' | 'ょ' | 'ャ' | 'ュ' | 'ョ')

@@ -14,12 +14,8 @@ use super::{marked_pieces, replace_words, Transliterator};
 pub struct Myanmar;
 
 /// Legal forms, always given in English.
-const FORMS: &[(&str, &str)] = &[
-    ("ကုမ္ပဏီလီမိတက်", "co ltd"),
-    ("ကုမ္ပဏီများအုပ်စု", "group of companies"),
-    ("ကုမ္ပဏီ", "co"),
-    ("လီမိတက်", "ltd"),
-];
+const FORMS: &[(&str, &str)] =
+    &[("ကုမ္ပဏီလီမိတက်", "co ltd"), ("ကုမ္ပဏီများအုပ်စု", "group of companies"), ("ကုမ္ပဏီ", "co"), ("လီမိတက်", "ltd")];
 
 /// Common words of company names, for the translated rendering.
 const VOCABULARY: &[(&str, &str)] = &[
