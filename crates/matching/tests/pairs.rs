@@ -6,8 +6,11 @@ use proscribe_matching::metrics::{prf_at, roc_auc};
 use proscribe_matching::{score_names, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD};
 use proscribe_model::Schema;
 
-/// Labelled pairs of a `name1,name2,is_match` file: (name1, name2, schema, match).
-fn labelled(rel: &str) -> Option<Vec<(String, String, Option<Schema>, bool)>> {
+/// A labelled pair: name1, name2, schema, match.
+type Pair = (String, String, Option<Schema>, bool);
+
+/// Labelled pairs of a `name1,name2,is_match` file.
+fn labelled(rel: &str) -> Option<Vec<Pair>> {
     let path = proscribe_testkit::shared(rel)?;
     let mut reader = csv::Reader::from_path(&path).expect("pair file");
     let head = reader.headers().expect("header").clone();
@@ -22,7 +25,7 @@ fn labelled(rel: &str) -> Option<Vec<(String, String, Option<Schema>, bool)>> {
     )
 }
 
-fn scores(pairs: &[(String, String, Option<Schema>, bool)]) -> (Vec<bool>, Vec<f64>) {
+fn scores(pairs: &[Pair]) -> (Vec<bool>, Vec<f64>) {
     let w = FrequencyWeights::default_table();
     pairs.iter().map(|(a, b, s, m)| (*m, score_names(&PreparedName::new(a, *s), &PreparedName::new(b, *s), w))).unzip()
 }
