@@ -88,10 +88,10 @@ fn params() -> &'static Params {
     P.get_or_init(|| {
         let mut p = Params {
             floor_person: 0.6,
-            floor_org: 0.78,
+            floor_org: 0.66,
             floor_cross: 0.55,
             extra_org: 1.5,
-            conflict: 0.85,
+            conflict: 1.5,
             form_conflict: 0.8,
             country: 2.0,
         };
@@ -412,7 +412,23 @@ fn align(
     // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
     // says more against a match than a word the other name leaves out.
     if !q_covered && !c_covered {
-        score *= p.conflict;
+        // How much of each name is left over; the smaller share is the conflicting part.
+        let left = |used: &[bool], w: &[f64], toks: &[Token]| {
+            let total: f64 = w[..toks.len()].iter().sum();
+            let left: f64 = toks
+                .iter()
+                .enumerate()
+                .filter(|(i, t)| !used[*i] && !t.class.is_weak())
+                .map(|(i, _)| w[i])
+                .sum();
+            if total > 0.0 {
+                left / total
+            } else {
+                0.0
+            }
+        };
+        let share = left(&q_used, &wq, qt).min(left(&c_used, &wc, ct));
+        score *= (1.0 - p.conflict * share.sqrt()).max(0.0);
     }
     // Legal forms of two jurisdictions left unmatched: two companies of one group.
     let form_left = |used: &[bool], toks: &[Token]| {
