@@ -91,7 +91,7 @@ fn params() -> &'static Params {
             floor_org: 0.66,
             floor_cross: 0.55,
             extra_org: 1.5,
-            conflict: 1.5,
+            conflict: 4.0,
             form_conflict: 0.8,
             country: 2.0,
         };
@@ -282,11 +282,29 @@ fn align(
         let ar = token_ref(a, qf, i);
         for (j, b) in ct.iter().enumerate() {
             let mut s = token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
-            if filial && qf.flags[i].segment != cf.flags[j].segment {
+            // The person's own names (before any `bin`) against ancestors' names.
+            if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
                 s *= 0.7;
             }
             if s > floor {
                 candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
+            }
+        }
+    }
+    // An acronym against the words it abbreviates (`PLA`, `People's Liberation Army`).
+    if !person {
+        for (one, other_form, flip) in [(qt, cf, false), (ct, qf, true)] {
+            for (i, a) in one.iter().enumerate() {
+                if !matches!(a.class, TokenClass::Word) || !(2..=6).contains(&a.text.len()) {
+                    continue;
+                }
+                for (letters, s0, s1) in &other_form.acronyms {
+                    if *letters == a.text {
+                        let (x, y) = ((i as u8, i as u8 + 1), (*s0, *s1));
+                        let link = if flip { Link { q: y, c: x, sim: 0.93 } } else { Link { q: x, c: y, sim: 0.93 } };
+                        candidates.push(link);
+                    }
+                }
             }
         }
     }
@@ -408,6 +426,9 @@ fn align(
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
     if unmatched_numbers.0 && unmatched_numbers.1 {
         score *= 0.5;
+    } else if !person && (unmatched_numbers.0 || unmatched_numbers.1) {
+        // `Gulf Sunbird II` is the second of its name, not `Gulf Sunbird`.
+        score *= 0.8;
     }
     // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
     // says more against a match than a word the other name leaves out.
@@ -415,12 +436,8 @@ fn align(
         // How much of each name is left over; the smaller share is the conflicting part.
         let left = |used: &[bool], w: &[f64], toks: &[Token]| {
             let total: f64 = w[..toks.len()].iter().sum();
-            let left: f64 = toks
-                .iter()
-                .enumerate()
-                .filter(|(i, t)| !used[*i] && !t.class.is_weak())
-                .map(|(i, _)| w[i])
-                .sum();
+            let left: f64 =
+                toks.iter().enumerate().filter(|(i, t)| !used[*i] && !t.class.is_weak()).map(|(i, _)| w[i]).sum();
             if total > 0.0 {
                 left / total
             } else {
@@ -428,7 +445,7 @@ fn align(
             }
         };
         let share = left(&q_used, &wq, qt).min(left(&c_used, &wc, ct));
-        score *= (1.0 - p.conflict * share.sqrt()).max(0.0);
+        score *= (1.0 - share).powf(p.conflict);
     }
     // Legal forms of two jurisdictions left unmatched: two companies of one group.
     let form_left = |used: &[bool], toks: &[Token]| {

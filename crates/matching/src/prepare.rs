@@ -30,6 +30,34 @@ pub(crate) struct Form {
     pub runs: Vec<Run>,
     /// Per token: facts about it that the comparison needs, found once here.
     pub flags: Vec<TokenFlags>,
+    /// Acronyms the name may be written as: the first letters of runs of two to six words
+    /// (`people s liberation army` → `pla`, particles and legal forms skipped), with the run.
+    pub acronyms: Vec<(String, u8, u8)>,
+}
+
+fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
+    let mut out = Vec::new();
+    let n = toks.len().min(crate::compare::MAX_TOKENS);
+    for start in 0..n {
+        if toks[start].class != TokenClass::Word {
+            continue;
+        }
+        let mut letters = String::new();
+        for (end, t) in toks.iter().enumerate().take(n).skip(start) {
+            match t.class {
+                TokenClass::Word => letters.push_str(&t.text[..1]),
+                TokenClass::Particle | TokenClass::LegalForm(_) | TokenClass::Initial => {}
+                _ => break,
+            }
+            if letters.len() > 6 {
+                break;
+            }
+            if letters.len() >= 2 && t.class == TokenClass::Word {
+                out.push((letters.clone(), start as u8, end as u8 + 1));
+            }
+        }
+    }
+    out
 }
 
 /// Facts about one token, found when the name is prepared.
@@ -211,7 +239,17 @@ impl PreparedName {
                 }
                 let runs = runs_of(&toks);
                 let flags = flags_of(&toks);
-                forms.push(Form { variant: variants.len(), optional, alternative, transliterated, abjad, runs, flags });
+                let acronyms = if schema == Some(Schema::Person) { Vec::new() } else { acronyms_of(&toks) };
+                forms.push(Form {
+                    variant: variants.len(),
+                    optional,
+                    alternative,
+                    transliterated,
+                    abjad,
+                    runs,
+                    flags,
+                    acronyms,
+                });
                 variants.push(toks);
             }
         }
@@ -265,6 +303,15 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
     let person = schema == Some(Schema::Person);
     let vessel = matches!(schema, Some(Schema::Vessel | Schema::Aircraft));
     let mut out: Vec<(Part, String)> = Vec::new();
+    // Lists write people `SURNAME, Given`: read it in the order of the other names.
+    let rotated;
+    let norm = match norm.split_once(',') {
+        Some((family, given)) if person && !given.contains(',') && !given.trim().is_empty() => {
+            rotated = format!("{} {}", given.trim(), family.trim());
+            rotated.as_str()
+        }
+        _ => norm,
+    };
     // Parenthesised groups first.
     let mut main = String::with_capacity(norm.len());
     let mut groups: Vec<String> = Vec::new();
@@ -481,7 +528,7 @@ mod tests {
                 Company,
                 &["sindh agro chemicals ltd (sukkur) (branch) ltd"],
             ),
-            ("Frost, William W.", Person, &["frost william w"]),
+            ("Frost, William W.", Person, &["william w frost"]),
             ("Ex Nihilo Ltd", Company, &["ex nihilo ltd"]),
             ("", Person, &[]),
             ("()", Person, &[]),

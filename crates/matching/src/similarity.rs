@@ -73,6 +73,12 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     if a.key == b.key {
         return 0.97;
     }
+    // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
+    // alike by their shared part: only the rest tells them apart.
+    if let Some((x, y)) = compound_stems(a.key, b.key) {
+        let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
+        return if s > 0.0 { 0.5 + 0.5 * s } else { 0.0 };
+    }
     let mut s =
         if may_reach(a, b, floor) { key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor) } else { 0.0 };
     if mode.abjad {
@@ -86,6 +92,29 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
     }
     s
+}
+
+/// Affixes of Arabic compound names, as spelling keys.
+const COMPOUND_PREFIXES: &[&str] = &["abdul", "abdel", "abdal", "abdu", "abd"];
+const COMPOUND_SUFFIXES: &[&str] = &["ulah", "alah", "ula", "udin", "edin", "edine", "adin", "uldin"];
+
+/// The distinct parts of two compound names with a common affix.
+fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
+    for p in COMPOUND_PREFIXES {
+        if let (Some(x), Some(y)) = (a.strip_prefix(p), b.strip_prefix(p)) {
+            if x.len() >= 3 && y.len() >= 3 {
+                return Some((x, y));
+            }
+        }
+    }
+    for s in COMPOUND_SUFFIXES {
+        if let (Some(x), Some(y)) = (a.strip_suffix(s), b.strip_suffix(s)) {
+            if x.len() >= 3 && y.len() >= 3 {
+                return Some((x, y));
+            }
+        }
+    }
+    None
 }
 
 /// An initial against a word: the word's first letter.

@@ -262,7 +262,10 @@ fn number_value(words: &[&str], i: usize) -> Option<(u32, usize)> {
         return None;
     }
     if (20..100).contains(&n) && n % 10 == 0 {
-        if let Some(u) = words.get(i + 1).and_then(|u| classes::number_word(u)).filter(|u| (1..10).contains(u)) {
+        // `forty four`, `forty-four` and `forty 4`.
+        let unit =
+            |u: &str| classes::number_word(u).or_else(|| (u.len() == 1).then(|| u.parse::<u32>().ok()).flatten());
+        if let Some(u) = words.get(i + 1).and_then(|u| unit(u)).filter(|u| (1..10).contains(u)) {
             if !words[i + 1].bytes().all(|b| matches!(b, b'i' | b'v' | b'x')) {
                 return Some((n + u, 2));
             }
@@ -371,6 +374,7 @@ mod tests {
                 &[("serafine", "word"), ("navigation", "word"), ("9", "number"), ("sa", "form")],
             ),
             ("brigade forty four", &[("brigade", "word"), ("44", "number")]),
+            ("brigade forty 4", &[("brigade", "word"), ("44", "number")]),
             ("m v pelgarra glory", &[("mv", "prefix"), ("pelgara", "word"), ("glori", "word")]),
             ("william w frost", &[("viliam", "word"), ("v", "initial"), ("frost", "word")]),
             ("xi jin ping", &[("shi", "word"), ("jin", "word"), ("ping", "word")]),
