@@ -348,7 +348,16 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
     }
 
     // Alias markers in the main text: `A f.k.a. B`, `A, formerly B`, `A ex B`.
-    let (main_name, main_aliases) = split_aliases(&main, false);
+    let (main_name, mut main_aliases) = split_aliases(&main, false);
+    // `Al-Qa'ida/Islamic Army`: a slash between words (not `A/S`, `M/V`, `f/k/a`) separates
+    // names.
+    let main_name = match slash_names(&main_name) {
+        Some((first, rest)) => {
+            main_aliases.extend(rest);
+            first
+        }
+        None => main_name,
+    };
     // Trailing parts of the main text after a comma or a spaced dash.
     let mut segments = split_trailing(&main_name);
     let first = segments.remove(0);
@@ -382,6 +391,24 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
         }
     }
     out
+}
+
+fn slash_names(text: &str) -> Option<(String, Vec<String>)> {
+    let parts: Vec<&str> = text.split('/').collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    // Every cut must be between two words of three letters or more.
+    for w in parts.windows(2) {
+        let left = w[0].rsplit(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("");
+        let right = w[1].split(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("");
+        if left.chars().filter(|c| c.is_alphabetic()).count() < 3
+            || right.chars().filter(|c| c.is_alphabetic()).count() < 3
+        {
+            return None;
+        }
+    }
+    Some((parts[0].to_string(), parts[1..].iter().map(|p| p.to_string()).collect()))
 }
 
 fn has_annotation_word(text: &str) -> bool {
@@ -530,6 +557,8 @@ mod tests {
             ),
             ("Frost, William W.", Person, &["william w frost"]),
             ("Ex Nihilo Ltd", Company, &["ex nihilo ltd"]),
+            ("Al-Qa'ida/Islamic Army", Organization, &["al qaida", "alt: islamic army"]),
+            ("Bowne Denmark A/S", Company, &["bowne denmark as"]),
             ("", Person, &[]),
             ("()", Person, &[]),
         ];

@@ -133,7 +133,9 @@ fn abbreviation(short: &str, long: &str) -> f64 {
     if s.len() < 2 || s.len() > 5 || l.len() < s.len() + 3 || s[0] != l[0] {
         return 0.0;
     }
-    if l.starts_with(s) && s.len() >= 3 {
+    // Abbreviations are cut after a consonant (`Intl.`, `Handl.`, `Ind.`); a prefix ending in a
+    // vowel is more likely a shorter name (`Bai` and `Baikal`).
+    if l.starts_with(s) && s.len() >= 3 && !proscribe_text::is_vowel(s[s.len() - 1]) {
         return 0.95;
     }
     let mut it = l.iter();
