@@ -89,8 +89,8 @@ fn params() -> &'static Params {
         let mut p = Params {
             floor_person: 0.6,
             floor_org: 0.66,
-            floor_cross: 0.55,
-            extra_org: 1.5,
+            floor_cross: 0.4,
+            extra_org: 2.0,
             conflict: 4.0,
             form_conflict: 0.8,
             country: 2.0,
