@@ -6,6 +6,7 @@ mod example;
 mod export;
 mod import;
 mod output;
+mod pairs;
 mod query;
 mod sync;
 
@@ -63,6 +64,10 @@ enum Command {
     Diff(query::DiffArgs),
     /// Write the current (or as-of) entities as FollowTheMoney JSON lines or CSV.
     Export(export::ExportArgs),
+    /// Score name pairs: CSV records `name1,name2,schema` on standard input, one score a line.
+    ScorePairs(pairs::ScorePairsArgs),
+    /// ROC AUC, best F1 and precision/recall of the name scorer on labelled pair files.
+    Eval(pairs::EvalArgs),
 }
 
 /// The default database path.
@@ -132,6 +137,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => query::status(&cli, args),
         Command::Diff(args) => query::diff(&cli, args),
         Command::Export(args) => export::run(&cli, args),
+        Command::ScorePairs(args) => pairs::score_pairs(&cli, args),
+        Command::Eval(args) => pairs::eval(&cli, args),
     }
 }
 

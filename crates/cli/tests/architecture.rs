@@ -41,8 +41,15 @@ fn dependencies_point_one_way() {
     // Importers and the store do not know each other; only the store knows the database.
     assert!(!has("proscribe-import", "proscribe-store") && !has("proscribe-import", "rusqlite"));
     assert!(!has("proscribe-store", "proscribe-import"));
+    // Name matching sits on the model alone: text ← matching, no I/O, no lists, no database.
+    assert!(!has("proscribe-text", "proscribe-matching"));
+    for krate in ["proscribe-text", "proscribe-matching"] {
+        for dep in ["proscribe-import", "proscribe-store", "rusqlite", "csv", "quick-xml", "calamine", "walkdir"] {
+            assert!(!has(krate, dep), "{krate} depends on {dep}");
+        }
+    }
     // Only the binary knows the command line, HTTP and the terminal.
-    for krate in ["proscribe-model", "proscribe-import", "proscribe-store"] {
+    for krate in ["proscribe-model", "proscribe-text", "proscribe-matching", "proscribe-import", "proscribe-store"] {
         for dep in ["clap", "ureq", "indicatif", "anyhow", "tokio", "axum"] {
             assert!(!has(krate, dep), "{krate} depends on {dep}");
         }

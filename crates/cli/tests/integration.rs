@@ -1,5 +1,5 @@
 //! End-to-end tests of the `proscribe` command on real list files and on the example
-//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync and export.
+//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync and export; the token table of the name scorer.
 
 mod common;
 
@@ -10,3 +10,4 @@ mod export;
 mod import;
 mod kill;
 mod sync;
+mod token_frequencies;

@@ -1,0 +1,351 @@
+//! `proscribe score-pairs` and `proscribe eval`: the name scorer on pairs of names, for
+//! tuning it and comparing it with other matchers. `score-pairs` reads CSV records
+//! `name1,name2,schema` on standard input and prints one score per record (the contract of the
+//! peer harness `pairs_eval.py`); `eval` reads labelled pair files in the formats that harness
+//! reads (cascade and other `name1,name2,is_match` files, the cross-script positives, the
+//! weakly labelled algorithm comparison) and prints ROC AUC, the best F1 and precision and
+//! recall at the default threshold, per file, per category and pooled.
+
+use std::collections::BTreeMap;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use proscribe_matching::metrics::{best_f1, prf_at, roc_auc, Prf};
+use proscribe_matching::{compare_names, score_names, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD};
+use proscribe_model::Schema;
+use serde::Serialize;
+
+use crate::output::{outln, print_json, print_table};
+use crate::Cli;
+
+/// Arguments of `proscribe score-pairs`.
+#[derive(Debug, Args)]
+pub struct ScorePairsArgs {
+    /// Schema of records that give none (Person, Organization, Company, Vessel, ...).
+    #[arg(long, default_value = "Person")]
+    default_schema: String,
+    /// Print each comparison's explanation as one JSON object per line instead of the score.
+    #[arg(long)]
+    explain: bool,
+}
+
+/// Arguments of `proscribe eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Labelled pair files (CSV).
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Threshold for precision and recall (default: the scorer's default threshold).
+    #[arg(long)]
+    threshold: Option<f64>,
+    /// Schema of files that give none.
+    #[arg(long, default_value = "Person")]
+    default_schema: String,
+    /// Print the pairs the threshold gets wrong.
+    #[arg(long)]
+    errors: bool,
+}
+
+fn schema_of(text: &str, default: Option<Schema>) -> Option<Schema> {
+    Schema::parse(text).or(default)
+}
+
+/// One score per CSV record read from standard input.
+pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
+    let default = Schema::parse(&args.default_schema);
+    let weights = FrequencyWeights::default_table();
+    let stdin = std::io::stdin();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(stdin.lock());
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for (n, record) in reader.records().enumerate() {
+        // A bad record scores 0 with a message, so that the output stays one line per record.
+        let score = match record {
+            Ok(r) if r.len() >= 2 => {
+                let schema = schema_of(r.get(2).unwrap_or(""), default);
+                let q = PreparedName::new(&r[0], schema);
+                let c = PreparedName::new(&r[1], schema);
+                if args.explain {
+                    let m = compare_names(&q, &c, weights);
+                    if let Err(e) = writeln!(out, "{}", serde_json::to_string(&m)?) {
+                        crate::output::write_failed(e);
+                    }
+                    continue;
+                }
+                score_names(&q, &c, weights)
+            }
+            Ok(_) => {
+                eprintln!("record {}: fewer than two names; scored 0", n + 1);
+                0.0
+            }
+            Err(e) => {
+                eprintln!("record {}: {e}; scored 0", n + 1);
+                0.0
+            }
+        };
+        if let Err(e) = writeln!(out, "{score:.6}") {
+            crate::output::write_failed(e);
+        }
+    }
+    if let Err(e) = out.flush() {
+        crate::output::write_failed(e);
+    }
+    Ok(())
+}
+
+/// A labelled pair.
+#[derive(Debug, Clone)]
+struct Pair {
+    name1: String,
+    name2: String,
+    is_match: bool,
+    schema: Option<Schema>,
+    category: String,
+}
+
+/// Reads a pair file in any of the formats the peer harness reads.
+fn read_pairs(path: &PathBuf, default: Option<Schema>) -> Result<(&'static str, Vec<Pair>)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let comments: Vec<&str> = text.lines().filter(|l| l.trim_start().starts_with('#')).collect();
+    let data: String = text
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data.as_bytes());
+    let rows: Vec<csv::StringRecord> =
+        reader.records().collect::<Result<_, _>>().with_context(|| format!("{}: not CSV", path.display()))?;
+    let Some(head) = rows.first() else { return Ok(("empty", vec![])) };
+    let head: Vec<String> = head.iter().map(|h| h.trim().to_lowercase()).collect();
+    let col = |name: &str| head.iter().position(|h| h == name);
+    let get = |r: &csv::StringRecord, i: Option<usize>| i.and_then(|i| r.get(i)).unwrap_or("").trim().to_string();
+    let truthy = |v: &str| matches!(v.trim().to_lowercase().as_str(), "1" | "true" | "t" | "yes" | "y" | "match");
+    if let (Some(n1), Some(n2), Some(m)) = (col("name1"), col("name2"), col("is_match")) {
+        let (s, cat, group) = (col("schema"), col("category"), col("case_group"));
+        let cascade = rows.get(1).is_some_and(|r| get(r, group).starts_with("cascade"));
+        let pairs = rows[1..]
+            .iter()
+            .map(|r| Pair {
+                name1: r.get(n1).unwrap_or("").to_string(),
+                name2: r.get(n2).unwrap_or("").to_string(),
+                is_match: truthy(&get(r, Some(m))),
+                schema: schema_of(&get(r, s), default),
+                category: get(r, cat),
+            })
+            .collect();
+        return Ok((if cascade { "cascade" } else { "labelled" }, pairs));
+    }
+    if head.len() >= 3 && head[..3] == ["query", "index", "note"] {
+        let pairs = rows[1..]
+            .iter()
+            .map(|r| {
+                let note = get(r, Some(2));
+                Pair {
+                    name1: get(r, Some(0)),
+                    name2: get(r, Some(1)),
+                    is_match: note.to_lowercase() != "false-positive control",
+                    schema: default,
+                    category: note,
+                }
+            })
+            .collect();
+        return Ok(("weak-labelled", pairs));
+    }
+    let declared = comments.iter().any(|c| c.to_lowercase().replace(", ", ",").contains("query,expected match"));
+    let header_row = head.len() >= 2 && head[..2] == ["query", "expected match"];
+    if header_row || declared {
+        let start = usize::from(header_row);
+        let pairs = rows[start..]
+            .iter()
+            .filter(|r| r.len() >= 2)
+            .map(|r| Pair {
+                name1: get(r, Some(0)),
+                name2: get(r, Some(1)),
+                is_match: true,
+                schema: default,
+                category: get(r, Some(3)),
+            })
+            .collect();
+        return Ok(("positives-only", pairs));
+    }
+    bail!("{}: unknown pair file format (header {:?})", path.display(), &head[..head.len().min(5)])
+}
+
+/// Figures for one set of scored pairs.
+#[derive(Debug, Serialize)]
+struct Figures {
+    pairs: usize,
+    positives: usize,
+    negatives: usize,
+    roc_auc: Option<f64>,
+    best_f1: Option<Prf>,
+    at_threshold: Prf,
+}
+
+fn figures(labels: &[bool], scores: &[f64], threshold: f64) -> Figures {
+    let positives = labels.iter().filter(|l| **l).count();
+    Figures {
+        pairs: labels.len(),
+        positives,
+        negatives: labels.len() - positives,
+        roc_auc: roc_auc(labels, scores),
+        best_f1: if positives > 0 && positives < labels.len() { best_f1(labels, scores) } else { None },
+        at_threshold: prf_at(labels, scores, threshold),
+    }
+}
+
+/// Accuracy of one category at the threshold.
+#[derive(Debug, Serialize)]
+struct Category {
+    pairs: usize,
+    correct: usize,
+    label: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+struct FileReport {
+    file: String,
+    format: &'static str,
+    #[serde(flatten)]
+    figures: Figures,
+    categories: BTreeMap<String, Category>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    threshold: f64,
+    files: Vec<FileReport>,
+    pooled: Figures,
+}
+
+/// ROC AUC, best F1 and precision/recall at the threshold for each labelled pair file.
+pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
+    let default = Schema::parse(&args.default_schema);
+    let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    let weights = FrequencyWeights::default_table();
+    let (mut all_labels, mut all_scores) = (Vec::new(), Vec::new());
+    let mut files = Vec::new();
+    for path in &args.files {
+        let (format, pairs) = read_pairs(path, default)?;
+        let scores: Vec<f64> = pairs
+            .iter()
+            .map(|p| {
+                score_names(&PreparedName::new(&p.name1, p.schema), &PreparedName::new(&p.name2, p.schema), weights)
+            })
+            .collect();
+        let labels: Vec<bool> = pairs.iter().map(|p| p.is_match).collect();
+        let mut categories: BTreeMap<String, Category> = BTreeMap::new();
+        for (p, s) in pairs.iter().zip(&scores) {
+            if p.category.is_empty() {
+                continue;
+            }
+            let label = if p.is_match { "match" } else { "non-match" };
+            let c = categories.entry(p.category.clone()).or_insert(Category { pairs: 0, correct: 0, label });
+            c.pairs += 1;
+            c.correct += usize::from((*s >= threshold) == p.is_match);
+            if c.label != label {
+                c.label = "mixed";
+            }
+        }
+        if args.errors {
+            for (p, s) in pairs.iter().zip(&scores) {
+                if (*s >= threshold) != p.is_match {
+                    eprintln!(
+                        "{} {:.3} [{}] {} | {}",
+                        if p.is_match { "missed" } else { "false " },
+                        s,
+                        p.category,
+                        p.name1,
+                        p.name2
+                    );
+                }
+            }
+        }
+        files.push(FileReport {
+            file: path.display().to_string(),
+            format,
+            figures: figures(&labels, &scores, threshold),
+            categories,
+        });
+        all_labels.extend(labels);
+        all_scores.extend(scores);
+    }
+    let report = Report { threshold, pooled: figures(&all_labels, &all_scores, threshold), files };
+    if cli.json {
+        return print_json(&report);
+    }
+    let f = |x: Option<f64>| x.map_or("-".to_string(), |v| format!("{v:.3}"));
+    let row = |name: &str, fig: &Figures| {
+        vec![
+            name.to_string(),
+            format!("{} ({}/{})", fig.pairs, fig.positives, fig.negatives),
+            f(fig.roc_auc),
+            fig.best_f1.map_or("-".into(), |b| format!("{:.3} (≥{:.3})", b.f1, b.threshold)),
+            format!("{:.3} / {:.3} / {:.3}", fig.at_threshold.precision, fig.at_threshold.recall, fig.at_threshold.f1),
+        ]
+    };
+    let mut rows: Vec<Vec<String>> = report.files.iter().map(|r| row(&r.file, &r.figures)).collect();
+    if report.files.len() > 1 {
+        rows.push(row("pooled", &report.pooled));
+    }
+    let at = format!("P / R / F1 at {threshold}");
+    print_table(&["file", "pairs (pos/neg)", "ROC AUC", "best F1 (thr)", &at], &rows);
+    for r in &report.files {
+        if r.categories.is_empty() {
+            continue;
+        }
+        outln!();
+        outln!("{} — accuracy per category at {threshold}", r.file);
+        let rows: Vec<Vec<String>> = r
+            .categories
+            .iter()
+            .map(|(name, c)| vec![name.clone(), c.label.to_string(), format!("{}/{}", c.correct, c.pairs)])
+            .collect();
+        print_table(&["category", "label", "correct"], &rows);
+    }
+    Ok(())
+}
+
+/// Reads lines for tests of the reader.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(content: &str, expect_format: &str, expect: &[(&str, &str, bool)]) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pairs.csv");
+        std::fs::write(&path, content).unwrap();
+        let (format, pairs) = read_pairs(&path, Some(Schema::Person)).unwrap();
+        assert_eq!(format, expect_format);
+        let got: Vec<(&str, &str, bool)> =
+            pairs.iter().map(|p| (p.name1.as_str(), p.name2.as_str(), p.is_match)).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn reads_every_pair_format() {
+        check(
+            "case_group,schema,name1,name2,is_match,quality,category,notes\r\nnk,Person,Olaf Scholze,Olaf Scholz,true,STRONG,,\r\n",
+            "labelled",
+            &[("Olaf Scholze", "Olaf Scholz", true)],
+        );
+        check(
+            "case_group,schema,name1,name2,is_match,quality,category,notes,baseline,score\ncascade_entities,Company,\"A, Ltd\",B Ltd,false,,x,n,0.1,0.1\n",
+            "cascade",
+            &[("A, Ltd", "B Ltd", false)],
+        );
+        check(
+            "# Format: Query,Expected Match,Min Score,Description\n\n# Arabic\nمحمد علي,Mohamed Ali,0.90,x\n",
+            "positives-only",
+            &[("محمد علي", "Mohamed Ali", true)],
+        );
+        check(
+            "query,index,note,jw\nsmith,smythe,phonetic,0.8\ndominguez,jimenez,false-positive control,0\n",
+            "weak-labelled",
+            &[("smith", "smythe", true), ("dominguez", "jimenez", false)],
+        );
+    }
+}

@@ -1,0 +1,564 @@
+//! Comparing two prepared names: an alignment of query tokens to candidate tokens and a score
+//! with its explanation.
+//!
+//! Every pair of token lists (renderings, former names) is aligned, and the best alignment
+//! wins; a former name may match a current name but two former names alone do not (two
+//! vessels once called alike are two vessels). The alignment is greedy on similarity over
+//! single tokens and over runs of two or three tokens on one side against one token on the
+//! other (`Abdul Salam` / `Abdulsalam`, `Shwe Pyi Thar` / `Shwepyithar`), so order does not
+//! matter. Each token weighs what [`TokenWeights`] says times what its class is worth (a
+//! particle, title, legal form or prefix little, a number more), annotations a tenth. The
+//! score is the weighted share of tokens matched, each match counted by its similarity above a
+//! floor; unmatched tokens count against it by their weight. For people, the extra tokens of
+//! the longer name count half when the shorter one is wholly matched (middle names); numbers
+//! left unmatched on both sides halve the score (`No. 8` is not `No. 6`).
+
+use proscribe_model::{Schema, Script};
+use proscribe_text::{Token, TokenClass};
+use serde::Serialize;
+
+use crate::prepare::{Form, PreparedName};
+use crate::similarity::{key_similarity_above, masks_may_reach, token_similarity, Mode, TokenRef};
+use crate::weights::TokenWeights;
+
+/// The score at or above which two names are taken to be the same name. Chosen on the
+/// shared labelled pairs (see BENCHMARKS.md); a screening run may ask for another.
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+
+/// The most tokens of one token list that are aligned; a longer name is cut.
+pub(crate) const MAX_TOKENS: usize = 24;
+
+/// How one query token matched a candidate token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TokenPair {
+    /// The query token (tokens joined by a space when several matched one).
+    pub query: String,
+    /// The candidate token (likewise).
+    pub candidate: String,
+    /// Their similarity in [0, 1].
+    pub similarity: f64,
+}
+
+/// The result of comparing two names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NameMatch {
+    /// Similarity in [0, 1].
+    pub score: f64,
+    /// Aligned token pairs.
+    pub pairs: Vec<TokenPair>,
+    /// Query tokens left unmatched.
+    pub unmatched_query: Vec<String>,
+    /// Candidate tokens left unmatched.
+    pub unmatched_candidate: Vec<String>,
+    /// The Latin rendering of the query that matched best.
+    pub query_rendering: String,
+    /// The Latin rendering of the candidate that matched best.
+    pub candidate_rendering: String,
+}
+
+impl NameMatch {
+    fn empty() -> NameMatch {
+        NameMatch {
+            score: 0.0,
+            pairs: vec![],
+            unmatched_query: vec![],
+            unmatched_candidate: vec![],
+            query_rendering: String::new(),
+            candidate_rendering: String::new(),
+        }
+    }
+}
+
+/// The constants of the score: the similarity floors below which a token pair does not count
+/// (persons, organisations, across scripts), the weight of extra words in organisation names,
+/// and the costs of conflicting words, legal forms and country words.
+#[derive(Debug, Clone, Copy)]
+struct Params {
+    floor_person: f64,
+    floor_org: f64,
+    floor_cross: f64,
+    extra_org: f64,
+    conflict: f64,
+    form_conflict: f64,
+    country: f64,
+}
+
+const PARAMS: Params = Params {
+    floor_person: 0.6,
+    floor_org: 0.66,
+    floor_cross: 0.4,
+    extra_org: 2.0,
+    conflict: 4.0,
+    form_conflict: 0.8,
+    country: 2.0,
+};
+
+fn params() -> &'static Params {
+    &PARAMS
+}
+
+/// What a token's class is worth, times the weight of the token itself.
+fn class_factor(class: TokenClass) -> f64 {
+    match class {
+        TokenClass::Word => 1.0,
+        TokenClass::Number => 1.3,
+        TokenClass::Initial => 0.35,
+        TokenClass::Particle | TokenClass::Honorific => 0.15,
+        TokenClass::LegalForm(_) => 0.25,
+        TokenClass::Prefix => 0.1,
+    }
+}
+
+/// One aligned match: a run of query tokens against a run of candidate tokens.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    q: (u8, u8),
+    c: (u8, u8),
+    sim: f64,
+}
+
+/// A fixed-capacity list of links on the stack: an alignment allocates nothing.
+#[derive(Clone, Copy)]
+struct Links<const N: usize = MAX_LINKS> {
+    items: [Link; N],
+    len: usize,
+}
+
+/// The most candidate links considered for one pair of token lists.
+const MAX_LINKS: usize = 192;
+
+impl<const N: usize> Links<N> {
+    fn new() -> Links<N> {
+        Links { items: [Link { q: (0, 0), c: (0, 0), sim: 0.0 }; N], len: 0 }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn push(&mut self, l: Link) {
+        // Past the capacity only links better than the worst kept are worth keeping.
+        if self.len < N {
+            self.items[self.len] = l;
+            self.len += 1;
+        } else if let Some((k, _)) =
+            self.items.iter().enumerate().min_by(|a, b| a.1.sim.total_cmp(&b.1.sim)).filter(|(_, w)| w.sim < l.sim)
+        {
+            self.items[k] = l;
+        }
+    }
+
+    fn as_slice(&self) -> &[Link] {
+        &self.items[..self.len]
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Link] {
+        &mut self.items[..self.len]
+    }
+}
+
+/// The best alignment of one pair of token lists.
+struct Alignment {
+    score: f64,
+    links: Links<MAX_TOKENS>,
+    qform: usize,
+    cform: usize,
+}
+
+/// Compares two prepared names, weighting tokens by `weights`.
+pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
+    let Some(best) = best_alignment(q, c, weights) else {
+        return NameMatch::empty();
+    };
+    explain(q, c, &best)
+}
+
+/// The score of [`compare_names`] without its explanation, for ranking many candidates.
+pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
+    best_alignment(q, c, weights).map_or(0.0, |a| a.score)
+}
+
+fn best_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+    let mut best = best_rendering_alignment(q, c, weights)?;
+    // Han names sound alike far more often than they are alike: `高石` and `高市` are read
+    // the same. Two names in Han characters are also compared character by character.
+    let ideographic = |s: Script| matches!(s, Script::Han | Script::Japanese);
+    if ideographic(q.script) && ideographic(c.script) {
+        best.score = best.score.min(char_similarity(&q.original, &c.original));
+    }
+    Some(best)
+}
+
+/// 1 minus the edit distance of the letters of two texts over the longer length.
+fn char_similarity(a: &str, b: &str) -> f64 {
+    let a: Vec<char> = a.chars().filter(|c| c.is_alphanumeric()).take(64).collect();
+    let b: Vec<char> = b.chars().filter(|c| c.is_alphanumeric()).take(64).collect();
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 0.0;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + usize::from(a[i - 1] != b[j - 1]));
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    1.0 - prev[b.len()] as f64 / longest as f64
+}
+
+fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+    let schema = q.schema.or(c.schema);
+    let mut best: Option<Alignment> = None;
+    for (qi, qf) in q.forms.iter().enumerate() {
+        for (ci, cf) in c.forms.iter().enumerate() {
+            if qf.alternative && cf.alternative {
+                continue;
+            }
+            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci);
+            if best.as_ref().is_none_or(|b| a.score > b.score) {
+                best = Some(a);
+            }
+        }
+    }
+    best
+}
+
+fn token_ref<'a>(t: &'a Token, form: &Form, i: usize) -> TokenRef<'a> {
+    TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: form.flags[i].mask }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn align(
+    qt: &[Token],
+    qf: &Form,
+    ct: &[Token],
+    cf: &Form,
+    schema: Option<Schema>,
+    weights: &dyn TokenWeights,
+    qform: usize,
+    cform: usize,
+) -> Alignment {
+    let qt = &qt[..qt.len().min(MAX_TOKENS)];
+    let ct = &ct[..ct.len().min(MAX_TOKENS)];
+    let person = matches!(schema, Some(Schema::Person) | None);
+    let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations: !person };
+    let cross_script = qf.transliterated != cf.transliterated;
+
+    let p = params();
+    let (n, m) = (qt.len(), ct.len());
+    // `Ahmad bin Hasan` is not `Hasan bin Ahmad`: words on either side of `bin` stay there.
+    let filial = qf.flags.iter().any(|f| f.filial) && cf.flags.iter().any(|f| f.filial);
+    // Similarities below the floor earn nothing; tokens that do not reach it stay unmatched.
+    let floor = if cross_script {
+        p.floor_cross
+    } else if person {
+        p.floor_person
+    } else {
+        p.floor_org
+    };
+
+    let mut candidates: Links = Links::new();
+    for (i, a) in qt.iter().enumerate() {
+        let ar = token_ref(a, qf, i);
+        for (j, b) in ct.iter().enumerate() {
+            let mut s = token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            // The person's own names (before any `bin`) against ancestors' names.
+            if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
+                s *= 0.7;
+            }
+            if s > floor {
+                candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
+            }
+        }
+    }
+    // An acronym against the words it abbreviates (`PLA`, `People's Liberation Army`).
+    if !person {
+        for (one, other_form, flip) in [(qt, cf, false), (ct, qf, true)] {
+            for (i, a) in one.iter().enumerate() {
+                if !matches!(a.class, TokenClass::Word) || !(2..=6).contains(&a.text.len()) {
+                    continue;
+                }
+                for (letters, s0, s1) in &other_form.acronyms {
+                    if *letters == a.text {
+                        let (x, y) = ((i as u8, i as u8 + 1), (*s0, *s1));
+                        let link = if flip { Link { q: y, c: x, sim: 0.93 } } else { Link { q: x, c: y, sim: 0.93 } };
+                        candidates.push(link);
+                    }
+                }
+            }
+        }
+    }
+    // Runs of two to four tokens against one word, both ways.
+    for (one, many_form, many_len, flip) in [(qt, cf, m, false), (ct, qf, n, true)] {
+        for (i, a) in one.iter().enumerate() {
+            let ak = a.key.as_bytes();
+            if a.class != TokenClass::Word || ak.len() < 2 {
+                continue;
+            }
+            for run in &many_form.runs {
+                if run.start as usize + run.len as usize > many_len {
+                    continue;
+                }
+                let rk = run.key.as_bytes();
+                // Joined words start alike and are about as long; anything else cannot reach
+                // the similarity asked for, and is not worth the edit distance.
+                if rk.first() != ak.first() || rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
+                    continue;
+                }
+                // Short words join only initials (`ABC` and `A.B.C.`).
+                if ak.len() < 4 && !run.initials {
+                    continue;
+                }
+                let amask = if flip { cf.flags[i].mask } else { qf.flags[i].mask };
+                if !masks_may_reach(amask, run.mask, ak.len().max(rk.len()), 0.85) {
+                    continue;
+                }
+                let s = key_similarity_above(ak, rk, 0.85);
+                if s >= 0.85 {
+                    let (x, y) = ((i as u8, i as u8 + 1), (run.start, run.start + run.len));
+                    let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
+                    candidates.push(link);
+                }
+            }
+        }
+    }
+    let candidates = candidates.as_mut_slice();
+    candidates.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
+
+    let mut q_used = [false; MAX_TOKENS];
+    let mut c_used = [false; MAX_TOKENS];
+    let mut links: Links<MAX_TOKENS> = Links::new();
+    for &l in candidates.iter() {
+        let (q0, q1, c0, c1) = (l.q.0 as usize, l.q.1 as usize, l.c.0 as usize, l.c.1 as usize);
+        if q_used[q0..q1].iter().any(|u| *u) || c_used[c0..c1].iter().any(|u| *u) {
+            continue;
+        }
+        q_used[q0..q1].iter_mut().for_each(|u| *u = true);
+        c_used[c0..c1].iter_mut().for_each(|u| *u = true);
+        links.push(l);
+    }
+
+    let q_patronymic = person && qf.flags.iter().any(|f| f.patronymic);
+    let c_patronymic = person && cf.flags.iter().any(|f| f.patronymic);
+    let weigh = |toks: &[Token], form: &Form, other_has_patronymic: bool, out: &mut [f64; MAX_TOKENS]| {
+        for (i, t) in toks.iter().enumerate() {
+            let mut w = weights.weight(t) * class_factor(t.class);
+            // A patronymic the other name leaves out counts half; two different ones conflict.
+            if person && !other_has_patronymic && form.flags[i].patronymic {
+                w *= 0.5;
+            }
+            if !person && form.flags[i].country {
+                w *= p.country;
+            }
+            if form.optional[i] {
+                w *= 0.1;
+            }
+            out[i] = w;
+        }
+    };
+    let (mut wq, mut wc) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
+    weigh(qt, qf, c_patronymic, &mut wq);
+    weigh(ct, cf, q_patronymic, &mut wc);
+
+    // Across scripts a rendering is a guess: a fair likeness is good evidence.
+    let bend = if cross_script { 0.5 } else { 1.0 };
+    let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0).powf(bend);
+
+    let mut matched = 0.0;
+    for l in links.as_slice() {
+        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
+            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
+        matched += credit(l.sim) * w;
+    }
+    // Unmatched mass, with the leniency for people's middle names.
+    let strong_unmatched = |used: &[bool], toks: &[Token], opt: &[bool]| {
+        toks.iter()
+            .enumerate()
+            .any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
+    };
+    let q_covered = !strong_unmatched(&q_used, qt, &qf.optional);
+    let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
+    // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
+    // more in names of organisations than in people's.
+    let extra = if person { 1.0 } else { p.extra_org };
+    let mut total = matched;
+    let mut unmatched_numbers = (false, false);
+    for (i, t) in qt.iter().enumerate() {
+        if !q_used[i] {
+            let lenient = person && c_covered && !links.is_empty();
+            total += wq[i] * if lenient { 0.5 } else { extra };
+            unmatched_numbers.0 |= t.class == TokenClass::Number && !qf.optional[i];
+        }
+    }
+    for (j, t) in ct.iter().enumerate() {
+        if !c_used[j] {
+            let lenient = person && q_covered && !links.is_empty();
+            total += wc[j] * if lenient { 0.5 } else { extra };
+            unmatched_numbers.1 |= t.class == TokenClass::Number && !cf.optional[j];
+        }
+    }
+    // Matched tokens that were not fully similar count in the total at their full weight.
+    for l in links.as_slice() {
+        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
+            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
+        total += (1.0 - credit(l.sim)) * w;
+    }
+    let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    if unmatched_numbers.0 && unmatched_numbers.1 {
+        score *= 0.5;
+    } else if !person && (unmatched_numbers.0 || unmatched_numbers.1) {
+        // `Gulf Sunbird II` is the second of its name, not `Gulf Sunbird`.
+        score *= 0.8;
+    }
+    // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
+    // says more against a match than a word the other name leaves out.
+    if !q_covered && !c_covered {
+        // How much of each name is left over; the smaller share is the conflicting part.
+        let left = |used: &[bool], w: &[f64], toks: &[Token]| {
+            let total: f64 = w[..toks.len()].iter().sum();
+            let left: f64 =
+                toks.iter().enumerate().filter(|(i, t)| !used[*i] && !t.class.is_weak()).map(|(i, _)| w[i]).sum();
+            if total > 0.0 {
+                left / total
+            } else {
+                0.0
+            }
+        };
+        let share = left(&q_used, &wq, qt).min(left(&c_used, &wc, ct));
+        score *= (1.0 - share).powf(p.conflict);
+    }
+    // Legal forms of two jurisdictions left unmatched: two companies of one group.
+    let form_left = |used: &[bool], toks: &[Token]| {
+        toks.iter().enumerate().any(|(i, t)| !used[i] && matches!(t.class, TokenClass::LegalForm(f) if !f.generic))
+    };
+    if !person && form_left(&q_used, qt) && form_left(&c_used, ct) {
+        score *= p.form_conflict;
+    }
+    Alignment { score: score.clamp(0.0, 1.0), links, qform, cform }
+}
+
+fn span(l: &Link) -> u8 {
+    (l.q.1 - l.q.0) + (l.c.1 - l.c.0)
+}
+
+fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
+    let (qf, cf) = (&q.forms[a.qform], &c.forms[a.cform]);
+    let qt = &q.variants[qf.variant];
+    let ct = &c.variants[cf.variant];
+    let join = |toks: &[Token]| toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+    let mut pairs: Vec<(u8, TokenPair)> = a
+        .links
+        .as_slice()
+        .iter()
+        .map(|l| {
+            (
+                l.q.0,
+                TokenPair {
+                    query: join(&qt[l.q.0 as usize..l.q.1 as usize]),
+                    candidate: join(&ct[l.c.0 as usize..l.c.1 as usize]),
+                    similarity: (l.sim * 1000.0).round() / 1000.0,
+                },
+            )
+        })
+        .collect();
+    pairs.sort_by_key(|p| p.0);
+    let used = |n: usize, side: fn(&Link) -> (u8, u8)| {
+        let mut u = vec![false; n];
+        for l in a.links.as_slice() {
+            let (x, y) = side(l);
+            u.iter_mut().take((y as usize).min(n)).skip(x as usize).for_each(|v| *v = true);
+        }
+        u
+    };
+    let qu = used(qt.len(), |l| l.q);
+    let cu = used(ct.len(), |l| l.c);
+    NameMatch {
+        score: a.score,
+        pairs: pairs.into_iter().map(|p| p.1).collect(),
+        unmatched_query: qt.iter().zip(&qu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
+        unmatched_candidate: ct.iter().zip(&cu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
+        query_rendering: join(qt),
+        candidate_rendering: join(ct),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::weights::FrequencyWeights;
+
+    fn check(query: &str, candidate: &str, schema: Schema, expect_match: bool) {
+        let q = PreparedName::new(query, Some(schema));
+        let c = PreparedName::new(candidate, Some(schema));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        assert_eq!(m.score >= DEFAULT_THRESHOLD, expect_match, "{query} / {candidate}: {m:?}");
+        assert!((0.0..=1.0).contains(&m.score));
+        assert!((m.score - score_names(&q, &c, FrequencyWeights::default_table())).abs() < 1e-12);
+    }
+
+    /// (query, candidate, schema, same name?).
+    #[test]
+    fn decisions() {
+        use Schema::*;
+        let cases = [
+            // Spelling, order, spacing, particles and titles.
+            ("Abdul Salam Hanafi", "HANAFI, Abdulsalam", Person, true),
+            ("Abd al-Salam Hanafi", "Abdussalam Hanafi", Person, true),
+            ("Mohammed Omar", "Muhammad Umar", Person, true),
+            ("Haji Mohammad Ashraf", "Mohammad Ashraf", Person, true),
+            ("Vladimir Putin", "Putin Vladimir Vladimirovich", Person, true),
+            ("Bashar al-Assad", "Hafez al-Assad", Person, false),
+            ("Ahmad bin Hasan al-Ubaidi", "Hasan bin Ahmad al-Ubaidi", Person, false),
+            ("Olaf Scholz", "Angela Merkel", Person, false),
+            // Other scripts.
+            ("Мария Осетрова", "Maria Osetrova", Person, true),
+            ("محمد علي", "Mohamed Ali", Person, true),
+            ("金正恩", "Kim Jong Un", Person, true),
+            ("習近平", "Kim Jong Un", Person, false),
+            // Companies: legal forms, abbreviations, other words.
+            ("Harrowfield Bearings Limited", "HARROWFIELD BEARINGS LTD.", Company, true),
+            ("OAO Gazprom", "Open Joint Stock Company Gazprom", Company, true),
+            ("Delancourt Brothers Manufacturing Co.", "Delancourt Bros. Mfg. Co.", Company, true),
+            ("Korvessa Industrial GmbH", "Korvessa Industrial Sdn. Bhd.", Company, false),
+            ("Tovarro Industries Inc.", "Tovarro Industries de Mexico, S.A. de C.V.", Company, false),
+            ("Kibaha Cement Traders Ltd", "Kisumu Lakeside Motors Ltd", Company, false),
+            // Vessels: numbers, prefixes, former names.
+            ("Hoshikaze Maru No. 8", "Hoshikaze Maru No. 6", Vessel, false),
+            ("M.V. Pelgarra Glory", "PELGARRA GLORY", Vessel, true),
+            ("Ocean Pioneer (ex-Cape Diamond)", "Cape Diamond", Vessel, true),
+            ("MV Apapa Falcon (ex Warri Osprey)", "MV Onne Pelican (ex Warri Osprey)", Vessel, false),
+            // Nothing to compare.
+            ("", "Cape Diamond", Vessel, false),
+            ("-- ()", "--", Person, false),
+        ];
+        for (q, c, schema, expect) in cases {
+            check(q, c, schema, expect);
+        }
+    }
+
+    #[test]
+    fn explanation_lists_pairs_and_leftovers() {
+        let q = PreparedName::new("Haji Abdul Salam Hanafi", Some(Schema::Person));
+        let c = PreparedName::new("Abdulsalam Hanafi Ali Mardan Qul", Some(Schema::Person));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        let pairs: Vec<(&str, &str)> = m.pairs.iter().map(|p| (p.query.as_str(), p.candidate.as_str())).collect();
+        assert_eq!(pairs, [("abdul salam", "abdulsalam"), ("hanafi", "hanafi")]);
+        assert_eq!(m.unmatched_query, ["haji"]);
+        assert_eq!(m.unmatched_candidate, ["ali", "mardan", "qul"]);
+    }
+
+    #[test]
+    fn long_and_odd_names_do_not_break() {
+        let long = "Abdul ".repeat(2000);
+        let q = PreparedName::new(&long, Some(Schema::Person));
+        let c = PreparedName::new("Abdul Salam", Some(Schema::Person));
+        let s = score_names(&q, &c, FrequencyWeights::default_table());
+        assert!((0.0..=1.0).contains(&s));
+        let emoji = PreparedName::new("😀😀", None);
+        assert!(emoji.is_empty());
+        assert_eq!(score_names(&emoji, &c, FrequencyWeights::default_table()), 0.0);
+    }
+}

@@ -1,0 +1,569 @@
+//! Preparing a name once for many comparisons: the name is split into its current name, the
+//! former or other names it mentions (`Ocean Pioneer (ex-Cape Diamond)`, `... f.k.a. ...`,
+//! `formerly ...`) and annotations that do not name it (a vessel's port or flag after a
+//! comma or in parentheses, a company's branch or address); each part is romanised (one or
+//! more Latin renderings) and tokenised. Token classes are adjusted to the schema: legal forms
+//! are ordinary words in a person's name, titles are words in a vessel's (`Kapitan
+//! Guseynov`).
+
+use proscribe_model::{Schema, Script};
+use proscribe_text::{normalize, romanize, tokens, Token, TokenClass};
+
+/// The most token lists kept for one name.
+const MAX_VARIANTS: usize = 8;
+
+/// One token list of a prepared name, with what the comparison needs to know about it.
+#[derive(Debug, Clone)]
+pub(crate) struct Form {
+    /// Index into `PreparedName::variants`.
+    pub variant: usize,
+    /// Per token: an annotation, whose absence on the other side costs little.
+    pub optional: Vec<bool>,
+    /// Whether this list is a former or other name rather than the current one.
+    pub alternative: bool,
+    /// Whether the tokens were transliterated from another script.
+    pub transliterated: bool,
+    /// Whether the source script writes no short vowels (Arabic, Hebrew).
+    pub abjad: bool,
+    /// Runs of two to four adjacent tokens that may be written as one word elsewhere, with the
+    /// spelling key of their joined text.
+    pub runs: Vec<Run>,
+    /// Per token: facts about it that the comparison needs, found once here.
+    pub flags: Vec<TokenFlags>,
+    /// Acronyms the name may be written as: the first letters of runs of two to six words
+    /// (`people s liberation army` → `pla`, particles and legal forms skipped), with the run.
+    pub acronyms: Vec<(String, u8, u8)>,
+}
+
+fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
+    let mut out = Vec::new();
+    let n = toks.len().min(crate::compare::MAX_TOKENS);
+    for start in 0..n {
+        if toks[start].class != TokenClass::Word {
+            continue;
+        }
+        let mut letters = String::new();
+        for (end, t) in toks.iter().enumerate().take(n).skip(start) {
+            match t.class {
+                TokenClass::Word => letters.push_str(&t.text[..1]),
+                TokenClass::Particle | TokenClass::LegalForm(_) | TokenClass::Initial => {}
+                _ => break,
+            }
+            if letters.len() > 6 {
+                break;
+            }
+            if letters.len() >= 2 && t.class == TokenClass::Word {
+                out.push((letters.clone(), start as u8, end as u8 + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Facts about one token, found when the name is prepared.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TokenFlags {
+    /// It names a country (`Chile`, `Thailand`).
+    pub country: bool,
+    /// It is a patronymic (`Viktorovich`).
+    pub patronymic: bool,
+    /// How many filial particles (`bin`, `ibn`) precede it.
+    pub segment: u8,
+    /// It is itself a filial particle.
+    pub filial: bool,
+    /// The consonants of its key as a bit set.
+    pub mask: u32,
+}
+
+/// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
+fn is_patronymic(text: &str) -> bool {
+    text.len() > 6
+        && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
+            .iter()
+            .any(|s| text.ends_with(s))
+}
+
+fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
+    let mut segment = 0u8;
+    toks.iter()
+        .map(|t| {
+            let filial = matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti" | "ould");
+            if filial {
+                segment = segment.saturating_add(1);
+            }
+            TokenFlags {
+                country: t.class == TokenClass::Word
+                    && t.text.len() >= 4
+                    && proscribe_model::Country::from_name(&t.text).is_ok(),
+                patronymic: is_patronymic(&t.text),
+                segment,
+                filial,
+                mask: crate::similarity::consonant_mask(&t.key),
+            }
+        })
+        .collect()
+}
+
+/// Adjacent tokens joined: `abdul salam` → `abdulsalam`.
+#[derive(Debug, Clone)]
+pub(crate) struct Run {
+    /// Index of the first token.
+    pub start: u8,
+    /// Number of tokens.
+    pub len: u8,
+    /// The spelling key of the joined text.
+    pub key: String,
+    /// Whether all the tokens are initials (`a b c`).
+    pub initials: bool,
+    /// The consonants of the key as a bit set.
+    pub mask: u32,
+}
+
+/// The longest run of tokens joined into one word.
+pub(crate) const MAX_RUN: usize = 4;
+
+/// Whether a token may be part of a run joined against one word (`SiemensAG` is `Siemens
+/// AG`, `ABC` is `A.B.C.`).
+fn joinable(t: &Token) -> bool {
+    !matches!(t.class, TokenClass::Number | TokenClass::Prefix)
+}
+
+fn runs_of(toks: &[Token]) -> Vec<Run> {
+    let mut out = Vec::new();
+    for start in 0..toks.len().min(crate::compare::MAX_TOKENS) {
+        let mut text = String::new();
+        for n in 1..=MAX_RUN {
+            let Some(t) = toks.get(start + n - 1).filter(|t| joinable(t)) else { break };
+            text.push_str(&t.text);
+            if n >= 2 {
+                let initials = toks[start..start + n].iter().all(|t| t.class == TokenClass::Initial);
+                let key = proscribe_text::key(&text);
+                let mask = crate::similarity::consonant_mask(&key);
+                out.push(Run { start: start as u8, len: n as u8, key, initials, mask });
+            }
+        }
+    }
+    out
+}
+
+/// A name prepared for comparison: its Latin renderings as token lists.
+#[derive(Debug, Clone)]
+pub struct PreparedName {
+    /// The name as given.
+    pub original: String,
+    /// One token list per Latin rendering of the name and of each former name it mentions.
+    pub variants: Vec<Vec<Token>>,
+    /// The schema the name was prepared for.
+    pub schema: Option<Schema>,
+    /// The script of the name as given.
+    pub script: Script,
+    pub(crate) forms: Vec<Form>,
+}
+
+/// Words that introduce another name of the same thing.
+const ALIAS_MARKERS: &[&str] = &[
+    "ex",
+    "fka",
+    "f k a",
+    "f/k/a",
+    "formerly",
+    "formerly known as",
+    "previously",
+    "aka",
+    "a k a",
+    "a/k/a",
+    "also known as",
+    "nka",
+    "n k a",
+    "former name",
+    "former names",
+    "renamed from",
+];
+
+/// Words that make a parenthesised or trailing part an annotation rather than a name.
+const ANNOTATION_WORDS: &[&str] = &["branch", "flag", "office", "division", "registered", "port"];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part {
+    Main,
+    Annotation,
+    Alias,
+}
+
+impl PreparedName {
+    /// Prepares a name of an entity of `schema` (if known).
+    pub fn new(name: &str, schema: Option<Schema>) -> PreparedName {
+        let script = Script::detect(name);
+        let norm = normalize(name);
+        let parts = split_parts(&norm, schema);
+        let abjad = matches!(script, Script::Arabic | Script::Hebrew)
+            || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
+        let transliterated = !matches!(script, Script::Latin | Script::None);
+
+        // The current name: main parts plus annotations; each alias a name of its own.
+        let mut names: Vec<(bool, Vec<(String, bool)>)> = vec![(false, Vec::new())];
+        for (kind, text) in parts {
+            match kind {
+                Part::Main => names[0].1.push((text, false)),
+                Part::Annotation => names[0].1.push((text, true)),
+                Part::Alias => names.push((true, vec![(text, false)])),
+            }
+        }
+
+        let mut variants: Vec<Vec<Token>> = Vec::new();
+        let mut forms: Vec<Form> = Vec::new();
+        for (alternative, pieces) in names {
+            if pieces.iter().all(|(t, _)| t.trim().is_empty()) {
+                continue;
+            }
+            let renderings: Vec<Vec<String>> = pieces.iter().map(|(t, _)| romanize(t)).collect();
+            let count = renderings.iter().map(Vec::len).max().unwrap_or(1);
+            for k in 0..count {
+                if variants.len() >= MAX_VARIANTS {
+                    break;
+                }
+                let mut toks: Vec<Token> = Vec::new();
+                let mut optional: Vec<bool> = Vec::new();
+                for ((_, opt), r) in pieces.iter().zip(&renderings) {
+                    let text = &r[k.min(r.len() - 1)];
+                    let mut t = tokens(text);
+                    if alternative {
+                        drop_years(&mut t);
+                    }
+                    optional.extend(std::iter::repeat_n(*opt, t.len()));
+                    toks.extend(t);
+                }
+                adjust_classes(&mut toks, schema);
+                if toks.is_empty() || variants.contains(&toks) {
+                    continue;
+                }
+                let runs = runs_of(&toks);
+                let flags = flags_of(&toks);
+                let acronyms = if schema == Some(Schema::Person) { Vec::new() } else { acronyms_of(&toks) };
+                forms.push(Form {
+                    variant: variants.len(),
+                    optional,
+                    alternative,
+                    transliterated,
+                    abjad,
+                    runs,
+                    flags,
+                    acronyms,
+                });
+                variants.push(toks);
+            }
+        }
+        PreparedName { original: name.to_string(), variants, schema, script, forms }
+    }
+
+    /// Whether the name has no tokens at all (empty, or only punctuation or symbols).
+    pub fn is_empty(&self) -> bool {
+        self.variants.is_empty()
+    }
+}
+
+/// Token classes that depend on what is named.
+fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
+    for t in toks.iter_mut() {
+        t.class = match (schema, t.class) {
+            (Some(Schema::Person), TokenClass::LegalForm(_)) => TokenClass::Word,
+            (Some(Schema::Person), TokenClass::Prefix) => TokenClass::Honorific,
+            (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,
+            (_, c) => c,
+        };
+        if t.class == TokenClass::Word && t.key != proscribe_text::key(&t.text) && !t.text.starts_with("abdul") {
+            t.key = proscribe_text::key(&t.text);
+            t.skeleton = proscribe_text::skeleton(&t.text);
+        }
+    }
+}
+
+/// Years in a former name say when it was used (`ex Lindos Harrier until 2019`), not what it
+/// was.
+fn drop_years(toks: &mut Vec<Token>) {
+    let is_year = |t: &Token| {
+        t.class == TokenClass::Number && t.text.len() == 4 && (t.text.starts_with("19") || t.text.starts_with("20"))
+    };
+    let mut i = 0;
+    while i < toks.len() {
+        if is_year(&toks[i]) {
+            toks.remove(i);
+            if i > 0 && matches!(toks[i - 1].text.as_str(), "until" | "till" | "since" | "to" | "from" | "in") {
+                toks.remove(i - 1);
+                i -= 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Splits normalised text into its parts: the name, annotations, and other names.
+fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
+    let person = schema == Some(Schema::Person);
+    let vessel = matches!(schema, Some(Schema::Vessel | Schema::Aircraft));
+    let mut out: Vec<(Part, String)> = Vec::new();
+    // Lists write people `SURNAME, Given`: read it in the order of the other names.
+    let rotated;
+    let norm = match norm.split_once(',') {
+        Some((family, given)) if person && !given.contains(',') && !given.trim().is_empty() => {
+            rotated = format!("{} {}", given.trim(), family.trim());
+            rotated.as_str()
+        }
+        _ => norm,
+    };
+    // Parenthesised groups first.
+    let mut main = String::with_capacity(norm.len());
+    let mut groups: Vec<String> = Vec::new();
+    let mut depth = 0usize;
+    let mut group = String::new();
+    for c in norm.chars() {
+        match c {
+            '(' | '[' => {
+                depth += 1;
+                if depth == 1 {
+                    group.clear();
+                    main.push(' ');
+                    continue;
+                }
+            }
+            ')' | ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    groups.push(std::mem::take(&mut group));
+                    main.push(' ');
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if depth > 0 {
+            group.push(c);
+        } else {
+            main.push(c);
+        }
+    }
+    if depth > 0 {
+        groups.push(group);
+    }
+
+    // Alias markers in the main text: `A f.k.a. B`, `A, formerly B`, `A ex B`.
+    let (main_name, mut main_aliases) = split_aliases(&main, false);
+    // `Al-Qa'ida/Islamic Army`: a slash between words (not `A/S`, `M/V`, `f/k/a`) separates
+    // names.
+    let main_name = match slash_names(&main_name) {
+        Some((first, rest)) => {
+            main_aliases.extend(rest);
+            first
+        }
+        None => main_name,
+    };
+    // Trailing parts of the main text after a comma or a spaced dash.
+    let mut segments = split_trailing(&main_name);
+    let first = segments.remove(0);
+    out.push((Part::Main, first.clone()));
+    let mut prev_ends_with_form = ends_with_legal_form(&first);
+    for seg in segments {
+        // `Co., Ltd.`, `Inc, ...`: a part that is only a legal form belongs to the name.
+        if only_legal_forms(&seg) {
+            if let Some(last) = out.last_mut() {
+                last.1.push(' ');
+                last.1.push_str(&seg);
+                prev_ends_with_form = true;
+                continue;
+            }
+        }
+        let annotation = !person && (vessel || prev_ends_with_form || has_annotation_word(&seg));
+        prev_ends_with_form = ends_with_legal_form(&seg);
+        out.push((if annotation { Part::Annotation } else { Part::Main }, seg));
+    }
+    for a in main_aliases {
+        out.push((Part::Alias, a));
+    }
+    for g in groups {
+        let (before, aliases) = split_aliases(&g, true);
+        if !before.trim().is_empty() {
+            let annotation = !person && (vessel || has_annotation_word(&before));
+            out.push((if annotation { Part::Annotation } else { Part::Main }, before));
+        }
+        for a in aliases {
+            out.push((Part::Alias, a));
+        }
+    }
+    out
+}
+
+fn slash_names(text: &str) -> Option<(String, Vec<String>)> {
+    let parts: Vec<&str> = text.split('/').collect();
+    if parts.len() < 2 {
+        return None;
+    }
+    // Every cut must be between two words of three letters or more.
+    for w in parts.windows(2) {
+        let left = w[0].rsplit(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("");
+        let right = w[1].split(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("");
+        if left.chars().filter(|c| c.is_alphabetic()).count() < 3
+            || right.chars().filter(|c| c.is_alphabetic()).count() < 3
+        {
+            return None;
+        }
+    }
+    Some((parts[0].to_string(), parts[1..].iter().map(|p| p.to_string()).collect()))
+}
+
+fn has_annotation_word(text: &str) -> bool {
+    proscribe_text::fold(text).split(' ').any(|w| ANNOTATION_WORDS.contains(&w))
+}
+
+fn only_legal_forms(text: &str) -> bool {
+    let folded = romanize(text).into_iter().next().unwrap_or_default();
+    let t = tokens(&folded);
+    !t.is_empty() && t.iter().all(|t| matches!(t.class, TokenClass::LegalForm(_)))
+}
+
+fn ends_with_legal_form(text: &str) -> bool {
+    let folded = romanize(text).into_iter().next().unwrap_or_default();
+    tokens(&folded).last().is_some_and(|t| matches!(t.class, TokenClass::LegalForm(_)))
+}
+
+/// Splits text at the commas and spaced dashes after its first part.
+fn split_trailing(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (i, piece) in text.split(',').enumerate() {
+        if i == 0 {
+            out.extend(piece.split(" - ").map(str::to_string));
+        } else {
+            out.push(piece.to_string());
+        }
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    // A part with no letters or digits of its own is no part.
+    let mut kept: Vec<String> = Vec::with_capacity(out.len());
+    for p in out {
+        if p.chars().any(char::is_alphanumeric) || kept.is_empty() {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+/// Splits `A ex B ex C` into `A` and `[B, C]` at alias markers, which are recognised as
+/// folded words (`f.k.a.`, `f/k/a` and `fka` alike).
+fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
+    // Work on words separated by spaces, keeping each word's original text.
+    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    let folded: Vec<String> = words.iter().map(|w| proscribe_text::fold(w).replace(' ', "")).collect();
+    let mut cuts: Vec<(usize, usize)> = Vec::new(); // (start of marker, words in marker)
+    let mut i = 0;
+    while i < words.len() {
+        let mut matched = 0;
+        for m in ALIAS_MARKERS {
+            let parts: Vec<&str> = m.split(' ').collect();
+            // A marker spelt with dots or slashes is one word once folded (`f.k.a.` → `fka`).
+            let joined: String = parts.concat();
+            if folded[i] == joined || folded[i] == m.replace(['/', ' '], "") {
+                matched = matched.max(1);
+            } else if i + parts.len() <= words.len() && parts.iter().enumerate().all(|(k, p)| folded[i + k] == *p) {
+                matched = matched.max(parts.len());
+            }
+        }
+        // `ex-` glued to the name: `ex-cape` is the marker `ex` and the word `cape`.
+        let glued = words[i].starts_with("ex-") && words[i].len() > 3;
+        // The marker must follow something (a name does not start with `ex`) and `ex` must not
+        // be an ordinary word of the name; it is when nothing follows it.
+        let may_start = i > 0 || in_group;
+        if glued && may_start {
+            cuts.push((i, 0));
+            i += 1;
+            continue;
+        }
+        if matched > 0 && may_start && i + matched < words.len() {
+            cuts.push((i, matched));
+            i += matched;
+            continue;
+        }
+        i += 1;
+    }
+    if cuts.is_empty() {
+        return (text.to_string(), Vec::new());
+    }
+    let mut names: Vec<String> = Vec::new();
+    let main = words[..cuts[0].0].join(" ");
+    for (k, &(start, len)) in cuts.iter().enumerate() {
+        let end = cuts.get(k + 1).map_or(words.len(), |c| c.0);
+        let mut alias_words: Vec<&str> = words[start + len..end].to_vec();
+        if len == 0 {
+            if let Some(first) = alias_words.first_mut() {
+                *first = &first[3..];
+            }
+        }
+        let alias = alias_words.join(" ");
+        let alias = alias.trim_matches(|c: char| c == ',' || c == ';' || c.is_whitespace()).to_string();
+        if !alias.is_empty() {
+            names.push(alias);
+        }
+    }
+    let main = main.trim_end_matches(|c: char| c == ',' || c == ';' || c.is_whitespace()).to_string();
+    (main, names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, schema: Schema, expect: &[&str]) {
+        let p = PreparedName::new(name, Some(schema));
+        let got: Vec<String> = p
+            .forms
+            .iter()
+            .map(|f| {
+                let words: Vec<String> = p.variants[f.variant]
+                    .iter()
+                    .zip(&f.optional)
+                    .map(|(t, o)| if *o { format!("({})", t.text) } else { t.text.clone() })
+                    .collect();
+                format!("{}{}", if f.alternative { "alt: " } else { "" }, words.join(" "))
+            })
+            .collect();
+        assert_eq!(got, expect, "{name:?}");
+    }
+
+    #[test]
+    fn parts_of_names() {
+        use Schema::*;
+        let cases: &[(&str, Schema, &[&str])] = &[
+            ("Ocean Pioneer (ex-Cape Diamond)", Vessel, &["ocean pioneer", "alt: cape diamond"]),
+            (
+                "MV Karachi Crescent (ex Mandvi Bay, ex Wanshan Pearl)",
+                Vessel,
+                &["mv karachi crescent", "alt: mandvi bay", "alt: wanshan pearl"],
+            ),
+            ("Theodosia K (ex-Lindos Harrier until 2019)", Vessel, &["theodosia k", "alt: lindos harrier"]),
+            ("MV Soja Paranaense, Santos", Vessel, &["mv soja paranaense (santos)"]),
+            ("Kalliopi Dawn ex Orion Tanager", Vessel, &["kalliopi dawn", "alt: orion tanager"]),
+            (
+                "Olmsbury Grain Corporation f/k/a Olmsbury Milling Corporation",
+                Company,
+                &["olmsbury grain corp", "alt: olmsbury milling corp"],
+            ),
+            ("Muheza Sisal Estates Ltd (Korogwe Branch)", Company, &["muheza sisal estates ltd (korogwe) (branch)"]),
+            ("Marrowby Chemicals (Thailand) Co., Ltd.", Company, &["marrowby chemicals ltd thailand"]),
+            (
+                "Sindh Agro Chemicals (Pvt) Ltd, Sukkur Branch",
+                Company,
+                &["sindh agro chemicals ltd (sukkur) (branch) ltd"],
+            ),
+            ("Frost, William W.", Person, &["william w frost"]),
+            ("Ex Nihilo Ltd", Company, &["ex nihilo ltd"]),
+            ("Al-Qa'ida/Islamic Army", Organization, &["al qaida", "alt: islamic army"]),
+            ("Bowne Denmark A/S", Company, &["bowne denmark as"]),
+            ("", Person, &[]),
+            ("()", Person, &[]),
+        ];
+        for (name, schema, expect) in cases {
+            check(name, *schema, expect);
+        }
+    }
+}

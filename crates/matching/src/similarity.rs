@@ -1,0 +1,316 @@
+//! Similarity of two tokens in [0, 1]. Words are compared on their spelling keys with an edit
+//! distance that charges vowels less than consonants (romanisations disagree on vowels far
+//! more than on consonants: `Abdalla`/`Abdulla`, `Scholz`/`Scholze`, while `Mining`/`Dining`
+//! are different words), on consonant skeletons when one side comes from a script that writes
+//! no vowels, and as abbreviations (`Intl`, `Mgmt`) in names of organisations. Numbers match
+//! only exactly; legal forms by what they are (see `proscribe_text::legal_form_similarity`).
+//! Nothing here allocates.
+
+use proscribe_text::{is_vowel, legal_form_similarity, TokenClass};
+
+/// The longest key compared by edit distance; longer keys are compared on their first bytes.
+pub(crate) const MAX_KEY: usize = 32;
+
+/// How two tokens are compared, from the context of the two names.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mode {
+    /// One side was written without vowels (Arabic, Hebrew): compare skeletons too.
+    pub abjad: bool,
+    /// Abbreviations may stand for words (organisations, vessels).
+    pub abbreviations: bool,
+}
+
+/// A token as the comparison sees it: borrowed parts of a `Token`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TokenRef<'a> {
+    pub text: &'a str,
+    pub key: &'a str,
+    pub skeleton: &'a str,
+    pub class: TokenClass,
+    /// The consonants of the key as a bit set (see [`consonant_mask`]).
+    pub mask: u32,
+}
+
+/// The consonants of a key as a bit set, one bit per letter, and a bit for digits.
+pub(crate) fn consonant_mask(key: &str) -> u32 {
+    key.bytes().fold(0, |m, b| match b {
+        b'a'..=b'z' if !is_vowel(b) => m | (1 << (b - b'a')),
+        b'0'..=b'9' => m | (1 << 26),
+        _ => m,
+    })
+}
+
+/// Whether two keys may still reach `floor` in [`key_similarity`]: every consonant of one
+/// key missing from the other costs at least 0.7 of an edit. A cheap test that spares most
+/// unrelated pairs the edit distance.
+fn may_reach(a: &TokenRef, b: &TokenRef, floor: f64) -> bool {
+    masks_may_reach(a.mask, b.mask, a.key.len().max(b.key.len()), floor)
+}
+
+/// [`may_reach`] on bare masks and the longer key's length.
+pub(crate) fn masks_may_reach(a: u32, b: u32, longest: usize, floor: f64) -> bool {
+    let only = (a & !b).count_ones().max((b & !a).count_ones());
+    1.0 - 0.7 * f64::from(only) / longest.min(MAX_KEY) as f64 >= floor
+}
+
+/// Similarity of two tokens; a similarity below `floor` may be returned as 0 (it counts for
+/// nothing, and proving it exactly would cost an edit distance).
+pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f64) -> f64 {
+    use TokenClass::*;
+    match (a.class, b.class) {
+        (Number, Number) => return if a.key == b.key { 1.0 } else { 0.0 },
+        (Number, _) | (_, Number) => return 0.0,
+        (LegalForm(x), LegalForm(y)) => return legal_form_similarity(&x, &y),
+        (LegalForm(_), _) | (_, LegalForm(_)) => return 0.0,
+        (Initial, Initial) => return if a.text == b.text { 1.0 } else { 0.0 },
+        (Initial, _) => return initial_similarity(a.text, b.text),
+        (_, Initial) => return initial_similarity(b.text, a.text),
+        _ => {}
+    }
+    if a.text == b.text {
+        return 1.0;
+    }
+    if a.key == b.key {
+        return 0.97;
+    }
+    // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
+    // alike by their shared part: only the rest tells them apart.
+    if let Some((x, y)) = compound_stems(a.key, b.key) {
+        let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
+        return if s > 0.0 { 0.5 + 0.5 * s } else { 0.0 };
+    }
+    let mut s =
+        if may_reach(a, b, floor) { key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor) } else { 0.0 };
+    if mode.abjad {
+        if a.skeleton == b.skeleton && a.skeleton.len() >= 2 {
+            s = s.max(0.95);
+        } else {
+            s = s.max(0.95 * key_similarity(a.skeleton.as_bytes(), b.skeleton.as_bytes()));
+        }
+    }
+    if mode.abbreviations {
+        s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
+    }
+    s
+}
+
+/// Affixes of Arabic compound names, as spelling keys.
+const COMPOUND_PREFIXES: &[&str] = &["abdul", "abdel", "abdal", "abdu", "abd"];
+const COMPOUND_SUFFIXES: &[&str] = &["ulah", "alah", "ula", "udin", "edin", "edine", "adin", "uldin"];
+
+/// The distinct parts of two compound names with a common affix.
+fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
+    for p in COMPOUND_PREFIXES {
+        if let (Some(x), Some(y)) = (a.strip_prefix(p), b.strip_prefix(p)) {
+            if x.len() >= 3 && y.len() >= 3 {
+                return Some((x, y));
+            }
+        }
+    }
+    for s in COMPOUND_SUFFIXES {
+        if let (Some(x), Some(y)) = (a.strip_suffix(s), b.strip_suffix(s)) {
+            if x.len() >= 3 && y.len() >= 3 {
+                return Some((x, y));
+            }
+        }
+    }
+    None
+}
+
+/// An initial against a word: the word's first letter.
+fn initial_similarity(initial: &str, word: &str) -> f64 {
+    if word.as_bytes().first() == initial.as_bytes().first() {
+        0.9
+    } else {
+        0.0
+    }
+}
+
+/// `short` as an abbreviation of `long`: a prefix (`intl`, `assoc`, `engg`) or the letters of
+/// `long` in order from its first (`mgmt`, `svcs`, `bros`, `mfg`).
+fn abbreviation(short: &str, long: &str) -> f64 {
+    let (s, l) = (short.as_bytes(), long.as_bytes());
+    if s.len() < 2 || s.len() > 5 || l.len() < s.len() + 3 || s[0] != l[0] {
+        return 0.0;
+    }
+    // Abbreviations are cut after a consonant (`Intl.`, `Handl.`, `Ind.`); a prefix ending in a
+    // vowel is more likely a shorter name (`Bai` and `Baikal`).
+    if l.starts_with(s) && s.len() >= 3 && !proscribe_text::is_vowel(s[s.len() - 1]) {
+        return 0.95;
+    }
+    let mut it = l.iter();
+    let subsequence = s.iter().all(|c| it.any(|x| x == c));
+    // A trailing doubled letter (`engg`) stands for a word ending, not two letters.
+    let trimmed = s.len() > 2 && s[s.len() - 1] == s[s.len() - 2] && {
+        let mut it = l.iter();
+        s[..s.len() - 1].iter().all(|c| it.any(|x| x == c))
+    };
+    if (subsequence || trimmed) && s.len() >= 3 {
+        0.93
+    } else {
+        0.0
+    }
+}
+
+/// Similarity of two keys: 1 minus a weighted edit distance (Damerau, adjacent
+/// transpositions) over the longer length. Vowels cost less than consonants.
+pub(crate) fn key_similarity(a: &[u8], b: &[u8]) -> f64 {
+    key_similarity_above(a, b, 0.0)
+}
+
+/// [`key_similarity`], or 0 as soon as the distance shows it is below `floor`.
+pub(crate) fn key_similarity_above(a: &[u8], b: &[u8], floor: f64) -> f64 {
+    let a = &a[..a.len().min(MAX_KEY)];
+    let b = &b[..b.len().min(MAX_KEY)];
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    // The most the distance may be, in tenths, for the similarity to reach the floor; each
+    // letter of length difference costs at least a vowel's insertion.
+    let budget = ((1.0 - floor) * longest as f64 * 10.0).floor() as u16;
+    if a.len().abs_diff(b.len()) as u16 * 5 > budget {
+        return 0.0;
+    }
+    match weighted_distance(a, b, budget) {
+        Some(d) => (1.0 - f64::from(d) / 10.0 / longest as f64).max(0.0),
+        None => 0.0,
+    }
+}
+
+/// Cost classes of bytes: 0 vowel, 1 consonant of a voiced/unvoiced pair group, 2 other.
+const fn vowel_table() -> [bool; 256] {
+    let mut t = [false; 256];
+    t[b'a' as usize] = true;
+    t[b'e' as usize] = true;
+    t[b'i' as usize] = true;
+    t[b'o' as usize] = true;
+    t[b'u' as usize] = true;
+    t
+}
+
+static VOWEL: [bool; 256] = vowel_table();
+
+/// Costs in tenths of an edit, so that the distance is computed in integers.
+#[inline]
+fn indel(c: u8) -> u16 {
+    if VOWEL[c as usize] {
+        5
+    } else {
+        10
+    }
+}
+
+#[inline]
+fn substitution(x: u8, y: u8) -> u16 {
+    if x == y {
+        0
+    } else if VOWEL[x as usize] && VOWEL[y as usize] {
+        4
+    } else if matches!(
+        (x, y),
+        (b'v', b'b')
+            | (b'b', b'v')
+            | (b'k', b'g')
+            | (b'g', b'k')
+            | (b't', b'd')
+            | (b'd', b't')
+            | (b's', b'z')
+            | (b'z', b's')
+            | (b'p', b'b')
+            | (b'b', b'p')
+    ) {
+        // Voiced and unvoiced pairs, which romanisations and transcriptions swap.
+        7
+    } else {
+        10
+    }
+}
+
+/// Weighted Damerau–Levenshtein (optimal string alignment) in tenths of an edit, with three
+/// rolling rows on the stack; `None` once every cell of a row exceeds `budget` (the distance
+/// can only grow from there).
+fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
+    let m = b.len();
+    let mut rows = [[0u16; MAX_KEY + 1]; 3];
+    let (mut p2, mut p1, mut cur) = (0usize, 1usize, 2usize);
+    for j in 1..=m {
+        rows[p1][j] = rows[p1][j - 1] + indel(b[j - 1]);
+    }
+    for i in 1..=a.len() {
+        let ai = a[i - 1];
+        let del = indel(ai);
+        rows[cur][0] = rows[p1][0] + del;
+        let mut row_min = rows[cur][0];
+        for j in 1..=m {
+            let bj = b[j - 1];
+            let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
+            v = v.min(rows[p1][j - 1] + substitution(ai, bj));
+            if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
+                v = v.min(rows[p2][j - 2] + 8);
+            }
+            rows[cur][j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > budget {
+            return None;
+        }
+        (p2, p1, cur) = (p1, cur, p2);
+    }
+    let d = rows[p1][m];
+    (d <= budget).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proscribe_text::tokens;
+
+    fn check(a: &str, b: &str, mode: Mode, lo: f64, hi: f64) {
+        let (ta, tb) = (&tokens(a)[0], &tokens(b)[0]);
+        fn r(t: &proscribe_text::Token) -> TokenRef<'_> {
+            TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: consonant_mask(&t.key) }
+        }
+        let s = token_similarity(&r(ta), &r(tb), mode, 0.0);
+        assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");
+    }
+
+    #[test]
+    fn similarities() {
+        let plain = Mode { abjad: false, abbreviations: false };
+        let abjad = Mode { abjad: true, abbreviations: false };
+        let org = Mode { abjad: false, abbreviations: true };
+        let cases = [
+            ("levitsky", "levitskiy", plain, 0.95, 1.0),
+            ("abdalla", "abdulla", plain, 0.9, 1.0),
+            ("scholze", "scholz", plain, 0.9, 0.95),
+            ("mining", "dining", plain, 0.8, 0.85),
+            ("hibari", "hibiki", plain, 0.0, 0.8),
+            ("mhmd", "mohamed", abjad, 0.95, 1.0),
+            ("mhmd", "mohamed", plain, 0.0, 0.8),
+            ("intl", "international", org, 0.93, 0.95),
+            ("mgmt", "management", org, 0.93, 0.93),
+            ("engg", "engineering", org, 0.93, 0.93),
+            ("intl", "international", plain, 0.0, 0.5),
+            ("8", "6", plain, 0.0, 0.0),
+            ("8", "8", plain, 1.0, 1.0),
+            ("w", "william", plain, 0.9, 0.9),
+            ("ltd", "limited", plain, 1.0, 1.0),
+        ];
+        for (a, b, mode, lo, hi) in cases {
+            check(a, b, mode, lo, hi);
+        }
+    }
+
+    #[test]
+    fn long_keys_do_not_overflow() {
+        let a = "a".repeat(100);
+        let b = "b".repeat(100);
+        assert_eq!(key_similarity(a.as_bytes(), b.as_bytes()), 0.0);
+        assert_eq!(key_similarity(a.as_bytes(), a.as_bytes()), 1.0);
+        assert_eq!(key_similarity(b"", b""), 1.0);
+    }
+}

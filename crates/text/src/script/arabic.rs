@@ -1,0 +1,190 @@
+//! Arabic script (Arabic, Persian, Urdu, Pashto) to Latin. The script writes no short vowels,
+//! so a rendering cannot recover `Muhammad` from `محمد` letter by letter: frequent name words
+//! are looked up in a small table of their usual English spellings, the others are rendered
+//! consonant by consonant with the long vowels the script does write (`ا` a, `و` u/w, `ي`
+//! i/y). Names compared across scripts are then compared on their consonant skeletons (see
+//! `key::skeleton`), where `mhmd`, `Mohamed` and `Muhammad` agree. The article `ال` is split
+//! off as the particle `al`.
+
+use proscribe_model::Script;
+
+use super::Transliterator;
+
+/// Arabic script.
+pub struct Arabic;
+
+/// Frequent words of names and their usual English spellings.
+const WORDS: &[(&str, &str)] = &[
+    ("محمد", "muhammad"),
+    ("احمد", "ahmad"),
+    ("أحمد", "ahmad"),
+    ("علي", "ali"),
+    ("حسن", "hasan"),
+    ("حسين", "husayn"),
+    ("محمود", "mahmud"),
+    ("خالد", "khalid"),
+    ("عمر", "umar"),
+    ("عثمان", "uthman"),
+    ("يوسف", "yusuf"),
+    ("ابراهيم", "ibrahim"),
+    ("إبراهيم", "ibrahim"),
+    ("مصطفى", "mustafa"),
+    ("عيسى", "isa"),
+    ("موسى", "musa"),
+    ("سعيد", "said"),
+    ("سالم", "salim"),
+    ("صالح", "salih"),
+    ("فاطمة", "fatima"),
+    ("عائشة", "aisha"),
+    ("مريم", "maryam"),
+    ("عبد", "abd"),
+    ("عبدالله", "abdullah"),
+    ("الله", "allah"),
+    ("بن", "bin"),
+    ("ابن", "ibn"),
+    ("بنت", "bint"),
+    ("ابو", "abu"),
+    ("أبو", "abu"),
+    ("ام", "umm"),
+    ("أم", "umm"),
+    ("شركة", "co"),
+    ("مؤسسة", "establishment"),
+];
+
+fn letter(c: char, initial: bool, next: Option<char>) -> Option<&'static str> {
+    let before_alef = matches!(next, Some('ا' | 'أ' | 'آ'));
+    Some(match c {
+        'ا' | 'أ' | 'آ' | 'ٱ' => "a",
+        'إ' => "i",
+        'ء' | 'ئ' | 'ؤ' | 'ع' | 'ـ' => "",
+        'ى' => "a",
+        'ة' | 'ۃ' => "a",
+        'ب' => "b",
+        'ت' => "t",
+        'ث' => "th",
+        'ج' => "j",
+        'ح' => "h",
+        'خ' => "kh",
+        'د' => "d",
+        'ذ' => "dh",
+        'ر' => "r",
+        'ز' => "z",
+        'س' => "s",
+        'ش' => "sh",
+        'ص' => "s",
+        'ض' => "d",
+        'ط' => "t",
+        'ظ' => "z",
+        'غ' => "gh",
+        'ف' => "f",
+        'ق' => "q",
+        'ك' | 'ک' => "k",
+        'ل' => "l",
+        'م' => "m",
+        'ن' | 'ں' => "n",
+        'ه' | 'ہ' | 'ھ' | 'ە' => "h",
+        'و' if initial || before_alef => "w",
+        'و' => "u",
+        'ي' | 'ی' | 'ې' | 'ۍ' if initial || before_alef => "y",
+        'ي' | 'ی' | 'ې' | 'ۍ' => "i",
+        'ے' => "e",
+        'پ' => "p",
+        'چ' => "ch",
+        'ژ' => "zh",
+        'گ' => "g",
+        'ٹ' => "t",
+        'ڈ' => "d",
+        'ڑ' => "r",
+        'ښ' => "kh",
+        'ږ' => "zh",
+        'ځ' => "dz",
+        'څ' => "ts",
+        'ټ' => "t",
+        'ډ' => "d",
+        'ړ' => "r",
+        'ڼ' => "n",
+        // Short vowels, when they are written.
+        '\u{064E}' => "a",
+        '\u{064F}' => "u",
+        '\u{0650}' => "i",
+        // Tanween, shadda, sukun and other signs carry no letter of their own.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' => "",
+        _ => return None,
+    })
+}
+
+fn render_word(word: &str, out: &mut String) {
+    if let Some((_, latin)) = WORDS.iter().find(|(w, _)| *w == word) {
+        out.push_str(latin);
+        return;
+    }
+    // The article is its own particle: `الدوري` → `al duri`.
+    if let Some(rest) = word.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
+        out.push_str("al ");
+        render_word(rest, out);
+        return;
+    }
+    let chars: Vec<char> = word.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        match letter(c, i == 0, chars.get(i + 1).copied()) {
+            Some(s) => out.push_str(s),
+            None => match c.to_digit(10) {
+                Some(d) => out.push(char::from(b'0' + d as u8)),
+                None if c.is_alphabetic() => {
+                    let mut buf = [0u8; 4];
+                    out.push_str(&any_ascii::any_ascii(c.encode_utf8(&mut buf)).to_lowercase());
+                }
+                None => out.push(c),
+            },
+        }
+    }
+}
+
+impl Transliterator for Arabic {
+    fn name(&self) -> &'static str {
+        "arabic"
+    }
+
+    fn applies(&self, script: Script) -> bool {
+        script == Script::Arabic
+    }
+
+    fn renderings(&self, run: &str) -> Vec<String> {
+        let mut out = String::with_capacity(run.len() * 2);
+        for (i, word) in run.split(' ').enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            // Arabic-Indic and Persian digits are digits too.
+            let word: String = word
+                .chars()
+                .map(|c| match c {
+                    '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                    '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                    c => c,
+                })
+                .collect();
+            render_word(&word, &mut out);
+        }
+        vec![out]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::Script;
+
+    super::super::transliterator_tests!(
+        super::Arabic,
+        scripts: [Script::Arabic],
+        cases: [
+            ("محمد علي", "muhammad ali"),
+            ("أحمد حسن", "ahmad hasan"),
+            ("عبد الله", "abd allah"),
+            ("خالد محمود", "khalid mahmud"),
+            ("عبد الفتاح السيسي", "abd al ftah al sisi"),
+            ("امیر خان متقی", "amir khan mtqi"),
+            ("١٢", "12"),
+        ]
+    );
+}
