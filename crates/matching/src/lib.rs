@@ -2,6 +2,9 @@
 //! explainable similarity of two names) and, later, the candidate index and entity scoring.
 #![deny(missing_docs)]
 
+pub mod entity;
+pub mod index;
+
 use proscribe_model::Schema;
 use proscribe_text::{romanize, tokens, Token};
 use serde::Serialize;

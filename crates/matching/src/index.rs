@@ -1,0 +1,693 @@
+//! The candidate index: every name of every listed entity, prepared once, with inverted lists
+//! from words to names and three ways to find a word spelled differently (its consonant
+//! skeleton, its one-letter deletions, and adjacent words written together). A query gets a
+//! small set of candidate names ranked by the weighted share of words they have in common,
+//! and only those are scored with [`compare_names`](crate::compare_names). Word weights come
+//! from how many names use each word (inverse document frequency), so the index is also the
+//! [`TokenWeights`] of the comparison. [`SharedIndex`] holds the index behind an `Arc` that a
+//! rebuild replaces atomically while queries go on with the one they started with.
+
+use std::cell::RefCell;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use proscribe_model::{Entity, NameKind};
+use proscribe_text::{skeleton, Token};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::{PreparedName, TokenWeights};
+
+/// How many names the index hands over for scoring when the caller does not say.
+pub const DEFAULT_CANDIDATES: usize = 40;
+
+/// Lowest Jaro-Winkler similarity for two different words to count as spellings of one word
+/// during retrieval. Lower lets more noise in; the scoring that follows decides anyway.
+const MIN_WORD_SIMILARITY: f64 = 0.8;
+
+/// Query words beyond this many are ignored by retrieval (a name has a handful of words;
+/// this bounds the work on pathological input).
+const MAX_QUERY_TERMS: usize = 48;
+
+/// A common word (long inverted list) is only checked against the names already found
+/// through rarer words once its list is longer than this and several times the number of
+/// those names: the result is the same for those names and much cheaper.
+const MEMBERSHIP_MIN_POSTINGS: usize = 512;
+
+/// A name of an indexed entity, prepared once.
+#[derive(Debug, Clone)]
+pub struct IndexedName {
+    /// Position of its entity in [`Index::entities`].
+    pub entity: u32,
+    /// Position of the name in its entity's `names`.
+    pub position: u32,
+    /// Primary, alias, weak alias, ...
+    pub kind: NameKind,
+    /// The name normalised for comparison.
+    pub prepared: PreparedName,
+    /// Vocabulary ids of its words and joined word pairs, sorted, distinct.
+    terms: Box<[u32]>,
+    /// Sum of its word weights (the lightest rendering), for the retrieval score.
+    weight: f32,
+}
+
+/// A word of the vocabulary.
+#[derive(Debug, Clone)]
+struct Term {
+    text: Box<str>,
+    /// Two words of a name written together, not a word of its own.
+    joined: bool,
+    /// Names that contain the word.
+    df: u32,
+    /// Informativeness, about 1.0 for a word of average frequency.
+    weight: f32,
+    /// Its slice of `Index::postings`.
+    start: u32,
+    len: u32,
+}
+
+/// A name that retrieval proposes for scoring.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Position in [`Index::names`].
+    pub name: u32,
+    /// Position of its entity in [`Index::entities`].
+    pub entity: u32,
+    /// Retrieval score in [0, 1]: the weighted share of words the names have in common.
+    pub score: f32,
+}
+
+/// Figures about an index, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// Entities indexed.
+    pub entities: usize,
+    /// Names indexed (names that normalise to nothing are left out).
+    pub names: usize,
+    /// Distinct words and joined word pairs.
+    pub terms: usize,
+    /// Entries in the inverted lists.
+    pub postings: usize,
+}
+
+/// The in-memory candidate index over all names of a set of entities.
+pub struct Index {
+    entities: Vec<Entity>,
+    names: Vec<IndexedName>,
+    /// Words of names.
+    vocab: FxHashMap<Box<str>, u32>,
+    /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
+    joins: FxHashMap<Box<str>, u32>,
+    terms: Vec<Term>,
+    postings: Vec<u32>,
+    by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
+    by_deletion: FxHashMap<u64, Vec<u32>>,
+    by_identifier: FxHashMap<String, Vec<u32>>,
+    /// Weight of a word no listed name uses.
+    unseen_weight: f32,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("stats", &self.stats()).finish()
+    }
+}
+
+/// Folds an identifying number for exact comparison: letters and digits only, upper case,
+/// and an `IMO` prefix dropped (`IMO 9123456`, `9123456` and `9 123 456` are one number).
+pub fn normalise_identifier(number: &str) -> String {
+    let out: String = number.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_uppercase()).collect();
+    match out.strip_prefix("IMO") {
+        Some(rest) if rest.len() == 7 && rest.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        _ => out,
+    }
+}
+
+/// Identifiers shorter than this (after [`normalise_identifier`]) are too likely to repeat by
+/// chance to count as evidence.
+pub const MIN_IDENTIFIER_LEN: usize = 5;
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// Calls `f` with the hash of `word` and of every string made by deleting one character of it.
+/// Two words share such a key when they are at most one deletion each from a common string,
+/// which covers one substitution, insertion, deletion or swap of neighbours.
+fn deletion_keys(word: &str, buf: &mut String, mut f: impl FnMut(u64)) {
+    f(hash_str(word));
+    let mut prev: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        // Deleting either letter of a double gives the same string.
+        if prev == Some(c) {
+            continue;
+        }
+        prev = Some(c);
+        buf.clear();
+        buf.push_str(&word[..i]);
+        buf.push_str(&word[i + c.len_utf8()..]);
+        f(hash_str(buf));
+    }
+}
+
+/// Words that may have spelling variants found by deletion keys: letters only, long enough
+/// that one edit leaves something distinctive.
+fn fuzzy_by_deletion(word: &str) -> bool {
+    word.chars().count() >= 4 && word.chars().all(char::is_alphabetic)
+}
+
+/// Words whose consonant skeleton is worth looking up.
+fn fuzzy_by_skeleton(word: &str) -> bool {
+    word.chars().count() >= 3 && word.chars().all(char::is_alphabetic)
+}
+
+/// A word of a name with whether it is two adjacent words written together.
+fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, bool)) {
+    let mut joined = String::new();
+    for variant in &prepared.variants {
+        for (i, t) in variant.iter().enumerate() {
+            f(&t.text, false);
+            if let Some(next) = variant.get(i + 1) {
+                joined.clear();
+                joined.push_str(&t.text);
+                joined.push_str(&next.text);
+                f(&joined, true);
+            }
+        }
+    }
+}
+
+impl Index {
+    /// Builds the index over `entities`: every name of every kind is indexed (the scoring
+    /// decides what a weak alias is worth). Names are prepared on all cores.
+    pub fn build(entities: impl IntoIterator<Item = Entity>) -> Index {
+        let entities: Vec<Entity> = entities.into_iter().collect();
+        let refs: Vec<(u32, u32)> = entities
+            .iter()
+            .enumerate()
+            .flat_map(|(ei, e)| (0..e.names.len()).map(move |ni| (ei as u32, ni as u32)))
+            .collect();
+        let prepared: Vec<(u32, u32, PreparedName)> = refs
+            .par_iter()
+            .map(|&(ei, ni)| {
+                let e = &entities[ei as usize];
+                (ei, ni, PreparedName::new(&e.names[ni as usize].full, Some(e.schema)))
+            })
+            .collect();
+
+        // Vocabulary and the terms of each name.
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut joins: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut names: Vec<IndexedName> = Vec::with_capacity(prepared.len());
+        for (ei, ni, p) in prepared {
+            if p.variants.iter().all(|v| v.is_empty()) {
+                continue;
+            }
+            let mut ids: Vec<u32> = Vec::new();
+            name_terms(&p, |text, joined| {
+                let map = if joined { &mut joins } else { &mut vocab };
+                let id = match map.get(text) {
+                    Some(&id) => id,
+                    None => {
+                        let id = terms.len() as u32;
+                        map.insert(text.into(), id);
+                        terms.push(Term { text: text.into(), joined, df: 0, weight: 0.0, start: 0, len: 0 });
+                        id
+                    }
+                };
+                ids.push(id);
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in &ids {
+                terms[id as usize].df += 1;
+            }
+            let kind = entities[ei as usize].names[ni as usize].kind;
+            names.push(IndexedName {
+                entity: ei,
+                position: ni,
+                kind,
+                prepared: p,
+                terms: ids.into_boxed_slice(),
+                weight: 0.0,
+            });
+        }
+
+        // Weights: inverse document frequency over names, scaled so that the average word
+        // occurrence weighs 1.0.
+        let n = names.len().max(1) as f64;
+        let idf = |df: u32| (1.0 + n / df.max(1) as f64).ln();
+        let (mut sum, mut count) = (0.0, 0.0);
+        for t in &terms {
+            if !t.joined {
+                sum += t.df as f64 * idf(t.df);
+                count += t.df as f64;
+            }
+        }
+        let reference = if count > 0.0 { sum / count } else { 1.0 };
+        let scale = |raw: f64| (raw / reference).clamp(0.05, 3.0) as f32;
+        for t in &mut terms {
+            t.weight = scale(idf(t.df));
+        }
+        let unseen_weight = scale(idf(1));
+
+        // Inverted lists, laid out one after another.
+        let mut start = 0u32;
+        for t in &mut terms {
+            t.start = start;
+            start += t.df;
+        }
+        let mut postings = vec![0u32; start as usize];
+        let mut fill: Vec<u32> = terms.iter().map(|t| t.start).collect();
+        for (i, name) in names.iter().enumerate() {
+            for &id in name.terms.iter() {
+                postings[fill[id as usize] as usize] = i as u32;
+                fill[id as usize] += 1;
+            }
+        }
+        for t in &mut terms {
+            t.len = t.df;
+        }
+
+        // Name weights: the lightest rendering's words (joined pairs are alternatives).
+        for name in &mut names {
+            name.weight = name
+                .prepared
+                .variants
+                .iter()
+                .map(|v| v.iter().map(|t| vocab.get(t.text.as_str()).map_or(0.0, |&id| terms[id as usize].weight)).sum())
+                .fold(f32::INFINITY, f32::min);
+        }
+
+        // Spelling variants.
+        let mut by_skeleton: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
+        let mut by_deletion: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        let mut buf = String::new();
+        for (id, t) in terms.iter().enumerate() {
+            if fuzzy_by_skeleton(&t.text) {
+                by_skeleton.entry(skeleton(&t.text).into()).or_default().push(id as u32);
+            }
+            if fuzzy_by_deletion(&t.text) {
+                deletion_keys(&t.text, &mut buf, |k| by_deletion.entry(k).or_default().push(id as u32));
+            }
+        }
+        for list in by_deletion.values_mut() {
+            list.dedup();
+        }
+
+        let mut by_identifier: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (ei, e) in entities.iter().enumerate() {
+            for id in &e.identifiers {
+                let key = normalise_identifier(&id.number);
+                if key.len() >= MIN_IDENTIFIER_LEN {
+                    let list = by_identifier.entry(key).or_default();
+                    if list.last() != Some(&(ei as u32)) {
+                        list.push(ei as u32);
+                    }
+                }
+            }
+        }
+
+        Index { entities, names, vocab, joins, terms, postings, by_skeleton, by_deletion, by_identifier, unseen_weight }
+    }
+
+    /// The indexed entities, in the order they were given.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The indexed names.
+    pub fn names(&self) -> &[IndexedName] {
+        &self.names
+    }
+
+    /// Figures about the index.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entities: self.entities.len(),
+            names: self.names.len(),
+            terms: self.terms.len(),
+            postings: self.postings.len(),
+        }
+    }
+
+    /// The entities that carry an identifying number equal to `number` (after
+    /// [`normalise_identifier`]); none for numbers shorter than [`MIN_IDENTIFIER_LEN`].
+    pub fn entities_with_identifier(&self, number: &str) -> &[u32] {
+        let key = normalise_identifier(number);
+        if key.len() < MIN_IDENTIFIER_LEN {
+            return &[];
+        }
+        self.by_identifier.get(&key).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The weight of a word given as text: [`TokenWeights::weight`] without a [`Token`].
+    pub fn word_weight(&self, word: &str) -> f64 {
+        self.vocab.get(word).map_or(self.unseen_weight, |&id| self.terms[id as usize].weight) as f64
+    }
+
+    /// How many names contain `word` (0 for a word no name uses).
+    pub fn word_frequency(&self, word: &str) -> usize {
+        self.vocab.get(word).map_or(0, |&id| self.terms[id as usize].df as usize)
+    }
+
+    /// Terms that `word` may be a spelling of, each with its similarity (1.0 for the word
+    /// itself), best first. A query word may be two listed words written together; two query
+    /// words written together (`joined`) are only looked up as a listed word, exactly, so
+    /// that no pair of words is counted twice.
+    fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, buf: &mut String) {
+        out.clear();
+        if let Some(&id) = self.vocab.get(word) {
+            out.push((id, 1.0));
+        }
+        if joined {
+            return;
+        }
+        if let Some(&id) = self.joins.get(word) {
+            out.push((id, 1.0));
+        }
+        let consider = |id: u32, out: &mut Vec<(u32, f32)>| {
+            if out.iter().any(|&(o, _)| o == id) {
+                return;
+            }
+            let sim = strsim::jaro_winkler(word, &self.terms[id as usize].text);
+            if sim >= MIN_WORD_SIMILARITY {
+                out.push((id, sim as f32));
+            }
+        };
+        if fuzzy_by_skeleton(word) {
+            if let Some(ids) = self.by_skeleton.get(skeleton(word).as_str()) {
+                for &id in ids {
+                    consider(id, out);
+                }
+            }
+        }
+        if fuzzy_by_deletion(word) {
+            deletion_keys(word, buf, |k| {
+                if let Some(ids) = self.by_deletion.get(&k) {
+                    for &id in ids {
+                        consider(id, out);
+                    }
+                }
+            });
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// The `limit` names most like `query` by the weighted share of words they have in
+    /// common (allowing for spelling variants and words written together), best first.
+    pub fn candidates(&self, query: &PreparedName, limit: usize) -> Vec<Candidate> {
+        SCRATCH.with(|s| self.candidates_with(query, limit, &mut s.borrow_mut()))
+    }
+
+    fn candidates_with(&self, query: &PreparedName, limit: usize, s: &mut Scratch) -> Vec<Candidate> {
+        if limit == 0 || self.names.is_empty() {
+            return Vec::new();
+        }
+        s.begin(self.names.len());
+
+        // Query terms: each word of each rendering, and each pair of adjacent words joined.
+        let mut qterms: Vec<QueryTerm> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut buf = String::new();
+        let mut matches = Vec::new();
+        let mut add = |text: &str, joined: bool, cap: f32, qterms: &mut Vec<QueryTerm>| {
+            if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == text) {
+                return;
+            }
+            texts.push(text.to_string());
+            self.spellings(text, joined, &mut matches, &mut buf);
+            if matches.is_empty() {
+                return;
+            }
+            let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
+            qterms.push(QueryTerm { matches: matches.clone(), postings, cap });
+        };
+        let mut total: f32 = 0.0;
+        for variant in &query.variants {
+            let mut variant_total = 0.0;
+            for (i, t) in variant.iter().enumerate() {
+                let before = qterms.len();
+                add(&t.text, false, f32::INFINITY, &mut qterms);
+                // A word's share of the query: its own weight, or that of what it resembles.
+                variant_total += match qterms.get(before) {
+                    Some(q) if before < qterms.len() => q.best_weight(self),
+                    _ => self.word_weight(&t.text) as f32,
+                };
+                if let Some(next) = variant.get(i + 1) {
+                    let cap = (self.word_weight(&t.text) + self.word_weight(&next.text)) as f32;
+                    add(&format!("{}{}", t.text, next.text), true, cap, &mut qterms);
+                }
+            }
+            total = total.max(variant_total);
+        }
+        if qterms.is_empty() || total <= 0.0 {
+            return Vec::new();
+        }
+
+        // Rarest first, so that common words can often be checked against the names found.
+        qterms.sort_by_key(|q| q.postings);
+        for (qi, q) in qterms.iter().enumerate() {
+            let key = s.key(qi);
+            let by_membership = !s.touched.is_empty()
+                && q.postings > MEMBERSHIP_MIN_POSTINGS
+                && s.touched.len().saturating_mul(8) < q.postings;
+            if by_membership {
+                for &name in &s.touched {
+                    let terms = &self.names[name as usize].terms;
+                    if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
+                        let w = (self.terms[id as usize].weight * sim).min(q.cap);
+                        s.acc[name as usize] += w;
+                        s.stamp[name as usize] = key;
+                    }
+                }
+            } else {
+                for &(id, sim) in &q.matches {
+                    let t = &self.terms[id as usize];
+                    let w = (t.weight * sim).min(q.cap);
+                    for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                        s.add(name, key, w);
+                    }
+                }
+            }
+        }
+
+        let mut scored: Vec<Candidate> = s
+            .touched
+            .iter()
+            .map(|&n| {
+                let name = &self.names[n as usize];
+                let score = (2.0 * s.acc[n as usize] / (total + name.weight)).min(1.0);
+                Candidate { name: n, entity: name.entity, score }
+            })
+            .collect();
+        let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, order);
+            scored.truncate(limit);
+        }
+        scored.sort_unstable_by(order);
+        scored
+    }
+}
+
+impl TokenWeights for Index {
+    fn weight(&self, token: &Token) -> f64 {
+        self.word_weight(&token.text)
+    }
+}
+
+/// A word of a query with the vocabulary words it may be.
+struct QueryTerm {
+    matches: Vec<(u32, f32)>,
+    postings: usize,
+    /// Most a joined pair may add: the two words it stands for.
+    cap: f32,
+}
+
+impl QueryTerm {
+    fn best_weight(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, _)| index.terms[id as usize].weight).fold(0.0, f32::max)
+    }
+}
+
+/// Per-thread work space of retrieval, sized to the number of names and reused across queries
+/// (clearing only what a query touched).
+#[derive(Default)]
+struct Scratch {
+    acc: Vec<f32>,
+    /// `generation << 8 | query term` of the last term that added to the name.
+    stamp: Vec<u64>,
+    touched: Vec<u32>,
+    generation: u64,
+}
+
+impl Scratch {
+    fn begin(&mut self, names: usize) {
+        if self.acc.len() < names {
+            self.acc.resize(names, 0.0);
+            self.stamp.resize(names, 0);
+        }
+        self.touched.clear();
+        self.generation += 1;
+    }
+
+    fn key(&self, term: usize) -> u64 {
+        self.generation << 8 | term as u64
+    }
+
+    /// Adds `w` to a name once per query term (the first, best spelling wins).
+    fn add(&mut self, name: u32, key: u64, w: f32) {
+        let i = name as usize;
+        let stamp = self.stamp[i];
+        if stamp == key {
+            return;
+        }
+        if stamp >> 8 != self.generation {
+            self.acc[i] = 0.0;
+            self.touched.push(name);
+        }
+        self.acc[i] += w;
+        self.stamp[i] = key;
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// An index shared between threads and replaced atomically: readers take the current index
+/// with [`SharedIndex::load`] and keep it for as long as they need; [`SharedIndex::replace`]
+/// swaps in a rebuilt one without blocking them. The old index is freed when its last reader
+/// lets go.
+#[derive(Debug)]
+pub struct SharedIndex {
+    current: ArcSwap<Index>,
+}
+
+impl SharedIndex {
+    /// Holds `index`.
+    pub fn new(index: Index) -> SharedIndex {
+        SharedIndex { current: ArcSwap::from_pointee(index) }
+    }
+
+    /// The current index.
+    pub fn load(&self) -> Arc<Index> {
+        self.current.load_full()
+    }
+
+    /// Replaces the current index; returns the previous one.
+    pub fn replace(&self, index: Index) -> Arc<Index> {
+        self.current.swap(Arc::new(index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::{Identifier, IdKind, Name, Schema};
+
+    use super::*;
+
+    fn entity(id: &str, schema: Schema, names: &[(&str, NameKind)]) -> Entity {
+        let mut e = Entity::new(id, schema);
+        for (n, k) in names {
+            e.add_name(Name::new(*n, *k));
+        }
+        e
+    }
+
+    fn sample() -> Index {
+        let mut vessel = entity("v1", Schema::Vessel, &[("OCEAN STAR NO. 8", NameKind::Primary)]);
+        vessel.identifiers.push(Identifier {
+            kind: IdKind::Imo,
+            number: "IMO 9123456".into(),
+            label: None,
+            country: None,
+            note: None,
+            src: None,
+        });
+        Index::build(vec![
+            entity(
+                "p1",
+                Schema::Person,
+                &[("AMIR KHAN MOTAQI", NameKind::Primary), ("Amir Khan Muttaqi", NameKind::Alias)],
+            ),
+            entity("p2", Schema::Person, &[("ABDUL SALAM HANAFI", NameKind::Primary)]),
+            entity("p3", Schema::Person, &[("MOHAMMED KHAN", NameKind::Primary)]),
+            entity("o1", Schema::Organization, &[("AL-QAIDA", NameKind::Primary), ("The Base", NameKind::WeakAlias)]),
+            entity("c1", Schema::Company, &[("OCEAN TRADING LLC", NameKind::Primary)]),
+            vessel,
+            entity("v2", Schema::Vessel, &[("OCEAN STAR NO. 6", NameKind::Primary)]),
+        ])
+    }
+
+    /// The entity ids of the candidates for `query`, best first, one per entity.
+    fn top_entities(index: &Index, query: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in index.candidates(&PreparedName::new(query, None), 10) {
+            let id = index.entities()[c.entity as usize].id.clone();
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+        out
+    }
+
+    fn check(index: &Index, query: &str, expected_first: Option<&str>) {
+        let got = top_entities(index, query);
+        assert_eq!(got.first().map(String::as_str), expected_first, "query {query:?}: candidates {got:?}");
+    }
+
+    #[test]
+    fn retrieval_finds_spelling_variants() {
+        let index = sample();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Amir Khan Motaqi", Some("p1")),
+            ("MUTAKI, Amir Khan", Some("p1")),
+            ("Abdulsalam Hanafi", Some("p2")),
+            ("abdul salam hanafy", Some("p2")),
+            ("Al Qaeda", Some("o1")),
+            ("alqaida", Some("o1")),
+            ("Mohamed Khan", Some("p3")),
+            ("Ocean Star No 6", Some("v2")),
+            ("ocean star no 8", Some("v1")),
+            ("zzzz qqqq", None),
+            ("", None),
+            ("!!!", None),
+        ];
+        for &(query, expected) in cases {
+            check(&index, query, expected);
+        }
+    }
+
+    #[test]
+    fn weights_follow_frequency() {
+        let index = sample();
+        // "ocean" is in three names, "hanafi" in one; a word no name uses weighs most.
+        assert!(index.word_weight("ocean") < index.word_weight("hanafi"));
+        assert!(index.word_weight("hanafi") <= index.word_weight("nowhere"));
+        assert_eq!(index.word_frequency("khan"), 3);
+    }
+
+    #[test]
+    fn identifiers_are_found_normalised() {
+        let index = sample();
+        let cases: &[(&str, usize)] = &[("9123456", 1), ("IMO 9123456", 1), ("9 123 456", 1), ("123", 0), ("", 0)];
+        for &(number, expected) in cases {
+            assert_eq!(index.entities_with_identifier(number).len(), expected, "{number:?}");
+        }
+    }
+
+    #[test]
+    fn shared_index_swaps_while_readers_keep_theirs() {
+        let shared = SharedIndex::new(sample());
+        let before = shared.load();
+        shared.replace(Index::build(Vec::new()));
+        assert_eq!(before.stats().entities, 7);
+        assert_eq!(shared.load().stats().entities, 0);
+    }
+}
