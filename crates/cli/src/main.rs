@@ -2,11 +2,13 @@
 //! Each subcommand lives in its own module; this file defines the arguments, sets up logging
 //! and opens the store.
 
+mod batch;
 mod example;
 mod export;
 mod import;
 mod output;
 mod query;
+mod screen;
 mod sync;
 
 use std::path::PathBuf;
@@ -63,6 +65,8 @@ enum Command {
     Diff(query::DiffArgs),
     /// Write the current (or as-of) entities as FollowTheMoney JSON lines or CSV.
     Export(export::ExportArgs),
+    /// Screen a name (or a file of names with --input) against every listed entity.
+    Screen(screen::ScreenArgs),
 }
 
 /// The default database path.
@@ -132,6 +136,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Status(args) => query::status(&cli, args),
         Command::Diff(args) => query::diff(&cli, args),
         Command::Export(args) => export::run(&cli, args),
+        Command::Screen(args) => screen::run(&cli, args),
     }
 }
 
