@@ -22,9 +22,17 @@ use crate::{PreparedName, TokenWeights};
 /// How many names the index hands over for scoring when the caller does not say.
 pub const DEFAULT_CANDIDATES: usize = 40;
 
-/// Lowest Jaro-Winkler similarity for two different words to count as spellings of one word
-/// during retrieval. Lower lets more noise in; the scoring that follows decides anyway.
-const MIN_WORD_SIMILARITY: f64 = 0.8;
+/// How much a word found through a shared deletion key (one edit apart, or two edits at the
+/// same place) counts in retrieval, against 1 for the word itself. Retrieval only ranks
+/// candidates; the comparison of names decides how alike they are.
+const DELETION_LIKENESS: f32 = 0.9;
+
+/// How much a word with the same consonant skeleton counts in retrieval.
+const SKELETON_LIKENESS: f32 = 0.85;
+
+/// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
+const MIN_WEIGHT: f64 = 0.25;
+const MAX_WEIGHT: f64 = 1.2;
 
 /// Query words beyond this many are ignored by retrieval (a name has a handful of words;
 /// this bounds the work on pathological input).
@@ -56,11 +64,9 @@ pub struct IndexedName {
 #[derive(Debug, Clone)]
 struct Term {
     text: Box<str>,
-    /// Two words of a name written together, not a word of its own.
-    joined: bool,
     /// Names that contain the word.
     df: u32,
-    /// Informativeness, about 1.0 for a word of average frequency.
+    /// Informativeness: about 1.0 for a word found in a few names, less for common words.
     weight: f32,
     /// Its slice of `Index::postings`.
     start: u32,
@@ -156,12 +162,12 @@ fn deletion_keys(word: &str, buf: &mut String, mut f: impl FnMut(u64)) {
 /// Words that may have spelling variants found by deletion keys: letters only, long enough
 /// that one edit leaves something distinctive.
 fn fuzzy_by_deletion(word: &str) -> bool {
-    word.chars().count() >= 4 && word.chars().all(char::is_alphabetic)
+    word.len() >= 4 && word.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// Words whose consonant skeleton is worth looking up.
 fn fuzzy_by_skeleton(word: &str) -> bool {
-    word.chars().count() >= 3 && word.chars().all(char::is_alphabetic)
+    word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
 /// A word of a name with whether it is two adjacent words written together.
@@ -215,7 +221,7 @@ impl Index {
                     None => {
                         let id = terms.len() as u32;
                         map.insert(text.into(), id);
-                        terms.push(Term { text: text.into(), joined, df: 0, weight: 0.0, start: 0, len: 0 });
+                        terms.push(Term { text: text.into(), df: 0, weight: 0.0, start: 0, len: 0 });
                         id
                     }
                 };
@@ -237,23 +243,15 @@ impl Index {
             });
         }
 
-        // Weights: inverse document frequency over names, scaled so that the average word
-        // occurrence weighs 1.0.
-        let n = names.len().max(1) as f64;
-        let idf = |df: u32| (1.0 + n / df.max(1) as f64).ln();
-        let (mut sum, mut count) = (0.0, 0.0);
-        for t in &terms {
-            if !t.joined {
-                sum += t.df as f64 * idf(t.df);
-                count += t.df as f64;
-            }
-        }
-        let reference = if count > 0.0 { sum / count } else { 1.0 };
-        let scale = |raw: f64| (raw / reference).clamp(0.05, 3.0) as f32;
+        // Weights: inverse document frequency over names, relative to a word found in three
+        // names (about 1), down to a floor for the commonest words.
+        let n = names.len().max(4) as f64;
+        let reference = (n / 4.0).ln().max(1.0);
+        let weight_of = |df: u32| ((n / (df as f64 + 1.0)).ln() / reference).clamp(MIN_WEIGHT, MAX_WEIGHT) as f32;
         for t in &mut terms {
-            t.weight = scale(idf(t.df));
+            t.weight = weight_of(t.df);
         }
-        let unseen_weight = scale(idf(1));
+        let unseen_weight = weight_of(0);
 
         // Inverted lists, laid out one after another.
         let mut start = 0u32;
@@ -355,7 +353,7 @@ impl Index {
         self.vocab.get(word).map_or(0, |&id| self.terms[id as usize].df as usize)
     }
 
-    /// Terms that `word` may be a spelling of, each with its similarity (1.0 for the word
+    /// Terms that `word` may be a spelling of, each with its likeness (1.0 for the word
     /// itself), best first. A query word may be two listed words written together; two query
     /// words written together (`joined`) are only looked up as a listed word, exactly, so
     /// that no pair of words is counted twice.
@@ -370,30 +368,32 @@ impl Index {
         if let Some(&id) = self.joins.get(word) {
             out.push((id, 1.0));
         }
-        let consider = |id: u32, out: &mut Vec<(u32, f32)>| {
+        let consider = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
             if out.iter().any(|&(o, _)| o == id) {
                 return;
             }
-            let sim = strsim::jaro_winkler(word, &self.terms[id as usize].text);
-            if sim >= MIN_WORD_SIMILARITY {
-                out.push((id, sim as f32));
+            let text = &self.terms[id as usize].text;
+            // Spellings of one word begin alike and differ little in length; anything else a
+            // shared key brings in is noise.
+            if text.as_bytes().first() == word.as_bytes().first() && text.len().abs_diff(word.len()) <= 2 {
+                out.push((id, likeness));
             }
         };
-        if fuzzy_by_skeleton(word) {
-            if let Some(ids) = self.by_skeleton.get(skeleton(word).as_str()) {
-                for &id in ids {
-                    consider(id, out);
-                }
-            }
-        }
         if fuzzy_by_deletion(word) {
             deletion_keys(word, buf, |k| {
                 if let Some(ids) = self.by_deletion.get(&k) {
                     for &id in ids {
-                        consider(id, out);
+                        consider(id, DELETION_LIKENESS, out);
                     }
                 }
             });
+        }
+        if fuzzy_by_skeleton(word) {
+            if let Some(ids) = self.by_skeleton.get(skeleton(word).as_str()) {
+                for &id in ids {
+                    consider(id, SKELETON_LIKENESS, out);
+                }
+            }
         }
         out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     }
