@@ -39,8 +39,8 @@ struct Row {
 struct Outcome {
     hits: Vec<Hit>,
     nanos: u64,
-    /// Brute force's top-10 entities and how many of them the index found (--measure-recall).
-    recall: Option<(usize, usize)>,
+    /// Brute force's top-10 entities: score and whether the index found it (--measure-recall).
+    recall: Option<Vec<(f64, bool)>>,
 }
 
 /// Column names of the query fields.
@@ -478,8 +478,9 @@ struct Summary {
     with_match: u64,
     hits: u64,
     nanos: Vec<u64>,
-    recall_total: usize,
-    recall_found: usize,
+    threshold: f64,
+    /// Brute force's top-10 hits: score and whether the index found it.
+    recall: Vec<(f64, bool)>,
 }
 
 /// Runs `proscribe screen --input`.
@@ -520,7 +521,7 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
 
     // Refs and scores need every candidate up to the limit; hits need only those that match.
     let start = Instant::now();
-    let mut summary = Summary::default();
+    let mut summary = Summary { threshold: options.threshold, ..Summary::default() };
     loop {
         let chunk = rows.next_chunk(CHUNK)?;
         if chunk.is_empty() {
@@ -563,9 +564,8 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
                 let matches = o.hits.iter().filter(|h| h.is_match).count() as u64;
                 summary.hits += matches;
                 summary.with_match += (matches > 0) as u64;
-                if let Some((total, found)) = o.recall {
-                    summary.recall_total += total;
-                    summary.recall_found += found;
+                if let Some(r) = &o.recall {
+                    summary.recall.extend_from_slice(r);
                 }
             }
             if let Err(e) = sink.write(loaded, options, row_ref, outcome.as_ref()) {
@@ -589,13 +589,12 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
 
 /// Compares the index's top 10 with brute force's: how many of brute force's top-10 entities
 /// the index returned (an entity tied with the index's tenth counts as found).
-fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Option<(usize, usize)> {
+fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Option<Vec<(f64, bool)>> {
     let top = ScreenOptions { limit: 10, ..*options };
     let exact = screen_brute_force(&loaded.index, query, &top).ok()?;
     let got = screen(&loaded.index, query, &top).ok()?;
-    let floor = if got.len() == 10 { got[9].score } else { f64::INFINITY };
-    let found = exact.iter().filter(|h| h.score <= floor || got.iter().any(|g| g.entity == h.entity)).count();
-    Some((exact.len(), found))
+    let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };
+    Some(exact.iter().map(|h| (h.score, h.score <= floor || got.iter().any(|g| g.entity == h.entity))).collect())
 }
 
 fn quiet_on_closed_pipe(e: anyhow::Error) -> Result<()> {
@@ -606,6 +605,10 @@ fn quiet_on_closed_pipe(e: anyhow::Error) -> Result<()> {
         std::process::exit(0);
     }
     Err(e).context("cannot write the output")
+}
+
+fn loaded_threshold(s: &Summary) -> f64 {
+    s.threshold
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -642,12 +645,17 @@ fn print_summary(s: &Summary, loaded: &Loaded, secs: f64) {
         "index: {} entities, {} names, {} terms; read from the store in {:.2} s, built in {:.2} s",
         stats.entities, stats.names, stats.terms, loaded.read_secs, loaded.build_secs
     );
-    if s.recall_total > 0 {
-        eprintln!(
-            "recall against brute force: {} of {} top-10 entities ({:.2}%)",
-            s.recall_found,
-            s.recall_total,
-            100.0 * s.recall_found as f64 / s.recall_total as f64
-        );
+    if !s.recall.is_empty() {
+        let mut parts = Vec::new();
+        for floor in [0.0, 0.5, 0.6, loaded_threshold(s)] {
+            let relevant: Vec<bool> = s.recall.iter().filter(|(score, _)| *score >= floor).map(|r| r.1).collect();
+            let found = relevant.iter().filter(|f| **f).count();
+            parts.push(format!(
+                "{found} of {} scoring >= {floor:.2} ({:.2}%)",
+                relevant.len(),
+                100.0 * found as f64 / relevant.len().max(1) as f64
+            ));
+        }
+        eprintln!("recall of brute force's top-10 entities: {}", parts.join("; "));
     }
 }
