@@ -372,10 +372,9 @@ impl Index {
             if out.iter().any(|&(o, _)| o == id) {
                 return;
             }
-            let text = &self.terms[id as usize].text;
-            // Spellings of one word begin alike and differ little in length; anything else a
-            // shared key brings in is noise.
-            if text.as_bytes().first() == word.as_bytes().first() && text.len().abs_diff(word.len()) <= 2 {
+            // Spellings of one word differ little in length; anything else a shared key
+            // brings in is noise.
+            if self.terms[id as usize].text.len().abs_diff(word.len()) <= 2 {
                 out.push((id, likeness));
             }
         };
@@ -453,7 +452,9 @@ impl Index {
         qterms.sort_by_key(|q| q.postings);
         for (qi, q) in qterms.iter().enumerate() {
             let key = s.key(qi);
-            let by_membership = !s.touched.is_empty()
+            // Only once rarer words have found plenty of names: a query whose rare words find
+            // few must still get the names that share only its common words.
+            let by_membership = s.touched.len() >= limit.saturating_mul(4)
                 && q.postings > MEMBERSHIP_MIN_POSTINGS
                 && s.touched.len().saturating_mul(8) < q.postings;
             if by_membership {
