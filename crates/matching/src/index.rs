@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use proscribe_model::{Entity, NameKind};
-use proscribe_text::{skeleton, Token};
+use proscribe_text::{skeleton, Token, TokenClass};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
 
@@ -33,6 +33,10 @@ const SKELETON_LIKENESS: f32 = 0.85;
 /// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
 const MIN_WEIGHT: f64 = 0.25;
 const MAX_WEIGHT: f64 = 1.2;
+
+/// What a weak word (particle, honorific, legal form) counts for in retrieval, against an
+/// ordinary word of the same frequency.
+const WEAK_FACTOR: f32 = 0.3;
 
 /// Query words beyond this many are ignored by retrieval (a name has a handful of words;
 /// this bounds the work on pathological input).
@@ -64,6 +68,10 @@ pub struct IndexedName {
 #[derive(Debug, Clone)]
 struct Term {
     text: Box<str>,
+    /// Two or more words of a name written together, not a word of its own.
+    joined: bool,
+    /// What it counts for in retrieval: its weight, less for a weak word.
+    rank_weight: f32,
     /// Names that contain the word.
     df: u32,
     /// Informativeness: about 1.0 for a word found in a few names, less for common words.
@@ -170,18 +178,38 @@ fn fuzzy_by_skeleton(word: &str) -> bool {
     word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
-/// A word of a name with whether it is two adjacent words written together.
-fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, bool)) {
+/// Whether a word says little about who is named: a particle (al, bin, van), an honorific
+/// (haji, sheikh, dr) or a legal form (ltd, llc). Such words count for less in retrieval.
+fn is_weak(token: &Token) -> bool {
+    matches!(token.class, TokenClass::Particle | TokenClass::Honorific | TokenClass::LegalForm(..))
+}
+
+/// Calls `f` with each word of a name (and whether it is weak), each pair of adjacent words
+/// written together, and each run of two or more initials written together (`P.P.C.` →
+/// `ppc`), the last two marked as joined.
+fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, bool, bool)) {
     let mut joined = String::new();
     for variant in &prepared.variants {
+        let mut run = String::new();
         for (i, t) in variant.iter().enumerate() {
-            f(&t.text, false);
+            f(&t.text, false, is_weak(t));
             if let Some(next) = variant.get(i + 1) {
                 joined.clear();
                 joined.push_str(&t.text);
                 joined.push_str(&next.text);
-                f(&joined, true);
+                f(&joined, true, false);
             }
+            if t.class == TokenClass::Initial {
+                run.push_str(&t.text);
+            } else {
+                if run.len() > 2 {
+                    f(&run, true, false);
+                }
+                run.clear();
+            }
+        }
+        if run.len() > 2 {
+            f(&run, true, false);
         }
     }
 }
@@ -214,14 +242,22 @@ impl Index {
                 continue;
             }
             let mut ids: Vec<u32> = Vec::new();
-            name_terms(&p, |text, joined| {
+            name_terms(&p, |text, joined, weak| {
                 let map = if joined { &mut joins } else { &mut vocab };
                 let id = match map.get(text) {
                     Some(&id) => id,
                     None => {
                         let id = terms.len() as u32;
                         map.insert(text.into(), id);
-                        terms.push(Term { text: text.into(), df: 0, weight: 0.0, start: 0, len: 0 });
+                        terms.push(Term {
+                            text: text.into(),
+                            joined,
+                            rank_weight: if weak { WEAK_FACTOR } else { 1.0 },
+                            df: 0,
+                            weight: 0.0,
+                            start: 0,
+                            len: 0,
+                        });
                         id
                     }
                 };
@@ -250,6 +286,7 @@ impl Index {
         let weight_of = |df: u32| ((n / (df as f64 + 1.0)).ln() / reference).clamp(MIN_WEIGHT, MAX_WEIGHT) as f32;
         for t in &mut terms {
             t.weight = weight_of(t.df);
+            t.rank_weight *= t.weight;
         }
         let unseen_weight = weight_of(0);
 
@@ -271,13 +308,15 @@ impl Index {
             t.len = t.df;
         }
 
-        // Name weights: the lightest rendering's words (joined pairs are alternatives).
+        // Name weights: the lightest rendering's words (joined words are alternatives).
         for name in &mut names {
             name.weight = name
                 .prepared
                 .variants
                 .iter()
-                .map(|v| v.iter().map(|t| vocab.get(t.text.as_str()).map_or(0.0, |&id| terms[id as usize].weight)).sum())
+                .map(|v| {
+                    v.iter().map(|t| vocab.get(t.text.as_str()).map_or(0.0, |&id| terms[id as usize].rank_weight)).sum()
+                })
                 .fold(f32::INFINITY, f32::min);
         }
 
@@ -354,22 +393,21 @@ impl Index {
     }
 
     /// Terms that `word` may be a spelling of, each with its likeness (1.0 for the word
-    /// itself), best first. A query word may be two listed words written together; two query
-    /// words written together (`joined`) are only looked up as a listed word, exactly, so
-    /// that no pair of words is counted twice.
+    /// itself), best first. A query word may be listed words written together; query words
+    /// written together (`joined`) are only looked up as a listed word, so that no pair of
+    /// words is counted twice.
     fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, buf: &mut String) {
         out.clear();
         if let Some(&id) = self.vocab.get(word) {
             out.push((id, 1.0));
         }
-        if joined {
-            return;
-        }
-        if let Some(&id) = self.joins.get(word) {
-            out.push((id, 1.0));
+        if !joined {
+            if let Some(&id) = self.joins.get(word) {
+                out.push((id, 1.0));
+            }
         }
         let consider = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
-            if out.iter().any(|&(o, _)| o == id) {
+            if out.iter().any(|&(o, _)| o == id) || (joined && self.terms[id as usize].joined) {
                 return;
             }
             // Spellings of one word differ little in length; anything else a shared key
@@ -418,6 +456,10 @@ impl Index {
             if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == text) {
                 return;
             }
+            // Two initials written together are no word worth looking up.
+            if joined && text.len() < 3 {
+                return;
+            }
             texts.push(text.to_string());
             self.spellings(text, joined, &mut matches, &mut buf);
             if matches.is_empty() {
@@ -433,10 +475,11 @@ impl Index {
                 let before = qterms.len();
                 add(&t.text, false, f32::INFINITY, &mut qterms);
                 // A word's share of the query: its own weight, or that of what it resembles.
-                variant_total += match qterms.get(before) {
+                let share = match qterms.get(before) {
                     Some(q) if before < qterms.len() => q.best_weight(self),
                     _ => self.word_weight(&t.text) as f32,
                 };
+                variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
                 if let Some(next) = variant.get(i + 1) {
                     let cap = (self.word_weight(&t.text) + self.word_weight(&next.text)) as f32;
                     add(&format!("{}{}", t.text, next.text), true, cap, &mut qterms);
@@ -461,7 +504,7 @@ impl Index {
                 for &name in &s.touched {
                     let terms = &self.names[name as usize].terms;
                     if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
-                        let w = (self.terms[id as usize].weight * sim).min(q.cap);
+                        let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
                         s.acc[name as usize] += w;
                         s.stamp[name as usize] = key;
                     }
@@ -469,7 +512,7 @@ impl Index {
             } else {
                 for &(id, sim) in &q.matches {
                     let t = &self.terms[id as usize];
-                    let w = (t.weight * sim).min(q.cap);
+                    let w = (t.rank_weight * sim).min(q.cap);
                     for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
                         s.add(name, key, w);
                     }
