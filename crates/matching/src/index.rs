@@ -27,8 +27,19 @@ pub const DEFAULT_CANDIDATES: usize = 40;
 /// candidates; the comparison of names decides how alike they are.
 const DELETION_LIKENESS: f32 = 0.9;
 
-/// How much a word with the same consonant skeleton counts in retrieval.
-const SKELETON_LIKENESS: f32 = 0.85;
+/// How much a word with the same consonant skeleton counts in retrieval, by the number of
+/// consonants: two (`vl` of `wole` and `valle`) say little, four say much.
+fn skeleton_likeness(skeleton: &str) -> f32 {
+    match skeleton.len() {
+        0..=2 => 0.6,
+        3 => 0.75,
+        _ => 0.85,
+    }
+}
+
+/// Names that share with the query a word found in at most this many names are always
+/// proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
+const ANCHOR_MAX_NAMES: u32 = 8;
 
 /// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
 const MIN_WEIGHT: f64 = 0.25;
@@ -426,9 +437,11 @@ impl Index {
             });
         }
         if fuzzy_by_skeleton(word) {
-            if let Some(ids) = self.by_skeleton.get(skeleton(word).as_str()) {
+            let key = skeleton(word);
+            if let Some(ids) = self.by_skeleton.get(key.as_str()) {
+                let likeness = skeleton_likeness(&key);
                 for &id in ids {
-                    consider(id, SKELETON_LIKENESS, out);
+                    consider(id, likeness, out);
                 }
             }
         }
@@ -436,7 +449,8 @@ impl Index {
     }
 
     /// The `limit` names most like `query` by the weighted share of words they have in
-    /// common (allowing for spelling variants and words written together), best first.
+    /// common (allowing for spelling variants and words written together), best first, then
+    /// any other name that shares a rare word with the query exactly.
     pub fn candidates(&self, query: &PreparedName, limit: usize) -> Vec<Candidate> {
         SCRATCH.with(|s| self.candidates_with(query, limit, &mut s.borrow_mut()))
     }
@@ -530,11 +544,27 @@ impl Index {
             })
             .collect();
         let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
+        let mut anchors: Vec<Candidate> = Vec::new();
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit - 1, order);
+            // Names holding a rare query word exactly stay, whatever their rank.
+            let rare: Vec<&Term> = qterms
+                .iter()
+                .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
+                .filter(|t| t.len <= ANCHOR_MAX_NAMES)
+                .collect();
+            if !rare.is_empty() {
+                anchors = scored[limit..]
+                    .iter()
+                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.name)))
+                    .copied()
+                    .collect();
+            }
             scored.truncate(limit);
         }
         scored.sort_unstable_by(order);
+        anchors.sort_unstable_by(order);
+        scored.extend(anchors);
         scored
     }
 }
