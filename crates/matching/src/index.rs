@@ -23,9 +23,12 @@ use crate::{PreparedName, TokenWeights};
 pub const DEFAULT_CANDIDATES: usize = 40;
 
 /// How much a word found through a shared deletion key (one edit apart, or two edits at the
-/// same place) counts in retrieval, against 1 for the word itself. Retrieval only ranks
-/// candidates; the comparison of names decides how alike they are.
-const DELETION_LIKENESS: f32 = 0.9;
+/// same place) counts in retrieval, against 1 for the word itself: an edit in a short word
+/// changes more of it. Retrieval only ranks candidates; the comparison of names decides how
+/// alike they are.
+fn deletion_likeness(shorter: usize) -> f32 {
+    (1.0 - 1.2 / shorter.max(1) as f32).max(0.5)
+}
 
 /// How much a word with the same consonant skeleton counts in retrieval, by the number of
 /// consonants: two (`vl` of `wole` and `valle`) say little, four say much.
@@ -53,10 +56,9 @@ const WEAK_FACTOR: f32 = 0.3;
 /// this bounds the work on pathological input).
 const MAX_QUERY_TERMS: usize = 48;
 
-/// A common word (long inverted list) is only checked against the names already found
-/// through rarer words once its list is longer than this and several times the number of
-/// those names: the result is the same for those names and much cheaper.
-const MEMBERSHIP_MIN_POSTINGS: usize = 512;
+/// Inverted lists shorter than this are always walked: checking whether walking them can
+/// still change the ranking costs more.
+const MEMBERSHIP_MIN_POSTINGS: usize = 256;
 
 /// A name of an indexed entity, prepared once.
 #[derive(Debug, Clone)]
@@ -407,31 +409,31 @@ impl Index {
     /// itself), best first. A query word may be listed words written together; query words
     /// written together (`joined`) are only looked up as a listed word, so that no pair of
     /// words is counted twice.
-    fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, buf: &mut String) {
+    fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, seen: &mut Marks, buf: &mut String) {
         out.clear();
-        if let Some(&id) = self.vocab.get(word) {
-            out.push((id, 1.0));
-        }
-        if !joined {
-            if let Some(&id) = self.joins.get(word) {
-                out.push((id, 1.0));
-            }
-        }
-        let consider = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
-            if out.iter().any(|&(o, _)| o == id) || (joined && self.terms[id as usize].joined) {
-                return;
-            }
-            // Spellings of one word differ little in length; anything else a shared key
-            // brings in is noise.
-            if self.terms[id as usize].text.len().abs_diff(word.len()) <= 2 {
+        seen.next();
+        let mut push = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
+            if seen.mark(id as usize) {
                 out.push((id, likeness));
             }
         };
+        if let Some(&id) = self.vocab.get(word) {
+            push(id, 1.0, out);
+        }
+        if !joined {
+            if let Some(&id) = self.joins.get(word) {
+                push(id, 1.0, out);
+            }
+        }
+        // Spellings of one word differ little in length; anything else a shared key brings
+        // in is noise.
+        let near = |t: &Term| t.text.len().abs_diff(word.len()) <= 2 && !(joined && t.joined);
         if fuzzy_by_deletion(word) {
             deletion_keys(word, buf, |k| {
-                if let Some(ids) = self.by_deletion.get(&k) {
-                    for &id in ids {
-                        consider(id, DELETION_LIKENESS, out);
+                for &id in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
+                    let t = &self.terms[id as usize];
+                    if near(t) {
+                        push(id, deletion_likeness(word.len().min(t.text.len())), out);
                     }
                 }
             });
@@ -441,7 +443,9 @@ impl Index {
             if let Some(ids) = self.by_skeleton.get(key.as_str()) {
                 let likeness = skeleton_likeness(&key);
                 for &id in ids {
-                    consider(id, likeness, out);
+                    if near(&self.terms[id as usize]) {
+                        push(id, likeness, out);
+                    }
                 }
             }
         }
@@ -459,7 +463,7 @@ impl Index {
         if limit == 0 || self.names.is_empty() {
             return Vec::new();
         }
-        s.begin(self.names.len());
+        s.begin(self.names.len(), self.terms.len());
 
         // Query terms: each word of each rendering, and each pair of adjacent words joined.
         let mut qterms: Vec<QueryTerm> = Vec::new();
@@ -475,7 +479,7 @@ impl Index {
                 return;
             }
             texts.push(text.to_string());
-            self.spellings(text, joined, &mut matches, &mut buf);
+            self.spellings(text, joined, &mut matches, &mut s.terms, &mut buf);
             if matches.is_empty() {
                 return;
             }
@@ -505,16 +509,23 @@ impl Index {
             return Vec::new();
         }
 
-        // Rarest first, so that common words can often be checked against the names found.
+        // Rarest first. Once the words left can no longer lift a name that none of the rarer
+        // words found above the names already ranked `limit`-th, the common words' long
+        // lists are not walked: they are only checked against the names found (the ranking
+        // is the same, for much less work).
         qterms.sort_by_key(|q| q.postings);
+        let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
+        let mut closed = false;
         for (qi, q) in qterms.iter().enumerate() {
             let key = s.key(qi);
-            // Only once rarer words have found plenty of names: a query whose rare words find
-            // few must still get the names that share only its common words.
-            let by_membership = s.touched.len() >= limit.saturating_mul(4)
-                && q.postings > MEMBERSHIP_MIN_POSTINGS
-                && s.touched.len().saturating_mul(8) < q.postings;
-            if by_membership {
+            if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
+                // A name found by the remaining words alone scores at most this.
+                let bound = 2.0 * rest / total;
+                closed = bound < s.kth_best(limit, total, &self.names);
+            }
+            rest -= q.max_gain(self);
+            if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
+                // Few names found: look the term up in each of them.
                 for &name in &s.touched {
                     let terms = &self.names[name as usize].terms;
                     if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
@@ -528,7 +539,7 @@ impl Index {
                     let t = &self.terms[id as usize];
                     let w = (t.rank_weight * sim).min(q.cap);
                     for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
-                        s.add(name, key, w);
+                        s.add(name, key, w, !closed);
                     }
                 }
             }
@@ -584,8 +595,39 @@ struct QueryTerm {
 }
 
 impl QueryTerm {
+    /// The most this term adds to a name's retrieval score.
+    fn max_gain(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, sim)| (index.terms[id as usize].rank_weight * sim).min(self.cap)).fold(0.0, f32::max)
+    }
+
     fn best_weight(&self, index: &Index) -> f32 {
         self.matches.iter().map(|&(id, _)| index.terms[id as usize].weight).fold(0.0, f32::max)
+    }
+}
+
+/// Marks over vocabulary ids, cleared in constant time by moving to the next generation.
+#[derive(Default)]
+struct Marks {
+    stamp: Vec<u32>,
+    generation: u32,
+}
+
+impl Marks {
+    fn next(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    /// Marks `i`; false when it was already marked in this generation.
+    fn mark(&mut self, i: usize) -> bool {
+        if self.stamp[i] == self.generation {
+            return false;
+        }
+        self.stamp[i] = self.generation;
+        true
     }
 }
 
@@ -593,35 +635,55 @@ impl QueryTerm {
 /// (clearing only what a query touched).
 #[derive(Default)]
 struct Scratch {
+    terms: Marks,
     acc: Vec<f32>,
     /// `generation << 8 | query term` of the last term that added to the name.
     stamp: Vec<u64>,
     touched: Vec<u32>,
     generation: u64,
+    scores: Vec<f32>,
 }
 
 impl Scratch {
-    fn begin(&mut self, names: usize) {
+    fn begin(&mut self, names: usize, terms: usize) {
         if self.acc.len() < names {
             self.acc.resize(names, 0.0);
             self.stamp.resize(names, 0);
         }
+        if self.terms.stamp.len() < terms {
+            self.terms.stamp.resize(terms, 0);
+        }
         self.touched.clear();
         self.generation += 1;
+    }
+
+    /// The `k`-th best retrieval score among the names found so far (what they have so far).
+    fn kth_best(&mut self, k: usize, total: f32, names: &[IndexedName]) -> f32 {
+        self.scores.clear();
+        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + names[n as usize].weight)));
+        if self.scores.len() < k || k == 0 {
+            return f32::INFINITY;
+        }
+        let (_, kth, _) = self.scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        *kth
     }
 
     fn key(&self, term: usize) -> u64 {
         self.generation << 8 | term as u64
     }
 
-    /// Adds `w` to a name once per query term (the first, best spelling wins).
-    fn add(&mut self, name: u32, key: u64, w: f32) {
+    /// Adds `w` to a name once per query term (the first, best spelling wins); a name not
+    /// found before is only taken in when `open`.
+    fn add(&mut self, name: u32, key: u64, w: f32, open: bool) {
         let i = name as usize;
         let stamp = self.stamp[i];
         if stamp == key {
             return;
         }
         if stamp >> 8 != self.generation {
+            if !open {
+                return;
+            }
             self.acc[i] = 0.0;
             self.touched.push(name);
         }
