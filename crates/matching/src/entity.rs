@@ -174,18 +174,25 @@ pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions)
     Ok(score_names(index, query, &prepared, &names, options))
 }
 
-/// Scores the entities of `names` (and those found by identifier) against the query.
+/// The similarity of two names without the explanation: what ranking needs.
+fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64 {
+    compare_names(query, listed, index).score
+}
+
+/// Scores the entities of `names` (and those found by identifier) against the query: every
+/// name is scored, the best name of each entity weighed with the other evidence, and only
+/// the hits returned get their name comparison explained.
 fn score_names(index: &Index, query: &Query, prepared: &PreparedName, names: &[u32], options: &ScreenOptions) -> Vec<Hit> {
-    // Best name per entity, a weak alias counting for less.
-    let mut best: Vec<(u32, u32, f64, NameMatch)> = Vec::new();
-    let consider = |name_id: u32, best: &mut Vec<(u32, u32, f64, NameMatch)>| {
+    // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
+    let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
+    let consider = |name_id: u32, best: &mut Vec<(u32, u32, f64, f64)>| {
         let name = &index.names()[name_id as usize];
-        let m = compare_names(prepared, &name.prepared, index);
-        let adjusted = m.score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
+        let score = name_score(prepared, &name.prepared, index);
+        let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
         match best.iter_mut().find(|b| b.0 == name.entity) {
-            Some(b) if adjusted > b.2 => *b = (name.entity, name_id, adjusted, m),
+            Some(b) if rank > b.3 => *b = (name.entity, name_id, score, rank),
             Some(_) => {}
-            None => best.push((name.entity, name_id, adjusted, m)),
+            None => best.push((name.entity, name_id, score, rank)),
         }
     };
     for &n in names {
@@ -200,21 +207,27 @@ fn score_names(index: &Index, query: &Query, prepared: &PreparedName, names: &[u
             }
         }
     }
-    let mut hits: Vec<Hit> = best
+    let mut ranked: Vec<(u32, u32, f64, f64, Vec<Feature>)> = best
         .into_iter()
-        .map(|(e, name_id, _, name_match)| {
-            let entity = &index.entities()[e as usize];
-            let kind = index.names()[name_id as usize].kind;
-            let features = evidence(query, entity, kind);
-            let score = (name_match.score + features.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
-            Hit { entity: e, score, is_match: score >= options.threshold, name: Some(name_id), name_match, features }
+        .map(|(e, name_id, name_score, _)| {
+            let features = evidence(query, &index.entities()[e as usize], index.names()[name_id as usize].kind);
+            let score = (name_score + features.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
+            (e, name_id, name_score, score, features)
         })
         .collect();
-    hits.sort_by(|a, b| {
-        b.score.total_cmp(&a.score).then(b.name_match.score.total_cmp(&a.name_match.score)).then(a.entity.cmp(&b.entity))
-    });
-    hits.truncate(options.limit);
-    hits
+    ranked.sort_by(|a, b| b.3.total_cmp(&a.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    ranked.truncate(options.limit);
+    ranked
+        .into_iter()
+        .map(|(e, name_id, _, score, features)| Hit {
+            entity: e,
+            score,
+            is_match: score >= options.threshold,
+            name: Some(name_id),
+            name_match: compare_names(prepared, &index.names()[name_id as usize].prepared, index),
+            features,
+        })
+        .collect()
 }
 
 /// The evidence besides the name's similarity.

@@ -83,6 +83,8 @@ struct Term {
     text: Box<str>,
     /// Two or more words of a name written together, not a word of its own.
     joined: bool,
+    /// Its consonant skeleton (empty for words not looked up by skeleton).
+    skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
     rank_weight: f32,
     /// Names that contain the word.
@@ -186,6 +188,25 @@ fn fuzzy_by_deletion(word: &str) -> bool {
     word.len() >= 4 && word.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
+/// A consonant skeleton with voiced and unvoiced consonants merged (`gtf` of `ghathafi` and
+/// `gdf` of `gaddafi` both become `gdb`): transcriptions swap them freely.
+fn coarse(skeleton: &str) -> String {
+    let mut out = String::with_capacity(skeleton.len());
+    for c in skeleton.chars() {
+        let c = match c {
+            'p' | 'f' | 'v' => 'b',
+            't' => 'd',
+            'k' | 'q' => 'g',
+            'z' => 's',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Words whose consonant skeleton is worth looking up.
 fn fuzzy_by_skeleton(word: &str) -> bool {
     word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphabetic())
@@ -265,6 +286,7 @@ impl Index {
                         terms.push(Term {
                             text: text.into(),
                             joined,
+                            skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
                             rank_weight: if weak { WEAK_FACTOR } else { 1.0 },
                             df: 0,
                             weight: 0.0,
@@ -338,8 +360,8 @@ impl Index {
         let mut by_deletion: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
         let mut buf = String::new();
         for (id, t) in terms.iter().enumerate() {
-            if fuzzy_by_skeleton(&t.text) {
-                by_skeleton.entry(skeleton(&t.text).into()).or_default().push(id as u32);
+            if !t.skeleton.is_empty() {
+                by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(id as u32);
             }
             if fuzzy_by_deletion(&t.text) {
                 deletion_keys(&t.text, &mut buf, |k| by_deletion.entry(k).or_default().push(id as u32));
@@ -440,11 +462,13 @@ impl Index {
         }
         if fuzzy_by_skeleton(word) {
             let key = skeleton(word);
-            if let Some(ids) = self.by_skeleton.get(key.as_str()) {
+            if let Some(ids) = self.by_skeleton.get(coarse(&key).as_str()) {
                 let likeness = skeleton_likeness(&key);
                 for &id in ids {
-                    if near(&self.terms[id as usize]) {
-                        push(id, likeness, out);
+                    let t = &self.terms[id as usize];
+                    if near(t) {
+                        // Consonants that differ in voicing only count for a little less.
+                        push(id, if *t.skeleton == *key { likeness } else { likeness * 0.9 }, out);
                     }
                 }
             }
@@ -498,9 +522,13 @@ impl Index {
                     _ => self.word_weight(&t.text) as f32,
                 };
                 variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
-                if let Some(next) = variant.get(i + 1) {
-                    let cap = (self.word_weight(&t.text) + self.word_weight(&next.text)) as f32;
-                    add(&format!("{}{}", t.text, next.text), true, cap, &mut qterms);
+                // Two and three words written together may be one listed word.
+                let mut joined = t.text.clone();
+                let mut cap = self.word_weight(&t.text) as f32;
+                for next in variant.iter().skip(i + 1).take(2) {
+                    joined.push_str(&next.text);
+                    cap += self.word_weight(&next.text) as f32;
+                    add(&joined, true, cap, &mut qterms);
                 }
             }
             total = total.max(variant_total);
