@@ -422,6 +422,20 @@ impl Index {
         self.vocab.get(word).map_or(self.unseen_weight, |&id| self.terms[id as usize].weight) as f64
     }
 
+    /// Whether some listed name uses `word` or a spelling of it (as the index finds spellings).
+    pub fn knows_word(&self, word: &str) -> bool {
+        if self.vocab.contains_key(word) || self.joins.contains_key(word) {
+            return true;
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.begin(self.names.len(), self.terms.len());
+            let (mut out, mut buf) = (Vec::new(), String::new());
+            self.spellings(word, false, &mut out, &mut s.terms, &mut buf);
+            !out.is_empty()
+        })
+    }
+
     /// How many names contain `word` (0 for a word no name uses).
     pub fn word_frequency(&self, word: &str) -> usize {
         self.vocab.get(word).map_or(0, |&id| self.terms[id as usize].df as usize)

@@ -4,6 +4,7 @@
 
 pub mod entity;
 pub mod index;
+pub mod scan;
 
 use proscribe_model::Schema;
 use proscribe_text::{romanize, tokens, Token};
