@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod output;
 mod query;
+mod scan;
 mod screen;
 mod sync;
 
@@ -67,6 +68,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Screen a name (or a file of names with --input) against every listed entity.
     Screen(screen::ScreenArgs),
+    /// Find mentions of listed names in a text (a file, or - for standard input).
+    Scan(scan::ScanArgs),
 }
 
 /// The default database path.
@@ -137,6 +140,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Diff(args) => query::diff(&cli, args),
         Command::Export(args) => export::run(&cli, args),
         Command::Screen(args) => screen::run(&cli, args),
+        Command::Scan(args) => scan::run(&cli, args),
     }
 }
 

@@ -3,20 +3,21 @@
 //! across a line break joined) and into stretches that a name does not cross (sentence ends,
 //! blank lines); every run of up to [`ScanOptions::max_words`] words that starts and ends with
 //! a word some listed name uses is screened like a name, and the best non-overlapping runs
-//! that match are kept. A name split across lines is a name, and an inflected or other-script
+//! that match are kept, each with every entity whose name it matches. A name split across lines is a name, and an inflected or other-script
 //! form is found by the same spelling tolerance and transliteration as screening.
 //!
 //! Precision comes first, because a text holds many words that some list uses as an alias:
 //! weak aliases ("the Base", "Patty") are never matched; in scripts with capitals a mention
 //! begins and ends with a capitalised word; a one-word mention must be a whole listed name
 //! of at least [`MIN_SINGLE_WORD_LEN`] letters that few names use (`al-Qaida` is two words); every word of a mention
-//! must be matched; and the name score must reach [`ScanOptions::threshold`], higher than
+//! must be matched; a mention needs a word that few names use ("Abdul Salam" alone is no
+//! mention); and the name score must reach [`ScanOptions::threshold`], higher than
 //! screening's.
 
 use proscribe_model::NameKind;
 use proscribe_model::Script;
 
-use crate::index::Index;
+use crate::index::{Index, IndexedName};
 use crate::{compare_names, NameMatch, PreparedName};
 
 /// Default score from which a run of words is a mention: higher than screening's threshold,
@@ -30,7 +31,11 @@ pub const MIN_SINGLE_WORD_LEN: usize = 5;
 pub const MAX_SINGLE_WORD_NAMES: usize = 5;
 
 /// Names proposed by the index for each run of words.
-const CANDIDATES: usize = 8;
+const CANDIDATES: usize = 16;
+
+/// A mention needs a word at least this informative (as [`Index::word_weight`] weighs it: a
+/// word used by at most a couple of hundred names of all lists).
+pub const MIN_DISTINCTIVE_WEIGHT: f64 = 0.6;
 
 /// How to scan.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,13 +52,21 @@ impl Default for ScanOptions {
     }
 }
 
-/// A mention of a listed name in a text.
+/// A mention of listed names in a text: a span and the entities it may name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mention {
     /// Byte offset of the first byte of the mention.
     pub start: usize,
     /// Byte offset just past its last byte.
     pub end: usize,
+    /// The entities whose names match, best first (the same person or group is often on
+    /// several lists).
+    pub hits: Vec<MentionHit>,
+}
+
+/// An entity a mention may name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MentionHit {
     /// Position of the entity in [`Index::entities`].
     pub entity: u32,
     /// Position of the listed name in [`Index::names`].
@@ -62,6 +75,13 @@ pub struct Mention {
     pub score: f64,
     /// The comparison of the mention with the listed name.
     pub name_match: NameMatch,
+}
+
+impl Mention {
+    /// The best score of the mention.
+    pub fn score(&self) -> f64 {
+        self.hits.first().map_or(0.0, |h| h.score)
+    }
 }
 
 /// A word of the text.
@@ -200,13 +220,16 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
                 continue;
             }
             let run: Vec<&str> = words[i..=j].iter().map(|w| w.text.as_str()).collect();
-            if let Some(m) = best_mention(index, &run.join(" "), options) {
-                found.push(Mention { start: words[i].start, end: words[j].end, ..m });
+            let hits = matches(index, &run.join(" "), options);
+            if !hits.is_empty() {
+                found.push(Mention { start: words[i].start, end: words[j].end, hits });
             }
         }
     }
     // The best mentions that do not overlap, longer ones first among equals.
-    found.sort_by(|a, b| b.score.total_cmp(&a.score).then((b.end - b.start).cmp(&(a.end - a.start))).then(a.start.cmp(&b.start)));
+    found.sort_by(|a, b| {
+        b.score().total_cmp(&a.score()).then((b.end - b.start).cmp(&(a.end - a.start))).then(a.start.cmp(&b.start))
+    });
     let mut kept: Vec<Mention> = Vec::new();
     for m in found {
         if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
@@ -217,38 +240,45 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
     kept
 }
 
-/// The best listed name for a run of words, if it is a mention.
-fn best_mention(index: &Index, run: &str, options: &ScanOptions) -> Option<Mention> {
+/// The entities a run of words may name, best first (empty when it is no mention).
+fn matches(index: &Index, run: &str, options: &ScanOptions) -> Vec<MentionHit> {
     let prepared = PreparedName::new(run, None);
     let count = prepared.variants.iter().map(Vec::len).max().unwrap_or(0);
-    if count == 0 {
-        return None;
+    // Common names ("Abdul Salam") are no mention without a word few names use.
+    let distinctive = prepared.variants.iter().flatten().any(|t| index.word_weight(&t.text) >= MIN_DISTINCTIVE_WEIGHT);
+    if count == 0 || !distinctive {
+        return Vec::new();
     }
-    let mut best: Option<Mention> = None;
+    let mut hits: Vec<MentionHit> = Vec::new();
     for c in index.candidates(&prepared, CANDIDATES) {
         let listed = &index.names()[c.name as usize];
         if listed.kind == NameKind::WeakAlias {
+            continue;
+        }
+        if count == 1 && !distinctive_single_word(index, listed, run) {
             continue;
         }
         let m = compare_names(&prepared, &listed.prepared, index);
         if m.score < options.threshold || !m.unmatched_query.is_empty() {
             continue;
         }
-        if count == 1 && !distinctive_single_word(index, &listed.prepared, run) {
-            continue;
-        }
-        if best.as_ref().is_none_or(|b| m.score > b.score) {
-            best = Some(Mention { start: 0, end: 0, entity: listed.entity, name: c.name, score: m.score, name_match: m });
+        match hits.iter_mut().find(|h| h.entity == listed.entity) {
+            Some(h) if m.score > h.score => *h = MentionHit { entity: listed.entity, name: c.name, score: m.score, name_match: m },
+            Some(_) => {}
+            None => hits.push(MentionHit { entity: listed.entity, name: c.name, score: m.score, name_match: m }),
         }
     }
-    best
+    hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entity.cmp(&b.entity)));
+    hits
 }
 
-/// Whether a one-word mention may stand for a listed name: the name is that one word, long
-/// enough and used by few names.
-fn distinctive_single_word(index: &Index, listed: &PreparedName, word: &str) -> bool {
-    let Some(tokens) = listed.variants.first() else { return false };
-    tokens.len() == 1
+/// Whether a one-word mention may stand for a listed name: the name is the entity's main name
+/// (or its original-script form), that one word, long enough and used by few names. One-word
+/// aliases are too often first names or common words ("Patricio", "Lucas").
+fn distinctive_single_word(index: &Index, listed: &IndexedName, word: &str) -> bool {
+    let Some(tokens) = listed.prepared.variants.first() else { return false };
+    matches!(listed.kind, NameKind::Primary | NameKind::Original)
+        && tokens.len() == 1
         && word.chars().filter(|c| c.is_alphabetic()).count() >= MIN_SINGLE_WORD_LEN
         && index.word_frequency(&tokens[0].text) <= MAX_SINGLE_WORD_NAMES
 }
@@ -288,7 +318,7 @@ mod tests {
         let index = index();
         let got: Vec<(String, String)> = scan(&index, text, &ScanOptions::default())
             .iter()
-            .map(|m| (text[m.start..m.end].to_string(), index.entities()[m.entity as usize].id.clone()))
+            .map(|m| (text[m.start..m.end].to_string(), index.entities()[m.hits[0].entity as usize].id.clone()))
             .collect();
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(got, expected, "{text:?}");
