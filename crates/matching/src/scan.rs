@@ -8,14 +8,15 @@
 //!
 //! Precision comes first, because a text holds many words that some list uses as an alias:
 //! weak aliases ("the Base", "Patty") are never matched; in scripts with capitals a mention
-//! begins and ends with a capitalised word; a one-word mention must be a whole listed name
-//! of at least [`MIN_SINGLE_WORD_LEN`] letters that few names use (`al-Qaida` is two words); every word of a mention
-//! must be matched; a mention needs a word that few names use ("Abdul Salam" alone is no
-//! mention); and the name score must reach [`ScanOptions::threshold`], higher than
-//! screening's.
+//! begins and ends with a capitalised word; a one-word mention must be an entity's main name
+//! of at least [`MIN_SINGLE_WORD_LEN`] letters, not at the start of a sentence (`al-Qaida` is
+//! two words); every word of a mention must be matched; a mention needs a word that few
+//! names use, and a mention of a person words that together say enough ("Abdul Salam" alone
+//! is no mention); and the name score must reach [`ScanOptions::threshold`], higher than
+//! screening's. Cyrillic words are also tried without their case endings (`Талибана`,
+//! `Амиром Ханом`), since lists give names in the nominative.
 
-use proscribe_model::NameKind;
-use proscribe_model::Script;
+use proscribe_model::{NameKind, Schema, Script};
 
 use crate::index::{Index, IndexedName};
 use crate::{compare_names, NameMatch, PreparedName};
@@ -27,8 +28,10 @@ pub const SCAN_THRESHOLD: f64 = 0.88;
 /// A one-word mention needs at least this many letters.
 pub const MIN_SINGLE_WORD_LEN: usize = 5;
 
-/// A one-word mention must be a word used by at most this many listed names.
-pub const MAX_SINGLE_WORD_NAMES: usize = 5;
+/// A mention of a person needs words at least this informative together (the sum of their
+/// [`Index::word_weight`]s): two given names common in the lists ("Abdul Salam") are no
+/// mention, a given name and a rare surname are.
+pub const MIN_PERSON_WEIGHT: f64 = 1.5;
 
 /// Names proposed by the index for each run of words.
 const CANDIDATES: usize = 16;
@@ -95,6 +98,11 @@ struct Word {
     capital: bool,
     /// A sentence end or a blank line follows it.
     ends_stretch: bool,
+    /// Whether it may begin a sentence (the first word of a stretch), where a capital says
+    /// nothing.
+    first: bool,
+    /// Written in a script without capitals.
+    caseless: bool,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -137,7 +145,9 @@ fn words(text: &str) -> Vec<Word> {
             continue;
         }
         if one_char_words(c) {
-            out.push(Word { start, end: start + c.len_utf8(), text: c.to_string(), capital: true, ends_stretch: false });
+            let first = out.last().is_none_or(|w| w.ends_stretch);
+            let text = c.to_string();
+            out.push(Word { start, end: start + c.len_utf8(), text, capital: true, ends_stretch: false, first, caseless: true });
             i += 1;
             continue;
         }
@@ -189,7 +199,9 @@ fn words(text: &str) -> Vec<Word> {
             let first = part.chars().next().unwrap_or(' ');
             first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase())
         });
-        out.push(Word { start, end, text: word, capital, ends_stretch: false });
+        let caseless = word.chars().all(|c| !c.is_lowercase() && !c.is_uppercase());
+        let first = out.last().is_none_or(|w| w.ends_stretch);
+        out.push(Word { start, end, text: word, capital, ends_stretch: false, first, caseless });
         i = j;
     }
     out
@@ -203,8 +215,12 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
     let known: Vec<bool> = words
         .iter()
         .map(|w| {
-            let p = PreparedName::new(&w.text, None);
-            p.variants.iter().flatten().any(|t| index.knows_word(&t.text))
+            let stem = without_case_endings(&[w.text.as_str()]);
+            let knows = |form: &str| {
+                let p = PreparedName::new(form, None);
+                p.variants.iter().flatten().any(|t| index.knows_word(&t.text))
+            };
+            knows(&w.text) || stem.as_deref().is_some_and(knows)
         })
         .collect();
     let mut found: Vec<Mention> = Vec::new();
@@ -220,7 +236,14 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
                 continue;
             }
             let run: Vec<&str> = words[i..=j].iter().map(|w| w.text.as_str()).collect();
-            let hits = matches(index, &run.join(" "), options);
+            // A capital at the start of a sentence says nothing: one word there is no mention.
+            let single_ok = !words[i].first || words[i].caseless;
+            let mut hits = matches(index, &run.join(" "), single_ok, options);
+            if hits.is_empty() {
+                if let Some(stemmed) = without_case_endings(&run) {
+                    hits = matches(index, &stemmed, single_ok, options);
+                }
+            }
             if !hits.is_empty() {
                 found.push(Mention { start: words[i].start, end: words[j].end, hits });
             }
@@ -230,10 +253,17 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
     found.sort_by(|a, b| {
         b.score().total_cmp(&a.score()).then((b.end - b.start).cmp(&(a.end - a.start))).then(a.start.cmp(&b.start))
     });
+    // A shorter run inside a kept one stays when it names other entities ("The Taliban" on
+    // one list, "Taliban" on others).
     let mut kept: Vec<Mention> = Vec::new();
-    for m in found {
-        if kept.iter().all(|k| m.end <= k.start || m.start >= k.end) {
-            kept.push(m);
+    for mut m in found {
+        let apart = |k: &Mention| m.end <= k.start || m.start >= k.end;
+        let inside = |k: &Mention| m.start >= k.start && m.end <= k.end;
+        if kept.iter().all(|k| apart(k) || inside(k)) {
+            m.hits.retain(|h| !kept.iter().filter(|k| !apart(k)).any(|k| k.hits.iter().any(|o| o.entity == h.entity)));
+            if !m.hits.is_empty() {
+                kept.push(m);
+            }
         }
     }
     kept.sort_by_key(|m| m.start);
@@ -241,21 +271,29 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
 }
 
 /// The entities a run of words may name, best first (empty when it is no mention).
-fn matches(index: &Index, run: &str, options: &ScanOptions) -> Vec<MentionHit> {
+fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> Vec<MentionHit> {
     let prepared = PreparedName::new(run, None);
     let count = prepared.variants.iter().map(Vec::len).max().unwrap_or(0);
-    // Common names ("Abdul Salam") are no mention without a word few names use.
+    // Common words are no mention without a word few names use.
     let distinctive = prepared.variants.iter().flatten().any(|t| index.word_weight(&t.text) >= MIN_DISTINCTIVE_WEIGHT);
-    if count == 0 || !distinctive {
+    if count == 0 || !distinctive || (count == 1 && !single_ok) {
         return Vec::new();
     }
+    let weight: f64 = prepared
+        .variants
+        .iter()
+        .map(|v| v.iter().map(|t| index.word_weight(&t.text)).sum::<f64>())
+        .fold(0.0, f64::max);
     let mut hits: Vec<MentionHit> = Vec::new();
     for c in index.candidates(&prepared, CANDIDATES) {
         let listed = &index.names()[c.name as usize];
         if listed.kind == NameKind::WeakAlias {
             continue;
         }
-        if count == 1 && !distinctive_single_word(index, listed, run) {
+        if count == 1 && !distinctive_single_word(listed, run) {
+            continue;
+        }
+        if weight < MIN_PERSON_WEIGHT && index.entities()[listed.entity as usize].schema == Schema::Person {
             continue;
         }
         let m = compare_names(&prepared, &listed.prepared, index);
@@ -273,14 +311,41 @@ fn matches(index: &Index, run: &str, options: &ScanOptions) -> Vec<MentionHit> {
 }
 
 /// Whether a one-word mention may stand for a listed name: the name is the entity's main name
-/// (or its original-script form), that one word, long enough and used by few names. One-word
-/// aliases are too often first names or common words ("Patricio", "Lucas").
-fn distinctive_single_word(index: &Index, listed: &IndexedName, word: &str) -> bool {
+/// (or its original-script form), that one word, and long enough. One-word aliases are too
+/// often first names or common words ("Patricio", "Lucas").
+fn distinctive_single_word(listed: &IndexedName, word: &str) -> bool {
     let Some(tokens) = listed.prepared.variants.first() else { return false };
     matches!(listed.kind, NameKind::Primary | NameKind::Original)
         && tokens.len() == 1
         && word.chars().filter(|c| c.is_alphabetic()).count() >= MIN_SINGLE_WORD_LEN
-        && index.word_frequency(&tokens[0].text) <= MAX_SINGLE_WORD_NAMES
+}
+
+/// Case endings of Russian, Ukrainian and Belarusian nouns and names, longest first.
+const CYRILLIC_ENDINGS: &[&str] =
+    &["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ам", "ям", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и"];
+
+/// The run with the case endings of its Cyrillic words taken off (`Амиром Ханом` → `Амир
+/// Хан`), when there is any: names are listed in the nominative.
+fn without_case_endings(run: &[&str]) -> Option<String> {
+    let mut changed = false;
+    let words: Vec<String> = run
+        .iter()
+        .map(|w| {
+            if Script::detect(w) != Script::Cyrillic {
+                return w.to_string();
+            }
+            for ending in CYRILLIC_ENDINGS {
+                if let Some(stem) = w.strip_suffix(ending) {
+                    if stem.chars().count() >= 3 {
+                        changed = true;
+                        return stem.to_string();
+                    }
+                }
+            }
+            w.to_string()
+        })
+        .collect();
+    changed.then(|| words.join(" "))
 }
 
 #[cfg(test)]
@@ -333,8 +398,11 @@ mod tests {
             ("the minister Amir Khan Mut-\ntaqi said", &[("Amir Khan Mut-\ntaqi", "motaqi")]),
             ("Министр Амир Хан Муттаки заявил", &[("Амир Хан Муттаки", "motaqi")]),
             ("Представители Талибана прибыли", &[("Талибана", "taliban")]),
+            ("встреча с Амиром Ханом Муттаки", &[("Амиром Ханом Муттаки", "motaqi")]),
             ("The Taliban and al-Qaida", &[("Taliban", "taliban"), ("al-Qaida", "qaida")]),
             ("the base of the hill; Patty said", &[]),
+            ("Taliban leaders met. Talks went on", &[]),
+            ("Leaders of the Taliban met", &[("Taliban", "taliban")]),
             ("The Base is a weak alias", &[]),
             ("He met Amir. Khan was there", &[]),
             ("", &[]),
