@@ -1,5 +1,6 @@
 //! End-to-end tests of the `proscribe` command on real list files and on the example
-//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync and export.
+//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync, export,
+//! screening and free-text scans.
 
 mod common;
 
@@ -9,4 +10,5 @@ mod example;
 mod export;
 mod import;
 mod kill;
+mod screen;
 mod sync;
