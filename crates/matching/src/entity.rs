@@ -49,6 +49,9 @@ pub const COUNTRY_MATCH: f64 = 0.06;
 pub const COUNTRY_CONFLICT: f64 = -0.15;
 /// Effect of an identifying number equal to a listed one.
 pub const IDENTIFIER_MATCH: f64 = 0.5;
+/// Candidates whose retrieval score is below this share of the best candidate's are not
+/// compared: measured on OFAC's aliases, brute force's matches are almost never among them.
+pub const CANDIDATE_RATIO: f32 = 0.4;
 /// Names longer than this (in characters) are refused: no listed name comes near, and
 /// comparing them would only cost time.
 pub const MAX_NAME_CHARS: usize = 1000;
@@ -164,16 +167,19 @@ pub fn prepare_query(name: &str, schema: Option<Schema>) -> Result<PreparedName,
 /// queried identifying number): at most `options.limit` hits, best first.
 pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
     let prepared = prepare_query(&query.name, query.schema)?;
-    let names: Vec<u32> = index.candidates(&prepared, options.candidates).iter().map(|c| c.name).collect();
-    Ok(score_names(index, query, &prepared, &names, options))
+    let candidates = index.candidates(&prepared, options.candidates);
+    // Names far behind the best in retrieval are not worth a comparison.
+    let floor = candidates.first().map_or(0.0, |c| c.score * CANDIDATE_RATIO);
+    let forms: Vec<u32> = candidates.iter().filter(|c| c.score >= floor).map(|c| c.form).collect();
+    Ok(score_forms(index, query, &prepared, &forms, options))
 }
 
 /// Screens `query` by comparing it with every indexed name: what the index must not miss.
 /// Slow; for measuring the index's recall.
 pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
     let prepared = prepare_query(&query.name, query.schema)?;
-    let names: Vec<u32> = (0..index.names().len() as u32).collect();
-    Ok(score_names(index, query, &prepared, &names, options))
+    let forms: Vec<u32> = (0..index.forms().len() as u32).collect();
+    Ok(score_forms(index, query, &prepared, &forms, options))
 }
 
 /// The similarity of two names without the explanation: what ranking needs.
@@ -181,15 +187,14 @@ fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64
     compare_names(query, listed, index).score
 }
 
-/// Scores the entities of `names` (and those found by identifier) against the query: every
-/// name is scored, the best name of each entity weighed with the other evidence, and only
-/// the hits returned get their name comparison explained.
-fn score_names(index: &Index, query: &Query, prepared: &PreparedName, names: &[u32], options: &ScreenOptions) -> Vec<Hit> {
+/// Scores the entities bearing the name `forms` (and those found by identifier) against the
+/// query: each form is compared once, the best name of each entity weighed with the other
+/// evidence, and only the hits returned get their name comparison explained.
+fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u32], options: &ScreenOptions) -> Vec<Hit> {
     // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
     let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
-    let consider = |name_id: u32, best: &mut Vec<(u32, u32, f64, f64)>| {
+    let take = |name_id: u32, score: f64, best: &mut Vec<(u32, u32, f64, f64)>| {
         let name = &index.names()[name_id as usize];
-        let score = name_score(prepared, &name.prepared, index);
         let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
         match best.iter_mut().find(|b| b.0 == name.entity) {
             Some(b) if rank > b.3 => *b = (name.entity, name_id, score, rank),
@@ -197,14 +202,18 @@ fn score_names(index: &Index, query: &Query, prepared: &PreparedName, names: &[u
             None => best.push((name.entity, name_id, score, rank)),
         }
     };
-    for &n in names {
-        consider(n, &mut best);
+    for &f in forms {
+        let form = &index.forms()[f as usize];
+        let score = name_score(prepared, &form.prepared, index);
+        for &n in &form.names {
+            take(n, score, &mut best);
+        }
     }
     for number in &query.identifiers {
         for &e in index.entities_with_identifier(number) {
             if !best.iter().any(|b| b.0 == e) {
                 for n in index.names_of(e) {
-                    consider(n, &mut best);
+                    take(n, name_score(prepared, index.prepared(n), index), &mut best);
                 }
             }
         }
@@ -226,7 +235,7 @@ fn score_names(index: &Index, query: &Query, prepared: &PreparedName, names: &[u
             score,
             is_match: score >= options.threshold,
             name: Some(name_id),
-            name_match: compare_names(prepared, &index.names()[name_id as usize].prepared, index),
+            name_match: compare_names(prepared, index.prepared(name_id), index),
             features,
         })
         .collect()

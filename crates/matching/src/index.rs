@@ -12,7 +12,7 @@ use std::hash::Hasher;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use proscribe_model::{Entity, NameKind};
+use proscribe_model::{Entity, NameKind, Schema};
 use proscribe_text::{skeleton, Token, TokenClass};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -40,9 +40,9 @@ fn skeleton_likeness(skeleton: &str) -> f32 {
     }
 }
 
-/// Names that share with the query a word found in at most this many names are always
-/// proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
-const ANCHOR_MAX_NAMES: u32 = 8;
+/// Names that share with the query a word found in at most this many distinct names are
+/// always proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
+const ANCHOR_MAX_FORMS: u32 = 8;
 
 /// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
 const MIN_WEIGHT: f64 = 0.25;
@@ -60,7 +60,7 @@ const MAX_QUERY_TERMS: usize = 48;
 /// still change the ranking costs more.
 const MEMBERSHIP_MIN_POSTINGS: usize = 256;
 
-/// A name of an indexed entity, prepared once.
+/// A name of an indexed entity.
 #[derive(Debug, Clone)]
 pub struct IndexedName {
     /// Position of its entity in [`Index::entities`].
@@ -69,9 +69,20 @@ pub struct IndexedName {
     pub position: u32,
     /// Primary, alias, weak alias, ...
     pub kind: NameKind,
+    /// Its form: the name as written, prepared once for every entity of the same kind that
+    /// bears it (the same person is often on several lists under the same names).
+    pub form: u32,
+}
+
+/// A distinct name (its text and the kind of entity it names), prepared once: what retrieval
+/// finds and what is compared.
+#[derive(Debug, Clone)]
+pub struct NameForm {
     /// The name normalised for comparison.
     pub prepared: PreparedName,
-    /// Vocabulary ids of its words and joined word pairs, sorted, distinct.
+    /// Positions in [`Index::names`] of the names of this form.
+    pub names: Vec<u32>,
+    /// Vocabulary ids of its words and joined words, sorted, distinct.
     terms: Box<[u32]>,
     /// Sum of its word weights (the lightest rendering), for the retrieval score.
     weight: f32,
@@ -89,6 +100,8 @@ struct Term {
     rank_weight: f32,
     /// Names that contain the word.
     df: u32,
+    /// Name forms that contain the word: the length of its inverted list.
+    forms: u32,
     /// Informativeness: about 1.0 for a word found in a few names, less for common words.
     weight: f32,
     /// Its slice of `Index::postings`.
@@ -96,13 +109,11 @@ struct Term {
     len: u32,
 }
 
-/// A name that retrieval proposes for scoring.
+/// A name form that retrieval proposes for scoring.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
-    /// Position in [`Index::names`].
-    pub name: u32,
-    /// Position of its entity in [`Index::entities`].
-    pub entity: u32,
+    /// Position in [`Index::forms`].
+    pub form: u32,
     /// Retrieval score in [0, 1]: the weighted share of words the names have in common.
     pub score: f32,
 }
@@ -114,6 +125,8 @@ pub struct IndexStats {
     pub entities: usize,
     /// Names indexed (names that normalise to nothing are left out).
     pub names: usize,
+    /// Distinct names (text and kind of entity).
+    pub forms: usize,
     /// Distinct words and joined word pairs.
     pub terms: usize,
     /// Entries in the inverted lists.
@@ -124,6 +137,7 @@ pub struct IndexStats {
 pub struct Index {
     entities: Vec<Entity>,
     names: Vec<IndexedName>,
+    forms: Vec<NameForm>,
     /// Words of names.
     vocab: FxHashMap<Box<str>, u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
@@ -253,25 +267,31 @@ impl Index {
     /// decides what a weak alias is worth). Names are prepared on all cores.
     pub fn build(entities: impl IntoIterator<Item = Entity>) -> Index {
         let entities: Vec<Entity> = entities.into_iter().collect();
-        let refs: Vec<(u32, u32)> = entities
-            .iter()
-            .enumerate()
-            .flat_map(|(ei, e)| (0..e.names.len()).map(move |ni| (ei as u32, ni as u32)))
-            .collect();
-        let prepared: Vec<(u32, u32, PreparedName)> = refs
-            .par_iter()
-            .map(|&(ei, ni)| {
-                let e = &entities[ei as usize];
-                (ei, ni, PreparedName::new(&e.names[ni as usize].full, Some(e.schema)))
-            })
-            .collect();
+        // One form per distinct name of each kind of entity, prepared on all cores.
+        let mut form_of: FxHashMap<(Schema, &str), u32> = FxHashMap::default();
+        let mut keys: Vec<(Schema, &str)> = Vec::new();
+        let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
+        for (ei, e) in entities.iter().enumerate() {
+            for (ni, n) in e.names.iter().enumerate() {
+                let key = (e.schema, n.full.as_str());
+                let f = *form_of.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    members.push(Vec::new());
+                    (keys.len() - 1) as u32
+                });
+                members[f as usize].push((ei as u32, ni as u32));
+            }
+        }
+        let prepared: Vec<PreparedName> =
+            keys.par_iter().map(|&(schema, full)| PreparedName::new(full, Some(schema))).collect();
 
-        // Vocabulary and the terms of each name.
+        // Vocabulary and the terms of each form.
         let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut joins: FxHashMap<Box<str>, u32> = FxHashMap::default();
         let mut terms: Vec<Term> = Vec::new();
-        let mut names: Vec<IndexedName> = Vec::with_capacity(prepared.len());
-        for (ei, ni, p) in prepared {
+        let mut names: Vec<IndexedName> = Vec::new();
+        let mut forms: Vec<NameForm> = Vec::with_capacity(prepared.len());
+        for (p, members) in prepared.into_iter().zip(members) {
             if p.variants.iter().all(|v| v.is_empty()) {
                 continue;
             }
@@ -289,6 +309,7 @@ impl Index {
                             skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
                             rank_weight: if weak { WEAK_FACTOR } else { 1.0 },
                             df: 0,
+                            forms: 0,
                             weight: 0.0,
                             start: 0,
                             len: 0,
@@ -301,17 +322,20 @@ impl Index {
             ids.sort_unstable();
             ids.dedup();
             for &id in &ids {
-                terms[id as usize].df += 1;
+                terms[id as usize].df += members.len() as u32;
+                terms[id as usize].forms += 1;
             }
-            let kind = entities[ei as usize].names[ni as usize].kind;
-            names.push(IndexedName {
-                entity: ei,
-                position: ni,
-                kind,
-                prepared: p,
-                terms: ids.into_boxed_slice(),
-                weight: 0.0,
-            });
+            let form = forms.len() as u32;
+            for (ei, ni) in members {
+                let kind = entities[ei as usize].names[ni as usize].kind;
+                names.push(IndexedName { entity: ei, position: ni, kind, form });
+            }
+            forms.push(NameForm { prepared: p, names: Vec::new(), terms: ids.into_boxed_slice(), weight: 0.0 });
+        }
+        // Names in entity order, so that an entity's names are one run.
+        names.sort_by_key(|n| (n.entity, n.position));
+        for (i, n) in names.iter().enumerate() {
+            forms[n.form as usize].names.push(i as u32);
         }
 
         // Weights: inverse document frequency over names, relative to a word found in three
@@ -325,27 +349,25 @@ impl Index {
         }
         let unseen_weight = weight_of(0);
 
-        // Inverted lists, laid out one after another.
+        // Inverted lists (of forms), laid out one after another.
         let mut start = 0u32;
         for t in &mut terms {
             t.start = start;
-            start += t.df;
+            t.len = t.forms;
+            start += t.forms;
         }
         let mut postings = vec![0u32; start as usize];
         let mut fill: Vec<u32> = terms.iter().map(|t| t.start).collect();
-        for (i, name) in names.iter().enumerate() {
-            for &id in name.terms.iter() {
+        for (i, form) in forms.iter().enumerate() {
+            for &id in form.terms.iter() {
                 postings[fill[id as usize] as usize] = i as u32;
                 fill[id as usize] += 1;
             }
         }
-        for t in &mut terms {
-            t.len = t.df;
-        }
 
-        // Name weights: the lightest rendering's words (joined words are alternatives).
-        for name in &mut names {
-            name.weight = name
+        // Form weights: the lightest rendering's words (joined words are alternatives).
+        for form in &mut forms {
+            form.weight = form
                 .prepared
                 .variants
                 .iter()
@@ -384,7 +406,19 @@ impl Index {
             }
         }
 
-        Index { entities, names, vocab, joins, terms, postings, by_skeleton, by_deletion, by_identifier, unseen_weight }
+        Index {
+            entities,
+            names,
+            forms,
+            vocab,
+            joins,
+            terms,
+            postings,
+            by_skeleton,
+            by_deletion,
+            by_identifier,
+            unseen_weight,
+        }
     }
 
     /// The indexed entities, in the order they were given.
@@ -397,11 +431,22 @@ impl Index {
         &self.names
     }
 
+    /// The distinct names (text and kind of entity) of the index.
+    pub fn forms(&self) -> &[NameForm] {
+        &self.forms
+    }
+
+    /// The prepared form of name `name`.
+    pub fn prepared(&self, name: u32) -> &PreparedName {
+        &self.forms[self.names[name as usize].form as usize].prepared
+    }
+
     /// Figures about the index.
     pub fn stats(&self) -> IndexStats {
         IndexStats {
             entities: self.entities.len(),
             names: self.names.len(),
+            forms: self.forms.len(),
             terms: self.terms.len(),
             postings: self.postings.len(),
         }
@@ -429,7 +474,7 @@ impl Index {
         }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            s.begin(self.names.len(), self.terms.len());
+            s.begin(self.forms.len(), self.terms.len());
             let (mut out, mut buf) = (Vec::new(), String::new());
             self.spellings(word, false, &mut out, &mut s.terms, &mut buf);
             !out.is_empty()
@@ -498,10 +543,10 @@ impl Index {
     }
 
     fn candidates_with(&self, query: &PreparedName, limit: usize, s: &mut Scratch) -> Vec<Candidate> {
-        if limit == 0 || self.names.is_empty() {
+        if limit == 0 || self.forms.is_empty() {
             return Vec::new();
         }
-        s.begin(self.names.len(), self.terms.len());
+        s.begin(self.forms.len(), self.terms.len());
 
         // Query terms: each word of each rendering, and each pair of adjacent words joined.
         let mut qterms: Vec<QueryTerm> = Vec::new();
@@ -563,13 +608,13 @@ impl Index {
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = bound < s.kth_best(limit, total, &self.names);
+                closed = bound < s.kth_best(limit, total, &self.forms);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
                 // Few names found: look the term up in each of them.
                 for &name in &s.touched {
-                    let terms = &self.names[name as usize].terms;
+                    let terms = &self.forms[name as usize].terms;
                     if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                         let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
                         s.acc[name as usize] += w;
@@ -591,12 +636,11 @@ impl Index {
             .touched
             .iter()
             .map(|&n| {
-                let name = &self.names[n as usize];
-                let score = (2.0 * s.acc[n as usize] / (total + name.weight)).min(1.0);
-                Candidate { name: n, entity: name.entity, score }
+                let score = (2.0 * s.acc[n as usize] / (total + self.forms[n as usize].weight)).min(1.0);
+                Candidate { form: n, score }
             })
             .collect();
-        let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name));
+        let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.form.cmp(&b.form));
         let mut anchors: Vec<Candidate> = Vec::new();
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit - 1, order);
@@ -604,12 +648,12 @@ impl Index {
             let rare: Vec<&Term> = qterms
                 .iter()
                 .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
-                .filter(|t| t.len <= ANCHOR_MAX_NAMES)
+                .filter(|t| t.len <= ANCHOR_MAX_FORMS)
                 .collect();
             if !rare.is_empty() {
                 anchors = scored[limit..]
                     .iter()
-                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.name)))
+                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.form)))
                     .copied()
                     .collect();
             }
@@ -700,9 +744,9 @@ impl Scratch {
     }
 
     /// The `k`-th best retrieval score among the names found so far (what they have so far).
-    fn kth_best(&mut self, k: usize, total: f32, names: &[IndexedName]) -> f32 {
+    fn kth_best(&mut self, k: usize, total: f32, forms: &[NameForm]) -> f32 {
         self.scores.clear();
-        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + names[n as usize].weight)));
+        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + forms[n as usize].weight)));
         if self.scores.len() < k || k == 0 {
             return f32::INFINITY;
         }
@@ -807,9 +851,11 @@ mod tests {
     fn top_entities(index: &Index, query: &str) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in index.candidates(&PreparedName::new(query, None), 10) {
-            let id = index.entities()[c.entity as usize].id.clone();
-            if !out.contains(&id) {
-                out.push(id);
+            for &n in &index.forms()[c.form as usize].names {
+                let id = index.entities()[index.names()[n as usize].entity as usize].id.clone();
+                if !out.contains(&id) {
+                    out.push(id);
+                }
             }
         }
         out

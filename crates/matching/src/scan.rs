@@ -286,24 +286,29 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
         .fold(0.0, f64::max);
     let mut hits: Vec<MentionHit> = Vec::new();
     for c in index.candidates(&prepared, CANDIDATES) {
-        let listed = &index.names()[c.name as usize];
-        if listed.kind == NameKind::WeakAlias {
-            continue;
-        }
-        if count == 1 && !distinctive_single_word(listed, run) {
-            continue;
-        }
-        if weight < MIN_PERSON_WEIGHT && index.entities()[listed.entity as usize].schema == Schema::Person {
-            continue;
-        }
-        let m = compare_names(&prepared, &listed.prepared, index);
-        if m.score < options.threshold || !m.unmatched_query.is_empty() {
-            continue;
-        }
-        match hits.iter_mut().find(|h| h.entity == listed.entity) {
-            Some(h) if m.score > h.score => *h = MentionHit { entity: listed.entity, name: c.name, score: m.score, name_match: m },
-            Some(_) => {}
-            None => hits.push(MentionHit { entity: listed.entity, name: c.name, score: m.score, name_match: m }),
+        let form = &index.forms()[c.form as usize];
+        let mut m: Option<NameMatch> = None;
+        for &n in &form.names {
+            let listed = &index.names()[n as usize];
+            if listed.kind == NameKind::WeakAlias {
+                continue;
+            }
+            if count == 1 && !distinctive_single_word(listed, &form.prepared, run) {
+                continue;
+            }
+            if weight < MIN_PERSON_WEIGHT && index.entities()[listed.entity as usize].schema == Schema::Person {
+                continue;
+            }
+            let m = m.get_or_insert_with(|| compare_names(&prepared, &form.prepared, index));
+            if m.score < options.threshold || !m.unmatched_query.is_empty() {
+                break;
+            }
+            let hit = MentionHit { entity: listed.entity, name: n, score: m.score, name_match: m.clone() };
+            match hits.iter_mut().find(|h| h.entity == listed.entity) {
+                Some(h) if hit.score > h.score => *h = hit,
+                Some(_) => {}
+                None => hits.push(hit),
+            }
         }
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entity.cmp(&b.entity)));
@@ -313,8 +318,8 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
 /// Whether a one-word mention may stand for a listed name: the name is the entity's main name
 /// (or its original-script form), that one word, and long enough. One-word aliases are too
 /// often first names or common words ("Patricio", "Lucas").
-fn distinctive_single_word(listed: &IndexedName, word: &str) -> bool {
-    let Some(tokens) = listed.prepared.variants.first() else { return false };
+fn distinctive_single_word(listed: &IndexedName, prepared: &PreparedName, word: &str) -> bool {
+    let Some(tokens) = prepared.variants.first() else { return false };
     matches!(listed.kind, NameKind::Primary | NameKind::Original)
         && tokens.len() == 1
         && word.chars().filter(|c| c.is_alphabetic()).count() >= MIN_SINGLE_WORD_LEN
