@@ -94,6 +94,8 @@ struct Term {
     text: Box<str>,
     /// Two or more words of a name written together, not a word of its own.
     joined: bool,
+    /// A run of initials written together (`P.P.C.` → `ppc`).
+    initials: bool,
     /// Its consonant skeleton (empty for words not looked up by skeleton).
     skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
@@ -107,6 +109,18 @@ struct Term {
     /// Its slice of `Index::postings`.
     start: u32,
     len: u32,
+}
+
+/// A term as the spelling maps hold it: what the lookup needs without touching the term.
+#[derive(Debug, Clone, Copy)]
+struct Spelling {
+    term: u32,
+    /// Length of the term in bytes (at most 255 counted).
+    len: u8,
+    /// Several words written together (a run of initials).
+    joined: bool,
+    /// Hash of the exact consonant skeleton.
+    skeleton: u64,
 }
 
 /// A name form that retrieval proposes for scoring.
@@ -144,8 +158,10 @@ pub struct Index {
     joins: FxHashMap<Box<str>, u32>,
     terms: Vec<Term>,
     postings: Vec<u32>,
-    by_skeleton: FxHashMap<Box<str>, Vec<u32>>,
-    by_deletion: FxHashMap<u64, Vec<u32>>,
+    /// Words (and runs of initials) by voicing-blind consonant skeleton.
+    by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
+    /// Words by deletion key.
+    by_deletion: FxHashMap<u64, Vec<Spelling>>,
     by_identifier: FxHashMap<String, Vec<u32>>,
     /// Weight of a word no listed name uses.
     unseen_weight: f32,
@@ -232,32 +248,42 @@ fn is_weak(token: &Token) -> bool {
     matches!(token.class, TokenClass::Particle | TokenClass::Honorific | TokenClass::LegalForm(..))
 }
 
-/// Calls `f` with each word of a name (and whether it is weak), each pair of adjacent words
-/// written together, and each run of two or more initials written together (`P.P.C.` →
-/// `ppc`), the last two marked as joined.
-fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, bool, bool)) {
+/// What a term of a name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermKind {
+    /// A word; weak (particle, honorific, legal form) or not.
+    Word { weak: bool },
+    /// Two adjacent words written together.
+    Joined,
+    /// A run of two or more initials written together (`P.P.C.` → `ppc`).
+    Initials,
+}
+
+/// Calls `f` with each word of a name, each pair of adjacent words written together, and
+/// each run of initials written together.
+fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, TermKind)) {
     let mut joined = String::new();
     for variant in &prepared.variants {
         let mut run = String::new();
         for (i, t) in variant.iter().enumerate() {
-            f(&t.text, false, is_weak(t));
+            f(&t.text, TermKind::Word { weak: is_weak(t) });
             if let Some(next) = variant.get(i + 1) {
                 joined.clear();
                 joined.push_str(&t.text);
                 joined.push_str(&next.text);
-                f(&joined, true, false);
+                f(&joined, TermKind::Joined);
             }
             if t.class == TokenClass::Initial {
                 run.push_str(&t.text);
             } else {
                 if run.len() > 2 {
-                    f(&run, true, false);
+                    f(&run, TermKind::Initials);
                 }
                 run.clear();
             }
         }
         if run.len() > 2 {
-            f(&run, true, false);
+            f(&run, TermKind::Initials);
         }
     }
 }
@@ -296,7 +322,8 @@ impl Index {
                 continue;
             }
             let mut ids: Vec<u32> = Vec::new();
-            name_terms(&p, |text, joined, weak| {
+            name_terms(&p, |text, kind| {
+                let joined = !matches!(kind, TermKind::Word { .. });
                 let map = if joined { &mut joins } else { &mut vocab };
                 let id = match map.get(text) {
                     Some(&id) => id,
@@ -306,8 +333,9 @@ impl Index {
                         terms.push(Term {
                             text: text.into(),
                             joined,
+                            initials: kind == TermKind::Initials,
                             skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
-                            rank_weight: if weak { WEAK_FACTOR } else { 1.0 },
+                            rank_weight: if kind == (TermKind::Word { weak: true }) { WEAK_FACTOR } else { 1.0 },
                             df: 0,
                             forms: 0,
                             weight: 0.0,
@@ -377,20 +405,29 @@ impl Index {
                 .fold(f32::INFINITY, f32::min);
         }
 
-        // Spelling variants.
-        let mut by_skeleton: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
-        let mut by_deletion: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        // Spelling variants of words, and of runs of initials (acronyms) by skeleton; two
+        // words written together are only found as they are.
+        let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
+        let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
         let mut buf = String::new();
         for (id, t) in terms.iter().enumerate() {
-            if !t.skeleton.is_empty() {
-                by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(id as u32);
+            let spelling = Spelling {
+                term: id as u32,
+                len: t.text.len().min(255) as u8,
+                joined: t.joined,
+                skeleton: hash_str(&t.skeleton),
+            };
+            if !t.skeleton.is_empty() && (!t.joined || t.initials) {
+                by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
             }
-            if fuzzy_by_deletion(&t.text) {
-                deletion_keys(&t.text, &mut buf, |k| by_deletion.entry(k).or_default().push(id as u32));
+            if !t.joined && fuzzy_by_deletion(&t.text) {
+                deletion_keys(&t.text, &mut buf, |k| {
+                    let list = by_deletion.entry(k).or_default();
+                    if list.last().is_none_or(|l| l.term != id as u32) {
+                        list.push(spelling);
+                    }
+                });
             }
-        }
-        for list in by_deletion.values_mut() {
-            list.dedup();
         }
 
         let mut by_identifier: FxHashMap<String, Vec<u32>> = FxHashMap::default();
@@ -508,26 +545,26 @@ impl Index {
         }
         // Spellings of one word differ little in length; anything else a shared key brings
         // in is noise.
-        let near = |t: &Term| t.text.len().abs_diff(word.len()) <= 2 && !(joined && t.joined);
+        let len = word.len().min(255) as u8;
+        let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined);
         if fuzzy_by_deletion(word) {
             deletion_keys(word, buf, |k| {
-                for &id in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
-                    let t = &self.terms[id as usize];
-                    if near(t) {
-                        push(id, deletion_likeness(word.len().min(t.text.len())), out);
+                for sp in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
+                    if near(sp) {
+                        push(sp.term, deletion_likeness(len.min(sp.len) as usize), out);
                     }
                 }
             });
         }
         if fuzzy_by_skeleton(word) {
             let key = skeleton(word);
-            if let Some(ids) = self.by_skeleton.get(coarse(&key).as_str()) {
+            if let Some(list) = self.by_skeleton.get(coarse(&key).as_str()) {
                 let likeness = skeleton_likeness(&key);
-                for &id in ids {
-                    let t = &self.terms[id as usize];
-                    if near(t) {
+                let exact = hash_str(&key);
+                for sp in list {
+                    if near(sp) {
                         // Consonants that differ in voicing only count for a little less.
-                        push(id, if *t.skeleton == *key { likeness } else { likeness * 0.9 }, out);
+                        push(sp.term, if sp.skeleton == exact { likeness } else { likeness * 0.9 }, out);
                     }
                 }
             }
