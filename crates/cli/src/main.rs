@@ -2,12 +2,15 @@
 //! Each subcommand lives in its own module; this file defines the arguments, sets up logging
 //! and opens the store.
 
+mod batch;
 mod example;
 mod export;
 mod import;
 mod output;
 mod pairs;
 mod query;
+mod scan;
+mod screen;
 mod sync;
 
 use std::path::PathBuf;
@@ -68,6 +71,10 @@ enum Command {
     ScorePairs(pairs::ScorePairsArgs),
     /// ROC AUC, best F1 and precision/recall of the name scorer on labelled pair files.
     Eval(pairs::EvalArgs),
+    /// Screen a name (or a file of names with --input) against every listed entity.
+    Screen(screen::ScreenArgs),
+    /// Find mentions of listed names in a text (a file, or - for standard input).
+    Scan(scan::ScanArgs),
 }
 
 /// The default database path.
@@ -139,6 +146,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::run(&cli, args),
         Command::ScorePairs(args) => pairs::score_pairs(&cli, args),
         Command::Eval(args) => pairs::eval(&cli, args),
+        Command::Screen(args) => screen::run(&cli, args),
+        Command::Scan(args) => scan::run(&cli, args),
     }
 }
 

@@ -23,8 +23,11 @@
 #![deny(missing_docs)]
 
 mod compare;
+pub mod entity;
+pub mod index;
 pub mod metrics;
 mod prepare;
+pub mod scan;
 mod similarity;
 mod weights;
 

@@ -1,0 +1,528 @@
+//! Entity-level screening: a [`Query`] (a name, and optionally the kind of entity, a birth
+//! date, countries and identifying numbers) against the entities of an [`Index`]. The best
+//! name comparison of each candidate entity is the base score; each other piece of evidence
+//! raises or lowers it by a fixed, documented amount, and every change is listed in the
+//! hit's explanation. The result is a score in [0, 1]; a hit is a match at
+//! [`DEFAULT_THRESHOLD`] unless the caller sets another threshold.
+//!
+//! | evidence | effect on the score |
+//! |---|---|
+//! | best name is a weak alias (too general to screen on alone) | [`WEAK_ALIAS`] |
+//! | kinds incompatible (a person queried, a vessel listed) | [`SCHEMA_MISMATCH`] |
+//! | birth date equal to the day | [`BIRTH_DATE_EXACT`] |
+//! | birth date compatible (same year, or inside a listed range) | [`BIRTH_DATE_YEAR`] |
+//! | birth date at most a year off | none (listed as close) |
+//! | birth date more than a year from every listed date | [`BIRTH_DATE_CONFLICT`] |
+//! | a queried country among the entity's countries | [`COUNTRY_MATCH`] |
+//! | no queried country among listed nationalities or citizenships | [`COUNTRY_CONFLICT`] |
+//! | an identifying number equal to a listed one (passport, IMO, ...) | [`IDENTIFIER_MATCH`] |
+//!
+//! Evidence the query or the entity lacks changes nothing.
+
+use std::ops::Range;
+
+use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
+use serde::Serialize;
+
+use crate::index::{normalise_identifier, Index, MIN_IDENTIFIER_LEN};
+use crate::{compare_names, NameMatch, PreparedName};
+
+/// The score from which a hit counts as a match when the caller sets no threshold: the name
+/// comparison's own threshold, so that a name alone matches where it would as a pair. The
+/// effects of the other evidence were chosen on the UN screening records (people listed,
+/// spelled as listed and with typos, against synthetic people with their own birth dates and
+/// nationalities); see BENCHMARKS.md.
+pub const DEFAULT_THRESHOLD: f64 = 0.7;
+/// Effect of the best name being a weak alias.
+pub const WEAK_ALIAS: f64 = -0.1;
+/// Effect of incompatible kinds of entity (person and vessel, vessel and aircraft, ...).
+pub const SCHEMA_MISMATCH: f64 = -0.4;
+/// Effect of a birth date equal to a listed one to the day.
+pub const BIRTH_DATE_EXACT: f64 = 0.15;
+/// Effect of a birth date compatible with a listed one (same year, or within a listed range).
+pub const BIRTH_DATE_YEAR: f64 = 0.1;
+/// Effect of a birth date more than a year from every listed one.
+pub const BIRTH_DATE_CONFLICT: f64 = -0.35;
+/// Effect of a queried country among the entity's countries.
+pub const COUNTRY_MATCH: f64 = 0.06;
+/// Effect of no queried country among the entity's listed nationalities or citizenships.
+pub const COUNTRY_CONFLICT: f64 = -0.15;
+/// Effect of an identifying number equal to a listed one.
+pub const IDENTIFIER_MATCH: f64 = 0.5;
+/// Candidates whose retrieval score is below this share of the best candidate's are not
+/// compared: measured on OFAC's aliases, brute force's matches are almost never among them.
+pub const CANDIDATE_RATIO: f32 = 0.4;
+/// Names longer than this (in characters) are refused: no listed name comes near, and
+/// comparing them would only cost time.
+pub const MAX_NAME_CHARS: usize = 1000;
+
+/// What to screen.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// The name, in any script.
+    pub name: String,
+    /// The kind of entity, when known.
+    pub schema: Option<Schema>,
+    /// The birth (or incorporation) date, when known.
+    pub birth_date: Option<DateValue>,
+    /// Countries (nationality, residence, jurisdiction), when known.
+    pub countries: Vec<Country>,
+    /// Identifying numbers (passport, national id, IMO, registration), when known.
+    pub identifiers: Vec<String>,
+}
+
+impl Query {
+    /// A query by name alone.
+    pub fn name(name: impl Into<String>) -> Query {
+        Query { name: name.into(), ..Query::default() }
+    }
+}
+
+/// Why a query cannot be screened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// The name has no letter or digit in any script (empty, punctuation, emoji).
+    #[error("the name has no letters or digits")]
+    NoLetters,
+    /// The name is longer than [`MAX_NAME_CHARS`].
+    #[error("the name is {0} characters long; at most {MAX_NAME_CHARS} are screened")]
+    TooLong(usize),
+}
+
+/// How many results to return and from which score they match.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScreenOptions {
+    /// Most hits returned (best first).
+    pub limit: usize,
+    /// Score from which a hit is a match.
+    pub threshold: f64,
+    /// Names the index proposes for scoring.
+    pub candidates: usize,
+}
+
+impl Default for ScreenOptions {
+    fn default() -> ScreenOptions {
+        ScreenOptions { limit: 10, threshold: DEFAULT_THRESHOLD, candidates: crate::index::DEFAULT_CANDIDATES }
+    }
+}
+
+/// A piece of evidence besides the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeatureKind {
+    /// What kind of name matched (weak alias).
+    NameKind,
+    /// Compatibility of the kinds of entity.
+    Schema,
+    /// Birth or incorporation date.
+    BirthDate,
+    /// Nationality, residence, jurisdiction.
+    Country,
+    /// Identifying numbers.
+    Identifier,
+}
+
+/// One piece of evidence and what it did to the score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Feature {
+    /// Which evidence.
+    pub feature: FeatureKind,
+    /// Added to the score (negative lowers it; zero: noted, no effect).
+    pub effect: f64,
+    /// What was compared, for a person to check.
+    pub detail: String,
+}
+
+/// A listed entity that may be the one queried.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Position of the entity in [`Index::entities`].
+    pub entity: u32,
+    /// The score in [0, 1].
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    pub is_match: bool,
+    /// The listed name that matched best (position in [`Index::names`]), if any was compared.
+    pub name: Option<u32>,
+    /// The comparison of the queried name with that name: aligned words and how well.
+    pub name_match: NameMatch,
+    /// The evidence besides the name, in the order applied.
+    pub features: Vec<Feature>,
+}
+
+/// Prepares a query name, refusing names that cannot be screened.
+pub fn prepare_query(name: &str, schema: Option<Schema>) -> Result<PreparedName, QueryError> {
+    let chars = name.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(QueryError::TooLong(chars));
+    }
+    let prepared = PreparedName::new(name, schema);
+    if prepared.variants.iter().all(|v| v.is_empty()) {
+        return Err(QueryError::NoLetters);
+    }
+    Ok(prepared)
+}
+
+/// Screens `query` against the candidates the index proposes (and entities carrying a
+/// queried identifying number): at most `options.limit` hits, best first.
+pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
+    let prepared = prepare_query(&query.name, query.schema)?;
+    let candidates = index.candidates(&prepared, options.candidates);
+    // Names far behind the best in retrieval are not worth a comparison.
+    let floor = candidates.first().map_or(0.0, |c| c.score * CANDIDATE_RATIO);
+    let forms: Vec<u32> = candidates.iter().filter(|c| c.score >= floor).map(|c| c.form).collect();
+    Ok(score_forms(index, query, &prepared, &forms, options))
+}
+
+/// Screens `query` by comparing it with every indexed name: what the index must not miss.
+/// Slow; for measuring the index's recall.
+pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
+    let prepared = prepare_query(&query.name, query.schema)?;
+    let forms: Vec<u32> = (0..index.forms().len() as u32).collect();
+    Ok(score_forms(index, query, &prepared, &forms, options))
+}
+
+/// The similarity of two names without the explanation: what ranking needs.
+fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64 {
+    compare_names(query, listed, index).score
+}
+
+/// Scores the entities bearing the name `forms` (and those found by identifier) against the
+/// query: each form is compared once, the best name of each entity weighed with the other
+/// evidence, and only the hits returned get their name comparison explained.
+fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u32], options: &ScreenOptions) -> Vec<Hit> {
+    // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
+    let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
+    let take = |name_id: u32, score: f64, best: &mut Vec<(u32, u32, f64, f64)>| {
+        let name = &index.names()[name_id as usize];
+        let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
+        match best.iter_mut().find(|b| b.0 == name.entity) {
+            Some(b) if rank > b.3 => *b = (name.entity, name_id, score, rank),
+            Some(_) => {}
+            None => best.push((name.entity, name_id, score, rank)),
+        }
+    };
+    for &f in forms {
+        let form = &index.forms()[f as usize];
+        let score = name_score(prepared, &form.prepared, index);
+        for &n in &form.names {
+            take(n, score, &mut best);
+        }
+    }
+    for number in &query.identifiers {
+        for &e in index.entities_with_identifier(number) {
+            if !best.iter().any(|b| b.0 == e) {
+                for n in index.names_of(e) {
+                    take(n, name_score(prepared, index.prepared(n), index), &mut best);
+                }
+            }
+        }
+    }
+    let mut ranked: Vec<(u32, u32, f64, f64, Vec<Feature>)> = best
+        .into_iter()
+        .map(|(e, name_id, name_score, _)| {
+            let features = evidence(query, &index.entities()[e as usize], index.names()[name_id as usize].kind);
+            let score = (name_score + features.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
+            (e, name_id, name_score, score, features)
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.3.total_cmp(&a.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    ranked.truncate(options.limit);
+    ranked
+        .into_iter()
+        .map(|(e, name_id, _, score, features)| Hit {
+            entity: e,
+            score,
+            is_match: score >= options.threshold,
+            name: Some(name_id),
+            name_match: compare_names(prepared, index.prepared(name_id), index),
+            features,
+        })
+        .collect()
+}
+
+/// The evidence besides the name's similarity.
+pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind) -> Vec<Feature> {
+    let mut out = Vec::new();
+    if name_kind == NameKind::WeakAlias {
+        out.push(Feature {
+            feature: FeatureKind::NameKind,
+            effect: WEAK_ALIAS,
+            detail: "the matching name is a weak alias, too general to screen on alone".into(),
+        });
+    }
+    if let Some(schema) = query.schema {
+        if !compatible(schema, entity.schema) {
+            out.push(Feature {
+                feature: FeatureKind::Schema,
+                effect: SCHEMA_MISMATCH,
+                detail: format!("a {schema} was queried; the listed entity is a {}", entity.schema),
+            });
+        }
+    }
+    if let Some(date) = &query.birth_date {
+        out.extend(birth_date(date, entity));
+    }
+    if !query.countries.is_empty() {
+        out.extend(country(&query.countries, entity));
+    }
+    if !query.identifiers.is_empty() {
+        out.extend(identifier(&query.identifiers, entity));
+    }
+    out
+}
+
+/// Whether a queried kind of entity can be a listed one. A legal entity may be a person or an
+/// organisation; organisations and companies are often listed as one another.
+pub fn compatible(query: Schema, listed: Schema) -> bool {
+    use Schema::*;
+    let group = |s: Schema| match s {
+        Person => 0,
+        Organization | Company => 1,
+        LegalEntity => 2,
+        Vessel => 3,
+        Aircraft => 4,
+    };
+    let (a, b) = (group(query), group(listed));
+    a == b || (a == 2 && b <= 1) || (b == 2 && a <= 1)
+}
+
+/// How a queried date relates to a listed one, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum DateFit {
+    Exact,
+    Compatible,
+    Close,
+    Conflict,
+}
+
+fn day_dates(value: &DateValue) -> Vec<PartialDate> {
+    match value {
+        DateValue::On(d) => vec![*d],
+        DateValue::Reported(ds) => ds.clone(),
+        _ => vec![],
+    }
+}
+
+fn date_fit(query: &DateValue, listed: &DateValue) -> DateFit {
+    let full = |d: &PartialDate| d.get_day().is_some();
+    let q_days = day_dates(query);
+    if day_dates(listed).iter().any(|l| full(l) && q_days.iter().any(|q| q == l)) {
+        return DateFit::Exact;
+    }
+    let (qa, qb, la, lb) = (query.earliest(), query.latest(), listed.earliest(), listed.latest());
+    if qa <= lb && la <= qb {
+        return DateFit::Compatible;
+    }
+    let gap = if qb < la { la.get_year() - qb.get_year() } else { qa.get_year() - lb.get_year() };
+    if gap <= 1 {
+        DateFit::Close
+    } else {
+        DateFit::Conflict
+    }
+}
+
+fn birth_date(query: &DateValue, entity: &Entity) -> Option<Feature> {
+    let listed: Vec<&DateValue> = entity.birth_dates.iter().map(|d| &d.date).collect();
+    let (fit, nearest) = listed.iter().map(|l| (date_fit(query, l), *l)).min_by_key(|(fit, _)| *fit)?;
+    let all = listed.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+    let (effect, detail) = match fit {
+        DateFit::Exact => (BIRTH_DATE_EXACT, format!("birth date {query} equals listed {nearest}")),
+        DateFit::Compatible => (BIRTH_DATE_YEAR, format!("birth date {query} is compatible with listed {nearest}")),
+        DateFit::Close => (0.0, format!("birth date {query} is within a year of listed {nearest}")),
+        DateFit::Conflict => (BIRTH_DATE_CONFLICT, format!("birth date {query} conflicts with listed {all}")),
+    };
+    Some(Feature { feature: FeatureKind::BirthDate, effect, detail })
+}
+
+/// Every country the entity is tied to, with the role of the first mention.
+fn entity_countries(entity: &Entity) -> Vec<(Country, &'static str)> {
+    let mut out: Vec<(Country, &'static str)> = Vec::new();
+    let mut push = |c: Country, role: &'static str| {
+        if !out.iter().any(|(o, _)| *o == c) {
+            out.push((c, role));
+        }
+    };
+    for f in &entity.countries {
+        let role = match f.role {
+            CountryRole::Nationality => "nationality",
+            CountryRole::Citizenship => "citizenship",
+            CountryRole::Residence => "residence",
+            CountryRole::Jurisdiction => "jurisdiction",
+            CountryRole::Flag => "flag",
+            CountryRole::Linked => "country",
+        };
+        push(f.country, role);
+    }
+    for p in &entity.birth_places {
+        if let Some(c) = p.country {
+            push(c, "birth place");
+        }
+    }
+    for a in &entity.addresses {
+        if let Some(c) = a.country {
+            push(c, "address");
+        }
+    }
+    for i in &entity.identifiers {
+        if let Some(c) = i.country {
+            push(c, "document");
+        }
+    }
+    out
+}
+
+fn country(query: &[Country], entity: &Entity) -> Option<Feature> {
+    let listed = entity_countries(entity);
+    if let Some((c, role)) = listed.iter().find(|(c, _)| query.contains(c)) {
+        return Some(Feature {
+            feature: FeatureKind::Country,
+            effect: COUNTRY_MATCH,
+            detail: format!("country {c} matches the listed {role}"),
+        });
+    }
+    let citizenship: Vec<String> = entity
+        .countries
+        .iter()
+        .filter(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship))
+        .map(|f| f.country.to_string())
+        .collect();
+    if citizenship.is_empty() {
+        return None;
+    }
+    let asked: Vec<String> = query.iter().map(|c| c.to_string()).collect();
+    Some(Feature {
+        feature: FeatureKind::Country,
+        effect: COUNTRY_CONFLICT,
+        detail: format!("country {} is not among the listed nationalities {}", asked.join(", "), citizenship.join(", ")),
+    })
+}
+
+fn identifier(query: &[String], entity: &Entity) -> Option<Feature> {
+    for q in query {
+        let key = normalise_identifier(q);
+        if key.len() < MIN_IDENTIFIER_LEN {
+            continue;
+        }
+        if let Some(id) = entity.identifiers.iter().find(|i| normalise_identifier(&i.number) == key) {
+            let kind = id.label.clone().unwrap_or_else(|| format!("{:?}", id.kind).to_lowercase());
+            return Some(Feature {
+                feature: FeatureKind::Identifier,
+                effect: IDENTIFIER_MATCH,
+                detail: format!("identifier {q} equals the listed {kind} {}", id.number),
+            });
+        }
+    }
+    None
+}
+
+impl Index {
+    /// Positions in [`Index::names`] of the names of entity `entity`.
+    pub fn names_of(&self, entity: u32) -> Range<u32> {
+        let names = self.names();
+        let start = names.partition_point(|n| n.entity < entity);
+        let end = names.partition_point(|n| n.entity <= entity);
+        start as u32..end as u32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::{CountryFact, DateFact, IdKind, Identifier, Name};
+
+    use super::*;
+
+    fn person() -> Entity {
+        let mut e = Entity::new("p1", Schema::Person);
+        e.add_name(Name::new("AMIR KHAN MOTAQI", NameKind::Primary));
+        e.add_name(Name::new("Mullah Amir", NameKind::WeakAlias));
+        e.birth_dates.push(DateFact { date: "1968-03-02".parse().unwrap(), src: None });
+        e.birth_dates.push(DateFact { date: "1970".parse().unwrap(), src: None });
+        e.countries.push(CountryFact { country: Country::from_code("af").unwrap(), role: CountryRole::Nationality, src: None });
+        e.identifiers.push(Identifier {
+            kind: IdKind::Passport,
+            number: "OA 123456".into(),
+            label: None,
+            country: None,
+            note: None,
+            src: None,
+        });
+        e
+    }
+
+    fn query(schema: Option<&str>, birth: Option<&str>, country: Option<&str>, id: Option<&str>) -> Query {
+        Query {
+            name: "Amir Khan Motaqi".into(),
+            schema: schema.and_then(Schema::parse),
+            birth_date: birth.map(|b| b.parse().unwrap()),
+            countries: country.map(|c| Country::from_code(c).unwrap()).into_iter().collect(),
+            identifiers: id.map(String::from).into_iter().collect(),
+        }
+    }
+
+    /// The effects of the evidence besides the name, by feature.
+    fn check(q: Query, kind: NameKind, expected: &[(FeatureKind, f64)]) {
+        let got: Vec<(FeatureKind, f64)> = evidence(&q, &person(), kind).iter().map(|f| (f.feature, f.effect)).collect();
+        assert_eq!(got, expected, "{q:?}");
+    }
+
+    #[test]
+    fn evidence_raises_and_lowers() {
+        use FeatureKind as F;
+        let (primary, weak) = (NameKind::Primary, NameKind::WeakAlias);
+        let cases: Vec<(Query, NameKind, Vec<(F, f64)>)> = vec![
+            (query(None, None, None, None), primary, vec![]),
+            (query(None, None, None, None), weak, vec![(F::NameKind, WEAK_ALIAS)]),
+            (query(Some("Person"), None, None, None), primary, vec![]),
+            (query(Some("LegalEntity"), None, None, None), primary, vec![]),
+            (query(Some("Vessel"), None, None, None), primary, vec![(F::Schema, SCHEMA_MISMATCH)]),
+            (query(None, Some("1968-03-02"), None, None), primary, vec![(F::BirthDate, BIRTH_DATE_EXACT)]),
+            (query(None, Some("1968"), None, None), primary, vec![(F::BirthDate, BIRTH_DATE_YEAR)]),
+            (query(None, Some("1970-07-01"), None, None), primary, vec![(F::BirthDate, BIRTH_DATE_YEAR)]),
+            (query(None, Some("1971-01-05"), None, None), primary, vec![(F::BirthDate, 0.0)]),
+            (query(None, Some("1985-01-05"), None, None), primary, vec![(F::BirthDate, BIRTH_DATE_CONFLICT)]),
+            (query(None, None, Some("af"), None), primary, vec![(F::Country, COUNTRY_MATCH)]),
+            (query(None, None, Some("fr"), None), primary, vec![(F::Country, COUNTRY_CONFLICT)]),
+            (query(None, None, None, Some("oa-123456")), primary, vec![(F::Identifier, IDENTIFIER_MATCH)]),
+            (query(None, None, None, Some("999999")), primary, vec![]),
+        ];
+        for (q, kind, expected) in cases {
+            check(q, kind, &expected);
+        }
+    }
+
+    #[test]
+    fn bad_names_are_refused() {
+        let long = "a".repeat(MAX_NAME_CHARS + 1);
+        let cases: &[(&str, Option<QueryError>)] = &[
+            ("", Some(QueryError::NoLetters)),
+            ("  ,;!? ", Some(QueryError::NoLetters)),
+            ("😀🎉", Some(QueryError::NoLetters)),
+            (&long, Some(QueryError::TooLong(MAX_NAME_CHARS + 1))),
+            ("Amir", None),
+        ];
+        for (name, expected) in cases {
+            assert_eq!(prepare_query(name, None).err(), *expected, "{name:?}");
+        }
+    }
+
+    #[test]
+    fn screening_ranks_and_explains() {
+        let mut vessel = Entity::new("v1", Schema::Vessel);
+        vessel.add_name(Name::new("AMIR KHAN", NameKind::Primary));
+        let index = Index::build(vec![person(), vessel]);
+        let options = ScreenOptions::default();
+        let hits = screen(&index, &query(Some("Person"), Some("1968-03-02"), Some("af"), None), &options).unwrap();
+        assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
+        assert!(hits[0].is_match);
+        let features: Vec<FeatureKind> = hits[0].features.iter().map(|f| f.feature).collect();
+        assert_eq!(features, [FeatureKind::BirthDate, FeatureKind::Country]);
+        let vessel_hit = hits.iter().find(|h| index.entities()[h.entity as usize].id == "v1").unwrap();
+        assert!(!vessel_hit.is_match);
+        assert!(vessel_hit.features.iter().any(|f| f.feature == FeatureKind::Schema));
+        // A passport number finds the entity even under a name no list gives.
+        let q = Query { identifiers: vec!["OA123456".into()], ..Query::name("Ahmad Rahimi") };
+        let hits = screen(&index, &q, &options).unwrap();
+        assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
+    }
+}

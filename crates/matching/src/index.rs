@@ -1,0 +1,961 @@
+//! The candidate index: every name of every listed entity, prepared once, with inverted lists
+//! from words to names and three ways to find a word spelled differently (its consonant
+//! skeleton, its one-letter deletions, and adjacent words written together). A query gets a
+//! small set of candidate names ranked by the weighted share of words they have in common,
+//! and only those are scored with [`compare_names`](crate::compare_names). Word weights come
+//! from how many names use each word (inverse document frequency), so the index is also the
+//! [`TokenWeights`] of the comparison. [`SharedIndex`] holds the index behind an `Arc` that a
+//! rebuild replaces atomically while queries go on with the one they started with.
+
+use std::cell::RefCell;
+use std::hash::Hasher;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use proscribe_model::{Entity, NameKind, Schema};
+use proscribe_text::{skeleton, Token, TokenClass};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
+
+use crate::{PreparedName, TokenWeights};
+
+/// How many names the index hands over for scoring when the caller does not say.
+pub const DEFAULT_CANDIDATES: usize = 40;
+
+/// How much a word found through a shared deletion key (one edit apart, or two edits at the
+/// same place) counts in retrieval, against 1 for the word itself: an edit in a short word
+/// changes more of it. Retrieval only ranks candidates; the comparison of names decides how
+/// alike they are.
+fn deletion_likeness(shorter: usize) -> f32 {
+    (1.0 - 1.2 / shorter.max(1) as f32).max(0.5)
+}
+
+/// How much a word with the same consonant skeleton counts in retrieval, by the number of
+/// consonants: two (`vl` of `wole` and `valle`) say little, four say much.
+fn skeleton_likeness(skeleton: &str) -> f32 {
+    match skeleton.len() {
+        0..=2 => 0.6,
+        3 => 0.75,
+        _ => 0.85,
+    }
+}
+
+/// Names that share with the query a word found in at most this many distinct names are
+/// always proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
+const ANCHOR_MAX_FORMS: u32 = 8;
+
+/// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
+const MIN_WEIGHT: f64 = 0.25;
+const MAX_WEIGHT: f64 = 1.2;
+
+/// What a weak word (particle, honorific, legal form) counts for in retrieval, against an
+/// ordinary word of the same frequency.
+const WEAK_FACTOR: f32 = 0.3;
+
+/// Query words beyond this many are ignored by retrieval (a name has a handful of words;
+/// this bounds the work on pathological input).
+const MAX_QUERY_TERMS: usize = 48;
+
+/// A query word that adds at most this to a name's retrieval score is common: it does not
+/// bring in names of its own once the other words have found plenty.
+const COMMON_GAIN: f32 = 0.5;
+
+/// Inverted lists shorter than this are always walked: checking whether walking them can
+/// still change the ranking costs more.
+const MEMBERSHIP_MIN_POSTINGS: usize = 256;
+
+/// A name of an indexed entity.
+#[derive(Debug, Clone)]
+pub struct IndexedName {
+    /// Position of its entity in [`Index::entities`].
+    pub entity: u32,
+    /// Position of the name in its entity's `names`.
+    pub position: u32,
+    /// Primary, alias, weak alias, ...
+    pub kind: NameKind,
+    /// Its form: the name as written, prepared once for every entity of the same kind that
+    /// bears it (the same person is often on several lists under the same names).
+    pub form: u32,
+}
+
+/// A distinct name (its text and the kind of entity it names), prepared once: what retrieval
+/// finds and what is compared.
+#[derive(Debug, Clone)]
+pub struct NameForm {
+    /// The name normalised for comparison.
+    pub prepared: PreparedName,
+    /// Positions in [`Index::names`] of the names of this form.
+    pub names: Vec<u32>,
+    /// Vocabulary ids of its words and joined words, sorted, distinct.
+    terms: Box<[u32]>,
+    /// Sum of its word weights (the lightest rendering), for the retrieval score.
+    weight: f32,
+}
+
+/// A word of the vocabulary.
+#[derive(Debug, Clone)]
+struct Term {
+    text: Box<str>,
+    /// Two or more words of a name written together, not a word of its own.
+    joined: bool,
+    /// A run of initials written together (`P.P.C.` → `ppc`).
+    initials: bool,
+    /// Its consonant skeleton (empty for words not looked up by skeleton).
+    skeleton: Box<str>,
+    /// What it counts for in retrieval: its weight, less for a weak word.
+    rank_weight: f32,
+    /// Names that contain the word.
+    df: u32,
+    /// Name forms that contain the word: the length of its inverted list.
+    forms: u32,
+    /// Informativeness: about 1.0 for a word found in a few names, less for common words.
+    weight: f32,
+    /// Its slice of `Index::postings`.
+    start: u32,
+    len: u32,
+}
+
+/// A term as the spelling maps hold it: what the lookup needs without touching the term.
+#[derive(Debug, Clone, Copy)]
+struct Spelling {
+    term: u32,
+    /// Length of the term in bytes (at most 255 counted).
+    len: u8,
+    /// Several words written together (a run of initials).
+    joined: bool,
+    /// Hash of the exact consonant skeleton.
+    skeleton: u64,
+}
+
+/// A name form that retrieval proposes for scoring.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Position in [`Index::forms`].
+    pub form: u32,
+    /// Retrieval score in [0, 1]: the weighted share of words the names have in common.
+    pub score: f32,
+}
+
+/// Figures about an index, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// Entities indexed.
+    pub entities: usize,
+    /// Names indexed (names that normalise to nothing are left out).
+    pub names: usize,
+    /// Distinct names (text and kind of entity).
+    pub forms: usize,
+    /// Distinct words and joined word pairs.
+    pub terms: usize,
+    /// Entries in the inverted lists.
+    pub postings: usize,
+}
+
+/// The in-memory candidate index over all names of a set of entities.
+pub struct Index {
+    entities: Vec<Entity>,
+    names: Vec<IndexedName>,
+    forms: Vec<NameForm>,
+    /// Words of names.
+    vocab: FxHashMap<Box<str>, u32>,
+    /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
+    joins: FxHashMap<Box<str>, u32>,
+    terms: Vec<Term>,
+    postings: Vec<u32>,
+    /// Words (and runs of initials) by voicing-blind consonant skeleton.
+    by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
+    /// Words by deletion key.
+    by_deletion: FxHashMap<u64, Vec<Spelling>>,
+    by_identifier: FxHashMap<String, Vec<u32>>,
+    /// Weight of a word no listed name uses.
+    unseen_weight: f32,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("stats", &self.stats()).finish()
+    }
+}
+
+/// Folds an identifying number for exact comparison: letters and digits only, upper case,
+/// and an `IMO` prefix dropped (`IMO 9123456`, `9123456` and `9 123 456` are one number).
+pub fn normalise_identifier(number: &str) -> String {
+    let out: String = number.chars().filter(|c| c.is_alphanumeric()).flat_map(|c| c.to_uppercase()).collect();
+    match out.strip_prefix("IMO") {
+        Some(rest) if rest.len() == 7 && rest.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
+        _ => out,
+    }
+}
+
+/// Identifiers shorter than this (after [`normalise_identifier`]) are too likely to repeat by
+/// chance to count as evidence.
+pub const MIN_IDENTIFIER_LEN: usize = 5;
+
+fn hash_str(s: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// Calls `f` with the hash of `word` and of every string made by deleting one character of it.
+/// Two words share such a key when they are at most one deletion each from a common string,
+/// which covers one substitution, insertion, deletion or swap of neighbours.
+fn deletion_keys(word: &str, buf: &mut String, mut f: impl FnMut(u64)) {
+    f(hash_str(word));
+    let mut prev: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        // Deleting either letter of a double gives the same string.
+        if prev == Some(c) {
+            continue;
+        }
+        prev = Some(c);
+        buf.clear();
+        buf.push_str(&word[..i]);
+        buf.push_str(&word[i + c.len_utf8()..]);
+        f(hash_str(buf));
+    }
+}
+
+/// Words that may have spelling variants found by deletion keys: letters only, long enough
+/// that one edit leaves something distinctive.
+fn fuzzy_by_deletion(word: &str) -> bool {
+    word.len() >= 4 && word.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// A consonant skeleton with voiced and unvoiced consonants merged (`gtf` of `ghathafi` and
+/// `gdf` of `gaddafi` both become `gdb`): transcriptions swap them freely.
+fn coarse(skeleton: &str) -> String {
+    let mut out = String::with_capacity(skeleton.len());
+    for c in skeleton.chars() {
+        let c = match c {
+            'p' | 'f' | 'v' => 'b',
+            't' => 'd',
+            'k' | 'q' => 'g',
+            'z' => 's',
+            c => c,
+        };
+        if !out.ends_with(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Words whose consonant skeleton is worth looking up.
+fn fuzzy_by_skeleton(word: &str) -> bool {
+    word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether a word says little about who is named: a particle (al, bin, van), an honorific
+/// (haji, sheikh, dr) or a legal form (ltd, llc). Such words count for less in retrieval.
+fn is_weak(token: &Token) -> bool {
+    matches!(token.class, TokenClass::Particle | TokenClass::Honorific | TokenClass::LegalForm(..))
+}
+
+/// What a term of a name is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermKind {
+    /// A word; weak (particle, honorific, legal form) or not.
+    Word { weak: bool },
+    /// Two adjacent words written together.
+    Joined,
+    /// A run of two or more initials written together (`P.P.C.` → `ppc`).
+    Initials,
+}
+
+/// Calls `f` with each word of a name, each pair of adjacent words written together, and
+/// each run of initials written together.
+fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, TermKind)) {
+    let mut joined = String::new();
+    for variant in &prepared.variants {
+        let mut run = String::new();
+        for (i, t) in variant.iter().enumerate() {
+            f(&t.text, TermKind::Word { weak: is_weak(t) });
+            if let Some(next) = variant.get(i + 1) {
+                joined.clear();
+                joined.push_str(&t.text);
+                joined.push_str(&next.text);
+                f(&joined, TermKind::Joined);
+            }
+            if t.class == TokenClass::Initial {
+                run.push_str(&t.text);
+            } else {
+                if run.len() > 2 {
+                    f(&run, TermKind::Initials);
+                }
+                run.clear();
+            }
+        }
+        if run.len() > 2 {
+            f(&run, TermKind::Initials);
+        }
+    }
+}
+
+impl Index {
+    /// Builds the index over `entities`: every name of every kind is indexed (the scoring
+    /// decides what a weak alias is worth). Names are prepared on all cores.
+    pub fn build(entities: impl IntoIterator<Item = Entity>) -> Index {
+        let entities: Vec<Entity> = entities.into_iter().collect();
+        // One form per distinct name of each kind of entity, prepared on all cores.
+        let mut form_of: FxHashMap<(Schema, &str), u32> = FxHashMap::default();
+        let mut keys: Vec<(Schema, &str)> = Vec::new();
+        let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
+        for (ei, e) in entities.iter().enumerate() {
+            for (ni, n) in e.names.iter().enumerate() {
+                let key = (e.schema, n.full.as_str());
+                let f = *form_of.entry(key).or_insert_with(|| {
+                    keys.push(key);
+                    members.push(Vec::new());
+                    (keys.len() - 1) as u32
+                });
+                members[f as usize].push((ei as u32, ni as u32));
+            }
+        }
+        let prepared: Vec<PreparedName> =
+            keys.par_iter().map(|&(schema, full)| PreparedName::new(full, Some(schema))).collect();
+
+        // Vocabulary and the terms of each form.
+        let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut joins: FxHashMap<Box<str>, u32> = FxHashMap::default();
+        let mut terms: Vec<Term> = Vec::new();
+        let mut names: Vec<IndexedName> = Vec::new();
+        let mut forms: Vec<NameForm> = Vec::with_capacity(prepared.len());
+        for (p, members) in prepared.into_iter().zip(members) {
+            if p.variants.iter().all(|v| v.is_empty()) {
+                continue;
+            }
+            let mut ids: Vec<u32> = Vec::new();
+            name_terms(&p, |text, kind| {
+                let joined = !matches!(kind, TermKind::Word { .. });
+                let map = if joined { &mut joins } else { &mut vocab };
+                let id = match map.get(text) {
+                    Some(&id) => id,
+                    None => {
+                        let id = terms.len() as u32;
+                        map.insert(text.into(), id);
+                        terms.push(Term {
+                            text: text.into(),
+                            joined,
+                            initials: kind == TermKind::Initials,
+                            skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
+                            rank_weight: if kind == (TermKind::Word { weak: true }) { WEAK_FACTOR } else { 1.0 },
+                            df: 0,
+                            forms: 0,
+                            weight: 0.0,
+                            start: 0,
+                            len: 0,
+                        });
+                        id
+                    }
+                };
+                ids.push(id);
+            });
+            ids.sort_unstable();
+            ids.dedup();
+            for &id in &ids {
+                terms[id as usize].df += members.len() as u32;
+                terms[id as usize].forms += 1;
+            }
+            let form = forms.len() as u32;
+            for (ei, ni) in members {
+                let kind = entities[ei as usize].names[ni as usize].kind;
+                names.push(IndexedName { entity: ei, position: ni, kind, form });
+            }
+            forms.push(NameForm { prepared: p, names: Vec::new(), terms: ids.into_boxed_slice(), weight: 0.0 });
+        }
+        // Names in entity order, so that an entity's names are one run.
+        names.sort_by_key(|n| (n.entity, n.position));
+        for (i, n) in names.iter().enumerate() {
+            forms[n.form as usize].names.push(i as u32);
+        }
+
+        // Weights: inverse document frequency over names, relative to a word found in three
+        // names (about 1), down to a floor for the commonest words.
+        let n = names.len().max(4) as f64;
+        let reference = (n / 4.0).ln().max(1.0);
+        let weight_of = |df: u32| ((n / (df as f64 + 1.0)).ln() / reference).clamp(MIN_WEIGHT, MAX_WEIGHT) as f32;
+        for t in &mut terms {
+            t.weight = weight_of(t.df);
+            t.rank_weight *= t.weight;
+        }
+        let unseen_weight = weight_of(0);
+
+        // Inverted lists (of forms), laid out one after another.
+        let mut start = 0u32;
+        for t in &mut terms {
+            t.start = start;
+            t.len = t.forms;
+            start += t.forms;
+        }
+        let mut postings = vec![0u32; start as usize];
+        let mut fill: Vec<u32> = terms.iter().map(|t| t.start).collect();
+        for (i, form) in forms.iter().enumerate() {
+            for &id in form.terms.iter() {
+                postings[fill[id as usize] as usize] = i as u32;
+                fill[id as usize] += 1;
+            }
+        }
+
+        // Form weights: the lightest rendering's words (joined words are alternatives).
+        for form in &mut forms {
+            form.weight = form
+                .prepared
+                .variants
+                .iter()
+                .map(|v| {
+                    v.iter().map(|t| vocab.get(t.text.as_str()).map_or(0.0, |&id| terms[id as usize].rank_weight)).sum()
+                })
+                .fold(f32::INFINITY, f32::min);
+        }
+
+        // Spelling variants of words, and of runs of initials (acronyms) by skeleton; two
+        // words written together are only found as they are.
+        let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
+        let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
+        let mut buf = String::new();
+        for (id, t) in terms.iter().enumerate() {
+            let spelling = Spelling {
+                term: id as u32,
+                len: t.text.len().min(255) as u8,
+                joined: t.joined,
+                skeleton: hash_str(&t.skeleton),
+            };
+            if !t.skeleton.is_empty() && (!t.joined || t.initials) {
+                by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
+            }
+            if !t.joined && fuzzy_by_deletion(&t.text) {
+                deletion_keys(&t.text, &mut buf, |k| {
+                    let list = by_deletion.entry(k).or_default();
+                    if list.last().is_none_or(|l| l.term != id as u32) {
+                        list.push(spelling);
+                    }
+                });
+            }
+        }
+
+        let mut by_identifier: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (ei, e) in entities.iter().enumerate() {
+            for id in &e.identifiers {
+                let key = normalise_identifier(&id.number);
+                if key.len() >= MIN_IDENTIFIER_LEN {
+                    let list = by_identifier.entry(key).or_default();
+                    if list.last() != Some(&(ei as u32)) {
+                        list.push(ei as u32);
+                    }
+                }
+            }
+        }
+
+        Index {
+            entities,
+            names,
+            forms,
+            vocab,
+            joins,
+            terms,
+            postings,
+            by_skeleton,
+            by_deletion,
+            by_identifier,
+            unseen_weight,
+        }
+    }
+
+    /// The indexed entities, in the order they were given.
+    pub fn entities(&self) -> &[Entity] {
+        &self.entities
+    }
+
+    /// The indexed names.
+    pub fn names(&self) -> &[IndexedName] {
+        &self.names
+    }
+
+    /// The distinct names (text and kind of entity) of the index.
+    pub fn forms(&self) -> &[NameForm] {
+        &self.forms
+    }
+
+    /// The prepared form of name `name`.
+    pub fn prepared(&self, name: u32) -> &PreparedName {
+        &self.forms[self.names[name as usize].form as usize].prepared
+    }
+
+    /// Figures about the index.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entities: self.entities.len(),
+            names: self.names.len(),
+            forms: self.forms.len(),
+            terms: self.terms.len(),
+            postings: self.postings.len(),
+        }
+    }
+
+    /// The entities that carry an identifying number equal to `number` (after
+    /// [`normalise_identifier`]); none for numbers shorter than [`MIN_IDENTIFIER_LEN`].
+    pub fn entities_with_identifier(&self, number: &str) -> &[u32] {
+        let key = normalise_identifier(number);
+        if key.len() < MIN_IDENTIFIER_LEN {
+            return &[];
+        }
+        self.by_identifier.get(&key).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The weight of a word given as text: [`TokenWeights::weight`] without a [`Token`].
+    pub fn word_weight(&self, word: &str) -> f64 {
+        self.vocab.get(word).map_or(self.unseen_weight, |&id| self.terms[id as usize].weight) as f64
+    }
+
+    /// Whether some listed name uses `word` or a spelling of it (as the index finds spellings).
+    pub fn knows_word(&self, word: &str) -> bool {
+        if self.vocab.contains_key(word) || self.joins.contains_key(word) {
+            return true;
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.begin(self.forms.len(), self.terms.len());
+            let (mut out, mut buf) = (Vec::new(), String::new());
+            self.spellings(word, false, &mut out, &mut s.terms, &mut buf);
+            !out.is_empty()
+        })
+    }
+
+    /// How many names contain `word` (0 for a word no name uses).
+    pub fn word_frequency(&self, word: &str) -> usize {
+        self.vocab.get(word).map_or(0, |&id| self.terms[id as usize].df as usize)
+    }
+
+    /// Terms that `word` may be a spelling of, each with its likeness (1.0 for the word
+    /// itself), best first. A query word may be listed words written together; query words
+    /// written together (`joined`) are only looked up as a listed word, so that no pair of
+    /// words is counted twice.
+    fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, seen: &mut Marks, buf: &mut String) {
+        out.clear();
+        seen.next();
+        let mut push = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
+            if seen.mark(id as usize) {
+                out.push((id, likeness));
+            }
+        };
+        if let Some(&id) = self.vocab.get(word) {
+            push(id, 1.0, out);
+        }
+        if !joined {
+            if let Some(&id) = self.joins.get(word) {
+                push(id, 1.0, out);
+            }
+        }
+        // Spellings of one word differ little in length; anything else a shared key brings
+        // in is noise.
+        let len = word.len().min(255) as u8;
+        let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined);
+        if fuzzy_by_deletion(word) {
+            deletion_keys(word, buf, |k| {
+                for sp in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
+                    if near(sp) {
+                        push(sp.term, deletion_likeness(len.min(sp.len) as usize), out);
+                    }
+                }
+            });
+        }
+        if fuzzy_by_skeleton(word) {
+            let key = skeleton(word);
+            if let Some(list) = self.by_skeleton.get(coarse(&key).as_str()) {
+                let likeness = skeleton_likeness(&key);
+                let exact = hash_str(&key);
+                for sp in list {
+                    if near(sp) {
+                        // Consonants that differ in voicing only count for a little less.
+                        push(sp.term, if sp.skeleton == exact { likeness } else { likeness * 0.9 }, out);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    }
+
+    /// The `limit` names most like `query` by the weighted share of words they have in
+    /// common (allowing for spelling variants and words written together), best first, then
+    /// any other name that shares a rare word with the query exactly.
+    pub fn candidates(&self, query: &PreparedName, limit: usize) -> Vec<Candidate> {
+        SCRATCH.with(|s| self.candidates_with(query, limit, &mut s.borrow_mut()))
+    }
+
+    fn candidates_with(&self, query: &PreparedName, limit: usize, s: &mut Scratch) -> Vec<Candidate> {
+        if limit == 0 || self.forms.is_empty() {
+            return Vec::new();
+        }
+        s.begin(self.forms.len(), self.terms.len());
+
+        // Query terms: each word of each rendering, and each pair of adjacent words joined.
+        let mut qterms: Vec<QueryTerm> = Vec::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut buf = String::new();
+        let mut matches = Vec::new();
+        let mut add = |text: &str, joined: bool, cap: f32, qterms: &mut Vec<QueryTerm>| {
+            if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == text) {
+                return;
+            }
+            // Two initials written together are no word worth looking up.
+            if joined && text.len() < 3 {
+                return;
+            }
+            texts.push(text.to_string());
+            self.spellings(text, joined, &mut matches, &mut s.terms, &mut buf);
+            if matches.is_empty() {
+                return;
+            }
+            let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
+            qterms.push(QueryTerm { matches: matches.clone(), postings, cap });
+        };
+        let mut total: f32 = 0.0;
+        for variant in &query.variants {
+            let mut variant_total = 0.0;
+            for (i, t) in variant.iter().enumerate() {
+                let before = qterms.len();
+                add(&t.text, false, f32::INFINITY, &mut qterms);
+                // A word's share of the query: its own weight, or that of what it resembles.
+                let share = match qterms.get(before) {
+                    Some(q) if before < qterms.len() => q.best_weight(self),
+                    _ => self.word_weight(&t.text) as f32,
+                };
+                variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
+                // Two and three words written together may be one listed word.
+                let mut joined = t.text.clone();
+                let mut cap = self.word_weight(&t.text) as f32;
+                for next in variant.iter().skip(i + 1).take(2) {
+                    joined.push_str(&next.text);
+                    cap += self.word_weight(&next.text) as f32;
+                    add(&joined, true, cap, &mut qterms);
+                }
+            }
+            total = total.max(variant_total);
+        }
+        if qterms.is_empty() || total <= 0.0 {
+            return Vec::new();
+        }
+
+        // Rarest first. Once the words left can no longer lift a name that none of the rarer
+        // words found above the names already ranked `limit`-th, the common words' long
+        // lists are not walked: they are only checked against the names found (the ranking
+        // is the same, for much less work).
+        qterms.sort_by_key(|q| q.postings);
+        let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
+        let mut closed = false;
+        for (qi, q) in qterms.iter().enumerate() {
+            let key = s.key(qi);
+            if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
+                // A common word (Mohammed, Ali, Trading) only narrows down the names found by
+                // the others once they are plenty; otherwise, a name found by the remaining
+                // words alone scores at most `bound`.
+                let common = q.max_gain(self) < COMMON_GAIN && s.touched.len() >= 2 * limit;
+                let bound = 2.0 * rest / total;
+                closed = common || bound < s.kth_best(limit, total, &self.forms);
+            }
+            rest -= q.max_gain(self);
+            if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
+                // Few names found: look the term up in each of them.
+                for &name in &s.touched {
+                    let terms = &self.forms[name as usize].terms;
+                    if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
+                        let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
+                        s.acc[name as usize] += w;
+                        s.stamp[name as usize] = key;
+                    }
+                }
+            } else {
+                for &(id, sim) in &q.matches {
+                    let t = &self.terms[id as usize];
+                    let w = (t.rank_weight * sim).min(q.cap);
+                    for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                        s.add(name, key, w, !closed);
+                    }
+                }
+            }
+        }
+
+        let mut scored: Vec<Candidate> = s
+            .touched
+            .iter()
+            .map(|&n| {
+                let score = (2.0 * s.acc[n as usize] / (total + self.forms[n as usize].weight)).min(1.0);
+                Candidate { form: n, score }
+            })
+            .collect();
+        let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.form.cmp(&b.form));
+        let mut anchors: Vec<Candidate> = Vec::new();
+        if scored.len() > limit {
+            scored.select_nth_unstable_by(limit - 1, order);
+            // Names holding a rare query word exactly stay, whatever their rank.
+            let rare: Vec<&Term> = qterms
+                .iter()
+                .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
+                .filter(|t| t.len <= ANCHOR_MAX_FORMS)
+                .collect();
+            if !rare.is_empty() {
+                anchors = scored[limit..]
+                    .iter()
+                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.form)))
+                    .copied()
+                    .collect();
+            }
+            scored.truncate(limit);
+        }
+        scored.sort_unstable_by(order);
+        anchors.sort_unstable_by(order);
+        scored.extend(anchors);
+        scored
+    }
+}
+
+impl TokenWeights for Index {
+    fn weight(&self, token: &Token) -> f64 {
+        self.word_weight(&token.text)
+    }
+}
+
+/// A word of a query with the vocabulary words it may be.
+struct QueryTerm {
+    matches: Vec<(u32, f32)>,
+    postings: usize,
+    /// Most a joined pair may add: the two words it stands for.
+    cap: f32,
+}
+
+impl QueryTerm {
+    /// The most this term adds to a name's retrieval score.
+    fn max_gain(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, sim)| (index.terms[id as usize].rank_weight * sim).min(self.cap)).fold(0.0, f32::max)
+    }
+
+    fn best_weight(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, _)| index.terms[id as usize].weight).fold(0.0, f32::max)
+    }
+}
+
+/// Marks over vocabulary ids, cleared in constant time by moving to the next generation.
+#[derive(Default)]
+struct Marks {
+    stamp: Vec<u32>,
+    generation: u32,
+}
+
+impl Marks {
+    fn next(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    /// Marks `i`; false when it was already marked in this generation.
+    fn mark(&mut self, i: usize) -> bool {
+        if self.stamp[i] == self.generation {
+            return false;
+        }
+        self.stamp[i] = self.generation;
+        true
+    }
+}
+
+/// Per-thread work space of retrieval, sized to the number of names and reused across queries
+/// (clearing only what a query touched).
+#[derive(Default)]
+struct Scratch {
+    terms: Marks,
+    acc: Vec<f32>,
+    /// `generation << 8 | query term` of the last term that added to the name.
+    stamp: Vec<u64>,
+    touched: Vec<u32>,
+    generation: u64,
+    scores: Vec<f32>,
+}
+
+impl Scratch {
+    fn begin(&mut self, names: usize, terms: usize) {
+        if self.acc.len() < names {
+            self.acc.resize(names, 0.0);
+            self.stamp.resize(names, 0);
+        }
+        if self.terms.stamp.len() < terms {
+            self.terms.stamp.resize(terms, 0);
+        }
+        self.touched.clear();
+        self.generation += 1;
+    }
+
+    /// The `k`-th best retrieval score among the names found so far (what they have so far).
+    fn kth_best(&mut self, k: usize, total: f32, forms: &[NameForm]) -> f32 {
+        self.scores.clear();
+        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + forms[n as usize].weight)));
+        if self.scores.len() < k || k == 0 {
+            return f32::INFINITY;
+        }
+        let (_, kth, _) = self.scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+        *kth
+    }
+
+    fn key(&self, term: usize) -> u64 {
+        self.generation << 8 | term as u64
+    }
+
+    /// Adds `w` to a name once per query term (the first, best spelling wins); a name not
+    /// found before is only taken in when `open`.
+    fn add(&mut self, name: u32, key: u64, w: f32, open: bool) {
+        let i = name as usize;
+        let stamp = self.stamp[i];
+        if stamp == key {
+            return;
+        }
+        if stamp >> 8 != self.generation {
+            if !open {
+                return;
+            }
+            self.acc[i] = 0.0;
+            self.touched.push(name);
+        }
+        self.acc[i] += w;
+        self.stamp[i] = key;
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// An index shared between threads and replaced atomically: readers take the current index
+/// with [`SharedIndex::load`] and keep it for as long as they need; [`SharedIndex::replace`]
+/// swaps in a rebuilt one without blocking them. The old index is freed when its last reader
+/// lets go.
+#[derive(Debug)]
+pub struct SharedIndex {
+    current: ArcSwap<Index>,
+}
+
+impl SharedIndex {
+    /// Holds `index`.
+    pub fn new(index: Index) -> SharedIndex {
+        SharedIndex { current: ArcSwap::from_pointee(index) }
+    }
+
+    /// The current index.
+    pub fn load(&self) -> Arc<Index> {
+        self.current.load_full()
+    }
+
+    /// Replaces the current index; returns the previous one.
+    pub fn replace(&self, index: Index) -> Arc<Index> {
+        self.current.swap(Arc::new(index))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::{Identifier, IdKind, Name, Schema};
+
+    use super::*;
+
+    fn entity(id: &str, schema: Schema, names: &[(&str, NameKind)]) -> Entity {
+        let mut e = Entity::new(id, schema);
+        for (n, k) in names {
+            e.add_name(Name::new(*n, *k));
+        }
+        e
+    }
+
+    fn sample() -> Index {
+        let mut vessel = entity("v1", Schema::Vessel, &[("OCEAN STAR NO. 8", NameKind::Primary)]);
+        vessel.identifiers.push(Identifier {
+            kind: IdKind::Imo,
+            number: "IMO 9123456".into(),
+            label: None,
+            country: None,
+            note: None,
+            src: None,
+        });
+        Index::build(vec![
+            entity(
+                "p1",
+                Schema::Person,
+                &[("AMIR KHAN MOTAQI", NameKind::Primary), ("Amir Khan Muttaqi", NameKind::Alias)],
+            ),
+            entity("p2", Schema::Person, &[("ABDUL SALAM HANAFI", NameKind::Primary)]),
+            entity("p3", Schema::Person, &[("MOHAMMED KHAN", NameKind::Primary)]),
+            entity("o1", Schema::Organization, &[("AL-QAIDA", NameKind::Primary), ("The Base", NameKind::WeakAlias)]),
+            entity("c1", Schema::Company, &[("OCEAN TRADING LLC", NameKind::Primary)]),
+            vessel,
+            entity("v2", Schema::Vessel, &[("OCEAN STAR NO. 6", NameKind::Primary)]),
+        ])
+    }
+
+    /// The entity ids of the candidates for `query`, best first, one per entity.
+    fn top_entities(index: &Index, query: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in index.candidates(&PreparedName::new(query, None), 10) {
+            for &n in &index.forms()[c.form as usize].names {
+                let id = index.entities()[index.names()[n as usize].entity as usize].id.clone();
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    fn check(index: &Index, query: &str, expected_first: Option<&str>) {
+        let got = top_entities(index, query);
+        assert_eq!(got.first().map(String::as_str), expected_first, "query {query:?}: candidates {got:?}");
+    }
+
+    #[test]
+    fn retrieval_finds_spelling_variants() {
+        let index = sample();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Amir Khan Motaqi", Some("p1")),
+            ("MUTAKI, Amir Khan", Some("p1")),
+            ("Abdulsalam Hanafi", Some("p2")),
+            ("abdul salam hanafy", Some("p2")),
+            ("Al Qaeda", Some("o1")),
+            ("alqaida", Some("o1")),
+            ("Mohamed Khan", Some("p3")),
+            ("Ocean Star No 6", Some("v2")),
+            ("ocean star no 8", Some("v1")),
+            ("zzzz qqqq", None),
+            ("", None),
+            ("!!!", None),
+        ];
+        for &(query, expected) in cases {
+            check(&index, query, expected);
+        }
+    }
+
+    #[test]
+    fn weights_follow_frequency() {
+        let index = sample();
+        // "ocean" is in three names, "hanafi" in one; a word no name uses weighs most.
+        assert!(index.word_weight("ocean") < index.word_weight("hanafi"));
+        assert!(index.word_weight("hanafi") <= index.word_weight("nowhere"));
+        assert_eq!(index.word_frequency("khan"), 3);
+    }
+
+    #[test]
+    fn identifiers_are_found_normalised() {
+        let index = sample();
+        let cases: &[(&str, usize)] = &[("9123456", 1), ("IMO 9123456", 1), ("9 123 456", 1), ("123", 0), ("", 0)];
+        for &(number, expected) in cases {
+            assert_eq!(index.entities_with_identifier(number).len(), expected, "{number:?}");
+        }
+    }
+
+    #[test]
+    fn shared_index_swaps_while_readers_keep_theirs() {
+        let shared = SharedIndex::new(sample());
+        let before = shared.load();
+        shared.replace(Index::build(Vec::new()));
+        assert_eq!(before.stats().entities, 7);
+        assert_eq!(shared.load().stats().entities, 0);
+    }
+}
