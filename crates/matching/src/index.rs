@@ -56,10 +56,6 @@ const WEAK_FACTOR: f32 = 0.3;
 /// this bounds the work on pathological input).
 const MAX_QUERY_TERMS: usize = 48;
 
-/// A query word that adds at most this to a name's retrieval score is common: it does not
-/// bring in names of its own once the other words have found plenty.
-const COMMON_GAIN: f32 = 0.5;
-
 /// Inverted lists shorter than this are always walked: checking whether walking them can
 /// still change the ranking costs more.
 const MEMBERSHIP_MIN_POSTINGS: usize = 256;
@@ -647,12 +643,9 @@ impl Index {
         for (qi, q) in qterms.iter().enumerate() {
             let key = s.key(qi);
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
-                // A common word (Mohammed, Ali, Trading) only narrows down the names found by
-                // the others once they are plenty; otherwise, a name found by the remaining
-                // words alone scores at most `bound`.
-                let common = q.max_gain(self) < COMMON_GAIN && s.touched.len() >= 2 * limit;
+                // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = common || bound < s.kth_best(limit, total, &self.forms);
+                closed = bound < s.kth_best(limit, total, &self.forms);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
