@@ -152,6 +152,8 @@ pub struct Index {
     entities: Vec<Entity>,
     names: Vec<IndexedName>,
     forms: Vec<NameForm>,
+    /// The forms' weights, apart for locality: retrieval reads one per form found.
+    form_weights: Vec<f32>,
     /// Words of names.
     vocab: FxHashMap<Box<str>, u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
@@ -443,10 +445,12 @@ impl Index {
             }
         }
 
+        let form_weights = forms.iter().map(|f| f.weight).collect();
         Index {
             entities,
             names,
             forms,
+            form_weights,
             vocab,
             joins,
             terms,
@@ -645,7 +649,7 @@ impl Index {
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = bound < s.kth_best(limit, total, &self.forms);
+                closed = bound < s.kth_best(limit, total, &self.form_weights);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
@@ -654,8 +658,9 @@ impl Index {
                     let terms = &self.forms[name as usize].terms;
                     if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                         let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
-                        s.acc[name as usize] += w;
-                        s.stamp[name as usize] = key;
+                        let slot = &mut s.slots[name as usize];
+                        slot.acc += w;
+                        slot.stamp = key;
                     }
                 }
             } else {
@@ -673,7 +678,7 @@ impl Index {
             .touched
             .iter()
             .map(|&n| {
-                let score = (2.0 * s.acc[n as usize] / (total + self.forms[n as usize].weight)).min(1.0);
+                let score = (2.0 * s.acc(n) / (total + self.form_weights[n as usize])).min(1.0);
                 Candidate { form: n, score }
             })
             .collect();
@@ -754,36 +759,52 @@ impl Marks {
     }
 }
 
-/// Per-thread work space of retrieval, sized to the number of names and reused across queries
-/// (clearing only what a query touched).
+/// What retrieval keeps per name form during a query: one 8-byte slot, so that adding to a
+/// form touches one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    acc: f32,
+    /// `generation << 8 | query term` of the last term that added to the form.
+    stamp: u32,
+}
+
+/// Per-thread work space of retrieval, sized to the number of name forms and reused across
+/// queries (clearing only what a query touched).
 #[derive(Default)]
 struct Scratch {
     terms: Marks,
-    acc: Vec<f32>,
-    /// `generation << 8 | query term` of the last term that added to the name.
-    stamp: Vec<u64>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
-    generation: u64,
+    /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
+    generation: u32,
     scores: Vec<f32>,
 }
 
 impl Scratch {
-    fn begin(&mut self, names: usize, terms: usize) {
-        if self.acc.len() < names {
-            self.acc.resize(names, 0.0);
-            self.stamp.resize(names, 0);
+    fn begin(&mut self, forms: usize, terms: usize) {
+        if self.slots.len() < forms {
+            self.slots.resize(forms, Slot::default());
         }
         if self.terms.stamp.len() < terms {
             self.terms.stamp.resize(terms, 0);
         }
         self.touched.clear();
-        self.generation += 1;
+        self.generation = (self.generation + 1) & 0x00ff_ffff;
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|s| *s = Slot::default());
+            self.generation = 1;
+        }
     }
 
-    /// The `k`-th best retrieval score among the names found so far (what they have so far).
-    fn kth_best(&mut self, k: usize, total: f32, forms: &[NameForm]) -> f32 {
+    fn acc(&self, form: u32) -> f32 {
+        self.slots[form as usize].acc
+    }
+
+    /// The `k`-th best retrieval score among the forms found so far (what they have so far).
+    fn kth_best(&mut self, k: usize, total: f32, weights: &[f32]) -> f32 {
         self.scores.clear();
-        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + forms[n as usize].weight)));
+        let slots = &self.slots;
+        self.scores.extend(self.touched.iter().map(|&n| 2.0 * slots[n as usize].acc / (total + weights[n as usize])));
         if self.scores.len() < k || k == 0 {
             return f32::INFINITY;
         }
@@ -791,27 +812,27 @@ impl Scratch {
         *kth
     }
 
-    fn key(&self, term: usize) -> u64 {
-        self.generation << 8 | term as u64
+    fn key(&self, term: usize) -> u32 {
+        self.generation << 8 | term.min(255) as u32
     }
 
-    /// Adds `w` to a name once per query term (the first, best spelling wins); a name not
+    /// Adds `w` to a form once per query term (the first, best spelling wins); a form not
     /// found before is only taken in when `open`.
-    fn add(&mut self, name: u32, key: u64, w: f32, open: bool) {
-        let i = name as usize;
-        let stamp = self.stamp[i];
-        if stamp == key {
+    #[inline]
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool) {
+        let slot = &mut self.slots[form as usize];
+        if slot.stamp == key {
             return;
         }
-        if stamp >> 8 != self.generation {
+        if slot.stamp >> 8 != self.generation {
             if !open {
                 return;
             }
-            self.acc[i] = 0.0;
-            self.touched.push(name);
+            slot.acc = 0.0;
+            self.touched.push(form);
         }
-        self.acc[i] += w;
-        self.stamp[i] = key;
+        slot.acc += w;
+        slot.stamp = key;
     }
 }
 
