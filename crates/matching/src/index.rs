@@ -686,20 +686,20 @@ impl Index {
         let mut anchors: Vec<Candidate> = Vec::new();
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit - 1, order);
-            // Names holding a rare query word exactly stay, whatever their rank.
-            let rare: Vec<&Term> = qterms
+            scored.truncate(limit);
+            // Forms holding a rare query word exactly stay, whatever their rank.
+            let rare = qterms
                 .iter()
                 .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
-                .filter(|t| t.len <= ANCHOR_MAX_FORMS)
-                .collect();
-            if !rare.is_empty() {
-                anchors = scored[limit..]
-                    .iter()
-                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.form)))
-                    .copied()
-                    .collect();
+                .filter(|t| t.len <= ANCHOR_MAX_FORMS);
+            for t in rare {
+                for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                    if !scored.iter().chain(&anchors).any(|c| c.form == form) {
+                        let score = (2.0 * s.acc(form) / (total + self.form_weights[form as usize])).min(1.0);
+                        anchors.push(Candidate { form, score });
+                    }
+                }
             }
-            scored.truncate(limit);
         }
         scored.sort_unstable_by(order);
         anchors.sort_unstable_by(order);
