@@ -94,8 +94,6 @@ struct Term {
     text: Box<str>,
     /// Two or more words of a name written together, not a word of its own.
     joined: bool,
-    /// A run of initials written together (`P.P.C.` → `ppc`).
-    initials: bool,
     /// Its consonant skeleton (empty for words not looked up by skeleton).
     skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
@@ -117,7 +115,7 @@ struct Spelling {
     term: u32,
     /// Length of the term in bytes (at most 255 counted).
     len: u8,
-    /// Several words written together (a run of initials).
+    /// Several words written together.
     joined: bool,
     /// Hash of the exact consonant skeleton.
     skeleton: u64,
@@ -160,7 +158,7 @@ pub struct Index {
     joins: FxHashMap<Box<str>, u32>,
     terms: Vec<Term>,
     postings: Vec<u32>,
-    /// Words (and runs of initials) by voicing-blind consonant skeleton.
+    /// Words (and words written together) by voicing-blind consonant skeleton.
     by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
     /// Words by deletion key.
     by_deletion: FxHashMap<u64, Vec<Spelling>>,
@@ -335,7 +333,6 @@ impl Index {
                         terms.push(Term {
                             text: text.into(),
                             joined,
-                            initials: kind == TermKind::Initials,
                             skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
                             rank_weight: if kind == (TermKind::Word { weak: true }) { WEAK_FACTOR } else { 1.0 },
                             df: 0,
@@ -407,8 +404,8 @@ impl Index {
                 .fold(f32::INFINITY, f32::min);
         }
 
-        // Spelling variants of words, and of runs of initials (acronyms) by skeleton; two
-        // words written together are only found as they are.
+        // Spelling variants of words and of words written together (`sa-id` and `sayid`,
+        // `xu bin` and `shubin`).
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
         let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
         let mut buf = String::new();
@@ -419,10 +416,10 @@ impl Index {
                 joined: t.joined,
                 skeleton: hash_str(&t.skeleton),
             };
-            if !t.skeleton.is_empty() && (!t.joined || t.initials) {
+            if !t.skeleton.is_empty() {
                 by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
             }
-            if !t.joined && fuzzy_by_deletion(&t.text) {
+            if fuzzy_by_deletion(&t.text) {
                 deletion_keys(&t.text, &mut buf, |k| {
                     let list = by_deletion.entry(k).or_default();
                     if list.last().is_none_or(|l| l.term != id as u32) {
