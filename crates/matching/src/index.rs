@@ -19,8 +19,10 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::{PreparedName, TokenWeights};
 
-/// How many names the index hands over for scoring when the caller does not say.
-pub const DEFAULT_CANDIDATES: usize = 40;
+/// How many name forms the index hands over for scoring when the caller does not say (those
+/// far behind the best are then dropped, see `entity::CANDIDATE_RATIO`): with these, the index
+/// returns all but about 0.5% of brute force's top-10 matches on OFAC's aliases (BENCHMARKS.md).
+pub const DEFAULT_CANDIDATES: usize = 80;
 
 /// How much a word found through a shared deletion key (one edit apart, or two edits at the
 /// same place) counts in retrieval, against 1 for the word itself: an edit in a short word
