@@ -42,6 +42,9 @@ fn skeleton_likeness(skeleton: &str) -> f32 {
     }
 }
 
+/// How much a word written without vowels counts when its consonants are the query word's.
+const VOWELLESS_LIKENESS: f32 = 0.9;
+
 /// Names that share with the query a word found in at most this many distinct names are
 /// always proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
 const ANCHOR_MAX_FORMS: u32 = 8;
@@ -119,6 +122,9 @@ struct Spelling {
     len: u8,
     /// Several words written together.
     joined: bool,
+    /// Written without vowels (a romanised Arabic or Hebrew name: `mhmd`, `wly`), so that its
+    /// consonants are all there is to match.
+    vowelless: bool,
     /// Hash of the exact consonant skeleton.
     skeleton: u64,
 }
@@ -416,6 +422,7 @@ impl Index {
                 term: id as u32,
                 len: t.text.len().min(255) as u8,
                 joined: t.joined,
+                vowelless: t.text.len() > 2 && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
                 skeleton: hash_str(&t.skeleton),
             };
             if !t.skeleton.is_empty() {
@@ -566,7 +573,9 @@ impl Index {
                 let exact = hash_str(&key);
                 for sp in list {
                     if near(sp) {
-                        // Consonants that differ in voicing only count for a little less.
+                        // Consonants that differ in voicing only count for a little less; a word
+                        // written without vowels matches by its consonants.
+                        let likeness = if sp.vowelless { VOWELLESS_LIKENESS } else { likeness };
                         push(sp.term, if sp.skeleton == exact { likeness } else { likeness * 0.9 }, out);
                     }
                 }

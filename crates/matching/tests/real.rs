@@ -54,9 +54,11 @@ fn the_index_finds_what_brute_force_finds() {
     check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries));
 
     let un = Index::build(un);
+    // The listed people's records; the synthetic people's top hits are the comparison's false
+    // positives, measured in the benchmark.
     let mut records = Vec::new();
-    for file in ["positives_un_treated", "negatives_global"] {
-        records.extend(lists::every(&lists::yente(file).unwrap_or_default(), 16));
+    for file in ["positives_un_untreated", "positives_un_treated"] {
+        records.extend(lists::yente(file).unwrap_or_default());
     }
     check_recall("UN screening records against the UN list", recall(&un, &records));
 }
