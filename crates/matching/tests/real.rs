@@ -56,8 +56,8 @@ fn the_index_finds_what_brute_force_finds() {
     let un = Index::build(un);
     // The listed people's records; the synthetic people's top hits are the comparison's false
     // positives, measured in the benchmark. What the index misses here are other entities that
-    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`),
-    // never the listed person: 98% (BENCHMARKS.md).
+    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`), not
+    // the listed person in the misses we looked at: 98% (BENCHMARKS.md).
     let mut records = Vec::new();
     for file in ["positives_un_untreated", "positives_un_treated"] {
         records.extend(lists::yente(file).unwrap_or_default());
