@@ -19,8 +19,10 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::{PreparedName, TokenWeights};
 
-/// How many names the index hands over for scoring when the caller does not say.
-pub const DEFAULT_CANDIDATES: usize = 40;
+/// How many name forms the index hands over for scoring when the caller does not say (those
+/// far behind the best are then dropped, see `entity::CANDIDATE_RATIO`): with these, the index
+/// returns all but about 0.5% of brute force's top-10 matches on OFAC's aliases (BENCHMARKS.md).
+pub const DEFAULT_CANDIDATES: usize = 80;
 
 /// How much a word found through a shared deletion key (one edit apart, or two edits at the
 /// same place) counts in retrieval, against 1 for the word itself: an edit in a short word
@@ -40,6 +42,9 @@ fn skeleton_likeness(skeleton: &str) -> f32 {
     }
 }
 
+/// How much a word written without vowels counts when its consonants are the query word's.
+const VOWELLESS_LIKENESS: f32 = 0.9;
+
 /// Names that share with the query a word found in at most this many distinct names are
 /// always proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
 const ANCHOR_MAX_FORMS: u32 = 8;
@@ -55,10 +60,6 @@ const WEAK_FACTOR: f32 = 0.3;
 /// Query words beyond this many are ignored by retrieval (a name has a handful of words;
 /// this bounds the work on pathological input).
 const MAX_QUERY_TERMS: usize = 48;
-
-/// A query word that adds at most this to a name's retrieval score is common: it does not
-/// bring in names of its own once the other words have found plenty.
-const COMMON_GAIN: f32 = 0.5;
 
 /// Inverted lists shorter than this are always walked: checking whether walking them can
 /// still change the ranking costs more.
@@ -98,8 +99,6 @@ struct Term {
     text: Box<str>,
     /// Two or more words of a name written together, not a word of its own.
     joined: bool,
-    /// A run of initials written together (`P.P.C.` → `ppc`).
-    initials: bool,
     /// Its consonant skeleton (empty for words not looked up by skeleton).
     skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
@@ -121,8 +120,11 @@ struct Spelling {
     term: u32,
     /// Length of the term in bytes (at most 255 counted).
     len: u8,
-    /// Several words written together (a run of initials).
+    /// Several words written together.
     joined: bool,
+    /// Written without vowels (a romanised Arabic or Hebrew name: `mhmd`, `wly`), so that its
+    /// consonants are all there is to match.
+    vowelless: bool,
     /// Hash of the exact consonant skeleton.
     skeleton: u64,
 }
@@ -156,13 +158,15 @@ pub struct Index {
     entities: Vec<Entity>,
     names: Vec<IndexedName>,
     forms: Vec<NameForm>,
+    /// The forms' weights, apart for locality: retrieval reads one per form found.
+    form_weights: Vec<f32>,
     /// Words of names.
     vocab: FxHashMap<Box<str>, u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
     joins: FxHashMap<Box<str>, u32>,
     terms: Vec<Term>,
     postings: Vec<u32>,
-    /// Words (and runs of initials) by voicing-blind consonant skeleton.
+    /// Words (and words written together) by voicing-blind consonant skeleton.
     by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
     /// Words by deletion key.
     by_deletion: FxHashMap<u64, Vec<Spelling>>,
@@ -337,7 +341,6 @@ impl Index {
                         terms.push(Term {
                             text: text.into(),
                             joined,
-                            initials: kind == TermKind::Initials,
                             skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
                             rank_weight: if kind == (TermKind::Word { weak: true }) { WEAK_FACTOR } else { 1.0 },
                             df: 0,
@@ -409,8 +412,8 @@ impl Index {
                 .fold(f32::INFINITY, f32::min);
         }
 
-        // Spelling variants of words, and of runs of initials (acronyms) by skeleton; two
-        // words written together are only found as they are.
+        // Spelling variants of words and of words written together (`sa-id` and `sayid`,
+        // `xu bin` and `shubin`).
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
         let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
         let mut buf = String::new();
@@ -419,12 +422,13 @@ impl Index {
                 term: id as u32,
                 len: t.text.len().min(255) as u8,
                 joined: t.joined,
+                vowelless: t.text.len() > 2 && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
                 skeleton: hash_str(&t.skeleton),
             };
-            if !t.skeleton.is_empty() && (!t.joined || t.initials) {
+            if !t.skeleton.is_empty() {
                 by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
             }
-            if !t.joined && fuzzy_by_deletion(&t.text) {
+            if fuzzy_by_deletion(&t.text) {
                 deletion_keys(&t.text, &mut buf, |k| {
                     let list = by_deletion.entry(k).or_default();
                     if list.last().is_none_or(|l| l.term != id as u32) {
@@ -447,10 +451,12 @@ impl Index {
             }
         }
 
+        let form_weights = forms.iter().map(|f| f.weight).collect();
         Index {
             entities,
             names,
             forms,
+            form_weights,
             vocab,
             joins,
             terms,
@@ -567,7 +573,9 @@ impl Index {
                 let exact = hash_str(&key);
                 for sp in list {
                     if near(sp) {
-                        // Consonants that differ in voicing only count for a little less.
+                        // Consonants that differ in voicing only count for a little less; a word
+                        // written without vowels matches by its consonants.
+                        let likeness = if sp.vowelless { VOWELLESS_LIKENESS } else { likeness };
                         push(sp.term, if sp.skeleton == exact { likeness } else { likeness * 0.9 }, out);
                     }
                 }
@@ -647,12 +655,9 @@ impl Index {
         for (qi, q) in qterms.iter().enumerate() {
             let key = s.key(qi);
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
-                // A common word (Mohammed, Ali, Trading) only narrows down the names found by
-                // the others once they are plenty; otherwise, a name found by the remaining
-                // words alone scores at most `bound`.
-                let common = q.max_gain(self) < COMMON_GAIN && s.touched.len() >= 2 * limit;
+                // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = common || bound < s.kth_best(limit, total, &self.forms);
+                closed = bound < s.kth_best(limit, total, &self.form_weights);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
@@ -661,8 +666,9 @@ impl Index {
                     let terms = &self.forms[name as usize].terms;
                     if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                         let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
-                        s.acc[name as usize] += w;
-                        s.stamp[name as usize] = key;
+                        let slot = &mut s.slots[name as usize];
+                        slot.acc += w;
+                        slot.stamp = key;
                     }
                 }
             } else {
@@ -680,7 +686,7 @@ impl Index {
             .touched
             .iter()
             .map(|&n| {
-                let score = (2.0 * s.acc[n as usize] / (total + self.forms[n as usize].weight)).min(1.0);
+                let score = (2.0 * s.acc(n) / (total + self.form_weights[n as usize])).min(1.0);
                 Candidate { form: n, score }
             })
             .collect();
@@ -688,20 +694,20 @@ impl Index {
         let mut anchors: Vec<Candidate> = Vec::new();
         if scored.len() > limit {
             scored.select_nth_unstable_by(limit - 1, order);
-            // Names holding a rare query word exactly stay, whatever their rank.
-            let rare: Vec<&Term> = qterms
+            scored.truncate(limit);
+            // Forms holding a rare query word exactly stay, whatever their rank.
+            let rare = qterms
                 .iter()
                 .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
-                .filter(|t| t.len <= ANCHOR_MAX_FORMS)
-                .collect();
-            if !rare.is_empty() {
-                anchors = scored[limit..]
-                    .iter()
-                    .filter(|c| rare.iter().any(|t| self.postings[t.start as usize..(t.start + t.len) as usize].contains(&c.form)))
-                    .copied()
-                    .collect();
+                .filter(|t| t.len <= ANCHOR_MAX_FORMS);
+            for t in rare {
+                for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                    if !scored.iter().chain(&anchors).any(|c| c.form == form) {
+                        let score = (2.0 * s.acc(form) / (total + self.form_weights[form as usize])).min(1.0);
+                        anchors.push(Candidate { form, score });
+                    }
+                }
             }
-            scored.truncate(limit);
         }
         scored.sort_unstable_by(order);
         anchors.sort_unstable_by(order);
@@ -761,36 +767,52 @@ impl Marks {
     }
 }
 
-/// Per-thread work space of retrieval, sized to the number of names and reused across queries
-/// (clearing only what a query touched).
+/// What retrieval keeps per name form during a query: one 8-byte slot, so that adding to a
+/// form touches one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    acc: f32,
+    /// `generation << 8 | query term` of the last term that added to the form.
+    stamp: u32,
+}
+
+/// Per-thread work space of retrieval, sized to the number of name forms and reused across
+/// queries (clearing only what a query touched).
 #[derive(Default)]
 struct Scratch {
     terms: Marks,
-    acc: Vec<f32>,
-    /// `generation << 8 | query term` of the last term that added to the name.
-    stamp: Vec<u64>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
-    generation: u64,
+    /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
+    generation: u32,
     scores: Vec<f32>,
 }
 
 impl Scratch {
-    fn begin(&mut self, names: usize, terms: usize) {
-        if self.acc.len() < names {
-            self.acc.resize(names, 0.0);
-            self.stamp.resize(names, 0);
+    fn begin(&mut self, forms: usize, terms: usize) {
+        if self.slots.len() < forms {
+            self.slots.resize(forms, Slot::default());
         }
         if self.terms.stamp.len() < terms {
             self.terms.stamp.resize(terms, 0);
         }
         self.touched.clear();
-        self.generation += 1;
+        self.generation = (self.generation + 1) & 0x00ff_ffff;
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|s| *s = Slot::default());
+            self.generation = 1;
+        }
     }
 
-    /// The `k`-th best retrieval score among the names found so far (what they have so far).
-    fn kth_best(&mut self, k: usize, total: f32, forms: &[NameForm]) -> f32 {
+    fn acc(&self, form: u32) -> f32 {
+        self.slots[form as usize].acc
+    }
+
+    /// The `k`-th best retrieval score among the forms found so far (what they have so far).
+    fn kth_best(&mut self, k: usize, total: f32, weights: &[f32]) -> f32 {
         self.scores.clear();
-        self.scores.extend(self.touched.iter().map(|&n| 2.0 * self.acc[n as usize] / (total + forms[n as usize].weight)));
+        let slots = &self.slots;
+        self.scores.extend(self.touched.iter().map(|&n| 2.0 * slots[n as usize].acc / (total + weights[n as usize])));
         if self.scores.len() < k || k == 0 {
             return f32::INFINITY;
         }
@@ -798,27 +820,27 @@ impl Scratch {
         *kth
     }
 
-    fn key(&self, term: usize) -> u64 {
-        self.generation << 8 | term as u64
+    fn key(&self, term: usize) -> u32 {
+        self.generation << 8 | term.min(255) as u32
     }
 
-    /// Adds `w` to a name once per query term (the first, best spelling wins); a name not
+    /// Adds `w` to a form once per query term (the first, best spelling wins); a form not
     /// found before is only taken in when `open`.
-    fn add(&mut self, name: u32, key: u64, w: f32, open: bool) {
-        let i = name as usize;
-        let stamp = self.stamp[i];
-        if stamp == key {
+    #[inline]
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool) {
+        let slot = &mut self.slots[form as usize];
+        if slot.stamp == key {
             return;
         }
-        if stamp >> 8 != self.generation {
+        if slot.stamp >> 8 != self.generation {
             if !open {
                 return;
             }
-            self.acc[i] = 0.0;
-            self.touched.push(name);
+            slot.acc = 0.0;
+            self.touched.push(form);
         }
-        self.acc[i] += w;
-        self.stamp[i] = key;
+        slot.acc += w;
+        slot.stamp = key;
     }
 }
 

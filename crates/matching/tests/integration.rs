@@ -1,5 +1,9 @@
-//! Tests of the name scorer on the labelled pairs in `../shared/data/pairs` (skipped with a
-//! message when the folder is absent, failing under CI): the accuracy figures the scorer is
-//! held to, measured with the crate's own metrics.
+//! Tests of the name scorer and of screening on the real data in `../shared/data` (skipped
+//! with a message when the folder is absent, failing under CI): the accuracy the scorer is held
+//! to on the labelled pairs, the recall of the candidate index against brute force, OFAC's
+//! aliases finding their entry, the UN screening records, rebuilding and swapping the index.
+
+mod common;
 
 mod pairs;
+mod real;

@@ -1,0 +1,130 @@
+//! The index and screening on real lists.
+
+use std::time::Instant;
+
+use proscribe_matching::entity::{screen, screen_brute_force, Query, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::index::{Index, SharedIndex};
+use rayon::prelude::*;
+
+use crate::common::lists;
+
+/// Recall of the index against brute force over `queries`: of brute force's top-10 entities
+/// that match (score at or above the default threshold, with at least one word of the names
+/// aligned), the share the index also returns in its top 10 (or ties with its tenth). Returns
+/// (found, relevant).
+fn recall(index: &Index, queries: &[Query]) -> (usize, usize) {
+    let options = ScreenOptions { limit: 10, ..ScreenOptions::default() };
+    let counts: Vec<(usize, usize)> = queries
+        .par_iter()
+        .map(|q| {
+            let (Ok(exact), Ok(got)) = (screen_brute_force(index, q, &options), screen(index, q, &options)) else {
+                return (0, 0);
+            };
+            let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };
+            let relevant: Vec<_> =
+                exact.iter().filter(|h| h.score >= DEFAULT_THRESHOLD && !h.name_match.pairs.is_empty()).collect();
+            let found = relevant.iter().filter(|h| h.score <= floor || got.iter().any(|g| g.entity == h.entity)).count();
+            (found, relevant.len())
+        })
+        .collect();
+    counts.iter().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+}
+
+/// Checks a recall against `target`, or notes that the comparison aligned no words (a
+/// comparison that explains no alignment gives nothing to measure against).
+fn check_recall(set: &str, (found, relevant): (usize, usize), target: f64) {
+    eprintln!("{set}: the index returns {found} of brute force's {relevant} top-10 matches");
+    if relevant == 0 {
+        eprintln!("{set}: no match with aligned words to measure against");
+        return;
+    }
+    let share = found as f64 / relevant as f64;
+    assert!(share >= target, "{set}: recall {share:.4} ({found} of {relevant}) is below {target}");
+}
+
+#[test]
+fn the_index_finds_what_brute_force_finds() {
+    let (Some(sdn), Some(aliases), Some(un)) =
+        (lists::ofac_sdn(), lists::ofac_aliases(), lists::entities(&["lists/un/consolidated.xml"]))
+    else {
+        return;
+    };
+    let ofac = Index::build(sdn);
+    let queries: Vec<Query> = lists::every(&aliases, 40).into_iter().map(|a| Query::name(a.name)).collect();
+    check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries), 0.995);
+
+    let un = Index::build(un);
+    // The listed people's records; the synthetic people's top hits are the comparison's false
+    // positives, measured in the benchmark. What the index misses here are other entities that
+    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`), not
+    // the listed person in the misses we looked at: 98% (BENCHMARKS.md).
+    let mut records = Vec::new();
+    for file in ["positives_un_untreated", "positives_un_treated"] {
+        records.extend(lists::yente(file).unwrap_or_default());
+    }
+    check_recall("UN screening records against the UN list", recall(&un, &records), 0.98);
+}
+
+#[test]
+fn ofac_aliases_rank_their_entry_first() {
+    let (Some(sdn), Some(aliases)) = (lists::ofac_sdn(), lists::ofac_aliases()) else { return };
+    let index = Index::build(sdn);
+    let options = ScreenOptions { limit: 10, ..ScreenOptions::default() };
+    let sample = lists::every(&aliases, 10);
+    let ranks: Vec<Option<usize>> = sample
+        .par_iter()
+        .map(|a| {
+            let hits = screen(&index, &Query::name(a.name.clone()), &options).ok()?;
+            hits.iter().position(|h| {
+                index.entities()[h.entity as usize].designations.iter().any(|d| d.reference.as_deref() == Some(&a.entry))
+            })
+        })
+        .collect();
+    let at = |k: usize| ranks.iter().filter(|r| r.is_some_and(|r| r < k)).count() as f64 / ranks.len() as f64;
+    eprintln!("OFAC aliases: recall@1 {:.3}, recall@10 {:.3} over {} aliases", at(1), at(10), ranks.len());
+    // About 30% of the aliases are translations, acronyms or other names no spelling reaches;
+    // rapidfuzz's Jaro-Winkler over every name finds 0.48 / 0.59.
+    assert!(at(1) >= 0.5 && at(10) >= 0.65, "recall@1 {:.3}, recall@10 {:.3}", at(1), at(10));
+}
+
+#[test]
+fn listed_people_are_found_and_synthetic_people_are_not() {
+    let Some(un) = lists::entities(&["lists/un/consolidated.xml"]) else { return };
+    let index = Index::build(un);
+    let options = ScreenOptions::default();
+    let hit_rate = |file: &str, step: usize| {
+        let records: Vec<Query> = lists::every(&lists::yente(file).unwrap_or_default(), step)
+            .into_iter()
+            .map(|q| Query { schema: Some(proscribe_model::Schema::Person), ..q })
+            .collect();
+        let hits = records
+            .par_iter()
+            .filter(|q| screen(&index, q, &options).is_ok_and(|h| h.first().is_some_and(|h| h.is_match)))
+            .count();
+        hits as f64 / records.len().max(1) as f64
+    };
+    let untreated = hit_rate("positives_un_untreated", 1);
+    let negatives = hit_rate("negatives_us", 20);
+    eprintln!("UN records found: {untreated:.3} as listed; synthetic people hit: {negatives:.4}");
+    // A few positives were delisted after the records were made. The bounds guard against a
+    // broken pipeline; BENCHMARKS.md has the measured figures.
+    assert!(untreated >= 0.98, "{untreated}");
+    assert!(negatives <= 0.02, "{negatives}");
+}
+
+#[test]
+fn the_index_of_all_lists_builds_quickly_and_swaps() {
+    let Some(all) = lists::all_lists() else { return };
+    let start = Instant::now();
+    let shared = SharedIndex::new(Index::build(all.clone()));
+    let secs = start.elapsed().as_secs_f64();
+    let before = shared.load();
+    eprintln!("index of all lists: {:?} in {secs:.2} s", before.stats());
+    // Generous: the benchmark measures the release build (under 2 s); this test build leaves
+    // the model and the hash maps unoptimised, and shares the cores with the other tests.
+    assert!(secs < 90.0, "{secs}");
+    let half: Vec<_> = all.into_iter().step_by(2).collect();
+    let replaced = shared.replace(Index::build(half));
+    assert_eq!(replaced.stats(), before.stats());
+    assert!(shared.load().stats().entities < before.stats().entities);
+}
