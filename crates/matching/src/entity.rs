@@ -190,7 +190,13 @@ fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64
 /// Scores the entities bearing the name `forms` (and those found by identifier) against the
 /// query: each form is compared once, the best name of each entity weighed with the other
 /// evidence, and only the hits returned get their name comparison explained.
-fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u32], options: &ScreenOptions) -> Vec<Hit> {
+fn score_forms(
+    index: &Index,
+    query: &Query,
+    prepared: &PreparedName,
+    forms: &[u32],
+    options: &ScreenOptions,
+) -> Vec<Hit> {
     // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
     let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
     let take = |name_id: u32, score: f64, best: &mut Vec<(u32, u32, f64, f64)>| {
@@ -394,7 +400,11 @@ fn country(query: &[Country], entity: &Entity) -> Option<Feature> {
     Some(Feature {
         feature: FeatureKind::Country,
         effect: COUNTRY_CONFLICT,
-        detail: format!("country {} is not among the listed nationalities {}", asked.join(", "), citizenship.join(", ")),
+        detail: format!(
+            "country {} is not among the listed nationalities {}",
+            asked.join(", "),
+            citizenship.join(", ")
+        ),
     })
 }
 
@@ -438,7 +448,11 @@ mod tests {
         e.add_name(Name::new("Mullah Amir", NameKind::WeakAlias));
         e.birth_dates.push(DateFact { date: "1968-03-02".parse().unwrap(), src: None });
         e.birth_dates.push(DateFact { date: "1970".parse().unwrap(), src: None });
-        e.countries.push(CountryFact { country: Country::from_code("af").unwrap(), role: CountryRole::Nationality, src: None });
+        e.countries.push(CountryFact {
+            country: Country::from_code("af").unwrap(),
+            role: CountryRole::Nationality,
+            src: None,
+        });
         e.identifiers.push(Identifier {
             kind: IdKind::Passport,
             number: "OA 123456".into(),
@@ -462,7 +476,8 @@ mod tests {
 
     /// The effects of the evidence besides the name, by feature.
     fn check(q: Query, kind: NameKind, expected: &[(FeatureKind, f64)]) {
-        let got: Vec<(FeatureKind, f64)> = evidence(&q, &person(), kind).iter().map(|f| (f.feature, f.effect)).collect();
+        let got: Vec<(FeatureKind, f64)> =
+            evidence(&q, &person(), kind).iter().map(|f| (f.feature, f.effect)).collect();
         assert_eq!(got, expected, "{q:?}");
     }
 
@@ -470,7 +485,8 @@ mod tests {
     fn evidence_raises_and_lowers() {
         use FeatureKind as F;
         let (primary, weak) = (NameKind::Primary, NameKind::WeakAlias);
-        let cases: Vec<(Query, NameKind, Vec<(F, f64)>)> = vec![
+        type Case = (Query, NameKind, Vec<(F, f64)>);
+        let cases: Vec<Case> = vec![
             (query(None, None, None, None), primary, vec![]),
             (query(None, None, None, None), weak, vec![(F::NameKind, WEAK_ALIAS)]),
             (query(Some("Person"), None, None, None), primary, vec![]),

@@ -23,7 +23,8 @@ fn recall(index: &Index, queries: &[Query]) -> (usize, usize) {
             let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };
             let relevant: Vec<_> =
                 exact.iter().filter(|h| h.score >= DEFAULT_THRESHOLD && !h.name_match.pairs.is_empty()).collect();
-            let found = relevant.iter().filter(|h| h.score <= floor || got.iter().any(|g| g.entity == h.entity)).count();
+            let found =
+                relevant.iter().filter(|h| h.score <= floor || got.iter().any(|g| g.entity == h.entity)).count();
             (found, relevant.len())
         })
         .collect();
@@ -76,7 +77,10 @@ fn ofac_aliases_rank_their_entry_first() {
         .map(|a| {
             let hits = screen(&index, &Query::name(a.name.clone()), &options).ok()?;
             hits.iter().position(|h| {
-                index.entities()[h.entity as usize].designations.iter().any(|d| d.reference.as_deref() == Some(&a.entry))
+                index.entities()[h.entity as usize]
+                    .designations
+                    .iter()
+                    .any(|d| d.reference.as_deref() == Some(&a.entry))
             })
         })
         .collect();
