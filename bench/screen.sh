@@ -125,7 +125,7 @@ echo "== UN screening against rapidfuzz brute force (same run; negatives sampled
   --positives "$data/pairs/yente/positives_un_untreated.csv" "$data/pairs/yente/positives_un_treated.csv" \
   --negatives "$data/pairs/yente/negatives_global.csv" "$data/pairs/yente/negatives_us.csv" \
   --rankers rf-jarowinkler --nk '' --cmd "$root/bench/un-screener" --cmd-name proscribe --json scr.json 2> /dev/null |
-  sed -n '/Hit rates at the in-sample/,/^$/p'
+  awk '/^#### Hit rates at the in-sample/ { on = 1 } on && /^\|/ { print }'
 "$py" - <<'EOF'
 import json
 s = json.load(open("scr.json"))["scorers"]

@@ -157,7 +157,11 @@ impl CsvRows {
             .collect();
         let find = |col: &str| header.iter().position(|h| h == col);
         let Some(name) = find(&cols.name) else {
-            bail!("the header row has no column {:?} (columns: {}); choose one with --name-col", cols.name, header.join(", "))
+            bail!(
+                "the header row has no column {:?} (columns: {}); choose one with --name-col",
+                cols.name,
+                header.join(", ")
+            )
         };
         // A column asked for by name must exist; the default ones are optional.
         let optional = |asked: &Option<String>, col: &str| -> Result<Option<usize>> {
@@ -223,17 +227,17 @@ impl CsvRows {
                 })
             })
         };
-        let mut f = Fields::default();
-        f.name = text(self.name, "name");
-        if f.name.is_none() {
-            f.name = Some(Err(format!("missing columns: the row has {width} values, the header {header}")));
-        }
         let many = |i: Option<usize>, col: &str| i.and_then(|i| text(i, col)).into_iter().collect::<Vec<_>>();
-        f.birth_date = many(self.birth_date, "birth date");
-        f.country = many(self.country, "country");
-        f.id = many(self.id, "id");
-        f.schema = self.schema.and_then(|i| text(i, "schema"));
-        f.key = self.key.and_then(|i| text(i, "key")).and_then(Result::ok);
+        let name = text(self.name, "name")
+            .or_else(|| Some(Err(format!("missing columns: the row has {width} values, the header {header}"))));
+        let f = Fields {
+            name,
+            birth_date: many(self.birth_date, "birth date"),
+            country: many(self.country, "country"),
+            id: many(self.id, "id"),
+            schema: self.schema.and_then(|i| text(i, "schema")),
+            key: self.key.and_then(|i| text(i, "key")).and_then(Result::ok),
+        };
         to_row(self.number, f)
     }
 }
@@ -272,7 +276,8 @@ impl Rows for JsonRows {
 
 impl JsonRows {
     fn row(&self) -> Row {
-        let refused = |reason: String| Row { number: self.number, key: None, name: None, query: Err(reason), notes: vec![] };
+        let refused =
+            |reason: String| Row { number: self.number, key: None, name: None, query: Err(reason), notes: vec![] };
         let text = match std::str::from_utf8(&self.line) {
             Ok(t) => t,
             Err(e) => return refused(format!("invalid UTF-8 at byte {} of the line", e.valid_up_to())),
@@ -315,7 +320,7 @@ impl JsonRows {
 
 /// Where results go.
 enum Sink {
-    Csv(csv::Writer<Box<dyn Write>>),
+    Csv(Box<csv::Writer<Box<dyn Write>>>),
     Jsonl(Box<dyn Write>),
     Lines(Box<dyn Write>, OutputFormat),
 }
@@ -500,7 +505,7 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
         OutputFormat::Hits => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(CSV_HEADER)?;
-            Sink::Csv(w)
+            Sink::Csv(Box::new(w))
         }
         other => Sink::Lines(out, other),
     };

@@ -48,6 +48,8 @@ enum LogFormat {
     Json,
 }
 
+// The screening arguments make one variant large; the command is parsed once.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Import list files or folders (a folder imports every list in it, recursively). With no

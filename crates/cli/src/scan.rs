@@ -105,8 +105,11 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<()> {
         return print_json(&views);
     }
     for v in &views {
-        let refs: Vec<String> =
-            v.designations.iter().map(|r| format!("{} {}", r.authority, r.reference.as_deref().unwrap_or(&r.list))).collect();
+        let refs: Vec<String> = v
+            .designations
+            .iter()
+            .map(|r| format!("{} {}", r.authority, r.reference.as_deref().unwrap_or(&r.list)))
+            .collect();
         outln!(
             "{}..{}  {:?}  {:.3}  {}  {} [{}] as {:?}  {}",
             v.start,

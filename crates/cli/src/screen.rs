@@ -128,8 +128,9 @@ pub struct Loaded {
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>) -> Result<Loaded> {
     let start = Instant::now();
     let mut entities: Vec<Entity> = Vec::new();
-    store.current_entities(as_of, |_, e| {
+    store.current_entities(as_of, |_, mut e| {
         if !e.designations.is_empty() {
+            slim(&mut e);
             entities.push(e);
         }
         Ok(())
@@ -144,6 +145,25 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>) -> Result<Loaded> 
     };
     tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
     Ok(Loaded { index, read_secs, build_secs, day })
+}
+
+/// Drops what screening neither weighs nor shows (remarks, positions, links, free-text
+/// details, address lines), to keep the index of every list small in memory.
+fn slim(e: &mut Entity) {
+    e.remarks = Vec::new();
+    e.positions = Vec::new();
+    e.properties = Default::default();
+    e.links = Vec::new();
+    e.same_as = Vec::new();
+    e.acts = Vec::new();
+    for a in &mut e.addresses {
+        *a = proscribe_model::Address { country: a.country, ..Default::default() };
+    }
+    e.addresses.retain(|a| a.country.is_some());
+    for d in &mut e.designations {
+        d.reason = None;
+        d.legal_basis = None;
+    }
 }
 
 /// Reads a country given as an ISO code or a name.
@@ -315,7 +335,10 @@ impl HitView {
             let name = &e.names[listed.position as usize];
             NameView {
                 text: name.full.clone(),
-                kind: serde_json::to_value(name.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+                kind: serde_json::to_value(name.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
                 score: hit.name_match.score,
                 pairs: hit.name_match.pairs.clone(),
                 unmatched_query: hit.name_match.unmatched_query.clone(),

@@ -52,7 +52,13 @@ fn hit_rows(csv_text: &str) -> Vec<(String, String, String, String, String)> {
         .records()
         .map(|r| {
             let r = r.expect("record");
-            (r[row].to_string(), r[name].to_string(), r[matched].to_string(), r[entity].to_string(), r[error].to_string())
+            (
+                r[row].to_string(),
+                r[name].to_string(),
+                r[matched].to_string(),
+                r[entity].to_string(),
+                r[error].to_string(),
+            )
         })
         .collect()
 }
@@ -96,7 +102,10 @@ fn a_batch_reports_bad_rows_and_completes() {
     }
     // The good rows, and the row whose date and country were left out, are screened.
     for row in ["1", "8"] {
-        assert!(rows.iter().any(|r| r.0 == row && r.2 == "true" && !r.3.is_empty()), "row {row} has no match: {rows:?}");
+        assert!(
+            rows.iter().any(|r| r.0 == row && r.2 == "true" && !r.3.is_empty()),
+            "row {row} has no match: {rows:?}"
+        );
     }
 }
 
@@ -112,8 +121,14 @@ fn json_lines_in_and_out() {
     let text = env.ok(&["--json", "screen", "--input", input.to_str().unwrap()]);
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
     assert!(lines.iter().any(|l| l["row"] == 1 && l["key"] == "a" && l["match"] == true), "{text}");
-    assert!(lines.iter().any(|l| l["row"] == 2 && l["error"].as_str().is_some_and(|e| e.contains("not JSON"))), "{text}");
-    assert!(lines.iter().any(|l| l["row"] == 3 && l["error"].as_str().is_some_and(|e| e.contains("no field"))), "{text}");
+    assert!(
+        lines.iter().any(|l| l["row"] == 2 && l["error"].as_str().is_some_and(|e| e.contains("not JSON"))),
+        "{text}"
+    );
+    assert!(
+        lines.iter().any(|l| l["row"] == 3 && l["error"].as_str().is_some_and(|e| e.contains("no field"))),
+        "{text}"
+    );
 }
 
 #[test]

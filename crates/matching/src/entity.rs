@@ -15,7 +15,7 @@
 //! | birth date more than a year from every listed date | [`BIRTH_DATE_CONFLICT`] |
 //! | a queried country among the entity's countries | [`COUNTRY_MATCH`] |
 //! | no queried country among listed nationalities or citizenships | [`COUNTRY_CONFLICT`] |
-//! | an identifying number equal to a listed one (passport, IMO, ...) | [`IDENTIFIER_MATCH`] |
+//! | an identifying number equal to a listed one (passport, IMO, ...) | [`IDENTIFIER_MATCH`], and at least up to [`IDENTIFIER_FLOOR`] |
 //!
 //! Evidence the query or the entity lacks changes nothing.
 
@@ -47,8 +47,11 @@ pub const BIRTH_DATE_CONFLICT: f64 = -0.35;
 pub const COUNTRY_MATCH: f64 = 0.06;
 /// Effect of no queried country among the entity's listed nationalities or citizenships.
 pub const COUNTRY_CONFLICT: f64 = -0.15;
-/// Effect of an identifying number equal to a listed one.
+/// Effect of an identifying number equal to a listed one (at least).
 pub const IDENTIFIER_MATCH: f64 = 0.5;
+/// Score that an identifying number equal to a listed one lifts a hit to, whatever the name:
+/// an IMO number stays with a renamed vessel, a passport number with a new alias.
+pub const IDENTIFIER_FLOOR: f64 = 0.9;
 /// Candidates whose retrieval score is below this share of the best candidate's are not
 /// compared: measured on OFAC's aliases, brute force's matches are almost never among them.
 pub const CANDIDATE_RATIO: f32 = 0.4;
@@ -190,7 +193,13 @@ fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64
 /// Scores the entities bearing the name `forms` (and those found by identifier) against the
 /// query: each form is compared once, the best name of each entity weighed with the other
 /// evidence, and only the hits returned get their name comparison explained.
-fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u32], options: &ScreenOptions) -> Vec<Hit> {
+fn score_forms(
+    index: &Index,
+    query: &Query,
+    prepared: &PreparedName,
+    forms: &[u32],
+    options: &ScreenOptions,
+) -> Vec<Hit> {
     // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
     let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
     let take = |name_id: u32, score: f64, best: &mut Vec<(u32, u32, f64, f64)>| {
@@ -221,7 +230,8 @@ fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u
     let mut ranked: Vec<(u32, u32, f64, f64, Vec<Feature>)> = best
         .into_iter()
         .map(|(e, name_id, name_score, _)| {
-            let features = evidence(query, &index.entities()[e as usize], index.names()[name_id as usize].kind);
+            let features =
+                evidence(query, &index.entities()[e as usize], index.names()[name_id as usize].kind, name_score);
             let score = (name_score + features.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
             (e, name_id, name_score, score, features)
         })
@@ -242,7 +252,7 @@ fn score_forms(index: &Index, query: &Query, prepared: &PreparedName, forms: &[u
 }
 
 /// The evidence besides the name's similarity.
-pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind) -> Vec<Feature> {
+pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind, name_score: f64) -> Vec<Feature> {
     let mut out = Vec::new();
     if name_kind == NameKind::WeakAlias {
         out.push(Feature {
@@ -267,7 +277,8 @@ pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind) -> Vec<Feat
         out.extend(country(&query.countries, entity));
     }
     if !query.identifiers.is_empty() {
-        out.extend(identifier(&query.identifiers, entity));
+        let so_far = name_score + out.iter().map(|f| f.effect).sum::<f64>();
+        out.extend(identifier(&query.identifiers, entity, so_far));
     }
     out
 }
@@ -394,11 +405,17 @@ fn country(query: &[Country], entity: &Entity) -> Option<Feature> {
     Some(Feature {
         feature: FeatureKind::Country,
         effect: COUNTRY_CONFLICT,
-        detail: format!("country {} is not among the listed nationalities {}", asked.join(", "), citizenship.join(", ")),
+        detail: format!(
+            "country {} is not among the listed nationalities {}",
+            asked.join(", "),
+            citizenship.join(", ")
+        ),
     })
 }
 
-fn identifier(query: &[String], entity: &Entity) -> Option<Feature> {
+/// An equal identifying number raises the score by [`IDENTIFIER_MATCH`], and at least to
+/// [`IDENTIFIER_FLOOR`]: a vessel renamed keeps its IMO number.
+fn identifier(query: &[String], entity: &Entity, so_far: f64) -> Option<Feature> {
     for q in query {
         let key = normalise_identifier(q);
         if key.len() < MIN_IDENTIFIER_LEN {
@@ -408,7 +425,7 @@ fn identifier(query: &[String], entity: &Entity) -> Option<Feature> {
             let kind = id.label.clone().unwrap_or_else(|| format!("{:?}", id.kind).to_lowercase());
             return Some(Feature {
                 feature: FeatureKind::Identifier,
-                effect: IDENTIFIER_MATCH,
+                effect: IDENTIFIER_MATCH.max(IDENTIFIER_FLOOR - so_far),
                 detail: format!("identifier {q} equals the listed {kind} {}", id.number),
             });
         }
@@ -438,7 +455,11 @@ mod tests {
         e.add_name(Name::new("Mullah Amir", NameKind::WeakAlias));
         e.birth_dates.push(DateFact { date: "1968-03-02".parse().unwrap(), src: None });
         e.birth_dates.push(DateFact { date: "1970".parse().unwrap(), src: None });
-        e.countries.push(CountryFact { country: Country::from_code("af").unwrap(), role: CountryRole::Nationality, src: None });
+        e.countries.push(CountryFact {
+            country: Country::from_code("af").unwrap(),
+            role: CountryRole::Nationality,
+            src: None,
+        });
         e.identifiers.push(Identifier {
             kind: IdKind::Passport,
             number: "OA 123456".into(),
@@ -462,7 +483,8 @@ mod tests {
 
     /// The effects of the evidence besides the name, by feature.
     fn check(q: Query, kind: NameKind, expected: &[(FeatureKind, f64)]) {
-        let got: Vec<(FeatureKind, f64)> = evidence(&q, &person(), kind).iter().map(|f| (f.feature, f.effect)).collect();
+        let got: Vec<(FeatureKind, f64)> =
+            evidence(&q, &person(), kind, 0.8).iter().map(|f| (f.feature, f.effect)).collect();
         assert_eq!(got, expected, "{q:?}");
     }
 
@@ -470,7 +492,8 @@ mod tests {
     fn evidence_raises_and_lowers() {
         use FeatureKind as F;
         let (primary, weak) = (NameKind::Primary, NameKind::WeakAlias);
-        let cases: Vec<(Query, NameKind, Vec<(F, f64)>)> = vec![
+        type Case = (Query, NameKind, Vec<(F, f64)>);
+        let cases: Vec<Case> = vec![
             (query(None, None, None, None), primary, vec![]),
             (query(None, None, None, None), weak, vec![(F::NameKind, WEAK_ALIAS)]),
             (query(Some("Person"), None, None, None), primary, vec![]),
@@ -524,5 +547,6 @@ mod tests {
         let q = Query { identifiers: vec!["OA123456".into()], ..Query::name("Ahmad Rahimi") };
         let hits = screen(&index, &q, &options).unwrap();
         assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
+        assert!(hits[0].is_match && hits[0].score >= IDENTIFIER_FLOOR);
     }
 }

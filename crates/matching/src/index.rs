@@ -422,7 +422,8 @@ impl Index {
                 term: id as u32,
                 len: t.text.len().min(255) as u8,
                 joined: t.joined,
-                vowelless: t.text.len() > 2 && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
+                vowelless: t.text.len() > 2
+                    && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
                 skeleton: hash_str(&t.skeleton),
             };
             if !t.skeleton.is_empty() {
@@ -733,7 +734,10 @@ struct QueryTerm {
 impl QueryTerm {
     /// The most this term adds to a name's retrieval score.
     fn max_gain(&self, index: &Index) -> f32 {
-        self.matches.iter().map(|&(id, sim)| (index.terms[id as usize].rank_weight * sim).min(self.cap)).fold(0.0, f32::max)
+        self.matches
+            .iter()
+            .map(|&(id, sim)| (index.terms[id as usize].rank_weight * sim).min(self.cap))
+            .fold(0.0, f32::max)
     }
 
     fn best_weight(&self, index: &Index) -> f32 {
@@ -876,7 +880,7 @@ impl SharedIndex {
 
 #[cfg(test)]
 mod tests {
-    use proscribe_model::{Identifier, IdKind, Name, Schema};
+    use proscribe_model::{IdKind, Identifier, Name, Schema};
 
     use super::*;
 

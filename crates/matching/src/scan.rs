@@ -147,7 +147,15 @@ fn words(text: &str) -> Vec<Word> {
         if one_char_words(c) {
             let first = out.last().is_none_or(|w| w.ends_stretch);
             let text = c.to_string();
-            out.push(Word { start, end: start + c.len_utf8(), text, capital: true, ends_stretch: false, first, caseless: true });
+            out.push(Word {
+                start,
+                end: start + c.len_utf8(),
+                text,
+                capital: true,
+                ends_stretch: false,
+                first,
+                caseless: true,
+            });
             i += 1;
             continue;
         }
@@ -279,11 +287,8 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
     if count == 0 || !distinctive || (count == 1 && !single_ok) {
         return Vec::new();
     }
-    let weight: f64 = prepared
-        .variants
-        .iter()
-        .map(|v| v.iter().map(|t| index.word_weight(&t.text)).sum::<f64>())
-        .fold(0.0, f64::max);
+    let weight: f64 =
+        prepared.variants.iter().map(|v| v.iter().map(|t| index.word_weight(&t.text)).sum::<f64>()).fold(0.0, f64::max);
     let mut hits: Vec<MentionHit> = Vec::new();
     for c in index.candidates(&prepared, CANDIDATES) {
         let form = &index.forms()[c.form as usize];
@@ -326,8 +331,10 @@ fn distinctive_single_word(listed: &IndexedName, prepared: &PreparedName, word: 
 }
 
 /// Case endings of Russian, Ukrainian and Belarusian nouns and names, longest first.
-const CYRILLIC_ENDINGS: &[&str] =
-    &["ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ам", "ям", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и"];
+const CYRILLIC_ENDINGS: &[&str] = &[
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ам", "ям", "ах", "ях", "а", "я",
+    "у", "ю", "е", "ы", "и",
+];
 
 /// The run with the case endings of its Cyrillic words taken off (`Амиром Ханом` → `Амир
 /// Хан`), when there is any: names are listed in the nominative.
@@ -378,8 +385,16 @@ mod tests {
                 ],
             ),
             entity("taliban", Schema::Organization, &[("TALIBAN", NameKind::Primary), ("Талибан", NameKind::Original)]),
-            entity("qaida", Schema::Organization, &[("AL-QAIDA", NameKind::Primary), ("The Base", NameKind::WeakAlias)]),
-            entity("patty", Schema::Person, &[("RODRIGUEZ OREJUELA, Miguel", NameKind::Primary), ("PATTY", NameKind::WeakAlias)]),
+            entity(
+                "qaida",
+                Schema::Organization,
+                &[("AL-QAIDA", NameKind::Primary), ("The Base", NameKind::WeakAlias)],
+            ),
+            entity(
+                "patty",
+                Schema::Person,
+                &[("RODRIGUEZ OREJUELA, Miguel", NameKind::Primary), ("PATTY", NameKind::WeakAlias)],
+            ),
         ])
     }
 
