@@ -599,7 +599,12 @@ fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Op
     let exact = screen_brute_force(&loaded.index, query, &top).ok()?;
     let got = screen(&loaded.index, query, &top).ok()?;
     let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };
-    Some(exact.iter().map(|h| (h.score, h.score <= floor || got.iter().any(|g| g.entity == h.entity))).collect())
+    let found = |h: &Hit| h.score <= floor || got.iter().any(|g| g.entity == h.entity);
+    for h in exact.iter().filter(|h| h.is_match && !found(h)) {
+        let name = h.name.map(|n| loaded.index.prepared(n).original.as_str()).unwrap_or_default();
+        tracing::debug!(query = %query.name, listed = name, score = h.score, "match the index did not propose");
+    }
+    Some(exact.iter().map(|h| (h.score, found(h))).collect())
 }
 
 fn quiet_on_closed_pipe(e: anyhow::Error) -> Result<()> {

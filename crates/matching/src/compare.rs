@@ -10,7 +10,7 @@
 //! particle, title, legal form or prefix little, a number more), annotations a tenth. The
 //! score is the weighted share of tokens matched, each match counted by its similarity above a
 //! floor; unmatched tokens count against it by their weight. For people, the extra tokens of
-//! the longer name count half when the shorter one is wholly matched (middle names); numbers
+//! the longer name count half when the shorter one is wholly and closely matched (middle names); numbers
 //! left unmatched on both sides halve the score (`No. 8` is not `No. 6`).
 
 use proscribe_model::{Schema, Script};
@@ -71,7 +71,10 @@ impl NameMatch {
 
 /// The constants of the score: the similarity floors below which a token pair does not count
 /// (persons, organisations, across scripts), the weight of extra words in organisation names,
-/// and the costs of conflicting words, legal forms and country words.
+/// the costs of conflicting words, legal forms and country words, how a likeness across
+/// scripts is credited (`bend_cross`, an exponent), the likeness from which a matched word
+/// counts as covered for the leniency towards the other name's extra words (`cover_sim`), and
+/// that leniency (`lenient`, the weight of an extra word of a person's name).
 #[derive(Debug, Clone, Copy)]
 struct Params {
     floor_person: f64,
@@ -81,16 +84,22 @@ struct Params {
     conflict: f64,
     form_conflict: f64,
     country: f64,
+    bend_cross: f64,
+    cover_sim: f64,
+    lenient: f64,
 }
 
 const PARAMS: Params = Params {
     floor_person: 0.6,
     floor_org: 0.66,
-    floor_cross: 0.4,
+    floor_cross: 0.5,
     extra_org: 2.0,
     conflict: 4.0,
     form_conflict: 0.8,
     country: 2.0,
+    bend_cross: 0.7,
+    cover_sim: 0.85,
+    lenient: 0.5,
 };
 
 fn params() -> &'static Params {
@@ -305,7 +314,9 @@ fn align(
                 let rk = run.key.as_bytes();
                 // Joined words start alike and are about as long; anything else cannot reach
                 // the similarity asked for, and is not worth the edit distance.
-                if rk.first() != ak.first() || rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
+                // (or one has a letter too many at the start: `Iabd al-Ghafur`).
+                let alike_start = rk[0] == ak[0] || rk.get(1) == ak.first() || ak.get(1) == rk.first();
+                if !alike_start || rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
                     continue;
                 }
                 // Short words join only initials (`ABC` and `A.B.C.`).
@@ -364,7 +375,7 @@ fn align(
     weigh(ct, cf, q_patronymic, &mut wc);
 
     // Across scripts a rendering is a guess: a fair likeness is good evidence.
-    let bend = if cross_script { 0.5 } else { 1.0 };
+    let bend = if cross_script { p.bend_cross } else { 1.0 };
     let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0).powf(bend);
 
     let mut matched = 0.0;
@@ -379,8 +390,14 @@ fn align(
             .enumerate()
             .any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
     };
-    let q_covered = !strong_unmatched(&q_used, qt, &qf.optional);
-    let c_covered = !strong_unmatched(&c_used, ct, &cf.optional);
+    // Only good matches cover a token for the leniency towards the other name's extra words.
+    let (mut q_good, mut c_good) = ([false; MAX_TOKENS], [false; MAX_TOKENS]);
+    for l in links.as_slice().iter().filter(|l| l.sim >= p.cover_sim) {
+        q_good[l.q.0 as usize..l.q.1 as usize].iter_mut().for_each(|u| *u = true);
+        c_good[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|u| *u = true);
+    }
+    let q_covered = !strong_unmatched(&q_good, qt, &qf.optional);
+    let c_covered = !strong_unmatched(&c_good, ct, &cf.optional);
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
     let extra = if person { 1.0 } else { p.extra_org };
@@ -389,14 +406,14 @@ fn align(
     for (i, t) in qt.iter().enumerate() {
         if !q_used[i] {
             let lenient = person && c_covered && !links.is_empty();
-            total += wq[i] * if lenient { 0.5 } else { extra };
+            total += wq[i] * if lenient { p.lenient } else { extra };
             unmatched_numbers.0 |= t.class == TokenClass::Number && !qf.optional[i];
         }
     }
     for (j, t) in ct.iter().enumerate() {
         if !c_used[j] {
             let lenient = person && q_covered && !links.is_empty();
-            total += wc[j] * if lenient { 0.5 } else { extra };
+            total += wc[j] * if lenient { p.lenient } else { extra };
             unmatched_numbers.1 |= t.class == TokenClass::Number && !cf.optional[j];
         }
     }

@@ -52,22 +52,21 @@ fn the_index_finds_what_brute_force_finds() {
     };
     let ofac = Index::build(sdn);
     let queries: Vec<Query> = lists::every(&aliases, 40).into_iter().map(|a| Query::name(a.name)).collect();
-    // The target is 0.995. With the full name scorer brute force also counts loose
-    // cross-spelling matches that the index does not propose: measured 0.973 (BENCHMARKS.md);
-    // this floor guards the measured level until the index reaches the target.
-    check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries), 0.97);
+    // The target is 0.995. What the index does not propose are acronyms (`CJNG` and `Cartel de
+    // Jalisco Nueva Generacion`) and a few loose spellings: measured 0.984 (BENCHMARKS.md).
+    check_recall("OFAC aliases against sdn.csv", recall(&ofac, &queries), 0.98);
 
     let un = Index::build(un);
     // The listed people's records; the synthetic people's top hits are the comparison's false
     // positives, measured in the benchmark. What the index misses here are other entities that
-    // the comparison matches loosely across scripts (`akhund` and the unvowelled `ahmdi`) or
-    // as abbreviations, not the listed person in the misses we looked at: 94% (BENCHMARKS.md).
+    // the comparison matches loosely across scripts (`Khalil Ahmed Haqqani` and the Arabic
+    // script of `Mohammad Salim Haqqani`), not the listed person in the misses we looked at.
     let mut records = Vec::new();
     for file in ["positives_un_untreated", "positives_un_treated"] {
         records.extend(lists::yente(file).unwrap_or_default());
     }
-    // Measured 0.938 with the full name scorer (target 0.995): a floor against regressions.
-    check_recall("UN screening records against the UN list", recall(&un, &records), 0.93);
+    // Measured 0.995 (1,171 of 1,177).
+    check_recall("UN screening records against the UN list", recall(&un, &records), 0.99);
 }
 
 #[test]
