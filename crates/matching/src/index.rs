@@ -99,6 +99,8 @@ struct Term {
     text: Box<str>,
     /// Two or more words of a name written together, not a word of its own.
     joined: bool,
+    /// An acronym of a name (matched only as it is, by a query word).
+    acronym: bool,
     /// Its consonant skeleton (empty for words not looked up by skeleton).
     skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
@@ -265,6 +267,24 @@ enum TermKind {
     Joined,
     /// A run of two or more initials written together (`P.P.C.` → `ppc`).
     Initials,
+    /// The initials of an organisation's name from its first word (`Cartel de Jalisco Nueva
+    /// Generacion` → `cjng`), which stand for the words they abbreviate.
+    Acronym,
+}
+
+/// The shortest acronym looked up: two letters stand for too many names.
+const MIN_ACRONYM: usize = 3;
+
+/// Acronyms of a prepared name's forms that start at the form's first word, with the
+/// positions of the words they stand for.
+fn acronyms(prepared: &PreparedName) -> impl Iterator<Item = (usize, &str, u8, u8)> {
+    prepared.forms.iter().flat_map(|form| {
+        let first = prepared.variants[form.variant].iter().position(|t| t.class == TokenClass::Word);
+        form.acronyms
+            .iter()
+            .filter(move |(letters, s0, _)| Some(*s0 as usize) == first && letters.len() >= MIN_ACRONYM)
+            .map(move |(letters, s0, s1)| (form.variant, letters.as_str(), *s0, *s1))
+    })
 }
 
 /// Calls `f` with each word of a name, each pair of adjacent words written together, and
@@ -293,6 +313,9 @@ fn name_terms(prepared: &PreparedName, mut f: impl FnMut(&str, TermKind)) {
         if run.len() > 2 {
             f(&run, TermKind::Initials);
         }
+    }
+    for (_, letters, _, _) in acronyms(prepared) {
+        f(letters, TermKind::Acronym);
     }
 }
 
@@ -338,11 +361,23 @@ impl Index {
                     None => {
                         let id = terms.len() as u32;
                         map.insert(text.into(), id);
+                        let acronym = kind == TermKind::Acronym;
+                        let rank_weight = match kind {
+                            TermKind::Word { weak: true } => WEAK_FACTOR,
+                            // An acronym counts for the words it stands for.
+                            TermKind::Acronym => text.len() as f32,
+                            _ => 1.0,
+                        };
                         terms.push(Term {
                             text: text.into(),
                             joined,
-                            skeleton: if fuzzy_by_skeleton(text) { skeleton(text).into() } else { "".into() },
-                            rank_weight: if kind == (TermKind::Word { weak: true }) { WEAK_FACTOR } else { 1.0 },
+                            acronym,
+                            skeleton: if fuzzy_by_skeleton(text) && !acronym {
+                                skeleton(text).into()
+                            } else {
+                                "".into()
+                            },
+                            rank_weight,
                             df: 0,
                             forms: 0,
                             weight: 0.0,
@@ -429,7 +464,7 @@ impl Index {
             if !t.skeleton.is_empty() {
                 by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
             }
-            if fuzzy_by_deletion(&t.text) {
+            if fuzzy_by_deletion(&t.text) && !t.acronym {
                 deletion_keys(&t.text, &mut buf, |k| {
                     let list = by_deletion.entry(k).or_default();
                     if list.last().is_none_or(|l| l.term != id as u32) {
@@ -641,6 +676,25 @@ impl Index {
                 }
             }
             total = total.max(variant_total);
+        }
+        // The query's acronyms as listed words (`Islamic State of Iraq and the Levant` and
+        // `ISIL`): a listed word found so counts for the query words it stands for.
+        for (variant, letters, s0, s1) in acronyms(query) {
+            if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == letters) {
+                continue;
+            }
+            let Some(&id) = self.vocab.get(letters) else { continue };
+            texts.push(letters.to_string());
+            let words = &query.variants[variant][s0 as usize..s1 as usize];
+            let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
+            let term = &self.terms[id as usize];
+            if cap > 0.0 && term.rank_weight > 0.0 {
+                qterms.push(QueryTerm {
+                    matches: vec![(id, cap / term.rank_weight)],
+                    postings: term.len as usize,
+                    cap,
+                });
+            }
         }
         if qterms.is_empty() || total <= 0.0 {
             return Vec::new();
@@ -914,6 +968,9 @@ mod tests {
             entity("c1", Schema::Company, &[("OCEAN TRADING LLC", NameKind::Primary)]),
             vessel,
             entity("v2", Schema::Vessel, &[("OCEAN STAR NO. 6", NameKind::Primary)]),
+            entity("o2", Schema::Organization, &[("CARTEL DE JALISCO NUEVA GENERACION", NameKind::Primary)]),
+            entity("o3", Schema::Organization, &[("ISIL-YEMEN", NameKind::Primary)]),
+            entity("o4", Schema::Organization, &[("YEMEN TRADING HOUSE", NameKind::Primary)]),
         ])
     }
 
@@ -949,6 +1006,11 @@ mod tests {
             ("Mohamed Khan", Some("p3")),
             ("Ocean Star No 6", Some("v2")),
             ("ocean star no 8", Some("v1")),
+            // Acronyms both ways: a query word for a listed name's initials, a query's initials
+            // for a listed word.
+            ("CJNG", Some("o2")),
+            ("Islamic State of Iraq and the Levant in Yemen", Some("o3")),
+            ("JNG", None),
             ("zzzz qqqq", None),
             ("", None),
             ("!!!", None),
@@ -981,7 +1043,7 @@ mod tests {
         let shared = SharedIndex::new(sample());
         let before = shared.load();
         shared.replace(Index::build(Vec::new()));
-        assert_eq!(before.stats().entities, 7);
+        assert_eq!(before.stats().entities, 10);
         assert_eq!(shared.load().stats().entities, 0);
     }
 }

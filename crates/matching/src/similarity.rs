@@ -77,7 +77,7 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     // alike by their shared part: only the rest tells them apart.
     if let Some((x, y)) = compound_stems(a.key, b.key) {
         let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
-        return if s > 0.0 { 0.5 + 0.5 * s } else { 0.0 };
+        return if s > 0.0 { 0.3 + 0.7 * s } else { 0.0 };
     }
     let mut s =
         if may_reach(a, b, floor) { key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor) } else { 0.0 };
@@ -101,7 +101,7 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
 
 /// Affixes of Arabic compound names, as spelling keys.
 const COMPOUND_PREFIXES: &[&str] = &["abdul", "abdel", "abdal", "abdu", "abd"];
-const COMPOUND_SUFFIXES: &[&str] = &["ulah", "alah", "ula", "udin", "edin", "edine", "adin", "uldin"];
+const COMPOUND_SUFFIXES: &[&str] = &["ula", "ala", "udin", "edin", "edine", "adin", "uldin"];
 
 /// The distinct parts of two compound names with a common affix.
 fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {

@@ -1,6 +1,6 @@
 //! Spelling keys of folded Latin words. Two romanisations of one name differ in a few
 //! regular ways: `kh`/`h`, `w`/`v`, `y`/`i`, `ou`/`u`, `c`/`k`/`ts`, doubled letters, a final
-//! `-iy`/`-y`. [`key`] spells a word so that those differences vanish (`Khodorkovskiy` and
+//! `-iy`/`-y`, a final `-ah`/`-a`. [`key`] spells a word so that those differences vanish (`Khodorkovskiy` and
 //! `Hodorkovsky` share one key); [`skeleton`] goes further and keeps only the consonants of
 //! the key, which is what an unvowelled script (Arabic, Hebrew) and its romanisations share.
 
@@ -56,6 +56,11 @@ pub fn key(word: &str) -> String {
     if out.len() > 3 && out.ends_with(b"ij") {
         out.truncate(out.len() - 1);
     }
+    // A word-final `-ah`/`-eh` is an Arabic or Persian ending that romanisations write with or
+    // without its `h` (`Zubaydah`, `Zubaida`; `Abdullah`, `Abdulla`; `Zadeh`, `Zade`).
+    if out.len() > 3 && (out.ends_with(b"ah") || out.ends_with(b"eh")) {
+        out.truncate(out.len() - 1);
+    }
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -102,6 +107,8 @@ mod tests {
             ("hussain", "husain", true),
             ("mahmoud", "mahmud", true),
             ("zavyalov", "zavialov", true),
+            ("zubaydah", "zubaida", true),
+            ("hamzah", "hamza", true),
             ("schmidt", "shmidt", true),
             ("jeongeun", "jongun", true),
             ("mining", "dining", false),
@@ -124,7 +131,7 @@ mod tests {
                 ("mhmd", "mhmd"),
                 ("ahmed", "ahmd"),
                 ("hassan", "hsn"),
-                ("abdullah", "abdlh"),
+                ("abdullah", "abdl"),
                 ("", ""),
             ],
         );

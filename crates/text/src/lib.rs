@@ -362,8 +362,8 @@ mod tests {
             ("ar16 214w", &[("ar16", "number"), ("214w", "number")]),
             ("abd al salam", &[("abdulsalam", "word")]),
             ("abdussalam", &[("abdulsalam", "word")]),
-            ("abdullah", &[("abdulah", "word")]),
-            ("abd allah", &[("abd", "word"), ("alah", "word")]),
+            ("abdullah", &[("abdula", "word")]),
+            ("abd allah", &[("abd", "word"), ("ala", "word")]),
             (
                 "pellbrook cold storage limited liability company",
                 &[("pelbruk", "word"), ("kold", "word"), ("storage", "word"), ("llc", "form")],
