@@ -8,7 +8,7 @@
 
 use proscribe_model::Script;
 
-use super::Transliterator;
+use super::{by_words, Transliterator};
 
 /// Arabic script.
 pub struct Arabic;
@@ -150,11 +150,8 @@ impl Transliterator for Arabic {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
-        let mut out = String::with_capacity(run.len() * 2);
-        for (i, word) in run.split(' ').enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
+        // Words are looked up by `render_word`, also after the article.
+        vec![by_words(run, &[], |word, out| {
             // Arabic-Indic and Persian digits are digits too.
             let word: String = word
                 .chars()
@@ -164,9 +161,8 @@ impl Transliterator for Arabic {
                     c => c,
                 })
                 .collect();
-            render_word(&word, &mut out);
-        }
-        vec![out]
+            render_word(&word, out);
+        })]
     }
 }
 

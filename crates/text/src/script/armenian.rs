@@ -4,7 +4,7 @@
 
 use proscribe_model::Script;
 
-use super::Transliterator;
+use super::{by_words, push_letters, Transliterator};
 
 /// Armenian.
 pub struct Armenian;
@@ -66,30 +66,22 @@ impl Transliterator for Armenian {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
-        let mut out = String::with_capacity(run.len() * 2);
-        for (i, word) in run.split(' ').enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            let bare: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
-            if let Some((_, latin)) = WORDS.iter().find(|(w, _)| *w == bare) {
-                out.push_str(latin);
-                continue;
-            }
-            // `ու` is one vowel, u; `ո` at the start of a word is `vo`.
+        vec![by_words(run, WORDS, |word, out| {
+            // `ու` is one vowel, u; `ո` at the start of a word is `vo`, `ե` is `ye`.
             let word = word.replace("ու", "u");
-            for (j, c) in word.chars().enumerate() {
-                match (c, j) {
-                    ('ո', 0) => out.push_str("vo"),
-                    ('ե', 0) => out.push_str("ye"),
-                    _ => match letter(c) {
-                        Some(s) => out.push_str(s),
-                        None => out.push(c),
-                    },
+            let rest = match word.chars().next() {
+                Some('ո') => {
+                    out.push_str("vo");
+                    &word['ո'.len_utf8()..]
                 }
-            }
-        }
-        vec![out]
+                Some('ե') => {
+                    out.push_str("ye");
+                    &word['ե'.len_utf8()..]
+                }
+                _ => &word[..],
+            };
+            push_letters(rest, letter, out);
+        })]
     }
 }
 

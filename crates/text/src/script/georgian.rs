@@ -4,7 +4,7 @@
 
 use proscribe_model::Script;
 
-use super::Transliterator;
+use super::{by_words, push_letters, Transliterator};
 
 /// Georgian.
 pub struct Georgian;
@@ -55,23 +55,7 @@ impl Transliterator for Georgian {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
-        let mut out = String::with_capacity(run.len() * 2);
-        for (i, word) in run.split(' ').enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            if let Some((_, latin)) = WORDS.iter().find(|(w, _)| *w == word) {
-                out.push_str(latin);
-                continue;
-            }
-            for c in word.chars() {
-                match letter(c) {
-                    Some(s) => out.push_str(s),
-                    None => out.push(c),
-                }
-            }
-        }
-        vec![out]
+        vec![by_words(run, WORDS, |word, out| push_letters(word, letter, out))]
     }
 }
 

@@ -98,6 +98,34 @@ pub(crate) fn script_runs(text: &str) -> Vec<(Script, &str)> {
         .collect()
 }
 
+/// Romanises a run word by word: a word of `words` (compared without punctuation) becomes its
+/// Latin equivalent, any other word goes through `word`, which writes its Latin into `out`.
+/// Words stay separated by single spaces.
+pub(crate) fn by_words(run: &str, words: &[(&str, &str)], mut word: impl FnMut(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(run.len() * 2);
+    for (i, w) in run.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let bare: String = w.chars().filter(|c| c.is_alphanumeric()).collect();
+        match words.iter().find(|(native, _)| *native == bare) {
+            Some((_, latin)) => out.push_str(latin),
+            None => word(w, &mut out),
+        }
+    }
+    out
+}
+
+/// Writes each letter of `word` through `letter`, keeping what it does not know as it is.
+pub(crate) fn push_letters(word: &str, letter: fn(char) -> Option<&'static str>, out: &mut String) {
+    for c in word.chars() {
+        match letter(c) {
+            Some(s) => out.push_str(s),
+            None => out.push(c),
+        }
+    }
+}
+
 /// Looks words of a dictionary up in `run` and replaces them by their Latin equivalents,
 /// longest first, marking the replacements as words of their own. Used for scripts written
 /// without spaces (Han, kana, Burmese) and for legal forms. Returns the text with the
