@@ -87,6 +87,7 @@ struct Params {
     bend_cross: f64,
     cover_sim: f64,
     lenient: f64,
+    cover_words: usize,
 }
 
 const PARAMS: Params = Params {
@@ -100,6 +101,7 @@ const PARAMS: Params = Params {
     bend_cross: 0.7,
     cover_sim: 0.85,
     lenient: 0.5,
+    cover_words: 2,
 };
 
 fn params() -> &'static Params {
@@ -284,14 +286,22 @@ fn align(
         }
     }
     // An acronym against the words it abbreviates (`PLA`, `People's Liberation Army`).
+    // Three letters or fewer stand for too much to be taken from inside a name (`Coal Tar
+    // Company` is no acronym of `Tschatajev Ahmed Radschapovitsch`): so short an acronym must
+    // be all its name says, but for weak words and countries.
     if !person {
-        for (one, other_form, flip) in [(qt, cf, false), (ct, qf, true)] {
+        // Other words than weak ones and countries (`PLA China`).
+        let alone = |toks: &[Token], form: &Form, at: usize| {
+            toks.iter().enumerate().all(|(i, t)| i == at || t.class.is_weak() || form.flags[i].country)
+        };
+        for (one, one_form, other_form, flip) in [(qt, qf, cf, false), (ct, cf, qf, true)] {
             for (i, a) in one.iter().enumerate() {
                 if !matches!(a.class, TokenClass::Word) || !(2..=6).contains(&a.text.len()) {
                     continue;
                 }
                 for (letters, s0, s1) in &other_form.acronyms {
-                    if *letters == a.text {
+                    let whole = || alone(one, one_form, i);
+                    if *letters == a.text && (letters.len() > 3 || whole()) {
                         let (x, y) = ((i as u8, i as u8 + 1), (*s0, *s1));
                         let link = if flip { Link { q: y, c: x, sim: 0.93 } } else { Link { q: x, c: y, sim: 0.93 } };
                         candidates.push(link);
@@ -396,8 +406,16 @@ fn align(
         q_good[l.q.0 as usize..l.q.1 as usize].iter_mut().for_each(|u| *u = true);
         c_good[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|u| *u = true);
     }
-    let q_covered = !strong_unmatched(&q_good, qt, &qf.optional);
-    let c_covered = !strong_unmatched(&c_good, ct, &cf.optional);
+    // A name of one word (`Abu Ghazzy`, `Naseruddin`) says too little to be the whole of
+    // another one: the other's extra words are not taken for middle names.
+    let strong_words = |toks: &[Token], opt: &[bool]| {
+        toks.iter()
+            .enumerate()
+            .filter(|(i, t)| !opt[*i] && !t.class.is_weak() && t.class != TokenClass::Initial)
+            .count()
+    };
+    let q_covered = !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional) >= p.cover_words;
+    let c_covered = !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional) >= p.cover_words;
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
     let extra = if person { 1.0 } else { p.extra_org };
@@ -530,6 +548,9 @@ mod tests {
             ("Bashar al-Assad", "Hafez al-Assad", Person, false),
             ("Ahmad bin Hasan al-Ubaidi", "Hasan bin Ahmad al-Ubaidi", Person, false),
             ("Olaf Scholz", "Angela Merkel", Person, false),
+            // A one-word name is no full name that the other extends by middle names.
+            ("Nasserddine Ghazi", "Abu Ghazzy", Person, false),
+            ("Khan Shaykh Hafidh Said", "Khan Hafiz Saeed", Person, true),
             // Other scripts.
             ("Мария Осетрова", "Maria Osetrova", Person, true),
             ("محمد علي", "Mohamed Ali", Person, true),
@@ -540,6 +561,10 @@ mod tests {
             ("OAO Gazprom", "Open Joint Stock Company Gazprom", Company, true),
             ("Delancourt Brothers Manufacturing Co.", "Delancourt Bros. Mfg. Co.", Company, true),
             ("Korvessa Industrial GmbH", "Korvessa Industrial Sdn. Bhd.", Company, false),
+            // Acronyms, and three letters inside a name that are none.
+            ("CJNG", "Cartel de Jalisco Nueva Generacion", Organization, true),
+            ("Tschatajev Ahmed Radschapovitsch", "Coal Tar Company", Organization, false),
+            ("Tan S.A.", "Taliban", Organization, false),
             ("Tovarro Industries Inc.", "Tovarro Industries de Mexico, S.A. de C.V.", Company, false),
             ("Kibaha Cement Traders Ltd", "Kisumu Lakeside Motors Ltd", Company, false),
             // Vessels: numbers, prefixes, former names.

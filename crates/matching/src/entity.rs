@@ -34,7 +34,7 @@ use crate::{compare_names, NameMatch, PreparedName};
 /// nationalities); see BENCHMARKS.md.
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 /// Effect of the best name being a weak alias.
-pub const WEAK_ALIAS: f64 = -0.1;
+pub const WEAK_ALIAS: f64 = -0.2;
 /// Effect of incompatible kinds of entity (person and vessel, vessel and aircraft, ...).
 pub const SCHEMA_MISMATCH: f64 = -0.4;
 /// Effect of a birth date equal to a listed one to the day.

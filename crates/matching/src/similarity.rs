@@ -232,10 +232,13 @@ fn substitution(x: u8, y: u8) -> u16 {
             | (b'd', b't')
             | (b's', b'z')
             | (b'z', b's')
+            | (b'd', b'z')
+            | (b'z', b'd')
             | (b'p', b'b')
             | (b'b', b'p')
     ) {
-        // Voiced and unvoiced pairs, which romanisations and transcriptions swap.
+        // Voiced and unvoiced pairs, which romanisations and transcriptions swap; `d` and `z`
+        // for the Arabic letters read either way (`Hafidh`, `Hafiz`).
         7
     } else {
         10

@@ -1,5 +1,5 @@
 //! Spelling keys of folded Latin words. Two romanisations of one name differ in a few
-//! regular ways: `kh`/`h`, `w`/`v`, `y`/`i`, `ou`/`u`, `c`/`k`/`ts`, doubled letters, a final
+//! regular ways: `kh`/`h`, `dh`/`d`, `w`/`v`, `y`/`i`, `ou`/`u`, `c`/`k`/`ts`, doubled letters, a final
 //! `-iy`/`-y`, a final `-ah`/`-a`. [`key`] spells a word so that those differences vanish (`Khodorkovskiy` and
 //! `Hodorkovsky` share one key); [`skeleton`] goes further and keeps only the consonants of
 //! the key, which is what an unvowelled script (Arabic, Hebrew) and its romanisations share.
@@ -23,6 +23,7 @@ pub fn key(word: &str) -> String {
             (b'g', b'h', _) => (b"g", 2),
             (b'p', b'h', _) => (b"f", 2),
             (b't', b'h', _) => (b"t", 2),
+            (b'd', b'h', _) => (b"d", 2),
             (b'c', b'k', _) => (b"k", 2),
             (b't', b's', _) | (b't', b'z', _) => (b"s", 2),
             (b'c', b'h', _) => (b"ch", 2),
@@ -109,6 +110,7 @@ mod tests {
             ("zavyalov", "zavialov", true),
             ("zubaydah", "zubaida", true),
             ("hamzah", "hamza", true),
+            ("ramadhan", "ramadan", true),
             ("schmidt", "shmidt", true),
             ("jeongeun", "jongun", true),
             ("mining", "dining", false),
