@@ -51,7 +51,8 @@ pub struct DiffArgs {
 }
 
 fn describe_version(v: &VersionInfo) -> String {
-    let published = v.published.as_deref().map(|p| format!("published {p}")).unwrap_or("no publication date stated".into());
+    let published =
+        v.published.as_deref().map(|p| format!("published {p}")).unwrap_or("no publication date stated".into());
     let files: Vec<&str> = v.files.iter().map(|f| f.name.as_str()).collect();
     format!("version {} ({published}, imported {}, {})", v.id, v.imported_at, files.join(" + "))
 }

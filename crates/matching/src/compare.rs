@@ -158,6 +158,7 @@ impl<const N: usize> Links<N> {
 }
 
 /// The best alignment of one pair of token lists.
+#[derive(Clone, Copy)]
 struct Alignment {
     score: f64,
     links: Links<MAX_TOKENS>,
@@ -171,6 +172,33 @@ pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeig
         return NameMatch::empty();
     };
     explain(q, c, &best)
+}
+
+/// A comparison scored now and explained later, if at all: screening ranks many comparisons
+/// by score and explains only the few hits it returns.
+#[derive(Clone, Copy)]
+pub(crate) struct Scored {
+    best: Option<Alignment>,
+}
+
+impl Scored {
+    /// The score of [`compare_names`].
+    pub(crate) fn score(&self) -> f64 {
+        self.best.as_ref().map_or(0.0, |a| a.score)
+    }
+
+    /// What [`compare_names`] returns for the names that were compared.
+    pub(crate) fn explain(&self, q: &PreparedName, c: &PreparedName) -> NameMatch {
+        match &self.best {
+            Some(best) => explain(q, c, best),
+            None => NameMatch::empty(),
+        }
+    }
+}
+
+/// [`compare_names`] with the explanation left for later.
+pub(crate) fn score_later(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Scored {
+    Scored { best: best_alignment(q, c, weights) }
 }
 
 /// The score of [`compare_names`] without its explanation, for ranking many candidates.
