@@ -15,6 +15,7 @@
 
 use proscribe_model::{Schema, Script};
 use proscribe_text::{Token, TokenClass};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::prepare::{Form, PreparedName};
@@ -168,7 +169,7 @@ struct Alignment {
 
 /// Compares two prepared names, weighting tokens by `weights`.
 pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
-    let Some(best) = best_alignment(q, c, weights) else {
+    let Some(best) = best_alignment(q, c, weights, None) else {
         return NameMatch::empty();
     };
     explain(q, c, &best)
@@ -196,18 +197,50 @@ impl Scored {
     }
 }
 
-/// [`compare_names`] with the explanation left for later.
-pub(crate) fn score_later(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Scored {
-    Scored { best: best_alignment(q, c, weights) }
+/// [`compare_names`] with the explanation left for later. `memo` holds the token
+/// similarities of earlier comparisons of the same query `q` with names whose tokens the
+/// index interned (see [`Memo`]).
+pub(crate) fn score_later(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights, memo: &mut Memo) -> Scored {
+    Scored { best: best_alignment(q, c, weights, Some(memo)) }
+}
+
+/// Token similarities computed for one query, by query token, interned candidate token, mode
+/// and floor: the candidates of a query share many words (they were found by them), and the
+/// same pair of tokens recurs across them and across their renderings.
+#[derive(Default)]
+pub(crate) struct Memo {
+    similarities: FxHashMap<(u64, u64), f64>,
+}
+
+impl Memo {
+    /// Forgets everything: the next comparison is of another query.
+    pub(crate) fn clear(&mut self) {
+        self.similarities.clear();
+    }
+
+    /// The similarity of query token `q` (its position among all the query's token lists)
+    /// and interned candidate token `c`, computed by `similarity` the first time.
+    fn get(&mut self, q: usize, c: u32, mode: Mode, floor: f64, similarity: impl FnOnce() -> f64) -> f64 {
+        let key = (
+            u64::from(c) << 32 | (q as u64) << 2 | u64::from(mode.abjad) << 1 | u64::from(mode.abbreviations),
+            floor.to_bits(),
+        );
+        *self.similarities.entry(key).or_insert_with(similarity)
+    }
 }
 
 /// The score of [`compare_names`] without its explanation, for ranking many candidates.
 pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
-    best_alignment(q, c, weights).map_or(0.0, |a| a.score)
+    best_alignment(q, c, weights, None).map_or(0.0, |a| a.score)
 }
 
-fn best_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
-    let mut best = best_rendering_alignment(q, c, weights)?;
+fn best_alignment(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    memo: Option<&mut Memo>,
+) -> Option<Alignment> {
+    let mut best = best_rendering_alignment(q, c, weights, memo)?;
     // Han names sound alike far more often than they are alike: `高石` and `高市` are read
     // the same. Two names in Han characters are also compared character by character.
     let ideographic = |s: Script| matches!(s, Script::Han | Script::Japanese);
@@ -237,7 +270,12 @@ fn char_similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / longest as f64
 }
 
-fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+fn best_rendering_alignment(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    mut memo: Option<&mut Memo>,
+) -> Option<Alignment> {
     let schema = q.schema.or(c.schema);
     let mut best: Option<Alignment> = None;
     for (qi, qf) in q.forms.iter().enumerate() {
@@ -245,7 +283,8 @@ fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn To
             if qf.alternative && cf.alternative {
                 continue;
             }
-            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci);
+            let memo = memo.as_deref_mut().filter(|_| !cf.ids.is_empty());
+            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci, memo);
             if best.as_ref().is_none_or(|b| a.score > b.score) {
                 best = Some(a);
             }
@@ -268,6 +307,7 @@ fn align(
     weights: &dyn TokenWeights,
     qform: usize,
     cform: usize,
+    mut memo: Option<&mut Memo>,
 ) -> Alignment {
     let qt = &qt[..qt.len().min(MAX_TOKENS)];
     let ct = &ct[..ct.len().min(MAX_TOKENS)];
@@ -292,7 +332,11 @@ fn align(
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
         for (j, b) in ct.iter().enumerate() {
-            let mut s = token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            let mut s = match memo.as_deref_mut() {
+                Some(memo) => memo.get(qform * MAX_TOKENS + i, cf.ids[j], mode, floor, similarity),
+                None => similarity(),
+            };
             // The person's own names (before any `bin`) against ancestors' names.
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
                 s *= 0.7;

@@ -19,12 +19,13 @@
 //!
 //! Evidence the query or the entity lacks changes nothing.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
 use serde::Serialize;
 
-use crate::compare::{score_later, Scored};
+use crate::compare::{score_later, Memo, Scored};
 use crate::index::{normalise_identifier, Index, MIN_IDENTIFIER_LEN};
 use crate::{NameMatch, PreparedName};
 
@@ -186,6 +187,11 @@ pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions)
     Ok(score_forms(index, query, &prepared, &forms, options))
 }
 
+thread_local! {
+    /// The memo of token similarities of the current query, kept for its capacity.
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
 /// The best name of an entity found so far.
 struct Best {
     entity: u32,
@@ -207,6 +213,8 @@ fn score_forms(
     forms: &[u32],
     options: &ScreenOptions,
 ) -> Vec<Hit> {
+    let mut memo = MEMO.with(|m| m.take());
+    memo.clear();
     let mut best: Vec<Best> = Vec::new();
     let take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
@@ -220,7 +228,7 @@ fn score_forms(
     };
     for &f in forms {
         let form = &index.forms()[f as usize];
-        let compared = score_later(prepared, &form.prepared, index);
+        let compared = score_later(prepared, &form.prepared, index, &mut memo);
         for &n in &form.names {
             take(n, &compared, &mut best);
         }
@@ -229,11 +237,12 @@ fn score_forms(
         for &e in index.entities_with_identifier(number) {
             if !best.iter().any(|b| b.entity == e) {
                 for n in index.names_of(e) {
-                    take(n, &score_later(prepared, index.prepared(n), index), &mut best);
+                    take(n, &score_later(prepared, index.prepared(n), index, &mut memo), &mut best);
                 }
             }
         }
     }
+    MEMO.with(|m| m.replace(memo));
     // (best name, name score, score)
     let mut ranked: Vec<(Best, f64, f64)> = best
         .into_iter()

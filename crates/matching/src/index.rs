@@ -412,6 +412,30 @@ impl Index {
                 .fold(f32::INFINITY, f32::min);
         }
 
+        // Every distinct token of the names gets an id, by which a query remembers its
+        // similarity to a token of its own across the candidates that share it.
+        let mut token_ids: FxHashMap<&Token, u32> = FxHashMap::default();
+        let mut ids: Vec<Vec<Vec<u32>>> = Vec::with_capacity(forms.len());
+        for f in &forms {
+            let p = &f.prepared;
+            let mut of_form = Vec::with_capacity(p.forms.len());
+            for form in &p.forms {
+                let mut of_list = Vec::with_capacity(p.variants[form.variant].len());
+                for t in &p.variants[form.variant] {
+                    let next = token_ids.len() as u32;
+                    of_list.push(*token_ids.entry(t).or_insert(next));
+                }
+                of_form.push(of_list);
+            }
+            ids.push(of_form);
+        }
+        drop(token_ids);
+        for (f, ids) in forms.iter_mut().zip(ids) {
+            for (form, ids) in f.prepared.forms.iter_mut().zip(ids) {
+                form.ids = ids;
+            }
+        }
+
         // Spelling variants of words and of words written together (`sa-id` and `sayid`,
         // `xu bin` and `shubin`).
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();

@@ -33,6 +33,9 @@ pub(crate) struct Form {
     /// Acronyms the name may be written as: the first letters of runs of two to six words
     /// (`people s liberation army` → `pla`, particles and legal forms skipped), with the run.
     pub acronyms: Vec<(String, u8, u8)>,
+    /// Per token: its id among the distinct tokens of an index's names, which identifies it
+    /// in a query's memo of token similarities; empty outside an index.
+    pub ids: Vec<u32>,
 }
 
 fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
@@ -249,6 +252,7 @@ impl PreparedName {
                     runs,
                     flags,
                     acronyms,
+                    ids: Vec::new(),
                 });
                 variants.push(toks);
             }
