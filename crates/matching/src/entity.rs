@@ -243,22 +243,26 @@ fn score_forms(
         }
     }
     MEMO.with(|m| m.replace(memo));
-    // (best name, name score, score)
-    let mut ranked: Vec<(Best, f64, f64)> = best
-        .into_iter()
-        .map(|b| {
+    // (score, name score, entity, position in `best`): sorting moves these, not the
+    // comparisons.
+    let mut ranked: Vec<(f64, f64, u32, usize)> = best
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
             let name_score = b.compared.score();
             let kind = index.names()[b.name as usize].kind;
             let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
             let score = (name_score + effects.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
-            (b, name_score, score)
+            (score, name_score, b.entity, i)
         })
         .collect();
-    ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.total_cmp(&a.1)).then(a.0.entity.cmp(&b.0.entity)));
+    // Entities are distinct: the order is total.
+    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     ranked.truncate(options.limit);
     ranked
         .into_iter()
-        .map(|(b, name_score, score)| {
+        .map(|(score, name_score, _, i)| {
+            let b = &best[i];
             let entity = &index.entities()[b.entity as usize];
             let kind = index.names()[b.name as usize].kind;
             Hit {
