@@ -682,7 +682,7 @@ impl Index {
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = bound < s.kth_best(limit, total, &self.form_weights);
+                closed = s.more_than(limit, bound, total, &self.form_weights);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
@@ -813,7 +813,6 @@ struct Scratch {
     touched: Vec<u32>,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
     generation: u32,
-    scores: Vec<f32>,
 }
 
 impl Scratch {
@@ -836,16 +835,19 @@ impl Scratch {
         self.slots[form as usize].acc
     }
 
-    /// The `k`-th best retrieval score among the forms found so far (what they have so far).
-    fn kth_best(&mut self, k: usize, total: f32, weights: &[f32]) -> f32 {
-        self.scores.clear();
-        let slots = &self.slots;
-        self.scores.extend(self.touched.iter().map(|&n| 2.0 * slots[n as usize].acc / (total + weights[n as usize])));
-        if self.scores.len() < k || k == 0 {
-            return f32::INFINITY;
+    /// Whether at least `k` of the forms found so far have a retrieval score (what they have
+    /// so far) above `bound`: whether the `k`-th best is above it.
+    fn more_than(&self, k: usize, bound: f32, total: f32, weights: &[f32]) -> bool {
+        let mut above = 0;
+        for &n in &self.touched {
+            if 2.0 * self.slots[n as usize].acc / (total + weights[n as usize]) > bound {
+                above += 1;
+                if above >= k {
+                    return true;
+                }
+            }
         }
-        let (_, kth, _) = self.scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-        *kth
+        false
     }
 
     fn key(&self, term: usize) -> u32 {
