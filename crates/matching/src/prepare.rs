@@ -183,6 +183,30 @@ const ALIAS_MARKERS: &[&str] = &[
     "renamed from",
 ];
 
+/// An alias marker as [`split_aliases`] looks for it.
+struct AliasMarker {
+    /// Its words.
+    parts: Vec<&'static str>,
+    /// Its words written together.
+    joined: String,
+    /// Its words written together without slashes.
+    bare: String,
+}
+
+/// The [`ALIAS_MARKERS`], split once.
+fn alias_markers() -> &'static [AliasMarker] {
+    static MARKERS: std::sync::OnceLock<Vec<AliasMarker>> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        ALIAS_MARKERS
+            .iter()
+            .map(|m| {
+                let parts: Vec<&'static str> = m.split(' ').collect();
+                AliasMarker { joined: parts.concat(), bare: m.replace(['/', ' '], ""), parts }
+            })
+            .collect()
+    })
+}
+
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
 const ANNOTATION_WORDS: &[&str] = &["branch", "flag", "office", "division", "registered", "port"];
 
@@ -365,8 +389,11 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
     // Trailing parts of the main text after a comma or a spaced dash.
     let mut segments = split_trailing(&main_name);
     let first = segments.remove(0);
-    out.push((Part::Main, first.clone()));
-    let mut prev_ends_with_form = ends_with_legal_form(&first);
+    // Whether a part ends with a legal form only matters for trailing parts of names of
+    // organisations: a person's trailing part is never an annotation, a vessel's always.
+    let forms_matter = !person && !vessel && !segments.is_empty();
+    let mut prev_ends_with_form = forms_matter && ends_with_legal_form(&first);
+    out.push((Part::Main, first));
     for seg in segments {
         // `Co., Ltd.`, `Inc, ...`: a part that is only a legal form belongs to the name.
         if only_legal_forms(&seg) {
@@ -378,7 +405,7 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
             }
         }
         let annotation = !person && (vessel || prev_ends_with_form || has_annotation_word(&seg));
-        prev_ends_with_form = ends_with_legal_form(&seg);
+        prev_ends_with_form = forms_matter && ends_with_legal_form(&seg);
         out.push((if annotation { Part::Annotation } else { Part::Main }, seg));
     }
     for a in main_aliases {
@@ -463,14 +490,12 @@ fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
     let mut i = 0;
     while i < words.len() {
         let mut matched = 0;
-        for m in ALIAS_MARKERS {
-            let parts: Vec<&str> = m.split(' ').collect();
+        for m in alias_markers() {
             // A marker spelt with dots or slashes is one word once folded (`f.k.a.` → `fka`).
-            let joined: String = parts.concat();
-            if folded[i] == joined || folded[i] == m.replace(['/', ' '], "") {
+            if folded[i] == m.joined || folded[i] == m.bare {
                 matched = matched.max(1);
-            } else if i + parts.len() <= words.len() && parts.iter().enumerate().all(|(k, p)| folded[i + k] == *p) {
-                matched = matched.max(parts.len());
+            } else if i + m.parts.len() <= words.len() && m.parts.iter().enumerate().all(|(k, p)| folded[i + k] == *p) {
+                matched = matched.max(m.parts.len());
             }
         }
         // `ex-` glued to the name: `ex-cape` is the marker `ex` and the word `cape`.
