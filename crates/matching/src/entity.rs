@@ -578,6 +578,66 @@ mod tests {
         }
     }
 
+    /// A query's memo of token similarities, shared across every name of an index and kept
+    /// for the explanation, gives what comparing each pair afresh gives.
+    #[test]
+    fn memo_gives_what_comparing_afresh_gives() {
+        use crate::compare::{compare_names, score_later, Memo};
+        let listed: &[(&str, Schema)] = &[
+            ("HAQQANI, Sirajuddin", Schema::Person),
+            ("Abd al-Rahman Mustafa al-Qaduli", Schema::Person),
+            ("Abdul Rahman Yasin", Schema::Person),
+            ("Muhammad Abdallah Hasan al-Sharif", Schema::Person),
+            ("Khalil Ahmed Haqqani", Schema::Person),
+            ("محمد عبد الله", Schema::Person),
+            ("Мохаммад Абдулла", Schema::Person),
+            ("Vladimir Vladimirovich Putin", Schema::Person),
+            ("Bin Laden, Usama bin Muhammad bin Awad", Schema::Person),
+            ("AL-QAIDA", Schema::Organization),
+            ("Islamic Revolutionary Guard Corps (IRGC)", Schema::Organization),
+            ("Bank Melli Iran", Schema::Company),
+            ("Sepehr Energy Jahan Nama Pars Company", Schema::Company),
+            ("Gulf Sunbird II", Schema::Vessel),
+            ("Ocean Pioneer (ex-Cape Diamond)", Schema::Vessel),
+        ];
+        let entities: Vec<Entity> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, (name, schema))| {
+                let mut e = Entity::new(format!("e{i}"), *schema);
+                e.add_name(Name::new(*name, NameKind::Primary));
+                e
+            })
+            .collect();
+        let index = Index::build(entities);
+        let queries = [
+            ("Sirajuddin Haqani", Some(Schema::Person)),
+            ("Abdulrahman al Qaduli", None),
+            ("Mohamed Abdullah", Some(Schema::Person)),
+            ("محمد حسن", None),
+            ("Usama bin Ladin", None),
+            ("Al Qaeda", Some(Schema::Organization)),
+            ("IRGC", None),
+            ("Bank Meli", Some(Schema::Company)),
+            ("Cape Diamond", Some(Schema::Vessel)),
+            ("Putin Vladimir", None),
+        ];
+        let mut memo = Memo::default();
+        for (query, schema) in queries {
+            let q = PreparedName::new(query, schema);
+            memo.clear();
+            // Twice over every name, so that the second round is answered from the memo.
+            for _ in 0..2 {
+                for form in index.forms() {
+                    let fresh = compare_names(&q, &form.prepared, &index);
+                    let scored = score_later(&q, &form.prepared, &index, &mut memo);
+                    assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
+                    assert_eq!(scored.explain(&q, &form.prepared), fresh, "{query} / {}", form.prepared.original);
+                }
+            }
+        }
+    }
+
     #[test]
     fn bad_names_are_refused() {
         let long = "a".repeat(MAX_NAME_CHARS + 1);
