@@ -210,12 +210,28 @@ pub(crate) fn score_later(q: &PreparedName, c: &PreparedName, weights: &dyn Toke
 #[derive(Default)]
 pub(crate) struct Memo {
     similarities: FxHashMap<(u64, u64), f64>,
+    /// The weights of the query's tokens, by position among all its token lists (NaN: not
+    /// asked yet).
+    weights: Vec<f64>,
 }
 
 impl Memo {
     /// Forgets everything: the next comparison is of another query.
     pub(crate) fn clear(&mut self) {
         self.similarities.clear();
+        self.weights.clear();
+    }
+
+    /// The weight of query token `q` (its position among all the query's token lists),
+    /// computed by `weight` the first time.
+    fn weight(&mut self, q: usize, weight: impl FnOnce() -> f64) -> f64 {
+        if self.weights.len() <= q {
+            self.weights.resize(q + 1, f64::NAN);
+        }
+        if self.weights[q].is_nan() {
+            self.weights[q] = weight();
+        }
+        self.weights[q]
     }
 
     /// The similarity of query token `q` (its position among all the query's token lists)
@@ -415,9 +431,28 @@ fn align(
 
     let q_patronymic = person && qf.flags.iter().any(|f| f.patronymic);
     let c_patronymic = person && cf.flags.iter().any(|f| f.patronymic);
-    let weigh = |toks: &[Token], form: &Form, other_has_patronymic: bool, out: &mut [f64; MAX_TOKENS]| {
+    // What `weights` says of each token: the query's asked once per query, the candidate's
+    // kept by the index that interned it (a memo is only given with that index as `weights`).
+    let (mut base_q, mut base_c) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
+    for (i, t) in qt.iter().enumerate() {
+        base_q[i] = match memo.as_deref_mut() {
+            Some(memo) => memo.weight(qform * MAX_TOKENS + i, || weights.weight(t)),
+            None => weights.weight(t),
+        };
+    }
+    for (j, t) in ct.iter().enumerate() {
+        base_c[j] = match cf.weights.get(j) {
+            Some(&w) if memo.is_some() => f64::from(w),
+            _ => weights.weight(t),
+        };
+    }
+    let weigh = |toks: &[Token],
+                 base: &[f64; MAX_TOKENS],
+                 form: &Form,
+                 other_has_patronymic: bool,
+                 out: &mut [f64; MAX_TOKENS]| {
         for (i, t) in toks.iter().enumerate() {
-            let mut w = weights.weight(t) * class_factor(t.class);
+            let mut w = base[i] * class_factor(t.class);
             // A patronymic the other name leaves out counts half; two different ones conflict.
             if person && !other_has_patronymic && form.flags[i].patronymic {
                 w *= 0.5;
@@ -432,8 +467,8 @@ fn align(
         }
     };
     let (mut wq, mut wc) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
-    weigh(qt, qf, c_patronymic, &mut wq);
-    weigh(ct, cf, q_patronymic, &mut wc);
+    weigh(qt, &base_q, qf, c_patronymic, &mut wq);
+    weigh(ct, &base_c, cf, q_patronymic, &mut wc);
 
     // Across scripts a rendering is a guess: a fair likeness is good evidence.
     let bend = if cross_script { 0.5 } else { 1.0 };

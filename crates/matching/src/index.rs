@@ -415,24 +415,28 @@ impl Index {
         // Every distinct token of the names gets an id, by which a query remembers its
         // similarity to a token of its own across the candidates that share it.
         let mut token_ids: FxHashMap<&Token, u32> = FxHashMap::default();
-        let mut ids: Vec<Vec<Vec<u32>>> = Vec::with_capacity(forms.len());
+        // Their weights are kept beside them, which spares a comparison looking them up.
+        let weight = |word: &str| vocab.get(word).map_or(unseen_weight, |&id| terms[id as usize].weight);
+        let mut ids: Vec<Vec<(Vec<u32>, Vec<f32>)>> = Vec::with_capacity(forms.len());
         for f in &forms {
             let p = &f.prepared;
             let mut of_form = Vec::with_capacity(p.forms.len());
             for form in &p.forms {
-                let mut of_list = Vec::with_capacity(p.variants[form.variant].len());
-                for t in &p.variants[form.variant] {
+                let tokens = &p.variants[form.variant];
+                let mut of_list = Vec::with_capacity(tokens.len());
+                for t in tokens {
                     let next = token_ids.len() as u32;
                     of_list.push(*token_ids.entry(t).or_insert(next));
                 }
-                of_form.push(of_list);
+                of_form.push((of_list, tokens.iter().map(|t| weight(&t.text)).collect()));
             }
             ids.push(of_form);
         }
         drop(token_ids);
         for (f, ids) in forms.iter_mut().zip(ids) {
-            for (form, ids) in f.prepared.forms.iter_mut().zip(ids) {
+            for (form, (ids, weights)) in f.prepared.forms.iter_mut().zip(ids) {
                 form.ids = ids;
+                form.weights = weights;
             }
         }
 

@@ -36,6 +36,8 @@ pub(crate) struct Form {
     /// Per token: its id among the distinct tokens of an index's names, which identifies it
     /// in a query's memo of token similarities; empty outside an index.
     pub ids: Vec<u32>,
+    /// Per token: its weight in that index; empty outside an index.
+    pub weights: Vec<f32>,
 }
 
 fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
@@ -277,6 +279,7 @@ impl PreparedName {
                     flags,
                     acronyms,
                     ids: Vec::new(),
+                    weights: Vec::new(),
                 });
                 variants.push(toks);
             }
