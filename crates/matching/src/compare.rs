@@ -200,8 +200,13 @@ impl Scored {
 /// [`compare_names`] with the explanation left for later. `memo` holds the token
 /// similarities of earlier comparisons of the same query `q` with names whose tokens the
 /// index interned (see [`Memo`]).
-pub(crate) fn score_later(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights, memo: &mut Memo) -> Scored {
-    Scored { best: best_alignment(q, c, weights, Some(memo)) }
+pub(crate) fn score_later(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    memo: Option<&mut Memo>,
+) -> Scored {
+    Scored { best: best_alignment(q, c, weights, memo) }
 }
 
 /// Token similarities computed for one query, by query token, interned candidate token, mode

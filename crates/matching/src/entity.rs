@@ -187,6 +187,9 @@ pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions)
     Ok(score_forms(index, query, &prepared, &forms, options))
 }
 
+/// Most forms compared with a memo of token similarities.
+const MEMO_MAX_FORMS: usize = 4 * crate::index::DEFAULT_CANDIDATES;
+
 thread_local! {
     /// The memo of token similarities of the current query, kept for its capacity.
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
@@ -213,22 +216,30 @@ fn score_forms(
     forms: &[u32],
     options: &ScreenOptions,
 ) -> Vec<Hit> {
-    let mut memo = MEMO.with(|m| m.take());
-    memo.clear();
-    let mut best: Vec<Best> = Vec::new();
-    let take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
+    // The candidates of a query share words, and their comparisons token pairs; compared
+    // with every listed name (brute force), a memo would only cost.
+    let mut memo = (forms.len() <= MEMO_MAX_FORMS).then(|| MEMO.with(|m| m.take()));
+    if let Some(memo) = &mut memo {
+        memo.clear();
+    }
+    // `entities` holds the entity of each of `best`, for a quick search.
+    let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
         let rank = compared.score() + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
         let found = Best { entity: name.entity, name: name_id, compared: *compared, rank };
-        match best.iter_mut().find(|b| b.entity == name.entity) {
-            Some(b) if rank > b.rank => *b = found,
+        match entities.iter().position(|&e| e == name.entity) {
+            Some(i) if rank > best[i].rank => best[i] = found,
             Some(_) => {}
-            None => best.push(found),
+            None => {
+                best.push(found);
+                entities.push(name.entity);
+            }
         }
     };
     for &f in forms {
         let form = &index.forms()[f as usize];
-        let compared = score_later(prepared, &form.prepared, index, &mut memo);
+        let compared = score_later(prepared, &form.prepared, index, memo.as_mut());
         for &n in &form.names {
             take(n, &compared, &mut best);
         }
@@ -237,12 +248,14 @@ fn score_forms(
         for &e in index.entities_with_identifier(number) {
             if !best.iter().any(|b| b.entity == e) {
                 for n in index.names_of(e) {
-                    take(n, &score_later(prepared, index.prepared(n), index, &mut memo), &mut best);
+                    take(n, &score_later(prepared, index.prepared(n), index, memo.as_mut()), &mut best);
                 }
             }
         }
     }
-    MEMO.with(|m| m.replace(memo));
+    if let Some(memo) = memo {
+        MEMO.with(|m| m.replace(memo));
+    }
     // (score, name score, entity, position in `best`): sorting moves these, not the
     // comparisons.
     let mut ranked: Vec<(f64, f64, u32, usize)> = best
@@ -630,7 +643,7 @@ mod tests {
             for _ in 0..2 {
                 for form in index.forms() {
                     let fresh = compare_names(&q, &form.prepared, &index);
-                    let scored = score_later(&q, &form.prepared, &index, &mut memo);
+                    let scored = score_later(&q, &form.prepared, &index, Some(&mut memo));
                     assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
                     assert_eq!(scored.explain(&q, &form.prepared), fresh, "{query} / {}", form.prepared.original);
                 }
