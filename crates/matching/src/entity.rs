@@ -237,6 +237,9 @@ fn score_forms(
             }
         }
     };
+    if memo.is_some() {
+        std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
+    }
     for &f in forms {
         let form = &index.forms()[f as usize];
         let compared = score_later(prepared, &form.prepared, index, memo.as_mut());
@@ -255,6 +258,17 @@ fn score_forms(
     }
     if let Some(memo) = memo {
         MEMO.with(|m| m.replace(memo));
+    }
+    // The evidence of entities scattered in memory, read at once (see `PreparedName::warm`).
+    if query.birth_date.is_some() || !query.countries.is_empty() {
+        let warm = |e: &Entity| {
+            e.birth_dates.len()
+                + e.countries.first().map_or(0, |c| c.role as usize)
+                + e.birth_places.len()
+                + e.addresses.len()
+                + e.identifiers.len()
+        };
+        std::hint::black_box(best.iter().map(|b| warm(&index.entities()[b.entity as usize])).sum::<usize>());
     }
     // (score, name score, entity, position in `best`): sorting moves these, not the
     // comparisons.
