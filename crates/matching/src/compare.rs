@@ -15,6 +15,7 @@
 
 use proscribe_model::{Schema, Script};
 use proscribe_text::{Token, TokenClass};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::prepare::{Form, PreparedName};
@@ -169,6 +170,7 @@ impl<const N: usize> Links<N> {
 }
 
 /// The best alignment of one pair of token lists.
+#[derive(Clone, Copy)]
 struct Alignment {
     score: f64,
     links: Links<MAX_TOKENS>,
@@ -178,19 +180,99 @@ struct Alignment {
 
 /// Compares two prepared names, weighting tokens by `weights`.
 pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
-    let Some(best) = best_alignment(q, c, weights) else {
+    let Some(best) = best_alignment(q, c, weights, None) else {
         return NameMatch::empty();
     };
     explain(q, c, &best)
 }
 
-/// The score of [`compare_names`] without its explanation, for ranking many candidates.
-pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
-    best_alignment(q, c, weights).map_or(0.0, |a| a.score)
+/// A comparison scored now and explained later, if at all: screening ranks many comparisons
+/// by score and explains only the few hits it returns.
+#[derive(Clone, Copy)]
+pub(crate) struct Scored {
+    best: Option<Alignment>,
 }
 
-fn best_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
-    let mut best = best_rendering_alignment(q, c, weights)?;
+impl Scored {
+    /// The score of [`compare_names`].
+    pub(crate) fn score(&self) -> f64 {
+        self.best.as_ref().map_or(0.0, |a| a.score)
+    }
+
+    /// What [`compare_names`] returns for the names that were compared.
+    pub(crate) fn explain(&self, q: &PreparedName, c: &PreparedName) -> NameMatch {
+        match &self.best {
+            Some(best) => explain(q, c, best),
+            None => NameMatch::empty(),
+        }
+    }
+}
+
+/// [`compare_names`] with the explanation left for later. `memo` holds the token
+/// similarities of earlier comparisons of the same query `q` with names whose tokens the
+/// index interned (see [`Memo`]).
+pub(crate) fn score_later(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    memo: Option<&mut Memo>,
+) -> Scored {
+    Scored { best: best_alignment(q, c, weights, memo) }
+}
+
+/// Token similarities computed for one query, by query token, interned candidate token, mode
+/// and floor: the candidates of a query share many words (they were found by them), and the
+/// same pair of tokens recurs across them and across their renderings.
+#[derive(Default)]
+pub(crate) struct Memo {
+    similarities: FxHashMap<(u64, u64), f64>,
+    /// The weights of the query's tokens, by position among all its token lists (NaN: not
+    /// asked yet).
+    weights: Vec<f64>,
+}
+
+impl Memo {
+    /// Forgets everything: the next comparison is of another query.
+    pub(crate) fn clear(&mut self) {
+        self.similarities.clear();
+        self.weights.clear();
+    }
+
+    /// The weight of query token `q` (its position among all the query's token lists),
+    /// computed by `weight` the first time.
+    fn weight(&mut self, q: usize, weight: impl FnOnce() -> f64) -> f64 {
+        if self.weights.len() <= q {
+            self.weights.resize(q + 1, f64::NAN);
+        }
+        if self.weights[q].is_nan() {
+            self.weights[q] = weight();
+        }
+        self.weights[q]
+    }
+
+    /// The similarity of query token `q` (its position among all the query's token lists)
+    /// and interned candidate token `c`, computed by `similarity` the first time.
+    fn get(&mut self, q: usize, c: u32, mode: Mode, floor: f64, similarity: impl FnOnce() -> f64) -> f64 {
+        let key = (
+            u64::from(c) << 32 | (q as u64) << 2 | u64::from(mode.abjad) << 1 | u64::from(mode.abbreviations),
+            floor.to_bits(),
+        );
+        *self.similarities.entry(key).or_insert_with(similarity)
+    }
+}
+
+/// The score of [`compare_names`] without its explanation, for ranking many candidates.
+pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
+    best_alignment(q, c, weights, None).map_or(0.0, |a| a.score)
+}
+
+fn best_alignment(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    memo: Option<&mut Memo>,
+) -> Option<Alignment> {
+    let mut best = best_rendering_alignment(q, c, weights, memo)?;
     // Han names sound alike far more often than they are alike: `高石` and `高市` are read
     // the same. Two names in Han characters are also compared character by character.
     let ideographic = |s: Script| matches!(s, Script::Han | Script::Japanese);
@@ -220,7 +302,12 @@ fn char_similarity(a: &str, b: &str) -> f64 {
     1.0 - prev[b.len()] as f64 / longest as f64
 }
 
-fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> Option<Alignment> {
+fn best_rendering_alignment(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    mut memo: Option<&mut Memo>,
+) -> Option<Alignment> {
     let schema = q.schema.or(c.schema);
     let mut best: Option<Alignment> = None;
     for (qi, qf) in q.forms.iter().enumerate() {
@@ -228,7 +315,8 @@ fn best_rendering_alignment(q: &PreparedName, c: &PreparedName, weights: &dyn To
             if qf.alternative && cf.alternative {
                 continue;
             }
-            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci);
+            let memo = memo.as_deref_mut().filter(|_| !cf.ids.is_empty());
+            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci, memo);
             if best.as_ref().is_none_or(|b| a.score > b.score) {
                 best = Some(a);
             }
@@ -251,6 +339,7 @@ fn align(
     weights: &dyn TokenWeights,
     qform: usize,
     cform: usize,
+    mut memo: Option<&mut Memo>,
 ) -> Alignment {
     let qt = &qt[..qt.len().min(MAX_TOKENS)];
     let ct = &ct[..ct.len().min(MAX_TOKENS)];
@@ -275,7 +364,11 @@ fn align(
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
         for (j, b) in ct.iter().enumerate() {
-            let mut s = token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
+            let mut s = match memo.as_deref_mut() {
+                Some(memo) => memo.get(qform * MAX_TOKENS + i, cf.ids[j], mode, floor, similarity),
+                None => similarity(),
+            };
             // The person's own names (before any `bin`) against ancestors' names.
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
                 s *= 0.7;
@@ -364,9 +457,28 @@ fn align(
 
     let q_patronymic = person && qf.flags.iter().any(|f| f.patronymic);
     let c_patronymic = person && cf.flags.iter().any(|f| f.patronymic);
-    let weigh = |toks: &[Token], form: &Form, other_has_patronymic: bool, out: &mut [f64; MAX_TOKENS]| {
+    // What `weights` says of each token: the query's asked once per query, the candidate's
+    // kept by the index that interned it (a memo is only given with that index as `weights`).
+    let (mut base_q, mut base_c) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
+    for (i, t) in qt.iter().enumerate() {
+        base_q[i] = match memo.as_deref_mut() {
+            Some(memo) => memo.weight(qform * MAX_TOKENS + i, || weights.weight(t)),
+            None => weights.weight(t),
+        };
+    }
+    for (j, t) in ct.iter().enumerate() {
+        base_c[j] = match cf.weights.get(j) {
+            Some(&w) if memo.is_some() => f64::from(w),
+            _ => weights.weight(t),
+        };
+    }
+    let weigh = |toks: &[Token],
+                 base: &[f64; MAX_TOKENS],
+                 form: &Form,
+                 other_has_patronymic: bool,
+                 out: &mut [f64; MAX_TOKENS]| {
         for (i, t) in toks.iter().enumerate() {
-            let mut w = weights.weight(t) * class_factor(t.class);
+            let mut w = base[i] * class_factor(t.class);
             // A patronymic the other name leaves out counts half; two different ones conflict.
             if person && !other_has_patronymic && form.flags[i].patronymic {
                 w *= 0.5;
@@ -381,8 +493,8 @@ fn align(
         }
     };
     let (mut wq, mut wc) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
-    weigh(qt, qf, c_patronymic, &mut wq);
-    weigh(ct, cf, q_patronymic, &mut wc);
+    weigh(qt, &base_q, qf, c_patronymic, &mut wq);
+    weigh(ct, &base_c, cf, q_patronymic, &mut wc);
 
     // Across scripts a rendering is a guess: a fair likeness is good evidence.
     let bend = if cross_script { p.bend_cross } else { 1.0 };

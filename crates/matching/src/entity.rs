@@ -19,13 +19,15 @@
 //!
 //! Evidence the query or the entity lacks changes nothing.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
 use serde::Serialize;
 
+use crate::compare::{score_later, Memo, Scored};
 use crate::index::{normalise_identifier, Index, MIN_IDENTIFIER_LEN};
-use crate::{compare_names, NameMatch, PreparedName};
+use crate::{NameMatch, PreparedName};
 
 /// The score from which a hit counts as a match when the caller sets no threshold: the name
 /// comparison's own threshold, so that a name alone matches where it would as a pair. The
@@ -185,14 +187,28 @@ pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions)
     Ok(score_forms(index, query, &prepared, &forms, options))
 }
 
-/// The similarity of two names without the explanation: what ranking needs.
-fn name_score(query: &PreparedName, listed: &PreparedName, index: &Index) -> f64 {
-    compare_names(query, listed, index).score
+/// Most forms compared with a memo of token similarities.
+const MEMO_MAX_FORMS: usize = 4 * crate::index::DEFAULT_CANDIDATES;
+
+thread_local! {
+    /// The memo of token similarities of the current query, kept for its capacity.
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
+/// The best name of an entity found so far.
+struct Best {
+    entity: u32,
+    /// Position in [`Index::names`].
+    name: u32,
+    /// The comparison of the queried name with it, explained only if the entity is returned.
+    compared: Scored,
+    /// Its score, a weak alias ranking lower.
+    rank: f64,
 }
 
 /// Scores the entities bearing the name `forms` (and those found by identifier) against the
 /// query: each form is compared once, the best name of each entity weighed with the other
-/// evidence, and only the hits returned get their name comparison explained.
+/// evidence, and only the hits returned get their name comparison and evidence explained.
 fn score_forms(
     index: &Index,
     query: &Query,
@@ -200,65 +216,109 @@ fn score_forms(
     forms: &[u32],
     options: &ScreenOptions,
 ) -> Vec<Hit> {
-    // Best name per entity: (entity, name, name score, rank), a weak alias ranking lower.
-    let mut best: Vec<(u32, u32, f64, f64)> = Vec::new();
-    let take = |name_id: u32, score: f64, best: &mut Vec<(u32, u32, f64, f64)>| {
+    // The candidates of a query share words, and their comparisons token pairs; compared
+    // with every listed name (brute force), a memo would only cost.
+    let mut memo = (forms.len() <= MEMO_MAX_FORMS).then(|| MEMO.with(|m| m.take()));
+    if let Some(memo) = &mut memo {
+        memo.clear();
+    }
+    // `entities` holds the entity of each of `best`, for a quick search.
+    let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
-        let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
-        match best.iter_mut().find(|b| b.0 == name.entity) {
-            Some(b) if rank > b.3 => *b = (name.entity, name_id, score, rank),
+        let rank = compared.score() + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
+        let found = Best { entity: name.entity, name: name_id, compared: *compared, rank };
+        match entities.iter().position(|&e| e == name.entity) {
+            Some(i) if rank > best[i].rank => best[i] = found,
             Some(_) => {}
-            None => best.push((name.entity, name_id, score, rank)),
+            None => {
+                best.push(found);
+                entities.push(name.entity);
+            }
         }
     };
+    if memo.is_some() {
+        std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
+    }
     for &f in forms {
         let form = &index.forms()[f as usize];
-        let score = name_score(prepared, &form.prepared, index);
+        let compared = score_later(prepared, &form.prepared, index, memo.as_mut());
         for &n in &form.names {
-            take(n, score, &mut best);
+            take(n, &compared, &mut best);
         }
     }
     for number in &query.identifiers {
         for &e in index.entities_with_identifier(number) {
-            if !best.iter().any(|b| b.0 == e) {
+            if !best.iter().any(|b| b.entity == e) {
                 for n in index.names_of(e) {
-                    take(n, name_score(prepared, index.prepared(n), index), &mut best);
+                    take(n, &score_later(prepared, index.prepared(n), index, memo.as_mut()), &mut best);
                 }
             }
         }
     }
-    let mut ranked: Vec<(u32, u32, f64, f64, Vec<Feature>)> = best
-        .into_iter()
-        .map(|(e, name_id, name_score, _)| {
-            let features =
-                evidence(query, &index.entities()[e as usize], index.names()[name_id as usize].kind, name_score);
-            let score = (name_score + features.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
-            (e, name_id, name_score, score, features)
+    if let Some(memo) = memo {
+        MEMO.with(|m| m.replace(memo));
+    }
+    // The evidence of entities scattered in memory, read at once (see `PreparedName::warm`).
+    if query.birth_date.is_some() || !query.countries.is_empty() {
+        let warm = |e: &Entity| {
+            e.birth_dates.len()
+                + e.countries.first().map_or(0, |c| c.role as usize)
+                + e.birth_places.len()
+                + e.addresses.len()
+                + e.identifiers.len()
+        };
+        std::hint::black_box(best.iter().map(|b| warm(&index.entities()[b.entity as usize])).sum::<usize>());
+    }
+    // (score, name score, entity, position in `best`): sorting moves these, not the
+    // comparisons.
+    let mut ranked: Vec<(f64, f64, u32, usize)> = best
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let name_score = b.compared.score();
+            let kind = index.names()[b.name as usize].kind;
+            let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
+            let score = (name_score + effects.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
+            (score, name_score, b.entity, i)
         })
         .collect();
-    ranked.sort_by(|a, b| b.3.total_cmp(&a.3).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    // Entities are distinct: the order is total.
+    ranked.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     ranked.truncate(options.limit);
     ranked
         .into_iter()
-        .map(|(e, name_id, _, score, features)| Hit {
-            entity: e,
-            score,
-            is_match: score >= options.threshold,
-            name: Some(name_id),
-            name_match: compare_names(prepared, index.prepared(name_id), index),
-            features,
+        .map(|(score, name_score, _, i)| {
+            let b = &best[i];
+            let entity = &index.entities()[b.entity as usize];
+            let kind = index.names()[b.name as usize].kind;
+            Hit {
+                entity: b.entity,
+                score,
+                is_match: score >= options.threshold,
+                name: Some(b.name),
+                name_match: b.compared.explain(prepared, index.prepared(b.name)),
+                features: evidence(query, entity, kind, name_score),
+            }
         })
         .collect()
 }
 
 /// The evidence besides the name's similarity.
 pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind, name_score: f64) -> Vec<Feature> {
+    weigh(query, entity, name_kind, name_score, true)
+}
+
+/// The evidence besides the name's similarity, with the details for a person to check only
+/// when `explain` (ranking needs the effects alone, of many more entities than are returned).
+fn weigh(query: &Query, entity: &Entity, name_kind: NameKind, name_score: f64, explain: bool) -> Vec<Feature> {
+    let detail = |text: &dyn Fn() -> String| if explain { text() } else { String::new() };
     let mut out = Vec::new();
     if name_kind == NameKind::WeakAlias {
         out.push(Feature {
             feature: FeatureKind::NameKind,
             effect: WEAK_ALIAS,
-            detail: "the matching name is a weak alias, too general to screen on alone".into(),
+            detail: detail(&|| "the matching name is a weak alias, too general to screen on alone".into()),
         });
     }
     if let Some(schema) = query.schema {
@@ -266,19 +326,19 @@ pub fn evidence(query: &Query, entity: &Entity, name_kind: NameKind, name_score:
             out.push(Feature {
                 feature: FeatureKind::Schema,
                 effect: SCHEMA_MISMATCH,
-                detail: format!("a {schema} was queried; the listed entity is a {}", entity.schema),
+                detail: detail(&|| format!("a {schema} was queried; the listed entity is a {}", entity.schema)),
             });
         }
     }
     if let Some(date) = &query.birth_date {
-        out.extend(birth_date(date, entity));
+        out.extend(birth_date(date, entity, explain));
     }
     if !query.countries.is_empty() {
-        out.extend(country(&query.countries, entity));
+        out.extend(country(&query.countries, entity, explain));
     }
     if !query.identifiers.is_empty() {
         let so_far = name_score + out.iter().map(|f| f.effect).sum::<f64>();
-        out.extend(identifier(&query.identifiers, entity, so_far));
+        out.extend(identifier(&query.identifiers, entity, so_far, explain));
     }
     out
 }
@@ -307,11 +367,11 @@ enum DateFit {
     Conflict,
 }
 
-fn day_dates(value: &DateValue) -> Vec<PartialDate> {
+fn day_dates(value: &DateValue) -> &[PartialDate] {
     match value {
-        DateValue::On(d) => vec![*d],
-        DateValue::Reported(ds) => ds.clone(),
-        _ => vec![],
+        DateValue::On(d) => std::slice::from_ref(d),
+        DateValue::Reported(ds) => ds,
+        _ => &[],
     }
 }
 
@@ -333,15 +393,27 @@ fn date_fit(query: &DateValue, listed: &DateValue) -> DateFit {
     }
 }
 
-fn birth_date(query: &DateValue, entity: &Entity) -> Option<Feature> {
-    let listed: Vec<&DateValue> = entity.birth_dates.iter().map(|d| &d.date).collect();
-    let (fit, nearest) = listed.iter().map(|l| (date_fit(query, l), *l)).min_by_key(|(fit, _)| *fit)?;
-    let all = listed.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
-    let (effect, detail) = match fit {
-        DateFit::Exact => (BIRTH_DATE_EXACT, format!("birth date {query} equals listed {nearest}")),
-        DateFit::Compatible => (BIRTH_DATE_YEAR, format!("birth date {query} is compatible with listed {nearest}")),
-        DateFit::Close => (0.0, format!("birth date {query} is within a year of listed {nearest}")),
-        DateFit::Conflict => (BIRTH_DATE_CONFLICT, format!("birth date {query} conflicts with listed {all}")),
+fn birth_date(query: &DateValue, entity: &Entity, explain: bool) -> Option<Feature> {
+    let listed = entity.birth_dates.iter().map(|d| &d.date);
+    let (fit, nearest) = listed.clone().map(|l| (date_fit(query, l), l)).min_by_key(|(fit, _)| *fit)?;
+    let effect = match fit {
+        DateFit::Exact => BIRTH_DATE_EXACT,
+        DateFit::Compatible => BIRTH_DATE_YEAR,
+        DateFit::Close => 0.0,
+        DateFit::Conflict => BIRTH_DATE_CONFLICT,
+    };
+    let detail = if !explain {
+        String::new()
+    } else {
+        match fit {
+            DateFit::Exact => format!("birth date {query} equals listed {nearest}"),
+            DateFit::Compatible => format!("birth date {query} is compatible with listed {nearest}"),
+            DateFit::Close => format!("birth date {query} is within a year of listed {nearest}"),
+            DateFit::Conflict => {
+                let all = listed.map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+                format!("birth date {query} conflicts with listed {all}")
+            }
+        }
     };
     Some(Feature { feature: FeatureKind::BirthDate, effect, detail })
 }
@@ -383,7 +455,24 @@ fn entity_countries(entity: &Entity) -> Vec<(Country, &'static str)> {
     out
 }
 
-fn country(query: &[Country], entity: &Entity) -> Option<Feature> {
+fn country(query: &[Country], entity: &Entity, explain: bool) -> Option<Feature> {
+    if !explain {
+        // The effect alone: whether any country the entity is tied to was queried, else
+        // whether it has a nationality or citizenship.
+        let tied = entity.countries.iter().map(|f| Some(f.country));
+        let tied = tied.chain(entity.birth_places.iter().map(|p| p.country));
+        let tied = tied.chain(entity.addresses.iter().map(|a| a.country));
+        let mut tied = tied.chain(entity.identifiers.iter().map(|i| i.country)).flatten();
+        let effect = if tied.any(|c| query.contains(&c)) {
+            COUNTRY_MATCH
+        } else if entity.countries.iter().any(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship))
+        {
+            COUNTRY_CONFLICT
+        } else {
+            return None;
+        };
+        return Some(Feature { feature: FeatureKind::Country, effect, detail: String::new() });
+    }
     let listed = entity_countries(entity);
     if let Some((c, role)) = listed.iter().find(|(c, _)| query.contains(c)) {
         return Some(Feature {
@@ -415,19 +504,21 @@ fn country(query: &[Country], entity: &Entity) -> Option<Feature> {
 
 /// An equal identifying number raises the score by [`IDENTIFIER_MATCH`], and at least to
 /// [`IDENTIFIER_FLOOR`]: a vessel renamed keeps its IMO number.
-fn identifier(query: &[String], entity: &Entity, so_far: f64) -> Option<Feature> {
+fn identifier(query: &[String], entity: &Entity, so_far: f64, explain: bool) -> Option<Feature> {
     for q in query {
         let key = normalise_identifier(q);
         if key.len() < MIN_IDENTIFIER_LEN {
             continue;
         }
         if let Some(id) = entity.identifiers.iter().find(|i| normalise_identifier(&i.number) == key) {
-            let kind = id.label.clone().unwrap_or_else(|| format!("{:?}", id.kind).to_lowercase());
-            return Some(Feature {
-                feature: FeatureKind::Identifier,
-                effect: IDENTIFIER_MATCH.max(IDENTIFIER_FLOOR - so_far),
-                detail: format!("identifier {q} equals the listed {kind} {}", id.number),
-            });
+            let detail = if explain {
+                let kind = id.label.clone().unwrap_or_else(|| format!("{:?}", id.kind).to_lowercase());
+                format!("identifier {q} equals the listed {kind} {}", id.number)
+            } else {
+                String::new()
+            };
+            let effect = IDENTIFIER_MATCH.max(IDENTIFIER_FLOOR - so_far);
+            return Some(Feature { feature: FeatureKind::Identifier, effect, detail });
         }
     }
     None
@@ -511,6 +602,66 @@ mod tests {
         ];
         for (q, kind, expected) in cases {
             check(q, kind, &expected);
+        }
+    }
+
+    /// A query's memo of token similarities, shared across every name of an index and kept
+    /// for the explanation, gives what comparing each pair afresh gives.
+    #[test]
+    fn memo_gives_what_comparing_afresh_gives() {
+        use crate::compare::{compare_names, score_later, Memo};
+        let listed: &[(&str, Schema)] = &[
+            ("HAQQANI, Sirajuddin", Schema::Person),
+            ("Abd al-Rahman Mustafa al-Qaduli", Schema::Person),
+            ("Abdul Rahman Yasin", Schema::Person),
+            ("Muhammad Abdallah Hasan al-Sharif", Schema::Person),
+            ("Khalil Ahmed Haqqani", Schema::Person),
+            ("محمد عبد الله", Schema::Person),
+            ("Мохаммад Абдулла", Schema::Person),
+            ("Vladimir Vladimirovich Putin", Schema::Person),
+            ("Bin Laden, Usama bin Muhammad bin Awad", Schema::Person),
+            ("AL-QAIDA", Schema::Organization),
+            ("Islamic Revolutionary Guard Corps (IRGC)", Schema::Organization),
+            ("Bank Melli Iran", Schema::Company),
+            ("Sepehr Energy Jahan Nama Pars Company", Schema::Company),
+            ("Gulf Sunbird II", Schema::Vessel),
+            ("Ocean Pioneer (ex-Cape Diamond)", Schema::Vessel),
+        ];
+        let entities: Vec<Entity> = listed
+            .iter()
+            .enumerate()
+            .map(|(i, (name, schema))| {
+                let mut e = Entity::new(format!("e{i}"), *schema);
+                e.add_name(Name::new(*name, NameKind::Primary));
+                e
+            })
+            .collect();
+        let index = Index::build(entities);
+        let queries = [
+            ("Sirajuddin Haqani", Some(Schema::Person)),
+            ("Abdulrahman al Qaduli", None),
+            ("Mohamed Abdullah", Some(Schema::Person)),
+            ("محمد حسن", None),
+            ("Usama bin Ladin", None),
+            ("Al Qaeda", Some(Schema::Organization)),
+            ("IRGC", None),
+            ("Bank Meli", Some(Schema::Company)),
+            ("Cape Diamond", Some(Schema::Vessel)),
+            ("Putin Vladimir", None),
+        ];
+        let mut memo = Memo::default();
+        for (query, schema) in queries {
+            let q = PreparedName::new(query, schema);
+            memo.clear();
+            // Twice over every name, so that the second round is answered from the memo.
+            for _ in 0..2 {
+                for form in index.forms() {
+                    let fresh = compare_names(&q, &form.prepared, &index);
+                    let scored = score_later(&q, &form.prepared, &index, Some(&mut memo));
+                    assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
+                    assert_eq!(scored.explain(&q, &form.prepared), fresh, "{query} / {}", form.prepared.original);
+                }
+            }
         }
     }
 

@@ -447,6 +447,34 @@ impl Index {
                 .fold(f32::INFINITY, f32::min);
         }
 
+        // Every distinct token of the names gets an id, by which a query remembers its
+        // similarity to a token of its own across the candidates that share it.
+        let mut token_ids: FxHashMap<&Token, u32> = FxHashMap::default();
+        // Their weights are kept beside them, which spares a comparison looking them up.
+        let weight = |word: &str| vocab.get(word).map_or(unseen_weight, |&id| terms[id as usize].weight);
+        let mut ids: Vec<Vec<(Vec<u32>, Vec<f32>)>> = Vec::with_capacity(forms.len());
+        for f in &forms {
+            let p = &f.prepared;
+            let mut of_form = Vec::with_capacity(p.forms.len());
+            for form in &p.forms {
+                let tokens = &p.variants[form.variant];
+                let mut of_list = Vec::with_capacity(tokens.len());
+                for t in tokens {
+                    let next = token_ids.len() as u32;
+                    of_list.push(*token_ids.entry(t).or_insert(next));
+                }
+                of_form.push((of_list, tokens.iter().map(|t| weight(&t.text)).collect()));
+            }
+            ids.push(of_form);
+        }
+        drop(token_ids);
+        for (f, ids) in forms.iter_mut().zip(ids) {
+            for (form, (ids, weights)) in f.prepared.forms.iter_mut().zip(ids) {
+                form.ids = ids;
+                form.weights = weights;
+            }
+        }
+
         // Spelling variants of words and of words written together (`sa-id` and `sayid`,
         // `xu bin` and `shubin`).
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
@@ -712,7 +740,7 @@ impl Index {
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * rest / total;
-                closed = bound < s.kth_best(limit, total, &self.form_weights);
+                closed = s.more_than(limit, bound, total, &self.form_weights);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
@@ -843,7 +871,6 @@ struct Scratch {
     touched: Vec<u32>,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
     generation: u32,
-    scores: Vec<f32>,
 }
 
 impl Scratch {
@@ -862,20 +889,29 @@ impl Scratch {
         }
     }
 
+    /// What the form has gathered in this query (nothing if this query has not touched it).
     fn acc(&self, form: u32) -> f32 {
-        self.slots[form as usize].acc
+        let slot = &self.slots[form as usize];
+        if slot.stamp >> 8 == self.generation {
+            slot.acc
+        } else {
+            0.0
+        }
     }
 
-    /// The `k`-th best retrieval score among the forms found so far (what they have so far).
-    fn kth_best(&mut self, k: usize, total: f32, weights: &[f32]) -> f32 {
-        self.scores.clear();
-        let slots = &self.slots;
-        self.scores.extend(self.touched.iter().map(|&n| 2.0 * slots[n as usize].acc / (total + weights[n as usize])));
-        if self.scores.len() < k || k == 0 {
-            return f32::INFINITY;
+    /// Whether at least `k` of the forms found so far have a retrieval score (what they have
+    /// so far) above `bound`: whether the `k`-th best is above it.
+    fn more_than(&self, k: usize, bound: f32, total: f32, weights: &[f32]) -> bool {
+        let mut above = 0;
+        for &n in &self.touched {
+            if 2.0 * self.slots[n as usize].acc / (total + weights[n as usize]) > bound {
+                above += 1;
+                if above >= k {
+                    return true;
+                }
+            }
         }
-        let (_, kth, _) = self.scores.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
-        *kth
+        false
     }
 
     fn key(&self, term: usize) -> u32 {

@@ -33,6 +33,11 @@ pub(crate) struct Form {
     /// Acronyms the name may be written as: the first letters of runs of two to six words
     /// (`people s liberation army` → `pla`, particles and legal forms skipped), with the run.
     pub acronyms: Vec<(String, u8, u8)>,
+    /// Per token: its id among the distinct tokens of an index's names, which identifies it
+    /// in a query's memo of token similarities; empty outside an index.
+    pub ids: Vec<u32>,
+    /// Per token: its weight in that index; empty outside an index.
+    pub weights: Vec<f32>,
 }
 
 fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
@@ -180,6 +185,30 @@ const ALIAS_MARKERS: &[&str] = &[
     "renamed from",
 ];
 
+/// An alias marker as [`split_aliases`] looks for it.
+struct AliasMarker {
+    /// Its words.
+    parts: Vec<&'static str>,
+    /// Its words written together.
+    joined: String,
+    /// Its words written together without slashes.
+    bare: String,
+}
+
+/// The [`ALIAS_MARKERS`], split once.
+fn alias_markers() -> &'static [AliasMarker] {
+    static MARKERS: std::sync::OnceLock<Vec<AliasMarker>> = std::sync::OnceLock::new();
+    MARKERS.get_or_init(|| {
+        ALIAS_MARKERS
+            .iter()
+            .map(|m| {
+                let parts: Vec<&'static str> = m.split(' ').collect();
+                AliasMarker { joined: parts.concat(), bare: m.replace(['/', ' '], ""), parts }
+            })
+            .collect()
+    })
+}
+
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
 const ANNOTATION_WORDS: &[&str] = &["branch", "flag", "office", "division", "registered", "port"];
 
@@ -249,11 +278,32 @@ impl PreparedName {
                     runs,
                     flags,
                     acronyms,
+                    ids: Vec::new(),
+                    weights: Vec::new(),
                 });
                 variants.push(toks);
             }
         }
         PreparedName { original: name.to_string(), variants, schema, script, forms }
+    }
+
+    /// Reads a little of every part of the name that a comparison reads and returns a
+    /// meaningless sum of it. Listed names lie scattered in memory; reading the parts of all
+    /// of a query's candidates at once, before comparing them, waits for memory once for all
+    /// of them instead of once per part per comparison.
+    pub(crate) fn warm(&self) -> usize {
+        let mut sum = usize::from(self.schema.is_some());
+        for f in &self.forms {
+            sum += f.optional.len() + f.acronyms.len();
+            sum += f.ids.first().map_or(0, |&i| i as usize) + f.weights.first().map_or(0, |&w| w as usize);
+            sum += f.flags.first().map_or(0, |x| x.mask as usize);
+            sum += f.runs.iter().map(|r| usize::from(r.key.as_bytes().first().copied().unwrap_or(0))).sum::<usize>();
+        }
+        for t in self.variants.iter().flatten() {
+            let first = |s: &str| usize::from(s.as_bytes().first().copied().unwrap_or(0));
+            sum += first(&t.text) + first(&t.key) + first(&t.skeleton);
+        }
+        sum
     }
 
     /// Whether the name has no tokens at all (empty, or only punctuation or symbols).
@@ -361,8 +411,11 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
     // Trailing parts of the main text after a comma or a spaced dash.
     let mut segments = split_trailing(&main_name);
     let first = segments.remove(0);
-    out.push((Part::Main, first.clone()));
-    let mut prev_ends_with_form = ends_with_legal_form(&first);
+    // Whether a part ends with a legal form only matters for trailing parts of names of
+    // organisations: a person's trailing part is never an annotation, a vessel's always.
+    let forms_matter = !person && !vessel && !segments.is_empty();
+    let mut prev_ends_with_form = forms_matter && ends_with_legal_form(&first);
+    out.push((Part::Main, first));
     for seg in segments {
         // `Co., Ltd.`, `Inc, ...`: a part that is only a legal form belongs to the name.
         if only_legal_forms(&seg) {
@@ -374,7 +427,7 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
             }
         }
         let annotation = !person && (vessel || prev_ends_with_form || has_annotation_word(&seg));
-        prev_ends_with_form = ends_with_legal_form(&seg);
+        prev_ends_with_form = forms_matter && ends_with_legal_form(&seg);
         out.push((if annotation { Part::Annotation } else { Part::Main }, seg));
     }
     for a in main_aliases {
@@ -459,14 +512,12 @@ fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
     let mut i = 0;
     while i < words.len() {
         let mut matched = 0;
-        for m in ALIAS_MARKERS {
-            let parts: Vec<&str> = m.split(' ').collect();
+        for m in alias_markers() {
             // A marker spelt with dots or slashes is one word once folded (`f.k.a.` → `fka`).
-            let joined: String = parts.concat();
-            if folded[i] == joined || folded[i] == m.replace(['/', ' '], "") {
+            if folded[i] == m.joined || folded[i] == m.bare {
                 matched = matched.max(1);
-            } else if i + parts.len() <= words.len() && parts.iter().enumerate().all(|(k, p)| folded[i + k] == *p) {
-                matched = matched.max(parts.len());
+            } else if i + m.parts.len() <= words.len() && m.parts.iter().enumerate().all(|(k, p)| folded[i + k] == *p) {
+                matched = matched.max(m.parts.len());
             }
         }
         // `ex-` glued to the name: `ex-cape` is the marker `ex` and the word `cape`.

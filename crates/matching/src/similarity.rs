@@ -105,14 +105,17 @@ const COMPOUND_SUFFIXES: &[&str] = &["ula", "ala", "udin", "edin", "edine", "adi
 
 /// The distinct parts of two compound names with a common affix.
 fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
-    for p in COMPOUND_PREFIXES {
+    // Every prefix starts with `abd`; two words with one suffix end alike.
+    let (prefixed, suffixed) =
+        (a.starts_with("abd") && b.starts_with("abd"), a.as_bytes().last() == b.as_bytes().last());
+    for p in COMPOUND_PREFIXES.iter().filter(|_| prefixed) {
         if let (Some(x), Some(y)) = (a.strip_prefix(p), b.strip_prefix(p)) {
             if x.len() >= 3 && y.len() >= 3 {
                 return Some((x, y));
             }
         }
     }
-    for s in COMPOUND_SUFFIXES {
+    for s in COMPOUND_SUFFIXES.iter().filter(|_| suffixed) {
         if let (Some(x), Some(y)) = (a.strip_suffix(s), b.strip_suffix(s)) {
             if x.len() >= 3 && y.len() >= 3 {
                 return Some((x, y));
@@ -184,13 +187,50 @@ pub(crate) fn key_similarity_above(a: &[u8], b: &[u8], floor: f64) -> f64 {
     // The most the distance may be, in tenths, for the similarity to reach the floor; each
     // letter of length difference costs at least a vowel's insertion.
     let budget = ((1.0 - floor) * longest as f64 * 10.0).floor() as u16;
-    if a.len().abs_diff(b.len()) as u16 * 5 > budget {
+    if a.len().abs_diff(b.len()) as u16 * 5 > budget || letters_bound(a, b) > budget {
         return 0.0;
     }
     match weighted_distance(a, b, budget) {
         Some(d) => (1.0 - f64::from(d) / 10.0 / longest as f64).max(0.0),
         None => 0.0,
     }
+}
+
+/// A lower bound of [`weighted_distance`] from the letters of the keys in any order: each
+/// letter one key has more of than the other must be deleted, inserted or substituted, a
+/// substitution settling one such letter of each key. Pairing them cheapest first (vowel for
+/// vowel, consonant for consonant, then vowel for consonant) costs at most what any edit
+/// script pays; transpositions change no count. Far cheaper than the table, and most pairs of
+/// different words are out of budget by their letters alone.
+fn letters_bound(a: &[u8], b: &[u8]) -> u16 {
+    const VOWEL_SLOTS: u64 =
+        1 << (b'a' & 63) | 1 << (b'e' & 63) | 1 << (b'i' & 63) | 1 << (b'o' & 63) | 1 << (b'u' & 63);
+    // Bytes by their low six bits: letters and digits sharing a slot only lower the bound,
+    // and a slot counts as a vowel (the cheaper class) if a vowel falls in it.
+    let mut count = [0i8; 64];
+    for &x in a {
+        count[usize::from(x & 63)] += 1;
+    }
+    for &x in b {
+        count[usize::from(x & 63)] -= 1;
+    }
+    // Without branches, so that the compiler can count all slots at once.
+    let (mut va, mut vb, mut ca, mut cb) = (0u16, 0u16, 0u16, 0u16);
+    for (slot, &c) in count.iter().enumerate() {
+        let vowel = (VOWEL_SLOTS >> slot & 1) as u16;
+        let (more, fewer) = (i16::from(c).max(0) as u16, i16::from(c).min(0).unsigned_abs());
+        va += more * vowel;
+        ca += more * (1 - vowel);
+        vb += fewer * vowel;
+        cb += fewer * (1 - vowel);
+    }
+    let vv = va.min(vb);
+    let cc = ca.min(cb);
+    let (va, vb, ca, cb) = (va - vv, vb - vv, ca - cc, cb - cc);
+    let vc = va.min(cb) + ca.min(vb);
+    let left_vowels = va + vb - va.min(cb) - ca.min(vb);
+    let left_consonants = ca + cb - va.min(cb) - ca.min(vb);
+    4 * vv + 7 * cc + 10 * vc + 5 * left_vowels + 10 * left_consonants
 }
 
 /// Cost classes of bytes: 0 vowel, 1 consonant of a voiced/unvoiced pair group, 2 other.
@@ -250,35 +290,59 @@ const TRANSPOSITION: u16 = 6;
 
 /// Weighted Damerau–Levenshtein (optimal string alignment) in tenths of an edit, with three
 /// rolling rows on the stack; `None` once every cell of a row exceeds `budget` (the distance
-/// can only grow from there).
+/// can only grow from there), or once no way on from this row or over it (a transposition
+/// from the row before) can end within `budget`.
 fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
-    let m = b.len();
-    let mut rows = [[0u16; MAX_KEY + 1]; 3];
-    let (mut p2, mut p1, mut cur) = (0usize, 1usize, 2usize);
-    for j in 1..=m {
-        rows[p1][j] = rows[p1][j - 1] + indel(b[j - 1]);
+    // Keys are cut to MAX_KEY before; cutting here too lets the compiler drop bounds checks.
+    let a = &a[..a.len().min(MAX_KEY)];
+    let b = &b[..b.len().min(MAX_KEY)];
+    let (n, m) = (a.len(), b.len());
+    // Whatever follows cell (i, j) costs at least a vowel's insertion per letter of
+    // difference in the lengths left: the cheapest step off a diagonal.
+    let rest = |i: usize, j: usize| 5 * ((n - i).abs_diff(m - j)) as u16;
+    let mut indel_b = [0u16; MAX_KEY];
+    for (c, &x) in indel_b.iter_mut().zip(b) {
+        *c = indel(x);
     }
-    for i in 1..=a.len() {
+    let (mut p2, mut p1, mut cur) = ([0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1]);
+    for j in 1..=m {
+        p1[j] = p1[j - 1] + indel_b[j - 1];
+    }
+    for i in 1..=n {
         let ai = a[i - 1];
         let del = indel(ai);
-        rows[cur][0] = rows[p1][0] + del;
-        let mut row_min = rows[cur][0];
+        cur[0] = p1[0] + del;
+        let mut row_min = cur[0];
+        let mut reach = cur[0] + rest(i, 0);
         for j in 1..=m {
             let bj = b[j - 1];
-            let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
-            v = v.min(rows[p1][j - 1] + substitution(ai, bj));
+            let mut v = (p1[j] + del).min(cur[j - 1] + indel_b[j - 1]);
+            v = v.min(p1[j - 1] + substitution(ai, bj));
             if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
-                v = v.min(rows[p2][j - 2] + TRANSPOSITION);
+                v = v.min(p2[j - 2] + TRANSPOSITION);
             }
-            rows[cur][j] = v;
+            cur[j] = v;
             row_min = row_min.min(v);
+            reach = reach.min(v + rest(i, j));
         }
         if row_min > budget {
             return None;
         }
+        if reach > budget {
+            // No way on through this row ends within the budget; a way may still pass over
+            // it, by a transposition from the row before to the row after.
+            let over = if i < n {
+                (0..m.saturating_sub(1)).map(|j| p1[j] + TRANSPOSITION + rest(i + 1, j + 2)).min().unwrap_or(u16::MAX)
+            } else {
+                u16::MAX
+            };
+            if over > budget {
+                return None;
+            }
+        }
         (p2, p1, cur) = (p1, cur, p2);
     }
-    let d = rows[p1][m];
+    let d = p1[m];
     (d <= budget).then_some(d)
 }
 
@@ -328,6 +392,176 @@ mod tests {
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);
+        }
+    }
+
+    /// The distance as first written: the full table, row by row, given up only once a whole
+    /// row exceeds the budget.
+    fn reference_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
+        let m = b.len();
+        let mut rows = [[0u16; MAX_KEY + 1]; 3];
+        let (mut p2, mut p1, mut cur) = (0usize, 1usize, 2usize);
+        for j in 1..=m {
+            rows[p1][j] = rows[p1][j - 1] + indel(b[j - 1]);
+        }
+        for i in 1..=a.len() {
+            let (ai, del) = (a[i - 1], indel(a[i - 1]));
+            rows[cur][0] = rows[p1][0] + del;
+            let mut row_min = rows[cur][0];
+            for j in 1..=m {
+                let bj = b[j - 1];
+                let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
+                v = v.min(rows[p1][j - 1] + substitution(ai, bj));
+                if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
+                    v = v.min(rows[p2][j - 2] + TRANSPOSITION);
+                }
+                rows[cur][j] = v;
+                row_min = row_min.min(v);
+            }
+            if row_min > budget {
+                return None;
+            }
+            (p2, p1, cur) = (p1, cur, p2);
+        }
+        let d = rows[p1][m];
+        (d <= budget).then_some(d)
+    }
+
+    /// Giving up early (when no way on or over a row ends within the budget) changes no
+    /// distance: every pair of these keys at every budget gets what the full table gives.
+    #[test]
+    fn early_exit_changes_no_distance() {
+        let words = [
+            "mohamad",
+            "muhamad",
+            "ahmad",
+            "ahmed",
+            "hasan",
+            "husain",
+            "abdulah",
+            "abdalah",
+            "salam",
+            "salim",
+            "ali",
+            "al",
+            "omar",
+            "umar",
+            "hanafi",
+            "hanifa",
+            "abu",
+            "bakr",
+            "ab",
+            "ba",
+            "abc",
+            "bac",
+            "acb",
+            "tsai",
+            "stai",
+            "ibrahim",
+            "ebrahim",
+            "brahim",
+            "iosif",
+            "josef",
+            "ksenia",
+            "ksenija",
+            "aaaaaa",
+            "eeeeee",
+            "bdbdbd",
+            "dbdbdb",
+            "sergei",
+            "sergej",
+            "serge",
+            "shi",
+            "jinping",
+            "ping",
+            "pingjin",
+            "kim",
+            "jonun",
+            "jongun",
+            "vladimir",
+            "vladimirovich",
+            "putin",
+            "pytin",
+            "a",
+            "z",
+            "zz",
+            "aeiou",
+            "uoiea",
+            "ptkbdg",
+            "bdgptk",
+        ];
+        for a in words {
+            for b in words {
+                for budget in 0..=80 {
+                    let (a, b) = (a.as_bytes(), b.as_bytes());
+                    assert_eq!(
+                        weighted_distance(a, b, budget),
+                        reference_distance(a, b, budget),
+                        "{a:?} {b:?} {budget}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The bound from letters never exceeds the distance.
+    #[test]
+    fn letters_bound_is_a_lower_bound() {
+        let words = [
+            "mohamad",
+            "muhamad",
+            "ahmad",
+            "ahmed",
+            "hasan",
+            "husain",
+            "abdulah",
+            "abdalah",
+            "salam",
+            "salim",
+            "ali",
+            "al",
+            "omar",
+            "umar",
+            "hanafi",
+            "abu",
+            "bakr",
+            "ab",
+            "ba",
+            "abc",
+            "bac",
+            "tsai",
+            "stai",
+            "ibrahim",
+            "brahim",
+            "aaaaaa",
+            "eeeeee",
+            "bdbdbd",
+            "dbdbdb",
+            "ptkbdg",
+            "bdgptk",
+            "a",
+            "z",
+            "5",
+            "u5",
+            "5u",
+            "x9",
+            "sergei",
+            "sergej",
+            "vladimirovich",
+            "putin",
+            "kim",
+            "jongun",
+            "1988",
+            "2005ar16",
+            "aeiou",
+            "ioeua",
+        ];
+        for a in words {
+            for b in words {
+                let (a, b) = (a.as_bytes(), b.as_bytes());
+                let d = reference_distance(a, b, u16::MAX).expect("a distance within any budget");
+                assert!(letters_bound(a, b) <= d, "{a:?} {b:?}: {} > {d}", letters_bound(a, b));
+            }
         }
     }
 

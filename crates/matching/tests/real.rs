@@ -2,7 +2,8 @@
 
 use std::time::Instant;
 
-use proscribe_matching::entity::{screen, screen_brute_force, Query, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::compare_names;
+use proscribe_matching::entity::{prepare_query, screen, screen_brute_force, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::{Index, SharedIndex};
 use rayon::prelude::*;
 
@@ -93,6 +94,23 @@ fn ofac_aliases_rank_their_entry_first() {
     // About 30% of the aliases are translations, acronyms or other names no spelling reaches;
     // rapidfuzz's Jaro-Winkler over every name finds 0.48 / 0.59.
     assert!(at(1) >= 0.5 && at(10) >= 0.65, "recall@1 {:.3}, recall@10 {:.3}", at(1), at(10));
+}
+
+/// Screening scores with a memo of token similarities shared by a query's candidates and
+/// explains from the comparison it kept; both must give what comparing afresh gives.
+#[test]
+fn screening_explains_what_comparing_afresh_gives() {
+    let (Some(sdn), Some(aliases)) = (lists::ofac_sdn(), lists::ofac_aliases()) else { return };
+    let index = Index::build(sdn);
+    let options = ScreenOptions { limit: 10, ..ScreenOptions::default() };
+    lists::every(&aliases, 40).par_iter().for_each(|a| {
+        let Ok(hits) = screen(&index, &Query::name(a.name.clone()), &options) else { return };
+        let query = prepare_query(&a.name, None).expect("a name that was screened");
+        for h in hits {
+            let fresh = compare_names(&query, index.prepared(h.name.expect("a compared name")), &index);
+            assert_eq!(h.name_match, fresh, "{}", a.name);
+        }
+    });
 }
 
 #[test]
