@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::prepare::{Form, PreparedName};
-use crate::similarity::{key_similarity_above, masks_may_reach, token_similarity, Mode, TokenRef};
+use crate::similarity::{masks_may_reach, token_similarity, word_key_similarity, Mode, TokenRef};
 use crate::weights::TokenWeights;
 
 /// The score at or above which two names are taken to be the same name. Chosen on the
@@ -430,7 +430,7 @@ fn align(
                 if !masks_may_reach(amask, run.mask, ak.len().max(rk.len()), 0.85) {
                     continue;
                 }
-                let s = key_similarity_above(ak, rk, 0.85);
+                let s = word_key_similarity(&a.key, &run.key, 0.85);
                 if s >= 0.85 {
                     let (x, y) = ((i as u8, i as u8 + 1), (run.start, run.start + run.len));
                     let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };

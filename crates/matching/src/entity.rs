@@ -56,7 +56,7 @@ pub const IDENTIFIER_MATCH: f64 = 0.5;
 pub const IDENTIFIER_FLOOR: f64 = 0.9;
 /// Candidates whose retrieval score is below this share of the best candidate's are not
 /// compared: measured on OFAC's aliases, brute force's matches are almost never among them.
-pub const CANDIDATE_RATIO: f32 = 0.3;
+pub const CANDIDATE_RATIO: f32 = 0.4;
 /// Names longer than this (in characters) are refused: no listed name comes near, and
 /// comparing them would only cost time.
 pub const MAX_NAME_CHARS: usize = 1000;

@@ -76,8 +76,7 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
     // alike by their shared part: only the rest tells them apart.
     if let Some((x, y)) = compound_stems(a.key, b.key) {
-        let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
-        return if s > 0.0 { 0.3 + 0.7 * s } else { 0.0 };
+        return key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
     }
     let mut s =
         if may_reach(a, b, floor) { key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor) } else { 0.0 };
@@ -103,26 +102,33 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
 const COMPOUND_PREFIXES: &[&str] = &["abdul", "abdel", "abdal", "abdu", "abd"];
 const COMPOUND_SUFFIXES: &[&str] = &["ula", "ala", "udin", "edin", "edine", "adin", "uldin"];
 
-/// The distinct parts of two compound names with a common affix.
+/// The distinct parts of two compound names of one pattern (`abdel malik`, `abdul khaliq`: the
+/// affix may be spelt differently on each side), or `None` when they are not two such
+/// compounds or their distinct parts are spelt alike (then the whole words say more).
 fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
-    // Every prefix starts with `abd`; two words with one suffix end alike.
-    let (prefixed, suffixed) =
-        (a.starts_with("abd") && b.starts_with("abd"), a.as_bytes().last() == b.as_bytes().last());
-    for p in COMPOUND_PREFIXES.iter().filter(|_| prefixed) {
-        if let (Some(x), Some(y)) = (a.strip_prefix(p), b.strip_prefix(p)) {
-            if x.len() >= 3 && y.len() >= 3 {
-                return Some((x, y));
-            }
-        }
+    let strip = |w: &'a str, affixes: &[&str], prefix: bool| {
+        affixes
+            .iter()
+            .find_map(|x| if prefix { w.strip_prefix(x) } else { w.strip_suffix(x) })
+            .filter(|rest| rest.len() >= 3)
+    };
+    // Every prefix starts with `abd`.
+    let prefixed = a.starts_with("abd") && b.starts_with("abd");
+    let stems = if prefixed {
+        strip(a, COMPOUND_PREFIXES, true).zip(strip(b, COMPOUND_PREFIXES, true))
+    } else {
+        strip(a, COMPOUND_SUFFIXES, false).zip(strip(b, COMPOUND_SUFFIXES, false))
+    };
+    stems.filter(|(x, y)| x != y)
+}
+
+/// Similarity of two keys of words (or of words written together): compounds of one pattern
+/// by their distinct parts (see [`token_similarity`]), other words whole.
+pub(crate) fn word_key_similarity(a: &str, b: &str, floor: f64) -> f64 {
+    match compound_stems(a, b) {
+        Some((x, y)) => key_similarity_above(x.as_bytes(), y.as_bytes(), floor),
+        None => key_similarity_above(a.as_bytes(), b.as_bytes(), floor),
     }
-    for s in COMPOUND_SUFFIXES.iter().filter(|_| suffixed) {
-        if let (Some(x), Some(y)) = (a.strip_suffix(s), b.strip_suffix(s)) {
-            if x.len() >= 3 && y.len() >= 3 {
-                return Some((x, y));
-            }
-        }
-    }
-    None
 }
 
 /// An initial against a word: the word's first letter.
