@@ -660,6 +660,7 @@ mod tests {
             ("Bashar al-Assad", "Hafez al-Assad", Person, false),
             ("Ahmad bin Hasan al-Ubaidi", "Hasan bin Ahmad al-Ubaidi", Person, false),
             ("Olaf Scholz", "Angela Merkel", Person, false),
+            ("WEI, Chao", "WEI Chao", Person, true),
             // A one-word name is no full name that the other extends by middle names.
             ("Nasserddine Ghazi", "Abu Ghazzy", Person, false),
             ("Khan Shaykh Hafidh Said", "Khan Hafiz Saeed", Person, true),

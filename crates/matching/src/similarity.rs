@@ -61,7 +61,9 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         (Number, Number) => return if a.key == b.key { 1.0 } else { 0.0 },
         (Number, _) | (_, Number) => return 0.0,
         (LegalForm(x), LegalForm(y)) => return legal_form_similarity(&x, &y),
-        (LegalForm(_), _) | (_, LegalForm(_)) => return 0.0,
+        // A word that is also a legal form (`Chao`, Ukrainian `ChAO`) is one in a name of unknown
+        // kind and a word in a person's name: the same text on both sides is the same word.
+        (LegalForm(_), _) | (_, LegalForm(_)) => return if a.text == b.text { 1.0 } else { 0.0 },
         (Initial, Initial) => return if a.text == b.text { 1.0 } else { 0.0 },
         (Initial, _) => return initial_similarity(a.text, b.text),
         (_, Initial) => return initial_similarity(b.text, a.text),
