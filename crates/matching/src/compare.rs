@@ -326,7 +326,14 @@ fn best_rendering_alignment(
 }
 
 fn token_ref<'a>(t: &'a Token, form: &Form, i: usize) -> TokenRef<'a> {
-    TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: form.flags[i].mask }
+    TokenRef {
+        text: &t.text,
+        written: t.written.as_deref().unwrap_or(&t.text),
+        key: &t.key,
+        skeleton: &t.skeleton,
+        class: t.class,
+        mask: form.flags[i].mask,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -595,7 +602,9 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
     let (qf, cf) = (&q.forms[a.qform], &c.forms[a.cform]);
     let qt = &q.variants[qf.variant];
     let ct = &c.variants[cf.variant];
-    let join = |toks: &[Token]| toks.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ");
+    // Words as written (`limited`, not the canonical `ltd`), for a person to recognise.
+    let shown = |t: &Token| t.written.as_deref().unwrap_or(&t.text).to_string();
+    let join = |toks: &[Token]| toks.iter().map(shown).collect::<Vec<_>>().join(" ");
     let mut pairs: Vec<(u8, TokenPair)> = a
         .links
         .as_slice()
@@ -625,8 +634,8 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
     NameMatch {
         score: a.score,
         pairs: pairs.into_iter().map(|p| p.1).collect(),
-        unmatched_query: qt.iter().zip(&qu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
-        unmatched_candidate: ct.iter().zip(&cu).filter(|(_, u)| !**u).map(|(t, _)| t.text.clone()).collect(),
+        unmatched_query: qt.iter().zip(&qu).filter(|(_, u)| !**u).map(|(t, _)| shown(t)).collect(),
+        unmatched_candidate: ct.iter().zip(&cu).filter(|(_, u)| !**u).map(|(t, _)| shown(t)).collect(),
         query_rendering: join(qt),
         candidate_rendering: join(ct),
     }
@@ -703,6 +712,15 @@ mod tests {
         assert_eq!(pairs, [("abdul salam", "abdulsalam"), ("hanafi", "hanafi")]);
         assert_eq!(m.unmatched_query, ["haji"]);
         assert_eq!(m.unmatched_candidate, ["ali", "mardan", "qul"]);
+        // Legal forms are shown as written, and a person's name keeps a word that is also one.
+        let q = PreparedName::new("Harrowfield Bearings Limited", Some(Schema::Company));
+        let c = PreparedName::new("HARROWFIELD BEARINGS LTD.", Some(Schema::Company));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        assert!(m.pairs.iter().any(|p| p.query == "limited" && p.candidate == "ltd"), "{m:?}");
+        let q = PreparedName::new("Wei Chao", None);
+        let c = PreparedName::new("WEI, Chao", Some(Schema::Person));
+        let m = compare_names(&q, &c, FrequencyWeights::default_table());
+        assert!(m.pairs.iter().any(|p| p.query == "chao" && p.candidate == "chao"), "{m:?}");
     }
 
     #[test]

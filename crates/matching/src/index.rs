@@ -694,6 +694,12 @@ impl Index {
                     _ => self.word_weight(&t.text) as f32,
                 };
                 variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
+                // A legal form of one word may be a word of a person's name (`Wei Chao`).
+                if let (TokenClass::LegalForm(_), Some(w)) = (t.class, t.written.as_deref()) {
+                    if !w.contains(' ') {
+                        add(w, false, f32::INFINITY, &mut qterms);
+                    }
+                }
                 // Two and three words written together may be one listed word.
                 let mut joined = t.text.clone();
                 let mut cap = self.word_weight(&t.text) as f32;

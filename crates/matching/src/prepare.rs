@@ -315,6 +315,12 @@ impl PreparedName {
 /// Token classes that depend on what is named.
 fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
     for t in toks.iter_mut() {
+        // A person's name takes back a one-word legal form as written (`Wei Chao`).
+        if let (Some(Schema::Person), TokenClass::LegalForm(_), Some(w)) = (schema, t.class, &t.written) {
+            if !w.contains(' ') {
+                t.text = w.to_string();
+            }
+        }
         t.class = match (schema, t.class) {
             (Some(Schema::Person), TokenClass::LegalForm(_)) => TokenClass::Word,
             (Some(Schema::Person), TokenClass::Prefix) => TokenClass::Honorific,

@@ -24,6 +24,8 @@ pub(crate) struct Mode {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TokenRef<'a> {
     pub text: &'a str,
+    /// The words as written where `text` is canonical (a legal form), else `text`.
+    pub written: &'a str,
     pub key: &'a str,
     pub skeleton: &'a str,
     pub class: TokenClass,
@@ -63,7 +65,7 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         (LegalForm(x), LegalForm(y)) => return legal_form_similarity(&x, &y),
         // A word that is also a legal form (`Chao`, Ukrainian `ChAO`) is one in a name of unknown
         // kind and a word in a person's name: the same text on both sides is the same word.
-        (LegalForm(_), _) | (_, LegalForm(_)) => return if a.text == b.text { 1.0 } else { 0.0 },
+        (LegalForm(_), _) | (_, LegalForm(_)) => return if a.written == b.written { 1.0 } else { 0.0 },
         (Initial, Initial) => return if a.text == b.text { 1.0 } else { 0.0 },
         (Initial, _) => return initial_similarity(a.text, b.text),
         (_, Initial) => return initial_similarity(b.text, a.text),
@@ -362,7 +364,14 @@ mod tests {
     fn check(a: &str, b: &str, mode: Mode, lo: f64, hi: f64) {
         let (ta, tb) = (&tokens(a)[0], &tokens(b)[0]);
         fn r(t: &proscribe_text::Token) -> TokenRef<'_> {
-            TokenRef { text: &t.text, key: &t.key, skeleton: &t.skeleton, class: t.class, mask: consonant_mask(&t.key) }
+            TokenRef {
+                text: &t.text,
+                written: t.written.as_deref().unwrap_or(&t.text),
+                key: &t.key,
+                skeleton: &t.skeleton,
+                class: t.class,
+                mask: consonant_mask(&t.key),
+            }
         }
         let s = token_similarity(&r(ta), &r(tb), mode, 0.0);
         assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");

@@ -77,6 +77,9 @@ pub struct Token {
     pub key: String,
     /// A consonant skeleton for comparing spellings (`mohammed` and `muhammad` → `mhmd`).
     pub skeleton: String,
+    /// The folded words as written, where `text` is a canonical form of them (legal forms:
+    /// `chao` for the token `pjsc`), so that a name of a person can take the word back.
+    pub written: Option<Box<str>>,
 }
 
 impl Token {
@@ -89,7 +92,7 @@ impl Token {
             TokenClass::LegalForm(f) => (f.code.to_string(), f.code.to_string()),
             _ => (key(&text), skeleton(&text)),
         };
-        Token { text, class, key: k, skeleton: s }
+        Token { text, class, key: k, skeleton: s, written: None }
     }
 }
 
@@ -161,7 +164,9 @@ pub fn tokens(folded: &str) -> Vec<Token> {
             let letters = words[i..i + n].iter().all(|w| w.len() == 1);
             let at_end = i + n == words.len() || classes::match_legal_form(&words, i + n).is_some();
             if !letters || at_end || n >= 3 {
-                out.push(Token::new(form.code.to_string(), TokenClass::LegalForm(form)));
+                let mut token = Token::new(form.code.to_string(), TokenClass::LegalForm(form));
+                token.written = Some(words[i..i + n].join(" ").into());
+                out.push(token);
                 i += n;
                 continue;
             }
@@ -178,12 +183,19 @@ pub fn tokens(folded: &str) -> Vec<Token> {
                 class: TokenClass::Number,
                 key: v.to_string(),
                 skeleton: v.to_string(),
+                written: None,
             });
             i += n;
             continue;
         }
         if let Some(n) = ordinal(w) {
-            out.push(Token { text: w.to_string(), class: TokenClass::Number, key: n.clone(), skeleton: n });
+            out.push(Token {
+                text: w.to_string(),
+                class: TokenClass::Number,
+                key: n.clone(),
+                skeleton: n,
+                written: None,
+            });
             i += 1;
             continue;
         }
