@@ -396,7 +396,8 @@ fn align(
         };
         for (one, one_form, other_form, flip) in [(qt, qf, cf, false), (ct, cf, qf, true)] {
             for (i, a) in one.iter().enumerate() {
-                if !matches!(a.class, TokenClass::Word) || !(2..=6).contains(&a.text.len()) {
+                // Two letters are initials, not an acronym (`LJ` and `Lee John`).
+                if !matches!(a.class, TokenClass::Word) || !(3..=6).contains(&a.text.len()) {
                     continue;
                 }
                 for (letters, s0, s1) in &other_form.acronyms {

@@ -24,6 +24,9 @@ use crate::{PreparedName, TokenWeights};
 /// returns all but about 0.5% of brute force's top-10 matches on OFAC's aliases (BENCHMARKS.md).
 pub const DEFAULT_CANDIDATES: usize = 80;
 
+/// Likeness of two words with one spelling key (what the comparison gives them).
+const KEY_LIKENESS: f32 = 0.97;
+
 /// How much a word found through a shared deletion key (one edit apart, or two edits at the
 /// same place) counts in retrieval, against 1 for the word itself: an edit in a short word
 /// changes more of it. Retrieval only ranks candidates; the comparison of names decides how
@@ -172,6 +175,8 @@ pub struct Index {
     by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
     /// Words by deletion key.
     by_deletion: FxHashMap<u64, Vec<Spelling>>,
+    /// Words by spelling key (`attiyah` and `atia` share `atia`; see `proscribe_text::key`).
+    by_key: FxHashMap<Box<str>, Vec<u32>>,
     by_identifier: FxHashMap<String, Vec<u32>>,
     /// Weight of a word no listed name uses.
     unseen_weight: f32,
@@ -479,8 +484,12 @@ impl Index {
         // `xu bin` and `shubin`).
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
         let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
+        let mut by_key: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
         let mut buf = String::new();
         for (id, t) in terms.iter().enumerate() {
+            if !t.joined && !t.acronym && t.text.len() > 2 {
+                by_key.entry(proscribe_text::key(&t.text).into()).or_default().push(id as u32);
+            }
             let spelling = Spelling {
                 term: id as u32,
                 len: t.text.len().min(255) as u8,
@@ -527,6 +536,7 @@ impl Index {
             postings,
             by_skeleton,
             by_deletion,
+            by_key,
             by_identifier,
             unseen_weight,
         }
@@ -615,6 +625,12 @@ impl Index {
         if !joined {
             if let Some(&id) = self.joins.get(word) {
                 push(id, 1.0, out);
+            }
+        }
+        // Words spelt alike by the spelling rules of the comparison.
+        if !joined && word.len() > 2 {
+            for &id in self.by_key.get(proscribe_text::key(word).as_str()).map_or(&[][..], |v| v.as_slice()) {
+                push(id, KEY_LIKENESS, out);
             }
         }
         // Spellings of one word differ little in length; anything else a shared key brings

@@ -169,7 +169,10 @@ fn abbreviation(short: &str, long: &str) -> f64 {
     }
     let mut it = l.iter();
     let in_order = s.iter().all(|c| it.any(|x| x == c));
-    let contraction = in_order && s[s.len() - 1] == l[l.len() - 1];
+    // Contractions drop vowels: more than one after the first letter is a word of its own
+    // (`faez` is not `forwarderz`).
+    let vowels = s[1..].iter().filter(|&&c| proscribe_text::is_vowel(c)).count();
+    let contraction = in_order && vowels <= 1 && s[s.len() - 1] == l[l.len() - 1];
     if contraction {
         0.93
     } else {
@@ -402,6 +405,7 @@ mod tests {
             ("bros", "brothers", org, 0.93, 0.93),
             ("spp", "sevastopol", org, 0.0, 0.65),
             ("mfg", "manufacturing", org, 0.93, 0.93),
+            ("faez", "forwarderz", org, 0.0, 0.65),
             ("8", "6", plain, 0.0, 0.0),
             ("8", "8", plain, 1.0, 1.0),
             ("w", "william", plain, 0.9, 0.9),
