@@ -1029,6 +1029,7 @@ mod tests {
             entity("o2", Schema::Organization, &[("CARTEL DE JALISCO NUEVA GENERACION", NameKind::Primary)]),
             entity("o3", Schema::Organization, &[("ISIL-YEMEN", NameKind::Primary)]),
             entity("o4", Schema::Organization, &[("YEMEN TRADING HOUSE", NameKind::Primary)]),
+            entity("p4", Schema::Person, &[("ATIA, Hachim", NameKind::Primary)]),
         ])
     }
 
@@ -1069,6 +1070,8 @@ mod tests {
             ("CJNG", Some("o2")),
             ("Islamic State of Iraq and the Levant in Yemen", Some("o3")),
             ("JNG", None),
+            // One spelling key: a letter doubled, a final -ah.
+            ("Attiyah", Some("p4")),
             ("zzzz qqqq", None),
             ("", None),
             ("!!!", None),
@@ -1101,7 +1104,7 @@ mod tests {
         let shared = SharedIndex::new(sample());
         let before = shared.load();
         shared.replace(Index::build(Vec::new()));
-        assert_eq!(before.stats().entities, 10);
+        assert_eq!(before.stats().entities, 11);
         assert_eq!(shared.load().stats().entities, 0);
     }
 }
