@@ -49,9 +49,11 @@ fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
         }
         let mut letters = String::new();
         for (end, t) in toks.iter().enumerate().take(n).skip(start) {
+            // An initial among the words is a person's name (`Alessawi, Khamis F Ali`), not
+            // one an acronym stands for.
             match t.class {
                 TokenClass::Word => letters.push_str(&t.text[..1]),
-                TokenClass::Particle | TokenClass::LegalForm(_) | TokenClass::Initial => {}
+                TokenClass::Particle | TokenClass::LegalForm(_) => {}
                 _ => break,
             }
             if letters.len() > 6 {
