@@ -490,6 +490,8 @@ struct Summary {
 
 /// Runs `proscribe screen --input`.
 pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions, input: &Path) -> Result<()> {
+    // No batch output shows the explanations: hits are not explained.
+    let options = &ScreenOptions { explain: false, ..*options };
     let (raw, len) = open_input(input)?;
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let jsonl = is_jsonl(args, input, &mut reader)?;

@@ -190,7 +190,7 @@ pub fn options(args: &ScreenArgs) -> Result<ScreenOptions> {
     if !(0.0..=1.0).contains(&threshold) {
         bail!("--threshold must be between 0 and 1");
     }
-    Ok(ScreenOptions { limit: args.limit, threshold, candidates: args.candidates.max(1) })
+    Ok(ScreenOptions { limit: args.limit, threshold, candidates: args.candidates.max(1), explain: true })
 }
 
 /// Runs `proscribe screen`.

@@ -58,6 +58,11 @@ pub struct NameMatch {
 }
 
 impl NameMatch {
+    /// A comparison's score without its explanation.
+    pub fn score_only(score: f64) -> NameMatch {
+        NameMatch { score, ..NameMatch::empty() }
+    }
+
     fn empty() -> NameMatch {
         NameMatch {
             score: 0.0,

@@ -103,11 +103,19 @@ pub struct ScreenOptions {
     pub threshold: f64,
     /// Names the index proposes for scoring.
     pub candidates: usize,
+    /// Whether hits carry their explanation (aligned words, evidence in words); without it a
+    /// hit has its score, name and the effects of the evidence only.
+    pub explain: bool,
 }
 
 impl Default for ScreenOptions {
     fn default() -> ScreenOptions {
-        ScreenOptions { limit: 10, threshold: DEFAULT_THRESHOLD, candidates: crate::index::DEFAULT_CANDIDATES }
+        ScreenOptions {
+            limit: 10,
+            threshold: DEFAULT_THRESHOLD,
+            candidates: crate::index::DEFAULT_CANDIDATES,
+            explain: true,
+        }
     }
 }
 
@@ -297,8 +305,12 @@ fn score_forms(
                 score,
                 is_match: score >= options.threshold,
                 name: Some(b.name),
-                name_match: b.compared.explain(prepared, index.prepared(b.name)),
-                features: evidence(query, entity, kind, name_score),
+                name_match: if options.explain {
+                    b.compared.explain(prepared, index.prepared(b.name))
+                } else {
+                    NameMatch::score_only(name_score)
+                },
+                features: weigh(query, entity, kind, name_score, options.explain),
             }
         })
         .collect()
