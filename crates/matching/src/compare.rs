@@ -331,14 +331,7 @@ fn best_rendering_alignment(
 }
 
 fn token_ref<'a>(t: &'a Token, form: &Form, i: usize) -> TokenRef<'a> {
-    TokenRef {
-        text: &t.text,
-        written: t.written.as_deref().unwrap_or(&t.text),
-        key: &t.key,
-        skeleton: &t.skeleton,
-        class: t.class,
-        mask: form.flags[i].mask,
-    }
+    TokenRef::new(t, form.flags[i].mask)
 }
 
 #[allow(clippy::too_many_arguments)]

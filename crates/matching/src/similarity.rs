@@ -33,6 +33,20 @@ pub(crate) struct TokenRef<'a> {
     pub mask: u32,
 }
 
+impl<'a> TokenRef<'a> {
+    /// The parts of `t` the comparison reads, with the consonant bit set of its key.
+    pub(crate) fn new(t: &'a proscribe_text::Token, mask: u32) -> TokenRef<'a> {
+        TokenRef {
+            text: &t.text,
+            written: t.written.as_deref().unwrap_or(&t.text),
+            key: &t.key,
+            skeleton: &t.skeleton,
+            class: t.class,
+            mask,
+        }
+    }
+}
+
 /// The consonants of a key as a bit set, one bit per letter, and a bit for digits.
 pub(crate) fn consonant_mask(key: &str) -> u32 {
     key.bytes().fold(0, |m, b| match b {
@@ -367,14 +381,7 @@ mod tests {
     fn check(a: &str, b: &str, mode: Mode, lo: f64, hi: f64) {
         let (ta, tb) = (&tokens(a)[0], &tokens(b)[0]);
         fn r(t: &proscribe_text::Token) -> TokenRef<'_> {
-            TokenRef {
-                text: &t.text,
-                written: t.written.as_deref().unwrap_or(&t.text),
-                key: &t.key,
-                skeleton: &t.skeleton,
-                class: t.class,
-                mask: consonant_mask(&t.key),
-            }
+            TokenRef::new(t, consonant_mask(&t.key))
         }
         let s = token_similarity(&r(ta), &r(tb), mode, 0.0);
         assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");
