@@ -337,10 +337,13 @@ struct HitRow<'a> {
     entity_id: Option<&'a str>,
     reference: Option<String>,
     caption: Option<&'a str>,
+    /// The listed name that matched, as written in the list.
+    matched_name: Option<&'a str>,
     error: Option<&'a str>,
 }
 
-const CSV_HEADER: [&str; 9] = ["row", "key", "name", "score", "match", "entity_id", "reference", "caption", "error"];
+const CSV_HEADER: [&str; 10] =
+    ["row", "key", "name", "score", "match", "entity_id", "reference", "caption", "matched_name", "error"];
 
 impl Sink {
     fn write(&mut self, loaded: &Loaded, options: &ScreenOptions, row: &Row, outcome: Option<&Outcome>) -> Result<()> {
@@ -380,6 +383,7 @@ impl Sink {
                     entity_id: None,
                     reference: None,
                     caption: None,
+                    matched_name: None,
                     error: None,
                 };
                 if let Some(e) = &error {
@@ -397,6 +401,7 @@ impl Sink {
                         entity_id: Some(&e.id),
                         reference: Some(refs.join(";")),
                         caption: Some(e.caption()),
+                        matched_name: h.name.map(|n| index.prepared(n).original.as_str()),
                         error: None,
                     })?;
                 }
@@ -418,6 +423,7 @@ impl Sink {
                     opt(row.entity_id),
                     row.reference.clone().unwrap_or_default(),
                     opt(row.caption),
+                    opt(row.matched_name),
                     opt(row.error),
                 ])?;
             }

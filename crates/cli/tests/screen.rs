@@ -107,6 +107,18 @@ fn a_batch_reports_bad_rows_and_completes() {
             "row {row} has no match: {rows:?}"
         );
     }
+    // A hit names the listed name that matched, as the list writes it.
+    let mut reader = csv::Reader::from_path(&output).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let (row_col, matched_col) =
+        (headers.iter().position(|h| h == "row").unwrap(), headers.iter().position(|h| h == "matched_name").unwrap());
+    let matched: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[row_col] == "1")
+        .map(|r| r[matched_col].to_string())
+        .collect();
+    assert!(matched.iter().any(|m| m.to_lowercase().contains("muttaqi")), "{matched:?}");
 }
 
 #[test]
