@@ -738,6 +738,8 @@ impl Index {
             let words = &query.variants[variant][s0 as usize..s1 as usize];
             let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
             let term = &self.terms[id as usize];
+            // The likeness is the share of the listed word's weight the query words are worth,
+            // so that the term adds `cap`: it may exceed 1.
             if cap > 0.0 && term.rank_weight > 0.0 {
                 qterms.push(QueryTerm {
                     matches: vec![(id, cap / term.rank_weight)],
