@@ -16,6 +16,7 @@
 
 use proscribe_model::{Schema, Script};
 use proscribe_text::{Token, TokenClass};
+use arrayvec::ArrayVec;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -135,11 +136,11 @@ struct Link {
     sim: f64,
 }
 
-/// A fixed-capacity list of links on the stack: an alignment allocates nothing.
-#[derive(Clone, Copy)]
+/// A fixed-capacity list of links on the stack: an alignment allocates nothing, and an empty
+/// list costs nothing to make.
+#[derive(Clone)]
 struct Links<const N: usize = MAX_LINKS> {
-    items: [Link; N],
-    len: usize,
+    items: ArrayVec<Link, N>,
 }
 
 /// The most candidate links considered for one pair of token lists.
@@ -147,18 +148,17 @@ const MAX_LINKS: usize = 192;
 
 impl<const N: usize> Links<N> {
     fn new() -> Links<N> {
-        Links { items: [Link { q: (0, 0), c: (0, 0), sim: 0.0 }; N], len: 0 }
+        Links { items: ArrayVec::new() }
     }
 
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.items.is_empty()
     }
 
     fn push(&mut self, l: Link) {
         // Past the capacity only links better than the worst kept are worth keeping.
-        if self.len < N {
-            self.items[self.len] = l;
-            self.len += 1;
+        if !self.items.is_full() {
+            self.items.push(l);
         } else if let Some((k, _)) =
             self.items.iter().enumerate().min_by(|a, b| a.1.sim.total_cmp(&b.1.sim)).filter(|(_, w)| w.sim < l.sim)
         {
@@ -167,16 +167,16 @@ impl<const N: usize> Links<N> {
     }
 
     fn as_slice(&self) -> &[Link] {
-        &self.items[..self.len]
+        &self.items
     }
 
     fn as_mut_slice(&mut self) -> &mut [Link] {
-        &mut self.items[..self.len]
+        &mut self.items
     }
 }
 
 /// The best alignment of one pair of token lists.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Alignment {
     score: f64,
     links: Links<MAX_TOKENS>,
@@ -194,7 +194,7 @@ pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeig
 
 /// A comparison scored now and explained later, if at all: screening ranks many comparisons
 /// by score and explains only the few hits it returns.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub(crate) struct Scored {
     best: Option<Alignment>,
 }
@@ -231,7 +231,7 @@ pub(crate) fn score_later(
 /// same pair of tokens recurs across them and across their renderings.
 #[derive(Default)]
 pub(crate) struct Memo {
-    similarities: FxHashMap<(u64, u64), f64>,
+    similarities: FxHashMap<u64, f64>,
     /// The weights of the query's tokens, by position among all its token lists (NaN: not
     /// asked yet).
     weights: Vec<f64>,
@@ -257,13 +257,22 @@ impl Memo {
     }
 
     /// The similarity of query token `q` (its position among all the query's token lists)
-    /// and interned candidate token `c`, computed by `similarity` the first time.
-    fn get(&mut self, q: usize, c: u32, mode: Mode, floor: f64, similarity: impl FnOnce() -> f64) -> f64 {
-        let key = (
-            u64::from(c) << 32 | (q as u64) << 2 | u64::from(mode.abjad) << 1 | u64::from(mode.abbreviations),
-            floor.to_bits(),
-        );
+    /// and interned candidate token `c` compared in `context` (see [`Context`]), computed by
+    /// `similarity` the first time.
+    fn get(&mut self, q: usize, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
+        let key = u64::from(c) << 32 | (q as u64) << 3 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
+    }
+}
+
+/// What decides how two tokens are compared besides the tokens: the [`Mode`] and the floor,
+/// which follow from the kind of name and whether the two sides come from different scripts.
+#[derive(Clone, Copy)]
+struct Context(u8);
+
+impl Context {
+    fn new(mode: Mode, cross_script: bool) -> Context {
+        Context(u8::from(mode.abjad) | u8::from(mode.abbreviations) << 1 | u8::from(cross_script) << 2)
     }
 }
 
@@ -316,15 +325,17 @@ fn best_rendering_alignment(
 ) -> Option<Alignment> {
     let schema = q.schema.or(c.schema);
     let mut best: Option<Alignment> = None;
+    let mut links = Links::new();
     for (qi, qf) in q.forms.iter().enumerate() {
         for (ci, cf) in c.forms.iter().enumerate() {
             if qf.alternative && cf.alternative {
                 continue;
             }
             let memo = memo.as_deref_mut().filter(|_| !cf.ids.is_empty());
-            let a = align(&q.variants[qf.variant], qf, &c.variants[cf.variant], cf, schema, weights, qi, ci, memo);
-            if best.as_ref().is_none_or(|b| a.score > b.score) {
-                best = Some(a);
+            let (qt, ct) = (&q.variants[qf.variant], &c.variants[cf.variant]);
+            let score = align(qt, qf, ct, cf, schema, weights, qi, memo, &mut links);
+            if best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Alignment { score, links: links.clone(), qform: qi, cform: ci });
             }
         }
     }
@@ -344,9 +355,9 @@ fn align(
     schema: Option<Schema>,
     weights: &dyn TokenWeights,
     qform: usize,
-    cform: usize,
     mut memo: Option<&mut Memo>,
-) -> Alignment {
+    links: &mut Links<MAX_TOKENS>,
+) -> f64 {
     let qt = &qt[..qt.len().min(MAX_TOKENS)];
     let ct = &ct[..ct.len().min(MAX_TOKENS)];
     let person = matches!(schema, Some(Schema::Person) | None);
@@ -366,13 +377,14 @@ fn align(
         p.floor_org
     };
 
+    let context = Context::new(mode, cross_script);
     let mut candidates: Links = Links::new();
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
         for (j, b) in ct.iter().enumerate() {
             let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
             let mut s = match memo.as_deref_mut() {
-                Some(memo) => memo.get(qform * MAX_TOKENS + i, cf.ids[j], mode, floor, similarity),
+                Some(memo) => memo.get(qform * MAX_TOKENS + i, cf.ids[j], context, similarity),
                 None => similarity(),
             };
             // The person's own names (before any `bin`) against ancestors' names.
@@ -450,7 +462,7 @@ fn align(
 
     let mut q_used = [false; MAX_TOKENS];
     let mut c_used = [false; MAX_TOKENS];
-    let mut links: Links<MAX_TOKENS> = Links::new();
+    links.items.clear();
     for &l in candidates.iter() {
         let (q0, q1, c0, c1) = (l.q.0 as usize, l.q.1 as usize, l.c.0 as usize, l.c.1 as usize);
         if q_used[q0..q1].iter().any(|u| *u) || c_used[c0..c1].iter().any(|u| *u) {
@@ -503,8 +515,14 @@ fn align(
     weigh(ct, &base_c, cf, q_patronymic, &mut wc);
 
     // Across scripts a rendering is a guess: a fair likeness is good evidence.
-    let bend = if cross_script { p.bend_cross } else { 1.0 };
-    let credit = |s: f64| ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0).powf(bend);
+    let credit = |s: f64| {
+        let c = ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
+        if cross_script {
+            c.powf(p.bend_cross)
+        } else {
+            c
+        }
+    };
 
     let mut matched = 0.0;
     for l in links.as_slice() {
@@ -590,7 +608,7 @@ fn align(
     if !person && form_left(&q_used, qt) && form_left(&c_used, ct) {
         score *= p.form_conflict;
     }
-    Alignment { score: score.clamp(0.0, 1.0), links, qform, cform }
+    score.clamp(0.0, 1.0)
 }
 
 fn span(l: &Link) -> u8 {

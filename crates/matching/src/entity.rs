@@ -235,12 +235,12 @@ fn score_forms(
     let mut take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
         let rank = compared.score() + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
-        let found = Best { entity: name.entity, name: name_id, compared: *compared, rank };
+        let found = || Best { entity: name.entity, name: name_id, compared: compared.clone(), rank };
         match entities.iter().position(|&e| e == name.entity) {
-            Some(i) if rank > best[i].rank => best[i] = found,
+            Some(i) if rank > best[i].rank => best[i] = found(),
             Some(_) => {}
             None => {
-                best.push(found);
+                best.push(found());
                 entities.push(name.entity);
             }
         }

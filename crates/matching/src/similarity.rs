@@ -230,16 +230,17 @@ pub(crate) fn key_similarity_above(a: &[u8], b: &[u8], floor: f64) -> f64 {
 /// script pays; transpositions change no count. Far cheaper than the table, and most pairs of
 /// different words are out of budget by their letters alone.
 fn letters_bound(a: &[u8], b: &[u8]) -> u16 {
-    const VOWEL_SLOTS: u64 =
-        1 << (b'a' & 63) | 1 << (b'e' & 63) | 1 << (b'i' & 63) | 1 << (b'o' & 63) | 1 << (b'u' & 63);
-    // Bytes by their low six bits: letters and digits sharing a slot only lower the bound,
-    // and a slot counts as a vowel (the cheaper class) if a vowel falls in it.
-    let mut count = [0i8; 64];
+    const VOWEL_SLOTS: u32 =
+        1 << (b'a' & 31) | 1 << (b'e' & 31) | 1 << (b'i' & 31) | 1 << (b'o' & 31) | 1 << (b'u' & 31);
+    // Bytes by their low five bits: letters and digits sharing a slot only lower the bound
+    // (their counts may cancel), and a slot counts as a vowel (the cheaper class) if a vowel
+    // falls in it.
+    let mut count = [0i8; 32];
     for &x in a {
-        count[usize::from(x & 63)] += 1;
+        count[usize::from(x & 31)] += 1;
     }
     for &x in b {
-        count[usize::from(x & 63)] -= 1;
+        count[usize::from(x & 31)] -= 1;
     }
     // Without branches, so that the compiler can count all slots at once.
     let (mut va, mut vb, mut ca, mut cb) = (0u16, 0u16, 0u16, 0u16);
