@@ -226,21 +226,46 @@ pub(crate) fn score_later(
     Scored { best: best_alignment(q, c, weights, memo) }
 }
 
-/// Token similarities computed for one query, by query token, interned candidate token, mode
-/// and floor: the candidates of a query share many words (they were found by them), and the
-/// same pair of tokens recurs across them and across their renderings.
+/// Token similarities already computed, by query token, interned candidate token and
+/// [`Context`]: the candidates of a query share many words (they were found by them), the same
+/// pair of tokens recurs across them and across their renderings, and the queries of a batch
+/// share words too (common given names and surnames, `trading`, `company`). A thread keeps one
+/// memo across its queries against one index; it forgets everything when it grows past
+/// [`MEMO_CAPACITY`] pairs or is used with another index.
 #[derive(Default)]
 pub(crate) struct Memo {
     similarities: FxHashMap<u64, f64>,
-    /// The weights of the query's tokens, by position among all its token lists (NaN: not
-    /// asked yet).
+    /// Query tokens met since the memo last forgot, by everything the comparison reads of
+    /// them, numbered.
+    query_tokens: FxHashMap<Box<str>, u32>,
+    /// The number in `query_tokens` of each token of the current query, by its position among
+    /// all the query's token lists (`u32::MAX`: not asked yet).
+    slots: Vec<u32>,
+    /// The weights of the current query's tokens, likewise (NaN: not asked yet).
     weights: Vec<f64>,
+    /// [`crate::Index::stamp`] of the index whose interned tokens the memo holds.
+    index: Option<u64>,
+    /// Scratch space for a query token's identity.
+    buf: String,
 }
 
+/// Most token pairs a memo holds before it forgets them all: about 300 kB, which stays in a
+/// core's cache (a larger memo saves more computing but waits longer for memory).
+const MEMO_CAPACITY: usize = 1 << 14;
+
 impl Memo {
-    /// Forgets everything: the next comparison is of another query.
-    pub(crate) fn clear(&mut self) {
-        self.similarities.clear();
+    /// Prepares for another query against the index stamped `index`: what is known of the
+    /// tokens of earlier queries is kept.
+    pub(crate) fn begin(&mut self, index: u64) {
+        if self.index != Some(index)
+            || self.similarities.len() > MEMO_CAPACITY
+            || self.query_tokens.len() > MEMO_CAPACITY
+        {
+            self.similarities.clear();
+            self.query_tokens.clear();
+            self.index = Some(index);
+        }
+        self.slots.clear();
         self.weights.clear();
     }
 
@@ -256,11 +281,36 @@ impl Memo {
         self.weights[q]
     }
 
-    /// The similarity of query token `q` (its position among all the query's token lists)
-    /// and interned candidate token `c` compared in `context` (see [`Context`]), computed by
-    /// `similarity` the first time.
-    fn get(&mut self, q: usize, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
-        let key = u64::from(c) << 32 | (q as u64) << 3 | u64::from(context.0);
+    /// The number of query token `t` at position `q` among all the query's token lists.
+    fn query_token(&mut self, q: usize, t: &Token) -> u32 {
+        if self.slots.len() <= q {
+            self.slots.resize(q + 1, u32::MAX);
+        }
+        if self.slots[q] == u32::MAX {
+            // Everything `token_similarity` reads of a token (its consonant mask follows from
+            // its key), unambiguously joined.
+            use std::fmt::Write;
+            self.buf.clear();
+            let written = t.written.as_deref().unwrap_or("");
+            let _ = write!(self.buf, "{}\0{written}\0{}\0{}\0{:?}", t.text, t.key, t.skeleton, t.class);
+            let next = self.query_tokens.len() as u32;
+            self.slots[q] = match self.query_tokens.get(self.buf.as_str()) {
+                Some(&id) => id,
+                None => {
+                    self.query_tokens.insert(self.buf.as_str().into(), next);
+                    next
+                }
+            };
+        }
+        self.slots[q]
+    }
+
+    /// The similarity of query token `t` (at position `q` among all the query's token lists)
+    /// and interned candidate token `c` compared in `context`, computed by `similarity` the
+    /// first time.
+    fn get(&mut self, q: usize, t: &Token, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
+        let qt = self.query_token(q, t);
+        let key = u64::from(c) << 32 | u64::from(qt) << 3 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
     }
 }
@@ -384,7 +434,7 @@ fn align(
         for (j, b) in ct.iter().enumerate() {
             let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
             let mut s = match memo.as_deref_mut() {
-                Some(memo) => memo.get(qform * MAX_TOKENS + i, cf.ids[j], context, similarity),
+                Some(memo) => memo.get(qform * MAX_TOKENS + i, a, cf.ids[j], context, similarity),
                 None => similarity(),
             };
             // The person's own names (before any `bin`) against ancestors' names.

@@ -228,7 +228,7 @@ fn score_forms(
     // with every listed name (brute force), a memo would only cost.
     let mut memo = (forms.len() <= MEMO_MAX_FORMS).then(|| MEMO.with(|m| m.take()));
     if let Some(memo) = &mut memo {
-        memo.clear();
+        memo.begin(index.stamp());
     }
     // `entities` holds the entity of each of `best`, for a quick search.
     let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
@@ -617,8 +617,9 @@ mod tests {
         }
     }
 
-    /// A query's memo of token similarities, shared across every name of an index and kept
-    /// for the explanation, gives what comparing each pair afresh gives.
+    /// A thread's memo of token similarities, shared across every name of an index and every
+    /// query, and kept for the explanation, gives what comparing each pair afresh gives; moved
+    /// to another index, it forgets the first one's tokens.
     #[test]
     fn memo_gives_what_comparing_afresh_gives() {
         use crate::compare::{compare_names, score_later, Memo};
@@ -664,7 +665,7 @@ mod tests {
         let mut memo = Memo::default();
         for (query, schema) in queries {
             let q = PreparedName::new(query, schema);
-            memo.clear();
+            memo.begin(index.stamp());
             // Twice over every name, so that the second round is answered from the memo.
             for _ in 0..2 {
                 for form in index.forms() {
@@ -673,6 +674,17 @@ mod tests {
                     assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
                     assert_eq!(scored.explain(&q, &form.prepared), fresh, "{query} / {}", form.prepared.original);
                 }
+            }
+        }
+        // Another index interns its tokens in another order.
+        let reversed = Index::build(index.entities().iter().rev().cloned());
+        for (query, schema) in queries {
+            let q = PreparedName::new(query, schema);
+            memo.begin(reversed.stamp());
+            for form in reversed.forms() {
+                let fresh = compare_names(&q, &form.prepared, &reversed);
+                let scored = score_later(&q, &form.prepared, &reversed, Some(&mut memo));
+                assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
             }
         }
     }

@@ -180,6 +180,8 @@ pub struct Index {
     by_identifier: FxHashMap<String, Vec<u32>>,
     /// Weight of a word no listed name uses.
     unseen_weight: f32,
+    /// Tells this index from every other built by the process (see [`Index::stamp`]).
+    stamp: u64,
 }
 
 impl std::fmt::Debug for Index {
@@ -539,7 +541,17 @@ impl Index {
             by_key,
             by_identifier,
             unseen_weight,
+            stamp: {
+                static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         }
+    }
+
+    /// A number no other index built by the process has: what is known of this index's
+    /// interned tokens (a thread's memo of their similarities) holds for it alone.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
     }
 
     /// The indexed entities, in the order they were given.
