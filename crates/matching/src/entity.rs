@@ -199,7 +199,7 @@ pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions)
 const MEMO_MAX_FORMS: usize = 4 * crate::index::DEFAULT_CANDIDATES;
 
 thread_local! {
-    /// The memo of token similarities of the current query, kept for its capacity.
+    /// The thread's memo of token similarities, kept across its queries (see `Memo`).
     static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
 }
 
@@ -208,8 +208,9 @@ struct Best {
     entity: u32,
     /// Position in [`Index::names`].
     name: u32,
-    /// The comparison of the queried name with it, explained only if the entity is returned.
-    compared: Scored,
+    /// Position of the comparison of the queried name with it among the query's
+    /// comparisons, explained only if the entity is returned.
+    compared: u32,
     /// Its score, a weak alias ranking lower.
     rank: f64,
 }
@@ -230,17 +231,19 @@ fn score_forms(
     if let Some(memo) = &mut memo {
         memo.begin(index.stamp());
     }
-    // `entities` holds the entity of each of `best`, for a quick search.
+    // Every comparison made, each kept once; `entities` holds the entity of each of `best`,
+    // for a quick search.
+    let mut compared: Vec<Scored> = Vec::with_capacity(forms.len());
     let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
-    let mut take = |name_id: u32, compared: &Scored, best: &mut Vec<Best>| {
+    let mut take = |name_id: u32, at: u32, score: f64, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
-        let rank = compared.score() + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
-        let found = || Best { entity: name.entity, name: name_id, compared: compared.clone(), rank };
+        let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
+        let found = Best { entity: name.entity, name: name_id, compared: at, rank };
         match entities.iter().position(|&e| e == name.entity) {
-            Some(i) if rank > best[i].rank => best[i] = found(),
+            Some(i) if rank > best[i].rank => best[i] = found,
             Some(_) => {}
             None => {
-                best.push(found());
+                best.push(found);
                 entities.push(name.entity);
             }
         }
@@ -250,16 +253,21 @@ fn score_forms(
     }
     for &f in forms {
         let form = &index.forms()[f as usize];
-        let compared = score_later(prepared, &form.prepared, index, memo.as_mut());
+        let scored = score_later(prepared, &form.prepared, index, memo.as_mut());
+        let (at, score) = (compared.len() as u32, scored.score());
+        compared.push(scored);
         for &n in &form.names {
-            take(n, &compared, &mut best);
+            take(n, at, score, &mut best);
         }
     }
     for number in &query.identifiers {
         for &e in index.entities_with_identifier(number) {
             if !best.iter().any(|b| b.entity == e) {
                 for n in index.names_of(e) {
-                    take(n, &score_later(prepared, index.prepared(n), index, memo.as_mut()), &mut best);
+                    let scored = score_later(prepared, index.prepared(n), index, memo.as_mut());
+                    let (at, score) = (compared.len() as u32, scored.score());
+                    compared.push(scored);
+                    take(n, at, score, &mut best);
                 }
             }
         }
@@ -284,7 +292,7 @@ fn score_forms(
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let name_score = b.compared.score();
+            let name_score = compared[b.compared as usize].score();
             let kind = index.names()[b.name as usize].kind;
             let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
             let score = (name_score + effects.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
@@ -306,7 +314,7 @@ fn score_forms(
                 is_match: score >= options.threshold,
                 name: Some(b.name),
                 name_match: if options.explain {
-                    b.compared.explain(prepared, index.prepared(b.name))
+                    compared[b.compared as usize].explain(prepared, index.prepared(b.name))
                 } else {
                     NameMatch::score_only(name_score)
                 },

@@ -130,12 +130,15 @@ fn compound_stems<'a>(a: &'a str, b: &'a str) -> Option<(&'a str, &'a str)> {
             .find_map(|x| if prefix { w.strip_prefix(x) } else { w.strip_suffix(x) })
             .filter(|rest| rest.len() >= 3)
     };
-    // Every prefix starts with `abd`.
+    // Every prefix starts with `abd`; every suffix ends in `a`, `n` or `e`.
     let prefixed = a.starts_with("abd") && b.starts_with("abd");
+    let suffixed = |w: &str| matches!(w.as_bytes().last(), Some(b'a' | b'n' | b'e'));
     let stems = if prefixed {
         strip(a, COMPOUND_PREFIXES, true).zip(strip(b, COMPOUND_PREFIXES, true))
-    } else {
+    } else if suffixed(a) && suffixed(b) {
         strip(a, COMPOUND_SUFFIXES, false).zip(strip(b, COMPOUND_SUFFIXES, false))
+    } else {
+        None
     };
     stems.filter(|(x, y)| x != y)
 }
