@@ -264,7 +264,7 @@ fn letters_bound(a: &[u8], b: &[u8]) -> u16 {
     4 * vv + 7 * cc + 10 * vc + 5 * left_vowels + 10 * left_consonants
 }
 
-/// Cost classes of bytes: 0 vowel, 1 consonant of a voiced/unvoiced pair group, 2 other.
+/// The vowels `a`, `e`, `i`, `o`, `u` by byte.
 const fn vowel_table() -> [bool; 256] {
     let mut t = [false; 256];
     t[b'a' as usize] = true;
@@ -275,7 +275,9 @@ const fn vowel_table() -> [bool; 256] {
     t
 }
 
-static VOWEL: [bool; 256] = vowel_table();
+/// Vowels, for tables built at compile time.
+const VOWELS: [bool; 256] = vowel_table();
+static VOWEL: [bool; 256] = VOWELS;
 
 /// Costs in tenths of an edit, so that the distance is computed in integers.
 #[inline]
@@ -287,11 +289,9 @@ fn indel(c: u8) -> u16 {
     }
 }
 
-#[inline]
-fn substitution(x: u8, y: u8) -> u16 {
-    if x == y {
-        0
-    } else if VOWEL[x as usize] && VOWEL[y as usize] {
+/// Cost of substituting `y` for `x` (two different bytes), in tenths.
+const fn substitution(x: u8, y: u8) -> u8 {
+    if VOWELS[x as usize] && VOWELS[y as usize] {
         4
     } else if matches!(
         (x, y),
@@ -316,6 +316,31 @@ fn substitution(x: u8, y: u8) -> u16 {
     }
 }
 
+/// Letters `a` to `z` by their place in the alphabet; every other byte is 26.
+const fn letter(c: u8) -> usize {
+    if c.is_ascii_lowercase() {
+        (c - b'a') as usize
+    } else {
+        26
+    }
+}
+
+/// [`substitution`] of two different bytes by their [`letter`]s; any byte but a letter costs
+/// a whole edit.
+static SUBSTITUTION: [[u8; 27]; 27] = {
+    let mut t = [[10u8; 27]; 27];
+    let mut x = 0;
+    while x < 26 {
+        let mut y = 0;
+        while y < 26 {
+            t[x][y] = substitution(b'a' + x as u8, b'a' + y as u8);
+            y += 1;
+        }
+        x += 1;
+    }
+    t
+};
+
 /// Cost of swapping two adjacent letters, the commonest typo.
 const TRANSPOSITION: u16 = 6;
 
@@ -331,9 +356,10 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     // Whatever follows cell (i, j) costs at least a vowel's insertion per letter of
     // difference in the lengths left: the cheapest step off a diagonal.
     let rest = |i: usize, j: usize| 5 * ((n - i).abs_diff(m - j)) as u16;
-    let mut indel_b = [0u16; MAX_KEY];
-    for (c, &x) in indel_b.iter_mut().zip(b) {
+    let (mut indel_b, mut letter_b) = ([0u16; MAX_KEY], [0u8; MAX_KEY]);
+    for ((c, l), &x) in indel_b.iter_mut().zip(&mut letter_b).zip(b) {
         *c = indel(x);
+        *l = letter(x) as u8;
     }
     let (mut p2, mut p1, mut cur) = ([0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1]);
     for j in 1..=m {
@@ -342,13 +368,14 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     for i in 1..=n {
         let ai = a[i - 1];
         let del = indel(ai);
+        let substitute = &SUBSTITUTION[letter(ai)];
         cur[0] = p1[0] + del;
         let mut row_min = cur[0];
         let mut reach = cur[0] + rest(i, 0);
         for j in 1..=m {
             let bj = b[j - 1];
             let mut v = (p1[j] + del).min(cur[j - 1] + indel_b[j - 1]);
-            v = v.min(p1[j - 1] + substitution(ai, bj));
+            v = v.min(p1[j - 1] + if ai == bj { 0 } else { u16::from(substitute[usize::from(letter_b[j - 1])]) });
             if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
                 v = v.min(p2[j - 2] + TRANSPOSITION);
             }
@@ -443,7 +470,8 @@ mod tests {
             for j in 1..=m {
                 let bj = b[j - 1];
                 let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
-                v = v.min(rows[p1][j - 1] + substitution(ai, bj));
+                let sub = if ai == bj { 0 } else { u16::from(substitution(ai, bj)) };
+                v = v.min(rows[p1][j - 1] + sub);
                 if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
                     v = v.min(rows[p2][j - 2] + TRANSPOSITION);
                 }
