@@ -310,19 +310,21 @@ impl Memo {
     /// first time.
     fn get(&mut self, q: usize, t: &Token, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
         let qt = self.query_token(q, t);
-        let key = u64::from(c) << 32 | u64::from(qt) << 3 | u64::from(context.0);
+        let key = u64::from(c) << 32 | u64::from(qt) << 4 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
     }
 }
 
-/// What decides how two tokens are compared besides the tokens: the [`Mode`] and the floor,
-/// which follow from the kind of name and whether the two sides come from different scripts.
+/// What decides how two tokens are compared besides the tokens: the [`Mode`], and the floor,
+/// which follows from the kind of name and whether the two sides come from different scripts.
 #[derive(Clone, Copy)]
 struct Context(u8);
 
 impl Context {
-    fn new(mode: Mode, cross_script: bool) -> Context {
-        Context(u8::from(mode.abjad) | u8::from(mode.abbreviations) << 1 | u8::from(cross_script) << 2)
+    fn new(mode: Mode, person: bool, cross_script: bool) -> Context {
+        Context(
+            u8::from(mode.abjad) | u8::from(mode.abbreviations) << 1 | u8::from(person) << 2 | u8::from(cross_script) << 3,
+        )
     }
 }
 
@@ -411,7 +413,10 @@ fn align(
     let qt = &qt[..qt.len().min(MAX_TOKENS)];
     let ct = &ct[..ct.len().min(MAX_TOKENS)];
     let person = matches!(schema, Some(Schema::Person) | None);
-    let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations: !person };
+    // Abbreviations stand for words among others (`Delancourt Bros. Mfg.`); a name of one word
+    // is a name of its own, not a cut of another (`Inter`, `Interexpress`).
+    let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
+    let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations };
     let cross_script = qf.transliterated != cf.transliterated;
 
     let p = params();
@@ -427,7 +432,7 @@ fn align(
         p.floor_org
     };
 
-    let context = Context::new(mode, cross_script);
+    let context = Context::new(mode, person, cross_script);
     let mut candidates: Links = Links::new();
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
@@ -753,6 +758,8 @@ mod tests {
             ("CJNG", "Cartel de Jalisco Nueva Generacion", Organization, true),
             ("Tschatajev Ahmed Radschapovitsch", "Coal Tar Company", Organization, false),
             ("Tan S.A.", "Taliban", Organization, false),
+            // An abbreviation stands for a word among others; alone it is a name of its own.
+            ("Norv", "Norvellion", Organization, false),
             ("Tovarro Industries Inc.", "Tovarro Industries de Mexico, S.A. de C.V.", Company, false),
             ("Kibaha Cement Traders Ltd", "Kisumu Lakeside Motors Ltd", Company, false),
             // Vessels: numbers, prefixes, former names.
