@@ -375,7 +375,15 @@ fn best_rendering_alignment(
     weights: &dyn TokenWeights,
     mut memo: Option<&mut Memo>,
 ) -> Option<Alignment> {
-    let schema = q.schema.or(c.schema);
+    // A name of unknown kind with a legal form is an organisation's, whatever the other name
+    // is: a person's leniency towards extra words does not apply (`Rah Ahan Sharghi Co.`).
+    let company = |n: &PreparedName| {
+        n.schema.is_none() && n.variants.iter().flatten().any(|t| matches!(t.class, TokenClass::LegalForm(_)))
+    };
+    let schema = match q.schema.or(c.schema) {
+        Some(Schema::Person) | None if company(q) || company(c) => Some(Schema::Organization),
+        schema => schema,
+    };
     let mut best: Option<Alignment> = None;
     let mut links = Links::new();
     for (qi, qf) in q.forms.iter().enumerate() {
@@ -591,9 +599,11 @@ fn align(
             .enumerate()
             .any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
     };
-    // Only good matches cover a token for the leniency towards the other name's extra words.
+    // Only good matches cover a token for the leniency towards the other name's extra words;
+    // an initial says too little of a word to cover it (`A` for `Alwakie`).
+    let initial = |toks: &[Token], at: (u8, u8)| at.1 - at.0 == 1 && toks[at.0 as usize].class == TokenClass::Initial;
     let (mut q_good, mut c_good) = ([false; MAX_TOKENS], [false; MAX_TOKENS]);
-    for l in links.as_slice().iter().filter(|l| l.sim >= p.cover_sim) {
+    for l in links.as_slice().iter().filter(|l| l.sim >= p.cover_sim && initial(qt, l.q) == initial(ct, l.c)) {
         q_good[l.q.0 as usize..l.q.1 as usize].iter_mut().for_each(|u| *u = true);
         c_good[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|u| *u = true);
     }
@@ -774,6 +784,19 @@ mod tests {
         for (q, c, schema, expect) in cases {
             check(q, c, schema, expect);
         }
+    }
+
+    /// A name of unknown kind with a legal form is compared as an organisation's, also with a
+    /// person's name: the words the person's name lacks count in full.
+    #[test]
+    fn unknown_kind_with_legal_form_is_an_organisation() {
+        let weights = FrequencyWeights::default_table();
+        let person = PreparedName::new("SOLUN, Varek", Some(Schema::Person));
+        let company = PreparedName::new("Varek Solun Trading Holdings Ltd", None);
+        let plain = PreparedName::new("Varek Solun Trading Holdings", None);
+        let (with_form, without) = (score_names(&company, &person, weights), score_names(&plain, &person, weights));
+        assert!(with_form < DEFAULT_THRESHOLD, "{with_form}");
+        assert!(without >= DEFAULT_THRESHOLD, "{without}");
     }
 
     #[test]
