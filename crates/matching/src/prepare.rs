@@ -82,12 +82,14 @@ pub(crate) struct TokenFlags {
     pub mask: u32,
 }
 
-/// Russian, Ukrainian and other patronymics, often left out of Latin renderings.
+/// Russian, Ukrainian, Belarusian and other patronymics, often left out of Latin renderings;
+/// Belarusian `-avich`, `-auna`/`-euna` also as Polish-style renderings write them (`-ewna`).
 fn is_patronymic(text: &str) -> bool {
-    text.len() > 6
-        && ["ovich", "evich", "ovych", "evych", "ovna", "evna", "ivna", "ogly", "oglu", "kyzy", "qizi"]
-            .iter()
-            .any(|s| text.ends_with(s))
+    const ENDINGS: &[&str] = &[
+        "ovich", "evich", "avich", "ovych", "evych", "ovna", "evna", "ivna", "auna", "euna", "ewna", "ogly", "oglu",
+        "kyzy", "qizi",
+    ];
+    text.len() > 6 && ENDINGS.iter().any(|s| text.ends_with(s))
 }
 
 fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
