@@ -592,6 +592,16 @@ mod tests {
     }
 
     #[test]
+    fn patronymics() {
+        for word in ["vladimirovich", "leanidavich", "mykolaiovych", "ivanovna", "iureuna", "jurjewna", "aliyevna"] {
+            assert!(is_patronymic(word), "{word}");
+        }
+        for word in ["ivan", "rakhmanava", "fortuna", "abramovic", "horvath"] {
+            assert!(!is_patronymic(word), "{word}");
+        }
+    }
+
+    #[test]
     fn parts_of_names() {
         use Schema::*;
         let cases: &[(&str, Schema, &[&str])] = &[
