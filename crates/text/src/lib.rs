@@ -104,6 +104,10 @@ const MAX_RENDERINGS: usize = 6;
 /// run. Never empty: a name without letters gives one empty rendering.
 pub fn romanize(text: &str) -> Vec<String> {
     let norm = normalize(text);
+    // ASCII is Latin or no script at all: the name is its only rendering.
+    if norm.is_ascii() {
+        return vec![fold(&norm)];
+    }
     let mut variants: Vec<String> = vec![String::new()];
     for (s, run) in script::script_runs(&norm) {
         let renders = match transliterator_for(s) {
