@@ -90,7 +90,11 @@ impl Token {
                 (digits.clone(), digits)
             }
             TokenClass::LegalForm(f) => (f.code.to_string(), f.code.to_string()),
-            _ => (key(&text), skeleton(&text)),
+            _ => {
+                let k = key(&text);
+                let s = key::skeleton_of_key(&k);
+                (k, s)
+            }
         };
         Token { text, class, key: k, skeleton: s, written: None }
     }
