@@ -211,6 +211,15 @@ fn alias_markers() -> &'static [AliasMarker] {
     })
 }
 
+/// The folded words an alias marker may start with: its first word, or all its words
+/// written together (with or without slashes).
+fn marker_starts() -> &'static rustc_hash::FxHashSet<&'static str> {
+    static STARTS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    STARTS.get_or_init(|| {
+        alias_markers().iter().flat_map(|m| [m.parts[0], m.joined.as_str(), m.bare.as_str()]).collect()
+    })
+}
+
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
 const ANNOTATION_WORDS: &[&str] = &["branch", "flag", "office", "division", "registered", "port"];
 
@@ -224,7 +233,7 @@ enum Part {
 impl PreparedName {
     /// Prepares a name of an entity of `schema` (if known).
     pub fn new(name: &str, schema: Option<Schema>) -> PreparedName {
-        let script = Script::detect(name);
+        let script = proscribe_text::script_of(name);
         let norm = normalize(name);
         let parts = split_parts(&norm, schema);
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
@@ -317,10 +326,13 @@ impl PreparedName {
 /// Token classes that depend on what is named.
 fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
     for t in toks.iter_mut() {
+        // A word as `tokens` made it has the key of its text already.
+        let mut changed = t.class != TokenClass::Word;
         // A person's name takes back a one-word legal form as written (`Wei Chao`).
         if let (Some(Schema::Person), TokenClass::LegalForm(_), Some(w)) = (schema, t.class, &t.written) {
             if !w.contains(' ') {
                 t.text = w.to_string();
+                changed = true;
             }
         }
         t.class = match (schema, t.class) {
@@ -329,7 +341,11 @@ fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
             (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,
             (_, c) => c,
         };
-        if t.class == TokenClass::Word && t.key != proscribe_text::key(&t.text) && !t.text.starts_with("abdul") {
+        if changed
+            && t.class == TokenClass::Word
+            && t.key != proscribe_text::key(&t.text)
+            && !t.text.starts_with("abdul")
+        {
             t.key = proscribe_text::key(&t.text);
             t.skeleton = proscribe_text::skeleton(&t.text);
         }
@@ -515,7 +531,19 @@ fn split_trailing(text: &str) -> Vec<String> {
 fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
     // Work on words separated by spaces, keeping each word's original text.
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let folded: Vec<String> = words.iter().map(|w| proscribe_text::fold(w).replace(' ', "")).collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let mut f = proscribe_text::fold(w);
+            f.retain(|c| c != ' ');
+            f
+        })
+        .collect();
+    // A marker starts with a word that is one of its first words, or `ex-` glued to a name.
+    let starts = marker_starts();
+    if !folded.iter().any(|f| starts.contains(f.as_str())) && !words.iter().any(|w| w.starts_with("ex-")) {
+        return (text.to_string(), Vec::new());
+    }
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (start of marker, words in marker)
     let mut i = 0;
     while i < words.len() {

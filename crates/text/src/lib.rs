@@ -143,6 +143,10 @@ pub fn romanize(text: &str) -> Vec<String> {
 
 /// The script of a name's letters (see [`Script::detect`]).
 pub fn script_of(text: &str) -> Script {
+    // In ASCII only the letters have a script, and it is Latin.
+    if text.is_ascii() {
+        return if text.bytes().any(|b| b.is_ascii_alphabetic()) { Script::Latin } else { Script::None };
+    }
     Script::detect(text)
 }
 
