@@ -101,7 +101,7 @@ fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
             TokenFlags {
                 country: t.class == TokenClass::Word
                     && t.text.len() >= 4
-                    && proscribe_model::Country::from_name(&t.text).is_ok(),
+                    && proscribe_model::Country::find_name(&t.text).is_some(),
                 patronymic: is_patronymic(&t.text),
                 segment,
                 filial,
