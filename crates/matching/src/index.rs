@@ -789,19 +789,18 @@ impl Index {
             }
         }
 
-        let mut scored: Vec<Candidate> = s
-            .touched
-            .iter()
-            .map(|&n| {
-                let score = (2.0 * s.acc(n) / (total + self.form_weights[n as usize])).min(1.0);
-                Candidate { form: n, score }
-            })
-            .collect();
-        let order = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score).then(a.form.cmp(&b.form));
+        // Best first, the form breaking ties: as integers, the selection and sorts below
+        // compare plain numbers.
+        let mut ranked = std::mem::take(&mut s.ranked);
+        ranked.clear();
+        ranked.extend(s.touched.iter().map(|&n| {
+            let score = (2.0 * s.acc(n) / (total + self.form_weights[n as usize])).min(1.0);
+            rank_key(Candidate { form: n, score })
+        }));
         let mut anchors: Vec<Candidate> = Vec::new();
-        if scored.len() > limit {
-            scored.select_nth_unstable_by(limit - 1, order);
-            scored.truncate(limit);
+        if ranked.len() > limit {
+            ranked.select_nth_unstable(limit - 1);
+            ranked.truncate(limit);
             // Forms holding a rare query word exactly stay, whatever their rank.
             let rare = qterms
                 .iter()
@@ -809,18 +808,38 @@ impl Index {
                 .filter(|t| t.len <= ANCHOR_MAX_FORMS);
             for t in rare {
                 for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
-                    if !scored.iter().chain(&anchors).any(|c| c.form == form) {
+                    if !ranked.iter().any(|&k| candidate_of(k).form == form) && !anchors.iter().any(|c| c.form == form)
+                    {
                         let score = (2.0 * s.acc(form) / (total + self.form_weights[form as usize])).min(1.0);
                         anchors.push(Candidate { form, score });
                     }
                 }
             }
         }
-        scored.sort_unstable_by(order);
-        anchors.sort_unstable_by(order);
+        ranked.sort_unstable();
+        let mut scored: Vec<Candidate> = Vec::with_capacity(ranked.len() + anchors.len());
+        scored.extend(ranked.iter().map(|&k| candidate_of(k)));
+        s.ranked = ranked;
+        anchors.sort_unstable_by_key(|&c| rank_key(c));
         scored.extend(anchors);
         scored
     }
+}
+
+/// A candidate as an integer that sorts best first: a higher score, then (for one score) a
+/// lower form. The score's bits are laid out so that unsigned order is `f32::total_cmp`.
+fn rank_key(c: Candidate) -> u64 {
+    let bits = c.score.to_bits();
+    let ordered = if bits >> 31 == 1 { !bits } else { bits | 0x8000_0000 };
+    !(u64::from(ordered) << 32 | u64::from(!c.form))
+}
+
+/// The candidate of a [`rank_key`].
+fn candidate_of(key: u64) -> Candidate {
+    let key = !key;
+    let ordered = (key >> 32) as u32;
+    let bits = if ordered >> 31 == 1 { ordered & 0x7fff_ffff } else { !ordered };
+    Candidate { form: !(key as u32), score: f32::from_bits(bits) }
 }
 
 impl TokenWeights for Index {
@@ -893,6 +912,8 @@ struct Scratch {
     terms: Marks,
     slots: Vec<Slot>,
     touched: Vec<u32>,
+    /// The forms found, ranked (see `rank_key`): kept for its capacity.
+    ranked: Vec<u64>,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
     generation: u32,
 }
