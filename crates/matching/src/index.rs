@@ -237,6 +237,13 @@ fn fuzzy_by_deletion(word: &str) -> bool {
 /// `gdf` of `gaddafi` both become `gdb`): transcriptions swap them freely.
 fn coarse(skeleton: &str) -> String {
     let mut out = String::with_capacity(skeleton.len());
+    coarse_into(skeleton, &mut out);
+    out
+}
+
+/// [`coarse`] written into `out`, which is cleared first.
+fn coarse_into(skeleton: &str, out: &mut String) {
+    out.clear();
     for c in skeleton.chars() {
         let c = match c {
             'p' | 'f' | 'v' => 'b',
@@ -249,7 +256,6 @@ fn coarse(skeleton: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// Words whose consonant skeleton is worth looking up.
@@ -627,9 +633,12 @@ impl Index {
                 push(id, 1.0, out);
             }
         }
+        // The spelling key, for itself and for the skeleton.
+        let by_skeleton = fuzzy_by_skeleton(word);
+        let word_key = if (!joined && word.len() > 2) || by_skeleton { proscribe_text::key(word) } else { String::new() };
         // Words spelt alike by the spelling rules of the comparison.
         if !joined && word.len() > 2 {
-            for &id in self.by_key.get(proscribe_text::key(word).as_str()).map_or(&[][..], |v| v.as_slice()) {
+            for &id in self.by_key.get(word_key.as_str()).map_or(&[][..], |v| v.as_slice()) {
                 push(id, KEY_LIKENESS, out);
             }
         }
@@ -646,9 +655,10 @@ impl Index {
                 }
             });
         }
-        if fuzzy_by_skeleton(word) {
-            let key = skeleton(word);
-            if let Some(list) = self.by_skeleton.get(coarse(&key).as_str()) {
+        if by_skeleton {
+            let key = proscribe_text::skeleton_of_key(&word_key);
+            coarse_into(&key, buf);
+            if let Some(list) = self.by_skeleton.get(buf.as_str()) {
                 let likeness = skeleton_likeness(&key);
                 let exact = hash_str(&key);
                 for sp in list {
@@ -661,7 +671,8 @@ impl Index {
                 }
             }
         }
-        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Terms are distinct: the order is total, and a plain integer sort gives it.
+        out.sort_unstable_by_key(|&(term, likeness)| rank_key(Candidate { form: term, score: likeness }));
     }
 
     /// The `limit` names most like `query` by the weighted share of words they have in
@@ -794,7 +805,9 @@ impl Index {
         let mut ranked = std::mem::take(&mut s.ranked);
         ranked.clear();
         ranked.extend(s.touched.iter().map(|&n| {
-            let score = (2.0 * s.acc(n) / (total + self.form_weights[n as usize])).min(1.0);
+            // A touched form's slot is of this query.
+            let acc = s.slots[n as usize].acc;
+            let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
             rank_key(Candidate { form: n, score })
         }));
         let mut anchors: Vec<Candidate> = Vec::new();

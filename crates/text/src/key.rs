@@ -76,8 +76,8 @@ pub fn skeleton(word: &str) -> String {
     skeleton_of_key(&key(word))
 }
 
-/// The consonant skeleton of a word from its [`key`].
-pub(crate) fn skeleton_of_key(k: &str) -> String {
+/// The consonant [`skeleton`] of a word from its [`key`], for callers that have the key.
+pub fn skeleton_of_key(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
     for (i, c) in k.bytes().enumerate() {
         if i > 0 && is_vowel(c) {

@@ -31,7 +31,7 @@ pub mod script;
 pub use classes::{
     is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind, LegalForm,
 };
-pub use key::{is_vowel, key, skeleton};
+pub use key::{is_vowel, key, skeleton, skeleton_of_key};
 pub use normalize::{fold, normalize};
 pub use script::{transliterator_for, transliterators, HanReadings, Transliterator};
 
@@ -92,7 +92,7 @@ impl Token {
             TokenClass::LegalForm(f) => (f.code.to_string(), f.code.to_string()),
             _ => {
                 let k = key(&text);
-                let s = key::skeleton_of_key(&k);
+                let s = skeleton_of_key(&k);
                 (k, s)
             }
         };
