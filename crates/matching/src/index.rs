@@ -690,26 +690,29 @@ impl Index {
 
         // Query terms: each word of each rendering, and each pair of adjacent words joined.
         let mut qterms: Vec<QueryTerm> = Vec::new();
-        let mut texts: Vec<String> = Vec::new();
-        let mut buf = String::new();
-        let mut matches = Vec::new();
+        s.texts.clear();
+        let mut buf = std::mem::take(&mut s.buf);
+        let mut matches = std::mem::take(&mut s.matches);
         let mut add = |text: &str, joined: bool, cap: f32, qterms: &mut Vec<QueryTerm>| {
-            if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == text) {
+            if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
                 return;
             }
             // Two initials written together are no word worth looking up.
             if joined && text.len() < 3 {
                 return;
             }
-            texts.push(text.to_string());
+            s.texts.push(text);
             self.spellings(text, joined, &mut matches, &mut s.terms, &mut buf);
             if matches.is_empty() {
                 return;
             }
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
-            qterms.push(QueryTerm { matches: matches.clone(), postings, cap });
+            let mut kept = s.spare.pop().unwrap_or_default();
+            kept.extend_from_slice(&matches);
+            qterms.push(QueryTerm { matches: kept, postings, cap });
         };
         let mut total: f32 = 0.0;
+        let mut joined = String::new();
         for variant in &query.variants {
             let mut variant_total = 0.0;
             for (i, t) in variant.iter().enumerate() {
@@ -728,7 +731,8 @@ impl Index {
                     }
                 }
                 // Two and three words written together may be one listed word.
-                let mut joined = t.text.clone();
+                joined.clear();
+                joined.push_str(&t.text);
                 let mut cap = self.word_weight(&t.text) as f32;
                 for next in variant.iter().skip(i + 1).take(2) {
                     joined.push_str(&next.text);
@@ -741,11 +745,11 @@ impl Index {
         // The query's acronyms as listed words (`Islamic State of Iraq and the Levant` and
         // `ISIL`): a listed word found so counts for the query words it stands for.
         for (variant, letters, s0, s1) in acronyms(query) {
-            if qterms.len() >= MAX_QUERY_TERMS || texts.iter().any(|t| t == letters) {
+            if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(letters) {
                 continue;
             }
             let Some(&id) = self.vocab.get(letters) else { continue };
-            texts.push(letters.to_string());
+            s.texts.push(letters);
             let words = &query.variants[variant][s0 as usize..s1 as usize];
             let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
             let term = &self.terms[id as usize];
@@ -759,7 +763,10 @@ impl Index {
                 });
             }
         }
+        s.buf = buf;
+        s.matches = matches;
         if qterms.is_empty() || total <= 0.0 {
+            s.keep(qterms);
             return Vec::new();
         }
 
@@ -833,6 +840,7 @@ impl Index {
         let mut scored: Vec<Candidate> = Vec::with_capacity(ranked.len() + anchors.len());
         scored.extend(ranked.iter().map(|&k| candidate_of(k)));
         s.ranked = ranked;
+        s.keep(qterms);
         anchors.sort_unstable_by_key(|&c| rank_key(c));
         scored.extend(anchors);
         scored
@@ -927,6 +935,13 @@ struct Scratch {
     touched: Vec<u32>,
     /// The forms found, ranked (see `rank_key`): kept for its capacity.
     ranked: Vec<u64>,
+    /// The texts of a query's terms, to look each up once.
+    texts: QueryTexts,
+    /// Work space of `Index::spellings`.
+    buf: String,
+    matches: Vec<(u32, f32)>,
+    /// Emptied spelling lists of earlier query terms, kept for their capacity.
+    spare: Vec<Vec<(u32, f32)>>,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
     generation: u32,
 }
@@ -972,6 +987,14 @@ impl Scratch {
         false
     }
 
+    /// Keeps the spelling lists of a query's terms for the next query.
+    fn keep(&mut self, qterms: Vec<QueryTerm>) {
+        self.spare.extend(qterms.into_iter().map(|mut q| {
+            q.matches.clear();
+            q.matches
+        }));
+    }
+
     fn key(&self, term: usize) -> u32 {
         self.generation << 8 | term.min(255) as u32
     }
@@ -993,6 +1016,34 @@ impl Scratch {
         }
         slot.acc += w;
         slot.stamp = key;
+    }
+}
+
+/// Distinct texts, written one after another in one string.
+#[derive(Default)]
+struct QueryTexts {
+    all: String,
+    ends: Vec<usize>,
+}
+
+impl QueryTexts {
+    fn clear(&mut self) {
+        self.all.clear();
+        self.ends.clear();
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        let mut start = 0;
+        self.ends.iter().any(|&end| {
+            let found = &self.all[start..end] == text;
+            start = end;
+            found
+        })
+    }
+
+    fn push(&mut self, text: &str) {
+        self.all.push_str(text);
+        self.ends.push(self.all.len());
     }
 }
 
