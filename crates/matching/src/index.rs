@@ -635,7 +635,8 @@ impl Index {
         }
         // The spelling key, for itself and for the skeleton.
         let by_skeleton = fuzzy_by_skeleton(word);
-        let word_key = if (!joined && word.len() > 2) || by_skeleton { proscribe_text::key(word) } else { String::new() };
+        let word_key =
+            if (!joined && word.len() > 2) || by_skeleton { proscribe_text::key(word) } else { String::new() };
         // Words spelt alike by the spelling rules of the comparison.
         if !joined && word.len() > 2 {
             for &id in self.by_key.get(word_key.as_str()).map_or(&[][..], |v| v.as_slice()) {

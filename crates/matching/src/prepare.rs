@@ -215,9 +215,8 @@ fn alias_markers() -> &'static [AliasMarker] {
 /// written together (with or without slashes).
 fn marker_starts() -> &'static rustc_hash::FxHashSet<&'static str> {
     static STARTS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
-    STARTS.get_or_init(|| {
-        alias_markers().iter().flat_map(|m| [m.parts[0], m.joined.as_str(), m.bare.as_str()]).collect()
-    })
+    STARTS
+        .get_or_init(|| alias_markers().iter().flat_map(|m| [m.parts[0], m.joined.as_str(), m.bare.as_str()]).collect())
 }
 
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
