@@ -529,20 +529,30 @@ fn split_trailing(text: &str) -> Vec<String> {
 /// folded words (`f.k.a.`, `f/k/a` and `fka` alike).
 fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
     // Work on words separated by spaces, keeping each word's original text.
+    let fold_word = |w: &str, f: &mut String| {
+        proscribe_text::fold_into(w, f);
+        f.retain(|c| c != ' ');
+    };
+    // A marker starts with a word that is one of its first words, or `ex-` glued to a name:
+    // most names have none, and are left whole without more work.
+    let starts = marker_starts();
+    let mut f = String::new();
+    let may_have_marker = text.split(' ').any(|w| {
+        fold_word(w, &mut f);
+        starts.contains(f.as_str()) || w.starts_with("ex-")
+    });
+    if !may_have_marker {
+        return (text.to_string(), Vec::new());
+    }
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
     let folded: Vec<String> = words
         .iter()
         .map(|w| {
-            let mut f = proscribe_text::fold(w);
-            f.retain(|c| c != ' ');
+            let mut f = String::new();
+            fold_word(w, &mut f);
             f
         })
         .collect();
-    // A marker starts with a word that is one of its first words, or `ex-` glued to a name.
-    let starts = marker_starts();
-    if !folded.iter().any(|f| starts.contains(f.as_str())) && !words.iter().any(|w| w.starts_with("ex-")) {
-        return (text.to_string(), Vec::new());
-    }
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (start of marker, words in marker)
     let mut i = 0;
     while i < words.len() {

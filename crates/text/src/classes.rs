@@ -348,6 +348,7 @@ struct Tables {
     /// The first words of prefix phrases of more than one word.
     prefix_starts: FxHashSet<&'static str>,
     longest_prefix: usize,
+    number_words: FxHashMap<&'static str, u32>,
 }
 
 /// Every phrase made of the first words of a longer phrase.
@@ -382,6 +383,7 @@ fn tables() -> &'static Tables {
             prefixes: PREFIXES.iter().copied().collect(),
             prefix_starts: phrase_starts(PREFIXES.iter()),
             longest_prefix,
+            number_words: NUMBER_WORDS.iter().rev().copied().collect(),
         }
     })
 }
@@ -474,7 +476,7 @@ pub fn is_honorific(word: &str) -> bool {
 /// The value of a number word or a Roman numeral of two letters or more (`ii`, `xiv`);
 /// single letters stay initials.
 pub fn number_word(word: &str) -> Option<u32> {
-    if let Some(&(_, n)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
+    if let Some(&n) = tables().number_words.get(word) {
         return Some(n);
     }
     roman(word)

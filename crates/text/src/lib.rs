@@ -32,7 +32,7 @@ pub use classes::{
     is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind, LegalForm,
 };
 pub use key::{is_vowel, key, skeleton, skeleton_of_key};
-pub use normalize::{fold, normalize};
+pub use normalize::{fold, fold_into, normalize};
 pub use script::{transliterator_for, transliterators, HanReadings, Transliterator};
 
 use proscribe_model::Script;

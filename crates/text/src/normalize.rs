@@ -76,17 +76,24 @@ fn push_spaced(out: &mut String, word: &str) {
 /// collapsed. Latin letters that do not decompose are spelt in ASCII (`ß` → `ss`, `ł` → `l`);
 /// letters of other scripts are kept (transliteration is a separate step).
 pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] written into `out`, which is cleared first: for callers that fold many words.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
     // ASCII text is its own NFKD form and has no combining marks.
     if text.is_ascii() {
-        fold_chars(text.chars(), text.len())
+        fold_chars(text.chars(), out);
     } else {
-        fold_chars(text.nfkd(), text.len())
+        fold_chars(text.nfkd(), out);
     }
 }
 
 /// [`fold`] of text already in NFKD form.
-fn fold_chars(chars: impl Iterator<Item = char> + Clone, len: usize) -> String {
-    let mut out = String::with_capacity(len);
+fn fold_chars(chars: impl Iterator<Item = char> + Clone, out: &mut String) {
     let mut chars = chars.peekable();
     while let Some(c) = chars.next() {
         if c.is_ascii_alphanumeric() {
@@ -119,7 +126,6 @@ fn fold_chars(chars: impl Iterator<Item = char> + Clone, len: usize) -> String {
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
-    out
 }
 
 /// Characters that join the parts of one word rather than separate words.
