@@ -137,8 +137,9 @@ fn joinable(t: &Token) -> bool {
 
 fn runs_of(toks: &[Token]) -> Vec<Run> {
     let mut out = Vec::new();
+    let mut text = String::new();
     for start in 0..toks.len().min(crate::compare::MAX_TOKENS) {
-        let mut text = String::new();
+        text.clear();
         for n in 1..=MAX_RUN {
             let Some(t) = toks.get(start + n - 1).filter(|t| joinable(t)) else { break };
             text.push_str(&t.text);
@@ -493,13 +494,25 @@ fn has_annotation_word(text: &str) -> bool {
 
 fn only_legal_forms(text: &str) -> bool {
     let folded = romanize(text).into_iter().next().unwrap_or_default();
+    if !last_word_may_end_legal_form(&folded) {
+        return false;
+    }
     let t = tokens(&folded);
     !t.is_empty() && t.iter().all(|t| matches!(t.class, TokenClass::LegalForm(_)))
 }
 
 fn ends_with_legal_form(text: &str) -> bool {
     let folded = romanize(text).into_iter().next().unwrap_or_default();
+    if !last_word_may_end_legal_form(&folded) {
+        return false;
+    }
     tokens(&folded).last().is_some_and(|t| matches!(t.class, TokenClass::LegalForm(_)))
+}
+
+/// Whether the last word of folded text may end a legal form: the last token is one only if
+/// it does, which spares most parts their tokens.
+fn last_word_may_end_legal_form(folded: &str) -> bool {
+    folded.rsplit(' ').next().is_some_and(proscribe_text::may_end_legal_form)
 }
 
 /// Splits text at the commas and spaced dashes after its first part.

@@ -341,6 +341,8 @@ struct Tables {
     /// liability company`, `sp z o` of `sp z o o`): a phrase that is none of these cannot grow
     /// into a longer form.
     form_starts: FxHashSet<&'static str>,
+    /// The last words of legal-form phrases (`ltd`, `company`, the last `o` of `sp z o o`).
+    form_ends: FxHashSet<&'static str>,
     longest_form: usize,
     particles: FxHashSet<&'static str>,
     honorifics: FxHashSet<&'static str>,
@@ -376,6 +378,7 @@ fn tables() -> &'static Tables {
         let longest_prefix = PREFIXES.iter().map(|p| p.split(' ').count()).max().unwrap_or(1);
         Tables {
             form_starts: phrase_starts(LEGAL_FORMS.iter().flat_map(|f| f.3)),
+            form_ends: LEGAL_FORMS.iter().flat_map(|f| f.3).filter_map(|p| p.rsplit(' ').next()).collect(),
             forms,
             longest_form,
             particles: PARTICLES.iter().copied().collect(),
@@ -391,6 +394,12 @@ fn tables() -> &'static Tables {
 /// The legal form a folded phrase stands for.
 pub fn legal_form(phrase: &str) -> Option<LegalForm> {
     tables().forms.get(phrase).copied()
+}
+
+/// Whether a folded word is the last word of some legal-form phrase: a name whose last word
+/// is not cannot end with a legal form.
+pub fn may_end_legal_form(word: &str) -> bool {
+    tables().form_ends.contains(word)
 }
 
 /// The legal form of a canonical code.

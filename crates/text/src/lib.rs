@@ -29,7 +29,8 @@ mod normalize;
 pub mod script;
 
 pub use classes::{
-    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind, LegalForm,
+    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, may_end_legal_form, number_word,
+    FormKind, LegalForm,
 };
 pub use key::{is_vowel, key, skeleton, skeleton_of_key};
 pub use normalize::{fold, fold_into, normalize};
