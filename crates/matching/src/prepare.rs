@@ -471,6 +471,9 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
 }
 
 fn slash_names(text: &str) -> Option<(String, Vec<String>)> {
+    if !text.contains('/') {
+        return None;
+    }
     let parts: Vec<&str> = text.split('/').collect();
     if parts.len() < 2 {
         return None;
@@ -517,22 +520,13 @@ fn last_word_may_end_legal_form(folded: &str) -> bool {
 
 /// Splits text at the commas and spaced dashes after its first part.
 fn split_trailing(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, piece) in text.split(',').enumerate() {
-        if i == 0 {
-            out.extend(piece.split(" - ").map(str::to_string));
-        } else {
-            out.push(piece.to_string());
-        }
-    }
-    if out.is_empty() {
-        out.push(String::new());
-    }
+    let mut pieces = text.split(',');
+    let first = pieces.next().unwrap_or_default();
     // A part with no letters or digits of its own is no part.
-    let mut kept: Vec<String> = Vec::with_capacity(out.len());
-    for p in out {
+    let mut kept: Vec<String> = Vec::new();
+    for p in first.split(" - ").chain(pieces) {
         if p.chars().any(char::is_alphanumeric) || kept.is_empty() {
-            kept.push(p);
+            kept.push(p.to_string());
         }
     }
     kept
