@@ -810,18 +810,27 @@ impl Index {
 
         // Best first, the form breaking ties: as integers, the selection and sorts below
         // compare plain numbers.
-        let mut ranked = std::mem::take(&mut s.ranked);
-        ranked.clear();
-        ranked.extend(s.touched.iter().map(|&n| {
+        // The `limit` best are kept in a heap whose top is the worst of them: most forms found
+        // rank below it and cost one comparison.
+        let mut best = std::mem::take(&mut s.ranked);
+        best.clear();
+        let mut best = std::collections::BinaryHeap::from(best);
+        for &n in &s.touched {
             // A touched form's slot is of this query.
             let acc = s.slots[n as usize].acc;
             let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
-            rank_key(Candidate { form: n, score })
-        }));
+            let key = rank_key(Candidate { form: n, score });
+            if best.len() < limit {
+                best.push(key);
+            } else if let Some(mut worst) = best.peek_mut() {
+                if key < *worst {
+                    *worst = key;
+                }
+            }
+        }
+        let mut ranked = best.into_vec();
         let mut anchors: Vec<Candidate> = Vec::new();
-        if ranked.len() > limit {
-            ranked.select_nth_unstable(limit - 1);
-            ranked.truncate(limit);
+        if s.touched.len() > limit {
             // Forms holding a rare query word exactly stay, whatever their rank.
             let rare = qterms
                 .iter()
