@@ -602,8 +602,8 @@ impl Index {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             s.begin(self.forms.len(), self.terms.len());
-            let (mut out, mut buf) = (Vec::new(), String::new());
-            self.spellings(word, false, &mut out, &mut s.terms, &mut buf);
+            let (mut out, mut work) = (Vec::new(), SpellingWork::default());
+            self.spellings(word, false, &mut out, &mut s.terms, &mut work);
             !out.is_empty()
         })
     }
@@ -617,7 +617,15 @@ impl Index {
     /// itself), best first. A query word may be listed words written together; query words
     /// written together (`joined`) are only looked up as a listed word, so that no pair of
     /// words is counted twice.
-    fn spellings(&self, word: &str, joined: bool, out: &mut Vec<(u32, f32)>, seen: &mut Marks, buf: &mut String) {
+    fn spellings(
+        &self,
+        word: &str,
+        joined: bool,
+        out: &mut Vec<(u32, f32)>,
+        seen: &mut Marks,
+        work: &mut SpellingWork,
+    ) {
+        let buf = &mut work.buf;
         out.clear();
         seen.next();
         let mut push = |id: u32, likeness: f32, out: &mut Vec<(u32, f32)>| {
@@ -672,8 +680,18 @@ impl Index {
                 }
             }
         }
-        // Terms are distinct: the order is total, and a plain integer sort gives it.
-        out.sort_unstable_by_key(|&(term, likeness)| rank_key(Candidate { form: term, score: likeness }));
+        // Terms are distinct: the order is total, and a sort of plain integers gives it.
+        let keys = &mut work.keys;
+        keys.clear();
+        keys.extend(out.iter().map(|&(term, likeness)| rank_key(Candidate { form: term, score: likeness })));
+        if !keys.is_sorted() {
+            keys.sort_unstable();
+            out.clear();
+            out.extend(keys.iter().map(|&k| {
+                let c = candidate_of(k);
+                (c.form, c.score)
+            }));
+        }
     }
 
     /// The `limit` names most like `query` by the weighted share of words they have in
@@ -692,7 +710,7 @@ impl Index {
         // Query terms: each word of each rendering, and each pair of adjacent words joined.
         let mut qterms: Vec<QueryTerm> = Vec::new();
         s.texts.clear();
-        let mut buf = std::mem::take(&mut s.buf);
+        let mut work = std::mem::take(&mut s.spelling);
         let mut matches = std::mem::take(&mut s.matches);
         let mut add = |text: &str, joined: bool, cap: f32, qterms: &mut Vec<QueryTerm>| {
             if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
@@ -703,7 +721,7 @@ impl Index {
                 return;
             }
             s.texts.push(text);
-            self.spellings(text, joined, &mut matches, &mut s.terms, &mut buf);
+            self.spellings(text, joined, &mut matches, &mut s.terms, &mut work);
             if matches.is_empty() {
                 return;
             }
@@ -764,7 +782,7 @@ impl Index {
                 });
             }
         }
-        s.buf = buf;
+        s.spelling = work;
         s.matches = matches;
         if qterms.is_empty() || total <= 0.0 {
             s.keep(qterms);
@@ -947,8 +965,8 @@ struct Scratch {
     ranked: Vec<u64>,
     /// The texts of a query's terms, to look each up once.
     texts: QueryTexts,
-    /// Work space of `Index::spellings`.
-    buf: String,
+    /// Work space of `Index::spellings`, and the spellings of the last word.
+    spelling: SpellingWork,
     matches: Vec<(u32, f32)>,
     /// Emptied spelling lists of earlier query terms, kept for their capacity.
     spare: Vec<Vec<(u32, f32)>>,
@@ -1027,6 +1045,15 @@ impl Scratch {
         slot.acc += w;
         slot.stamp = key;
     }
+}
+
+/// Buffers of `Index::spellings`.
+#[derive(Default)]
+struct SpellingWork {
+    /// A word with a letter left out, or a coarse skeleton.
+    buf: String,
+    /// The spellings found, as `rank_key`s to be sorted.
+    keys: Vec<u64>,
 }
 
 /// Distinct texts, written one after another in one string.
