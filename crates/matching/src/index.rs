@@ -806,47 +806,13 @@ impl Index {
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
                 // Few names found: look the term up in each of them.
-                for &name in &s.touched {
-                    let terms = &self.forms[name as usize].terms;
-                    if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
-                        let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
-                        let slot = &mut s.slots[name as usize];
-                        slot.acc += w;
-                        slot.stamp = key;
-                    }
-                }
+                self.look_up(q, key, s);
             } else {
-                for &(id, sim) in &q.matches {
-                    let t = &self.terms[id as usize];
-                    let w = (t.rank_weight * sim).min(q.cap);
-                    for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
-                        s.add(name, key, w, !closed);
-                    }
-                }
+                self.walk(q, key, !closed, s);
             }
         }
 
-        // Best first, the form breaking ties: as integers, the selection and sorts below
-        // compare plain numbers.
-        // The `limit` best are kept in a heap whose top is the worst of them: most forms found
-        // rank below it and cost one comparison.
-        let mut best = std::mem::take(&mut s.ranked);
-        best.clear();
-        let mut best = std::collections::BinaryHeap::from(best);
-        for &n in &s.touched {
-            // A touched form's slot is of this query.
-            let acc = s.slots[n as usize].acc;
-            let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
-            let key = rank_key(Candidate { form: n, score });
-            if best.len() < limit {
-                best.push(key);
-            } else if let Some(mut worst) = best.peek_mut() {
-                if key < *worst {
-                    *worst = key;
-                }
-            }
-        }
-        let mut ranked = best.into_vec();
+        let mut ranked = self.best_forms(total, limit, s);
         let mut anchors: Vec<Candidate> = Vec::new();
         if s.touched.len() > limit {
             // Forms holding a rare query word exactly stay, whatever their rank.
@@ -872,6 +838,60 @@ impl Index {
         anchors.sort_unstable_by_key(|&c| rank_key(c));
         scored.extend(anchors);
         scored
+    }
+}
+
+// The loops over names below are kept out of `candidates_with`: compiled apart, they take
+// fewer instructions (measured: about a tenth of retrieval's on all lists).
+impl Index {
+    /// Adds a query term to the names whose term lists hold it.
+    #[inline(never)]
+    fn look_up(&self, q: &QueryTerm, key: u32, s: &mut Scratch) {
+        for &name in &s.touched {
+            let terms = &self.forms[name as usize].terms;
+            if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
+                let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
+                let slot = &mut s.slots[name as usize];
+                slot.acc += w;
+                slot.stamp = key;
+            }
+        }
+    }
+
+    /// Adds a query term to the names on the inverted lists of its spellings; names not
+    /// found before are taken in only when `open`.
+    #[inline(never)]
+    fn walk(&self, q: &QueryTerm, key: u32, open: bool, s: &mut Scratch) {
+        for &(id, sim) in &q.matches {
+            let t = &self.terms[id as usize];
+            let w = (t.rank_weight * sim).min(q.cap);
+            for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                s.add(name, key, w, open);
+            }
+        }
+    }
+
+    /// The `limit` best names found, as `rank_key`s in no order. They are kept in a heap whose
+    /// top is the worst of them: most names found rank below it and cost one comparison.
+    #[inline(never)]
+    fn best_forms(&self, total: f32, limit: usize, s: &mut Scratch) -> Vec<u64> {
+        let mut best = std::mem::take(&mut s.ranked);
+        best.clear();
+        let mut best = std::collections::BinaryHeap::from(best);
+        for &n in &s.touched {
+            // A touched form's slot is of this query.
+            let acc = s.slots[n as usize].acc;
+            let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
+            let key = rank_key(Candidate { form: n, score });
+            if best.len() < limit {
+                best.push(key);
+            } else if let Some(mut worst) = best.peek_mut() {
+                if key < *worst {
+                    *worst = key;
+                }
+            }
+        }
+        best.into_vec()
     }
 }
 
