@@ -203,16 +203,35 @@ pub fn normalise_identifier(number: &str) -> String {
 pub const MIN_IDENTIFIER_LEN: usize = 5;
 
 fn hash_str(s: &str) -> u64 {
+    hash_bytes(s.as_bytes())
+}
+
+fn hash_bytes(b: &[u8]) -> u64 {
     let mut h = FxHasher::default();
-    h.write(s.as_bytes());
+    h.write(b);
     h.finish()
 }
 
 /// Calls `f` with the hash of `word` and of every string made by deleting one character of it.
 /// Two words share such a key when they are at most one deletion each from a common string,
 /// which covers one substitution, insertion, deletion or swap of neighbours.
-fn deletion_keys(word: &str, buf: &mut String, mut f: impl FnMut(u64)) {
+fn deletion_keys(word: &str, buf: &mut Vec<u8>, mut f: impl FnMut(u64)) {
     f(hash_str(word));
+    let w = word.as_bytes();
+    if word.is_ascii() && !w.is_empty() {
+        // Deleting letter `i` rather than letter `i - 1` changes one letter of what is left.
+        buf.clear();
+        buf.extend_from_slice(&w[1..]);
+        f(hash_bytes(buf));
+        for i in 1..w.len() {
+            buf[i - 1] = w[i - 1];
+            // Deleting either letter of a double gives the same string.
+            if w[i] != w[i - 1] {
+                f(hash_bytes(buf));
+            }
+        }
+        return;
+    }
     let mut prev: Option<char> = None;
     for (i, c) in word.char_indices() {
         // Deleting either letter of a double gives the same string.
@@ -221,9 +240,9 @@ fn deletion_keys(word: &str, buf: &mut String, mut f: impl FnMut(u64)) {
         }
         prev = Some(c);
         buf.clear();
-        buf.push_str(&word[..i]);
-        buf.push_str(&word[i + c.len_utf8()..]);
-        f(hash_str(buf));
+        buf.extend_from_slice(&w[..i]);
+        buf.extend_from_slice(&w[i + c.len_utf8()..]);
+        f(hash_bytes(buf));
     }
 }
 
@@ -244,6 +263,23 @@ fn coarse(skeleton: &str) -> String {
 /// [`coarse`] written into `out`, which is cleared first.
 fn coarse_into(skeleton: &str, out: &mut String) {
     out.clear();
+    if skeleton.is_ascii() {
+        let mut last = None;
+        for b in skeleton.bytes() {
+            let b = match b {
+                b'p' | b'f' | b'v' => b'b',
+                b't' => b'd',
+                b'k' | b'q' => b'g',
+                b'z' => b's',
+                b => b,
+            };
+            if last != Some(b) {
+                out.push(char::from(b));
+                last = Some(b);
+            }
+        }
+        return;
+    }
     for c in skeleton.chars() {
         let c = match c {
             'p' | 'f' | 'v' => 'b',
@@ -491,7 +527,7 @@ impl Index {
         let mut by_skeleton: FxHashMap<Box<str>, Vec<Spelling>> = FxHashMap::default();
         let mut by_deletion: FxHashMap<u64, Vec<Spelling>> = FxHashMap::default();
         let mut by_key: FxHashMap<Box<str>, Vec<u32>> = FxHashMap::default();
-        let mut buf = String::new();
+        let mut buf = Vec::new();
         for (id, t) in terms.iter().enumerate() {
             if !t.joined && !t.acronym && t.text.len() > 2 {
                 by_key.entry(proscribe_text::key(&t.text).into()).or_default().push(id as u32);
@@ -656,7 +692,7 @@ impl Index {
         let len = word.len().min(255) as u8;
         let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined);
         if fuzzy_by_deletion(word) {
-            deletion_keys(word, buf, |k| {
+            deletion_keys(word, &mut work.deletion, |k| {
                 for sp in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
                     if near(sp) {
                         push(sp.term, deletion_likeness(len.min(sp.len) as usize), out);
@@ -1070,8 +1106,10 @@ impl Scratch {
 /// Buffers of `Index::spellings`.
 #[derive(Default)]
 struct SpellingWork {
-    /// A word with a letter left out, or a coarse skeleton.
+    /// A coarse skeleton.
     buf: String,
+    /// A word with a letter left out.
+    deletion: Vec<u8>,
     /// The spellings found, as `rank_key`s to be sorted.
     keys: Vec<u64>,
 }
