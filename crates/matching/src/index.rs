@@ -1017,12 +1017,14 @@ struct Scratch {
     terms: Marks,
     slots: Vec<Slot>,
     touched: Vec<u32>,
-    /// The forms found, ranked (see `rank_key`): kept for its capacity.
+    /// The best forms of a query as `rank_key`s (see `Index::best_forms`), kept for its
+    /// capacity.
     ranked: Vec<u64>,
     /// The texts of a query's terms, to look each up once.
     texts: QueryTexts,
-    /// Work space of `Index::spellings`, and the spellings of the last word.
+    /// Work space of `Index::spellings`.
     spelling: SpellingWork,
+    /// The spellings of the word looked up last.
     matches: Vec<(u32, f32)>,
     /// Emptied spelling lists of earlier query terms, kept for their capacity.
     spare: Vec<Vec<(u32, f32)>>,
