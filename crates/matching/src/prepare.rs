@@ -103,7 +103,7 @@ fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
             TokenFlags {
                 country: t.class == TokenClass::Word
                     && t.text.len() >= 4
-                    && proscribe_model::Country::from_name(&t.text).is_ok(),
+                    && proscribe_model::Country::find_name(&t.text).is_some(),
                 patronymic: is_patronymic(&t.text),
                 segment,
                 filial,
@@ -139,8 +139,9 @@ fn joinable(t: &Token) -> bool {
 
 fn runs_of(toks: &[Token]) -> Vec<Run> {
     let mut out = Vec::new();
+    let mut text = String::new();
     for start in 0..toks.len().min(crate::compare::MAX_TOKENS) {
-        let mut text = String::new();
+        text.clear();
         for n in 1..=MAX_RUN {
             let Some(t) = toks.get(start + n - 1).filter(|t| joinable(t)) else { break };
             text.push_str(&t.text);
@@ -213,6 +214,14 @@ fn alias_markers() -> &'static [AliasMarker] {
     })
 }
 
+/// The folded words an alias marker may start with: its first word, or all its words
+/// written together (with or without slashes).
+fn marker_starts() -> &'static rustc_hash::FxHashSet<&'static str> {
+    static STARTS: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>> = std::sync::OnceLock::new();
+    STARTS
+        .get_or_init(|| alias_markers().iter().flat_map(|m| [m.parts[0], m.joined.as_str(), m.bare.as_str()]).collect())
+}
+
 /// Words that make a parenthesised or trailing part an annotation rather than a name.
 const ANNOTATION_WORDS: &[&str] = &["branch", "flag", "office", "division", "registered", "port"];
 
@@ -226,7 +235,7 @@ enum Part {
 impl PreparedName {
     /// Prepares a name of an entity of `schema` (if known).
     pub fn new(name: &str, schema: Option<Schema>) -> PreparedName {
-        let script = Script::detect(name);
+        let script = proscribe_text::script_of(name);
         let norm = normalize(name);
         let parts = split_parts(&norm, schema);
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
@@ -319,10 +328,13 @@ impl PreparedName {
 /// Token classes that depend on what is named.
 fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
     for t in toks.iter_mut() {
+        // A word as `tokens` made it has the key of its text already.
+        let mut changed = t.class != TokenClass::Word;
         // A person's name takes back a one-word legal form as written (`Wei Chao`).
         if let (Some(Schema::Person), TokenClass::LegalForm(_), Some(w)) = (schema, t.class, &t.written) {
             if !w.contains(' ') {
                 t.text = w.to_string();
+                changed = true;
             }
         }
         t.class = match (schema, t.class) {
@@ -331,7 +343,11 @@ fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
             (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,
             (_, c) => c,
         };
-        if t.class == TokenClass::Word && t.key != proscribe_text::key(&t.text) && !t.text.starts_with("abdul") {
+        if changed
+            && t.class == TokenClass::Word
+            && t.key != proscribe_text::key(&t.text)
+            && !t.text.starts_with("abdul")
+        {
             t.key = proscribe_text::key(&t.text);
             t.skeleton = proscribe_text::skeleton(&t.text);
         }
@@ -457,6 +473,9 @@ fn split_parts(norm: &str, schema: Option<Schema>) -> Vec<(Part, String)> {
 }
 
 fn slash_names(text: &str) -> Option<(String, Vec<String>)> {
+    if !text.contains('/') {
+        return None;
+    }
     let parts: Vec<&str> = text.split('/').collect();
     if parts.len() < 2 {
         return None;
@@ -480,33 +499,36 @@ fn has_annotation_word(text: &str) -> bool {
 
 fn only_legal_forms(text: &str) -> bool {
     let folded = romanize(text).into_iter().next().unwrap_or_default();
+    if !last_word_may_end_legal_form(&folded) {
+        return false;
+    }
     let t = tokens(&folded);
     !t.is_empty() && t.iter().all(|t| matches!(t.class, TokenClass::LegalForm(_)))
 }
 
 fn ends_with_legal_form(text: &str) -> bool {
     let folded = romanize(text).into_iter().next().unwrap_or_default();
+    if !last_word_may_end_legal_form(&folded) {
+        return false;
+    }
     tokens(&folded).last().is_some_and(|t| matches!(t.class, TokenClass::LegalForm(_)))
+}
+
+/// Whether the last word of folded text may end a legal form: the last token is one only if
+/// it does, which spares most parts their tokens.
+fn last_word_may_end_legal_form(folded: &str) -> bool {
+    folded.rsplit(' ').next().is_some_and(proscribe_text::may_end_legal_form)
 }
 
 /// Splits text at the commas and spaced dashes after its first part.
 fn split_trailing(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, piece) in text.split(',').enumerate() {
-        if i == 0 {
-            out.extend(piece.split(" - ").map(str::to_string));
-        } else {
-            out.push(piece.to_string());
-        }
-    }
-    if out.is_empty() {
-        out.push(String::new());
-    }
+    let mut pieces = text.split(',');
+    let first = pieces.next().unwrap_or_default();
     // A part with no letters or digits of its own is no part.
-    let mut kept: Vec<String> = Vec::with_capacity(out.len());
-    for p in out {
+    let mut kept: Vec<String> = Vec::new();
+    for p in first.split(" - ").chain(pieces) {
         if p.chars().any(char::is_alphanumeric) || kept.is_empty() {
-            kept.push(p);
+            kept.push(p.to_string());
         }
     }
     kept
@@ -516,8 +538,30 @@ fn split_trailing(text: &str) -> Vec<String> {
 /// folded words (`f.k.a.`, `f/k/a` and `fka` alike).
 fn split_aliases(text: &str, in_group: bool) -> (String, Vec<String>) {
     // Work on words separated by spaces, keeping each word's original text.
+    let fold_word = |w: &str, f: &mut String| {
+        proscribe_text::fold_into(w, f);
+        f.retain(|c| c != ' ');
+    };
+    // A marker starts with a word that is one of its first words, or `ex-` glued to a name:
+    // most names have none, and are left whole without more work.
+    let starts = marker_starts();
+    let mut f = String::new();
+    let may_have_marker = text.split(' ').any(|w| {
+        fold_word(w, &mut f);
+        starts.contains(f.as_str()) || w.starts_with("ex-")
+    });
+    if !may_have_marker {
+        return (text.to_string(), Vec::new());
+    }
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let folded: Vec<String> = words.iter().map(|w| proscribe_text::fold(w).replace(' ', "")).collect();
+    let folded: Vec<String> = words
+        .iter()
+        .map(|w| {
+            let mut f = String::new();
+            fold_word(w, &mut f);
+            f
+        })
+        .collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new(); // (start of marker, words in marker)
     let mut i = 0;
     while i < words.len() {

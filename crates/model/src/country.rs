@@ -2,6 +2,7 @@
 //! ("Korea, North", "Iran (Islamic Republic of)", "Burma / Birmanie", "Türkiye"). The table is
 //! `countries.txt` beside this file: one code a line with its names.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
@@ -38,7 +39,7 @@ fn table() -> &'static Table {
             // its first line gives the English short name.
             by_code.entry(code).or_insert(names[0]);
             for name in names {
-                by_name.insert(fold(name), code);
+                by_name.insert(fold(name).into_owned(), code);
             }
         }
         Table { by_code, by_name }
@@ -47,7 +48,11 @@ fn table() -> &'static Table {
 
 /// Folds a country name for lookup: lower case, letters and digits only, single spaces, and a
 /// leading "the" dropped.
-fn fold(name: &str) -> String {
+fn fold(name: &str) -> Cow<'_, str> {
+    // A single word in lower-case ASCII (a token of a name) is folded already.
+    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+        return Cow::Borrowed(name);
+    }
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         let c = match c {
@@ -66,30 +71,40 @@ fn fold(name: &str) -> String {
         }
     }
     let out = out.trim_end();
-    out.strip_prefix("the ").unwrap_or(out).to_string()
+    Cow::Owned(out.strip_prefix("the ").unwrap_or(out).to_string())
 }
 
 impl Country {
     /// The country with this alpha-2 code (any case).
     pub fn from_code(code: &str) -> Result<Country, Error> {
+        Country::find_code(code).ok_or_else(|| Error::UnknownCountry(code.trim().to_string()))
+    }
+
+    /// [`Country::from_code`] without the error.
+    fn find_code(code: &str) -> Option<Country> {
         let b = code.trim().as_bytes();
         if b.len() == 2 {
             let key = [b[0].to_ascii_lowercase(), b[1].to_ascii_lowercase()];
             if table().by_code.contains_key(&key) {
-                return Ok(Country(key));
+                return Some(Country(key));
             }
         }
-        Err(Error::UnknownCountry(code.trim().to_string()))
+        None
     }
 
     /// The country a list means by `name`: an English name or variant from the table, or an
     /// alpha-2 code.
     pub fn from_name(name: &str) -> Result<Country, Error> {
-        let t = table();
-        if let Some(code) = t.by_name.get(&fold(name)) {
-            return Ok(Country(*code));
+        Country::find_name(name).ok_or_else(|| Error::UnknownCountry(name.trim().to_string()))
+    }
+
+    /// [`Country::from_name`] for callers that only ask whether `name` names a country: no
+    /// error is made for the many words that do not.
+    pub fn find_name(name: &str) -> Option<Country> {
+        match table().by_name.get(fold(name).as_ref()) {
+            Some(code) => Some(Country(*code)),
+            None => Country::find_code(name),
         }
-        Country::from_code(name)
     }
 
     /// The lower-case alpha-2 code.

@@ -4,8 +4,9 @@
 //! canonical code; [`LegalForm`] says how two codes relate (the same form, a translation of it,
 //! or another jurisdiction's form).
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What a legal form is, so that forms of different countries can be compared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -335,18 +336,38 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
 ];
 
 struct Tables {
-    forms: HashMap<&'static str, LegalForm>,
+    forms: FxHashMap<&'static str, LegalForm>,
+    /// The first words of legal-form phrases of more than one word (`limited` of `limited
+    /// liability company`, `sp z o` of `sp z o o`): a phrase that is none of these cannot grow
+    /// into a longer form.
+    form_starts: FxHashSet<&'static str>,
+    /// The last words of legal-form phrases (`ltd`, `company`, the last `o` of `sp z o o`).
+    form_ends: FxHashSet<&'static str>,
     longest_form: usize,
-    particles: HashMap<&'static str, ()>,
-    honorifics: HashMap<&'static str, ()>,
-    prefixes: HashMap<&'static str, ()>,
+    particles: FxHashSet<&'static str>,
+    honorifics: FxHashSet<&'static str>,
+    prefixes: FxHashSet<&'static str>,
+    /// The first words of prefix phrases of more than one word.
+    prefix_starts: FxHashSet<&'static str>,
     longest_prefix: usize,
+    number_words: FxHashMap<&'static str, u32>,
+}
+
+/// Every phrase made of the first words of a longer phrase.
+fn phrase_starts<'a>(phrases: impl Iterator<Item = &'a &'static str>) -> FxHashSet<&'static str> {
+    let mut starts = FxHashSet::default();
+    for p in phrases {
+        for (i, _) in p.match_indices(' ') {
+            starts.insert(&p[..i]);
+        }
+    }
+    starts
 }
 
 fn tables() -> &'static Tables {
     static T: OnceLock<Tables> = OnceLock::new();
     T.get_or_init(|| {
-        let mut forms = HashMap::new();
+        let mut forms = FxHashMap::default();
         let mut longest_form = 1;
         for &(code, kind, generic, phrases) in LEGAL_FORMS {
             for p in phrases {
@@ -354,15 +375,18 @@ fn tables() -> &'static Tables {
                 longest_form = longest_form.max(p.split(' ').count());
             }
         }
-        let prefixes: HashMap<_, _> = PREFIXES.iter().map(|p| (*p, ())).collect();
         let longest_prefix = PREFIXES.iter().map(|p| p.split(' ').count()).max().unwrap_or(1);
         Tables {
+            form_starts: phrase_starts(LEGAL_FORMS.iter().flat_map(|f| f.3)),
+            form_ends: LEGAL_FORMS.iter().flat_map(|f| f.3).filter_map(|p| p.rsplit(' ').next()).collect(),
             forms,
             longest_form,
-            particles: PARTICLES.iter().map(|p| (*p, ())).collect(),
-            honorifics: HONORIFICS.iter().map(|p| (*p, ())).collect(),
-            prefixes,
+            particles: PARTICLES.iter().copied().collect(),
+            honorifics: HONORIFICS.iter().copied().collect(),
+            prefixes: PREFIXES.iter().copied().collect(),
+            prefix_starts: phrase_starts(PREFIXES.iter()),
             longest_prefix,
+            number_words: NUMBER_WORDS.iter().rev().copied().collect(),
         }
     })
 }
@@ -370,6 +394,12 @@ fn tables() -> &'static Tables {
 /// The legal form a folded phrase stands for.
 pub fn legal_form(phrase: &str) -> Option<LegalForm> {
     tables().forms.get(phrase).copied()
+}
+
+/// Whether a folded word is the last word of some legal-form phrase: a name whose last word
+/// is not cannot end with a legal form.
+pub fn may_end_legal_form(word: &str) -> bool {
+    tables().form_ends.contains(word)
 }
 
 /// The legal form of a canonical code.
@@ -402,30 +432,41 @@ pub fn legal_form_similarity(a: &LegalForm, b: &LegalForm) -> f64 {
 /// The longest legal-form phrase starting at `words[at]`: its length in words and form.
 pub(crate) fn match_legal_form(words: &[&str], at: usize) -> Option<(usize, LegalForm)> {
     let t = tables();
-    longest_phrase(words, at, t.longest_form, |p| t.forms.get(p).copied())
+    longest_phrase(words, at, t.longest_form, &t.form_starts, |p| t.forms.get(p).copied())
 }
 
 /// The longest prefix phrase starting at `words[at]`, in words.
 pub(crate) fn match_prefix(words: &[&str], at: usize) -> Option<usize> {
     let t = tables();
-    longest_phrase(words, at, t.longest_prefix, |p| t.prefixes.get(p).copied()).map(|(n, ())| n)
+    longest_phrase(words, at, t.longest_prefix, &t.prefix_starts, |p| t.prefixes.contains(p).then_some(()))
+        .map(|(n, ())| n)
 }
 
+/// The longest phrase of at most `longest` words starting at `words[at]` that `find` knows;
+/// `starts` holds the phrases that begin a longer one, so that the search stops as soon as no
+/// longer phrase can match.
 fn longest_phrase<T>(
     words: &[&str],
     at: usize,
     longest: usize,
+    starts: &FxHashSet<&'static str>,
     find: impl Fn(&str) -> Option<T>,
 ) -> Option<(usize, T)> {
-    let mut phrase = String::new();
-    let mut best = None;
-    for n in 1..=longest.min(words.len() - at) {
-        if n > 1 {
-            phrase.push(' ');
-        }
+    let &first = words.get(at)?;
+    let mut best = find(first).map(|v| (1, v));
+    let longest = longest.min(words.len() - at);
+    if longest < 2 || !starts.contains(first) {
+        return best;
+    }
+    let mut phrase = String::from(first);
+    for n in 2..=longest {
+        phrase.push(' ');
         phrase.push_str(words[at + n - 1]);
         if let Some(v) = find(&phrase) {
             best = Some((n, v));
+        }
+        if !starts.contains(phrase.as_str()) {
+            break;
         }
     }
     best
@@ -433,18 +474,18 @@ fn longest_phrase<T>(
 
 /// Whether a folded word is a name particle or function word.
 pub fn is_particle(word: &str) -> bool {
-    tables().particles.contains_key(word)
+    tables().particles.contains(word)
 }
 
 /// Whether a folded word is an honorific or title.
 pub fn is_honorific(word: &str) -> bool {
-    tables().honorifics.contains_key(word)
+    tables().honorifics.contains(word)
 }
 
 /// The value of a number word or a Roman numeral of two letters or more (`ii`, `xiv`);
 /// single letters stay initials.
 pub fn number_word(word: &str) -> Option<u32> {
-    if let Some(&(_, n)) = NUMBER_WORDS.iter().find(|(w, _)| *w == word) {
+    if let Some(&n) = tables().number_words.get(word) {
         return Some(n);
     }
     roman(word)

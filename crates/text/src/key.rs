@@ -73,7 +73,11 @@ pub fn is_vowel(b: u8) -> bool {
 /// The consonant skeleton of a folded word: its [`key`] with the vowels after the first
 /// letter dropped and doubled letters collapsed (`mohammed`, `muhammad` → `mhmd`).
 pub fn skeleton(word: &str) -> String {
-    let k = key(word);
+    skeleton_of_key(&key(word))
+}
+
+/// The consonant [`skeleton`] of a word from its [`key`], for callers that have the key.
+pub fn skeleton_of_key(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
     for (i, c) in k.bytes().enumerate() {
         if i > 0 && is_vowel(c) {

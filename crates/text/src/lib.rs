@@ -29,10 +29,11 @@ mod normalize;
 pub mod script;
 
 pub use classes::{
-    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, number_word, FormKind, LegalForm,
+    is_honorific, is_particle, legal_form, legal_form_by_code, legal_form_similarity, may_end_legal_form, number_word,
+    FormKind, LegalForm,
 };
-pub use key::{is_vowel, key, skeleton};
-pub use normalize::{fold, normalize};
+pub use key::{is_vowel, key, skeleton, skeleton_of_key};
+pub use normalize::{fold, fold_into, normalize};
 pub use script::{transliterator_for, transliterators, HanReadings, Transliterator};
 
 use proscribe_model::Script;
@@ -90,7 +91,11 @@ impl Token {
                 (digits.clone(), digits)
             }
             TokenClass::LegalForm(f) => (f.code.to_string(), f.code.to_string()),
-            _ => (key(&text), skeleton(&text)),
+            _ => {
+                let k = key(&text);
+                let s = skeleton_of_key(&k);
+                (k, s)
+            }
         };
         Token { text, class, key: k, skeleton: s, written: None }
     }
@@ -104,6 +109,10 @@ const MAX_RENDERINGS: usize = 6;
 /// run. Never empty: a name without letters gives one empty rendering.
 pub fn romanize(text: &str) -> Vec<String> {
     let norm = normalize(text);
+    // ASCII is Latin or no script at all: the name is its only rendering.
+    if norm.is_ascii() {
+        return vec![fold(&norm)];
+    }
     let mut variants: Vec<String> = vec![String::new()];
     for (s, run) in script::script_runs(&norm) {
         let renders = match transliterator_for(s) {
@@ -135,6 +144,10 @@ pub fn romanize(text: &str) -> Vec<String> {
 
 /// The script of a name's letters (see [`Script::detect`]).
 pub fn script_of(text: &str) -> Script {
+    // In ASCII only the letters have a script, and it is Latin.
+    if text.is_ascii() {
+        return if text.bytes().any(|b| b.is_ascii_alphabetic()) { Script::Latin } else { Script::None };
+    }
     Script::detect(text)
 }
 

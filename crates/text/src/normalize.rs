@@ -11,8 +11,18 @@ use unicode_normalization::UnicodeNormalization;
 /// Lossless normalisation: NFKC, lower case, every kind of space and dash unified, `&` spelt
 /// `and`, and runs of spaces collapsed. Letters of every script are kept as they are.
 pub fn normalize(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.nfkc() {
+    // ASCII text is its own NFKC form: most names skip the decomposition tables.
+    if text.is_ascii() {
+        normalize_chars(text.chars(), text.len())
+    } else {
+        normalize_chars(text.nfkc(), text.len())
+    }
+}
+
+/// [`normalize`] of text already in NFKC form.
+fn normalize_chars(chars: impl Iterator<Item = char>, len: usize) -> String {
+    let mut out = String::with_capacity(len);
+    for c in chars {
         let c = match c {
             // Dashes and hyphens of all kinds are one hyphen.
             '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
@@ -20,6 +30,8 @@ pub fn normalize(text: &str) -> String {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' | '\u{02BB}' | '`' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{00AB}' | '\u{00BB}' | '\u{2033}' => '"',
             c if c.is_whitespace() || c == '\u{200B}' || c == '\u{FEFF}' => ' ',
+            // An ASCII digit is its own value.
+            c if c.is_ascii() => c,
             c => digit_value(c).map_or(c, |d| char::from(b'0' + d)),
         };
         if c == '&' {
@@ -32,7 +44,11 @@ pub fn normalize(text: &str) -> String {
             }
             continue;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
@@ -61,9 +77,30 @@ fn push_spaced(out: &mut String, word: &str) {
 /// letters of other scripts are kept (transliteration is a separate step).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut chars = text.nfkd().peekable();
+    fold_into(text, &mut out);
+    out
+}
+
+/// [`fold`] written into `out`, which is cleared first: for callers that fold many words.
+pub fn fold_into(text: &str, out: &mut String) {
+    out.clear();
+    // ASCII text is its own NFKD form and has no combining marks.
+    if text.is_ascii() {
+        fold_chars(text.chars(), out);
+    } else {
+        fold_chars(text.nfkd(), out);
+    }
+}
+
+/// [`fold`] of text already in NFKD form.
+fn fold_chars(chars: impl Iterator<Item = char> + Clone, out: &mut String) {
+    let mut chars = chars.peekable();
     while let Some(c) = chars.next() {
-        if is_combining_mark(c) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !c.is_ascii() && is_combining_mark(c) {
             continue;
         }
         if is_apostrophe(c) {
@@ -89,7 +126,6 @@ pub fn fold(text: &str) -> String {
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
-    out
 }
 
 /// Characters that join the parts of one word rather than separate words.
