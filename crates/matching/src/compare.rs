@@ -608,15 +608,24 @@ fn align(
         c_good[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|u| *u = true);
     }
     // A name of one word (`Abu Ghazzy`, `Naseruddin`) says too little to be the whole of
-    // another one: the other's extra words are not taken for middle names.
-    let strong_words = |toks: &[Token], opt: &[bool]| {
-        toks.iter()
-            .enumerate()
-            .filter(|(i, t)| !opt[*i] && !t.class.is_weak() && t.class != TokenClass::Initial)
-            .count()
+    // another one: the other's extra words are not taken for middle names. Words that matched
+    // one word of the other name together are one word (`Sa-id` for `Saeed`).
+    let strong = |t: &Token, optional: bool| !optional && !t.class.is_weak() && t.class != TokenClass::Initial;
+    let strong_words = |toks: &[Token], opt: &[bool], span: fn(&Link) -> (u8, u8)| {
+        let words = toks.iter().zip(opt).filter(|(t, o)| strong(t, **o)).count();
+        let joined: usize = links
+            .as_slice()
+            .iter()
+            .map(span)
+            .filter(|s| s.1 - s.0 > 1)
+            .map(|s| (s.0..s.1).filter(|&i| strong(&toks[i as usize], opt[i as usize])).count().saturating_sub(1))
+            .sum();
+        words - joined
     };
-    let q_covered = !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional) >= p.cover_words;
-    let c_covered = !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional) >= p.cover_words;
+    let q_covered =
+        !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional, |l| l.q) >= p.cover_words;
+    let c_covered =
+        !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional, |l| l.c) >= p.cover_words;
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
     let extra = if person { 1.0 } else { p.extra_org };
@@ -754,6 +763,7 @@ mod tests {
             // A one-word name is no full name that the other extends by middle names.
             ("Nasserddine Ghazi", "Abu Ghazzy", Person, false),
             ("Khan Shaykh Hafidh Said", "Khan Hafiz Saeed", Person, true),
+            ("Rashid Kamal Yusuf", "Ra-shid", Person, false),
             // Other scripts.
             ("Мария Осетрова", "Maria Osetrova", Person, true),
             ("محمد علي", "Mohamed Ali", Person, true),
