@@ -89,7 +89,7 @@ struct Params {
     floor_org: f64,
     floor_cross: f64,
     extra_org: f64,
-    conflict: f64,
+    conflict: i32,
     form_conflict: f64,
     country: f64,
     bend_cross: f64,
@@ -103,7 +103,7 @@ const PARAMS: Params = Params {
     floor_org: 0.66,
     floor_cross: 0.5,
     extra_org: 2.0,
-    conflict: 4.0,
+    conflict: 4,
     form_conflict: 0.8,
     country: 2.0,
     bend_cross: 0.7,
@@ -673,7 +673,7 @@ fn align(
             }
         };
         let share = left(&q_used, &wq, qt).min(left(&c_used, &wc, ct));
-        score *= (1.0 - share).powf(p.conflict);
+        score *= (1.0 - share).powi(p.conflict);
     }
     // Legal forms of two jurisdictions left unmatched: two companies of one group.
     let form_left = |used: &[bool], toks: &[Token]| {
