@@ -175,11 +175,11 @@ impl<const N: usize> Links<N> {
     }
 }
 
-/// The best alignment of one pair of token lists.
-#[derive(Clone)]
+/// The best alignment of two names: its score and the pair of token lists aligned, whose
+/// links are found again if the comparison is explained.
+#[derive(Clone, Copy)]
 struct Alignment {
     score: f64,
-    links: Links<MAX_TOKENS>,
     qform: usize,
     cform: usize,
 }
@@ -189,12 +189,12 @@ pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeig
     let Some(best) = best_alignment(q, c, weights, None) else {
         return NameMatch::empty();
     };
-    explain(q, c, &best)
+    explain(q, c, &best, weights)
 }
 
 /// A comparison scored now and explained later, if at all: screening ranks many comparisons
 /// by score and explains only the few hits it returns.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 pub(crate) struct Scored {
     best: Option<Alignment>,
 }
@@ -205,10 +205,11 @@ impl Scored {
         self.best.as_ref().map_or(0.0, |a| a.score)
     }
 
-    /// What [`compare_names`] returns for the names that were compared.
-    pub(crate) fn explain(&self, q: &PreparedName, c: &PreparedName) -> NameMatch {
+    /// What [`compare_names`] returns for the names that were compared (with the same
+    /// `weights`).
+    pub(crate) fn explain(&self, q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
         match &self.best {
-            Some(best) => explain(q, c, best),
+            Some(best) => explain(q, c, best, weights),
             None => NameMatch::empty(),
         }
     }
@@ -375,15 +376,7 @@ fn best_rendering_alignment(
     weights: &dyn TokenWeights,
     mut memo: Option<&mut Memo>,
 ) -> Option<Alignment> {
-    // A name of unknown kind with a legal form is an organisation's, whatever the other name
-    // is: a person's leniency towards extra words does not apply (`Rah Ahan Sharghi Co.`).
-    let company = |n: &PreparedName| {
-        n.schema.is_none() && n.variants.iter().flatten().any(|t| matches!(t.class, TokenClass::LegalForm(_)))
-    };
-    let schema = match q.schema.or(c.schema) {
-        Some(Schema::Person) | None if company(q) || company(c) => Some(Schema::Organization),
-        schema => schema,
-    };
+    let schema = pair_schema(q, c);
     let mut best: Option<Alignment> = None;
     let mut links = Links::new();
     for (qi, qf) in q.forms.iter().enumerate() {
@@ -395,7 +388,7 @@ fn best_rendering_alignment(
             let (qt, ct) = (&q.variants[qf.variant], &c.variants[cf.variant]);
             let score = align(qt, qf, ct, cf, schema, weights, qi, memo, &mut links);
             if best.as_ref().is_none_or(|b| score > b.score) {
-                best = Some(Alignment { score, links: links.clone(), qform: qi, cform: ci });
+                best = Some(Alignment { score, qform: qi, cform: ci });
             }
         }
     }
@@ -689,15 +682,30 @@ fn span(l: &Link) -> u8 {
     (l.q.1 - l.q.0) + (l.c.1 - l.c.0)
 }
 
-fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
+/// The kind of entity two names are compared as: the query's, else the candidate's; a name of
+/// unknown kind with a legal form is an organisation's, whatever the other name is, so that a
+/// person's leniency towards extra words does not apply (`Rah Ahan Sharghi Co.`).
+fn pair_schema(q: &PreparedName, c: &PreparedName) -> Option<Schema> {
+    let company = |n: &PreparedName| {
+        n.schema.is_none() && n.variants.iter().flatten().any(|t| matches!(t.class, TokenClass::LegalForm(_)))
+    };
+    match q.schema.or(c.schema) {
+        Some(Schema::Person) | None if company(q) || company(c) => Some(Schema::Organization),
+        schema => schema,
+    }
+}
+
+fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment, weights: &dyn TokenWeights) -> NameMatch {
     let (qf, cf) = (&q.forms[a.qform], &c.forms[a.cform]);
     let qt = &q.variants[qf.variant];
     let ct = &c.variants[cf.variant];
+    // The links of the best pair of token lists, found again as they were when scored.
+    let mut links = Links::new();
+    align(qt, qf, ct, cf, pair_schema(q, c), weights, a.qform, None, &mut links);
     // Words as written (`limited`, not the canonical `ltd`), for a person to recognise.
     let shown = |t: &Token| t.written.as_deref().unwrap_or(&t.text).to_string();
     let join = |toks: &[Token]| toks.iter().map(shown).collect::<Vec<_>>().join(" ");
-    let mut pairs: Vec<(u8, TokenPair)> = a
-        .links
+    let mut pairs: Vec<(u8, TokenPair)> = links
         .as_slice()
         .iter()
         .map(|l| {
@@ -714,7 +722,7 @@ fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment) -> NameMatch {
     pairs.sort_by_key(|p| p.0);
     let used = |n: usize, side: fn(&Link) -> (u8, u8)| {
         let mut u = vec![false; n];
-        for l in a.links.as_slice() {
+        for l in links.as_slice() {
             let (x, y) = side(l);
             u.iter_mut().take((y as usize).min(n)).skip(x as usize).for_each(|v| *v = true);
         }

@@ -314,7 +314,7 @@ fn score_forms(
                 is_match: score >= options.threshold,
                 name: Some(b.name),
                 name_match: if options.explain {
-                    compared[b.compared as usize].explain(prepared, index.prepared(b.name))
+                    compared[b.compared as usize].explain(prepared, index.prepared(b.name), index)
                 } else {
                     NameMatch::score_only(name_score)
                 },
@@ -680,7 +680,7 @@ mod tests {
                     let fresh = compare_names(&q, &form.prepared, &index);
                     let scored = score_later(&q, &form.prepared, &index, Some(&mut memo));
                     assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
-                    assert_eq!(scored.explain(&q, &form.prepared), fresh, "{query} / {}", form.prepared.original);
+                    assert_eq!(scored.explain(&q, &form.prepared, &index), fresh, "{query} / {}", form.prepared.original);
                 }
             }
         }
