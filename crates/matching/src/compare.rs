@@ -14,9 +14,9 @@
 //! closely matched (middle names); numbers left unmatched on both sides halve the score
 //! (`No. 8` is not `No. 6`).
 
+use arrayvec::ArrayVec;
 use proscribe_model::{Schema, Script};
 use proscribe_text::{Token, TokenClass};
-use arrayvec::ArrayVec;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -324,7 +324,10 @@ struct Context(u8);
 impl Context {
     fn new(mode: Mode, person: bool, cross_script: bool) -> Context {
         Context(
-            u8::from(mode.abjad) | u8::from(mode.abbreviations) << 1 | u8::from(person) << 2 | u8::from(cross_script) << 3,
+            u8::from(mode.abjad)
+                | u8::from(mode.abbreviations) << 1
+                | u8::from(person) << 2
+                | u8::from(cross_script) << 3,
         )
     }
 }

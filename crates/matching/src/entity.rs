@@ -680,7 +680,12 @@ mod tests {
                     let fresh = compare_names(&q, &form.prepared, &index);
                     let scored = score_later(&q, &form.prepared, &index, Some(&mut memo));
                     assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
-                    assert_eq!(scored.explain(&q, &form.prepared, &index), fresh, "{query} / {}", form.prepared.original);
+                    assert_eq!(
+                        scored.explain(&q, &form.prepared, &index),
+                        fresh,
+                        "{query} / {}",
+                        form.prepared.original
+                    );
                 }
             }
         }
