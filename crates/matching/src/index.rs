@@ -760,7 +760,7 @@ impl Index {
         s.texts.clear();
         let mut work = std::mem::take(&mut s.spelling);
         let mut matches = std::mem::take(&mut s.matches);
-        let mut add = |text: &str, joined: bool, cap: f32, qterms: &mut Vec<QueryTerm>| {
+        let mut add = |text: &str, joined: bool, cap: f32, own: f32, qterms: &mut Vec<QueryTerm>| {
             if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
                 return;
             }
@@ -776,7 +776,7 @@ impl Index {
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
             let mut kept = s.spare.pop().unwrap_or_default();
             kept.extend_from_slice(&matches);
-            qterms.push(QueryTerm { matches: kept, postings, cap });
+            qterms.push(QueryTerm { matches: kept, postings, cap, own });
         };
         let mut total: f32 = 0.0;
         let mut joined = String::new();
@@ -784,7 +784,7 @@ impl Index {
             let mut variant_total = 0.0;
             for (i, t) in variant.iter().enumerate() {
                 let before = qterms.len();
-                add(&t.text, false, f32::INFINITY, &mut qterms);
+                add(&t.text, false, f32::INFINITY, self.word_weight(&t.text) as f32, &mut qterms);
                 // A word's share of the query: its own weight, or that of what it resembles.
                 let share = match qterms.get(before) {
                     Some(q) if before < qterms.len() => q.best_weight(self),
@@ -794,7 +794,7 @@ impl Index {
                 // A legal form of one word may be a word of a person's name (`Wei Chao`).
                 if let (TokenClass::LegalForm(_), Some(w)) = (t.class, t.written.as_deref()) {
                     if !w.contains(' ') {
-                        add(w, false, f32::INFINITY, &mut qterms);
+                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, &mut qterms);
                     }
                 }
                 // Two and three words written together may be one listed word.
@@ -804,7 +804,7 @@ impl Index {
                 for next in variant.iter().skip(i + 1).take(2) {
                     joined.push_str(&next.text);
                     cap += self.word_weight(&next.text) as f32;
-                    add(&joined, true, cap, &mut qterms);
+                    add(&joined, true, cap, f32::INFINITY, &mut qterms);
                 }
             }
             total = total.max(variant_total);
@@ -827,6 +827,7 @@ impl Index {
                     matches: vec![(id, cap / term.rank_weight)],
                     postings: term.len as usize,
                     cap,
+                    own: f32::INFINITY,
                 });
             }
         }
@@ -898,7 +899,7 @@ impl Index {
         for &name in &s.touched {
             let terms = &self.forms[name as usize].terms;
             if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
-                let w = (self.terms[id as usize].rank_weight * sim).min(q.cap);
+                let w = q.gain(&self.terms[id as usize], sim);
                 let slot = &mut s.slots[name as usize];
                 slot.acc += w;
                 slot.stamp = key;
@@ -912,7 +913,7 @@ impl Index {
     fn walk(&self, q: &QueryTerm, key: u32, open: bool, s: &mut Scratch) {
         for &(id, sim) in &q.matches {
             let t = &self.terms[id as usize];
-            let w = (t.rank_weight * sim).min(q.cap);
+            let w = q.gain(t, sim);
             for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
                 s.add(name, key, w, open);
             }
@@ -971,15 +972,27 @@ struct QueryTerm {
     postings: usize,
     /// Most a joined pair may add: the two words it stands for.
     cap: f32,
+    /// The weight of the query word itself (infinite for joined words and acronyms).
+    own: f32,
 }
 
 impl QueryTerm {
+    /// What matching term `t` with likeness `sim` adds to a name's retrieval score. A word
+    /// found as a listed acronym counts for the words the acronym stands for only as much as
+    /// the word is worth itself: a common word (`Air` in `Yas Air`) is no acronym (`AIR` of
+    /// `The Airline of the Islamic Republic of Iran`), a word like no other (`CJNG`) is.
+    fn gain(&self, t: &Term, sim: f32) -> f32 {
+        let w = (t.rank_weight * sim).min(self.cap);
+        if t.acronym {
+            w.min(self.own * t.text.len() as f32)
+        } else {
+            w
+        }
+    }
+
     /// The most this term adds to a name's retrieval score.
     fn max_gain(&self, index: &Index) -> f32 {
-        self.matches
-            .iter()
-            .map(|&(id, sim)| (index.terms[id as usize].rank_weight * sim).min(self.cap))
-            .fold(0.0, f32::max)
+        self.matches.iter().map(|&(id, sim)| self.gain(&index.terms[id as usize], sim)).fold(0.0, f32::max)
     }
 
     fn best_weight(&self, index: &Index) -> f32 {
@@ -1275,6 +1288,32 @@ mod tests {
         for &(query, expected) in cases {
             check(&index, query, expected);
         }
+    }
+
+    /// A query word found as a listed acronym counts for the words the acronym stands for only
+    /// as much as the word is worth itself.
+    #[test]
+    fn common_words_are_no_acronyms() {
+        let acronym = |text: &str, rank_weight: f32| Term {
+            text: text.into(),
+            joined: false,
+            acronym: true,
+            skeleton: "".into(),
+            rank_weight,
+            df: 1,
+            forms: 1,
+            weight: 1.0,
+            start: 0,
+            len: 0,
+        };
+        let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own };
+        // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
+        assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
+        // A word no name uses stands for all the words of its acronym.
+        assert_eq!(word(1.2).gain(&acronym("cjng", 4.4), 1.0), 4.4);
+        // Other terms are not capped by the word's own weight.
+        let plain = Term { acronym: false, ..acronym("air", 3.3) };
+        assert_eq!(word(0.2).gain(&plain, 1.0), 3.3);
     }
 
     #[test]
