@@ -138,7 +138,6 @@ struct Link {
 
 /// A fixed-capacity list of links on the stack: an alignment allocates nothing, and an empty
 /// list costs nothing to make.
-#[derive(Clone)]
 struct Links<const N: usize = MAX_LINKS> {
     items: ArrayVec<Link, N>,
 }

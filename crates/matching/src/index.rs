@@ -1290,6 +1290,53 @@ mod tests {
         }
     }
 
+    /// The shortcuts for ASCII words give what the general paths give.
+    #[test]
+    fn ascii_shortcuts_agree_with_the_general_paths() {
+        for word in ["mohammed", "aa", "a", "abba", "attiyah", "x1y2", "hafidh", "zzz"] {
+            let mut fast = Vec::new();
+            deletion_keys(word, &mut Vec::new(), |k| fast.push(k));
+            // Every string one character shorter, each once, and the word itself.
+            let mut expected = vec![hash_str(word)];
+            for i in 0..word.len() {
+                let k = hash_str(&format!("{}{}", &word[..i], &word[i + 1..]));
+                if !expected.contains(&k) {
+                    expected.push(k);
+                }
+            }
+            fast.sort_unstable();
+            expected.sort_unstable();
+            assert_eq!(fast, expected, "{word}");
+            let general: String = word
+                .chars()
+                .map(|c| match c {
+                    'p' | 'f' | 'v' => 'b',
+                    't' => 'd',
+                    'k' | 'q' => 'g',
+                    'z' => 's',
+                    c => c,
+                })
+                .fold(String::new(), |mut out, c| {
+                    if !out.ends_with(c) {
+                        out.push(c);
+                    }
+                    out
+                });
+            assert_eq!(coarse(word), general, "{word}");
+        }
+    }
+
+    /// Candidates as integers sort best first (higher score, then lower form) and come back
+    /// as they were.
+    #[test]
+    fn rank_keys_sort_best_first() {
+        let candidates = [(0.9, 7), (0.9, 3), (1.0, 9), (0.0, 1), (0.5, 0), (0.25, u32::MAX)];
+        let mut keys: Vec<u64> = candidates.iter().map(|&(score, form)| rank_key(Candidate { form, score })).collect();
+        keys.sort_unstable();
+        let back: Vec<(f32, u32)> = keys.iter().map(|&k| candidate_of(k)).map(|c| (c.score, c.form)).collect();
+        assert_eq!(back, [(1.0, 9), (0.9, 3), (0.9, 7), (0.5, 0), (0.25, u32::MAX), (0.0, 1)]);
+    }
+
     /// A query word found as a listed acronym counts for the words the acronym stands for only
     /// as much as the word is worth itself.
     #[test]

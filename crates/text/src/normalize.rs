@@ -162,6 +162,34 @@ mod tests {
         assert_eq!(f(input), expect, "{input:?}");
     }
 
+    /// Names in plain ASCII skip the Unicode tables: they must come out as the general path
+    /// makes them.
+    #[test]
+    fn ascii_takes_the_general_path_s_result() {
+        let names = [
+            "AL-QAIDA",
+            "  Mwangi  &  Sons Ltd. ",
+            "O'Brien's Trading (No. 8)",
+            "Deutsche Bank's",
+            "`Abd al-Salam, Mullah",
+            "\tTAB\tand\nNEWLINE",
+            "1234 5678-90",
+            "!@#$%^*()_+=[]{};:\"<>,./?|~",
+        ];
+        for name in names {
+            assert_eq!(normalize(name), normalize_chars(name.nfkc(), name.len()), "{name:?}");
+            let mut general = String::new();
+            fold_chars(name.nfkd(), &mut general);
+            assert_eq!(fold(name), general, "{name:?}");
+        }
+        // The shortcut for ASCII letters and digits in `fold_chars` is what the general branch
+        // does with them.
+        for c in (0u8..128).map(char::from).filter(char::is_ascii_alphanumeric) {
+            assert_eq!(latin_special(c), None, "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<String>(), c.to_ascii_lowercase().to_string());
+        }
+    }
+
     #[test]
     fn normalize_keeps_letters_and_unifies_marks() {
         let cases = [
