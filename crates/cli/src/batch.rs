@@ -401,7 +401,7 @@ impl Sink {
                         entity_id: Some(&e.id),
                         reference: Some(refs.join(";")),
                         caption: Some(e.caption()),
-                        matched_name: h.name.map(|n| index.prepared(n).original.as_str()),
+                        matched_name: h.name.map(|n| index.name_text(n)),
                         error: None,
                     })?;
                 }
@@ -609,7 +609,7 @@ fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Op
     let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };
     let found = |h: &Hit| h.score <= floor || got.iter().any(|g| g.entity == h.entity);
     for h in exact.iter().filter(|h| h.is_match && !found(h)) {
-        let name = h.name.map(|n| loaded.index.prepared(n).original.as_str()).unwrap_or_default();
+        let name = h.name.map(|n| loaded.index.name_text(n)).unwrap_or_default();
         tracing::debug!(query = %query.name, listed = name, score = h.score, "match the index did not propose");
     }
     Some(exact.iter().map(|h| (h.score, found(h))).collect())

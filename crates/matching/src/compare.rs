@@ -81,8 +81,9 @@ impl NameMatch {
 /// (persons, organisations, across scripts), the weight of extra words in organisation names,
 /// the costs of conflicting words, legal forms and country words, how a likeness across
 /// scripts is credited (`bend_cross`, an exponent), the likeness from which a matched word
-/// counts as covered for the leniency towards the other name's extra words (`cover_sim`), and
-/// that leniency (`lenient`, the weight of an extra word of a person's name).
+/// counts as covered for the leniency towards the other name's extra words (`cover_sim`),
+/// that leniency (`lenient`, the weight of an extra word of a person's name), and what is left
+/// of a match of initials against words with no word matched (`initials_only`).
 #[derive(Debug, Clone, Copy)]
 struct Params {
     floor_person: f64,
@@ -96,6 +97,7 @@ struct Params {
     cover_sim: f64,
     lenient: f64,
     cover_words: usize,
+    initials_only: f64,
 }
 
 const PARAMS: Params = Params {
@@ -110,6 +112,7 @@ const PARAMS: Params = Params {
     cover_sim: 0.85,
     lenient: 0.5,
     cover_words: 2,
+    initials_only: 0.5,
 };
 
 fn params() -> &'static Params {
@@ -647,6 +650,18 @@ fn align(
         total += (1.0 - credit(l.sim)) * w;
     }
     let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    // Initials support a match of words; alone they are none (`K.A.S.` is not `Kafi Ataallah
+    // Salman`, nor the company `K` with the form `A.S.` the company `Krimtets AO`).
+    let strong_link = |l: &Link| {
+        let strong_span = |toks: &[Token], at: (u8, u8)| {
+            toks[at.0 as usize..at.1 as usize].iter().any(|t| !t.class.is_weak() && t.class != TokenClass::Initial)
+        };
+        strong_span(qt, l.q) && strong_span(ct, l.c)
+    };
+    let by_initial = |l: &Link| initial(qt, l.q) != initial(ct, l.c);
+    if links.as_slice().iter().any(by_initial) && !links.as_slice().iter().any(strong_link) {
+        score *= p.initials_only;
+    }
     if unmatched_numbers.0 && unmatched_numbers.1 {
         score *= 0.5;
     } else if !person && (unmatched_numbers.0 || unmatched_numbers.1) {
@@ -776,6 +791,10 @@ mod tests {
             ("Rashid Kamal Yusuf", "Ra-shid", Person, false),
             // An initial does not cover a word: the other name's extra words still count.
             ("Karwani, Rashad", "Ozturi, Rashad K A M", Person, false),
+            // Initials support a match of words, they make none alone.
+            ("J. Harlowe", "Jonas Harlowe", Person, true),
+            ("Kovrin Adaleth Serov", "K.A.S.", Organization, false),
+            ("Trembeck AO", "T.A.S.", Company, false),
             // Other scripts.
             ("Мария Осетрова", "Maria Osetrova", Person, true),
             ("محمد علي", "Mohamed Ali", Person, true),

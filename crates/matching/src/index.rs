@@ -104,6 +104,8 @@ struct Term {
     joined: bool,
     /// An acronym of a name (matched only as it is, by a query word).
     acronym: bool,
+    /// A weak word (a legal form, particle or title), which no acronym stands for.
+    weak: bool,
     /// Its consonant skeleton (empty for words not looked up by skeleton).
     skeleton: Box<str>,
     /// What it counts for in retrieval: its weight, less for a weak word.
@@ -390,6 +392,9 @@ impl Index {
         }
         let prepared: Vec<PreparedName> =
             keys.par_iter().map(|&(schema, full)| PreparedName::new(full, Some(schema))).collect();
+        // Names written differently but prepared alike (`Samir DA'BUL`, `DABUL, Samir`, as
+        // several lists write one person) are one form: found and compared once.
+        let (prepared, members) = merge_alike(prepared, members);
 
         // Vocabulary and the terms of each form.
         let mut vocab: FxHashMap<Box<str>, u32> = FxHashMap::default();
@@ -421,6 +426,7 @@ impl Index {
                             text: text.into(),
                             joined,
                             acronym,
+                            weak: kind == TermKind::Word { weak: true },
                             skeleton: if fuzzy_by_skeleton(text) && !acronym {
                                 skeleton(text).into()
                             } else {
@@ -609,6 +615,12 @@ impl Index {
     /// The distinct names (text and kind of entity) of the index.
     pub fn forms(&self) -> &[NameForm] {
         &self.forms
+    }
+
+    /// Name `name` as its entity's list writes it (its form may be another name's writing).
+    pub fn name_text(&self, name: u32) -> &str {
+        let n = &self.names[name as usize];
+        &self.entities[n.entity as usize].names[n.position as usize].full
     }
 
     /// The prepared form of name `name`.
@@ -816,10 +828,14 @@ impl Index {
                 continue;
             }
             let Some(&id) = self.vocab.get(letters) else { continue };
+            let term = &self.terms[id as usize];
+            // Comparison links acronyms to plain words only: `S.A.S.` is no `Sial Abdul Samad`.
+            if term.weak {
+                continue;
+            }
             s.texts.push(letters);
             let words = &query.variants[variant][s0 as usize..s1 as usize];
             let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
-            let term = &self.terms[id as usize];
             // The likeness is the share of the listed word's weight the query words are worth,
             // so that the term adds `cap`: it may exceed 1.
             if cap > 0.0 && term.rank_weight > 0.0 {
@@ -942,6 +958,42 @@ impl Index {
         }
         best.into_vec()
     }
+}
+
+/// Merges the prepared names that every comparison treats alike, with their members: the
+/// first of them stands for all.
+fn merge_alike(
+    prepared: Vec<PreparedName>,
+    mut members: Vec<Vec<(u32, u32)>>,
+) -> (Vec<PreparedName>, Vec<Vec<(u32, u32)>>) {
+    use std::fmt::Write;
+    let mut first: FxHashMap<String, usize> = FxHashMap::default();
+    let mut keep = vec![true; prepared.len()];
+    let mut key = String::new();
+    for (i, p) in prepared.iter().enumerate() {
+        key.clear();
+        // Everything a comparison reads of a prepared name: its renderings and their facts,
+        // and for names in Han characters, which are also compared as written, the text.
+        let _ = write!(key, "{:?}|{:?}|{:?}|{:?}", p.schema, p.script, p.variants, p.forms);
+        if matches!(p.script, proscribe_model::Script::Han | proscribe_model::Script::Japanese) {
+            key.push_str(&p.original);
+        }
+        match first.get(key.as_str()) {
+            Some(&f) => {
+                let moved = std::mem::take(&mut members[i]);
+                members[f].extend(moved);
+                keep[i] = false;
+            }
+            None => {
+                first.insert(key.clone(), i);
+            }
+        }
+    }
+    let mut kept = keep.iter();
+    let prepared = prepared.into_iter().filter(|_| *kept.next().unwrap_or(&false)).collect();
+    let mut kept = keep.iter();
+    let members = members.into_iter().filter(|_| *kept.next().unwrap_or(&false)).collect();
+    (prepared, members)
 }
 
 /// A candidate as an integer that sorts best first: a higher score, then (for one score) a
@@ -1290,6 +1342,44 @@ mod tests {
         }
     }
 
+    /// A query's initials are no legal form: `Sial Abdul Samad` is not looked up as `S.A.S.`,
+    /// which the comparison would never link to it, so the companies with that form do not
+    /// crowd out the names sharing the query's words.
+    #[test]
+    fn query_initials_are_no_legal_form() {
+        let mut entities: Vec<Entity> = (0..12)
+            .map(|i| {
+                let name = format!("{} S.A.S.", ["VORTELA", "QUINMAR", "BRESOLA", "TALVERNO"][i % 4]);
+                entity(&format!("c{i}"), Schema::Company, &[(&format!("{name} {i}"), NameKind::Primary)])
+            })
+            .collect();
+        entities.push(entity("p1", Schema::Person, &[("Abdul Samad", NameKind::Primary)]));
+        let index = Index::build(entities);
+        let got = index.candidates(&PreparedName::new("SORVAL, Abdul Samad", None), 3);
+        let first = got.first().map(|c| index.forms()[c.form as usize].prepared.original.as_str());
+        assert_eq!(first, Some("Abdul Samad"), "{got:?}");
+    }
+
+    /// Names written differently but prepared alike are one form, compared once; each name
+    /// keeps its own writing.
+    #[test]
+    fn names_prepared_alike_are_one_form() {
+        let index = Index::build(vec![
+            entity("a", Schema::Person, &[("Samir DA'BUL", NameKind::Primary)]),
+            entity("b", Schema::Person, &[("Samir Dabul", NameKind::Primary), ("DABUL, Samir", NameKind::Alias)]),
+            entity("c", Schema::Organization, &[("Samir Dabul", NameKind::Primary)]),
+        ]);
+        // One form for the person's three writings, one for the organisation's name.
+        assert_eq!(
+            index.forms().len(),
+            2,
+            "{:?}",
+            index.forms().iter().map(|f| &f.prepared.original).collect::<Vec<_>>()
+        );
+        let texts: Vec<&str> = (0..index.names().len() as u32).map(|n| index.name_text(n)).collect();
+        assert_eq!(texts, ["Samir DA'BUL", "Samir Dabul", "DABUL, Samir", "Samir Dabul"]);
+    }
+
     /// The shortcuts for ASCII words give what the general paths give.
     #[test]
     fn ascii_shortcuts_agree_with_the_general_paths() {
@@ -1345,6 +1435,7 @@ mod tests {
             text: text.into(),
             joined: false,
             acronym: true,
+            weak: false,
             skeleton: "".into(),
             rank_weight,
             df: 1,
