@@ -2,13 +2,13 @@
 //! FollowTheMoney JSON lines, the way OpenSanctions publishes them (one line per entity and one
 //! `Sanction` entity per designation), or as a flat CSV with one row per designation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use proscribe_model::{slug, Authority, CountryRole, Entity, IdKind, NameKind, PartialDate, Schema, Status};
+use proscribe_model::{ftm, Authority, Entity, NameKind, PartialDate};
 use serde_json::json;
 
 use crate::{open_for_reading, parse_day, Cli};
@@ -142,94 +142,6 @@ fn csv_rows(w: &mut csv::Writer<Box<dyn Write>>, source: &str, e: &Entity, day: 
     Ok(())
 }
 
-/// The FollowTheMoney schema of an entity.
-fn ftm_schema(s: Schema) -> &'static str {
-    match s {
-        Schema::Aircraft => "Airplane",
-        other => other.as_str(),
-    }
-}
-
-fn ftm_id_property(kind: IdKind) -> &'static str {
-    match kind {
-        IdKind::Passport => "passportNumber",
-        IdKind::Imo => "imoNumber",
-        IdKind::Mmsi => "mmsi",
-        IdKind::Tax => "taxNumber",
-        IdKind::Registration => "registrationNumber",
-        IdKind::Swift => "swiftBic",
-        IdKind::Lei => "leiCode",
-        IdKind::AircraftRegistration => "registrationNumber",
-        IdKind::NationalId | IdKind::Other => "idNumber",
-    }
-}
-
-fn push(props: &mut BTreeMap<String, Vec<String>>, key: &str, value: impl Into<String>) {
-    let value = value.into();
-    let values = props.entry(key.to_string()).or_default();
-    if !value.is_empty() && !values.contains(&value) {
-        values.push(value);
-    }
-}
-
-/// Builds the FollowTheMoney properties of an entity.
-fn ftm_properties(e: &Entity) -> BTreeMap<String, Vec<String>> {
-    let mut p: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for n in &e.names {
-        let key = match n.kind {
-            NameKind::Primary | NameKind::Original => "name",
-            NameKind::Alias => "alias",
-            NameKind::WeakAlias => "weakAlias",
-            NameKind::Former => "previousName",
-        };
-        push(&mut p, key, &n.full);
-    }
-    let person = e.schema == Schema::Person;
-    for d in &e.birth_dates {
-        push(&mut p, if person { "birthDate" } else { "incorporationDate" }, d.date.primary().to_string());
-    }
-    for d in &e.death_dates {
-        push(&mut p, "deathDate", d.date.primary().to_string());
-    }
-    for pl in &e.birth_places {
-        push(&mut p, "birthPlace", &pl.text);
-    }
-    if let Some(g) = e.gender {
-        push(&mut p, "gender", format!("{g:?}").to_lowercase());
-    }
-    for c in &e.countries {
-        let key = match (c.role, e.schema) {
-            (CountryRole::Nationality, _) => "nationality",
-            (CountryRole::Citizenship, _) => "citizenship",
-            (CountryRole::Jurisdiction, _) => "jurisdiction",
-            (CountryRole::Flag, _) => "flag",
-            _ => "country",
-        };
-        push(&mut p, key, c.country.code());
-    }
-    for i in &e.identifiers {
-        push(&mut p, ftm_id_property(i.kind), &i.number);
-    }
-    for a in &e.addresses {
-        push(&mut p, "address", &a.full);
-    }
-    for t in &e.positions {
-        push(&mut p, "position", &t.text);
-    }
-    for r in &e.remarks {
-        push(&mut p, "notes", &r.text);
-    }
-    for (k, vs) in &e.properties {
-        for v in vs {
-            push(&mut p, k, v);
-        }
-    }
-    if !e.designations.is_empty() {
-        push(&mut p, "topics", "sanction");
-    }
-    p
-}
-
 fn ftm_lines(
     out: &mut dyn Write,
     source: &str,
@@ -239,56 +151,19 @@ fn ftm_lines(
 ) -> Result<()> {
     let line = json!({
         "id": e.id,
-        "schema": ftm_schema(e.schema),
+        "schema": ftm::schema_name(e.schema),
         "caption": e.caption(),
-        "properties": ftm_properties(e),
+        "properties": ftm::properties(e),
         "datasets": [source],
         "referents": e.same_as,
         "target": !e.designations.is_empty(),
     });
     writeln!(out, "{line}")?;
     for d in &e.designations {
-        let mut p: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        push(&mut p, "entity", &e.id);
-        let authority = authorities.get(&d.authority);
-        push(&mut p, "authority", authority.map(|a| a.name.clone()).unwrap_or_else(|| d.authority.clone()));
-        if let Some(c) = authority.and_then(|a| a.country) {
-            push(&mut p, "country", c.code());
-        }
-        for prog in &d.programs {
-            push(&mut p, "program", prog);
-        }
-        if let Some(r) = &d.reference {
-            push(&mut p, "authorityId", r);
-            if d.authority == "un-sc" {
-                push(&mut p, "unscId", r);
-            }
-        }
-        if let Some(l) = &d.listed_on {
-            push(&mut p, "listingDate", l.primary().to_string());
-            push(&mut p, "startDate", l.primary().to_string());
-        }
-        if let Some(x) = &d.ended_on {
-            push(&mut p, "endDate", x.primary().to_string());
-        }
-        let status = match d.status_on(day).status {
-            Status::Listed => "active",
-            Status::Suspended => "suspended",
-            Status::Delisted => "ended",
-            Status::NotListed => "pending",
-        };
-        push(&mut p, "status", status);
-        if let Some(r) = &d.reason {
-            push(&mut p, "reason", r);
-        }
-        if let Some(b) = &d.legal_basis {
-            push(&mut p, "summary", b);
-        }
-        let key = d.reference.clone().unwrap_or_else(|| d.programs.join("-"));
         let sanction = json!({
-            "id": format!("{}-sanction-{}", e.id, slug(&format!("{} {}", d.list, key))),
+            "id": ftm::sanction_id(e, d),
             "schema": "Sanction",
-            "properties": p,
+            "properties": ftm::sanction_properties(e, d, authorities.get(&d.authority), day),
             "datasets": [source],
         });
         writeln!(out, "{}", sanction)?;

@@ -11,6 +11,7 @@ mod pairs;
 mod query;
 mod scan;
 mod screen;
+mod serve;
 mod sync;
 
 use std::path::PathBuf;
@@ -77,10 +78,12 @@ enum Command {
     Screen(screen::ScreenArgs),
     /// Find mentions of listed names in a text (a file, or - for standard input).
     Scan(scan::ScanArgs),
+    /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
+    Serve(serve::ServeArgs),
 }
 
 /// The default database path.
-fn default_db() -> PathBuf {
+pub(crate) fn default_db() -> PathBuf {
     let base = std::env::var_os("XDG_DATA_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")));
@@ -150,6 +153,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => pairs::eval(&cli, args),
         Command::Screen(args) => screen::run(&cli, args),
         Command::Scan(args) => scan::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
     }
 }
 

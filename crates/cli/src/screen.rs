@@ -5,13 +5,13 @@
 //! FollowTheMoney files describe alongside listed entities) are not screened.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use proscribe_matching::entity::{screen, Hit, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::{Index, DEFAULT_CANDIDATES};
 use proscribe_model::{Country, DateValue, Entity, PartialDate, Schema};
+pub use proscribe_server::Loaded;
 use proscribe_store::Store;
 use serde::Serialize;
 
@@ -112,58 +112,14 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// An index built from the store, with what it took.
-pub struct Loaded {
-    /// The index.
-    pub index: Index,
-    /// Seconds spent reading entities from the store.
-    pub read_secs: f64,
-    /// Seconds spent building the index.
-    pub build_secs: f64,
-    /// The day designation statuses are given for.
-    pub day: PartialDate,
-}
-
-/// Reads the current (or as-of) entities with at least one designation and indexes them.
+/// Reads the current (or as-of) entities with at least one designation and indexes them,
+/// for statuses on the as-of day (today when none).
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>) -> Result<Loaded> {
-    let start = Instant::now();
-    let mut entities: Vec<Entity> = Vec::new();
-    store.current_entities(as_of, |_, mut e| {
-        if !e.designations.is_empty() {
-            slim(&mut e);
-            entities.push(e);
-        }
-        Ok(())
-    })?;
-    let read_secs = start.elapsed().as_secs_f64();
-    let start = Instant::now();
-    let index = Index::build(entities);
-    let build_secs = start.elapsed().as_secs_f64();
     let day = match as_of {
         Some(d) => *d,
         None => parse_day("today")?,
     };
-    tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
-    Ok(Loaded { index, read_secs, build_secs, day })
-}
-
-/// Drops what screening neither weighs nor shows (remarks, positions, links, free-text
-/// details, address lines), to keep the index of every list small in memory.
-fn slim(e: &mut Entity) {
-    e.remarks = Vec::new();
-    e.positions = Vec::new();
-    e.properties = Default::default();
-    e.links = Vec::new();
-    e.same_as = Vec::new();
-    e.acts = Vec::new();
-    for a in &mut e.addresses {
-        *a = proscribe_model::Address { country: a.country, ..Default::default() };
-    }
-    e.addresses.retain(|a| a.country.is_some());
-    for d in &mut e.designations {
-        d.reason = None;
-        d.legal_basis = None;
-    }
+    proscribe_server::load_index(store, as_of, day)
 }
 
 /// Reads a country given as an ISO code or a name.

@@ -48,7 +48,11 @@ fn dependencies_point_one_way() {
             assert!(!has(krate, dep), "{krate} depends on {dep}");
         }
     }
-    // Only the binary knows the command line, HTTP and the terminal.
+    // The service knows HTTP and the store, not the command line, the terminal or importers.
+    for dep in ["clap", "indicatif", "proscribe-import", "ureq"] {
+        assert!(!has("proscribe-server", dep), "proscribe-server depends on {dep}");
+    }
+    // Only the binary and the service know the command line, HTTP and the terminal.
     for krate in ["proscribe-model", "proscribe-text", "proscribe-matching", "proscribe-import", "proscribe-store"] {
         for dep in ["clap", "ureq", "indicatif", "anyhow", "tokio", "axum"] {
             assert!(!has(krate, dep), "{krate} depends on {dep}");

@@ -12,5 +12,6 @@ mod export;
 mod import;
 mod kill;
 mod screen;
+mod serve;
 mod sync;
 mod token_frequencies;

@@ -29,6 +29,7 @@ mod designation;
 pub mod diff;
 mod entity;
 mod error;
+pub mod ftm;
 mod script;
 mod source;
 

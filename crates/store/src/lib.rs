@@ -36,7 +36,7 @@ use std::path::Path;
 
 pub use import::{FileMeta, ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
 pub use query::{
-    Change, DesignationStatus, EntityView, HistoryEvent, SourceSummary, StatusReport, VersionDiff, VersionInfo,
+    Change, DesignationStatus, EntityView, HistoryEvent, Seen, SourceSummary, StatusReport, VersionDiff, VersionInfo,
 };
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;

@@ -291,7 +291,38 @@ pub(crate) struct VersionDiffRaw {
     pub(crate) changes: Vec<Change>,
 }
 
+/// When an entity was first and last seen in the stored versions, and last changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Seen {
+    /// Effective instant of the first version that has the entity.
+    pub first_seen: String,
+    /// Import instant of the newest version that has the entity.
+    pub last_seen: String,
+    /// Effective instant of the newest version that changed the entity (its first otherwise).
+    pub last_change: String,
+}
+
 impl Store {
+    /// When entity `id` was first and last seen and last changed; `None` for an unknown id.
+    pub fn seen(&self, id: &str) -> Result<Option<Seen>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT min(v.effective), max(v.imported_at) FROM member m JOIN version v ON v.id = m.version_id
+              WHERE m.entity_id = ?1",
+        )?;
+        let (first, last): (Option<String>, Option<String>) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (Some(first_seen), Some(last_seen)) = (first, last) else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(v.effective) FROM change c JOIN version v ON v.id = c.version_id WHERE c.entity_id = ?1",
+        )?;
+        let changed: Option<String> = stmt.query_row([id], |r| r.get(0))?;
+        Ok(Some(Seen { last_change: changed.unwrap_or_else(|| first_seen.clone()), first_seen, last_seen }))
+    }
+
+    /// A number that grows with every import: what a reader compares to know the data changed.
+    pub fn data_version(&self) -> Result<i64, Error> {
+        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM version", [], |r| r.get(0))?)
+    }
+
     /// Every source with its newest version.
     pub fn sources(&self) -> Result<Vec<SourceSummary>, Error> {
         let mut stmt = self.conn.prepare("SELECT id, title, format FROM source ORDER BY id")?;

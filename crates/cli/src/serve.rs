@@ -1,0 +1,55 @@
+//! `proscribe serve`: the HTTP service over the store (see the `proscribe-server` crate).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use proscribe_server::{AppState, Config, ServeOptions};
+use proscribe_store::Store;
+
+use crate::{default_db, example, Cli};
+
+/// Arguments of `proscribe serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Most queries in one /match request.
+    #[arg(long, default_value_t = 100)]
+    max_queries: usize,
+    /// Most bytes of a request body.
+    #[arg(long, default_value_t = 2 * 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Seconds a request may take before it is answered with 408.
+    #[arg(long, default_value_t = 30)]
+    request_timeout: u64,
+    /// Seconds between checks of the store for new data (a new index is then built and swapped in).
+    #[arg(long, default_value_t = 10)]
+    reload_interval: u64,
+}
+
+/// Runs `proscribe serve`.
+pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
+    let path = cli.db.clone().unwrap_or_else(default_db);
+    let config = Config {
+        max_queries: args.max_queries.max(1),
+        max_body_bytes: args.max_body_bytes.max(1024),
+        request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+        reload_interval: Duration::from_secs(args.reload_interval.max(1)),
+    };
+    let has_lists = path.exists() && !Store::open(&path).and_then(|s| s.is_empty()).unwrap_or(true);
+    let state = if has_lists {
+        AppState::open(config.clone(), &path)?
+    } else {
+        eprintln!(
+            "note: {} holds no lists; serving the built-in example registry (run `proscribe import PATH` to load lists)",
+            path.display()
+        );
+        let mut store = Store::open_in_memory()?;
+        example::import_example(&mut store)?;
+        AppState::new(config.clone(), vec![store])?
+    };
+    proscribe_server::run(ServeOptions { listen: args.listen, db: path, config }, state).context("serve")
+}

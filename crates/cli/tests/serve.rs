@@ -1,0 +1,353 @@
+//! `proscribe serve`: the real server on a free port, every endpoint over HTTP — yente's
+//! request and response shapes, bad input answered with 4xx JSON errors (never a 5xx), the
+//! index swapped under concurrent requests when new data is imported, and real list data.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::{shared, Env};
+
+/// A running server, stopped (SIGTERM, then waited for) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    fn start(env: &Env, extra: &[&str]) -> Server {
+        let mut child = env
+            .cmd()
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start proscribe serve");
+        // The server prints its address once it listens.
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("proscribe serves on ") {
+                    let _ = tx.send(addr.to_string());
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(60)).expect("the server prints its address");
+        let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+        let server = Server { child, base, agent };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let start = Instant::now();
+        while self.get("/readyz").0 != 200 {
+            assert!(start.elapsed() < Duration::from_secs(120), "the index was never loaded");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn answer(mut r: ureq::http::Response<ureq::Body>) -> (u16, Value) {
+        let status = r.status().as_u16();
+        let text = r.body_mut().with_config().limit(64 * 1024 * 1024).read_to_string().expect("body");
+        let v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+        (status, v)
+    }
+
+    fn get(&self, path: &str) -> (u16, Value) {
+        Server::answer(self.agent.get(format!("{}{path}", self.base)).call().expect("GET"))
+    }
+
+    fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
+        let r = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("content-type", "application/json")
+            .send(body)
+            .expect("POST");
+        Server::answer(r)
+    }
+
+    /// Announces a body of `len` bytes, sends its first kilobytes and reads the answer: what a
+    /// client sending too much gets before it has sent it all.
+    fn post_announcing(&self, path: &str, len: usize) -> (u16, Value) {
+        use std::io::{Read, Write};
+        let addr = self.base.trim_start_matches("http://");
+        let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {len}\r\nConnection: close\r\n\r\n"
+        );
+        stream.write_all(head.as_bytes()).expect("write");
+        let _ = stream.write_all(&vec![b' '; len.min(64 * 1024)]);
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let text = String::from_utf8_lossy(&answer);
+        let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("a status line");
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or(Value::String(body.to_string())))
+    }
+
+    fn post_json(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.post(path, body.to_string().as_bytes())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let _ = self.child.wait();
+    }
+}
+
+fn person(name: &str) -> Value {
+    json!({"queries": {"q1": {"schema": "Person", "properties": {"name": [name]}}}})
+}
+
+/// The checks of a yente error body: a 4xx status, a stable code and a message.
+fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(answer.0, status, "{}", answer.1);
+    assert_eq!(answer.1["code"], code, "{}", answer.1);
+    assert!(answer.1["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", answer.1);
+}
+
+#[test]
+fn yente_endpoints_on_the_example_registry() {
+    let env = Env::new();
+    let server = Server::start(&env, &[]);
+    assert_eq!(server.get("/healthz").0, 200);
+
+    // /match in yente's shapes.
+    let (status, v) = server.post_json("/match/default?limit=3", &person("Amir Khan Mutaqi"));
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["limit"], 3);
+    let r = &v["responses"]["q1"];
+    assert_eq!(r["status"], 200);
+    assert_eq!(r["query"]["schema"], "Person");
+    let results = r["results"].as_array().expect("results");
+    assert!(!results.is_empty() && results.len() <= 3, "{r}");
+    let top = &results[0];
+    for key in [
+        "id",
+        "caption",
+        "schema",
+        "properties",
+        "datasets",
+        "referents",
+        "target",
+        "first_seen",
+        "last_seen",
+        "last_change",
+        "score",
+        "match",
+        "explanations",
+    ] {
+        assert!(top.get(key).is_some(), "result lacks {key}: {top}");
+    }
+    assert_eq!(top["match"], true, "{top}");
+    assert_eq!(top["schema"], "Person");
+    assert!(top["properties"]["name"].as_array().is_some_and(|n| !n.is_empty()), "{top}");
+    let name = &top["explanations"]["name"];
+    assert!(name["detail"].as_str().is_some_and(|d| d.contains("amir~amir")), "{name}");
+    // total counts the results that match.
+    let matching = results.iter().filter(|r| r["match"] == true).count();
+    assert_eq!(r["total"], json!({"value": matching, "relation": "eq"}));
+    // A higher threshold turns the same result into a non-match; a cutoff above its score
+    // leaves it out.
+    let (_, strict) = server.post_json("/match/default?threshold=1&cutoff=0", &person("Amir Khan Mutaqi"));
+    assert!(strict["responses"]["q1"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["match"] == false || r["score"] == 1.0));
+    let (_, none) = server.post_json("/match/default?cutoff=1", &person("Amir Khan Mutaqi Zzzz"));
+    assert_eq!(none["responses"]["q1"]["results"], json!([]));
+    // Excluding the entity leaves it out.
+    let id = top["id"].as_str().unwrap().to_string();
+    let (_, ex) = server.post_json(&format!("/match/default?exclude_entity_ids={id}"), &person("Amir Khan Mutaqi"));
+    assert!(ex["responses"]["q1"]["results"].as_array().unwrap().iter().all(|r| r["id"] != id.as_str()));
+
+    // /entities, /search, /catalog, /algorithms.
+    let (status, e) = server.get(&format!("/entities/{id}"));
+    assert_eq!(status, 200, "{e}");
+    assert_eq!(e["id"], id.as_str());
+    assert!(e["properties"]["sanctions"].as_array().is_some_and(|s| !s.is_empty()), "{e}");
+    let (status, s) = server.get("/search/default?q=Mutaqi&limit=2");
+    assert_eq!(status, 200, "{s}");
+    assert!(s["results"].as_array().is_some_and(|r| !r.is_empty() && r.len() <= 2), "{s}");
+    let (status, c) = server.get("/catalog");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = c["datasets"].as_array().unwrap().iter().filter_map(|d| d["name"].as_str()).collect();
+    assert!(names.contains(&"default") && names.len() >= 2, "{c}");
+    let dataset = e["datasets"][0].as_str().unwrap();
+    assert!(names.contains(&dataset), "{dataset} not in {names:?}");
+    let (status, in_dataset) = server.post_json(&format!("/match/{dataset}"), &person("Amir Khan Mutaqi"));
+    assert_eq!(status, 200);
+    assert_eq!(in_dataset["responses"]["q1"]["results"][0]["id"], id.as_str());
+    let (status, a) = server.get("/algorithms");
+    assert_eq!(status, 200);
+    assert_eq!(a["best"], a["default"]);
+    let (status, _) = server.post_json("/match/default?algorithm=best", &person("Amir Khan Mutaqi"));
+    assert_eq!(status, 200);
+
+    // Bad input: 4xx with a JSON error, never a 5xx.
+    assert_error(&server.post("/match/default", b"{not json"), 400, "invalid_body");
+    assert_error(
+        &server.post_json(
+            "/match/default",
+            &json!({"queries": {"q": {"schema": "Banana", "properties": {"name": ["x"]}}}}),
+        ),
+        400,
+        "unknown_schema",
+    );
+    assert_error(
+        &server
+            .post_json("/match/default", &json!({"queries": {"q": {"schema": "Person", "properties": {"name": [1]}}}})),
+        400,
+        "invalid_property",
+    );
+    assert_error(&server.post_json("/match/default", &json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["x"], "birthDate": ["2025-13-45"]}}}})), 400, "invalid_date");
+    assert_error(&server.post_json("/match/default", &json!({"queries": "many"})), 422, "invalid_body");
+    assert_error(&server.post_json("/match/nowhere", &person("x")), 404, "unknown_dataset");
+    assert_error(&server.post_json("/match/default?limit=100000", &person("x")), 400, "invalid_parameter");
+    assert_error(&server.post_json("/match/default?threshold=abc", &person("x")), 400, "invalid_parameter");
+    assert_error(&server.post_json("/match/default?algorithm=logic-v9", &person("x")), 400, "unknown_algorithm");
+    let many: serde_json::Map<String, Value> =
+        (0..10_000).map(|i| (format!("q{i}"), json!({"schema": "Person", "properties": {"name": ["x"]}}))).collect();
+    assert_error(&server.post_json("/match/default", &json!({ "queries": many })), 400, "too_many_queries");
+    assert_error(&server.post_announcing("/match/default", 10 * 1024 * 1024), 413, "body_too_large");
+    let long = "x".repeat(5000);
+    assert_error(&server.post_json("/match/default", &person(&long)), 400, "name_too_long");
+    // A name of no letters is that query's error, the others are answered.
+    let mixed = json!({"queries": {"bad": {"schema": "Person", "properties": {"name": ["?!"]}}, "good": {"schema": "Person", "properties": {"name": ["Amir Khan Mutaqi"]}}}});
+    let (status, v) = server.post_json("/match/default", &mixed);
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["responses"]["bad"]["status"], 400);
+    assert_eq!(v["responses"]["good"]["status"], 200);
+    assert_error(&server.get("/entities/no-such-entity"), 404, "not_found");
+    assert_error(&server.get("/search/default"), 400, "invalid_parameter");
+    assert_error(&server.get("/nothing/here"), 404, "not_found");
+
+    // Every answer above was counted; no request ended in a 5xx.
+    let (status, metrics) = server.get("/metrics");
+    assert_eq!(status, 200);
+    let text = metrics.as_str().expect("text");
+    assert!(
+        text.contains("proscribe_http_requests_total{method=\"POST\",route=\"/match/{dataset}\",status=\"200\"}"),
+        "{text}"
+    );
+    assert!(text.contains("proscribe_index_entities"), "{text}");
+    assert!(text.contains("proscribe_source_data_age_seconds{source="), "{text}");
+    assert!(
+        !text.lines().any(|l| l.starts_with("proscribe_http_requests_total") && l.contains("status=\"5")),
+        "{text}"
+    );
+}
+
+/// A list of one company, as FollowTheMoney JSON lines.
+fn ftm_list(name: &str) -> String {
+    format!(
+        "{}\n{}\n",
+        json!({"id": "vk-1", "schema": "Company", "properties": {"name": [name]}}),
+        json!({"id": "vk-1-sanction", "schema": "Sanction", "properties": {"entity": ["vk-1"], "authority": ["Test Authority"], "program": ["TEST"]}})
+    )
+}
+
+#[test]
+fn new_data_is_swapped_in_while_requests_go_on() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let server = Arc::new(Server::start(&env, &["--reload-interval", "1"]));
+    let query = json!({"queries": {"q": {"schema": "Company", "properties": {"name": ["Velkorra Ardantis Trading"]}}}});
+    let (_, before) = server.post_json("/match/default", &query);
+    assert!(before["responses"]["q"]["results"].as_array().unwrap().iter().all(|r| r["match"] == false), "{before}");
+
+    // Clients screen without pause while the import lands and the index is rebuilt.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (done, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let clients: Vec<_> = (0..3)
+        .map(|_| {
+            let (server, stop, done, failed, query) =
+                (server.clone(), stop.clone(), done.clone(), failed.clone(), query.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let (status, _) = server.post_json("/match/default", &query);
+                    done.fetch_add(1, Ordering::Relaxed);
+                    if status != 200 {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    let file = env.path("velkorra.ftm.json");
+    std::fs::write(&file, ftm_list("VELKORRA ARDANTIS TRADING LLC")).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let start = Instant::now();
+    let found = loop {
+        let (_, v) = server.post_json("/match/default", &query);
+        if v["responses"]["q"]["results"].as_array().unwrap().iter().any(|r| r["match"] == true) {
+            break true;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // Some more requests on the new index, then stop.
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    for c in clients {
+        c.join().unwrap();
+    }
+    assert!(found, "the imported company was never found");
+    assert!(done.load(Ordering::Relaxed) > 10, "too few requests to show anything");
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "requests failed during the swap");
+    let (_, metrics) = server.get("/metrics");
+    assert!(metrics.as_str().unwrap().contains("proscribe_index_builds_total 2"), "{metrics}");
+}
+
+#[test]
+fn un_list_in_yente_shapes() {
+    let Some(un) = shared("lists/un/consolidated.xml") else { return };
+    let env = Env::new();
+    env.ok(&["import", un.to_str().unwrap()]);
+    let server = Server::start(&env, &[]);
+    // A listed person, spelled as listed and with a typo, with the listed birth year.
+    let q = json!({"queries": {
+        "listed": {"schema": "Person", "properties": {"name": ["ABDUL SAMAD ACHEKZAI"]}},
+        "typo": {"schema": "Person", "properties": {"firstName": ["Abdul Samad"], "lastName": ["Achakzai"], "nationality": ["af"]}},
+        "company": {"schema": "Company", "properties": {"name": ["Nobody Particular Holdings Ltd"]}},
+    }});
+    let (status, v) = server.post_json("/match/un-sc", &q);
+    assert_eq!(status, 200, "{v}");
+    for key in ["listed", "typo"] {
+        let top = &v["responses"][key]["results"][0];
+        assert_eq!(top["id"], "un-tai-160", "{key}: {top}");
+        assert_eq!(top["match"], true, "{key}: {top}");
+        assert_eq!(top["datasets"], json!(["un-sc"]));
+    }
+    assert_eq!(v["responses"]["company"]["total"]["value"], 0, "{}", v["responses"]["company"]);
+    // Evidence besides the name is explained: the listed birth year raises the score, another
+    // lowers it.
+    let born = |year: &str| {
+        let q = json!({"queries": {"a": {"schema": "Person", "properties": {"name": ["Abdul Samad Achekzai"], "birthDate": [year]}}}});
+        let (_, v) = server.post_json("/match/default", &q);
+        v["responses"]["a"]["results"][0].clone()
+    };
+    let (same, other) = (born("1970"), born("1931"));
+    assert!(same["explanations"]["birth_date"]["score"].as_f64().is_some_and(|s| s > 0.0), "{same}");
+    assert!(other["explanations"]["birth_date"]["score"].as_f64().is_some_and(|s| s < 0.0), "{other}");
+    assert!(same["score"].as_f64() > other["score"].as_f64());
+    let (_, e) = server.get("/entities/un-tai-160");
+    let sanction = &e["properties"]["sanctions"][0];
+    assert_eq!(sanction["schema"], "Sanction");
+    assert_eq!(sanction["properties"]["unscId"], json!(["TAi.160"]), "{sanction}");
+}

@@ -1,0 +1,151 @@
+//! Entities as FollowTheMoney describes them (the data model of OpenSanctions and yente):
+//! schema names and properties, for the export and the matching API.
+
+use std::collections::BTreeMap;
+
+use crate::{slug, Authority, CountryRole, Designation, Entity, IdKind, NameKind, PartialDate, Schema, Status};
+
+/// FollowTheMoney properties: name to values, in a stable order.
+pub type Properties = BTreeMap<String, Vec<String>>;
+
+/// The FollowTheMoney schema of an entity.
+pub fn schema_name(s: Schema) -> &'static str {
+    match s {
+        Schema::Aircraft => "Airplane",
+        other => other.as_str(),
+    }
+}
+
+/// The FollowTheMoney property of an identifying number.
+pub fn id_property(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::Passport => "passportNumber",
+        IdKind::Imo => "imoNumber",
+        IdKind::Mmsi => "mmsi",
+        IdKind::Tax => "taxNumber",
+        IdKind::Registration => "registrationNumber",
+        IdKind::Swift => "swiftBic",
+        IdKind::Lei => "leiCode",
+        IdKind::AircraftRegistration => "registrationNumber",
+        IdKind::NationalId | IdKind::Other => "idNumber",
+    }
+}
+
+/// Adds `value` to property `key` unless it is empty or already there.
+pub fn push(props: &mut Properties, key: &str, value: impl Into<String>) {
+    let value = value.into();
+    let values = props.entry(key.to_string()).or_default();
+    if !value.is_empty() && !values.contains(&value) {
+        values.push(value);
+    }
+}
+
+/// The FollowTheMoney properties of an entity.
+pub fn properties(e: &Entity) -> Properties {
+    let mut p = Properties::new();
+    for n in &e.names {
+        let key = match n.kind {
+            NameKind::Primary | NameKind::Original => "name",
+            NameKind::Alias => "alias",
+            NameKind::WeakAlias => "weakAlias",
+            NameKind::Former => "previousName",
+        };
+        push(&mut p, key, &n.full);
+    }
+    let person = e.schema == Schema::Person;
+    for d in &e.birth_dates {
+        push(&mut p, if person { "birthDate" } else { "incorporationDate" }, d.date.primary().to_string());
+    }
+    for d in &e.death_dates {
+        push(&mut p, "deathDate", d.date.primary().to_string());
+    }
+    for pl in &e.birth_places {
+        push(&mut p, "birthPlace", &pl.text);
+    }
+    if let Some(g) = e.gender {
+        push(&mut p, "gender", format!("{g:?}").to_lowercase());
+    }
+    for c in &e.countries {
+        let key = match c.role {
+            CountryRole::Nationality => "nationality",
+            CountryRole::Citizenship => "citizenship",
+            CountryRole::Jurisdiction => "jurisdiction",
+            CountryRole::Flag => "flag",
+            _ => "country",
+        };
+        push(&mut p, key, c.country.code());
+    }
+    for i in &e.identifiers {
+        push(&mut p, id_property(i.kind), &i.number);
+    }
+    for a in &e.addresses {
+        push(&mut p, "address", &a.full);
+    }
+    for t in &e.positions {
+        push(&mut p, "position", &t.text);
+    }
+    for r in &e.remarks {
+        push(&mut p, "notes", &r.text);
+    }
+    for (k, vs) in &e.properties {
+        for v in vs {
+            push(&mut p, k, v);
+        }
+    }
+    if !e.designations.is_empty() {
+        push(&mut p, "topics", "sanction");
+    }
+    p
+}
+
+/// The id of the `Sanction` entity of designation `d` of entity `e`.
+pub fn sanction_id(e: &Entity, d: &Designation) -> String {
+    let key = d.reference.clone().unwrap_or_else(|| d.programs.join("-"));
+    format!("{}-sanction-{}", e.id, slug(&format!("{} {}", d.list, key)))
+}
+
+/// The properties of the `Sanction` entity of designation `d` of entity `e`, with its status
+/// on `day`.
+pub fn sanction_properties(
+    e: &Entity,
+    d: &Designation,
+    authority: Option<&Authority>,
+    day: &PartialDate,
+) -> Properties {
+    let mut p = Properties::new();
+    push(&mut p, "entity", &e.id);
+    push(&mut p, "authority", authority.map(|a| a.name.clone()).unwrap_or_else(|| d.authority.clone()));
+    if let Some(c) = authority.and_then(|a| a.country) {
+        push(&mut p, "country", c.code());
+    }
+    for prog in &d.programs {
+        push(&mut p, "program", prog);
+    }
+    if let Some(r) = &d.reference {
+        push(&mut p, "authorityId", r);
+        if d.authority == "un-sc" {
+            push(&mut p, "unscId", r);
+        }
+    }
+    if let Some(l) = &d.listed_on {
+        push(&mut p, "listingDate", l.primary().to_string());
+        push(&mut p, "startDate", l.primary().to_string());
+    }
+    if let Some(x) = &d.ended_on {
+        push(&mut p, "endDate", x.primary().to_string());
+    }
+    let status = match d.status_on(day).status {
+        Status::Listed => "active",
+        Status::Suspended => "suspended",
+        Status::Delisted => "ended",
+        Status::NotListed => "pending",
+    };
+    push(&mut p, "status", status);
+    if let Some(r) = &d.reason {
+        push(&mut p, "reason", r);
+    }
+    if let Some(b) = &d.legal_basis {
+        push(&mut p, "summary", b);
+    }
+    p
+}

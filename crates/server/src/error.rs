@@ -1,0 +1,74 @@
+//! Errors as the API returns them: a status, a stable machine-readable `code` and a message
+//! for people. Nothing internal (no SQL, no backtrace) reaches the body; server-side failures
+//! are logged with the request id and answered with a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+/// An error answered to a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Stable code (`bad_request`, `unknown_schema`, `not_found`, ...).
+    pub code: &'static str,
+    /// What went wrong, for a person.
+    pub message: String,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+}
+
+impl ApiError {
+    /// A 400 with `code`.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::BAD_REQUEST, code, message: message.into() }
+    }
+
+    /// A 404 with `code`.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { status: StatusCode::NOT_FOUND, code, message: message.into() }
+    }
+
+    /// A 503: the index is not loaded yet.
+    pub fn not_ready() -> ApiError {
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "not_ready",
+            message: "the screening index is still being built; retry shortly".into(),
+        }
+    }
+
+    /// A 500 for a failure on the server's side; the cause is logged, not answered.
+    pub fn internal(cause: &anyhow::Error) -> ApiError {
+        tracing::error!(error = %format!("{cause:#}"), "request failed");
+        ApiError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal",
+            message: "the server could not answer this request; it has been logged".into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(Body { code: self.code, message: &self.message })).into_response()
+    }
+}
+
+impl From<anyhow::Error> for ApiError {
+    fn from(e: anyhow::Error) -> ApiError {
+        ApiError::internal(&e)
+    }
+}
+
+impl From<proscribe_store::Error> for ApiError {
+    fn from(e: proscribe_store::Error) -> ApiError {
+        ApiError::internal(&anyhow::Error::new(e))
+    }
+}

@@ -1,0 +1,255 @@
+//! The proscribe HTTP service: screening in yente's shapes (`/match`, `/search`, `/entities`,
+//! `/catalog`, `/algorithms`) and operations (`/healthz`, `/readyz`, `/metrics`).
+//!
+//! The service reads one store. It builds the screening index in the background (`/readyz`
+//! answers 503 until it is loaded), watches the store for new versions and for a new day,
+//! and then builds a new index beside the one in use and swaps it in atomically: a request
+//! holds the index it started with to its end, so none fails or sees half an index.
+//!
+//! Store reads go through a small pool of connections on blocking threads; screening runs on
+//! rayon's pool. Errors are JSON with a stable `code` and a `message` (see [`error`]).
+
+pub mod error;
+mod loaded;
+mod ops;
+pub mod yente;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use arc_swap::ArcSwapOption;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use proscribe_model::PartialDate;
+use proscribe_store::Store;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use loaded::{load_index, Loaded};
+
+/// How the service runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Most queries in one `/match` request.
+    pub max_queries: usize,
+    /// Most bytes of a request body.
+    pub max_body_bytes: usize,
+    /// Longest a request may take before it is answered with 408.
+    pub request_timeout: Duration,
+    /// How often the store is checked for new data.
+    pub reload_interval: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_queries: 100,
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            reload_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Connections to the store, each used by one blocking task at a time.
+struct Pool {
+    stores: Vec<Mutex<Store>>,
+    next: AtomicUsize,
+}
+
+impl Pool {
+    fn with<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        // A free connection if there is one, else wait for one in turn.
+        for s in &self.stores {
+            if let Ok(store) = s.try_lock() {
+                return f(&store);
+            }
+        }
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % self.stores.len();
+        let store = self.stores[i].lock().unwrap_or_else(|p| p.into_inner());
+        f(&store)
+    }
+}
+
+/// What every request shares.
+pub struct AppState {
+    /// Limits and intervals.
+    pub config: Config,
+    pool: Pool,
+    index: ArcSwapOption<Loaded>,
+    metrics: ops::Metrics,
+}
+
+impl AppState {
+    /// A state over `stores` (connections to one store; an in-memory store has one).
+    pub fn new(config: Config, stores: Vec<Store>) -> Result<Arc<AppState>> {
+        anyhow::ensure!(!stores.is_empty(), "the service needs a connection to the store");
+        Ok(Arc::new(AppState {
+            config,
+            pool: Pool { stores: stores.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) },
+            index: ArcSwapOption::empty(),
+            metrics: ops::Metrics::new()?,
+        }))
+    }
+
+    /// A state over the store at `path`, with a few connections.
+    pub fn open(config: Config, path: &std::path::Path) -> Result<Arc<AppState>> {
+        let stores = (0..4)
+            .map(|_| Store::open(path).with_context(|| format!("cannot open database {}", path.display())))
+            .collect::<Result<Vec<_>>>()?;
+        AppState::new(config, stores)
+    }
+
+    /// The index in use, or 503 while none is loaded.
+    pub fn loaded(&self) -> Result<Arc<Loaded>, ApiError> {
+        self.index.load_full().ok_or_else(ApiError::not_ready)
+    }
+
+    fn loaded_version(&self) -> Option<i64> {
+        self.index.load().as_ref().map(|l| l.data_version)
+    }
+
+    /// Runs `f` with a store connection on this (blocking) thread.
+    fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        self.pool.with(f)
+    }
+
+    /// Runs `f` with a store connection on a blocking thread.
+    async fn run_store<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.with_store(f))
+            .await
+            .map_err(|e| ApiError::internal(&anyhow::anyhow!("store task failed: {e}")))?
+    }
+
+    /// Today (UTC), the day statuses are given for.
+    fn today(&self) -> PartialDate {
+        today()
+    }
+
+    /// Builds the index from the store now and swaps it in.
+    pub fn reload(&self) -> Result<()> {
+        let loaded = self.pool.with(|store| load_index(store, None, today()))?;
+        self.metrics.index_loaded(&loaded);
+        tracing::info!(
+            entities = loaded.index.entities().len(),
+            data_version = loaded.data_version,
+            build_secs = loaded.build_secs,
+            "index swapped in"
+        );
+        self.index.store(Some(Arc::new(loaded)));
+        Ok(())
+    }
+
+    /// Whether the store has data or a day the index does not.
+    fn stale(&self) -> Result<bool> {
+        let current = self.index.load();
+        let Some(loaded) = current.as_ref() else { return Ok(true) };
+        let version = self.pool.with(|s| s.data_version())?;
+        Ok(version != loaded.data_version || loaded.day != today())
+    }
+}
+
+fn today() -> PartialDate {
+    chrono::Utc::now().format("%Y-%m-%d").to_string().parse().expect("a formatted day parses")
+}
+
+/// The routes, with limits, request ids, logging and metrics.
+pub fn router(state: Arc<AppState>) -> Router {
+    let config = state.config.clone();
+    Router::new()
+        .route("/match/{dataset}", post(yente::match_entities))
+        .route("/search/{dataset}", get(yente::search))
+        .route("/entities/{id}", get(yente::entity))
+        .route("/catalog", get(yente::catalog))
+        .route("/algorithms", get(yente::algorithms))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::limit_body))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(ops::span))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Watches the store and swaps in a new index when it changes (or the day does), until the
+/// process ends. The first index is built at once.
+pub fn spawn_reloader(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let s = state.clone();
+            let outcome = tokio::task::spawn_blocking(move || -> Result<()> {
+                if s.stale()? {
+                    s.reload()?;
+                }
+                Ok(())
+            })
+            .await;
+            match outcome {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(error = %format!("{e:#}"), "cannot build the index; the previous one stays")
+                }
+                Err(e) => tracing::error!(error = %e, "the index build failed"),
+            }
+            tokio::time::sleep(state.config.reload_interval).await;
+        }
+    })
+}
+
+/// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let reloader = spawn_reloader(state.clone());
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    reloader.abort();
+    result.context("the server stopped")
+}
+
+/// Where and what `proscribe serve` serves.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The database file.
+    pub db: PathBuf,
+    /// Limits and intervals.
+    pub config: Config,
+}
+
+/// Runs the service until Ctrl-C or SIGTERM.
+pub fn run(options: ServeOptions, state: Arc<AppState>) -> Result<()> {
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(options.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", options.listen))?;
+        tracing::info!(listen = %listener.local_addr()?, db = %options.db.display(), "serving");
+        eprintln!("proscribe serves on http://{}", listener.local_addr()?);
+        serve(listener, state, ops::shutdown_signal()).await
+    })
+}
