@@ -251,6 +251,59 @@ fn yente_endpoints_on_the_example_registry() {
     );
 }
 
+#[test]
+fn registry_endpoints_tell_the_taliban_story() {
+    let env = Env::new();
+    let server = Server::start(&env, &[]);
+    let (status, v) = server.get("/sources");
+    assert_eq!(status, 200, "{v}");
+    let source = v["sources"][0]["id"].as_str().expect("a source").to_string();
+    let (status, versions) = server.get(&format!("/sources/{source}/versions"));
+    assert_eq!(status, 200, "{versions}");
+    let version = versions["versions"][0]["id"].as_i64().expect("a version");
+    let (status, diff) = server.get(&format!("/versions/{version}/diff"));
+    assert_eq!(status, 200, "{diff}");
+    assert!(diff["changes"].as_array().is_some_and(|c| c.iter().any(|c| c["entity_id"] == "taliban" && c["kind"] == "added")), "{diff}");
+
+    // The timeline holds Russia's listing, the suspension and the recognition.
+    let (status, t) = server.get("/entities/taliban/timeline");
+    assert_eq!(status, 200, "{t}");
+    let kinds: Vec<&str> = t["events"].as_array().unwrap().iter().filter_map(|e| e["kind"].as_str()).collect();
+    for kind in ["listing", "suspension", "recognition"] {
+        assert!(kinds.contains(&kind), "{kind} missing from {kinds:?}");
+    }
+    // Listed by Russia in 2024, suspended in 2025 (the Supreme Court's decision of 2025-04-17).
+    let status_on = |day: &str| {
+        let (status, v) = server.get(&format!("/entities/taliban/status?as_of={day}"));
+        assert_eq!(status, 200, "{v}");
+        v["designations"].as_array().unwrap().iter().map(|d| format!("{} {}", d["authority"].as_str().unwrap_or(""), d["status"].as_str().unwrap_or(""))).collect::<Vec<_>>()
+    };
+    let (before, after) = (status_on("2024-06-01"), status_on("2025-05-01"));
+    assert!(before.iter().any(|d| d.ends_with("listed")), "{before:?}");
+    assert_ne!(before, after);
+
+    // The change feed pages with stable cursors.
+    let (status, page) = server.get("/changes?since=0&limit=2");
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["changes"].as_array().unwrap().len(), 2, "{page}");
+    let next = page["next"].as_str().unwrap().to_string();
+    let (_, rest) = server.get(&format!("/changes?since={next}&limit=1000"));
+    let (_, all) = server.get("/changes?limit=1000");
+    assert_eq!(all["changes"].as_array().unwrap().len(), 2 + rest["changes"].as_array().unwrap().len());
+    let (_, end) = server.get(&format!("/changes?since={}", all["next"].as_str().unwrap()));
+    assert_eq!(end["changes"], json!([]));
+    assert_eq!(end["next"], all["next"]);
+
+    assert_error(&server.get("/changes?since=yesterday"), 400, "invalid_cursor");
+    assert_error(&server.get("/changes?since=-4"), 400, "invalid_cursor");
+    assert_error(&server.get("/changes?limit=0"), 400, "invalid_parameter");
+    assert_error(&server.get("/entities/taliban/status?as_of=2025-13-45"), 400, "invalid_date");
+    assert_error(&server.get("/entities/nobody/timeline"), 404, "not_found");
+    assert_error(&server.get("/sources/nowhere/versions"), 404, "not_found");
+    assert_error(&server.get("/versions/999999/diff"), 404, "not_found");
+    assert_error(&server.get("/versions/abc/diff"), 400, "invalid_parameter");
+}
+
 /// A list of one company, as FollowTheMoney JSON lines.
 fn ftm_list(name: &str) -> String {
     format!(

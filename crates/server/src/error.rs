@@ -69,6 +69,10 @@ impl From<anyhow::Error> for ApiError {
 
 impl From<proscribe_store::Error> for ApiError {
     fn from(e: proscribe_store::Error) -> ApiError {
-        ApiError::internal(&anyhow::Error::new(e))
+        match e {
+            proscribe_store::Error::NotFound(m) => ApiError::not_found("not_found", m),
+            proscribe_store::Error::Invalid(m) => ApiError::bad_request("invalid_request", m),
+            e => ApiError::internal(&anyhow::Error::new(e)),
+        }
     }
 }

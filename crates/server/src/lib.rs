@@ -12,6 +12,7 @@
 pub mod error;
 mod loaded;
 mod ops;
+pub mod registry;
 pub mod yente;
 
 use std::future::Future;
@@ -175,6 +176,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entities/{id}", get(yente::entity))
         .route("/catalog", get(yente::catalog))
         .route("/algorithms", get(yente::algorithms))
+        .route("/sources", get(registry::sources))
+        .route("/sources/{id}/versions", get(registry::versions))
+        .route("/versions/{id}/diff", get(registry::diff))
+        .route("/entities/{id}/timeline", get(registry::timeline))
+        .route("/entities/{id}/status", get(registry::status))
+        .route("/changes", get(registry::changes))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -1,0 +1,156 @@
+//! The registry's own API, beyond yente's: sources and their versions, what changed between
+//! two versions, an entity's timeline and status on a day, and the change feed.
+//!
+//! | endpoint | answer |
+//! |---|---|
+//! | `GET /sources` | every source with its newest version |
+//! | `GET /sources/{id}/versions` | the stored versions of a source, oldest first |
+//! | `GET /versions/{id}/diff?from=ID` | what changed from version `from` (none: everything added) |
+//! | `GET /entities/{id}/timeline` | the entity's events across versions and lists |
+//! | `GET /entities/{id}/status?as_of=DATE` | the status of each designation on a day |
+//! | `GET /changes?since=CURSOR&limit=N` | the change feed after a cursor, oldest first |
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use axum::Json;
+use axum_extra::extract::{Query, QueryRejection};
+use proscribe_model::PartialDate;
+use proscribe_store::Store;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Most changes in one page of the feed.
+pub const MAX_PAGE: usize = 1000;
+
+fn params<T>(p: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    p.map(|Query(p)| p).map_err(|e| ApiError::bad_request("invalid_parameter", e.body_text()))
+}
+
+fn check_id(id: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.len() > 200 {
+        return Err(ApiError::bad_request("invalid_parameter", "ids are 1 to 200 characters"));
+    }
+    Ok(())
+}
+
+/// `GET /sources`.
+pub async fn sources(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+    let sources = state.run_store(|s: &Store| Ok(s.sources()?)).await?;
+    Ok(Json(json!({ "sources": sources })))
+}
+
+/// `GET /sources/{id}/versions`.
+pub async fn versions(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    check_id(&id)?;
+    let versions = state
+        .run_store(move |s: &Store| {
+            let v = s.versions(&id)?;
+            if v.is_empty() {
+                return Err(ApiError::not_found("not_found", format!("no source {id:?}; see GET /sources")));
+            }
+            Ok(v)
+        })
+        .await?;
+    Ok(Json(json!({ "versions": versions })))
+}
+
+/// Query of `/versions/{id}/diff`.
+#[derive(Debug, Deserialize)]
+pub struct DiffParams {
+    from: Option<i64>,
+}
+
+/// `GET /versions/{id}/diff?from=ID`.
+pub async fn diff(
+    State(state): State<Arc<AppState>>,
+    Path(to): Path<String>,
+    p: Result<Query<DiffParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let from = params(p)?.from;
+    let to: i64 = to.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("version {to:?} is not a number")))?;
+    let diff = state.run_store(move |s: &Store| Ok(s.diff(from, to)?)).await?;
+    Ok(Json(serde_json::to_value(diff).map_err(|e| ApiError::internal(&e.into()))?))
+}
+
+/// `GET /entities/{id}/timeline`.
+pub async fn timeline(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    check_id(&id)?;
+    let events = state
+        .run_store(move |s: &Store| {
+            if s.entity(&id)?.is_none() {
+                return Err(ApiError::not_found("not_found", "no entity with this id"));
+            }
+            Ok(s.history(&id)?)
+        })
+        .await?;
+    Ok(Json(json!({ "events": events })))
+}
+
+/// Query of `/entities/{id}/status`.
+#[derive(Debug, Deserialize)]
+pub struct StatusParams {
+    as_of: Option<String>,
+}
+
+/// Reads a day (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`), naming the parameter when it is not one.
+pub fn parse_day(text: &str, what: &str) -> Result<PartialDate, ApiError> {
+    text.trim()
+        .parse::<PartialDate>()
+        .map_err(|e| ApiError::bad_request("invalid_date", format!("{what}: {text:?} is not a date ({e})")))
+}
+
+/// `GET /entities/{id}/status?as_of=DATE`.
+pub async fn status(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    p: Result<Query<StatusParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    check_id(&id)?;
+    let day = match params(p)?.as_of {
+        Some(d) => parse_day(&d, "as_of")?,
+        None => crate::today(),
+    };
+    let report = state
+        .run_store(move |s: &Store| {
+            if s.entity(&id)?.is_none() {
+                return Err(ApiError::not_found("not_found", "no entity with this id"));
+            }
+            Ok(s.status_on(&id, &day)?)
+        })
+        .await?;
+    Ok(Json(serde_json::to_value(report).map_err(|e| ApiError::internal(&e.into()))?))
+}
+
+/// Query of `/changes`.
+#[derive(Debug, Deserialize)]
+pub struct ChangesParams {
+    since: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `GET /changes?since=CURSOR&limit=N`: changes after the cursor, oldest first, and the cursor
+/// to ask from next (the same when there is nothing new). Cursors are stable: a change keeps
+/// its cursor forever.
+pub async fn changes(
+    State(state): State<Arc<AppState>>,
+    p: Result<Query<ChangesParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let p = params(p)?;
+    let since = match p.since.as_deref() {
+        None | Some("") => 0,
+        Some(c) => c.parse::<i64>().ok().filter(|c| *c >= 0).ok_or_else(|| {
+            ApiError::bad_request("invalid_cursor", format!("cursor {c:?} is not one this feed gave (a number from 0)"))
+        })?,
+    };
+    let limit = p.limit.unwrap_or(100);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::bad_request("invalid_parameter", format!("limit must be between 1 and {MAX_PAGE}")));
+    }
+    let changes = state.run_store(move |s: &Store| Ok(s.changes_since(since, limit)?)).await?;
+    let next = changes.last().and_then(|c| c.cursor).unwrap_or(since);
+    Ok(Json(json!({ "changes": changes, "next": next.to_string(), "more": changes.len() == limit })))
+}
