@@ -6,6 +6,7 @@ mod batch;
 mod example;
 mod export;
 mod import;
+mod keys;
 mod output;
 mod pairs;
 mod query;
@@ -78,6 +79,8 @@ enum Command {
     Screen(screen::ScreenArgs),
     /// Find mentions of listed names in a text (a file, or - for standard input).
     Scan(scan::ScanArgs),
+    /// Make, list and revoke API keys of the HTTP service.
+    Keys(keys::KeysArgs),
     /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
     Serve(serve::ServeArgs),
 }
@@ -154,6 +157,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Screen(args) => screen::run(&cli, args),
         Command::Scan(args) => scan::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
+        Command::Keys(args) => keys::run(&cli, args),
     }
 }
 

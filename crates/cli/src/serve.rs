@@ -28,6 +28,12 @@ pub struct ServeArgs {
     /// Seconds between checks of the store for new data (a new index is then built and swapped in).
     #[arg(long, default_value_t = 10)]
     reload_interval: u64,
+    /// Let requests without an API key read and screen (writes always need a key).
+    #[arg(long)]
+    open_reads: bool,
+    /// An origin allowed to call the API from a browser (CORS); repeat for several.
+    #[arg(long = "cors-origin")]
+    cors_origins: Vec<String>,
 }
 
 /// Runs `proscribe serve`.
@@ -38,6 +44,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         max_body_bytes: args.max_body_bytes.max(1024),
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         reload_interval: Duration::from_secs(args.reload_interval.max(1)),
+        open_reads: args.open_reads,
+        cors_origins: args.cors_origins.clone(),
     };
     let has_lists = path.exists() && !Store::open(&path).and_then(|s| s.is_empty()).unwrap_or(true);
     let state = if has_lists {

@@ -65,6 +65,36 @@ impl Server {
         Server::answer(self.agent.get(format!("{}{path}", self.base)).call().expect("GET"))
     }
 
+    /// A request with a key (`None`: without), a JSON body for POST.
+    fn with_key(&self, method: &str, path: &str, key: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+        let url = format!("{}{path}", self.base);
+        let auth = key.map(|k| format!("Bearer {k}"));
+        let r = match (method, body) {
+            ("GET", _) => {
+                let mut req = self.agent.get(&url);
+                if let Some(a) = &auth {
+                    req = req.header("authorization", a);
+                }
+                req.call()
+            }
+            ("DELETE", _) => {
+                let mut req = self.agent.delete(&url);
+                if let Some(a) = &auth {
+                    req = req.header("authorization", a);
+                }
+                req.call()
+            }
+            (_, body) => {
+                let mut req = self.agent.post(&url).header("content-type", "application/json");
+                if let Some(a) = &auth {
+                    req = req.header("authorization", a);
+                }
+                req.send(body.map(|b| b.to_string()).unwrap_or_default().as_bytes())
+            }
+        };
+        Server::answer(r.expect("request"))
+    }
+
     fn post(&self, path: &str, body: &[u8]) -> (u16, Value) {
         let r = self
             .agent
@@ -121,7 +151,7 @@ fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
 #[test]
 fn yente_endpoints_on_the_example_registry() {
     let env = Env::new();
-    let server = Server::start(&env, &[]);
+    let server = Server::start(&env, &["--open-reads"]);
     assert_eq!(server.get("/healthz").0, 200);
 
     // /match in yente's shapes.
@@ -254,7 +284,7 @@ fn yente_endpoints_on_the_example_registry() {
 #[test]
 fn registry_endpoints_tell_the_taliban_story() {
     let env = Env::new();
-    let server = Server::start(&env, &[]);
+    let server = Server::start(&env, &["--open-reads"]);
     let (status, v) = server.get("/sources");
     assert_eq!(status, 200, "{v}");
     let source = v["sources"][0]["id"].as_str().expect("a source").to_string();
@@ -263,7 +293,12 @@ fn registry_endpoints_tell_the_taliban_story() {
     let version = versions["versions"][0]["id"].as_i64().expect("a version");
     let (status, diff) = server.get(&format!("/versions/{version}/diff"));
     assert_eq!(status, 200, "{diff}");
-    assert!(diff["changes"].as_array().is_some_and(|c| c.iter().any(|c| c["entity_id"] == "taliban" && c["kind"] == "added")), "{diff}");
+    assert!(
+        diff["changes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["entity_id"] == "taliban" && c["kind"] == "added")),
+        "{diff}"
+    );
 
     // The timeline holds Russia's listing, the suspension and the recognition.
     let (status, t) = server.get("/entities/taliban/timeline");
@@ -276,7 +311,12 @@ fn registry_endpoints_tell_the_taliban_story() {
     let status_on = |day: &str| {
         let (status, v) = server.get(&format!("/entities/taliban/status?as_of={day}"));
         assert_eq!(status, 200, "{v}");
-        v["designations"].as_array().unwrap().iter().map(|d| format!("{} {}", d["authority"].as_str().unwrap_or(""), d["status"].as_str().unwrap_or(""))).collect::<Vec<_>>()
+        v["designations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| format!("{} {}", d["authority"].as_str().unwrap_or(""), d["status"].as_str().unwrap_or("")))
+            .collect::<Vec<_>>()
     };
     let (before, after) = (status_on("2024-06-01"), status_on("2025-05-01"));
     assert!(before.iter().any(|d| d.ends_with("listed")), "{before:?}");
@@ -304,6 +344,70 @@ fn registry_endpoints_tell_the_taliban_story() {
     assert_error(&server.get("/versions/abc/diff"), 400, "invalid_parameter");
 }
 
+#[test]
+fn keys_and_roles_guard_the_api() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let make = |name: &str, role: &str| {
+        env.json(&["keys", "add", name, "--role", role])["secret"].as_str().unwrap().to_string()
+    };
+    let (reader, editor, admin) = (make("screening", "reader"), make("imports", "editor"), make("ops", "admin"));
+    let listed = env.ok(&["keys", "list"]);
+    assert!(listed.contains("screening") && !listed.contains(&reader), "{listed}");
+    assert!(env.fails(&["keys", "add", "x", "--role", "owner"]).contains("unknown role"));
+
+    let server = Server::start(&env, &["--cors-origin", "https://screening.example", "--reload-interval", "1"]);
+    let q = person("Amir Khan Mutaqi");
+    // Reads need a key; operations endpoints do not.
+    assert_eq!(server.get("/healthz").0, 200);
+    assert_eq!(server.get("/readyz").0, 200);
+    assert_error(&server.with_key("POST", "/match/default", None, Some(&q)), 401, "unauthorized");
+    assert_error(&server.with_key("GET", "/catalog", Some("psk_wrong"), None), 401, "unauthorized");
+    for key in [&reader, &editor, &admin] {
+        assert_eq!(server.with_key("POST", "/match/default", Some(key), Some(&q)).0, 200);
+        assert_eq!(server.with_key("GET", "/changes", Some(key), None).0, 200);
+    }
+    // Writes need an editor, keys an admin.
+    assert_error(&server.with_key("POST", "/admin/reload", Some(&reader), None), 403, "forbidden");
+    assert_eq!(server.with_key("POST", "/admin/reload", Some(&editor), None).0, 200);
+    assert_error(&server.with_key("GET", "/admin/keys", Some(&editor), None), 403, "forbidden");
+    let (status, keys) = server.with_key("GET", "/admin/keys", Some(&admin), None);
+    assert_eq!(status, 200);
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 3);
+    assert!(!keys.to_string().contains(&reader), "secrets are never answered");
+
+    // A key made over the API works at once; revoked, it stops at once.
+    let (status, made) =
+        server.with_key("POST", "/admin/keys", Some(&admin), Some(&json!({"name": "partner", "role": "reader"})));
+    assert_eq!(status, 201, "{made}");
+    let (id, secret) = (made["key"]["id"].as_i64().unwrap(), made["secret"].as_str().unwrap().to_string());
+    assert_eq!(server.with_key("GET", "/catalog", Some(&secret), None).0, 200);
+    assert_eq!(server.with_key("DELETE", &format!("/admin/keys/{id}"), Some(&admin), None).0, 200);
+    assert_error(&server.with_key("GET", "/catalog", Some(&secret), None), 401, "unauthorized");
+    assert_error(
+        &server.with_key("POST", "/admin/keys", Some(&admin), Some(&json!({"name": "x", "role": "owner"}))),
+        400,
+        "invalid_role",
+    );
+    assert_error(&server.with_key("DELETE", "/admin/keys/9999", Some(&admin), None), 404, "not_found");
+
+    // A key revoked from the command line stops within the reload interval.
+    env.ok(&["keys", "revoke", "1"]);
+    let start = Instant::now();
+    while server.with_key("GET", "/catalog", Some(&reader), None).0 != 401 {
+        assert!(start.elapsed() < Duration::from_secs(30), "the revoked key still works");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
+    // CORS for the configured origin only.
+    let cors = |origin: &str| {
+        let r = server.agent.get(format!("{}/healthz", server.base)).header("origin", origin).call().unwrap();
+        r.headers().get("access-control-allow-origin").map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(cors("https://screening.example").as_deref(), Some("https://screening.example"));
+    assert_eq!(cors("https://elsewhere.example"), None);
+}
+
 /// A list of one company, as FollowTheMoney JSON lines.
 fn ftm_list(name: &str) -> String {
     format!(
@@ -317,7 +421,7 @@ fn ftm_list(name: &str) -> String {
 fn new_data_is_swapped_in_while_requests_go_on() {
     let env = Env::new();
     env.ok(&["import"]);
-    let server = Arc::new(Server::start(&env, &["--reload-interval", "1"]));
+    let server = Arc::new(Server::start(&env, &["--reload-interval", "1", "--open-reads"]));
     let query = json!({"queries": {"q": {"schema": "Company", "properties": {"name": ["Velkorra Ardantis Trading"]}}}});
     let (_, before) = server.post_json("/match/default", &query);
     assert!(before["responses"]["q"]["results"].as_array().unwrap().iter().all(|r| r["match"] == false), "{before}");
@@ -372,7 +476,7 @@ fn un_list_in_yente_shapes() {
     let Some(un) = shared("lists/un/consolidated.xml") else { return };
     let env = Env::new();
     env.ok(&["import", un.to_str().unwrap()]);
-    let server = Server::start(&env, &[]);
+    let server = Server::start(&env, &["--open-reads"]);
     // A listed person, spelled as listed and with a typo, with the listed birth year.
     let q = json!({"queries": {
         "listed": {"schema": "Person", "properties": {"name": ["ABDUL SAMAD ACHEKZAI"]}},

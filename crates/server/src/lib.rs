@@ -9,6 +9,7 @@
 //! Store reads go through a small pool of connections on blocking threads; screening runs on
 //! rayon's pool. Errors are JSON with a stable `code` and a `message` (see [`error`]).
 
+pub mod auth;
 pub mod error;
 mod loaded;
 mod ops;
@@ -23,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use arc_swap::ArcSwapOption;
+use arc_swap::{ArcSwap, ArcSwapOption};
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -46,8 +47,12 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Longest a request may take before it is answered with 408.
     pub request_timeout: Duration,
-    /// How often the store is checked for new data.
+    /// How often the store is checked for new data (and keys for revocations).
     pub reload_interval: Duration,
+    /// Whether reads and screening are open to requests without a key.
+    pub open_reads: bool,
+    /// Origins allowed to call the API from a browser (CORS); none: no CORS headers.
+    pub cors_origins: Vec<String>,
 }
 
 impl Default for Config {
@@ -57,6 +62,8 @@ impl Default for Config {
             max_body_bytes: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             reload_interval: Duration::from_secs(10),
+            open_reads: false,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -87,6 +94,7 @@ pub struct AppState {
     pub config: Config,
     pool: Pool,
     index: ArcSwapOption<Loaded>,
+    keys: ArcSwap<auth::Keys>,
     metrics: ops::Metrics,
 }
 
@@ -94,10 +102,12 @@ impl AppState {
     /// A state over `stores` (connections to one store; an in-memory store has one).
     pub fn new(config: Config, stores: Vec<Store>) -> Result<Arc<AppState>> {
         anyhow::ensure!(!stores.is_empty(), "the service needs a connection to the store");
+        let keys = auth::load_keys(&stores[0])?;
         Ok(Arc::new(AppState {
             config,
             pool: Pool { stores: stores.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) },
             index: ArcSwapOption::empty(),
+            keys: ArcSwap::from_pointee(keys),
             metrics: ops::Metrics::new()?,
         }))
     }
@@ -135,6 +145,13 @@ impl AppState {
             .map_err(|e| ApiError::internal(&anyhow::anyhow!("store task failed: {e}")))?
     }
 
+    /// Reads the keys in force again.
+    async fn refresh_keys(self: &Arc<Self>) -> Result<(), ApiError> {
+        let keys = self.run_store(|s| Ok(auth::load_keys(s)?)).await?;
+        self.keys.store(Arc::new(keys));
+        Ok(())
+    }
+
     /// Today (UTC), the day statuses are given for.
     fn today(&self) -> PartialDate {
         today()
@@ -167,10 +184,10 @@ fn today() -> PartialDate {
     chrono::Utc::now().format("%Y-%m-%d").to_string().parse().expect("a formatted day parses")
 }
 
-/// The routes, with limits, request ids, logging and metrics.
+/// The routes, with limits, keys, request ids, logging and metrics.
 pub fn router(state: Arc<AppState>) -> Router {
     let config = state.config.clone();
-    Router::new()
+    let reads = Router::new()
         .route("/match/{dataset}", post(yente::match_entities))
         .route("/search/{dataset}", get(yente::search))
         .route("/entities/{id}", get(yente::entity))
@@ -182,20 +199,58 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entities/{id}/timeline", get(registry::timeline))
         .route("/entities/{id}/status", get(registry::status))
         .route("/changes", get(registry::changes))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::reader));
+    let writes = Router::new()
+        .route("/admin/reload", post(reload))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::editor));
+    let admin = Router::new()
+        .route("/admin/keys", get(auth::list_keys).post(auth::add_key))
+        .route("/admin/keys/{id}", axum::routing::delete(auth::revoke_key))
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::admin));
+    let open = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics))
+        .route("/metrics", get(ops::metrics));
+    let mut router = Router::new()
+        .merge(reads)
+        .merge(writes)
+        .merge(admin)
+        .merge(open)
         .fallback(ops::not_found)
         .method_not_allowed_fallback(ops::method_not_allowed)
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::limit_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
-        .layer(CatchPanicLayer::custom(ops::panic_response))
+        .layer(CatchPanicLayer::custom(ops::panic_response));
+    if !config.cors_origins.is_empty() {
+        let origins: Vec<axum::http::HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
+        router = router.layer(
+            tower_http::cors::CorsLayer::new()
+                .allow_origin(origins)
+                .allow_methods([axum::http::Method::GET, axum::http::Method::POST, axum::http::Method::DELETE])
+                .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE]),
+        );
+    }
+    router
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(ops::span))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// `POST /admin/reload`: builds the index from the store now and swaps it in.
+async fn reload(
+    axum::extract::State(state): axum::extract::State<Arc<AppState>>,
+) -> Result<axum::Json<serde_json::Value>, ApiError> {
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || s.reload())
+        .await
+        .map_err(|e| ApiError::internal(&anyhow::anyhow!("reload task failed: {e}")))??;
+    let loaded = state.loaded()?;
+    Ok(axum::Json(
+        serde_json::json!({ "entities": loaded.index.entities().len(), "data_version": loaded.data_version }),
+    ))
 }
 
 /// Watches the store and swaps in a new index when it changes (or the day does), until the
@@ -205,6 +260,9 @@ pub fn spawn_reloader(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         loop {
             let s = state.clone();
             let outcome = tokio::task::spawn_blocking(move || -> Result<()> {
+                // Revocations take effect within one tick.
+                let keys = s.pool.with(auth::load_keys)?;
+                s.keys.store(Arc::new(keys));
                 if s.stale()? {
                     s.reload()?;
                 }

@@ -71,7 +71,9 @@ pub async fn diff(
     p: Result<Query<DiffParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let from = params(p)?.from;
-    let to: i64 = to.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("version {to:?} is not a number")))?;
+    let to: i64 = to
+        .parse()
+        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("version {to:?} is not a number")))?;
     let diff = state.run_store(move |s: &Store| Ok(s.diff(from, to)?)).await?;
     Ok(Json(serde_json::to_value(diff).map_err(|e| ApiError::internal(&e.into()))?))
 }

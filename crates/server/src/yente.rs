@@ -490,7 +490,7 @@ pub async fn match_entities(
 
 /// A body that could not be read: 413 when too large, else the status axum gives (400 for
 /// broken JSON, 415 for another content type, 422 for JSON of the wrong shape).
-fn body_error(e: JsonRejection) -> ApiError {
+pub(crate) fn body_error(e: JsonRejection) -> ApiError {
     let status = e.status();
     let code = if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "invalid_body" };
     ApiError { status, code, message: e.body_text() }

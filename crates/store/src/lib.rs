@@ -29,12 +29,14 @@
 #![deny(missing_docs)]
 
 mod import;
+mod keys;
 mod query;
 mod schema;
 
 use std::path::Path;
 
 pub use import::{FileMeta, ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
+pub use keys::{key_hash, ApiKey, Role};
 pub use query::{
     Change, DesignationStatus, EntityView, HistoryEvent, Seen, SourceSummary, StatusReport, VersionDiff, VersionInfo,
 };

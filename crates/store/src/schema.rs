@@ -12,7 +12,8 @@ use rusqlite::Connection;
 use crate::Error;
 
 /// Migrations in order; index + 1 is the schema version they lead to.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE source (
     id          TEXT PRIMARY KEY,
     title       TEXT NOT NULL,
@@ -85,7 +86,18 @@ CREATE TABLE fetch_state (
     sha256         TEXT,
     fetched_at     TEXT NOT NULL
 );
-"#];
+"#,
+    r#"
+CREATE TABLE api_key (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL,
+    role        TEXT NOT NULL,           -- reader | editor | admin
+    hash        BLOB NOT NULL UNIQUE,    -- SHA-256 of the key; the key itself is never stored
+    created_at  TEXT NOT NULL,
+    revoked_at  TEXT
+);
+"#,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;

@@ -1,0 +1,79 @@
+//! `proscribe keys`: API keys of the HTTP service, made, listed and revoked in the store.
+
+use anyhow::{Context, Result};
+use clap::{Args, Subcommand};
+use proscribe_store::Role;
+
+use crate::output::{outln, print_json};
+use crate::{open_store, Cli};
+
+/// Arguments of `proscribe keys`.
+#[derive(Debug, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    action: KeysAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysAction {
+    /// Make a key; its secret is printed once and never stored.
+    Add {
+        /// Who or what the key is for.
+        name: String,
+        /// reader (read and screen), editor (also import and act in the workflow) or admin
+        /// (also manage keys).
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List the keys (without secrets).
+    List,
+    /// Revoke a key at once (a running service stops accepting it within its reload interval).
+    Revoke {
+        /// The key's number, from `keys list`.
+        id: i64,
+    },
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    Role::parse(s).ok_or_else(|| format!("unknown role {s:?} (reader, editor or admin)"))
+}
+
+/// Runs `proscribe keys`.
+pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
+    let store = open_store(&cli.db)?;
+    match &args.action {
+        KeysAction::Add { name, role } => {
+            let secret = proscribe_server::auth::new_secret()?;
+            let key = store.add_key(name, *role, &secret).context("cannot store the key")?;
+            if cli.json {
+                print_json(&serde_json::json!({ "key": key, "secret": secret }))?;
+            } else {
+                outln!("key {} ({}, {}): {secret}", key.id, key.name, key.role.as_str());
+                eprintln!("note: the secret is shown once; it is stored only as a hash");
+            }
+        }
+        KeysAction::List => {
+            let keys = store.keys()?;
+            if cli.json {
+                print_json(&keys)?;
+            } else {
+                outln!("{:<4} {:<8} {:<21} {:<21} NAME", "ID", "ROLE", "CREATED", "REVOKED");
+                for k in keys {
+                    outln!(
+                        "{:<4} {:<8} {:<21} {:<21} {}",
+                        k.id,
+                        k.role.as_str(),
+                        k.created_at,
+                        k.revoked_at.as_deref().unwrap_or("-"),
+                        k.name
+                    );
+                }
+            }
+        }
+        KeysAction::Revoke { id } => {
+            let revoked = store.revoke_key(*id)?;
+            outln!("key {id} {}", if revoked { "revoked" } else { "was already revoked" });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! API keys and roles. A request presents its key as `Authorization: Bearer KEY` (or
+//! `ApiKey KEY`, or an `X-API-Key` header); the key's hash is looked up among the keys in
+//! force, which the service keeps in memory and refreshes from the store at every reload
+//! tick and after every change it makes itself.
+//!
+//! Reads and screening need a `reader` key unless the service runs with open reads; writes
+//! need `editor`; keys and settings need `admin`. `/healthz`, `/readyz` and `/metrics` are open.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use proscribe_store::{key_hash, ApiKey, Role, Store};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Keys in force by the hash of their secret.
+pub(crate) type Keys = HashMap<[u8; 32], ApiKey>;
+
+/// A new secret: 32 random bytes from the operating system, in hex, with a recognisable prefix.
+pub fn new_secret() -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness from the system: {e}"))?;
+    Ok(format!("psk_{}", hex::encode(bytes)))
+}
+
+/// The key a request presents, if any.
+fn presented(request: &Request) -> Option<&str> {
+    if let Some(v) = request.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
+        return Some(v.trim());
+    }
+    let auth = request.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, key) = auth.trim().split_once(' ')?;
+    matches!(scheme.to_ascii_lowercase().as_str(), "bearer" | "apikey").then_some(key.trim())
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut r =
+        ApiError { status: StatusCode::UNAUTHORIZED, code: "unauthorized", message: message.into() }.into_response();
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    r
+}
+
+async fn require(state: &AppState, request: Request, next: Next, role: Role) -> Response {
+    if role == Role::Reader && state.config.open_reads {
+        return next.run(request).await;
+    }
+    let Some(secret) = presented(&request) else {
+        return unauthorized("this endpoint needs an API key (Authorization: Bearer KEY)");
+    };
+    let key = state.keys.load().get(&key_hash(secret)).cloned();
+    match key {
+        None => unauthorized("this API key is not known or was revoked"),
+        Some(k) if k.role < role => ApiError {
+            status: StatusCode::FORBIDDEN,
+            code: "forbidden",
+            message: format!(
+                "this endpoint needs a key with the {} role; this key is {}",
+                role.as_str(),
+                k.role.as_str()
+            ),
+        }
+        .into_response(),
+        Some(k) => {
+            tracing::debug!(key = k.id, role = k.role.as_str(), "authorised");
+            next.run(request).await
+        }
+    }
+}
+
+/// Lets through requests with a `reader` key (or any, with open reads).
+pub(crate) async fn reader(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    require(&state, request, next, Role::Reader).await
+}
+
+/// Lets through requests with an `editor` key.
+pub(crate) async fn editor(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    require(&state, request, next, Role::Editor).await
+}
+
+/// Lets through requests with an `admin` key.
+pub(crate) async fn admin(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    require(&state, request, next, Role::Admin).await
+}
+
+/// Reads the keys in force from the store.
+pub(crate) fn load_keys(store: &Store) -> anyhow::Result<Keys> {
+    Ok(store.active_keys()?.into_iter().collect())
+}
+
+/// Body of `POST /admin/keys`.
+#[derive(Debug, Deserialize)]
+pub struct NewKey {
+    name: String,
+    role: String,
+}
+
+/// `GET /admin/keys`: every key, without secrets.
+pub async fn list_keys(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
+    let keys = state.run_store(|s: &Store| Ok(s.keys()?)).await?;
+    Ok(Json(json!({ "keys": keys })))
+}
+
+/// `POST /admin/keys`: makes a key; its secret is in this answer and nowhere else.
+pub async fn add_key(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<NewKey>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let Json(new) = body.map_err(crate::yente::body_error)?;
+    let role = Role::parse(&new.role).ok_or_else(|| {
+        ApiError::bad_request("invalid_role", format!("unknown role {:?} (reader, editor or admin)", new.role))
+    })?;
+    let secret = new_secret()?;
+    let s2 = secret.clone();
+    let key = state.run_store(move |s: &Store| Ok(s.add_key(&new.name, role, &s2)?)).await?;
+    state.refresh_keys().await?;
+    tracing::info!(key = key.id, role = role.as_str(), "key made");
+    Ok((StatusCode::CREATED, Json(json!({ "key": key, "secret": secret }))))
+}
+
+/// `DELETE /admin/keys/{id}`: revokes a key at once.
+pub async fn revoke_key(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+    let id: i64 =
+        id.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("key {id:?} is not a number")))?;
+    let revoked = state.run_store(move |s: &Store| Ok(s.revoke_key(id)?)).await?;
+    state.refresh_keys().await?;
+    tracing::info!(key = id, "key revoked");
+    Ok(Json(json!({ "id": id, "revoked": revoked })))
+}

@@ -1,0 +1,161 @@
+//! API keys: a name, a role and the SHA-256 of the secret (the secret itself is shown once,
+//! when the key is made, and never stored). Keys are revoked, not deleted, so that what they
+//! did stays attributable.
+
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::{now, Error, Store};
+
+/// What a key may do. Each role may do what the ones before it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Read and screen.
+    Reader,
+    /// Also import and act in the workflow.
+    Editor,
+    /// Also manage keys and settings.
+    Admin,
+}
+
+impl Role {
+    /// Every role, weakest first.
+    pub const ALL: [Role; 3] = [Role::Reader, Role::Editor, Role::Admin];
+
+    /// The role's name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Role::Reader => "reader",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Reads a role's name.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_ascii_lowercase())
+    }
+}
+
+/// A stored key, without its secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// Its number.
+    pub id: i64,
+    /// Who or what it is for.
+    pub name: String,
+    /// What it may do.
+    pub role: Role,
+    /// When it was made.
+    pub created_at: String,
+    /// When it was revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// The SHA-256 of a key's secret, as stored and looked up.
+pub fn key_hash(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
+    let role: String = r.get(2)?;
+    Ok(ApiKey {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        role: Role::parse(&role).unwrap_or(Role::Reader),
+        created_at: r.get(3)?,
+        revoked_at: r.get(4)?,
+    })
+}
+
+impl Store {
+    /// Stores a key for `secret` (which the caller made, long and random) and returns it.
+    pub fn add_key(&self, name: &str, role: Role, secret: &str) -> Result<ApiKey, Error> {
+        let name = name.trim();
+        if name.is_empty() || name.len() > 200 {
+            return Err(Error::Invalid("a key's name is 1 to 200 characters".into()));
+        }
+        if secret.len() < 32 {
+            return Err(Error::Invalid("a key's secret is at least 32 characters".into()));
+        }
+        self.conn.execute(
+            "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![name, role.as_str(), key_hash(secret).as_slice(), now()],
+        )?;
+        let id = self.conn.last_insert_rowid();
+        Ok(self.key(id)?.expect("the key just stored"))
+    }
+
+    /// Key `id`.
+    pub fn key(&self, id: i64) -> Result<Option<ApiKey>, Error> {
+        Ok(self
+            .conn
+            .query_row("SELECT id, name, role, created_at, revoked_at FROM api_key WHERE id = ?1", [id], key_row)
+            .optional()?)
+    }
+
+    /// Every key, revoked ones too, oldest first.
+    pub fn keys(&self) -> Result<Vec<ApiKey>, Error> {
+        let mut stmt = self.conn.prepare("SELECT id, name, role, created_at, revoked_at FROM api_key ORDER BY id")?;
+        let rows = stmt.query_map([], key_row)?.collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The keys in force, by the hash of their secret.
+    pub fn active_keys(&self) -> Result<Vec<([u8; 32], ApiKey)>, Error> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, name, role, created_at, revoked_at, hash FROM api_key WHERE revoked_at IS NULL ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                let hash: Vec<u8> = r.get(5)?;
+                let mut h = [0u8; 32];
+                if hash.len() == 32 {
+                    h.copy_from_slice(&hash);
+                }
+                Ok((h, key_row(r)?))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// Revokes key `id`; false when it was already revoked.
+    pub fn revoke_key(&self, id: i64) -> Result<bool, Error> {
+        if self.key(id)?.is_none() {
+            return Err(Error::NotFound(format!("no key {id}")));
+        }
+        let n = self
+            .conn
+            .execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now()])?;
+        Ok(n == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_stored_hashed_and_revoked() {
+        let store = Store::open_in_memory().unwrap();
+        let secret = "psk_0123456789abcdef0123456789abcdef";
+        let k = store.add_key("ci", Role::Editor, secret).unwrap();
+        assert_eq!((k.name.as_str(), k.role, k.revoked_at.is_none()), ("ci", Role::Editor, true));
+        // Only the hash is kept.
+        let stored: Vec<u8> = store.conn.query_row("SELECT hash FROM api_key", [], |r| r.get(0)).unwrap();
+        assert_eq!(stored, key_hash(secret).to_vec());
+        assert!(!String::from_utf8_lossy(&stored).contains("0123456789"));
+        assert_eq!(store.active_keys().unwrap()[0].0, key_hash(secret));
+        assert!(store.revoke_key(k.id).unwrap());
+        assert!(!store.revoke_key(k.id).unwrap());
+        assert!(store.active_keys().unwrap().is_empty());
+        assert!(store.keys().unwrap()[0].revoked_at.is_some());
+        assert!(matches!(store.revoke_key(99), Err(Error::NotFound(_))));
+        assert!(matches!(store.add_key("short", Role::Reader, "abc"), Err(Error::Invalid(_))));
+        assert!(matches!(store.add_key(" ", Role::Reader, secret), Err(Error::Invalid(_))));
+        assert_eq!(Role::parse("ADMIN"), Some(Role::Admin));
+        assert!(Role::Reader < Role::Editor && Role::Editor < Role::Admin);
+    }
+}
