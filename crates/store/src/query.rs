@@ -409,11 +409,21 @@ impl Store {
             )
             .optional()?;
         let Some((version_id, hash, line)) = row else { return Ok(None) };
-        let version = self.version(version_id)?;
-        let latest = self.versions(&version.source_id)?.pop().expect("has a version");
+        // The version without its import diagnostics, which can be large and are not the
+        // entity's.
+        let version = self.conn.query_row(
+            &format!("SELECT {} FROM version WHERE id = ?1", VERSION_COLS.replace("diagnostics", "'null'")),
+            [version_id],
+            version_row,
+        )?;
+        let latest: i64 = self.conn.query_row(
+            "SELECT id FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
+            [&version.source_id],
+            |r| r.get(0),
+        )?;
         Ok(Some(EntityView {
             entity: load_record(&self.conn, hash)?,
-            current: latest.id == version.id,
+            current: latest == version.id,
             version,
             line,
             same_as: self.cluster(id)?.into_iter().filter(|o| o != id).collect(),
