@@ -11,6 +11,7 @@ use clap::{Args, ValueEnum};
 use proscribe_matching::entity::{screen, Hit, Query, ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::{Index, DEFAULT_CANDIDATES};
 use proscribe_model::{Country, DateValue, Entity, PartialDate, Schema};
+pub use proscribe_server::views::{references, ReferenceView};
 pub use proscribe_server::Loaded;
 use proscribe_store::Store;
 use serde::Serialize;
@@ -221,28 +222,6 @@ fn single(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions
     Ok(())
 }
 
-/// A designation of a hit, for output.
-#[derive(Debug, Clone, Serialize)]
-pub struct ReferenceView {
-    /// The authority.
-    pub authority: String,
-    /// The list.
-    pub list: String,
-    /// The list's reference for the entry.
-    pub reference: Option<String>,
-    /// Status on the day screened against.
-    pub status: &'static str,
-}
-
-impl std::fmt::Display for ReferenceView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.reference {
-            Some(r) => write!(f, "{} {r} ({})", self.list, self.status),
-            None => write!(f, "{} ({})", self.list, self.status),
-        }
-    }
-}
-
 /// The matched name of a hit, for output.
 #[derive(Debug, Clone, Serialize)]
 pub struct NameView {
@@ -312,19 +291,6 @@ impl HitView {
             features: hit.features.clone(),
         }
     }
-}
-
-/// The designations of an entity with their status on `day`.
-pub fn references(e: &Entity, day: &PartialDate) -> Vec<ReferenceView> {
-    e.designations
-        .iter()
-        .map(|d| ReferenceView {
-            authority: d.authority.clone(),
-            list: d.list.clone(),
-            reference: d.reference.clone(),
-            status: d.status_on(day).status.as_str(),
-        })
-        .collect()
 }
 
 /// The list's reference of an entity for one-word output: its first designation's

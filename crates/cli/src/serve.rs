@@ -42,6 +42,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
     let config = Config {
         max_queries: args.max_queries.max(1),
         max_body_bytes: args.max_body_bytes.max(1024),
+        max_batch_bytes: Config::default().max_batch_bytes,
         request_timeout: Duration::from_secs(args.request_timeout.max(1)),
         reload_interval: Duration::from_secs(args.reload_interval.max(1)),
         open_reads: args.open_reads,

@@ -265,7 +265,8 @@ fn yente_endpoints_on_the_example_registry() {
     assert_error(&server.get("/search/default"), 400, "invalid_parameter");
     assert_error(&server.get("/nothing/here"), 404, "not_found");
 
-    // Every answer above was counted; no request ended in a 5xx.
+    // Every answer above was counted; no request ended in a 5xx (but /readyz before the index
+    // was loaded).
     let (status, metrics) = server.get("/metrics");
     assert_eq!(status, 200);
     let text = metrics.as_str().expect("text");
@@ -276,7 +277,9 @@ fn yente_endpoints_on_the_example_registry() {
     assert!(text.contains("proscribe_index_entities"), "{text}");
     assert!(text.contains("proscribe_source_data_age_seconds{source="), "{text}");
     assert!(
-        !text.lines().any(|l| l.starts_with("proscribe_http_requests_total") && l.contains("status=\"5")),
+        !text.lines().any(|l| l.starts_with("proscribe_http_requests_total")
+            && l.contains("status=\"5")
+            && !l.contains("/readyz")),
         "{text}"
     );
 }
@@ -342,6 +345,63 @@ fn registry_endpoints_tell_the_taliban_story() {
     assert_error(&server.get("/sources/nowhere/versions"), 404, "not_found");
     assert_error(&server.get("/versions/999999/diff"), 404, "not_found");
     assert_error(&server.get("/versions/abc/diff"), 400, "invalid_parameter");
+}
+
+#[test]
+fn batches_stream_and_texts_are_scanned() {
+    let env = Env::new();
+    let server = Server::start(&env, &["--open-reads"]);
+    // 600 rows (three chunks), a blank line, bad rows among good ones.
+    let mut body = String::new();
+    let mut expect: Vec<&str> = Vec::new();
+    for i in 0..600 {
+        let (line, kind) = match i % 4 {
+            0 => (json!({"key": format!("k{i}"), "name": "Amir Khan Mutaqi", "schema": "Person"}).to_string(), "match"),
+            1 => (json!({"key": format!("k{i}"), "name": "Zelphine Orvalle"}).to_string(), "none"),
+            2 => (
+                json!({"key": format!("k{i}"), "name": "Amir Khan Mutaqi", "birth_date": "2025-13-45"}).to_string(),
+                "error",
+            ),
+            _ => ("{broken".to_string(), "error"),
+        };
+        body.push_str(&line);
+        body.push('\n');
+        if i == 10 {
+            body.push('\n');
+        }
+        expect.push(kind);
+    }
+    let (status, out) = server.post("/screen/batch", body.as_bytes());
+    assert_eq!(status, 200);
+    let text = out.as_str().expect("JSON lines");
+    let rows: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(rows.len(), 600);
+    for (i, (row, kind)) in rows.iter().zip(&expect).enumerate() {
+        assert_eq!(row["row"], i + 1, "{row}");
+        match *kind {
+            "match" => {
+                assert_eq!(row["key"], format!("k{i}"));
+                assert_eq!(row["hits"][0]["match"], true, "{row}");
+                assert!(row["hits"][0]["references"].as_array().is_some_and(|r| !r.is_empty()), "{row}");
+            }
+            "none" => assert_eq!(row["hits"], json!([]), "{row}"),
+            _ => assert!(row["error"].as_str().is_some_and(|e| !e.is_empty()), "{row}"),
+        }
+    }
+    assert!(rows[2]["error"].as_str().unwrap().contains("birth_date"), "{}", rows[2]);
+    assert_error(&server.post("/screen/batch?threshold=7", b""), 400, "invalid_parameter");
+
+    let article = "Kabul, 3 July. Foreign minister Amir Khan Muttaqi met the ambassador on Thursday.";
+    let (status, v) = server.post_json("/scan", &json!({ "text": article }));
+    assert_eq!(status, 200, "{v}");
+    let m = &v["mentions"][0];
+    let (start, end) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+    assert_eq!(&article[start..end], "Amir Khan Muttaqi");
+    assert_eq!(m["text"], "Amir Khan Muttaqi");
+    assert!(m["designations"].as_array().is_some_and(|d| !d.is_empty()), "{m}");
+    let (_, none) = server.post_json("/scan", &json!({ "text": "Nothing to see here at all." }));
+    assert_eq!(none["mentions"], json!([]));
+    assert_error(&server.post_json("/scan", &json!({ "words": "x" })), 422, "invalid_body");
 }
 
 #[test]

@@ -14,6 +14,8 @@ pub mod error;
 mod loaded;
 mod ops;
 pub mod registry;
+mod screening;
+pub mod views;
 pub mod yente;
 
 use std::future::Future;
@@ -45,6 +47,8 @@ pub struct Config {
     pub max_queries: usize,
     /// Most bytes of a request body.
     pub max_body_bytes: usize,
+    /// Most bytes of a streamed batch (`/screen/batch`).
+    pub max_batch_bytes: u64,
     /// Longest a request may take before it is answered with 408.
     pub request_timeout: Duration,
     /// How often the store is checked for new data (and keys for revocations).
@@ -60,6 +64,7 @@ impl Default for Config {
         Config {
             max_queries: 100,
             max_body_bytes: 2 * 1024 * 1024,
+            max_batch_bytes: 1 << 30,
             request_timeout: Duration::from_secs(30),
             reload_interval: Duration::from_secs(10),
             open_reads: false,
@@ -199,6 +204,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/entities/{id}/timeline", get(registry::timeline))
         .route("/entities/{id}/status", get(registry::status))
         .route("/changes", get(registry::changes))
+        .route("/screen/batch", post(screening::batch))
+        .route("/scan", post(screening::scan))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::reader));
     let writes = Router::new()
         .route("/admin/reload", post(reload))

@@ -138,10 +138,14 @@ pub(crate) async fn track(State(state): State<Arc<AppState>>, request: Request, 
 /// Refuses a body announced larger than the limit before reading any of it (a body sent
 /// without a length is cut at the limit as it is read).
 pub(crate) async fn limit_body(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let max = state.config.max_body_bytes;
+    let max = if request.uri().path() == "/screen/batch" {
+        state.config.max_batch_bytes
+    } else {
+        state.config.max_body_bytes as u64
+    };
     let announced =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if announced.is_some_and(|n| n > max as u64) {
+    if announced.is_some_and(|n| n > max) {
         return ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "body_too_large",

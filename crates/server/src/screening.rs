@@ -1,0 +1,308 @@
+//! Screening beyond yente's shapes: batches streamed as JSON lines in and out, and free text.
+//!
+//! `POST /screen/batch` reads one JSON object per line — `name` and optionally `key`,
+//! `schema`, `birth_date`, `country` and `id` (a string or a list) — and answers one line per
+//! input line, in order, as soon as its chunk is screened: the row number, the key, and the
+//! hits (or the row's error). Rows are screened on all cores; a bad row does not stop the rest.
+//!
+//! `POST /scan` takes a text (`{"text": ...}`) and answers its mentions of listed names.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use axum_extra::extract::{Query, QueryRejection};
+use futures_util::StreamExt;
+use proscribe_matching::entity::{screen, Query as ScreenQuery, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::scan::{scan as scan_text, ScanOptions};
+use proscribe_model::{ftm, Country, DateValue, Schema, Status};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::error::ApiError;
+use crate::views::references;
+use crate::{AppState, Loaded};
+
+/// Rows screened together: large enough to use every core, small enough to answer early.
+const CHUNK_ROWS: usize = 256;
+/// Longest line of a batch.
+const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Longest text scanned.
+pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+
+/// Query parameters of `/screen/batch`.
+#[derive(Debug, Default, Deserialize)]
+pub struct BatchParams {
+    threshold: Option<f64>,
+    limit: Option<usize>,
+    /// Whether rows answer their non-matching hits too (default: matches only).
+    #[serde(default)]
+    all: bool,
+}
+
+fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
+    match v {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(s)) => Ok(if s.trim().is_empty() { vec![] } else { vec![s.trim().to_string()] }),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(|s| s.trim().to_string()).ok_or_else(|| format!("{field}: values must be strings")))
+            .collect(),
+        Some(_) => Err(format!("{field}: must be a string or a list of strings")),
+    }
+}
+
+/// Reads one line of a batch into a query and the row's key.
+fn row_query(line: &[u8]) -> Result<(Option<String>, ScreenQuery), String> {
+    if line.len() > MAX_LINE_BYTES {
+        return Err(format!("the line is {} bytes; at most {MAX_LINE_BYTES}", line.len()));
+    }
+    let text =
+        std::str::from_utf8(line).map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
+    let Value::Object(o) = v else { return Err("not a JSON object".into()) };
+    let key = match o.get("key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(other) => Some(other.to_string()),
+    };
+    let name = match o.get("name") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        Some(Value::String(_)) | None | Some(Value::Null) => return Err("name: missing or empty".into()),
+        Some(_) => return Err("name: must be a string".into()),
+    };
+    let schema = match strings(o.get("schema"), "schema")?.first() {
+        Some(s) => Some(Schema::parse(s).ok_or_else(|| format!("schema: unknown {s:?}"))?),
+        None => None,
+    };
+    let birth_date = match strings(o.get("birth_date"), "birth_date")?.first() {
+        Some(d) => {
+            Some(DateValue::parse_lenient(d, true).map_err(|e| format!("birth_date: {d:?} is not a date ({e})"))?)
+        }
+        None => None,
+    };
+    let countries = strings(o.get("country"), "country")?
+        .iter()
+        .map(|c| Country::from_name(c).map_err(|_| format!("country: unknown {c:?}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let identifiers = strings(o.get("id"), "id")?;
+    Ok((key, ScreenQuery { name, schema, birth_date, countries, identifiers }))
+}
+
+/// Screens one chunk of lines (numbered from `first`) into output lines.
+fn screen_chunk(loaded: &Loaded, lines: &[Bytes], first: usize, options: &ScreenOptions, all: bool) -> Vec<u8> {
+    let rows: Vec<Value> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let row = first + i;
+            let (key, query) = match row_query(line) {
+                Ok(q) => q,
+                Err(e) => return json!({ "row": row, "error": e }),
+            };
+            match screen(&loaded.index, &query, options) {
+                Err(e) => json!({ "row": row, "key": key, "error": format!("name: {e}") }),
+                Ok(hits) => {
+                    let hits: Vec<Value> = hits
+                        .iter()
+                        .filter(|h| all || h.is_match)
+                        .map(|h| {
+                            let e = &loaded.index.entities()[h.entity as usize];
+                            json!({
+                                "entity_id": e.id,
+                                "caption": e.caption(),
+                                "schema": ftm::schema_name(e.schema),
+                                "score": h.score,
+                                "match": h.is_match,
+                                "matched_name": h.name.map(|n| loaded.index.name_text(n)),
+                                "references": references(e, &loaded.day),
+                            })
+                        })
+                        .collect();
+                    json!({ "row": row, "key": key, "hits": hits })
+                }
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    for r in rows {
+        out.extend_from_slice(r.to_string().as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+/// `POST /screen/batch`: JSON lines in, JSON lines out, streamed.
+pub async fn batch(
+    State(state): State<Arc<AppState>>,
+    params: Result<Query<BatchParams>, QueryRejection>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request("invalid_parameter", e.body_text()))?;
+    let threshold = params.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    if !(0.0..=1.0).contains(&threshold) {
+        return Err(ApiError::bad_request("invalid_parameter", "threshold must be between 0 and 1"));
+    }
+    let limit = params.limit.unwrap_or(10);
+    if limit == 0 || limit > 100 {
+        return Err(ApiError::bad_request("invalid_parameter", "limit must be between 1 and 100"));
+    }
+    let loaded = state.loaded()?;
+    let options = ScreenOptions { limit, threshold, explain: false, ..ScreenOptions::default() };
+    let all = params.all;
+    let max_bytes = state.config.max_batch_bytes;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let mut stream = body.into_data_stream();
+        let mut pending: Vec<u8> = Vec::new();
+        let mut lines: Vec<Bytes> = Vec::new();
+        let mut row = 1usize;
+        let mut finished = false;
+        let mut read: u64 = 0;
+        while !finished {
+            match stream.next().await {
+                Some(Ok(data)) => {
+                    read += data.len() as u64;
+                    if read > max_bytes {
+                        let line = json!({ "error": format!("the batch is over {max_bytes} bytes; send it in parts") });
+                        let _ = tx.send(Ok(Bytes::from(format!("{line}\n")))).await;
+                        return;
+                    }
+                    pending.extend_from_slice(&data);
+                }
+                Some(Err(e)) => {
+                    let _ = tx.send(Err(std::io::Error::other(format!("reading the body failed: {e}")))).await;
+                    return;
+                }
+                None => finished = true,
+            }
+            // Whole lines go to the chunk; an unfinished one waits for more (or the end).
+            while let Some(at) = pending.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=at).collect();
+                lines.push(Bytes::from(line));
+            }
+            if finished && !pending.is_empty() {
+                lines.push(Bytes::from(std::mem::take(&mut pending)));
+            }
+            if pending.len() > MAX_LINE_BYTES {
+                // A line too long to keep: answered as an error, skipped to its end.
+                lines.push(Bytes::from(std::mem::take(&mut pending)));
+            }
+            while lines.len() >= CHUNK_ROWS || (finished && !lines.is_empty()) {
+                let take = lines.len().min(CHUNK_ROWS);
+                let chunk: Vec<Bytes> = lines.drain(..take).collect();
+                // Blank lines are no rows.
+                let chunk: Vec<Bytes> = chunk
+                    .into_iter()
+                    .map(|l| Bytes::copy_from_slice(l.trim_ascii()))
+                    .filter(|l| !l.is_empty())
+                    .collect();
+                let (loaded, first) = (loaded.clone(), row);
+                row += chunk.len();
+                let out =
+                    tokio::task::spawn_blocking(move || screen_chunk(&loaded, &chunk, first, &options, all)).await;
+                let sent = match out {
+                    Ok(bytes) => tx.send(Ok(Bytes::from(bytes))).await,
+                    Err(e) => tx.send(Err(std::io::Error::other(format!("screening failed: {e}")))).await,
+                };
+                if sent.is_err() {
+                    return; // The client went away.
+                }
+            }
+        }
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+    Ok(([(header::CONTENT_TYPE, "application/x-ndjson")], Body::from_stream(stream)).into_response())
+}
+
+/// Body of `POST /scan`.
+#[derive(Debug, Deserialize)]
+pub struct ScanRequest {
+    text: String,
+    threshold: Option<f64>,
+}
+
+/// `POST /scan`: mentions of listed names in a text, with byte spans and each entity's
+/// designations in force.
+pub async fn scan(
+    State(state): State<Arc<AppState>>,
+    body: Result<Json<ScanRequest>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Json(request) = body.map_err(crate::yente::body_error)?;
+    if request.text.len() > MAX_TEXT_BYTES {
+        return Err(ApiError::bad_request(
+            "text_too_long",
+            format!("the text is {} bytes; at most {MAX_TEXT_BYTES}", request.text.len()),
+        ));
+    }
+    let mut options = ScanOptions::default();
+    if let Some(t) = request.threshold {
+        if !(0.0..=1.0).contains(&t) {
+            return Err(ApiError::bad_request("invalid_parameter", "threshold must be between 0 and 1"));
+        }
+        options.threshold = t;
+    }
+    let loaded = state.loaded()?;
+    let out = tokio::task::spawn_blocking(move || {
+        let text = &request.text;
+        let mentions: Vec<Value> = scan_text(&loaded.index, text, &options)
+            .iter()
+            .flat_map(|m| m.hits.iter().map(move |h| (m, h)))
+            .map(|(m, h)| {
+                let e = &loaded.index.entities()[h.entity as usize];
+                let in_force: Vec<_> = references(e, &loaded.day)
+                    .into_iter()
+                    .filter(|r| r.status == Status::Listed.as_str() || r.status == Status::Suspended.as_str())
+                    .collect();
+                json!({
+                    "start": m.start,
+                    "end": m.end,
+                    "text": &text[m.start..m.end],
+                    "entity_id": e.id,
+                    "caption": e.caption(),
+                    "schema": ftm::schema_name(e.schema),
+                    "score": h.score,
+                    "name": loaded.index.name_text(h.name),
+                    "designations": in_force,
+                })
+            })
+            .collect();
+        json!({ "mentions": mentions })
+    })
+    .await
+    .map_err(|e| ApiError::internal(&anyhow::anyhow!("scan task failed: {e}")))?;
+    Ok(Json(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_rows_are_read_or_refused_with_a_reason() {
+        let (key, q) =
+            row_query(br#"{"key": 7, "name": "Ivan Petrov", "birth_date": "1961", "country": ["ru"], "id": "AB123"}"#)
+                .unwrap();
+        assert_eq!(key.as_deref(), Some("7"));
+        assert_eq!((q.name.as_str(), q.countries.len(), q.identifiers.len()), ("Ivan Petrov", 1, 1));
+        assert!(q.birth_date.is_some());
+        for (line, reason) in [
+            (&b"{\"name\": \"\"}"[..], "name: missing"),
+            (b"{\"name\": 5}", "name: must be a string"),
+            (b"[1, 2]", "not a JSON object"),
+            (b"{\"name\": \"x\", \"birth_date\": \"2025-13-45\"}", "birth_date"),
+            (b"{\"name\": \"x\", \"country\": \"Atlantis\"}", "country: unknown"),
+            (b"{\"name\": \"x\", \"schema\": \"Banana\"}", "schema: unknown"),
+            (b"{\"name\": \"\xff\"}", "not UTF-8"),
+        ] {
+            let err = row_query(line).unwrap_err();
+            assert!(err.contains(reason), "{}: {err}", String::from_utf8_lossy(line));
+        }
+        assert!(row_query(&vec![b' '; MAX_LINE_BYTES + 1]).unwrap_err().contains("at most"));
+    }
+}
