@@ -132,9 +132,9 @@ fn parse_day(text: &str) -> Result<PartialDate> {
     text.parse::<PartialDate>().with_context(|| format!("invalid date {text:?}: use YYYY-MM-DD"))
 }
 
-fn init_logging(format: LogFormat) {
+fn init_logging(format: LogFormat, default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),
@@ -163,7 +163,9 @@ fn run(cli: Cli) -> Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.log_format);
+    // The service logs its requests; commands only what goes wrong.
+    let default = if matches!(cli.command, Command::Serve(_)) { "info" } else { "warn" };
+    init_logging(cli.log_format, default);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -325,6 +325,26 @@ fn registry_endpoints_tell_the_taliban_story() {
     assert!(before.iter().any(|d| d.ends_with("listed")), "{before:?}");
     assert_ne!(before, after);
 
+    // As of a day: the lists as they stood then, statuses on that day.
+    let sanctions = |day: &str| {
+        let (status, e) = server.get(&format!("/entities/taliban?as_of={day}"));
+        assert_eq!(status, 200, "{e}");
+        e["properties"]["sanctions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["properties"]["status"][0].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(sanctions("2025-08-01").contains(&"suspended".to_string()));
+    assert_error(&server.get("/entities/taliban?as_of=2001-01-01"), 404, "not_found");
+    let q = person("Amir Khan Mutaqi");
+    let (_, then) = server.post_json("/match/default?as_of=2001-01-01", &q);
+    assert_eq!(then["responses"]["q1"]["results"], json!([]), "nothing was published in 2001");
+    let (_, now) = server.post_json("/match/default?as_of=2025-08-01", &q);
+    assert_eq!(now["responses"]["q1"]["results"][0]["match"], true, "{now}");
+    assert_error(&server.post_json("/match/default?as_of=2025-02-30", &q), 400, "invalid_date");
+
     // The change feed pages with stable cursors.
     let (status, page) = server.get("/changes?since=0&limit=2");
     assert_eq!(status, 200, "{page}");
@@ -466,6 +486,32 @@ fn keys_and_roles_guard_the_api() {
     };
     assert_eq!(cors("https://screening.example").as_deref(), Some("https://screening.example"));
     assert_eq!(cors("https://elsewhere.example"), None);
+}
+
+#[test]
+fn shutdown_finishes_the_requests_in_flight() {
+    let env = Env::new();
+    let mut server = Server::start(&env, &["--open-reads"]);
+    let rows = 80_000;
+    let body: String = (0..rows).map(|i| format!("{{\"key\": {i}, \"name\": \"Amir Khan Mutaqi {i}\"}}\n")).collect();
+    let (base, agent) = (server.base.clone(), server.agent.clone());
+    let client = std::thread::spawn(move || {
+        let start = Instant::now();
+        let r = agent
+            .post(format!("{base}/screen/batch"))
+            .header("content-type", "application/x-ndjson")
+            .send(body.as_bytes());
+        let (status, v) = Server::answer(r.expect("the batch is answered"));
+        (status, v.as_str().map(|t| t.lines().count()).unwrap_or(0), start.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let pid = server.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let (status, lines, took) = client.join().unwrap();
+    assert!(took > Duration::from_millis(300), "the batch took {took:?}: it was not in flight at the signal");
+    assert_eq!((status, lines), (200, rows), "the request in flight was cut");
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
 }
 
 /// A list of one company, as FollowTheMoney JSON lines.

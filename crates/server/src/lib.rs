@@ -100,8 +100,13 @@ pub struct AppState {
     pool: Pool,
     index: ArcSwapOption<Loaded>,
     keys: ArcSwap<auth::Keys>,
+    /// Indexes as of past (or future) days, most recently used last.
+    as_of: Mutex<Vec<Arc<Loaded>>>,
     metrics: ops::Metrics,
 }
+
+/// Indexes as of other days kept at once (each is as large as the current one).
+const AS_OF_INDEXES: usize = 2;
 
 impl AppState {
     /// A state over `stores` (connections to one store; an in-memory store has one).
@@ -113,6 +118,7 @@ impl AppState {
             pool: Pool { stores: stores.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) },
             index: ArcSwapOption::empty(),
             keys: ArcSwap::from_pointee(keys),
+            as_of: Mutex::new(Vec::new()),
             metrics: ops::Metrics::new()?,
         }))
     }
@@ -128,6 +134,29 @@ impl AppState {
     /// The index in use, or 503 while none is loaded.
     pub fn loaded(&self) -> Result<Arc<Loaded>, ApiError> {
         self.index.load_full().ok_or_else(ApiError::not_ready)
+    }
+
+    /// The index as of `day` (the one in use when `None`): the entities of each source's
+    /// version in force that day, with statuses on that day. Built on first use (on this
+    /// blocking thread) and kept for the next requests about the same day.
+    pub fn loaded_as_of(&self, day: Option<PartialDate>) -> Result<Arc<Loaded>, ApiError> {
+        let Some(day) = day else { return self.loaded() };
+        let version = self.pool.with(|s| s.data_version())?;
+        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = cache.iter().position(|l| l.day == day && l.data_version == version) {
+            let hit = cache.remove(at);
+            cache.push(hit.clone());
+            return Ok(hit);
+        }
+        drop(cache);
+        let loaded = Arc::new(self.pool.with(|store| load_index(store, Some(&day), day))?);
+        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|l| l.data_version == version && l.day != day);
+        if cache.len() >= AS_OF_INDEXES {
+            cache.remove(0);
+        }
+        cache.push(loaded.clone());
+        Ok(loaded)
     }
 
     fn loaded_version(&self) -> Option<i64> {
@@ -241,7 +270,13 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     router
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(TraceLayer::new_for_http().make_span_with(ops::span))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(ops::span).on_response(
+                tower_http::trace::DefaultOnResponse::new()
+                    .level(tracing::Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Micros),
+            ),
+        )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }

@@ -109,6 +109,8 @@ pub struct MatchParams {
     changed_since: Option<String>,
     #[serde(default)]
     exclude_entity_ids: Vec<String>,
+    /// Screen against the lists as they stood on this day (versions in force, statuses).
+    as_of: Option<String>,
 }
 
 /// Query parameters of `/search`.
@@ -118,6 +120,7 @@ pub struct SearchParams {
     limit: Option<usize>,
     offset: Option<usize>,
     schema: Option<String>,
+    as_of: Option<String>,
 }
 
 /// A query read and checked, ready to screen.
@@ -429,9 +432,11 @@ pub async fn match_entities(
         no_sanction_topic: !params.topics.is_empty() && !params.topics.iter().any(|t| t.starts_with("sanction")),
         changed_since,
     };
-    let loaded = state.loaded()?;
+    let as_of = params.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
+    let current = state.loaded()?;
     let state2 = state.clone();
     let responses = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let loaded = if as_of.is_some() { state2.loaded_as_of(as_of)? } else { current };
         // Room for the results the filters drop.
         let options = ScreenOptions { limit: limit * 4 + 20, threshold, ..ScreenOptions::default() };
         let screened: Vec<Screened> = prepared
@@ -458,7 +463,11 @@ pub async fn match_entities(
                                     continue;
                                 }
                             }
-                            let full = store.entity(&e.id)?.map(|v| v.entity);
+                            let full = match &as_of {
+                    Some(d) => store.entity_on(&e.id, d)?,
+                    None => store.entity(&e.id)?,
+                }
+                .map(|v| v.entity);
                             let mut m = entity_json(full.as_ref().unwrap_or(e), &loaded.sources[h.entity as usize], seen.as_ref());
                             m.insert("score".into(), json!(h.score));
                             m.insert("match".into(), json!(h.score >= threshold));
@@ -525,9 +534,11 @@ pub async fn search(
         None => None,
     };
     let sources = dataset_sources(&state, &dataset)?;
-    let loaded = state.loaded()?;
+    let as_of = params.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
+    let current = state.loaded()?;
     let state2 = state.clone();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let loaded = if as_of.is_some() { state2.loaded_as_of(as_of)? } else { current };
         let options = ScreenOptions { limit: (offset + limit) * 2 + 10, threshold: 0.0, explain: false, ..ScreenOptions::default() };
         let query = ScreenQuery { name: q.clone(), schema, ..ScreenQuery::default() };
         let hits = screen(&loaded.index, &query, &options)
@@ -542,7 +553,11 @@ pub async fn search(
             let mut out = Vec::new();
             for h in hits.iter().skip(offset).take(limit) {
                 let e = &loaded.index.entities()[h.entity as usize];
-                let full = store.entity(&e.id)?.map(|v| v.entity);
+                let full = match &as_of {
+                    Some(d) => store.entity_on(&e.id, d)?,
+                    None => store.entity(&e.id)?,
+                }
+                .map(|v| v.entity);
                 let seen = store.seen(&e.id)?;
                 let mut m = entity_json(full.as_ref().unwrap_or(e), &loaded.sources[h.entity as usize], seen.as_ref());
                 m.insert("score".into(), json!(h.score));
@@ -557,15 +572,32 @@ pub async fn search(
     Ok(Json(out))
 }
 
-/// `GET /entities/{id}`: an entity with its designations as nested `Sanction` entities.
-pub async fn entity(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+/// Query parameters of `/entities/{id}`.
+#[derive(Debug, Default, Deserialize)]
+pub struct EntityParams {
+    as_of: Option<String>,
+}
+
+/// `GET /entities/{id}[?as_of=DATE]`: an entity (as the version in force on the day had it)
+/// with its designations, and their status that day, as nested `Sanction` entities.
+pub async fn entity(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    params: Result<Query<EntityParams>, QueryRejection>,
+) -> Result<Json<Value>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::bad_request("invalid_parameter", e.body_text()))?;
     if id.len() > 200 {
         return Err(ApiError::bad_request("invalid_parameter", "entity ids are at most 200 characters"));
     }
-    let day = state.today();
+    let as_of = params.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
+    let day = as_of.unwrap_or_else(|| state.today());
     let out = state
         .run_store(move |store: &Store| -> Result<Option<Value>, ApiError> {
-            let Some(view) = store.entity(&id)? else { return Ok(None) };
+            let view = match &as_of {
+                Some(d) => store.entity_on(&id, d)?,
+                None => store.entity(&id)?,
+            };
+            let Some(view) = view else { return Ok(None) };
             let authorities = store.authorities()?;
             let seen = store.seen(&view.entity.id)?;
             let e = &view.entity;

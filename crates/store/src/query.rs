@@ -430,6 +430,55 @@ impl Store {
         }))
     }
 
+    /// Entity `id` as the version of its source in force on `day` has it (`None`: unknown, or
+    /// not in that version).
+    pub fn entity_on(&self, id: &str, day: &PartialDate) -> Result<Option<EntityView>, Error> {
+        let source: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT v.source_id FROM member m JOIN version v ON v.id = m.version_id WHERE m.entity_id = ?1 LIMIT 1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(source) = source else { return Ok(None) };
+        let version: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM version WHERE source_id = ?1 AND effective <= ?2 ORDER BY effective DESC, id DESC LIMIT 1",
+                params![source, end_of_day(day)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(version_id) = version else { return Ok(None) };
+        let row: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT record, line FROM member WHERE version_id = ?1 AND entity_id = ?2",
+                params![version_id, id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((record, line)) = row else { return Ok(None) };
+        let version = self.conn.query_row(
+            &format!("SELECT {} FROM version WHERE id = ?1", VERSION_COLS.replace("diagnostics", "'null'")),
+            [version_id],
+            version_row,
+        )?;
+        let latest: i64 = self.conn.query_row(
+            "SELECT id FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
+            [&version.source_id],
+            |r| r.get(0),
+        )?;
+        Ok(Some(EntityView {
+            entity: load_record(&self.conn, record)?,
+            current: latest == version.id,
+            version,
+            line,
+            same_as: self.cluster(id)?.into_iter().filter(|o| o != id).collect(),
+        }))
+    }
+
     /// The entity ids that are the same real-world entity as `id` (following `same_as` both
     /// ways, transitively), `id` included.
     pub fn cluster(&self, id: &str) -> Result<BTreeSet<String>, Error> {
