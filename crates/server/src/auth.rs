@@ -96,19 +96,26 @@ pub(crate) fn load_keys(store: &Store) -> anyhow::Result<Keys> {
 }
 
 /// Body of `POST /admin/keys`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewKey {
+    /// Who or what the key is for.
     name: String,
+    /// reader, editor or admin.
     role: String,
 }
 
 /// `GET /admin/keys`: every key, without secrets.
+#[utoipa::path(get, path = "/admin/keys", tag = "admin", responses((status = 200, description = "Keys", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+    (status = 403, description = "Not an admin key", body = crate::error::ErrorBody)))]
 pub async fn list_keys(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let keys = state.run_store(|s: &Store| Ok(s.keys()?)).await?;
     Ok(Json(json!({ "keys": keys })))
 }
 
 /// `POST /admin/keys`: makes a key; its secret is in this answer and nowhere else.
+#[utoipa::path(post, path = "/admin/keys", tag = "admin", request_body = NewKey,
+    responses((status = 201, description = "The key and its secret", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 403, description = "Not an admin key", body = crate::error::ErrorBody)))]
 pub async fn add_key(
     State(state): State<Arc<AppState>>,
     body: Result<Json<NewKey>, axum::extract::rejection::JsonRejection>,
@@ -126,6 +133,10 @@ pub async fn add_key(
 }
 
 /// `DELETE /admin/keys/{id}`: revokes a key at once.
+#[utoipa::path(delete, path = "/admin/keys/{id}", tag = "admin", params(("id" = String, Path, description = "Key number")),
+    responses((status = 200, description = "Revoked", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 403, description = "Not an admin key", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown key", body = crate::error::ErrorBody)))]
 pub async fn revoke_key(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     let id: i64 =
         id.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("key {id:?} is not a number")))?;

@@ -18,10 +18,13 @@ pub struct ApiError {
     pub message: String,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    code: &'a str,
-    message: &'a str,
+/// The body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// Stable, machine-readable code (`bad_request`, `unknown_schema`, `not_found`, ...).
+    code: String,
+    /// What went wrong, for a person.
+    message: String,
 }
 
 impl ApiError {
@@ -57,7 +60,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(Body { code: self.code, message: &self.message })).into_response()
+        (self.status, Json(ErrorBody { code: self.code.to_string(), message: self.message })).into_response()
     }
 }
 

@@ -12,6 +12,7 @@
 pub mod auth;
 pub mod error;
 mod loaded;
+mod openapi;
 mod ops;
 pub mod registry;
 mod screening;
@@ -246,7 +247,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     let open = Router::new()
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
-        .route("/metrics", get(ops::metrics));
+        .route("/metrics", get(ops::metrics))
+        .route("/openapi.json", get(openapi::document));
     let mut router = Router::new()
         .merge(reads)
         .merge(writes)
@@ -282,6 +284,8 @@ pub fn router(state: Arc<AppState>) -> Router {
 }
 
 /// `POST /admin/reload`: builds the index from the store now and swaps it in.
+#[utoipa::path(post, path = "/admin/reload", tag = "admin", responses((status = 200, description = "The new index", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+    (status = 403, description = "Not an editor key", body = crate::error::ErrorBody)))]
 async fn reload(
     axum::extract::State(state): axum::extract::State<Arc<AppState>>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {

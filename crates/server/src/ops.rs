@@ -65,11 +65,14 @@ impl Metrics {
 }
 
 /// `GET /healthz`: the process answers.
+#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200, description = "Alive", body = Object)))]
 pub(crate) async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
 /// `GET /readyz`: the index is loaded (503 until then).
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready", body = Object),
+    (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     match state.loaded() {
         Ok(l) => {
@@ -81,6 +84,7 @@ pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /metrics`: Prometheus text, with each source's data age read from the store.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text", content_type = "text/plain", body = String)))]
 pub(crate) async fn metrics(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     let ages = state
         .run_store(|store| {

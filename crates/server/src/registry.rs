@@ -38,12 +38,16 @@ fn check_id(id: &str) -> Result<(), ApiError> {
 }
 
 /// `GET /sources`.
+#[utoipa::path(get, path = "/sources", tag = "registry", responses((status = 200, description = "Sources", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody)))]
 pub async fn sources(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let sources = state.run_store(|s: &Store| Ok(s.sources()?)).await?;
     Ok(Json(json!({ "sources": sources })))
 }
 
 /// `GET /sources/{id}/versions`.
+#[utoipa::path(get, path = "/sources/{id}/versions", tag = "registry", params(("id" = String, Path, description = "Source id")),
+    responses((status = 200, description = "Versions, oldest first", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown source", body = crate::error::ErrorBody)))]
 pub async fn versions(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     check_id(&id)?;
     let versions = state
@@ -59,12 +63,17 @@ pub async fn versions(State(state): State<Arc<AppState>>, Path(id): Path<String>
 }
 
 /// Query of `/versions/{id}/diff`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffParams {
+    /// The version to compare with (none: everything is added).
     from: Option<i64>,
 }
 
 /// `GET /versions/{id}/diff?from=ID`.
+#[utoipa::path(get, path = "/versions/{id}/diff", tag = "registry", params(("id" = String, Path, description = "Version id"), DiffParams),
+    responses((status = 200, description = "Changes", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown version", body = crate::error::ErrorBody)))]
 pub async fn diff(
     State(state): State<Arc<AppState>>,
     Path(to): Path<String>,
@@ -79,6 +88,9 @@ pub async fn diff(
 }
 
 /// `GET /entities/{id}/timeline`.
+#[utoipa::path(get, path = "/entities/{id}/timeline", tag = "registry", params(("id" = String, Path, description = "Entity id")),
+    responses((status = 200, description = "Events", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody)))]
 pub async fn timeline(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     check_id(&id)?;
     let events = state
@@ -93,8 +105,10 @@ pub async fn timeline(State(state): State<Arc<AppState>>, Path(id): Path<String>
 }
 
 /// Query of `/entities/{id}/status`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatusParams {
+    /// The day (YYYY-MM-DD; default today).
     as_of: Option<String>,
 }
 
@@ -106,6 +120,9 @@ pub fn parse_day(text: &str, what: &str) -> Result<PartialDate, ApiError> {
 }
 
 /// `GET /entities/{id}/status?as_of=DATE`.
+#[utoipa::path(get, path = "/entities/{id}/status", tag = "registry", params(("id" = String, Path, description = "Entity id"), StatusParams),
+    responses((status = 200, description = "Designations and their status", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody)))]
 pub async fn status(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -128,15 +145,20 @@ pub async fn status(
 }
 
 /// Query of `/changes`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ChangesParams {
+    /// The cursor after which to read (`next` of the previous page; none: from the start).
     since: Option<String>,
+    /// Most changes in the page (1 to 1000; default 100).
     limit: Option<usize>,
 }
 
 /// `GET /changes?since=CURSOR&limit=N`: changes after the cursor, oldest first, and the cursor
 /// to ask from next (the same when there is nothing new). Cursors are stable: a change keeps
 /// its cursor forever.
+#[utoipa::path(get, path = "/changes", tag = "registry", params(ChangesParams),
+    responses((status = 200, description = "A page of changes", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody)))]
 pub async fn changes(
     State(state): State<Arc<AppState>>,
     p: Result<Query<ChangesParams>, QueryRejection>,

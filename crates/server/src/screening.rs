@@ -36,9 +36,12 @@ const MAX_LINE_BYTES: usize = 64 * 1024;
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
 /// Query parameters of `/screen/batch`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BatchParams {
+    /// Score from which a hit matches (default 0.7).
     threshold: Option<f64>,
+    /// Most hits per row (1 to 100; default 10).
     limit: Option<usize>,
     /// Whether rows answer their non-matching hits too (default: matches only).
     #[serde(default)]
@@ -138,6 +141,10 @@ fn screen_chunk(loaded: &Loaded, lines: &[Bytes], first: usize, options: &Screen
 }
 
 /// `POST /screen/batch`: JSON lines in, JSON lines out, streamed.
+#[utoipa::path(post, path = "/screen/batch", tag = "screening", params(BatchParams),
+    request_body(description = "One JSON object per line: name, and optionally key, schema, birth_date, country, id",
+        content((String = "application/x-ndjson"), (String = "text/plain"))),
+    responses((status = 200, description = "One JSON line per input line, in order", content_type = "application/x-ndjson", body = String), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn batch(
     State(state): State<Arc<AppState>>,
     params: Result<Query<BatchParams>, QueryRejection>,
@@ -221,14 +228,19 @@ pub async fn batch(
 }
 
 /// Body of `POST /scan`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ScanRequest {
+    /// The text (at most 1 MiB).
     text: String,
+    /// Score from which a mention is reported.
     threshold: Option<f64>,
 }
 
 /// `POST /scan`: mentions of listed names in a text, with byte spans and each entity's
 /// designations in force.
+#[utoipa::path(post, path = "/scan", tag = "screening", request_body = ScanRequest,
+    responses((status = 200, description = "Mentions", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 422, description = "JSON of the wrong shape", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn scan(
     State(state): State<Arc<AppState>>,
     body: Result<Json<ScanRequest>, JsonRejection>,

@@ -69,30 +69,36 @@ const SCHEMATA: &[(&str, Option<Schema>)] = &[
 ];
 
 /// The body of `POST /match/{dataset}`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MatchRequest {
     /// Queries by the client's own names for them.
     pub queries: BTreeMap<String, EntityQuery>,
     /// Accepted for compatibility; the algorithm's weights are fixed and documented.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub weights: Option<Value>,
     /// Accepted for compatibility, as `weights`.
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub config: Option<Value>,
 }
 
 /// One query: an entity described in FollowTheMoney terms.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EntityQuery {
-    /// FollowTheMoney schema (`Person`, `Company`, `LegalEntity`, ...).
+    /// FollowTheMoney schema: Thing, LegalEntity, Person, Organization, Company, PublicBody,
+    /// Vessel or Airplane.
     pub schema: String,
-    /// Properties: name to a value or a list of values.
+    /// Properties (`name`, `alias`, `firstName`, `lastName`, `birthDate`, `nationality`,
+    /// `country`, `passportNumber`, `idNumber`, `imoNumber`, ...): name to a list of values.
     #[serde(default)]
+    #[schema(value_type = BTreeMap<String, Vec<String>>)]
     pub properties: BTreeMap<String, Value>,
 }
 
 /// Query parameters of `/match`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MatchParams {
     algorithm: Option<String>,
     threshold: Option<f64>,
@@ -114,7 +120,8 @@ pub struct MatchParams {
 }
 
 /// Query parameters of `/search`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     q: Option<String>,
     limit: Option<usize>,
@@ -388,6 +395,13 @@ fn screen_one(loaded: &Loaded, p: &Prepared, options: &ScreenOptions) -> Result<
 }
 
 /// `POST /match/{dataset}`.
+#[utoipa::path(post, path = "/match/{dataset}", tag = "matching",
+    params(("dataset" = String, Path, description = "`default` (every list) or a source id"), MatchParams),
+    request_body = MatchRequest,
+    responses((status = 200, description = "Results per query, best first", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown dataset", body = crate::error::ErrorBody),
+        (status = 413, description = "Body too large", body = crate::error::ErrorBody),
+        (status = 422, description = "JSON of the wrong shape", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn match_entities(
     State(state): State<Arc<AppState>>,
     Path(dataset): Path<String>,
@@ -514,6 +528,10 @@ fn merge_sources(dataset: Option<Vec<String>>, include: &[String]) -> Option<Vec
 }
 
 /// `GET /search/{dataset}?q=`: entities whose names are like `q`, best first.
+#[utoipa::path(get, path = "/search/{dataset}", tag = "matching",
+    params(("dataset" = String, Path, description = "`default` (every list) or a source id"), SearchParams),
+    responses((status = 200, description = "Entities, best first", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown dataset", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn search(
     State(state): State<Arc<AppState>>,
     Path(dataset): Path<String>,
@@ -573,13 +591,19 @@ pub async fn search(
 }
 
 /// Query parameters of `/entities/{id}`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EntityParams {
+    /// The entity as the version in force on this day had it (YYYY-MM-DD).
     as_of: Option<String>,
 }
 
 /// `GET /entities/{id}[?as_of=DATE]`: an entity (as the version in force on the day had it)
 /// with its designations, and their status that day, as nested `Sanction` entities.
+#[utoipa::path(get, path = "/entities/{id}", tag = "matching",
+    params(("id" = String, Path, description = "Entity id"), EntityParams),
+    responses((status = 200, description = "The entity", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody)))]
 pub async fn entity(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -626,6 +650,7 @@ pub async fn entity(
 }
 
 /// `GET /catalog`: the datasets (every source, and `default` holding them all).
+#[utoipa::path(get, path = "/catalog", tag = "matching", responses((status = 200, description = "Datasets", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody)))]
 pub async fn catalog(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
     let loaded_version = state.loaded_version();
     let out = state
@@ -668,6 +693,7 @@ pub async fn catalog(State(state): State<Arc<AppState>>) -> Result<Json<Value>, 
 }
 
 /// `GET /algorithms`.
+#[utoipa::path(get, path = "/algorithms", tag = "matching", responses((status = 200, description = "The scoring algorithm", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody)))]
 pub async fn algorithms() -> Json<Value> {
     Json(json!({
         "algorithms": [{
