@@ -610,6 +610,12 @@ fn un_list_in_yente_shapes() {
     assert!(other["explanations"]["birth_date"]["score"].as_f64().is_some_and(|s| s < 0.0), "{other}");
     assert!(same["score"].as_f64() > other["score"].as_f64());
     let (_, e) = server.get("/entities/un-tai-160");
+    // When the entity was seen and changed: the same read for one entity and for all at once.
+    let top = &v["responses"]["listed"]["results"][0];
+    for key in ["first_seen", "last_seen", "last_change"] {
+        assert!(top[key].is_string(), "{key}: {top}");
+        assert_eq!(top[key], e[key], "{key}");
+    }
     let sanction = &e["properties"]["sanctions"][0];
     assert_eq!(sanction["schema"], "Sanction");
     assert_eq!(sanction["properties"]["unscId"], json!(["TAi.160"]), "{sanction}");

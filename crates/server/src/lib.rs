@@ -150,7 +150,7 @@ impl AppState {
             return Ok(hit);
         }
         drop(cache);
-        let loaded = Arc::new(self.pool.with(|store| load_index(store, Some(&day), day))?);
+        let loaded = Arc::new(self.pool.with(|store| load_index(store, Some(&day), day)?.with_seen(store))?);
         let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
         cache.retain(|l| l.data_version == version && l.day != day);
         if cache.len() >= AS_OF_INDEXES {
@@ -194,7 +194,7 @@ impl AppState {
 
     /// Builds the index from the store now and swaps it in.
     pub fn reload(&self) -> Result<()> {
-        let loaded = self.pool.with(|store| load_index(store, None, today()))?;
+        let loaded = self.pool.with(|store| load_index(store, None, today())?.with_seen(store))?;
         self.metrics.index_loaded(&loaded);
         tracing::info!(
             entities = loaded.index.entities().len(),

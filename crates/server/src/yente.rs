@@ -294,6 +294,16 @@ fn parse_day(text: &str, what: &str) -> Result<PartialDate, ApiError> {
 }
 
 impl Filter {
+    /// Whether the filter keeps every result.
+    fn is_empty(&self) -> bool {
+        self.sources.is_none()
+            && self.exclude_sources.is_empty()
+            && self.exclude_schema.is_empty()
+            && self.exclude_ids.is_empty()
+            && !self.no_sanction_topic
+            && self.changed_since.is_none()
+    }
+
     fn keeps(&self, loaded: &Loaded, hit: &Hit) -> bool {
         let e = &loaded.index.entities()[hit.entity as usize];
         let source = &loaded.sources[hit.entity as usize];
@@ -307,6 +317,25 @@ impl Filter {
             && !self.exclude_schema.contains(&e.schema)
             && !self.exclude_ids.contains(&e.id)
     }
+}
+
+/// Entity `at` of `loaded` as results show it: its full record (as the lists stood on the
+/// index's day) read from the store the first time, then kept with the index.
+fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<crate::loaded::Rendered, ApiError> {
+    let e = &loaded.index.entities()[at as usize];
+    let source = &loaded.sources[at as usize];
+    let seen = loaded.seen.get(at as usize).and_then(Option::as_ref);
+    let rendered = loaded.rendered(at, || {
+        let full = state.with_store(|store| {
+            Ok(match &loaded.as_of {
+                Some(d) => store.entity_on(&e.id, d)?,
+                None => store.entity(&e.id)?,
+            })
+        });
+        let full = full.map_err(|e| anyhow::anyhow!("{}", e.message))?.map(|v| v.entity);
+        Ok(Arc::new(entity_json(full.as_ref().unwrap_or(e), source, seen)))
+    });
+    rendered.map_err(|e| ApiError::internal(&e))
 }
 
 /// One result entity, as yente answers it.
@@ -451,8 +480,9 @@ pub async fn match_entities(
     let state2 = state.clone();
     let responses = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let loaded = if as_of.is_some() { state2.loaded_as_of(as_of)? } else { current };
-        // Room for the results the filters drop.
-        let options = ScreenOptions { limit: limit * 4 + 20, threshold, ..ScreenOptions::default() };
+        // Room for the results the filters drop, when there are filters.
+        let room = if filter.is_empty() { limit } else { limit * 4 + 20 };
+        let options = ScreenOptions { limit: room, threshold, ..ScreenOptions::default() };
         let screened: Vec<Screened> = prepared
             .into_par_iter()
             .map(|(k, q, p)| {
@@ -467,32 +497,22 @@ pub async fn match_entities(
                 Ok(hits) => {
                     let kept: Vec<&(Hit, String)> =
                         hits.iter().filter(|(h, _)| h.score >= cutoff && filter.keeps(&loaded, h)).collect();
-                    let results = state2.with_store(|store| {
-                        let mut out = Vec::new();
-                        for (h, name) in kept {
-                            let e = &loaded.index.entities()[h.entity as usize];
-                            let seen = store.seen(&e.id)?;
-                            if let (Some(since), Some(s)) = (&filter.changed_since, &seen) {
-                                if s.last_change.as_str() < since.as_str() {
-                                    continue;
-                                }
-                            }
-                            let full = match &as_of {
-                    Some(d) => store.entity_on(&e.id, d)?,
-                    None => store.entity(&e.id)?,
-                }
-                .map(|v| v.entity);
-                            let mut m = entity_json(full.as_ref().unwrap_or(e), &loaded.sources[h.entity as usize], seen.as_ref());
-                            m.insert("score".into(), json!(h.score));
-                            m.insert("match".into(), json!(h.score >= threshold));
-                            m.insert("explanations".into(), explanations(&loaded, h, name));
-                            out.push(Value::Object(m));
-                            if out.len() == limit {
-                                break;
+                    let mut results = Vec::new();
+                    for (h, name) in kept {
+                        if let (Some(since), Some(Some(s))) = (&filter.changed_since, loaded.seen.get(h.entity as usize)) {
+                            if s.last_change.as_str() < since.as_str() {
+                                continue;
                             }
                         }
-                        Ok(out)
-                    })?;
+                        let mut m = (*result_entity(&state2, &loaded, h.entity)?).clone();
+                        m.insert("score".into(), json!(h.score));
+                        m.insert("match".into(), json!(h.score >= threshold));
+                        m.insert("explanations".into(), explanations(&loaded, h, name));
+                        results.push(Value::Object(m));
+                        if results.len() == limit {
+                            break;
+                        }
+                    }
                     let matched = results.iter().filter(|r| r["match"] == json!(true)).count();
                     json!({
                         "status": 200,
@@ -567,22 +587,12 @@ pub async fn search(
             .filter(|h| sources.as_ref().is_none_or(|s| s.contains(&loaded.sources[h.entity as usize])))
             .collect();
         let total = hits.len();
-        let results = state2.with_store(|store| {
-            let mut out = Vec::new();
-            for h in hits.iter().skip(offset).take(limit) {
-                let e = &loaded.index.entities()[h.entity as usize];
-                let full = match &as_of {
-                    Some(d) => store.entity_on(&e.id, d)?,
-                    None => store.entity(&e.id)?,
-                }
-                .map(|v| v.entity);
-                let seen = store.seen(&e.id)?;
-                let mut m = entity_json(full.as_ref().unwrap_or(e), &loaded.sources[h.entity as usize], seen.as_ref());
-                m.insert("score".into(), json!(h.score));
-                out.push(Value::Object(m));
-            }
-            Ok(out)
-        })?;
+        let mut results = Vec::new();
+        for h in hits.iter().skip(offset).take(limit) {
+            let mut m = (*result_entity(&state2, &loaded, h.entity)?).clone();
+            m.insert("score".into(), json!(h.score));
+            results.push(Value::Object(m));
+        }
         Ok(json!({ "results": results, "total": { "value": total, "relation": "eq" }, "limit": limit, "offset": offset }))
     })
     .await
