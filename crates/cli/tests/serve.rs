@@ -221,6 +221,9 @@ fn yente_endpoints_on_the_example_registry() {
     let (status, in_dataset) = server.post_json(&format!("/match/{dataset}"), &person("Amir Khan Mutaqi"));
     assert_eq!(status, 200);
     assert_eq!(in_dataset["responses"]["q1"]["results"][0]["id"], id.as_str());
+    let (status, doc) = server.get("/openapi.json");
+    assert_eq!(status, 200);
+    assert!(doc["paths"]["/match/{dataset}"]["post"].is_object(), "{doc}");
     let (status, a) = server.get("/algorithms");
     assert_eq!(status, 200);
     assert_eq!(a["best"], a["default"]);
@@ -421,6 +424,14 @@ fn batches_stream_and_texts_are_scanned() {
     assert!(m["designations"].as_array().is_some_and(|d| !d.is_empty()), "{m}");
     let (_, none) = server.post_json("/scan", &json!({ "text": "Nothing to see here at all." }));
     assert_eq!(none["mentions"], json!([]));
+    // As of a day before any list was published, nothing is listed.
+    let (_, then) = server.post_json("/scan", &json!({ "text": article, "as_of": "2001-01-01" }));
+    assert_eq!(then["mentions"], json!([]), "{then}");
+    let row = json!({"name": "Amir Khan Mutaqi"}).to_string();
+    let (_, then) = server.post("/screen/batch?as_of=2001-01-01", row.as_bytes());
+    // One line, read as one JSON value.
+    assert_eq!(then, json!({"row": 1, "key": null, "hits": []}));
+    assert_error(&server.post_json("/scan", &json!({ "text": article, "as_of": "someday" })), 400, "invalid_date");
     assert_error(&server.post_json("/scan", &json!({ "words": "x" })), 422, "invalid_body");
 }
 
@@ -442,6 +453,14 @@ fn keys_and_roles_guard_the_api() {
     assert_eq!(server.get("/healthz").0, 200);
     assert_eq!(server.get("/readyz").0, 200);
     assert_error(&server.with_key("POST", "/match/default", None, Some(&q)), 401, "unauthorized");
+    // Refused before its body is read, a request's connection is closed, and the client told.
+    let r = server
+        .agent
+        .post(format!("{}/match/default", server.base))
+        .header("content-type", "application/json")
+        .send(q.to_string().as_bytes())
+        .unwrap();
+    assert_eq!(r.headers().get("connection").and_then(|v| v.to_str().ok()), Some("close"));
     assert_error(&server.with_key("GET", "/catalog", Some("psk_wrong"), None), 401, "unauthorized");
     for key in [&reader, &editor, &admin] {
         assert_eq!(server.with_key("POST", "/match/default", Some(key), Some(&q)).0, 200);

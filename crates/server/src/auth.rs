@@ -52,25 +52,41 @@ async fn require(state: &AppState, request: Request, next: Next, role: Role) -> 
     if role == Role::Reader && state.config.open_reads {
         return next.run(request).await;
     }
-    let Some(secret) = presented(&request) else {
-        return unauthorized("this endpoint needs an API key (Authorization: Bearer KEY)");
+    match refuse(state, &request, role) {
+        None => next.run(request).await,
+        Some(mut r) => {
+            // The body is not read: the connection cannot carry another request.
+            if crate::ops::has_body(&request) {
+                r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+            }
+            r
+        }
+    }
+}
+
+/// The answer refusing `request`, or `None` when its key has `role` or more.
+fn refuse(state: &AppState, request: &Request, role: Role) -> Option<Response> {
+    let Some(secret) = presented(request) else {
+        return Some(unauthorized("this endpoint needs an API key (Authorization: Bearer KEY)"));
     };
     let key = state.keys.load().get(&key_hash(secret)).cloned();
     match key {
-        None => unauthorized("this API key is not known or was revoked"),
-        Some(k) if k.role < role => ApiError {
-            status: StatusCode::FORBIDDEN,
-            code: "forbidden",
-            message: format!(
-                "this endpoint needs a key with the {} role; this key is {}",
-                role.as_str(),
-                k.role.as_str()
-            ),
-        }
-        .into_response(),
+        None => Some(unauthorized("this API key is not known or was revoked")),
+        Some(k) if k.role < role => Some(
+            ApiError {
+                status: StatusCode::FORBIDDEN,
+                code: "forbidden",
+                message: format!(
+                    "this endpoint needs a key with the {} role; this key is {}",
+                    role.as_str(),
+                    k.role.as_str()
+                ),
+            }
+            .into_response(),
+        ),
         Some(k) => {
             tracing::debug!(key = k.id, role = k.role.as_str(), "authorised");
-            next.run(request).await
+            None
         }
     }
 }

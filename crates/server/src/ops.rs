@@ -150,14 +150,24 @@ pub(crate) async fn limit_body(State(state): State<Arc<AppState>>, request: Requ
     let announced =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > max) {
-        return ApiError {
+        let mut r = ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "body_too_large",
             message: format!("the body is {} bytes; at most {max} are read", announced.unwrap_or_default()),
         }
         .into_response();
+        // The body is not read: the connection cannot carry another request.
+        r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+        return r;
     }
     next.run(request).await
+}
+
+/// Whether a request comes with a body (which an early answer leaves unread).
+pub(crate) fn has_body(request: &Request) -> bool {
+    let h = request.headers();
+    h.contains_key(header::TRANSFER_ENCODING)
+        || h.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.trim() != "0")
 }
 
 /// The span of a request: method, path and request id.

@@ -46,6 +46,8 @@ pub struct BatchParams {
     /// Whether rows answer their non-matching hits too (default: matches only).
     #[serde(default)]
     all: bool,
+    /// Screen against the lists as they stood on this day (YYYY-MM-DD).
+    as_of: Option<String>,
 }
 
 fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
@@ -159,7 +161,16 @@ pub async fn batch(
     if limit == 0 || limit > 100 {
         return Err(ApiError::bad_request("invalid_parameter", "limit must be between 1 and 100"));
     }
-    let loaded = state.loaded()?;
+    let as_of = params.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
+    let loaded = match as_of {
+        None => state.loaded()?,
+        Some(day) => {
+            let s = state.clone();
+            tokio::task::spawn_blocking(move || s.loaded_as_of(Some(day)))
+                .await
+                .map_err(|e| ApiError::internal(&anyhow::anyhow!("index task failed: {e}")))??
+        }
+    };
     let options = ScreenOptions { limit, threshold, explain: false, ..ScreenOptions::default() };
     let all = params.all;
     let max_bytes = state.config.max_batch_bytes;
@@ -234,6 +245,8 @@ pub struct ScanRequest {
     text: String,
     /// Score from which a mention is reported.
     threshold: Option<f64>,
+    /// The lists as they stood on this day (YYYY-MM-DD).
+    as_of: Option<String>,
 }
 
 /// `POST /scan`: mentions of listed names in a text, with byte spans and each entity's
@@ -259,8 +272,11 @@ pub async fn scan(
         }
         options.threshold = t;
     }
-    let loaded = state.loaded()?;
-    let out = tokio::task::spawn_blocking(move || {
+    let as_of = request.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
+    let current = state.loaded()?;
+    let s = state.clone();
+    let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let loaded = if as_of.is_some() { s.loaded_as_of(as_of)? } else { current };
         let text = &request.text;
         let mentions: Vec<Value> = scan_text(&loaded.index, text, &options)
             .iter()
@@ -284,10 +300,10 @@ pub async fn scan(
                 })
             })
             .collect();
-        json!({ "mentions": mentions })
+        Ok(json!({ "mentions": mentions }))
     })
     .await
-    .map_err(|e| ApiError::internal(&anyhow::anyhow!("scan task failed: {e}")))?;
+    .map_err(|e| ApiError::internal(&anyhow::anyhow!("scan task failed: {e}")))??;
     Ok(Json(out))
 }
 

@@ -434,7 +434,12 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )
             .optional()?;
-        let Some((version_id, hash, line)) = row else { return Ok(None) };
+        let Some((version_id, record, line)) = row else { return Ok(None) };
+        self.view(id, version_id, record, line).map(Some)
+    }
+
+    /// The view of entity `id` with record `record` at `line` of version `version_id`.
+    fn view(&self, id: &str, version_id: i64, record: i64, line: i64) -> Result<EntityView, Error> {
         // The version without its import diagnostics, which can be large and are not the
         // entity's.
         let version = self.conn.query_row(
@@ -447,13 +452,13 @@ impl Store {
             [&version.source_id],
             |r| r.get(0),
         )?;
-        Ok(Some(EntityView {
-            entity: load_record(&self.conn, hash)?,
+        Ok(EntityView {
+            entity: load_record(&self.conn, record)?,
             current: latest == version.id,
             version,
             line,
             same_as: self.cluster(id)?.into_iter().filter(|o| o != id).collect(),
-        }))
+        })
     }
 
     /// Entity `id` as the version of its source in force on `day` has it (`None`: unknown, or
@@ -486,23 +491,7 @@ impl Store {
             )
             .optional()?;
         let Some((record, line)) = row else { return Ok(None) };
-        let version = self.conn.query_row(
-            &format!("SELECT {} FROM version WHERE id = ?1", VERSION_COLS.replace("diagnostics", "'null'")),
-            [version_id],
-            version_row,
-        )?;
-        let latest: i64 = self.conn.query_row(
-            "SELECT id FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
-            [&version.source_id],
-            |r| r.get(0),
-        )?;
-        Ok(Some(EntityView {
-            entity: load_record(&self.conn, record)?,
-            current: latest == version.id,
-            version,
-            line,
-            same_as: self.cluster(id)?.into_iter().filter(|o| o != id).collect(),
-        }))
+        self.view(id, version_id, record, line).map(Some)
     }
 
     /// The entity ids that are the same real-world entity as `id` (following `same_as` both
