@@ -44,7 +44,8 @@ pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
     match &args.action {
         KeysAction::Add { name, role } => {
             let secret = proscribe_server::auth::new_secret()?;
-            let key = store.add_key(name, *role, &secret).context("cannot store the key")?;
+            let key =
+                store.add_key(&proscribe_store::local_actor(), name, *role, &secret).context("cannot store the key")?;
             if cli.json {
                 print_json(&serde_json::json!({ "key": key, "secret": secret }))?;
             } else {
@@ -71,7 +72,7 @@ pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
             }
         }
         KeysAction::Revoke { id } => {
-            let revoked = store.revoke_key(*id)?;
+            let revoked = store.revoke_key(&proscribe_store::local_actor(), *id)?;
             outln!("key {id} {}", if revoked { "revoked" } else { "was already revoked" });
         }
     }

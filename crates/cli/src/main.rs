@@ -2,6 +2,7 @@
 //! Each subcommand lives in its own module; this file defines the arguments, sets up logging
 //! and opens the store.
 
+mod audit;
 mod batch;
 mod example;
 mod export;
@@ -81,6 +82,8 @@ enum Command {
     Scan(scan::ScanArgs),
     /// Make, list and revoke API keys of the HTTP service.
     Keys(keys::KeysArgs),
+    /// Verify or show the audit trail of writes (hash-chained).
+    Audit(audit::AuditArgs),
     /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
     Serve(serve::ServeArgs),
 }
@@ -163,6 +166,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Scan(args) => scan::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Keys(args) => keys::run(&cli, args),
+        Command::Audit(args) => audit::run(&cli, args),
     }
 }
 

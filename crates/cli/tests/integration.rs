@@ -6,6 +6,7 @@
 mod common;
 
 mod architecture;
+mod audit;
 mod bad_input;
 mod example;
 mod export;

@@ -48,13 +48,28 @@ fn unauthorized(message: &str) -> Response {
     r
 }
 
-async fn require(state: &AppState, request: Request, next: Next, role: Role) -> Response {
+/// The key a request was let through with, for handlers that record who acted.
+#[derive(Debug, Clone)]
+pub struct Caller(pub ApiKey);
+
+impl Caller {
+    /// The actor the audit trail names: the key's number and name.
+    pub fn actor(caller: Option<&Caller>) -> String {
+        caller.map_or_else(|| "anonymous".to_string(), |c| format!("key:{}:{}", c.0.id, c.0.name))
+    }
+}
+
+async fn require(state: &AppState, mut request: Request, next: Next, role: Role) -> Response {
     if role == Role::Reader && state.config.open_reads {
         return next.run(request).await;
     }
-    match refuse(state, &request, role) {
-        None => next.run(request).await,
-        Some(mut r) => {
+    match check(state, &request, role) {
+        Ok(key) => {
+            request.extensions_mut().insert(Caller(key));
+            next.run(request).await
+        }
+        Err(r) => {
+            let mut r = *r;
             // The body is not read: the connection cannot carry another request.
             if crate::ops::has_body(&request) {
                 r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
@@ -64,15 +79,15 @@ async fn require(state: &AppState, request: Request, next: Next, role: Role) -> 
     }
 }
 
-/// The answer refusing `request`, or `None` when its key has `role` or more.
-fn refuse(state: &AppState, request: &Request, role: Role) -> Option<Response> {
+/// The key of `request` when it has `role` or more, else the answer refusing it.
+fn check(state: &AppState, request: &Request, role: Role) -> Result<ApiKey, Box<Response>> {
     let Some(secret) = presented(request) else {
-        return Some(unauthorized("this endpoint needs an API key (Authorization: Bearer KEY)"));
+        return Err(Box::new(unauthorized("this endpoint needs an API key (Authorization: Bearer KEY)")));
     };
     let key = state.keys.load().get(&key_hash(secret)).cloned();
     match key {
-        None => Some(unauthorized("this API key is not known or was revoked")),
-        Some(k) if k.role < role => Some(
+        None => Err(Box::new(unauthorized("this API key is not known or was revoked"))),
+        Some(k) if k.role < role => Err(Box::new(
             ApiError {
                 status: StatusCode::FORBIDDEN,
                 code: "forbidden",
@@ -83,10 +98,10 @@ fn refuse(state: &AppState, request: &Request, role: Role) -> Option<Response> {
                 ),
             }
             .into_response(),
-        ),
+        )),
         Some(k) => {
             tracing::debug!(key = k.id, role = k.role.as_str(), "authorised");
-            None
+            Ok(k)
         }
     }
 }
@@ -134,6 +149,7 @@ pub async fn list_keys(State(state): State<Arc<AppState>>) -> Result<Json<Value>
         (status = 403, description = "Not an admin key", body = crate::error::ErrorBody)))]
 pub async fn add_key(
     State(state): State<Arc<AppState>>,
+    caller: Option<axum::Extension<Caller>>,
     body: Result<Json<NewKey>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(new) = body.map_err(crate::yente::body_error)?;
@@ -142,7 +158,8 @@ pub async fn add_key(
     })?;
     let secret = new_secret()?;
     let s2 = secret.clone();
-    let key = state.run_store(move |s: &Store| Ok(s.add_key(&new.name, role, &s2)?)).await?;
+    let actor = Caller::actor(caller.as_deref());
+    let key = state.run_store(move |s: &Store| Ok(s.add_key(&actor, &new.name, role, &s2)?)).await?;
     state.refresh_keys().await?;
     tracing::info!(key = key.id, role = role.as_str(), "key made");
     Ok((StatusCode::CREATED, Json(json!({ "key": key, "secret": secret }))))
@@ -153,10 +170,15 @@ pub async fn add_key(
     responses((status = 200, description = "Revoked", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
         (status = 403, description = "Not an admin key", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown key", body = crate::error::ErrorBody)))]
-pub async fn revoke_key(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
+pub async fn revoke_key(
+    State(state): State<Arc<AppState>>,
+    caller: Option<axum::Extension<Caller>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
     let id: i64 =
         id.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("key {id:?} is not a number")))?;
-    let revoked = state.run_store(move |s: &Store| Ok(s.revoke_key(id)?)).await?;
+    let actor = Caller::actor(caller.as_deref());
+    let revoked = state.run_store(move |s: &Store| Ok(s.revoke_key(&actor, id)?)).await?;
     state.refresh_keys().await?;
     tracing::info!(key = id, "key revoked");
     Ok(Json(json!({ "id": id, "revoked": revoked })))

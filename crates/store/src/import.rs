@@ -101,13 +101,19 @@ pub struct ImportOutcome {
 pub struct ImportTx<'a> {
     tx: Transaction<'a>,
     imported_at: String,
+    actor: String,
 }
 
 impl Store {
     /// Starts an import. Nothing it writes is visible before [`ImportTx::commit`].
     pub fn begin_import(&mut self) -> Result<ImportTx<'_>, Error> {
+        self.begin_import_as(&crate::local_actor())
+    }
+
+    /// Starts an import on behalf of `actor`, whom the audit trail names.
+    pub fn begin_import_as(&mut self, actor: &str) -> Result<ImportTx<'_>, Error> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(ImportTx { tx, imported_at: now() })
+        Ok(ImportTx { tx, imported_at: now(), actor: actor.to_string() })
     }
 }
 
@@ -238,6 +244,22 @@ impl Staging<'_, '_> {
                 meta.diagnostics.to_string(),
             ],
         )?;
+        let payload = serde_json::json!({
+            "source": self.source_id,
+            "version": self.version_id,
+            "sha256": meta.sha256,
+            "files": meta.files,
+            "published": published,
+            "entities": self.lines.len(),
+        });
+        let seq = crate::audit::append(
+            tx,
+            &self.itx.actor,
+            "import",
+            &format!("version:{}", self.version_id),
+            payload.to_string().as_bytes(),
+        )?;
+        tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", params![self.version_id, seq])?;
         let previous: Option<i64> = tx
             .query_row(
                 "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND (effective < ?3 OR (effective = ?3 AND id < ?2))

@@ -72,7 +72,7 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
 
 impl Store {
     /// Stores a key for `secret` (which the caller made, long and random) and returns it.
-    pub fn add_key(&self, name: &str, role: Role, secret: &str) -> Result<ApiKey, Error> {
+    pub fn add_key(&self, actor: &str, name: &str, role: Role, secret: &str) -> Result<ApiKey, Error> {
         let name = name.trim();
         if name.is_empty() || name.len() > 200 {
             return Err(Error::Invalid("a key's name is 1 to 200 characters".into()));
@@ -80,11 +80,16 @@ impl Store {
         if secret.len() < 32 {
             return Err(Error::Invalid("a key's secret is at least 32 characters".into()));
         }
-        self.conn.execute(
+        let tx = self.conn.unchecked_transaction()?;
+        let hash = key_hash(secret);
+        tx.execute(
             "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), key_hash(secret).as_slice(), now()],
+            params![name, role.as_str(), hash.as_slice(), now()],
         )?;
-        let id = self.conn.last_insert_rowid();
+        let id = tx.last_insert_rowid();
+        let payload = serde_json::json!({ "name": name, "role": role, "hash": hex::encode(hash) });
+        crate::audit::append(&tx, actor, "key.add", &format!("key:{id}"), payload.to_string().as_bytes())?;
+        tx.commit()?;
         Ok(self.key(id)?.expect("the key just stored"))
     }
 
@@ -122,13 +127,17 @@ impl Store {
     }
 
     /// Revokes key `id`; false when it was already revoked.
-    pub fn revoke_key(&self, id: i64) -> Result<bool, Error> {
+    pub fn revoke_key(&self, actor: &str, id: i64) -> Result<bool, Error> {
         if self.key(id)?.is_none() {
             return Err(Error::NotFound(format!("no key {id}")));
         }
-        let n = self
-            .conn
-            .execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now()])?;
+        let tx = self.conn.unchecked_transaction()?;
+        let n =
+            tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now()])?;
+        if n == 1 {
+            crate::audit::append(&tx, actor, "key.revoke", &format!("key:{id}"), id.to_string().as_bytes())?;
+        }
+        tx.commit()?;
         Ok(n == 1)
     }
 }
@@ -141,20 +150,20 @@ mod tests {
     fn keys_are_stored_hashed_and_revoked() {
         let store = Store::open_in_memory().unwrap();
         let secret = "psk_0123456789abcdef0123456789abcdef";
-        let k = store.add_key("ci", Role::Editor, secret).unwrap();
+        let k = store.add_key("test", "ci", Role::Editor, secret).unwrap();
         assert_eq!((k.name.as_str(), k.role, k.revoked_at.is_none()), ("ci", Role::Editor, true));
         // Only the hash is kept.
         let stored: Vec<u8> = store.conn.query_row("SELECT hash FROM api_key", [], |r| r.get(0)).unwrap();
         assert_eq!(stored, key_hash(secret).to_vec());
         assert!(!String::from_utf8_lossy(&stored).contains("0123456789"));
         assert_eq!(store.active_keys().unwrap()[0].0, key_hash(secret));
-        assert!(store.revoke_key(k.id).unwrap());
-        assert!(!store.revoke_key(k.id).unwrap());
+        assert!(store.revoke_key("test", k.id).unwrap());
+        assert!(!store.revoke_key("test", k.id).unwrap());
         assert!(store.active_keys().unwrap().is_empty());
         assert!(store.keys().unwrap()[0].revoked_at.is_some());
-        assert!(matches!(store.revoke_key(99), Err(Error::NotFound(_))));
-        assert!(matches!(store.add_key("short", Role::Reader, "abc"), Err(Error::Invalid(_))));
-        assert!(matches!(store.add_key(" ", Role::Reader, secret), Err(Error::Invalid(_))));
+        assert!(matches!(store.revoke_key("test", 99), Err(Error::NotFound(_))));
+        assert!(matches!(store.add_key("test", "short", Role::Reader, "abc"), Err(Error::Invalid(_))));
+        assert!(matches!(store.add_key("test", " ", Role::Reader, secret), Err(Error::Invalid(_))));
         assert_eq!(Role::parse("ADMIN"), Some(Role::Admin));
         assert!(Role::Reader < Role::Editor && Role::Editor < Role::Admin);
     }

@@ -28,6 +28,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod audit;
 mod import;
 mod keys;
 mod query;
@@ -35,6 +36,7 @@ mod schema;
 
 use std::path::Path;
 
+pub use audit::{AuditCheck, AuditRecord, GENESIS};
 pub use import::{FileMeta, ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
 pub use keys::{key_hash, ApiKey, Role};
 pub use query::{
@@ -168,6 +170,12 @@ impl Store {
 }
 
 /// The current time, RFC 3339 UTC to the second.
+/// The actor of writes made from this machine's command line: `local:` and the user's name.
+pub fn local_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
+    format!("local:{user}")
+}
+
 pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

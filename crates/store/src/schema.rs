@@ -97,6 +97,19 @@ CREATE TABLE api_key (
     revoked_at  TEXT
 );
 "#,
+    r#"
+CREATE TABLE audit (
+    seq      INTEGER PRIMARY KEY,        -- place in the chain, from 1
+    at       TEXT NOT NULL,
+    actor    TEXT NOT NULL,
+    action   TEXT NOT NULL,              -- import | key.add | key.revoke | ...
+    subject  TEXT NOT NULL,              -- version:ID | key:ID | ...
+    digest   TEXT NOT NULL,              -- SHA-256 of the write's payload, hex
+    prev     TEXT NOT NULL,              -- hash of the record before
+    hash     TEXT NOT NULL               -- SHA-256 over prev, seq, at, actor, action, subject, digest
+);
+ALTER TABLE version ADD COLUMN audit_seq INTEGER;
+"#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,71 @@
+//! `proscribe audit`: every write is on the hash-chained audit trail, and a record altered,
+//! removed or moved directly in the database is detected and named.
+
+use crate::common::Env;
+
+/// A store with imports and key changes on its audit trail: 2 versions, a key made and one
+/// made and revoked.
+fn written() -> Env {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let file = env.path("second.ftm.json");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id":"zz-1","schema":"Company","properties":{"name":["Orvalle Trading Ltd"]}}"#,
+            "\n",
+            r#"{"id":"zz-1-s","schema":"Sanction","properties":{"entity":["zz-1"],"authority":["Test"]}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    env.ok(&["keys", "add", "screening", "--role", "reader"]);
+    env.ok(&["keys", "add", "old", "--role", "editor"]);
+    env.ok(&["keys", "revoke", "2"]);
+    env
+}
+
+fn sql(env: &Env, statements: &str) {
+    let conn = rusqlite::Connection::open(&env.db).unwrap();
+    conn.execute_batch(statements).unwrap();
+}
+
+#[test]
+fn writes_are_on_the_trail_and_tampering_is_named() {
+    let env = written();
+    let log = env.json(&["audit", "log"]);
+    let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["import", "import", "key.add", "key.add", "key.revoke"], "{log}");
+    assert!(log[0]["actor"].as_str().unwrap().starts_with("local:"), "{log}");
+    let ok = env.ok(&["audit", "verify"]);
+    assert!(ok.contains("intact: 5 records"), "{ok}");
+    let head = env.json(&["audit", "verify"])["head"].as_str().unwrap().to_string();
+    env.ok(&["audit", "verify", "--expect-head", &head]);
+    let err = env.fails(&["audit", "verify", "--expect-head", &"ab".repeat(32)]);
+    assert!(err.contains("does not contain the expected head"), "{err}");
+
+    // Each kind of tampering, on a fresh copy, with the record it names.
+    let cases: &[(&str, &str, &str)] = &[
+        ("UPDATE audit SET actor = 'someone else' WHERE seq = 3", "record 3", "altered"),
+        ("UPDATE audit SET digest = replace(digest, substr(digest, 1, 1), 'f') WHERE seq = 2", "record 2", "altered"),
+        ("DELETE FROM audit WHERE seq = 2", "record 2", "missing"),
+        // Records 2 and 3 change places (their numbers kept in order).
+        (
+            "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (2, 3);
+             DELETE FROM audit WHERE seq IN (2, 3);
+             INSERT INTO audit SELECT CASE seq WHEN 2 THEN 3 ELSE 2 END, at, actor, action, subject, digest, prev, hash FROM t ORDER BY seq DESC;",
+            "record 2",
+            "",
+        ),
+        // The end of the chain cut off: the revocation's record, then an import's.
+        ("DELETE FROM audit WHERE seq = 5", "key 2", "missing"),
+        ("DELETE FROM audit WHERE seq >= 2", "version", "missing"),
+    ];
+    for (statements, named, reason) in cases {
+        let env = written();
+        sql(&env, statements);
+        let err = env.fails(&["audit", "verify"]);
+        assert!(err.contains(named) && err.contains(reason), "{statements}: {err}");
+    }
+}
