@@ -15,6 +15,7 @@ mod scan;
 mod screen;
 mod serve;
 mod sync;
+mod webhooks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -84,6 +85,8 @@ enum Command {
     Keys(keys::KeysArgs),
     /// Verify or show the audit trail of writes (hash-chained).
     Audit(audit::AuditArgs),
+    /// Subscribe URLs to the change feed, delivered signed (HMAC-SHA256) with retries.
+    Webhooks(webhooks::WebhooksArgs),
     /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
     Serve(serve::ServeArgs),
 }
@@ -167,6 +170,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::run(&cli, args),
         Command::Keys(args) => keys::run(&cli, args),
         Command::Audit(args) => audit::run(&cli, args),
+        Command::Webhooks(args) => webhooks::run(&cli, args),
     }
 }
 

@@ -48,8 +48,9 @@ fn dependencies_point_one_way() {
             assert!(!has(krate, dep), "{krate} depends on {dep}");
         }
     }
-    // The service knows HTTP and the store, not the command line, the terminal or importers.
-    for dep in ["clap", "indicatif", "proscribe-import", "ureq"] {
+    // The service knows HTTP (serving, and posting to webhooks) and the store, not the
+    // command line, the terminal or importers.
+    for dep in ["clap", "indicatif", "proscribe-import"] {
         assert!(!has("proscribe-server", dep), "proscribe-server depends on {dep}");
     }
     // Only the binary and the service know the command line, HTTP and the terminal.

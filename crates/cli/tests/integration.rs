@@ -16,3 +16,4 @@ mod screen;
 mod serve;
 mod sync;
 mod token_frequencies;
+mod webhooks;

@@ -17,6 +17,7 @@ mod ops;
 pub mod registry;
 mod screening;
 pub mod views;
+pub mod webhooks;
 pub mod yente;
 
 use std::future::Future;
@@ -327,6 +328,29 @@ pub fn spawn_reloader(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Delivers the change feed to webhooks every reload interval, until the process ends (see
+/// [`webhooks`]): subscribers get the changes of what was imported or published.
+pub fn spawn_deliverer(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let s = state.clone();
+            let outcome = tokio::task::spawn_blocking(move || {
+                s.pool.with(|store| webhooks::deliver_pending(store, &webhooks::DeliveryOptions::default()))
+            })
+            .await;
+            match outcome {
+                Ok(Ok(r)) if r.delivered > 0 || !r.stalled.is_empty() => {
+                    tracing::info!(delivered = r.delivered, stalled = ?r.stalled, "webhook deliveries")
+                }
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "webhook deliveries failed"),
+                Err(e) => tracing::error!(error = %e, "the webhook task failed"),
+            }
+            tokio::time::sleep(state.config.reload_interval).await;
+        }
+    })
+}
+
 /// Serves on `listener` until `shutdown` completes, then finishes the requests in flight.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -334,9 +358,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let reloader = spawn_reloader(state.clone());
+    let deliverer = spawn_deliverer(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     reloader.abort();
+    deliverer.abort();
     result.context("the server stopped")
 }
 

@@ -33,6 +33,7 @@ mod import;
 mod keys;
 mod query;
 mod schema;
+mod webhooks;
 
 use std::path::Path;
 
@@ -44,6 +45,7 @@ pub use query::{
 };
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
+pub use webhooks::{Delivery, Webhook};
 
 /// An error of the store.
 #[derive(Debug, thiserror::Error)]

@@ -110,6 +110,27 @@ CREATE TABLE audit (
 );
 ALTER TABLE version ADD COLUMN audit_seq INTEGER;
 "#,
+    r#"
+CREATE TABLE webhook (
+    id          INTEGER PRIMARY KEY,
+    url         TEXT NOT NULL,
+    sources     TEXT NOT NULL,           -- JSON array of source ids; empty: every source
+    secret      TEXT NOT NULL,           -- shared with the receiver, signs each delivery
+    created_at  TEXT NOT NULL,
+    removed_at  TEXT,
+    cursor      INTEGER NOT NULL         -- the last change delivered (or skipped by the filter)
+);
+CREATE TABLE webhook_delivery (
+    id           INTEGER PRIMARY KEY,
+    webhook_id   INTEGER NOT NULL REFERENCES webhook(id),
+    change_id    INTEGER NOT NULL,
+    attempt      INTEGER NOT NULL,
+    at           TEXT NOT NULL,
+    status       TEXT NOT NULL,          -- delivered | failed
+    http_status  INTEGER,
+    error        TEXT
+);
+"#,
 ];
 
 /// The schema version this build writes.
