@@ -32,6 +32,7 @@ mod error;
 pub mod ftm;
 mod script;
 mod source;
+pub mod workflow;
 
 pub use country::Country;
 pub use date::{days_in_month, Certainty, DateValue, PartialDate, Precision};

@@ -1,0 +1,554 @@
+//! The designation workflow as a state machine, with no I/O: a proposal to list, delist,
+//! amend, suspend or lift a suspension, made by one or more bodies, deliberated by the bodies
+//! consulted, decided by a body with the decider role, and published. Every action names the
+//! body acting; [`Proposal::apply`] refuses an action the state or the body's roles do not
+//! allow, with the reason, and leaves the proposal as it was.
+//!
+//! ```text
+//! draft ──submit──▶ submitted ──open──▶ in deliberation ──decide──▶ adopted ──publish──▶ published
+//!   │                   │                     │  ▲ opine                └─▶ rejected
+//!   └──────withdraw─────┴──────withdraw───────┘
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::PartialDate;
+
+/// What a proposal asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalKind {
+    /// Put an entity on the list.
+    List,
+    /// Take it off.
+    Delist,
+    /// Change what the list says of it.
+    Amend,
+    /// Suspend its designation (a court's suspension of a ban).
+    Suspend,
+    /// Lift a suspension.
+    LiftSuspension,
+}
+
+/// Where a proposal is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalState {
+    /// Being written by its proposers.
+    Draft,
+    /// Sent to the bodies that deliberate.
+    Submitted,
+    /// Consulted bodies give their opinions.
+    InDeliberation,
+    /// Decided: adopted.
+    Adopted,
+    /// Decided: rejected.
+    Rejected,
+    /// Adopted and applied to the list.
+    Published,
+    /// Withdrawn by a proposer before a decision.
+    Withdrawn,
+}
+
+impl ProposalState {
+    /// The state's name.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ProposalState::Draft => "draft",
+            ProposalState::Submitted => "submitted",
+            ProposalState::InDeliberation => "in deliberation",
+            ProposalState::Adopted => "adopted",
+            ProposalState::Rejected => "rejected",
+            ProposalState::Published => "published",
+            ProposalState::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// The part a body plays for a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyRole {
+    /// May propose.
+    Proposer,
+    /// Is consulted and gives opinions.
+    Consulted,
+    /// Decides.
+    Decider,
+    /// Publishes the list.
+    Publisher,
+}
+
+/// The roles each body (by authority id) plays for one list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Roles(pub BTreeMap<String, BTreeSet<BodyRole>>);
+
+impl Roles {
+    /// Gives `body` `role`.
+    pub fn grant(&mut self, body: &str, role: BodyRole) -> &mut Roles {
+        self.0.entry(body.to_string()).or_default().insert(role);
+        self
+    }
+
+    /// Whether `body` plays `role`.
+    pub fn has(&self, body: &str, role: BodyRole) -> bool {
+        self.0.get(body).is_some_and(|r| r.contains(&role))
+    }
+}
+
+/// A consulted body's view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpinionKind {
+    /// In favour.
+    Concur,
+    /// Against.
+    Object,
+    /// Neither.
+    Abstain,
+}
+
+/// An opinion given in deliberation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opinion {
+    /// The body giving it.
+    pub body: String,
+    /// For, against or neither.
+    pub kind: OpinionKind,
+    /// Its reasons.
+    pub text: String,
+    /// When.
+    pub on: PartialDate,
+}
+
+/// A decision on a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    /// The deciding body.
+    pub body: String,
+    /// Adopted (or rejected).
+    pub adopted: bool,
+    /// The legal act (a decree, a judgment's number).
+    pub legal_act: String,
+    /// The day it was decided.
+    pub decided_on: PartialDate,
+    /// The day it takes effect (on or after the decision; may be in the future).
+    pub effective_on: PartialDate,
+}
+
+/// What a body does to a proposal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum Action {
+    /// A proposer sends the draft for deliberation.
+    Submit {
+        /// The acting body.
+        by: String,
+        /// When.
+        on: PartialDate,
+    },
+    /// The decider opens deliberation.
+    Open {
+        /// The acting body.
+        by: String,
+        /// When.
+        on: PartialDate,
+    },
+    /// A consulted body gives its opinion.
+    Opine(Opinion),
+    /// The decider decides.
+    Decide(Decision),
+    /// A publisher applies an adopted proposal to the list.
+    Publish {
+        /// The acting body.
+        by: String,
+        /// When.
+        on: PartialDate,
+    },
+    /// A proposer withdraws the proposal before a decision.
+    Withdraw {
+        /// The acting body.
+        by: String,
+        /// When.
+        on: PartialDate,
+    },
+}
+
+impl Action {
+    /// The acting body.
+    pub fn body(&self) -> &str {
+        match self {
+            Action::Submit { by, .. }
+            | Action::Open { by, .. }
+            | Action::Publish { by, .. }
+            | Action::Withdraw { by, .. } => by,
+            Action::Opine(o) => &o.body,
+            Action::Decide(d) => &d.body,
+        }
+    }
+
+    /// The action's name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Submit { .. } => "submit",
+            Action::Open { .. } => "open deliberation",
+            Action::Opine(_) => "give an opinion",
+            Action::Decide(_) => "decide",
+            Action::Publish { .. } => "publish",
+            Action::Withdraw { .. } => "withdraw",
+        }
+    }
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The proposal's state does not allow the action.
+    #[error("cannot {action}: the proposal is {state}")]
+    State {
+        /// The action.
+        action: &'static str,
+        /// The proposal's state.
+        state: &'static str,
+    },
+    /// The body does not play the role the action needs.
+    #[error("{body} cannot {action}: it is not a {role} of this list")]
+    Role {
+        /// The body.
+        body: String,
+        /// The action.
+        action: &'static str,
+        /// The role needed.
+        role: &'static str,
+    },
+    /// Only the proposing bodies may do this.
+    #[error("{body} cannot {action}: only the proposing bodies may")]
+    NotProposer {
+        /// The body.
+        body: String,
+        /// The action.
+        action: &'static str,
+    },
+    /// The decision takes effect before it was made.
+    #[error("the effective date {effective} is before the decision date {decided}")]
+    EffectiveBeforeDecision {
+        /// The effective date.
+        effective: String,
+        /// The decision date.
+        decided: String,
+    },
+    /// A body gave its opinion twice.
+    #[error("{0} has already given its opinion")]
+    OpinedTwice(String),
+    /// The proposal is not well formed.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// A proposal and everything done to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    /// What it asks for.
+    pub kind: ProposalKind,
+    /// The list it is about.
+    pub list: String,
+    /// The entity it is about (an existing one, or the one a listing describes).
+    pub entity_id: String,
+    /// The proposing bodies (several: a joint proposal).
+    pub proposers: Vec<String>,
+    /// The reasoned statement.
+    pub statement: String,
+    /// Where it is.
+    pub state: ProposalState,
+    /// Opinions given in deliberation.
+    pub opinions: Vec<Opinion>,
+    /// The decision, once made.
+    pub decision: Option<Decision>,
+    /// Every action applied, in order.
+    pub actions: Vec<Action>,
+}
+
+fn role_name(r: BodyRole) -> &'static str {
+    match r {
+        BodyRole::Proposer => "proposer",
+        BodyRole::Consulted => "consulted body",
+        BodyRole::Decider => "decider",
+        BodyRole::Publisher => "publisher",
+    }
+}
+
+impl Proposal {
+    /// A draft by `proposers`, each of which must be a proposer of the list.
+    pub fn draft(
+        kind: ProposalKind,
+        list: &str,
+        entity_id: &str,
+        proposers: &[&str],
+        statement: &str,
+        roles: &Roles,
+    ) -> Result<Proposal, Refusal> {
+        if proposers.is_empty() {
+            return Err(Refusal::Invalid("a proposal needs at least one proposing body".into()));
+        }
+        if statement.trim().is_empty() {
+            return Err(Refusal::Invalid("a proposal needs a reasoned statement".into()));
+        }
+        for p in proposers {
+            if !roles.has(p, BodyRole::Proposer) {
+                return Err(Refusal::Role { body: p.to_string(), action: "propose", role: "proposer" });
+            }
+        }
+        Ok(Proposal {
+            kind,
+            list: list.to_string(),
+            entity_id: entity_id.to_string(),
+            proposers: proposers.iter().map(|p| p.to_string()).collect(),
+            statement: statement.to_string(),
+            state: ProposalState::Draft,
+            opinions: Vec::new(),
+            decision: None,
+            actions: Vec::new(),
+        })
+    }
+
+    /// Applies `action` if the state and `roles` allow it; otherwise says why and changes nothing.
+    pub fn apply(&mut self, action: Action, roles: &Roles) -> Result<(), Refusal> {
+        use ProposalState::*;
+        let state = self.state;
+        let refuse_state = || Refusal::State { action: action.name(), state: state.as_str() };
+        let need = |role: BodyRole| {
+            if roles.has(action.body(), role) {
+                Ok(())
+            } else {
+                Err(Refusal::Role { body: action.body().to_string(), action: action.name(), role: role_name(role) })
+            }
+        };
+        let next = match &action {
+            Action::Submit { by, .. } => {
+                if state != Draft {
+                    return Err(refuse_state());
+                }
+                if !self.proposers.contains(by) {
+                    return Err(Refusal::NotProposer { body: by.clone(), action: action.name() });
+                }
+                Submitted
+            }
+            Action::Open { .. } => {
+                if state != Submitted {
+                    return Err(refuse_state());
+                }
+                need(BodyRole::Decider)?;
+                InDeliberation
+            }
+            Action::Opine(o) => {
+                if state != InDeliberation {
+                    return Err(refuse_state());
+                }
+                need(BodyRole::Consulted)?;
+                if self.opinions.iter().any(|x| x.body == o.body) {
+                    return Err(Refusal::OpinedTwice(o.body.clone()));
+                }
+                InDeliberation
+            }
+            Action::Decide(d) => {
+                if state != InDeliberation {
+                    return Err(refuse_state());
+                }
+                need(BodyRole::Decider)?;
+                if d.effective_on < d.decided_on {
+                    return Err(Refusal::EffectiveBeforeDecision {
+                        effective: d.effective_on.to_string(),
+                        decided: d.decided_on.to_string(),
+                    });
+                }
+                if d.legal_act.trim().is_empty() {
+                    return Err(Refusal::Invalid("a decision names its legal act".into()));
+                }
+                if d.adopted {
+                    Adopted
+                } else {
+                    Rejected
+                }
+            }
+            Action::Publish { .. } => {
+                if state != Adopted {
+                    return Err(refuse_state());
+                }
+                need(BodyRole::Publisher)?;
+                Published
+            }
+            Action::Withdraw { by, .. } => {
+                if !matches!(state, Draft | Submitted | InDeliberation) {
+                    return Err(refuse_state());
+                }
+                if !self.proposers.contains(by) {
+                    return Err(Refusal::NotProposer { body: by.clone(), action: action.name() });
+                }
+                Withdrawn
+            }
+        };
+        match &action {
+            Action::Opine(o) => self.opinions.push(o.clone()),
+            Action::Decide(d) => self.decision = Some(d.clone()),
+            _ => {}
+        }
+        self.state = next;
+        self.actions.push(action);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> PartialDate {
+        s.parse().unwrap()
+    }
+
+    /// Russia's bodies for its list of terrorist organisations, as in the example registry.
+    fn roles() -> Roles {
+        let mut r = Roles::default();
+        r.grant("ru-mfa", BodyRole::Proposer)
+            .grant("ru-minjust", BodyRole::Proposer)
+            .grant("ru-minjust", BodyRole::Publisher)
+            .grant("ru-prosecutor-general", BodyRole::Proposer)
+            .grant("ru-mvd", BodyRole::Consulted)
+            .grant("ru-fsb", BodyRole::Consulted)
+            .grant("ru-supreme-court", BodyRole::Decider);
+        r
+    }
+
+    fn proposal() -> Proposal {
+        Proposal::draft(
+            ProposalKind::Suspend,
+            "ru-terrorist-organisations",
+            "taliban",
+            &["ru-mfa", "ru-minjust"],
+            "The ban no longer serves relations with the de facto authorities.",
+            &roles(),
+        )
+        .unwrap()
+    }
+
+    fn decision(adopted: bool, decided: &str, effective: &str) -> Action {
+        Action::Decide(Decision {
+            body: "ru-supreme-court".into(),
+            adopted,
+            legal_act: "АКПИ25-1".into(),
+            decided_on: day(decided),
+            effective_on: day(effective),
+        })
+    }
+
+    fn opinion(body: &str, kind: OpinionKind) -> Action {
+        Action::Opine(Opinion { body: body.into(), kind, text: "…".into(), on: day("2025-03-01") })
+    }
+
+    #[test]
+    fn a_joint_proposal_goes_through_every_state() {
+        let r = roles();
+        let mut p = proposal();
+        p.apply(Action::Submit { by: "ru-minjust".into(), on: day("2025-02-01") }, &r).unwrap();
+        assert_eq!(p.state, ProposalState::Submitted);
+        p.apply(Action::Open { by: "ru-supreme-court".into(), on: day("2025-02-10") }, &r).unwrap();
+        p.apply(opinion("ru-mvd", OpinionKind::Concur), &r).unwrap();
+        p.apply(opinion("ru-fsb", OpinionKind::Abstain), &r).unwrap();
+        assert_eq!(p.state, ProposalState::InDeliberation);
+        p.apply(decision(true, "2025-04-17", "2025-04-17"), &r).unwrap();
+        assert_eq!(p.state, ProposalState::Adopted);
+        p.apply(Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }, &r).unwrap();
+        assert_eq!(p.state, ProposalState::Published);
+        assert_eq!(p.actions.len(), 6);
+        assert_eq!(p.opinions.len(), 2);
+        // Rejected proposals end there.
+        let mut q = proposal();
+        for a in [
+            Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") },
+            Action::Open { by: "ru-supreme-court".into(), on: day("2025-02-02") },
+            decision(false, "2025-03-01", "2025-03-01"),
+        ] {
+            q.apply(a, &r).unwrap();
+        }
+        assert_eq!(q.state, ProposalState::Rejected);
+        let refused = q.apply(Action::Publish { by: "ru-minjust".into(), on: day("2025-03-02") }, &r);
+        assert_eq!(refused, Err(Refusal::State { action: "publish", state: "rejected" }));
+    }
+
+    #[test]
+    fn invalid_actions_are_refused_and_change_nothing() {
+        let r = roles();
+        let mut p = proposal();
+        let before = p.clone();
+        let refusals = [
+            (
+                Action::Open { by: "ru-supreme-court".into(), on: day("2025-01-01") },
+                "cannot open deliberation: the proposal is draft",
+            ),
+            (Action::Submit { by: "ru-prosecutor-general".into(), on: day("2025-01-01") }, "only the proposing bodies"),
+            (decision(true, "2025-01-01", "2025-01-01"), "cannot decide: the proposal is draft"),
+        ];
+        for (a, why) in refusals {
+            let err = p.apply(a, &r).unwrap_err().to_string();
+            assert!(err.contains(why), "{err}");
+            assert_eq!(p, before);
+        }
+        p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") }, &r).unwrap();
+        // Only a decider opens deliberation and decides; only consulted bodies give opinions.
+        let err = p.apply(Action::Open { by: "ru-mfa".into(), on: day("2025-02-02") }, &r).unwrap_err();
+        assert_eq!(err.to_string(), "ru-mfa cannot open deliberation: it is not a decider of this list");
+        p.apply(Action::Open { by: "ru-supreme-court".into(), on: day("2025-02-02") }, &r).unwrap();
+        let err = p.apply(opinion("ru-mfa", OpinionKind::Object), &r).unwrap_err();
+        assert!(matches!(err, Refusal::Role { role: "consulted body", .. }), "{err}");
+        p.apply(opinion("ru-mvd", OpinionKind::Object), &r).unwrap();
+        assert_eq!(p.apply(opinion("ru-mvd", OpinionKind::Concur), &r), Err(Refusal::OpinedTwice("ru-mvd".into())));
+        let by_minjust = Action::Decide(Decision {
+            body: "ru-minjust".into(),
+            ..match decision(true, "2025-04-17", "2025-04-17") {
+                Action::Decide(d) => d,
+                _ => unreachable!(),
+            }
+        });
+        assert!(matches!(p.apply(by_minjust, &r), Err(Refusal::Role { role: "decider", .. })));
+        // An effective date before the decision date.
+        let err = p.apply(decision(true, "2025-04-17", "2025-04-01"), &r).unwrap_err();
+        assert_eq!(err.to_string(), "the effective date 2025-04-01 is before the decision date 2025-04-17");
+        // A future effective date is fine.
+        p.apply(decision(true, "2025-04-17", "2026-01-01"), &r).unwrap();
+        // Decided: no withdrawal, no second decision; published once only, by a publisher.
+        assert!(p.apply(Action::Withdraw { by: "ru-mfa".into(), on: day("2025-04-18") }, &r).is_err());
+        assert!(p.apply(decision(false, "2025-04-20", "2025-04-20"), &r).is_err());
+        assert!(matches!(
+            p.apply(Action::Publish { by: "ru-mfa".into(), on: day("2025-04-18") }, &r),
+            Err(Refusal::Role { role: "publisher", .. })
+        ));
+        p.apply(Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }, &r).unwrap();
+        assert_eq!(
+            p.apply(Action::Publish { by: "ru-minjust".into(), on: day("2025-04-19") }, &r),
+            Err(Refusal::State { action: "publish", state: "published" })
+        );
+    }
+
+    #[test]
+    fn proposers_withdraw_before_a_decision() {
+        let r = roles();
+        let mut p = proposal();
+        p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") }, &r).unwrap();
+        assert!(matches!(
+            p.apply(Action::Withdraw { by: "ru-fsb".into(), on: day("2025-02-02") }, &r),
+            Err(Refusal::NotProposer { .. })
+        ));
+        p.apply(Action::Withdraw { by: "ru-minjust".into(), on: day("2025-02-02") }, &r).unwrap();
+        assert_eq!(p.state, ProposalState::Withdrawn);
+        assert!(p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-03") }, &r).is_err());
+        // A draft needs proposers that may propose, and reasons.
+        let no = |proposers: &[&str], statement: &str| {
+            Proposal::draft(ProposalKind::List, "l", "e", proposers, statement, &r).unwrap_err().to_string()
+        };
+        assert!(no(&["ru-fsb"], "x").contains("not a proposer"));
+        assert!(no(&[], "x").contains("at least one"));
+        assert!(no(&["ru-mfa"], " ").contains("statement"));
+    }
+}
