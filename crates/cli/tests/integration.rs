@@ -17,3 +17,4 @@ mod serve;
 mod sync;
 mod token_frequencies;
 mod webhooks;
+mod workflow;

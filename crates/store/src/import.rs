@@ -162,6 +162,11 @@ impl<'a> ImportTx<'a> {
         Ok(Staging { itx: self, source_id: source_id.to_string(), version_id, lines: HashMap::new() })
     }
 
+    /// The transaction's connection, for writes that go with the import.
+    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
     /// Makes everything imported in this transaction visible at once.
     pub fn commit(self) -> Result<(), Error> {
         self.tx.commit()?;

@@ -34,6 +34,7 @@ mod keys;
 mod query;
 mod schema;
 mod webhooks;
+mod workflow;
 
 use std::path::Path;
 
@@ -46,6 +47,7 @@ pub use query::{
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
 pub use webhooks::{Delivery, Webhook};
+pub use workflow::StoredProposal;
 
 /// An error of the store.
 #[derive(Debug, thiserror::Error)]

@@ -131,6 +131,25 @@ CREATE TABLE webhook_delivery (
     error        TEXT
 );
 "#,
+    r#"
+CREATE TABLE wf_role (
+    list_id  TEXT NOT NULL,
+    body_id  TEXT NOT NULL,               -- an authority id
+    role     TEXT NOT NULL,               -- proposer | consulted | decider | publisher
+    PRIMARY KEY (list_id, body_id, role)
+) WITHOUT ROWID;
+CREATE TABLE wf_proposal (
+    id                 INTEGER PRIMARY KEY,
+    list_id            TEXT NOT NULL,
+    entity_id          TEXT NOT NULL,
+    state              TEXT NOT NULL,
+    body               TEXT NOT NULL,     -- JSON proscribe_model::workflow::Proposal
+    new_entity         TEXT,              -- JSON Entity a listing proposal describes
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL,
+    published_version  INTEGER REFERENCES version(id)
+);
+"#,
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,148 @@
+//! The designation workflow stored: roles per list, proposals and actions each in one
+//! transaction with its audit record, refusals that leave everything as it was, and a
+//! publication that becomes the list's new version for history, as-of status and the feed.
+
+use proscribe_model::workflow::{
+    Action, BodyRole, Decision, Opinion, OpinionKind, Proposal, ProposalKind, ProposalState,
+};
+use proscribe_model::{Entity, Name, NameKind, PartialDate, Schema, Status};
+use proscribe_store::{Error, Store};
+
+use crate::common::Env;
+
+const LIST: &str = "ru-terrorist-organisations";
+
+fn day(s: &str) -> PartialDate {
+    s.parse().unwrap()
+}
+
+fn store_with_roles(env: &Env) -> Store {
+    env.ok(&["import"]);
+    let store = Store::open(&env.db).unwrap();
+    for (body, role) in [
+        ("ru-mfa", BodyRole::Proposer),
+        ("ru-moj", BodyRole::Proposer),
+        ("ru-moj", BodyRole::Publisher),
+        ("ru-fsb", BodyRole::Consulted),
+        ("ru-supreme-court", BodyRole::Decider),
+    ] {
+        store.grant_role("test", LIST, body, role).unwrap();
+    }
+    store
+}
+
+fn decide(adopted: bool, decided: &str, effective: &str) -> Action {
+    Action::Decide(Decision {
+        body: "ru-supreme-court".into(),
+        adopted,
+        legal_act: "AKPI-TEST-1".into(),
+        decided_on: day(decided),
+        effective_on: day(effective),
+    })
+}
+
+#[test]
+fn a_listing_is_proposed_deliberated_decided_and_published() {
+    let env = Env::new();
+    let mut store = store_with_roles(&env);
+    let roles = store.roles(LIST).unwrap();
+    // A new organisation, described in full, listed with a future effective date.
+    let mut org = Entity::new("velkorra-front", Schema::Organization);
+    org.add_name(Name::new("Velkorra Liberation Front", NameKind::Primary));
+    let p = Proposal::draft(
+        ProposalKind::List,
+        LIST,
+        "velkorra-front",
+        &["ru-mfa", "ru-moj"],
+        "Attacks claimed in 2030.",
+        &roles,
+    )
+    .unwrap();
+    let id = store.create_proposal("test", p, Some(org)).unwrap();
+    let versions_before = store.versions("example-taliban").unwrap().len();
+
+    // Refused actions change nothing, and say why.
+    let refused =
+        store.act("test", id, Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-01") }).unwrap_err();
+    assert!(matches!(&refused, Error::Invalid(m) if m.contains("the proposal is draft")), "{refused}");
+    assert_eq!(store.proposal(id).unwrap().proposal.state, ProposalState::Draft);
+    for action in [
+        Action::Submit { by: "ru-mfa".into(), on: day("2031-01-02") },
+        Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-03") },
+        Action::Opine(Opinion {
+            body: "ru-fsb".into(),
+            kind: OpinionKind::Concur,
+            text: "Agreed.".into(),
+            on: day("2031-01-10"),
+        }),
+    ] {
+        store.act("test", id, action).unwrap();
+    }
+    let by_mfa = store.act(
+        "test",
+        id,
+        Action::Decide(Decision { body: "ru-mfa".into(), ..decision_of(decide(true, "2031-02-01", "2031-03-01")) }),
+    );
+    assert!(by_mfa.unwrap_err().to_string().contains("not a decider"));
+    let backwards = store.act("test", id, decide(true, "2031-02-01", "2031-01-15")).unwrap_err();
+    assert!(backwards.to_string().contains("before the decision date"), "{backwards}");
+    store.act("test", id, decide(true, "2031-02-01", "2031-03-01")).unwrap();
+    let published = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2031-02-02") }).unwrap();
+    assert_eq!(published.proposal.state, ProposalState::Published);
+    let twice = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2031-02-03") }).unwrap_err();
+    assert!(twice.to_string().contains("the proposal is published"), "{twice}");
+
+    // The publication is the list's new version: the entity is in it, the feed says so, and
+    // its status follows the effective date.
+    let versions = store.versions("example-taliban").unwrap();
+    assert_eq!(versions.len(), versions_before + 1);
+    assert_eq!(published.published_version, Some(versions.last().unwrap().id));
+    let view = store.entity("velkorra-front").unwrap().expect("published");
+    assert_eq!(view.entity.designations[0].list, LIST);
+    let feed = store.changes_since(0, usize::MAX).unwrap();
+    assert!(feed.iter().any(|c| c.entity_id == "velkorra-front" && c.kind == "added"));
+    let status = |d: &str| store.status_on("velkorra-front", &day(d)).unwrap().designations[0].status.clone();
+    assert_eq!(status("2031-02-15"), Status::NotListed);
+    assert_eq!(status("2031-03-02"), Status::Listed);
+
+    // Every action is on the audit trail, which is intact.
+    let log = store.audit_log(1, usize::MAX).unwrap();
+    let actions: Vec<&str> = log.iter().map(|r| r.action.as_str()).filter(|a| a.starts_with("proposal")).collect();
+    assert_eq!(
+        actions,
+        [
+            "proposal.create",
+            "proposal.submit",
+            "proposal.open_deliberation",
+            "proposal.give_an_opinion",
+            "proposal.decide",
+            "proposal.publish"
+        ]
+    );
+    assert_eq!(store.verify_audit().unwrap().first_bad, None);
+}
+
+fn decision_of(a: Action) -> Decision {
+    match a {
+        Action::Decide(d) => d,
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn proposals_about_unknown_entities_and_lists_are_refused() {
+    let env = Env::new();
+    let mut store = store_with_roles(&env);
+    let roles = store.roles(LIST).unwrap();
+    let p = |kind, entity: &str| Proposal::draft(kind, LIST, entity, &["ru-mfa"], "Reasons.", &roles).unwrap();
+    assert!(matches!(store.create_proposal("test", p(ProposalKind::Delist, "nobody"), None), Err(Error::NotFound(_))));
+    assert!(matches!(store.create_proposal("test", p(ProposalKind::List, "nobody"), None), Err(Error::Invalid(_))));
+    let mut other = p(ProposalKind::Suspend, "taliban");
+    other.list = "no-such-list".into();
+    assert!(matches!(store.create_proposal("test", other, None), Err(Error::NotFound(_))));
+    assert!(store.grant_role("test", "no-such-list", "ru-mfa", BodyRole::Decider).is_err());
+    assert!(store.proposals(None).unwrap().is_empty());
+    // A suspension of the Taliban's listing is accepted as a proposal.
+    let id = store.create_proposal("test", p(ProposalKind::Suspend, "taliban"), None).unwrap();
+    assert_eq!(store.proposals(Some(LIST)).unwrap()[0].id, id);
+}
