@@ -101,7 +101,7 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     assert_eq!(view.entity.designations[0].list, LIST);
     let feed = store.changes_since(0, usize::MAX).unwrap();
     assert!(feed.iter().any(|c| c.entity_id == "velkorra-front" && c.kind == "added"));
-    let status = |d: &str| store.status_on("velkorra-front", &day(d)).unwrap().designations[0].status.clone();
+    let status = |d: &str| store.status_on("velkorra-front", &day(d)).unwrap().designations[0].status;
     assert_eq!(status("2031-02-15"), Status::NotListed);
     assert_eq!(status("2031-03-02"), Status::Listed);
 
