@@ -16,6 +16,7 @@ mod screen;
 mod serve;
 mod sync;
 mod webhooks;
+mod workflow;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -87,6 +88,22 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Subscribe URLs to the change feed, delivered signed (HMAC-SHA256) with retries.
     Webhooks(webhooks::WebhooksArgs),
+    /// The roles bodies play in a list's workflow (proposer, consulted, decider, publisher).
+    Roles(workflow::RolesArgs),
+    /// Propose to list, delist, amend, suspend or lift a suspension (submitted unless --draft).
+    Propose(workflow::ProposeArgs),
+    /// Open deliberation on a proposal, or give a consulted body's opinion.
+    Deliberate(workflow::DeliberateArgs),
+    /// Adopt or reject a proposal, with its legal act and effective date.
+    Decide(workflow::DecideArgs),
+    /// Apply an adopted proposal to its list as the list's new version.
+    Publish(workflow::ByArgs),
+    /// Withdraw a proposal before it is decided.
+    Withdraw(workflow::ByArgs),
+    /// The proposals and where each stands.
+    Proposals(workflow::ProposalsArgs),
+    /// The timeline of an entity (as `history`).
+    Timeline(query::ShowArgs),
     /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
     Serve(serve::ServeArgs),
 }
@@ -171,6 +188,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Keys(args) => keys::run(&cli, args),
         Command::Audit(args) => audit::run(&cli, args),
         Command::Webhooks(args) => webhooks::run(&cli, args),
+        Command::Roles(args) => workflow::roles(&cli, args),
+        Command::Propose(args) => workflow::propose(&cli, args),
+        Command::Deliberate(args) => workflow::deliberate(&cli, args),
+        Command::Decide(args) => workflow::decide(&cli, args),
+        Command::Publish(args) => workflow::publish(&cli, args),
+        Command::Withdraw(args) => workflow::withdraw(&cli, args),
+        Command::Proposals(args) => workflow::proposals(&cli, args),
+        Command::Timeline(args) => query::history(&cli, args),
     }
 }
 

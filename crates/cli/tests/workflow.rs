@@ -146,3 +146,108 @@ fn proposals_about_unknown_entities_and_lists_are_refused() {
     let id = store.create_proposal("test", p(ProposalKind::Suspend, "taliban"), None).unwrap();
     assert_eq!(store.proposals(Some(LIST)).unwrap()[0].id, id);
 }
+
+#[test]
+fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    for (body, role) in [
+        ("ru-mfa", "proposer"),
+        ("ru-moj", "proposer"),
+        ("ru-moj", "publisher"),
+        ("ru-fsb", "consulted"),
+        ("ru-supreme-court", "decider"),
+    ] {
+        env.ok(&["roles", "grant", LIST, body, role]);
+    }
+    // The FSB is consulted, no proposer of this list: refused.
+    let err = env.fails(&[
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "delist",
+        "--entity",
+        "taliban",
+        "--by",
+        "ru-fsb",
+        "--statement",
+        "x",
+    ]);
+    assert!(err.contains("not a proposer"), "{err}");
+    let made = env.json(&[
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "delist",
+        "--entity",
+        "taliban",
+        "--by",
+        "ru-mfa",
+        "--by",
+        "ru-moj",
+        "--statement",
+        "Relations with the authorities in Kabul.",
+        "--on",
+        "2031-01-01",
+    ]);
+    let id = made["id"].as_i64().unwrap().to_string();
+    assert_eq!(made["proposal"]["state"], "submitted");
+    env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2031-01-02"]);
+    env.ok(&[
+        "deliberate",
+        &id,
+        "--by",
+        "ru-fsb",
+        "--opinion",
+        "concur",
+        "--text",
+        "No objection.",
+        "--on",
+        "2031-01-05",
+    ]);
+    let err = env.fails(&[
+        "decide",
+        &id,
+        "--by",
+        "ru-supreme-court",
+        "--adopt",
+        "--act",
+        "AKPI31-1",
+        "--on",
+        "2031-02-01",
+        "--effective",
+        "2031-01-20",
+    ]);
+    assert!(err.contains("before the decision date"), "{err}");
+    env.ok(&[
+        "decide",
+        &id,
+        "--by",
+        "ru-supreme-court",
+        "--adopt",
+        "--act",
+        "AKPI31-1",
+        "--on",
+        "2031-02-01",
+        "--effective",
+        "2031-03-01",
+    ]);
+    env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-02"]);
+    let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-03"]);
+    assert!(err.contains("the proposal is published"), "{err}");
+    let list = env.ok(&["proposals", "--list", LIST]);
+    assert!(list.contains(&format!("proposal {id}")) && list.contains("published"), "{list}");
+    // The timeline and the status as of a day after the effective date tell it.
+    let timeline = env.ok(&["timeline", "taliban"]);
+    assert!(
+        timeline.contains("delisting by ru-supreme-court on ru-terrorist-organisations, effective 2031-03-01"),
+        "{timeline}"
+    );
+    let status = env.json(&["status", "taliban", "--as-of", "2031-03-02"]);
+    let ru =
+        status["designations"].as_array().unwrap().iter().find(|d| d["list"] == LIST).expect("Russia's entry").clone();
+    assert_eq!(ru["status"], "delisted", "{ru}");
+    env.ok(&["audit", "verify"]);
+}

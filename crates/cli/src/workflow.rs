@@ -1,0 +1,322 @@
+//! The designation workflow on the command line: `roles`, `propose`, `deliberate`, `decide`,
+//! `publish`, `withdraw` and `proposals` (see `proscribe_model::workflow` for the states and
+//! the rules). Each verb acts for one body (`--by`) and is one transaction with its audit
+//! record; a refused action prints why and changes nothing.
+
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand, ValueEnum};
+use proscribe_model::workflow::{Action, BodyRole, Decision, Opinion, OpinionKind, Proposal, ProposalKind};
+use proscribe_model::{Entity, Name, NameKind, PartialDate};
+use proscribe_store::{local_actor, StoredProposal};
+
+use crate::output::{outln, print_json};
+use crate::{open_store, parse_day, Cli};
+
+/// Arguments of `proscribe roles`.
+#[derive(Debug, Args)]
+pub struct RolesArgs {
+    #[command(subcommand)]
+    action: RolesAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum RolesAction {
+    /// Give a body a role on a list.
+    Grant {
+        /// The list.
+        list: String,
+        /// The body (an authority id).
+        body: String,
+        /// proposer, consulted, decider or publisher.
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// The bodies of a list and their roles.
+    List {
+        /// The list.
+        list: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Proposer,
+    Consulted,
+    Decider,
+    Publisher,
+}
+
+impl From<RoleArg> for BodyRole {
+    fn from(r: RoleArg) -> BodyRole {
+        match r {
+            RoleArg::Proposer => BodyRole::Proposer,
+            RoleArg::Consulted => BodyRole::Consulted,
+            RoleArg::Decider => BodyRole::Decider,
+            RoleArg::Publisher => BodyRole::Publisher,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KindArg {
+    List,
+    Delist,
+    Amend,
+    Suspend,
+    LiftSuspension,
+}
+
+/// Arguments of `proscribe propose`.
+#[derive(Debug, Args)]
+pub struct ProposeArgs {
+    /// The list.
+    #[arg(long)]
+    list: String,
+    /// What the proposal asks for.
+    #[arg(long, value_enum)]
+    kind: KindArg,
+    /// The entity (for a listing of a new one, the id it will have).
+    #[arg(long)]
+    entity: String,
+    /// A proposing body; repeat for a joint proposal.
+    #[arg(long = "by", required = true)]
+    by: Vec<String>,
+    /// The reasoned statement.
+    #[arg(long)]
+    statement: String,
+    /// For a listing of a new entity (or an amendment): its name.
+    #[arg(long)]
+    name: Option<String>,
+    /// For a listing of a new entity: its kind.
+    #[arg(long, default_value = "Organization")]
+    schema: String,
+    /// Keep it as a draft instead of submitting it.
+    #[arg(long)]
+    draft: bool,
+    /// The day it is submitted (default today).
+    #[arg(long)]
+    on: Option<String>,
+}
+
+/// Arguments of `proscribe deliberate`.
+#[derive(Debug, Args)]
+pub struct DeliberateArgs {
+    /// The proposal's number.
+    id: i64,
+    /// The acting body.
+    #[arg(long)]
+    by: String,
+    /// Open deliberation (the decider).
+    #[arg(long, conflicts_with = "opinion")]
+    open: bool,
+    /// Give an opinion (a consulted body).
+    #[arg(long, value_enum)]
+    opinion: Option<OpinionArg>,
+    /// The opinion's reasons.
+    #[arg(long, default_value = "")]
+    text: String,
+    /// The day (default today).
+    #[arg(long)]
+    on: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum OpinionArg {
+    Concur,
+    Object,
+    Abstain,
+}
+
+/// Arguments of `proscribe decide`.
+#[derive(Debug, Args)]
+pub struct DecideArgs {
+    /// The proposal's number.
+    id: i64,
+    /// The deciding body.
+    #[arg(long)]
+    by: String,
+    /// Adopt the proposal.
+    #[arg(long, conflicts_with = "reject", required_unless_present = "reject")]
+    adopt: bool,
+    /// Reject it.
+    #[arg(long)]
+    reject: bool,
+    /// The legal act (a decree, a judgment's number).
+    #[arg(long)]
+    act: String,
+    /// The day of the decision (default today).
+    #[arg(long)]
+    on: Option<String>,
+    /// The day it takes effect (default: the day of the decision).
+    #[arg(long)]
+    effective: Option<String>,
+}
+
+/// Arguments of `proscribe publish` and `proscribe withdraw`.
+#[derive(Debug, Args)]
+pub struct ByArgs {
+    /// The proposal's number.
+    id: i64,
+    /// The acting body.
+    #[arg(long)]
+    by: String,
+    /// The day (default today).
+    #[arg(long)]
+    on: Option<String>,
+}
+
+/// Arguments of `proscribe proposals`.
+#[derive(Debug, Args)]
+pub struct ProposalsArgs {
+    /// Only this list's.
+    #[arg(long)]
+    list: Option<String>,
+}
+
+fn day(on: &Option<String>) -> Result<PartialDate> {
+    parse_day(on.as_deref().unwrap_or("today"))
+}
+
+fn print(cli: &Cli, p: &StoredProposal) -> Result<()> {
+    if cli.json {
+        return print_json(p);
+    }
+    let q = &p.proposal;
+    outln!(
+        "proposal {}: {:?} {} on {} by {} — {}{}",
+        p.id,
+        q.kind,
+        q.entity_id,
+        q.list,
+        q.proposers.join(" and "),
+        q.state.as_str(),
+        p.published_version.map(|v| format!(" (version {v})")).unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// Runs `proscribe roles`.
+pub fn roles(cli: &Cli, args: &RolesArgs) -> Result<()> {
+    let store = open_store(&cli.db)?;
+    match &args.action {
+        RolesAction::Grant { list, body, role } => {
+            store.grant_role(&local_actor(), list, body, (*role).into())?;
+            outln!("{body} is a {role:?} of {list}");
+        }
+        RolesAction::List { list } => {
+            let roles = store.roles(list)?;
+            if cli.json {
+                return print_json(&roles);
+            }
+            for (body, rs) in &roles.0 {
+                outln!("{body}: {rs:?}");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `proscribe propose`.
+pub fn propose(cli: &Cli, args: &ProposeArgs) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let kind = match args.kind {
+        KindArg::List => ProposalKind::List,
+        KindArg::Delist => ProposalKind::Delist,
+        KindArg::Amend => ProposalKind::Amend,
+        KindArg::Suspend => ProposalKind::Suspend,
+        KindArg::LiftSuspension => ProposalKind::LiftSuspension,
+    };
+    let roles = store.roles(&args.list)?;
+    let by: Vec<&str> = args.by.iter().map(String::as_str).collect();
+    let proposal = Proposal::draft(kind, &args.list, &args.entity, &by, &args.statement, &roles)?;
+    let new_entity = match &args.name {
+        Some(name) => {
+            let Some(schema) = proscribe_model::Schema::parse(&args.schema) else {
+                bail!("unknown schema {:?}", args.schema)
+            };
+            let mut e = Entity::new(&args.entity, schema);
+            e.add_name(Name::new(name, NameKind::Primary));
+            Some(e)
+        }
+        None => None,
+    };
+    let actor = format!("{}:{}", local_actor(), args.by.join("+"));
+    let id = store.create_proposal(&actor, proposal, new_entity)?;
+    let p = if args.draft {
+        store.proposal(id)?
+    } else {
+        store.act(&actor, id, Action::Submit { by: args.by[0].clone(), on: day(&args.on)? })?
+    };
+    print(cli, &p)
+}
+
+/// Runs `proscribe deliberate`.
+pub fn deliberate(cli: &Cli, args: &DeliberateArgs) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let on = day(&args.on)?;
+    let action = match (args.open, args.opinion) {
+        (true, _) => Action::Open { by: args.by.clone(), on },
+        (false, Some(o)) => Action::Opine(Opinion {
+            body: args.by.clone(),
+            kind: match o {
+                OpinionArg::Concur => OpinionKind::Concur,
+                OpinionArg::Object => OpinionKind::Object,
+                OpinionArg::Abstain => OpinionKind::Abstain,
+            },
+            text: args.text.clone(),
+            on,
+        }),
+        (false, None) => bail!("give --open or --opinion"),
+    };
+    let p = store.act(&format!("{}:{}", local_actor(), args.by), args.id, action)?;
+    print(cli, &p)
+}
+
+/// Runs `proscribe decide`.
+pub fn decide(cli: &Cli, args: &DecideArgs) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let decided_on = day(&args.on)?;
+    let effective_on = match &args.effective {
+        Some(e) => parse_day(e)?,
+        None => decided_on,
+    };
+    let decision =
+        Decision { body: args.by.clone(), adopted: args.adopt, legal_act: args.act.clone(), decided_on, effective_on };
+    let p = store.act(&format!("{}:{}", local_actor(), args.by), args.id, Action::Decide(decision))?;
+    print(cli, &p)
+}
+
+/// Runs `proscribe publish`.
+pub fn publish(cli: &Cli, args: &ByArgs) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let p = store.act(
+        &format!("{}:{}", local_actor(), args.by),
+        args.id,
+        Action::Publish { by: args.by.clone(), on: day(&args.on)? },
+    )?;
+    print(cli, &p)
+}
+
+/// Runs `proscribe withdraw`.
+pub fn withdraw(cli: &Cli, args: &ByArgs) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let p = store.act(
+        &format!("{}:{}", local_actor(), args.by),
+        args.id,
+        Action::Withdraw { by: args.by.clone(), on: day(&args.on)? },
+    )?;
+    print(cli, &p)
+}
+
+/// Runs `proscribe proposals`.
+pub fn proposals(cli: &Cli, args: &ProposalsArgs) -> Result<()> {
+    let store = open_store(&cli.db)?;
+    let all = store.proposals(args.list.as_deref())?;
+    if cli.json {
+        return print_json(&all);
+    }
+    for p in &all {
+        print(cli, p)?;
+    }
+    Ok(())
+}
