@@ -207,33 +207,23 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "--on",
         "2031-01-05",
     ]);
-    let err = env.fails(&[
-        "decide",
-        &id,
-        "--by",
-        "ru-supreme-court",
-        "--adopt",
-        "--act",
-        "AKPI31-1",
-        "--on",
-        "2031-02-01",
-        "--effective",
-        "2031-01-20",
-    ]);
+    let decide = |effective: &'static str| {
+        let by = [
+            "--by",
+            "ru-supreme-court",
+            "--adopt",
+            "--act",
+            "AKPI31-1",
+            "--on",
+            "2031-02-01",
+            "--effective",
+            effective,
+        ];
+        [&["decide", id.as_str()][..], &by[..]].concat()
+    };
+    let err = env.fails(&decide("2031-01-20"));
     assert!(err.contains("before the decision date"), "{err}");
-    env.ok(&[
-        "decide",
-        &id,
-        "--by",
-        "ru-supreme-court",
-        "--adopt",
-        "--act",
-        "AKPI31-1",
-        "--on",
-        "2031-02-01",
-        "--effective",
-        "2031-03-01",
-    ]);
+    env.ok(&decide("2031-03-01"));
     env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-02"]);
     let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-03"]);
     assert!(err.contains("the proposal is published"), "{err}");
