@@ -24,6 +24,9 @@ enum KeysAction {
         /// (also manage keys).
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// A body (authority id) the key may act for in the workflow; repeat for several.
+        #[arg(long = "body")]
+        bodies: Vec<String>,
     },
     /// List the keys (without secrets).
     List,
@@ -42,10 +45,13 @@ fn parse_role(s: &str) -> Result<Role, String> {
 pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
     let store = open_store(&cli.db)?;
     match &args.action {
-        KeysAction::Add { name, role } => {
+        KeysAction::Add { name, role, bodies } => {
             let secret = proscribe_server::auth::new_secret()?;
-            let key =
+            let mut key =
                 store.add_key(&proscribe_store::local_actor(), name, *role, &secret).context("cannot store the key")?;
+            if !bodies.is_empty() {
+                key = store.set_key_bodies(&proscribe_store::local_actor(), key.id, bodies)?;
+            }
             if cli.json {
                 print_json(&serde_json::json!({ "key": key, "secret": secret }))?;
             } else {

@@ -533,6 +533,72 @@ fn shutdown_finishes_the_requests_in_flight() {
     assert!(exit.success(), "{exit:?}");
 }
 
+#[test]
+fn keys_act_for_their_bodies_in_the_workflow() {
+    const LIST: &str = "ru-terrorist-organisations";
+    let env = Env::new();
+    env.ok(&["import"]);
+    for (body, role) in
+        [("ru-mfa", "proposer"), ("ru-moj", "publisher"), ("ru-fsb", "consulted"), ("ru-supreme-court", "decider")]
+    {
+        env.ok(&["roles", "grant", LIST, body, role]);
+    }
+    let key = |name: &str, body: &str| {
+        env.json(&["keys", "add", name, "--role", "editor", "--body", body])["secret"].as_str().unwrap().to_string()
+    };
+    let (mfa, court, moj, fsb) =
+        (key("mfa", "ru-mfa"), key("court", "ru-supreme-court"), key("moj", "ru-moj"), key("fsb", "ru-fsb"));
+    let reader = env.json(&["keys", "add", "public", "--role", "reader"])["secret"].as_str().unwrap().to_string();
+    let server = Server::start(&env, &["--reload-interval", "1"]);
+
+    let new = json!({"list": LIST, "kind": "suspend", "entity": "taliban", "by": ["ru-mfa"], "statement": "Relations.", "on": "2031-01-01"});
+    assert_error(&server.with_key("POST", "/proposals", Some(&reader), Some(&new)), 403, "forbidden");
+    assert_error(&server.with_key("POST", "/proposals", Some(&court), Some(&new)), 403, "forbidden");
+    let (status, made) = server.with_key("POST", "/proposals", Some(&mfa), Some(&new));
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(made["proposal"]["state"], "submitted");
+    let id = made["id"].as_i64().unwrap();
+    let act = |key: &str, action: Value| {
+        server.with_key("POST", &format!("/proposals/{id}/actions"), Some(key), Some(&action))
+    };
+
+    // A key acts only for its own bodies; the rules refuse with a 409 and change nothing.
+    assert_error(&act(&mfa, json!({"action": "open", "by": "ru-supreme-court", "on": "2031-01-02"})), 403, "forbidden");
+    assert_error(
+        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2031-01-02"})),
+        409,
+        "refused",
+    );
+    assert_eq!(act(&court, json!({"action": "open", "by": "ru-supreme-court", "on": "2031-01-02"})).0, 200);
+    assert_eq!(
+        act(
+            &fsb,
+            json!({"action": "opine", "body": "ru-fsb", "kind": "concur", "text": "Agreed.", "on": "2031-01-03"})
+        )
+        .0,
+        200
+    );
+    let decision = |effective: &str| json!({"action": "decide", "body": "ru-supreme-court", "adopted": true, "legal_act": "AKPI31-2", "decided_on": "2031-02-01", "effective_on": effective});
+    assert_error(&act(&court, decision("2031-01-01")), 409, "refused");
+    assert_eq!(act(&court, decision("2031-02-01")).0, 200);
+    let (status, published) = act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2031-02-02"}));
+    assert_eq!(status, 200, "{published}");
+    assert_eq!(published["proposal"]["state"], "published");
+    assert_error(&act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2031-02-03"})), 409, "refused");
+    assert_error(&act(&moj, json!({"action": "dance"})), 422, "invalid_body");
+
+    // Readers see the proposal; the list's new version reaches the feed and the index.
+    let (status, p) = server.with_key("GET", &format!("/proposals/{id}"), Some(&reader), None);
+    assert_eq!(status, 200);
+    assert_eq!(p["published_version"], published["published_version"]);
+    let (_, status_then) = server.with_key("GET", "/entities/taliban/status?as_of=2031-02-02", Some(&reader), None);
+    let ru = status_then["designations"].as_array().unwrap().iter().find(|d| d["list"] == LIST).unwrap().clone();
+    assert_eq!(ru["status"], "suspended", "{ru}");
+    let (_, feed) = server.with_key("GET", "/changes?limit=1000", Some(&reader), None);
+    assert!(feed["changes"].as_array().unwrap().iter().any(|c| c["entity_id"] == "taliban" && c["kind"] == "amended"));
+    env.ok(&["audit", "verify"]);
+}
+
 /// A list of one company, as FollowTheMoney JSON lines.
 fn ftm_list(name: &str) -> String {
     format!(

@@ -18,6 +18,7 @@ pub mod registry;
 mod screening;
 pub mod views;
 pub mod webhooks;
+pub mod workflow;
 pub mod yente;
 
 use std::future::Future;
@@ -83,15 +84,19 @@ struct Pool {
 
 impl Pool {
     fn with<T>(&self, f: impl FnOnce(&Store) -> T) -> T {
+        self.with_mut(|s| f(s))
+    }
+
+    fn with_mut<T>(&self, f: impl FnOnce(&mut Store) -> T) -> T {
         // A free connection if there is one, else wait for one in turn.
         for s in &self.stores {
-            if let Ok(store) = s.try_lock() {
-                return f(&store);
+            if let Ok(mut store) = s.try_lock() {
+                return f(&mut store);
             }
         }
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.stores.len();
-        let store = self.stores[i].lock().unwrap_or_else(|p| p.into_inner());
-        f(&store)
+        let mut store = self.stores[i].lock().unwrap_or_else(|p| p.into_inner());
+        f(&mut store)
     }
 }
 
@@ -188,6 +193,17 @@ impl AppState {
         Ok(())
     }
 
+    /// Runs `f` with a store connection it may write with, on a blocking thread.
+    async fn run_store_mut<T: Send + 'static>(
+        self: &Arc<Self>,
+        f: impl FnOnce(&mut Store) -> Result<T, ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.pool.with_mut(f))
+            .await
+            .map_err(|e| ApiError::internal(&anyhow::anyhow!("store task failed: {e}")))?
+    }
+
     /// Today (UTC), the day statuses are given for.
     fn today(&self) -> PartialDate {
         today()
@@ -237,9 +253,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/changes", get(registry::changes))
         .route("/screen/batch", post(screening::batch))
         .route("/scan", post(screening::scan))
+        .route("/proposals", get(workflow::list))
+        .route("/proposals/{id}", get(workflow::one))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::reader));
     let writes = Router::new()
         .route("/admin/reload", post(reload))
+        .route("/proposals", post(workflow::create))
+        .route("/proposals/{id}/actions", post(workflow::act))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::editor));
     let admin = Router::new()
         .route("/admin/keys", get(auth::list_keys).post(auth::add_key))

@@ -52,6 +52,9 @@ pub struct ApiKey {
     pub created_at: String,
     /// When it was revoked, if it was.
     pub revoked_at: Option<String>,
+    /// The bodies (authority ids) it may act for in the workflow.
+    #[serde(default)]
+    pub bodies: Vec<String>,
 }
 
 /// The SHA-256 of a key's secret, as stored and looked up.
@@ -67,6 +70,7 @@ fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
         role: Role::parse(&role).unwrap_or(Role::Reader),
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
+        bodies: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
     })
 }
 
@@ -93,17 +97,35 @@ impl Store {
         Ok(self.key(id)?.expect("the key just stored"))
     }
 
+    /// Lets key `id` act for `bodies` in the workflow (in place of what it had).
+    pub fn set_key_bodies(&self, actor: &str, id: i64, bodies: &[String]) -> Result<ApiKey, Error> {
+        if self.key(id)?.is_none() {
+            return Err(Error::NotFound(format!("no key {id}")));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        let json = serde_json::to_string(bodies)?;
+        tx.execute("UPDATE api_key SET bodies = ?2 WHERE id = ?1", params![id, json])?;
+        crate::audit::append(&tx, actor, "key.bodies", &format!("key:{id}"), json.as_bytes())?;
+        tx.commit()?;
+        Ok(self.key(id)?.expect("the key just updated"))
+    }
+
     /// Key `id`.
     pub fn key(&self, id: i64) -> Result<Option<ApiKey>, Error> {
         Ok(self
             .conn
-            .query_row("SELECT id, name, role, created_at, revoked_at FROM api_key WHERE id = ?1", [id], key_row)
+            .query_row(
+                "SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1",
+                [id],
+                key_row,
+            )
             .optional()?)
     }
 
     /// Every key, revoked ones too, oldest first.
     pub fn keys(&self) -> Result<Vec<ApiKey>, Error> {
-        let mut stmt = self.conn.prepare("SELECT id, name, role, created_at, revoked_at FROM api_key ORDER BY id")?;
+        let mut stmt =
+            self.conn.prepare("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key ORDER BY id")?;
         let rows = stmt.query_map([], key_row)?.collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
@@ -111,11 +133,11 @@ impl Store {
     /// The keys in force, by the hash of their secret.
     pub fn active_keys(&self) -> Result<Vec<([u8; 32], ApiKey)>, Error> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, name, role, created_at, revoked_at, hash FROM api_key WHERE revoked_at IS NULL ORDER BY id",
+            "SELECT id, name, role, created_at, revoked_at, bodies, hash FROM api_key WHERE revoked_at IS NULL ORDER BY id",
         )?;
         let rows = stmt
             .query_map([], |r| {
-                let hash: Vec<u8> = r.get(5)?;
+                let hash: Vec<u8> = r.get(6)?;
                 let mut h = [0u8; 32];
                 if hash.len() == 32 {
                     h.copy_from_slice(&hash);

@@ -150,6 +150,9 @@ CREATE TABLE wf_proposal (
     published_version  INTEGER REFERENCES version(id)
 );
 "#,
+    r#"
+ALTER TABLE api_key ADD COLUMN bodies TEXT NOT NULL DEFAULT '[]';  -- JSON: the bodies the key acts for
+"#,
 ];
 
 /// The schema version this build writes.
