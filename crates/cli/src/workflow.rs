@@ -195,6 +195,14 @@ fn print(cli: &Cli, p: &StoredProposal) -> Result<()> {
     Ok(())
 }
 
+/// Applies `action` to proposal `id` for body `by` (the actor the audit trail names is this
+/// machine's user acting for the body) and prints the proposal.
+fn act(cli: &Cli, id: i64, by: &str, action: Action) -> Result<()> {
+    let mut store = open_store(&cli.db)?;
+    let p = store.act(&format!("{}:{by}", local_actor()), id, action)?;
+    print(cli, &p)
+}
+
 /// Runs `proscribe roles`.
 pub fn roles(cli: &Cli, args: &RolesArgs) -> Result<()> {
     let store = open_store(&cli.db)?;
@@ -252,7 +260,6 @@ pub fn propose(cli: &Cli, args: &ProposeArgs) -> Result<()> {
 
 /// Runs `proscribe deliberate`.
 pub fn deliberate(cli: &Cli, args: &DeliberateArgs) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
     let on = day(&args.on)?;
     let action = match (args.open, args.opinion) {
         (true, _) => Action::Open { by: args.by.clone(), on },
@@ -268,13 +275,11 @@ pub fn deliberate(cli: &Cli, args: &DeliberateArgs) -> Result<()> {
         }),
         (false, None) => bail!("give --open or --opinion"),
     };
-    let p = store.act(&format!("{}:{}", local_actor(), args.by), args.id, action)?;
-    print(cli, &p)
+    act(cli, args.id, &args.by, action)
 }
 
 /// Runs `proscribe decide`.
 pub fn decide(cli: &Cli, args: &DecideArgs) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
     let decided_on = day(&args.on)?;
     let effective_on = match &args.effective {
         Some(e) => parse_day(e)?,
@@ -282,30 +287,17 @@ pub fn decide(cli: &Cli, args: &DecideArgs) -> Result<()> {
     };
     let decision =
         Decision { body: args.by.clone(), adopted: args.adopt, legal_act: args.act.clone(), decided_on, effective_on };
-    let p = store.act(&format!("{}:{}", local_actor(), args.by), args.id, Action::Decide(decision))?;
-    print(cli, &p)
+    act(cli, args.id, &args.by, Action::Decide(decision))
 }
 
 /// Runs `proscribe publish`.
 pub fn publish(cli: &Cli, args: &ByArgs) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
-    let p = store.act(
-        &format!("{}:{}", local_actor(), args.by),
-        args.id,
-        Action::Publish { by: args.by.clone(), on: day(&args.on)? },
-    )?;
-    print(cli, &p)
+    act(cli, args.id, &args.by, Action::Publish { by: args.by.clone(), on: day(&args.on)? })
 }
 
 /// Runs `proscribe withdraw`.
 pub fn withdraw(cli: &Cli, args: &ByArgs) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
-    let p = store.act(
-        &format!("{}:{}", local_actor(), args.by),
-        args.id,
-        Action::Withdraw { by: args.by.clone(), on: day(&args.on)? },
-    )?;
-    print(cli, &p)
+    act(cli, args.id, &args.by, Action::Withdraw { by: args.by.clone(), on: day(&args.on)? })
 }
 
 /// Runs `proscribe proposals`.

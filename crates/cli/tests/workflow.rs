@@ -160,38 +160,17 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     ] {
         env.ok(&["roles", "grant", LIST, body, role]);
     }
+    // A delisting of the Taliban, proposed by `by` (with `--by` before each body).
+    let propose = |by: &[&'static str]| {
+        let mut args = vec!["propose", "--list", LIST, "--kind", "delist", "--entity", "taliban"];
+        args.extend(by);
+        args.extend(["--statement", "Relations with the authorities in Kabul.", "--on", "2031-01-01"]);
+        args
+    };
     // The FSB is consulted, no proposer of this list: refused.
-    let err = env.fails(&[
-        "propose",
-        "--list",
-        LIST,
-        "--kind",
-        "delist",
-        "--entity",
-        "taliban",
-        "--by",
-        "ru-fsb",
-        "--statement",
-        "x",
-    ]);
+    let err = env.fails(&propose(&["--by", "ru-fsb"]));
     assert!(err.contains("not a proposer"), "{err}");
-    let made = env.json(&[
-        "propose",
-        "--list",
-        LIST,
-        "--kind",
-        "delist",
-        "--entity",
-        "taliban",
-        "--by",
-        "ru-mfa",
-        "--by",
-        "ru-moj",
-        "--statement",
-        "Relations with the authorities in Kabul.",
-        "--on",
-        "2031-01-01",
-    ]);
+    let made = env.json(&propose(&["--by", "ru-mfa", "--by", "ru-moj"]));
     let id = made["id"].as_i64().unwrap().to_string();
     assert_eq!(made["proposal"]["state"], "submitted");
     env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2031-01-02"]);

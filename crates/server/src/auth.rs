@@ -68,14 +68,7 @@ async fn require(state: &AppState, mut request: Request, next: Next, role: Role)
             request.extensions_mut().insert(Caller(key));
             next.run(request).await
         }
-        Err(r) => {
-            let mut r = *r;
-            // The body is not read: the connection cannot carry another request.
-            if crate::ops::has_body(&request) {
-                r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-            }
-            r
-        }
+        Err(r) => *r,
     }
 }
 
@@ -175,8 +168,7 @@ pub async fn revoke_key(
     caller: Option<axum::Extension<Caller>>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 =
-        id.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("key {id:?} is not a number")))?;
+    let id = crate::error::number(&id, "key")?;
     let actor = Caller::actor(caller.as_deref());
     let revoked = state.run_store(move |s: &Store| Ok(s.revoke_key(&actor, id)?)).await?;
     state.refresh_keys().await?;

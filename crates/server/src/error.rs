@@ -58,6 +58,11 @@ impl ApiError {
     }
 }
 
+/// Reads a number in a path (`what`: what it numbers, for the message).
+pub(crate) fn number(text: &str, what: &str) -> Result<i64, ApiError> {
+    text.parse().map_err(|_| ApiError::bad_request("invalid_parameter", format!("{what} {text:?} is not a number")))
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(ErrorBody { code: self.code.to_string(), message: self.message })).into_response()

@@ -150,17 +150,26 @@ pub(crate) async fn limit_body(State(state): State<Arc<AppState>>, request: Requ
     let announced =
         request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if announced.is_some_and(|n| n > max) {
-        let mut r = ApiError {
+        return ApiError {
             status: StatusCode::PAYLOAD_TOO_LARGE,
             code: "body_too_large",
             message: format!("the body is {} bytes; at most {max} are read", announced.unwrap_or_default()),
         }
         .into_response();
-        // The body is not read: the connection cannot carry another request.
-        r.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
-        return r;
     }
     next.run(request).await
+}
+
+/// A request with a body answered with a client error may have been refused before its body
+/// was read (no key, too large, no such endpoint): the connection cannot carry another
+/// request, and the client is told so.
+pub(crate) async fn close_after_refusal(request: Request, next: Next) -> Response {
+    let with_body = has_body(&request);
+    let mut response = next.run(request).await;
+    if with_body && response.status().is_client_error() {
+        response.headers_mut().insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Whether a request comes with a body (which an early answer leaves unread).

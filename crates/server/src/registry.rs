@@ -37,6 +37,14 @@ fn check_id(id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Refuses an id that is no stored entity's.
+fn known_entity(s: &Store, id: &str) -> Result<(), ApiError> {
+    match s.entity(id)? {
+        Some(_) => Ok(()),
+        None => Err(ApiError::not_found("not_found", "no entity with this id")),
+    }
+}
+
 /// `GET /sources`.
 #[utoipa::path(get, path = "/sources", tag = "registry", responses((status = 200, description = "Sources", body = Object), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody)))]
 pub async fn sources(State(state): State<Arc<AppState>>) -> Result<Json<Value>, ApiError> {
@@ -80,9 +88,7 @@ pub async fn diff(
     p: Result<Query<DiffParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
     let from = params(p)?.from;
-    let to: i64 = to
-        .parse()
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("version {to:?} is not a number")))?;
+    let to = crate::error::number(&to, "version")?;
     let diff = state.run_store(move |s: &Store| Ok(s.diff(from, to)?)).await?;
     Ok(Json(serde_json::to_value(diff).map_err(|e| ApiError::internal(&e.into()))?))
 }
@@ -95,9 +101,7 @@ pub async fn timeline(State(state): State<Arc<AppState>>, Path(id): Path<String>
     check_id(&id)?;
     let events = state
         .run_store(move |s: &Store| {
-            if s.entity(&id)?.is_none() {
-                return Err(ApiError::not_found("not_found", "no entity with this id"));
-            }
+            known_entity(s, &id)?;
             Ok(s.history(&id)?)
         })
         .await?;
@@ -135,9 +139,7 @@ pub async fn status(
     };
     let report = state
         .run_store(move |s: &Store| {
-            if s.entity(&id)?.is_none() {
-                return Err(ApiError::not_found("not_found", "no entity with this id"));
-            }
+            known_entity(s, &id)?;
             Ok(s.status_on(&id, &day)?)
         })
         .await?;

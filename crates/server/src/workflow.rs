@@ -104,9 +104,7 @@ pub async fn list(
         (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown proposal", body = crate::error::ErrorBody)))]
 pub async fn one(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("proposal {id:?} is not a number")))?;
+    let id = crate::error::number(&id, "proposal")?;
     let p = state.run_store(move |s: &Store| Ok(s.proposal(id)?)).await?;
     Ok(Json(view(&p)))
 }
@@ -200,9 +198,7 @@ pub async fn act(
     Path(id): Path<String>,
     body: Result<Json<Action>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad_request("invalid_parameter", format!("proposal {id:?} is not a number")))?;
+    let id = crate::error::number(&id, "proposal")?;
     let Json(action) = body.map_err(crate::yente::body_error)?;
     acts_for(caller.as_deref(), action.body())?;
     let actor = Caller::actor(caller.as_deref());
