@@ -218,7 +218,7 @@ pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
         let who = if ev.entity_id == id { String::new() } else { format!(" [{}]", ev.entity_id) };
         // Version instants are shown as their day; the JSON output keeps the full instant.
         let date = if ev.date.len() > 10 && ev.date.as_bytes()[10] == b'T' { &ev.date[..10] } else { &ev.date };
-        outln!("  {:<12} {:<18} {}{who}", date, ev.kind, ev.summary);
+        outln!("  {:<15} {:<14} {}{who}", date, ev.kind, ev.summary);
     }
     Ok(())
 }

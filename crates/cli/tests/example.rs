@@ -48,3 +48,92 @@ fn taliban_status_as_of_dates() {
     let kinds: Vec<&str> = acts["acts"].as_array().unwrap().iter().map(|a| a[1]["kind"].as_str().unwrap()).collect();
     assert!(kinds.contains(&"recognition"), "{kinds:?}");
 }
+
+/// The Russian case from 2024 on is replayed through the workflow: the joint proposal stays
+/// submitted, the Prosecutor General's claim goes through deliberation, the Supreme Court's
+/// decision and the FSB's publication, and the timeline tells it in that order.
+#[test]
+fn the_russian_case_is_replayed_through_the_workflow() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let proposals = env.json(&["proposals"]);
+    let states: Vec<(String, String, Vec<String>)> = proposals
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let proposers = p["proposal"]["proposers"].as_array().unwrap();
+            (
+                p["proposal"]["kind"].as_str().unwrap().to_string(),
+                p["proposal"]["state"].as_str().unwrap().to_string(),
+                proposers.iter().map(|b| b.as_str().unwrap().to_string()).collect(),
+            )
+        })
+        .collect();
+    let expect =
+        |k: &str, s: &str, by: &[&str]| (k.to_string(), s.to_string(), by.iter().map(|b| b.to_string()).collect());
+    assert!(states.contains(&expect("delist", "submitted", &["ru-mfa", "ru-moj"])), "{states:?}");
+    assert!(states.contains(&expect("suspend", "published", &["ru-prosecutor-general"])), "{states:?}");
+
+    let timeline = env.ok(&["timeline", "taliban"]);
+    let steps = [
+        "listing by ru-supreme-court on ru-terrorist-organisations, effective 2003-03",
+        "to delist on ru-terrorist-organisations by ru-mfa jointly with ru-moj",
+        "to suspend on ru-terrorist-organisations by ru-prosecutor-general",
+        "ru-supreme-court opens deliberation",
+        "adopted by ru-supreme-court (Ruling of the Supreme Court of the Russian Federation of 17 April 2025",
+        "published by ru-fsb as example-ru-terrorist-organisations version",
+        "suspension by ru-supreme-court on ru-terrorist-organisations",
+        "recognition by ru-government",
+    ];
+    let at: Vec<usize> =
+        steps.iter().map(|s| timeline.find(s).unwrap_or_else(|| panic!("{s:?} missing from:\n{timeline}"))).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "steps out of order:\n{timeline}");
+
+    // The publication is the list's version of 2025-04-17: the day before, the ban stands.
+    let ru = |day: &str| {
+        let v = env.json(&["status", "taliban", "--as-of", day]);
+        let d =
+            v["designations"].as_array().unwrap().iter().find(|d| d["list"] == "ru-terrorist-organisations").cloned();
+        d.expect("Russia's entry")["status"].as_str().unwrap().to_string()
+    };
+    assert_eq!((ru("2025-04-16").as_str(), ru("2025-04-17").as_str()), ("listed", "suspended"));
+
+    // Loading the example again replays nothing twice.
+    env.ok(&["import"]);
+    assert_eq!(env.json(&["proposals"]).as_array().unwrap().len(), proposals.as_array().unwrap().len());
+    env.ok(&["audit", "verify"]);
+}
+
+/// A publication is the list's next version: one dated before the version in force is refused.
+#[test]
+fn a_publication_before_the_version_in_force_is_refused() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    env.ok(&["roles", "grant", "ru-terrorist-organisations", "ru-moj", "publisher"]);
+    let made = env.json(&[
+        "propose",
+        "--list",
+        "ru-terrorist-organisations",
+        "--kind",
+        "lift-suspension",
+        "--entity",
+        "taliban-ru",
+        "--by",
+        "ru-mfa",
+        "--statement",
+        "Relations.",
+        "--on",
+        "2025-04-01",
+    ]);
+    let id = made["id"].as_i64().unwrap().to_string();
+    // Each step is dated on or after the one before.
+    let err = env.fails(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2025-03-31"]);
+    assert!(err.contains("previous step is dated 2025-04-01"), "{err}");
+    env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2025-04-02"]);
+    env.ok(&["decide", &id, "--by", "ru-supreme-court", "--adopt", "--act", "AKPI-TEST", "--on", "2025-04-03"]);
+    let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2025-04-04"]);
+    assert!(err.contains("took effect on 2025-04-17"), "{err}");
+    assert_eq!(env.json(&["proposals"])[0]["proposal"]["state"], "adopted");
+    env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2025-05-03"]);
+}

@@ -32,6 +32,6 @@ fn csv_export_has_a_row_per_designation() {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     assert_eq!(reader.headers().unwrap().get(0), Some("id"));
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-    let taliban: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[0] == "taliban").collect();
+    let taliban: Vec<&csv::StringRecord> = rows.iter().filter(|r| r[0].starts_with("taliban")).collect();
     assert!(taliban.len() >= 3, "one row per national list: {taliban:?}");
 }

@@ -293,7 +293,13 @@ fn registry_endpoints_tell_the_taliban_story() {
     let server = Server::start(&env, &["--open-reads"]);
     let (status, v) = server.get("/sources");
     assert_eq!(status, 200, "{v}");
-    let source = v["sources"][0]["id"].as_str().expect("a source").to_string();
+    let source = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s["id"].as_str().filter(|id| *id == "example-taliban"))
+        .expect("the example registry")
+        .to_string();
     let (status, versions) = server.get(&format!("/sources/{source}/versions"));
     assert_eq!(status, 200, "{versions}");
     let version = versions["versions"][0]["id"].as_i64().expect("a version");
@@ -330,7 +336,7 @@ fn registry_endpoints_tell_the_taliban_story() {
 
     // As of a day: the lists as they stood then, statuses on that day.
     let sanctions = |day: &str| {
-        let (status, e) = server.get(&format!("/entities/taliban?as_of={day}"));
+        let (status, e) = server.get(&format!("/entities/taliban-ru?as_of={day}"));
         assert_eq!(status, 200, "{e}");
         e["properties"]["sanctions"]
             .as_array()
@@ -340,6 +346,7 @@ fn registry_endpoints_tell_the_taliban_story() {
             .collect::<Vec<_>>()
     };
     assert!(sanctions("2025-08-01").contains(&"suspended".to_string()));
+    assert!(sanctions("2025-01-01").contains(&"active".to_string()));
     assert_error(&server.get("/entities/taliban?as_of=2001-01-01"), 404, "not_found");
     let q = person("Amir Khan Mutaqi");
     let (_, then) = server.post_json("/match/default?as_of=2001-01-01", &q);
@@ -551,7 +558,7 @@ fn keys_act_for_their_bodies_in_the_workflow() {
     let reader = env.json(&["keys", "add", "public", "--role", "reader"])["secret"].as_str().unwrap().to_string();
     let server = Server::start(&env, &["--reload-interval", "1"]);
 
-    let new = json!({"list": LIST, "kind": "suspend", "entity": "taliban", "by": ["ru-mfa"], "statement": "Relations.", "on": "2031-01-01"});
+    let new = json!({"list": LIST, "kind": "lift_suspension", "entity": "taliban-ru", "by": ["ru-mfa"], "statement": "Relations.", "on": "2031-01-01"});
     assert_error(&server.with_key("POST", "/proposals", Some(&reader), Some(&new)), 403, "forbidden");
     assert_error(&server.with_key("POST", "/proposals", Some(&court), Some(&new)), 403, "forbidden");
     let (status, made) = server.with_key("POST", "/proposals", Some(&mfa), Some(&new));
@@ -593,9 +600,10 @@ fn keys_act_for_their_bodies_in_the_workflow() {
     assert_eq!(p["published_version"], published["published_version"]);
     let (_, status_then) = server.with_key("GET", "/entities/taliban/status?as_of=2031-02-02", Some(&reader), None);
     let ru = status_then["designations"].as_array().unwrap().iter().find(|d| d["list"] == LIST).unwrap().clone();
-    assert_eq!(ru["status"], "suspended", "{ru}");
+    assert_eq!(ru["status"], "listed", "{ru}");
     let (_, feed) = server.with_key("GET", "/changes?limit=1000", Some(&reader), None);
-    assert!(feed["changes"].as_array().unwrap().iter().any(|c| c["entity_id"] == "taliban" && c["kind"] == "amended"));
+    let changes = feed["changes"].as_array().unwrap();
+    assert!(changes.iter().filter(|c| c["entity_id"] == "taliban-ru" && c["kind"] == "amended").count() >= 2, "{feed}");
     env.ok(&["audit", "verify"]);
 }
 

@@ -11,6 +11,7 @@ use proscribe_store::{Error, Store};
 use crate::common::Env;
 
 const LIST: &str = "ru-terrorist-organisations";
+const SOURCE: &str = "example-ru-terrorist-organisations";
 
 fn day(s: &str) -> PartialDate {
     s.parse().unwrap()
@@ -59,7 +60,7 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     )
     .unwrap();
     let id = store.create_proposal("test", p, Some(org)).unwrap();
-    let versions_before = store.versions("example-taliban").unwrap().len();
+    let versions_before = store.versions(SOURCE).unwrap().len();
 
     // Refused actions change nothing, and say why.
     let refused =
@@ -94,7 +95,7 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
 
     // The publication is the list's new version: the entity is in it, the feed says so, and
     // its status follows the effective date.
-    let versions = store.versions("example-taliban").unwrap();
+    let versions = store.versions(SOURCE).unwrap();
     assert_eq!(versions.len(), versions_before + 1);
     assert_eq!(published.published_version, Some(versions.last().unwrap().id));
     let view = store.entity("velkorra-front").unwrap().expect("published");
@@ -107,7 +108,8 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
 
     // Every action is on the audit trail, which is intact.
     let log = store.audit_log(1, usize::MAX).unwrap();
-    let actions: Vec<&str> = log.iter().map(|r| r.action.as_str()).filter(|a| a.starts_with("proposal")).collect();
+    let subject = format!("proposal:{id}");
+    let actions: Vec<&str> = log.iter().filter(|r| r.subject == subject).map(|r| r.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -135,15 +137,17 @@ fn proposals_about_unknown_entities_and_lists_are_refused() {
     let mut store = store_with_roles(&env);
     let roles = store.roles(LIST).unwrap();
     let p = |kind, entity: &str| Proposal::draft(kind, LIST, entity, &["ru-mfa"], "Reasons.", &roles).unwrap();
+    let example_proposals = store.proposals(None).unwrap().len();
     assert!(matches!(store.create_proposal("test", p(ProposalKind::Delist, "nobody"), None), Err(Error::NotFound(_))));
     assert!(matches!(store.create_proposal("test", p(ProposalKind::List, "nobody"), None), Err(Error::Invalid(_))));
-    let mut other = p(ProposalKind::Suspend, "taliban");
+    let mut other = p(ProposalKind::Suspend, "taliban-ru");
     other.list = "no-such-list".into();
     assert!(matches!(store.create_proposal("test", other, None), Err(Error::NotFound(_))));
     assert!(store.grant_role("test", "no-such-list", "ru-mfa", BodyRole::Decider).is_err());
-    assert!(store.proposals(None).unwrap().is_empty());
+    // Only the example's own proposals are there.
+    assert_eq!(store.proposals(None).unwrap().len(), example_proposals);
     // A suspension of the Taliban's listing is accepted as a proposal.
-    let id = store.create_proposal("test", p(ProposalKind::Suspend, "taliban"), None).unwrap();
+    let id = store.create_proposal("test", p(ProposalKind::Suspend, "taliban-ru"), None).unwrap();
     assert_eq!(store.proposals(Some(LIST)).unwrap()[0].id, id);
 }
 
@@ -162,7 +166,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     }
     // A delisting of the Taliban, proposed by `by` (with `--by` before each body).
     let propose = |by: &[&'static str]| {
-        let mut args = vec!["propose", "--list", LIST, "--kind", "delist", "--entity", "taliban"];
+        let mut args = vec!["propose", "--list", LIST, "--kind", "delist", "--entity", "taliban-ru"];
         args.extend(by);
         args.extend(["--statement", "Relations with the authorities in Kabul.", "--on", "2031-01-01"]);
         args

@@ -100,10 +100,12 @@ fn designation_change(change: &str, d: &Designation) -> DesignationChange {
 /// The key that identifies a designation across versions: its list and reference, or its
 /// list and programs when the list gives no reference.
 pub fn designation_key(d: &Designation) -> String {
-    match &d.reference {
+    let key = match &d.reference {
         Some(r) => format!("{} {}", d.list, r),
         None => format!("{} {}", d.list, d.programs.join(",")),
-    }
+    };
+    // A list that gives neither reference nor programs: the list alone.
+    key.trim_end().to_string()
 }
 
 /// Flattens an entity into `field → set of values`, dropping `src` locators.

@@ -32,6 +32,19 @@ pub enum ProposalKind {
     LiftSuspension,
 }
 
+impl ProposalKind {
+    /// What the proposal asks, as a verb: "to {verb}".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            ProposalKind::List => "list",
+            ProposalKind::Delist => "delist",
+            ProposalKind::Amend => "amend",
+            ProposalKind::Suspend => "suspend",
+            ProposalKind::LiftSuspension => "lift the suspension",
+        }
+    }
+}
+
 /// Where a proposal is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -108,6 +121,17 @@ pub enum OpinionKind {
     Object,
     /// Neither.
     Abstain,
+}
+
+impl OpinionKind {
+    /// The opinion as a verb: "{body} {verb}".
+    pub fn verb(&self) -> &'static str {
+        match self {
+            OpinionKind::Concur => "concurs",
+            OpinionKind::Object => "objects",
+            OpinionKind::Abstain => "abstains",
+        }
+    }
 }
 
 /// An opinion given in deliberation.
@@ -189,6 +213,18 @@ impl Action {
         }
     }
 
+    /// The day the action is dated (a decision: the day it was made).
+    pub fn on(&self) -> &PartialDate {
+        match self {
+            Action::Submit { on, .. }
+            | Action::Open { on, .. }
+            | Action::Publish { on, .. }
+            | Action::Withdraw { on, .. } => on,
+            Action::Opine(o) => &o.on,
+            Action::Decide(d) => &d.decided_on,
+        }
+    }
+
     /// The action's name.
     pub fn name(&self) -> &'static str {
         match self {
@@ -238,6 +274,16 @@ pub enum Refusal {
         effective: String,
         /// The decision date.
         decided: String,
+    },
+    /// The action is dated before the proposal's previous step.
+    #[error("cannot {action} on {on}: the proposal's previous step is dated {previous}")]
+    BeforePrevious {
+        /// The action.
+        action: &'static str,
+        /// Its date.
+        on: String,
+        /// The previous step's date.
+        previous: String,
     },
     /// A body gave its opinion twice.
     #[error("{0} has already given its opinion")]
@@ -389,6 +435,13 @@ impl Proposal {
                 Withdrawn
             }
         };
+        if let Some(previous) = self.actions.last().map(Action::on).filter(|p| action.on().latest() < p.earliest()) {
+            return Err(Refusal::BeforePrevious {
+                action: action.name(),
+                on: action.on().to_string(),
+                previous: previous.to_string(),
+            });
+        }
         match &action {
             Action::Opine(o) => self.opinions.push(o.clone()),
             Action::Decide(d) => self.decision = Some(d.clone()),
@@ -445,6 +498,24 @@ mod tests {
 
     fn opinion(body: &str, kind: OpinionKind) -> Action {
         Action::Opine(Opinion { body: body.into(), kind, text: "…".into(), on: day("2025-03-01") })
+    }
+
+    #[test]
+    fn steps_are_dated_in_order() {
+        let r = roles();
+        let mut p = proposal();
+        p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") }, &r).unwrap();
+        let before = p.clone();
+        let refused = p.apply(Action::Open { by: "ru-supreme-court".into(), on: day("2025-01-31") }, &r).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "cannot open deliberation on 2025-01-31: the proposal's previous step is dated 2025-02-01"
+        );
+        assert_eq!(p, before);
+        // A step of uncertain date that may fall on the day is let through; the same day is.
+        p.apply(Action::Open { by: "ru-supreme-court".into(), on: day("2025-02") }, &r).unwrap();
+        p.apply(decision(true, "2025-02-01", "2025-02-01"), &r).unwrap();
+        assert_eq!(p.state, ProposalState::Adopted);
     }
 
     #[test]

@@ -114,7 +114,9 @@ pub struct HistoryEvent {
     /// The source the event is known from.
     pub source_id: String,
     /// `added`, `amended`, `removed` (from versions) or a measure kind (`listing`,
-    /// `suspension`, `recognition`, ...), or `listed`/`ended` from a record's dates.
+    /// `suspension`, `recognition`, ...), or `listed`/`ended` from a record's dates, or a
+    /// workflow step (`proposal`, `deliberation`, `opinion`, `decision`, `publication`,
+    /// `withdrawal`).
     pub kind: String,
     /// The acting authority, for measures.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -542,8 +544,16 @@ impl Store {
             if let Some(view) = self.entity(&eid)? {
                 record_events(&view, &mut events);
             }
+            events.extend(crate::workflow::proposal_events(&self.conn, &eid)?);
         }
-        events.sort_by(|a, b| a.date.cmp(&b.date).then(a.entity_id.cmp(&b.entity_id)));
+        // On one day, the steps of a proposal come before the measure its publication wrote,
+        // and that before the version that carries it.
+        let rank = |e: &HistoryEvent| match e.kind.as_str() {
+            "proposal" | "deliberation" | "opinion" | "decision" | "publication" | "withdrawal" => 0,
+            "added" | "amended" | "removed" => 2,
+            _ => 1,
+        };
+        events.sort_by(|a, b| a.date.cmp(&b.date).then(a.entity_id.cmp(&b.entity_id)).then(rank(a).cmp(&rank(b))));
         Ok(events)
     }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::import::{FileMeta, VersionMeta};
+use crate::query::HistoryEvent;
 use crate::{audit, now, Error, Store};
 
 /// A stored proposal.
@@ -50,13 +51,18 @@ fn list_source(conn: &Connection, list: &str) -> Result<(String, String), Error>
     Ok((source, info.authority))
 }
 
+/// The newest version of `source`: its id and the instant it took effect.
+fn current_version(conn: &Connection, source: &str) -> Result<(i64, String), Error> {
+    Ok(conn.query_row(
+        "SELECT id, effective FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
+        [source],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// The entities of the newest version of `source`, by line order.
 fn current_entities(conn: &Connection, source: &str) -> Result<(i64, Vec<Entity>), Error> {
-    let version: i64 = conn.query_row(
-        "SELECT id FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
-        [source],
-        |r| r.get(0),
-    )?;
+    let (version, _) = current_version(conn, source)?;
     let mut stmt = conn.prepare(
         "SELECT r.body FROM member m JOIN record r ON r.id = m.record WHERE m.version_id = ?1 ORDER BY m.line, m.entity_id",
     )?;
@@ -96,6 +102,7 @@ fn roles_of(conn: &Connection, list: &str) -> Result<Roles, Error> {
 
 /// The entity with the adopted proposal applied to its designation on `list`.
 fn applied(
+    id: i64,
     p: &Proposal,
     list: &str,
     authority: &str,
@@ -110,7 +117,7 @@ fn applied(
         effective: (decision.effective_on != decision.decided_on).then(|| DateValue::from(decision.effective_on)),
         joint_with: Vec::new(),
         act: Some(decision.legal_act.clone()),
-        note: Some(p.statement.clone()),
+        note: Some(format!("On proposal {id} by {}: {}", p.proposers.join(" jointly with "), p.statement)),
         citations: Vec::new(),
         src: None,
     };
@@ -246,14 +253,24 @@ impl Store {
             let info_json: String =
                 itx.conn().query_row("SELECT info FROM source WHERE id = ?1", [&source], |r| r.get(0))?;
             let mut info: SourceInfo = serde_json::from_str(&info_json)?;
+            let Action::Publish { on, .. } = &action else { unreachable!("a publication") };
+            // A publication is the list's next edition: it cannot come before the one in force.
+            let (_, effective) = current_version(itx.conn(), &source)?;
+            let day = on.latest().to_string();
+            if day.as_str() < effective.get(..10).unwrap_or(&effective) {
+                return Err(Error::Invalid(format!(
+                    "cannot publish on {on}: the current version of {source} took effect on {}, and a publication is the list's next version",
+                    effective.get(..10).unwrap_or(&effective)
+                )));
+            }
             let (_, mut entities) = current_entities(itx.conn(), &source)?;
             let at = entities.iter().position(|e| e.id == p.entity_id);
-            let changed = applied(p, &p.list, &authority, at.map(|i| entities[i].clone()), stored.new_entity.as_ref())?;
+            let changed =
+                applied(id, p, &p.list, &authority, at.map(|i| entities[i].clone()), stored.new_entity.as_ref())?;
             match at {
                 Some(i) => entities[i] = changed,
                 None => entities.push(changed),
             }
-            let Action::Publish { on, .. } = &action else { unreachable!("a publication") };
             info.published = Some(format!("{}T12:00:00Z", on.latest()));
             let content = serde_json::to_vec(&entities)?;
             let sha = hex::encode(Sha256::digest(&content));
@@ -284,4 +301,71 @@ impl Store {
         itx.commit()?;
         Ok(stored)
     }
+}
+
+/// The timeline events of the proposals about entity `eid`: each action, dated as the acting
+/// body dated it.
+pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<HistoryEvent>, Error> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id")?;
+    let ids = stmt.query_map([eid], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let mut events = Vec::new();
+    for id in ids {
+        let stored = load(conn, id)?;
+        let p = &stored.proposal;
+        let (source, _) = list_source(conn, &p.list)?;
+        for action in &p.actions {
+            let (date, kind, summary) = match action {
+                Action::Submit { on, .. } => (
+                    on.to_string(),
+                    "proposal",
+                    format!(
+                        "proposal {id} to {} on {} by {}: {}",
+                        p.kind.verb(),
+                        p.list,
+                        p.proposers.join(" jointly with "),
+                        p.statement
+                    ),
+                ),
+                Action::Open { by, on } => {
+                    (on.to_string(), "deliberation", format!("proposal {id}: {by} opens deliberation"))
+                }
+                Action::Opine(o) => {
+                    (o.on.to_string(), "opinion", format!("proposal {id}: {} {}: {}", o.body, o.kind.verb(), o.text))
+                }
+                Action::Decide(d) => {
+                    let outcome = if d.adopted { "adopted" } else { "rejected" };
+                    let effective = if d.adopted && d.effective_on != d.decided_on {
+                        format!(", effective {}", d.effective_on)
+                    } else {
+                        String::new()
+                    };
+                    (
+                        d.decided_on.to_string(),
+                        "decision",
+                        format!("proposal {id} {outcome} by {} ({}){effective}", d.body, d.legal_act),
+                    )
+                }
+                Action::Publish { by, on } => {
+                    let version =
+                        stored.published_version.map(|v| format!(" as {source} version {v}")).unwrap_or_default();
+                    (on.to_string(), "publication", format!("proposal {id} published by {by}{version}"))
+                }
+                Action::Withdraw { by, on } => {
+                    (on.to_string(), "withdrawal", format!("proposal {id} withdrawn by {by}"))
+                }
+            };
+            events.push(HistoryEvent {
+                date,
+                entity_id: eid.to_string(),
+                source_id: source.clone(),
+                kind: kind.to_string(),
+                authority: Some(action.body().to_string()),
+                list: Some(p.list.clone()),
+                version_id: matches!(action, Action::Publish { .. }).then_some(stored.published_version).flatten(),
+                summary,
+                diff: None,
+            });
+        }
+    }
+    Ok(events)
 }
