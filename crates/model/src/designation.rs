@@ -103,6 +103,21 @@ pub enum MeasureKind {
 }
 
 impl MeasureKind {
+    /// The kind's name, as the registry format writes it (`suspension_lifted`).
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            MeasureKind::Listing => "listing",
+            MeasureKind::Proposal => "proposal",
+            MeasureKind::Suspension => "suspension",
+            MeasureKind::SuspensionLifted => "suspension_lifted",
+            MeasureKind::Amendment => "amendment",
+            MeasureKind::Delisting => "delisting",
+            MeasureKind::Recognition => "recognition",
+            MeasureKind::Accreditation => "accreditation",
+            MeasureKind::Statement => "statement",
+        }
+    }
+
     /// The status an entry has after a measure of this kind, if the kind changes it.
     fn status_after(self) -> Option<Status> {
         match self {

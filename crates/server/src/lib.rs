@@ -16,6 +16,7 @@ mod openapi;
 mod ops;
 pub mod registry;
 mod screening;
+mod ui;
 pub mod views;
 pub mod webhooks;
 pub mod workflow;
@@ -110,6 +111,7 @@ pub struct AppState {
     /// Indexes as of past (or future) days, most recently used last.
     as_of: Mutex<Vec<Arc<Loaded>>>,
     metrics: ops::Metrics,
+    ui: ui::UiState,
 }
 
 /// Indexes as of other days kept at once (each is as large as the current one).
@@ -127,6 +129,7 @@ impl AppState {
             keys: ArcSwap::from_pointee(keys),
             as_of: Mutex::new(Vec::new()),
             metrics: ops::Metrics::new()?,
+            ui: ui::UiState::default(),
         }))
     }
 
@@ -271,6 +274,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/metrics", get(ops::metrics))
         .route("/openapi.json", get(openapi::document));
     let mut router = Router::new()
+        .merge(ui::routes(state.clone()))
         .merge(reads)
         .merge(writes)
         .merge(admin)

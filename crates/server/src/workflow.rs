@@ -58,7 +58,7 @@ pub struct NewProposal {
 }
 
 /// A store error of the workflow: refusals are conflicts with the proposal's state or roles.
-fn refused(e: StoreError) -> ApiError {
+pub(crate) fn refused(e: StoreError) -> ApiError {
     match e {
         StoreError::Invalid(m) => ApiError { status: StatusCode::CONFLICT, code: "refused", message: m },
         other => other.into(),
@@ -66,7 +66,7 @@ fn refused(e: StoreError) -> ApiError {
 }
 
 /// Refuses a key that may not act for `body`.
-fn acts_for(caller: Option<&Caller>, body: &str) -> Result<(), ApiError> {
+pub(crate) fn acts_for(caller: Option<&Caller>, body: &str) -> Result<(), ApiError> {
     match caller {
         Some(c) if c.0.bodies.iter().any(|b| b == body) => Ok(()),
         Some(c) => Err(ApiError {

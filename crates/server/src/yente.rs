@@ -162,7 +162,7 @@ fn values<'a>(properties: &'a BTreeMap<String, Value>, key: &str) -> Result<Vec<
 }
 
 /// Reads a FollowTheMoney schema name of a query.
-fn query_schema(name: &str) -> Result<Option<Schema>, ApiError> {
+pub(crate) fn query_schema(name: &str) -> Result<Option<Schema>, ApiError> {
     SCHEMATA.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).ok_or_else(|| {
         let all: Vec<&str> = SCHEMATA.iter().map(|(n, _)| *n).collect();
         ApiError::bad_request("unknown_schema", format!("unknown schema {name:?} (one of {})", all.join(", ")))

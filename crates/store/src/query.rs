@@ -891,7 +891,7 @@ fn record_events(view: &EntityView, events: &mut Vec<HistoryEvent>) {
 }
 
 fn kind_name(m: &Measure) -> String {
-    serde_json::to_value(m.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    m.kind.as_str().to_string()
 }
 
 fn measure_summary(m: &Measure, list: Option<&str>) -> String {

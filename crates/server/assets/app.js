@@ -1,0 +1,23 @@
+// A batch's page refreshes its progress in place until the results are ready.
+(function () {
+  var box = document.getElementById("batch");
+  if (!box || box.dataset.finished === "true") return;
+  var job = box.dataset.job;
+  var set = function (id, v) { var el = document.getElementById(id); if (el) el.textContent = v; };
+  var tick = function () {
+    fetch("/batch/" + encodeURIComponent(job) + "/progress", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (p) {
+        document.getElementById("progress").value = p.done;
+        set("done", p.done); set("matched", p.matched_rows); set("errors", p.errors); set("seconds", p.seconds);
+        if (p.finished) {
+          box.dataset.finished = "true";
+          document.getElementById("download").hidden = false;
+        } else {
+          setTimeout(tick, 500);
+        }
+      })
+      .catch(function () { setTimeout(tick, 2000); });
+  };
+  setTimeout(tick, 300);
+})();

@@ -1,0 +1,270 @@
+//! `/lists`: each source with its versions, counts and data age, and the changes between two
+//! versions (added, removed, amended with the fields that changed).
+
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use proscribe_store::{SourceSummary, VersionInfo};
+use serde::Deserialize;
+
+use super::{error_page, render, Page, SignedIn};
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Rows shown per kind of change; the counts are always whole.
+const MAX_ROWS: usize = 500;
+
+/// A source as the pages list it.
+pub(crate) struct SourceRow {
+    pub id: String,
+    pub title: String,
+    pub format: String,
+    pub versions: i64,
+    pub published: String,
+    pub imported: String,
+    pub age: String,
+    pub entities: i64,
+    pub designations: i64,
+}
+
+/// How old data published at `instant` is, in words.
+fn age(instant: &str) -> String {
+    let day = instant.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match day {
+        Some(d) => {
+            let days = (chrono::Utc::now().date_naive() - d).num_days();
+            match days {
+                ..=0 => "today".into(),
+                1 => "1 day".into(),
+                2..=90 => format!("{days} days"),
+                _ => format!("{} months", days / 30),
+            }
+        }
+        None => "-".into(),
+    }
+}
+
+impl From<&SourceSummary> for SourceRow {
+    fn from(s: &SourceSummary) -> SourceRow {
+        let published = s.latest.published.clone().unwrap_or_else(|| s.latest.effective.clone());
+        SourceRow {
+            id: s.id.clone(),
+            title: s.title.clone(),
+            format: s.format.clone(),
+            versions: s.versions,
+            age: age(&published),
+            published: published.get(..10).unwrap_or(&published).to_string(),
+            imported: s.latest.imported_at.get(..10).unwrap_or(&s.latest.imported_at).to_string(),
+            entities: s.latest.entities,
+            designations: s.latest.designations,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "lists.html")]
+struct ListsPage {
+    page: Page,
+    sources: Vec<SourceRow>,
+}
+
+/// `GET /lists`.
+pub(crate) async fn sources(State(state): State<Arc<AppState>>, Extension(who): Extension<SignedIn>) -> Response {
+    match state.run_store(|s| Ok(s.sources()?)).await {
+        Ok(sources) => render(
+            StatusCode::OK,
+            &ListsPage { page: Page::new(&state, &who, "lists", "Lists"), sources: sources.iter().map(SourceRow::from).collect() },
+        ),
+        Err(e) => error_page(&state, &who, e),
+    }
+}
+
+/// A version as the source page lists it.
+pub(crate) struct VersionRow {
+    pub id: i64,
+    pub previous: Option<i64>,
+    pub published: String,
+    pub imported: String,
+    pub entities: i64,
+    pub names: i64,
+    pub designations: i64,
+    pub files: String,
+}
+
+#[derive(Template)]
+#[template(path = "source.html")]
+struct SourcePage {
+    page: Page,
+    source: SourceRow,
+    versions: Vec<VersionRow>,
+}
+
+/// `GET /lists/{source}`: its versions, newest first, each with a link to its changes.
+pub(crate) async fn source(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    let key = id.clone();
+    let found = state
+        .run_store(move |s| {
+            let summary = s.sources()?.into_iter().find(|x| x.id == key);
+            let summary = summary.ok_or_else(|| ApiError::not_found("not_found", format!("no source {key:?}")))?;
+            Ok((summary, s.versions(&key)?))
+        })
+        .await;
+    let (summary, versions) = match found {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let rows: Vec<VersionRow> = versions
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionRow {
+            id: v.id,
+            previous: i.checked_sub(1).map(|p| versions[p].id),
+            published: v.published.clone().unwrap_or_else(|| v.effective.clone()),
+            imported: v.imported_at.clone(),
+            entities: v.entities,
+            names: v.names,
+            designations: v.designations,
+            files: v.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>().join(", "),
+        })
+        .rev()
+        .collect();
+    let page = SourcePage { page: Page::new(&state, &who, "lists", summary.title.clone()), source: SourceRow::from(&summary), versions: rows };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct DiffParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// A field that changed.
+pub(crate) struct FieldRow {
+    pub field: String,
+    pub removed: Vec<String>,
+    pub added: Vec<String>,
+}
+
+/// A changed entity.
+pub(crate) struct ChangeRow {
+    pub entity_id: String,
+    pub reference: String,
+    pub caption: String,
+    pub fields: Vec<FieldRow>,
+}
+
+#[derive(Template)]
+#[template(path = "diff.html")]
+struct DiffPage {
+    page: Page,
+    source: String,
+    from: Option<VersionInfo>,
+    to: VersionInfo,
+    versions: Vec<(i64, String)>,
+    counts: (usize, usize, usize),
+    sections: Vec<Section>,
+    cut: usize,
+    max_rows: usize,
+}
+
+/// The changes of one kind.
+pub(crate) struct Section {
+    pub title: &'static str,
+    pub class: &'static str,
+    pub amended: bool,
+    pub rows: Vec<ChangeRow>,
+}
+
+/// `GET /lists/{source}/diff?from=&to=`: the changes between two versions (the newest against
+/// the one before by default).
+pub(crate) async fn diff(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    params: Result<Query<DiffParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(p)) = params else {
+        return error_page(&state, &who, ApiError::bad_request("invalid_parameter", "from and to are version numbers"));
+    };
+    let number = |v: &Option<String>, what: &str| super::given(v).map(|t| crate::error::number(t, what)).transpose();
+    let (from, to) = match (number(&p.from, "version"), number(&p.to, "version")) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return error_page(&state, &who, e),
+    };
+    let key = id.clone();
+    let found = state
+        .run_store(move |s| {
+            let versions = s.versions(&key)?;
+            let Some(newest) = versions.last() else {
+                return Err(ApiError::not_found("not_found", format!("no source {key:?}")));
+            };
+            let to = to.unwrap_or(newest.id);
+            let at = versions.iter().position(|v| v.id == to).ok_or_else(|| {
+                ApiError::not_found("not_found", format!("version {to} is not a version of {key}"))
+            })?;
+            let from = match from {
+                Some(f) if !versions.iter().any(|v| v.id == f) => {
+                    return Err(ApiError::not_found("not_found", format!("version {f} is not a version of {key}")))
+                }
+                Some(f) => Some(f),
+                None => at.checked_sub(1).map(|p| versions[p].id),
+            };
+            Ok((versions, s.diff(from, to)?))
+        })
+        .await;
+    let (versions, d) = match found {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let rows = |kind: &str| -> (usize, Vec<ChangeRow>) {
+        let all: Vec<&proscribe_store::Change> = d.changes.iter().filter(|c| c.kind == kind).collect();
+        let shown = all
+            .iter()
+            .take(MAX_ROWS)
+            .map(|c| ChangeRow {
+                entity_id: c.entity_id.clone(),
+                reference: c.reference.clone().unwrap_or_default(),
+                caption: c.caption.clone(),
+                fields: c
+                    .detail
+                    .fields
+                    .iter()
+                    .map(|f| FieldRow { field: f.field.clone(), removed: f.removed.clone(), added: f.added.clone() })
+                    .collect(),
+            })
+            .collect();
+        (all.len(), shown)
+    };
+    let (na, added) = rows("added");
+    let (nr, removed) = rows("removed");
+    let (nm, amended) = rows("amended");
+    let cut = [na, nr, nm].iter().map(|n| n.saturating_sub(MAX_ROWS)).sum();
+    let page = DiffPage {
+        page: Page::new(&state, &who, "lists", format!("Changes in {id}")),
+        source: id,
+        from: d.from,
+        to: d.to,
+        versions: versions
+            .iter()
+            .rev()
+            .map(|v| (v.id, v.published.clone().unwrap_or_else(|| v.effective.clone())))
+            .collect(),
+        counts: (na, nr, nm),
+        sections: vec![
+            Section { title: "Added", class: "added", amended: false, rows: added },
+            Section { title: "Removed", class: "removed", amended: false, rows: removed },
+            Section { title: "Amended", class: "amended", amended: true, rows: amended },
+        ],
+        cut,
+        max_rows: MAX_ROWS,
+    };
+    render(StatusCode::OK, &page)
+}

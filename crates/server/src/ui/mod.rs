@@ -1,0 +1,257 @@
+//! The analyst web UI: server-rendered HTML (askama templates in `templates/`, one stylesheet
+//! and a little JavaScript in `assets/`) on the same store and index as the API. Every page
+//! works without JavaScript; the script only refreshes a batch's progress in place.
+//!
+//! Pages need a reader key unless the service runs with open reads: the key is entered once at
+//! `/login` and kept in an HTTP-only, same-site cookie, which the API accepts too. Workflow
+//! actions need an editor key made for the body acting.
+
+mod batch;
+mod entity;
+mod lists;
+mod screen;
+mod workflow;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use askama::Template;
+use axum::extract::{Form, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use proscribe_store::{key_hash, ApiKey, Role};
+use serde::Deserialize;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The cookie that carries the signed-in key.
+pub(crate) const KEY_COOKIE: &str = "proscribe_key";
+
+/// Most bytes of an uploaded file (a batch's CSV, an article).
+const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// The pages, with their own sign-in check (a redirect to `/login`, not a JSON 401).
+pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    let pages = Router::new()
+        .route("/", get(home))
+        .route("/screen", get(screen::page))
+        .route("/batch", get(batch::page).post(batch::upload))
+        .route("/batch/{job}", get(batch::job))
+        .route("/batch/{job}/progress", get(batch::progress))
+        .route("/batch/{job}/results.csv", get(batch::results))
+        .route("/scan", get(screen::scan_page))
+        .route("/scan/article", post(screen::scan_article))
+        .route("/entity/{id}", get(entity::page))
+        .route("/lists", get(lists::sources))
+        .route("/lists/{source}", get(lists::source))
+        .route("/lists/{source}/diff", get(lists::diff))
+        .route("/workflow", get(workflow::queue))
+        .route("/workflow/{id}", get(workflow::page).post(workflow::act))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+        .route_layer(axum::middleware::from_fn_with_state(state, signed_in));
+    Router::new()
+        .merge(pages)
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/assets/style.css", get(style))
+        .route("/assets/app.js", get(script))
+}
+
+/// The key a request carries in its cookie, if it is one in force.
+pub(crate) fn cookie_key(state: &AppState, headers: &HeaderMap) -> Option<ApiKey> {
+    let cookies = headers.get_all(header::COOKIE);
+    let secret = cookies
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix(KEY_COOKIE)?.strip_prefix('='))?;
+    state.keys.load().get(&key_hash(secret.trim())).cloned()
+}
+
+/// Who is signed in, for the pages.
+#[derive(Debug, Clone)]
+pub(crate) struct SignedIn(pub Option<ApiKey>);
+
+/// Lets a page through with a reader key in the cookie (or any, with open reads); otherwise
+/// sends the browser to sign in and come back.
+async fn signed_in(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
+    let key = cookie_key(&state, request.headers());
+    let allowed = state.config.open_reads || key.as_ref().is_some_and(|k| k.role >= Role::Reader);
+    if !allowed {
+        let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+        let target = format!("/login?next={}", encode(back));
+        return Redirect::to(&target).into_response();
+    }
+    request.extensions_mut().insert(SignedIn(key));
+    next.run(request).await
+}
+
+/// Percent-encodes a query value.
+pub(crate) fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// What every page shows around its content.
+pub(crate) struct Page {
+    /// The page's title.
+    pub title: String,
+    /// The navigation entry it belongs to.
+    pub nav: &'static str,
+    /// The signed-in key's name and role, if any.
+    pub user: Option<String>,
+}
+
+impl Page {
+    pub(crate) fn new(_state: &AppState, who: &SignedIn, nav: &'static str, title: impl Into<String>) -> Page {
+        Page {
+            title: title.into(),
+            nav,
+            user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())),
+        }
+    }
+}
+
+/// A rendered page with `status`.
+pub(crate) fn render(status: StatusCode, t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::internal(&anyhow::anyhow!("template: {e}")).into_response(),
+    }
+}
+
+/// An error shown as a page.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub(crate) struct ErrorPage {
+    page: Page,
+    message: String,
+}
+
+/// `e` as a page.
+pub(crate) fn error_page(state: &AppState, who: &SignedIn, e: ApiError) -> Response {
+    let page = Page::new(state, who, "", format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")));
+    render(e.status, &ErrorPage { page, message: e.message })
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    page: Page,
+    sources: Vec<lists::SourceRow>,
+    entities: usize,
+    ready: bool,
+}
+
+async fn home(State(state): State<Arc<AppState>>, axum::Extension(who): axum::Extension<SignedIn>) -> Response {
+    let sources = match state.run_store(|s| Ok(s.sources()?)).await {
+        Ok(s) => s,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let loaded = state.loaded().ok();
+    let page = HomePage {
+        page: Page::new(&state, &who, "home", "proscribe"),
+        entities: loaded.as_ref().map_or(0, |l| l.index.entities().len()),
+        ready: loaded.is_some(),
+        sources: sources.iter().map(lists::SourceRow::from).collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    page: Page,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginParams {
+    next: Option<String>,
+}
+
+/// Only paths of this site are followed after signing in.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+async fn login_page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
+    let who = SignedIn(cookie_key(&state, &headers));
+    let page = LoginPage { page: Page::new(&state, &who, "login", "Sign in"), next: safe_next(p.next.as_deref()), error: None };
+    render(StatusCode::OK, &page)
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginForm {
+    key: String,
+    next: Option<String>,
+}
+
+async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) -> Response {
+    let next = safe_next(form.next.as_deref());
+    let secret = form.key.trim();
+    if state.keys.load().get(&key_hash(secret)).is_none() {
+        let page = LoginPage {
+            page: Page::new(&state, &SignedIn(None), "login", "Sign in"),
+            next,
+            error: Some("This key is not known or was revoked.".into()),
+        };
+        return render(StatusCode::UNAUTHORIZED, &page);
+    }
+    let cookie = format!("{KEY_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+    let mut response = Redirect::to(&next).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    response
+}
+
+async fn logout() -> Response {
+    let mut response = Redirect::to("/login").into_response();
+    let cookie = format!("{KEY_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
+    response
+}
+
+async fn style() -> Response {
+    asset("text/css; charset=utf-8", include_str!("../../assets/style.css"))
+}
+
+async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("../../assets/app.js"))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "max-age=3600")], body).into_response()
+}
+
+/// Empty form fields count as absent.
+pub(crate) fn given(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// A day read from a form, with what it is for in the message.
+pub(crate) fn form_day(v: &Option<String>, what: &str) -> Result<Option<proscribe_model::PartialDate>, ApiError> {
+    given(v).map(|d| crate::registry::parse_day(d, what)).transpose()
+}
+
+/// Jobs and other per-process UI state.
+#[derive(Default)]
+pub(crate) struct UiState {
+    /// Batch screening jobs, by id.
+    pub jobs: Mutex<HashMap<String, Arc<batch::Job>>>,
+}

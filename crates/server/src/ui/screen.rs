@@ -1,0 +1,395 @@
+//! `/screen` (one query, in the URL) and `/scan` (an article): results with their explanation.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Multipart, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use proscribe_matching::entity::{screen, FeatureKind, Hit, Query as ScreenQuery, ScreenOptions};
+use proscribe_matching::scan::{scan as scan_text, ScanOptions};
+use proscribe_matching::{NameMatch, PreparedName, DEFAULT_THRESHOLD};
+use proscribe_model::{ftm, Country, DateValue, Status};
+use serde::Deserialize;
+
+use super::{error_page, given, render, Page, SignedIn};
+use crate::error::ApiError;
+use crate::loaded::Loaded;
+use crate::views::{references, ReferenceView};
+use crate::AppState;
+
+/// The query of `/screen`, as the form sends it.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ScreenForm {
+    name: Option<String>,
+    birth_date: Option<String>,
+    country: Option<String>,
+    id: Option<String>,
+    schema: Option<String>,
+    threshold: Option<String>,
+    limit: Option<String>,
+    as_of: Option<String>,
+}
+
+/// A word of a listed name, marked when the query matched it.
+pub(crate) struct Word {
+    pub text: String,
+    pub marked: bool,
+}
+
+/// Evidence besides the name.
+pub(crate) struct Evidence {
+    pub what: &'static str,
+    pub effect: String,
+    pub sign: &'static str,
+    pub detail: String,
+}
+
+/// One result as the page shows it.
+pub(crate) struct ResultView {
+    pub entity_id: String,
+    pub caption: String,
+    pub schema: &'static str,
+    pub source: String,
+    pub score: String,
+    pub is_match: bool,
+    pub listed_name: Vec<Word>,
+    /// The Latin reading compared, when the listed name is written otherwise.
+    pub rendering: Option<String>,
+    pub name_score: String,
+    pub pairs: Vec<(String, String, String)>,
+    pub unmatched_query: Vec<String>,
+    pub unmatched_listed: Vec<String>,
+    pub evidence: Vec<Evidence>,
+    pub designations: Vec<ReferenceView>,
+}
+
+#[derive(Template)]
+#[template(path = "screen.html")]
+struct ScreenPage {
+    page: Page,
+    form: ScreenForm,
+    schemas: Vec<(&'static str, bool)>,
+    asked: bool,
+    error: Option<String>,
+    threshold: String,
+    results: Vec<ResultView>,
+    day: String,
+}
+
+/// Kinds of entity the form offers.
+const SCHEMAS: &[&str] = &["Person", "Organization", "Company", "Vessel", "Airplane"];
+
+fn feature_label(kind: FeatureKind) -> &'static str {
+    match kind {
+        FeatureKind::NameKind => "kind of name",
+        FeatureKind::Schema => "kind of entity",
+        FeatureKind::BirthDate => "birth date",
+        FeatureKind::Country => "country",
+        FeatureKind::Identifier => "identifier",
+    }
+}
+
+/// The words of `listed`, each marked when it gives one of the candidate words `m` matched.
+pub(crate) fn marked_words(listed: &str, m: &NameMatch) -> Vec<Word> {
+    let matched: HashSet<&str> = m.pairs.iter().flat_map(|p| p.candidate.split_whitespace()).collect();
+    listed
+        .split_whitespace()
+        .map(|w| {
+            let p = PreparedName::new(w, None);
+            let marked = p.variants.iter().flatten().any(|t| matched.contains(t.text.as_str()));
+            Word { text: w.to_string(), marked }
+        })
+        .collect()
+}
+
+fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
+    let e = &loaded.index.entities()[hit.entity as usize];
+    let listed = hit.name.map(|n| loaded.index.name_text(n).to_string()).unwrap_or_default();
+    let m = &hit.name_match;
+    ResultView {
+        entity_id: e.id.clone(),
+        caption: e.caption().to_string(),
+        schema: ftm::schema_name(e.schema),
+        source: loaded.sources[hit.entity as usize].clone(),
+        score: format!("{:.2}", hit.score),
+        is_match: hit.is_match,
+        rendering: (!listed.is_ascii() && !m.candidate_rendering.is_empty()).then(|| m.candidate_rendering.clone()),
+        listed_name: marked_words(&listed, m),
+        name_score: format!("{:.2}", m.score),
+        pairs: m
+            .pairs
+            .iter()
+            .map(|p| (p.query.clone(), p.candidate.clone(), format!("{:.2}", p.similarity)))
+            .collect(),
+        unmatched_query: m.unmatched_query.clone(),
+        unmatched_listed: m.unmatched_candidate.clone(),
+        evidence: hit
+            .features
+            .iter()
+            .map(|f| Evidence {
+                what: feature_label(f.feature),
+                effect: format!("{:+.2}", f.effect),
+                sign: if f.effect > 0.0 {
+                    "up"
+                } else if f.effect < 0.0 {
+                    "down"
+                } else {
+                    "none"
+                },
+                detail: f.detail.clone(),
+            })
+            .collect(),
+        designations: references(e, &loaded.day),
+    }
+}
+
+/// Reads the form into a query, or says which field is wrong.
+fn query_of(form: &ScreenForm) -> Result<Option<(ScreenQuery, ScreenOptions, Option<proscribe_model::PartialDate>)>, ApiError> {
+    let Some(name) = given(&form.name) else { return Ok(None) };
+    let schema = match given(&form.schema) {
+        Some(s) => crate::yente::query_schema(s)?,
+        None => None,
+    };
+    let birth_date = given(&form.birth_date)
+        .map(|d| {
+            d.parse::<DateValue>()
+                .map_err(|e| ApiError::bad_request("invalid_date", format!("birth date {d:?} is not a date ({e})")))
+        })
+        .transpose()?;
+    let countries = match given(&form.country) {
+        Some(c) => vec![Country::from_name(c)
+            .map_err(|_| ApiError::bad_request("invalid_country", format!("unknown country {c:?}")))?],
+        None => Vec::new(),
+    };
+    let identifiers = given(&form.id).map(|i| vec![i.to_string()]).unwrap_or_default();
+    let mut options = ScreenOptions { explain: true, limit: 10, ..ScreenOptions::default() };
+    if let Some(t) = given(&form.threshold) {
+        options.threshold = t
+            .parse::<f64>()
+            .ok()
+            .filter(|t| (0.0..=1.0).contains(t))
+            .ok_or_else(|| ApiError::bad_request("invalid_parameter", "the threshold is a number from 0 to 1"))?;
+    }
+    if let Some(l) = given(&form.limit) {
+        options.limit = l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=100).contains(l))
+            .ok_or_else(|| ApiError::bad_request("invalid_parameter", "the limit is a number from 1 to 100"))?;
+    }
+    let as_of = super::form_day(&form.as_of, "as_of")?;
+    let q = ScreenQuery { name: name.to_string(), schema, birth_date, countries, identifiers };
+    Ok(Some((q, options, as_of)))
+}
+
+/// `GET /screen?name=...`: the form, and the results when a name is given.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    form: Result<Query<ScreenForm>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let form = form.map(|Query(f)| f).unwrap_or_default();
+    let schemas = SCHEMAS.iter().map(|s| (*s, given(&form.schema) == Some(*s))).collect();
+    let title = given(&form.name).map_or("Screen a name".to_string(), |n| format!("Screen: {n}"));
+    let mut view = ScreenPage {
+        page: Page::new(&state, &who, "screen", title),
+        form,
+        schemas,
+        asked: false,
+        error: None,
+        threshold: format!("{DEFAULT_THRESHOLD:.2}"),
+        results: Vec::new(),
+        day: String::new(),
+    };
+    let outcome = match query_of(&view.form) {
+        Ok(None) => return render(StatusCode::OK, &view),
+        Ok(Some(q)) => run(&state, q).await,
+        Err(e) => Err(e),
+    };
+    view.asked = true;
+    match outcome {
+        Ok((results, threshold, day)) => {
+            view.results = results;
+            view.threshold = threshold;
+            view.day = day;
+            render(StatusCode::OK, &view)
+        }
+        Err(e) if e.status == StatusCode::BAD_REQUEST => {
+            view.error = Some(e.message);
+            render(StatusCode::BAD_REQUEST, &view)
+        }
+        Err(e) => error_page(&state, &who, e),
+    }
+}
+
+async fn run(
+    state: &Arc<AppState>,
+    (q, options, as_of): (ScreenQuery, ScreenOptions, Option<proscribe_model::PartialDate>),
+) -> Result<(Vec<ResultView>, String, String), ApiError> {
+    let current = state.loaded()?;
+    let s = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let loaded = if as_of.is_some() { s.loaded_as_of(as_of)? } else { current };
+        let hits = screen(&loaded.index, &q, &options)
+            .map_err(|e| ApiError::bad_request("unusable_name", format!("the name cannot be screened: {e}")))?;
+        let results = hits.iter().map(|h| result_view(&loaded, h)).collect();
+        Ok((results, format!("{:.2}", options.threshold), loaded.day.to_string()))
+    })
+    .await
+    .map_err(|e| ApiError::internal(&anyhow::anyhow!("screening task failed: {e}")))?
+}
+
+/// A stretch of the article: plain, or a mention (by number).
+pub(crate) struct Segment {
+    pub text: String,
+    pub mention: Option<usize>,
+}
+
+/// An entity a mention may name.
+pub(crate) struct MentionHit {
+    pub entity_id: String,
+    pub caption: String,
+    pub schema: &'static str,
+    pub score: String,
+    pub listed_name: String,
+    pub designations: Vec<ReferenceView>,
+}
+
+/// A mention found in the article.
+pub(crate) struct MentionView {
+    pub number: usize,
+    pub text: String,
+    pub hits: Vec<MentionHit>,
+}
+
+#[derive(Template)]
+#[template(path = "scan.html")]
+struct ScanPage {
+    page: Page,
+    text: String,
+    scanned: bool,
+    error: Option<String>,
+    segments: Vec<Segment>,
+    mentions: Vec<MentionView>,
+}
+
+/// `GET /scan`: the form.
+pub(crate) async fn scan_page(State(state): State<Arc<AppState>>, Extension(who): Extension<SignedIn>) -> Response {
+    let page = ScanPage {
+        page: Page::new(&state, &who, "scan", "Scan an article"),
+        text: String::new(),
+        scanned: false,
+        error: None,
+        segments: Vec::new(),
+        mentions: Vec::new(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Reads the article from the form: the pasted text, or the uploaded file when one is given.
+async fn article(mut form: Multipart) -> Result<String, ApiError> {
+    let mut text = String::new();
+    let mut file: Option<String> = None;
+    while let Some(field) =
+        form.next_field().await.map_err(|e| ApiError::bad_request("invalid_form", format!("the form: {e}")))?
+    {
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|e| ApiError::bad_request("invalid_form", format!("the form: {e}")))?;
+        let value = || {
+            String::from_utf8(bytes.to_vec())
+                .map_err(|_| ApiError::bad_request("invalid_text", format!("{name}: the text is not UTF-8")))
+        };
+        match name.as_str() {
+            "text" => text = value()?,
+            "file" if !bytes.is_empty() => file = Some(value()?),
+            _ => {}
+        }
+    }
+    let text = file.unwrap_or(text);
+    if text.len() > crate::screening::MAX_TEXT_BYTES {
+        return Err(ApiError::bad_request(
+            "text_too_long",
+            format!("the text is {} bytes; at most {}", text.len(), crate::screening::MAX_TEXT_BYTES),
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(ApiError::bad_request("no_text", "paste an article or choose a file"));
+    }
+    Ok(text)
+}
+
+/// `POST /scan/article`: the article with its mentions marked, and what each may name.
+pub(crate) async fn scan_article(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    form: Multipart,
+) -> Response {
+    let mut view = ScanPage {
+        page: Page::new(&state, &who, "scan", "Scan an article"),
+        text: String::new(),
+        scanned: false,
+        error: None,
+        segments: Vec::new(),
+        mentions: Vec::new(),
+    };
+    let text = match article(form).await {
+        Ok(t) => t,
+        Err(e) => {
+            view.error = Some(e.message);
+            return render(StatusCode::BAD_REQUEST, &view);
+        }
+    };
+    let loaded = match state.loaded() {
+        Ok(l) => l,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let scanned = tokio::task::spawn_blocking(move || {
+        let mentions = scan_text(&loaded.index, &text, &ScanOptions::default());
+        let mut segments = Vec::new();
+        let mut views = Vec::new();
+        let mut at = 0;
+        for (i, m) in mentions.iter().enumerate() {
+            if m.start < at {
+                continue;
+            }
+            segments.push(Segment { text: text[at..m.start].to_string(), mention: None });
+            segments.push(Segment { text: text[m.start..m.end].to_string(), mention: Some(i + 1) });
+            at = m.end;
+            let hits = m
+                .hits
+                .iter()
+                .map(|h| {
+                    let e = &loaded.index.entities()[h.entity as usize];
+                    MentionHit {
+                        entity_id: e.id.clone(),
+                        caption: e.caption().to_string(),
+                        schema: ftm::schema_name(e.schema),
+                        score: format!("{:.2}", h.score),
+                        listed_name: loaded.index.name_text(h.name).to_string(),
+                        designations: references(e, &loaded.day)
+                            .into_iter()
+                            .filter(|r| r.status == Status::Listed.as_str() || r.status == Status::Suspended.as_str())
+                            .collect(),
+                    }
+                })
+                .collect();
+            views.push(MentionView { number: i + 1, text: text[m.start..m.end].to_string(), hits });
+        }
+        segments.push(Segment { text: text[at..].to_string(), mention: None });
+        (text, segments, views)
+    })
+    .await;
+    match scanned {
+        Ok((text, segments, mentions)) => {
+            view.text = text;
+            view.scanned = true;
+            view.segments = segments;
+            view.mentions = mentions;
+            render(StatusCode::OK, &view)
+        }
+        Err(e) => error_page(&state, &who, ApiError::internal(&anyhow::anyhow!("scan task failed: {e}"))),
+    }
+}

@@ -1,0 +1,348 @@
+//! `/workflow`: the proposals awaiting each body in the role it plays, and a proposal's page
+//! with its deliberation, decision and publication, and the actions the signed-in key may take
+//! for the bodies it acts for.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use askama::Template;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Extension;
+use proscribe_model::workflow::{Action, BodyRole, Decision, Opinion, OpinionKind, ProposalState, Roles};
+use proscribe_store::{ApiKey, Role, StoredProposal};
+use serde::Deserialize;
+
+use super::{error_page, form_day, given, render, Page, SignedIn};
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::AppState;
+
+/// The role whose holders act next on a proposal in `state`.
+fn awaits(state: ProposalState) -> Option<BodyRole> {
+    match state {
+        ProposalState::Draft => Some(BodyRole::Proposer),
+        ProposalState::Submitted => Some(BodyRole::Decider),
+        ProposalState::InDeliberation => Some(BodyRole::Consulted),
+        ProposalState::Adopted => Some(BodyRole::Publisher),
+        _ => None,
+    }
+}
+
+fn role_label(r: BodyRole) -> &'static str {
+    match r {
+        BodyRole::Proposer => "proposer",
+        BodyRole::Consulted => "consulted",
+        BodyRole::Decider => "decider",
+        BodyRole::Publisher => "publisher",
+    }
+}
+
+/// A proposal in the queue.
+pub(crate) struct QueueRow {
+    pub id: i64,
+    pub kind: String,
+    pub entity: String,
+    pub list: String,
+    pub proposers: String,
+    pub state: &'static str,
+    pub last: String,
+    pub awaits: String,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    page: Page,
+    bodies: Vec<(String, bool)>,
+    body: String,
+    rows: Vec<QueueRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct QueueParams {
+    body: Option<String>,
+}
+
+/// Who may act next on `p`: the bodies with the awaited role (a consulted body that has
+/// already given its opinion no longer waits; in deliberation the decider may decide too).
+fn waiting_bodies(p: &StoredProposal, roles: &Roles) -> Vec<(String, BodyRole)> {
+    let state = p.proposal.state;
+    let mut out = Vec::new();
+    let Some(role) = awaits(state) else { return out };
+    for (body, rs) in &roles.0 {
+        if role == BodyRole::Proposer && !p.proposal.proposers.contains(body) {
+            continue;
+        }
+        if rs.contains(&role) && !(role == BodyRole::Consulted && p.proposal.opinions.iter().any(|o| &o.body == body)) {
+            out.push((body.clone(), role));
+        }
+        if state == ProposalState::InDeliberation && rs.contains(&BodyRole::Decider) {
+            out.push((body.clone(), BodyRole::Decider));
+        }
+    }
+    out
+}
+
+/// `GET /workflow?body=`: the proposals, or those awaiting one body.
+pub(crate) async fn queue(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    params: Result<Query<QueueParams>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let body = params.ok().and_then(|Query(p)| given(&p.body).map(str::to_string)).unwrap_or_default();
+    let found = state
+        .run_store(|s| {
+            let proposals = s.proposals(None)?;
+            let lists: BTreeSet<String> = proposals.iter().map(|p| p.proposal.list.clone()).collect();
+            let mut roles = Vec::new();
+            for l in lists {
+                roles.push((l.clone(), s.roles(&l)?));
+            }
+            Ok((proposals, roles))
+        })
+        .await;
+    let (proposals, roles) = match found {
+        Ok(f) => f,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let mut bodies: BTreeSet<String> = BTreeSet::new();
+    let mut rows = Vec::new();
+    for p in &proposals {
+        let empty = Roles::default();
+        let list_roles = roles.iter().find(|(l, _)| *l == p.proposal.list).map_or(&empty, |(_, r)| r);
+        bodies.extend(list_roles.0.keys().cloned());
+        let waiting = waiting_bodies(p, list_roles);
+        if !body.is_empty() && !waiting.iter().any(|(b, _)| *b == body) && !p.proposal.proposers.contains(&body) {
+            continue;
+        }
+        rows.push(QueueRow {
+            id: p.id,
+            kind: format!("{:?}", p.proposal.kind).to_lowercase(),
+            entity: p.proposal.entity_id.clone(),
+            list: p.proposal.list.clone(),
+            proposers: p.proposal.proposers.join(", "),
+            state: p.proposal.state.as_str(),
+            last: p.proposal.actions.last().map(|a| a.on().to_string()).unwrap_or_default(),
+            awaits: waiting.iter().map(|(b, r)| format!("{b} ({})", role_label(*r))).collect::<Vec<_>>().join(", "),
+        });
+    }
+    let page = QueuePage {
+        page: Page::new(&state, &who, "workflow", "Workflow"),
+        bodies: bodies.into_iter().map(|b| (b.clone(), b == body)).collect(),
+        body,
+        rows,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// An action the signed-in key may take, as a form.
+pub(crate) struct ActionForm {
+    pub action: &'static str,
+    pub label: &'static str,
+    pub body: String,
+}
+
+/// A step of the proposal, for its history.
+pub(crate) struct Step {
+    pub on: String,
+    pub what: String,
+    pub by: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "proposal.html")]
+struct ProposalPage {
+    page: Page,
+    p: StoredProposal,
+    kind: String,
+    state: &'static str,
+    source: String,
+    steps: Vec<Step>,
+    forms: Vec<ActionForm>,
+    signed_in: bool,
+    acts_for: String,
+    error: Option<String>,
+    today: String,
+}
+
+fn steps_of(p: &StoredProposal) -> Vec<Step> {
+    p.proposal
+        .actions
+        .iter()
+        .map(|a| {
+            let text = match a {
+                Action::Opine(o) => format!("{}: {}", o.kind.verb(), o.text),
+                Action::Decide(d) => format!(
+                    "{} ({}), effective {}",
+                    if d.adopted { "adopted" } else { "rejected" },
+                    d.legal_act,
+                    d.effective_on
+                ),
+                Action::Publish { .. } => {
+                    p.published_version.map(|v| format!("as version {v}")).unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            Step { on: a.on().to_string(), what: a.name().to_string(), by: a.body().to_string(), text }
+        })
+        .collect()
+}
+
+/// The actions `key` may take on `p` now, for each body it acts for.
+fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>) -> Vec<ActionForm> {
+    let Some(key) = key.filter(|k| k.role >= Role::Editor) else { return Vec::new() };
+    let mut out = Vec::new();
+    let state = p.proposal.state;
+    for body in &key.bodies {
+        let has = |r: BodyRole| roles.has(body, r);
+        let proposer = p.proposal.proposers.contains(body);
+        let mut add = |action: &'static str, label: &'static str| out.push(ActionForm { action, label, body: body.clone() });
+        match state {
+            ProposalState::Draft if proposer => add("submit", "Submit"),
+            ProposalState::Submitted if has(BodyRole::Decider) => add("open", "Open deliberation"),
+            ProposalState::InDeliberation => {
+                if has(BodyRole::Consulted) && !p.proposal.opinions.iter().any(|o| &o.body == body) {
+                    add("opine", "Give an opinion");
+                }
+                if has(BodyRole::Decider) {
+                    add("decide", "Decide");
+                }
+            }
+            ProposalState::Adopted if has(BodyRole::Publisher) => add("publish", "Publish"),
+            _ => {}
+        }
+        if proposer && matches!(state, ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation) {
+            add("withdraw", "Withdraw");
+        }
+    }
+    out
+}
+
+async fn show(state: &Arc<AppState>, who: &SignedIn, id: i64, error: Option<(StatusCode, String)>) -> Response {
+    let found = state
+        .run_store(move |s| {
+            let p = s.proposal(id)?;
+            let roles = s.roles(&p.proposal.list)?;
+            let source = s.lists()?.get(&p.proposal.list).map(|(src, _)| src.clone()).unwrap_or_default();
+            Ok((p, roles, source))
+        })
+        .await;
+    let (p, roles, source) = match found {
+        Ok(f) => f,
+        Err(e) => return error_page(state, who, e),
+    };
+    let forms = forms_for(&p, &roles, who.0.as_ref());
+    let (status, message) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
+    let page = ProposalPage {
+        page: Page::new(state, who, "workflow", format!("Proposal {id}")),
+        kind: format!("{:?}", p.proposal.kind).to_lowercase(),
+        state: p.proposal.state.as_str(),
+        source,
+        steps: steps_of(&p),
+        forms,
+        signed_in: who.0.is_some(),
+        acts_for: who.0.as_ref().map(|k| k.bodies.join(", ")).unwrap_or_default(),
+        error: message,
+        today: state.today().to_string(),
+        p,
+    };
+    render(status, &page)
+}
+
+/// `GET /workflow/{id}`.
+pub(crate) async fn page(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+) -> Response {
+    match crate::error::number(&id, "proposal") {
+        Ok(id) => show(&state, &who, id, None).await,
+        Err(e) => error_page(&state, &who, e),
+    }
+}
+
+/// An action as the proposal page's forms send it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ActionFields {
+    action: String,
+    by: String,
+    on: Option<String>,
+    opinion: Option<String>,
+    text: Option<String>,
+    outcome: Option<String>,
+    legal_act: Option<String>,
+    effective_on: Option<String>,
+}
+
+fn action_of(f: &ActionFields, today: proscribe_model::PartialDate) -> Result<Action, ApiError> {
+    let on = form_day(&f.on, "date")?.unwrap_or(today);
+    let by = f.by.clone();
+    Ok(match f.action.as_str() {
+        "submit" => Action::Submit { by, on },
+        "open" => Action::Open { by, on },
+        "publish" => Action::Publish { by, on },
+        "withdraw" => Action::Withdraw { by, on },
+        "opine" => {
+            let kind = match given(&f.opinion) {
+                Some("concur") => OpinionKind::Concur,
+                Some("object") => OpinionKind::Object,
+                Some("abstain") => OpinionKind::Abstain,
+                _ => return Err(ApiError::bad_request("invalid_form", "choose concur, object or abstain")),
+            };
+            let text = given(&f.text).ok_or_else(|| ApiError::bad_request("invalid_form", "an opinion gives its reasons"))?;
+            Action::Opine(Opinion { body: by, kind, text: text.to_string(), on })
+        }
+        "decide" => {
+            let adopted = match given(&f.outcome) {
+                Some("adopt") => true,
+                Some("reject") => false,
+                _ => return Err(ApiError::bad_request("invalid_form", "choose adopt or reject")),
+            };
+            let legal_act = given(&f.legal_act).unwrap_or("").to_string();
+            let effective_on = form_day(&f.effective_on, "effective date")?.unwrap_or(on);
+            Action::Decide(Decision { body: by, adopted, legal_act, decided_on: on, effective_on })
+        }
+        other => return Err(ApiError::bad_request("invalid_form", format!("unknown action {other:?}"))),
+    })
+}
+
+/// `POST /workflow/{id}`: applies an action for a body the signed-in editor key acts for, then
+/// shows the proposal (with the reason when the workflow refused it).
+pub(crate) async fn act(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    Path(id): Path<String>,
+    form: Result<Form<ActionFields>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let id = match crate::error::number(&id, "proposal") {
+        Ok(id) => id,
+        Err(e) => return error_page(&state, &who, e),
+    };
+    let Ok(Form(fields)) = form else {
+        return show(&state, &who, id, Some((StatusCode::BAD_REQUEST, "the form is incomplete".into()))).await;
+    };
+    let key = match who.0.clone().filter(|k| k.role >= Role::Editor) {
+        Some(k) => k,
+        None => {
+            let e = "acting on a proposal needs an editor key: sign in with one".to_string();
+            return show(&state, &who, id, Some((StatusCode::FORBIDDEN, e))).await;
+        }
+    };
+    let caller = Caller(key);
+    if let Err(e) = crate::workflow::acts_for(Some(&caller), &fields.by) {
+        return show(&state, &who, id, Some((e.status, e.message))).await;
+    }
+    let action = match action_of(&fields, state.today()) {
+        Ok(a) => a,
+        Err(e) => return show(&state, &who, id, Some((e.status, e.message))).await,
+    };
+    let actor = Caller::actor(Some(&caller));
+    let done = state.run_store_mut(move |s| s.act(&actor, id, action).map_err(crate::workflow::refused)).await;
+    match done {
+        Ok(_) => Redirect::to(&format!("/workflow/{id}")).into_response(),
+        Err(e) => show(&state, &who, id, Some((e.status, e.message))).await,
+    }
+}
