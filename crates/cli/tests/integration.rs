@@ -1,7 +1,7 @@
 //! End-to-end tests of the `proscribe` command on real list files and on the example
-//! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync and export; the token table of the name scorer.
 //! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync, export,
-//! screening and free-text scans.
+//! screening and free-text scans, the token table of the name scorer, the HTTP service, the
+//! workflow, and the web UI in a real browser.
 
 mod common;
 
@@ -16,5 +16,6 @@ mod screen;
 mod serve;
 mod sync;
 mod token_frequencies;
+mod ui;
 mod webhooks;
 mod workflow;

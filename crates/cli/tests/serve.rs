@@ -13,14 +13,14 @@ use serde_json::{json, Value};
 use crate::common::{shared, Env};
 
 /// A running server, stopped (SIGTERM, then waited for) when dropped.
-struct Server {
+pub(crate) struct Server {
     child: Child,
-    base: String,
+    pub(crate) base: String,
     agent: ureq::Agent,
 }
 
 impl Server {
-    fn start(env: &Env, extra: &[&str]) -> Server {
+    pub(crate) fn start(env: &Env, extra: &[&str]) -> Server {
         let mut child = env
             .cmd()
             .args(["serve", "--listen", "127.0.0.1:0"])
@@ -712,4 +712,67 @@ fn un_list_in_yente_shapes() {
     let sanction = &e["properties"]["sanctions"][0];
     assert_eq!(sanction["schema"], "Sanction");
     assert_eq!(sanction["properties"]["unscId"], json!(["TAi.160"]), "{sanction}");
+}
+
+/// The web UI over plain HTTP: pages send a browser without a key to sign in, a key in the
+/// cookie opens them, and bad input is a page that says what is wrong.
+#[test]
+fn ui_pages_need_a_key_and_explain_bad_input() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    let reader = env.json(&["keys", "add", "analyst", "--role", "reader"])["secret"].as_str().unwrap().to_string();
+    let server = Server::start(&env, &[]);
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
+    let page = |path: &str, cookie: Option<&str>| -> (u16, String, String) {
+        let mut req = agent.get(format!("{}{path}", server.base));
+        if let Some(k) = cookie {
+            req = req.header("cookie", format!("theme=dark; proscribe_key={k}"));
+        }
+        let mut r = req.call().unwrap();
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (r.status().as_u16(), location, r.body_mut().read_to_string().unwrap())
+    };
+    let (status, location, _) = page("/entity/taliban?x=1", None);
+    assert_eq!((status, location.as_str()), (303, "/login?next=/entity/taliban%3Fx%3D1"));
+    assert_eq!(page("/entity/taliban", Some("psk_wrong")).0, 303);
+    let (status, _, html) = page("/entity/taliban", Some(&reader));
+    assert_eq!(status, 200);
+    assert!(html.contains("ru-terrorist-organisations") && html.contains("class=\"timeline\""), "{html}");
+
+    let (status, _, html) = page("/screen?name=Amir+Khan&birth_date=2025-13-45", Some(&reader));
+    assert_eq!(status, 400);
+    // The value asked for is shown escaped, as text.
+    assert!(html.contains("birth date &#34;2025-13-45&#34; is not a date"), "{html}");
+    // What is typed comes back as text, never as markup.
+    let (_, _, html) = page("/screen?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E", Some(&reader));
+    assert!(!html.contains("<script>alert(1)") && html.contains("&#60;script&#62;alert(1)"), "{html}");
+    let (status, _, html) = page("/entity/no-such-entity", Some(&reader));
+    assert_eq!(status, 404);
+    assert!(html.contains("no entity"), "{html}");
+    let (status, _, html) = page("/lists/example-taliban/diff?to=999999", Some(&reader));
+    assert_eq!(status, 404);
+    assert!(html.contains("is not a version of example-taliban"), "{html}");
+
+    // A batch without a `name` column is refused, naming the columns it has.
+    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\nfull_name,dob\r\nAmir Khan,1970\r\n\r\n--XyZ--\r\n";
+    let mut r = agent
+        .post(format!("{}/batch", server.base))
+        .header("cookie", format!("proscribe_key={reader}"))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .send(body)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let html = r.body_mut().read_to_string().unwrap();
+    assert!(html.contains("people.csv: no `name` column (the columns are: full_name, dob)"), "{html}");
+
+    // A reader key cannot act in the workflow: the page says so and nothing changes.
+    let mut r = agent
+        .post(format!("{}/workflow/1", server.base))
+        .header("cookie", format!("proscribe_key={reader}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send("action=open&by=ru-supreme-court&on=2026-01-01")
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 403);
+    assert!(r.body_mut().read_to_string().unwrap().contains("needs an editor key"));
+    assert_eq!(env.json(&["proposals"])[1]["proposal"]["state"], "submitted");
 }

@@ -34,3 +34,23 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
 }
+
+/// Debian's Chromium and its WebDriver (`chromium`, `chromium-driver`; or where
+/// `PROSCRIBE_CHROMIUM` and `PROSCRIBE_CHROMEDRIVER` point), or `None` (after a message on
+/// standard error) when they are not installed.
+///
+/// # Panics
+/// When they are not installed and the `CI` environment variable is set.
+pub fn chromium() -> Option<(PathBuf, PathBuf)> {
+    let pick = |var: &str, default: &str| std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    let browser = pick("PROSCRIBE_CHROMIUM", "/usr/bin/chromium");
+    let driver = pick("PROSCRIBE_CHROMEDRIVER", "/usr/bin/chromedriver");
+    if browser.exists() && driver.exists() {
+        return Some((browser, driver));
+    }
+    if std::env::var_os("CI").is_some() {
+        panic!("Chromium ({}) or ChromeDriver ({}) is missing and CI is set: these tests must run", browser.display(), driver.display());
+    }
+    eprintln!("skipping: Chromium or ChromeDriver not installed (apt-get install chromium chromium-driver)");
+    None
+}

@@ -119,7 +119,7 @@ pub(crate) async fn queue(
         }
         rows.push(QueueRow {
             id: p.id,
-            kind: format!("{:?}", p.proposal.kind).to_lowercase(),
+            kind: p.proposal.kind.verb().to_string(),
             entity: p.proposal.entity_id.clone(),
             list: p.proposal.list.clone(),
             proposers: p.proposal.proposers.join(", "),
@@ -238,7 +238,7 @@ async fn show(state: &Arc<AppState>, who: &SignedIn, id: i64, error: Option<(Sta
     let (status, message) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = ProposalPage {
         page: Page::new(state, who, "workflow", format!("Proposal {id}")),
-        kind: format!("{:?}", p.proposal.kind).to_lowercase(),
+        kind: p.proposal.kind.verb().to_string(),
         state: p.proposal.state.as_str(),
         source,
         steps: steps_of(&p),

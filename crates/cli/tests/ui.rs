@@ -1,0 +1,245 @@
+//! The web UI in a real browser: Debian's Chromium, headless, driven over WebDriver
+//! (chromium-driver) against `proscribe serve` on 127.0.0.1. An analyst signs in, screens a
+//! name and reads the explanation, scans an article, screens a file, opens the Taliban's
+//! timeline and the lists, and a decider adopts a proposal whose publication becomes the list's
+//! new version. Each main page is saved as a screenshot in `target/ui-screenshots/`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::common::Env;
+use crate::serve::Server;
+
+/// ChromeDriver on a free port, stopped on drop.
+struct Driver {
+    child: Child,
+    url: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl Driver {
+    fn start(driver: &PathBuf) -> Driver {
+        let port = free_port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let start = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(start.elapsed() < Duration::from_secs(30), "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Driver { child, url: format!("http://127.0.0.1:{port}"), _profile: tempfile::tempdir().unwrap() }
+    }
+
+    async fn session(&self, browser: &PathBuf) -> Client {
+        let mut caps = serde_json::Map::new();
+        let args = [
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,1000",
+        ]
+        .iter()
+        .map(|a| a.to_string())
+        .chain([format!("--user-data-dir={}", self._profile.path().display())])
+        .collect::<Vec<_>>();
+        caps.insert("goog:chromeOptions".into(), json!({ "binary": browser, "args": args }));
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        ClientBuilder::new(connector).capabilities(caps).connect(&self.url).await.expect("a browser session")
+    }
+}
+
+/// Saves what the browser shows as `target/ui-screenshots/NAME.png`.
+async fn screenshot(c: &Client, name: &str) {
+    let dir = proscribe_testkit::repo_root().join("target/ui-screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let png = c.screenshot().await.expect("screenshot");
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}
+
+async fn text(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).text().await.unwrap()
+}
+
+/// Every form control of the page has a label (the page is usable with a screen reader).
+async fn assert_labelled(c: &Client, page: &str) {
+    let unlabelled = c
+        .execute(
+            "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))
+               .filter(e => e.labels.length === 0 && !e.getAttribute('aria-label')).map(e => e.outerHTML);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(unlabelled, json!([]), "unlabelled controls on {page}");
+}
+
+async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
+    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+#[test]
+fn an_analyst_and_a_decider_use_the_web_ui() {
+    let Some((browser, driver)) = proscribe_testkit::chromium() else { return };
+    let env = Env::new();
+    env.ok(&["import"]);
+    let secret = |args: &[&str]| env.json(args)["secret"].as_str().unwrap().to_string();
+    let analyst = secret(&["keys", "add", "analyst", "--role", "reader"]);
+    let court =
+        secret(&["keys", "add", "court", "--role", "editor", "--body", "ru-supreme-court", "--body", "ru-fsb"]);
+    // A proposal in deliberation, for the court to decide in the browser.
+    let made = env.json(&[
+        "propose", "--list", "ru-terrorist-organisations", "--kind", "lift-suspension", "--entity", "taliban-ru",
+        "--by", "ru-prosecutor-general", "--statement", "The grounds for the suspension have ceased.", "--on", "2026-01-10",
+    ]);
+    let id = made["id"].as_i64().unwrap();
+    env.ok(&["deliberate", &id.to_string(), "--by", "ru-supreme-court", "--open", "--on", "2026-01-12"]);
+    let versions_before = env.json(&["lists", "example-ru-terrorist-organisations"]).as_array().map(Vec::len);
+
+    let server = Server::start(&env, &[]);
+    let base = server.base.clone();
+    let driver = Driver::start(&driver);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let c = driver.session(&browser).await;
+
+        // Pages need a key: the browser is sent to sign in, and back.
+        c.goto(&format!("{base}/screen")).await.unwrap();
+        assert!(c.current_url().await.unwrap().path().starts_with("/login"));
+        assert_labelled(&c, "login").await;
+        c.find(Locator::Id("key")).await.unwrap().send_keys(&analyst).await.unwrap();
+        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        wait_for(&c, "form.screen-form").await;
+        assert_eq!(c.current_url().await.unwrap().path(), "/screen");
+
+        // Screen a name: the query goes in the URL, the right entity comes first with its
+        // explanation, and the matched words are marked in the listed name.
+        assert_labelled(&c, "screen").await;
+        c.find(Locator::Id("name")).await.unwrap().send_keys("Amir Khan Mutaqi").await.unwrap();
+        c.find(Locator::Css("form.screen-form button")).await.unwrap().click().await.unwrap();
+        wait_for(&c, "ol.results").await;
+        let url = c.current_url().await.unwrap();
+        assert!(url.query().unwrap_or("").contains("name=Amir+Khan+Mutaqi"), "{url}");
+        assert_eq!(text(&c, "ol.results li:first-child h3").await, "AMIR KHAN MOTAQI");
+        let explanation = text(&c, "ol.results li:first-child details.explain").await;
+        assert!(explanation.contains("mutaqi") && explanation.contains("mtqi"), "{explanation}");
+        assert!(!c.find_all(Locator::Css("ol.results li:first-child .listed-name mark")).await.unwrap().is_empty());
+        assert!(text(&c, "ol.results li:first-child .designations").await.contains("TAi.026"));
+        screenshot(&c, "screen").await;
+        c.set_window_size(390, 844).await.unwrap();
+        screenshot(&c, "screen-phone").await;
+        c.set_window_size(1280, 1000).await.unwrap();
+
+        // Scan an article: the names are marked, each with its entity and designations.
+        c.goto(&format!("{base}/scan")).await.unwrap();
+        assert_labelled(&c, "scan").await;
+        let article = "KABUL — Talks in Doha were led by the Taliban's foreign minister, Amir Khan Muttaqi,\n\
+                       who met the deputy prime minister Abdul Salam Hanafi the day before.";
+        c.find(Locator::Id("text")).await.unwrap().send_keys(article).await.unwrap();
+        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        wait_for(&c, ".article").await;
+        let marked: Vec<String> = {
+            let mut out = Vec::new();
+            for m in c.find_all(Locator::Css(".article mark")).await.unwrap() {
+                out.push(m.text().await.unwrap());
+            }
+            out
+        };
+        assert!(marked.iter().any(|m| m.contains("Amir Khan Muttaqi")), "{marked:?}");
+        assert!(marked.iter().any(|m| m.contains("Abdul Salam Hanafi")), "{marked:?}");
+        let mentions = text(&c, "ol.mentions").await;
+        assert!(mentions.contains("AMIR KHAN MOTAQI") && mentions.contains("TAi.026"), "{mentions}");
+        screenshot(&c, "scan").await;
+
+        // Screen a file: progress, then the results to download.
+        let csv = env.path("customers.csv");
+        std::fs::write(&csv, "key,name,birth_date\nc1,Amir Khan Muttaqi,\nc2,Jane Example,1980\nc3,Abdussalam Hanifi,\n")
+            .unwrap();
+        c.goto(&format!("{base}/batch")).await.unwrap();
+        assert_labelled(&c, "batch").await;
+        c.find(Locator::Id("file")).await.unwrap().send_keys(csv.to_str().unwrap()).await.unwrap();
+        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        let download = wait_for(&c, "#download a").await;
+        let start = Instant::now();
+        while !download.is_displayed().await.unwrap() {
+            assert!(start.elapsed() < Duration::from_secs(30), "the batch never finished");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        assert_eq!(text(&c, "#done").await, "3");
+        assert_eq!(text(&c, "#matched").await, "2");
+        screenshot(&c, "batch").await;
+
+        // The Taliban's timeline: a lane per list, the workflow's steps, the recognition.
+        c.goto(&format!("{base}/entity/taliban")).await.unwrap();
+        let lanes = c.find_all(Locator::Css(".timeline .lane:not(.axis)")).await.unwrap();
+        assert!(lanes.len() >= 4, "{} lanes", lanes.len());
+        let events = text(&c, "table.events").await;
+        for e in ["suspension", "decision", "recognition", "delisting", "proposal 1 to delist"] {
+            assert!(events.contains(e), "{e} missing from the timeline");
+        }
+        assert!(text(&c, "h1").await.starts_with("Taliban"));
+        screenshot(&c, "entity-taliban").await;
+
+        c.goto(&format!("{base}/lists")).await.unwrap();
+        assert!(text(&c, "table").await.contains("example-ru-terrorist-organisations"));
+        screenshot(&c, "lists").await;
+
+        // The court signs in and adopts the proposal; the FSB (the same key acts for both)
+        // publishes it, and the list has a new version.
+        c.delete_all_cookies().await.unwrap();
+        c.goto(&format!("{base}/login?next=/workflow")).await.unwrap();
+        c.find(Locator::Id("key")).await.unwrap().send_keys(&court).await.unwrap();
+        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        wait_for(&c, "#body").await;
+        c.find(Locator::Id("body")).await.unwrap().select_by_value("ru-supreme-court").await.unwrap();
+        c.find(Locator::Css("form.inline-form button")).await.unwrap().click().await.unwrap();
+        c.find(Locator::LinkText(&format!("Proposal {id}"))).await.unwrap().click().await.unwrap();
+        wait_for(&c, "form.act-form").await;
+        assert_labelled(&c, "proposal").await;
+        screenshot(&c, "proposal").await;
+        let decide = c.form(Locator::Css("form[aria-label='Decide as ru-supreme-court']")).await.unwrap();
+        decide.set_by_name("legal_act", "Ruling AKPI26-101").await.unwrap();
+        decide.submit().await.unwrap();
+        wait_for(&c, "#state").await;
+        assert_eq!(text(&c, "#state").await, "adopted");
+        c.form(Locator::Css("form[aria-label='Publish as ru-fsb']")).await.unwrap().submit().await.unwrap();
+        wait_for(&c, "#state").await;
+        assert_eq!(text(&c, "#state").await, "published");
+        let steps = text(&c, "ol.steps").await;
+        assert!(steps.contains("Ruling AKPI26-101") && steps.contains("as version"), "{steps}");
+        screenshot(&c, "proposal-published").await;
+
+        c.goto(&format!("{base}/lists/example-ru-terrorist-organisations")).await.unwrap();
+        let rows = c.find_all(Locator::Css("table tbody tr")).await.unwrap();
+        assert_eq!(Some(rows.len()), versions_before.map(|n| n + 1), "one version more");
+        c.close().await.unwrap();
+    });
+    // The court's actions are on the audit trail under its key.
+    let log = env.json(&["audit", "log"]);
+    assert!(log.as_array().unwrap().iter().any(|r| r["action"] == "proposal.decide"
+        && r["actor"].as_str().unwrap_or("").contains("court")));
+}
