@@ -99,7 +99,11 @@ async fn assert_labelled(c: &Client, page: &str) {
 }
 
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
-    c.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"))
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
 }
 
 #[test]
@@ -109,12 +113,22 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
     env.ok(&["import"]);
     let secret = |args: &[&str]| env.json(args)["secret"].as_str().unwrap().to_string();
     let analyst = secret(&["keys", "add", "analyst", "--role", "reader"]);
-    let court =
-        secret(&["keys", "add", "court", "--role", "editor", "--body", "ru-supreme-court", "--body", "ru-fsb"]);
+    let court = secret(&["keys", "add", "court", "--role", "editor", "--body", "ru-supreme-court", "--body", "ru-fsb"]);
     // A proposal in deliberation, for the court to decide in the browser.
     let made = env.json(&[
-        "propose", "--list", "ru-terrorist-organisations", "--kind", "lift-suspension", "--entity", "taliban-ru",
-        "--by", "ru-prosecutor-general", "--statement", "The grounds for the suspension have ceased.", "--on", "2026-01-10",
+        "propose",
+        "--list",
+        "ru-terrorist-organisations",
+        "--kind",
+        "lift-suspension",
+        "--entity",
+        "taliban-ru",
+        "--by",
+        "ru-prosecutor-general",
+        "--statement",
+        "The grounds for the suspension have ceased.",
+        "--on",
+        "2026-01-10",
     ]);
     let id = made["id"].as_i64().unwrap();
     env.ok(&["deliberate", &id.to_string(), "--by", "ru-supreme-court", "--open", "--on", "2026-01-12"]);
@@ -177,8 +191,11 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
 
         // Screen a file: progress, then the results to download.
         let csv = env.path("customers.csv");
-        std::fs::write(&csv, "key,name,birth_date\nc1,Amir Khan Muttaqi,\nc2,Jane Example,1980\nc3,Abdussalam Hanifi,\n")
-            .unwrap();
+        std::fs::write(
+            &csv,
+            "key,name,birth_date\nc1,Amir Khan Muttaqi,\nc2,Jane Example,1980\nc3,Abdussalam Hanifi,\n",
+        )
+        .unwrap();
         c.goto(&format!("{base}/batch")).await.unwrap();
         assert_labelled(&c, "batch").await;
         c.find(Locator::Id("file")).await.unwrap().send_keys(csv.to_str().unwrap()).await.unwrap();
@@ -240,6 +257,9 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
     });
     // The court's actions are on the audit trail under its key.
     let log = env.json(&["audit", "log"]);
-    assert!(log.as_array().unwrap().iter().any(|r| r["action"] == "proposal.decide"
-        && r["actor"].as_str().unwrap_or("").contains("court")));
+    assert!(log
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["action"] == "proposal.decide" && r["actor"].as_str().unwrap_or("").contains("court")));
 }

@@ -49,7 +49,11 @@ pub fn chromium() -> Option<(PathBuf, PathBuf)> {
         return Some((browser, driver));
     }
     if std::env::var_os("CI").is_some() {
-        panic!("Chromium ({}) or ChromeDriver ({}) is missing and CI is set: these tests must run", browser.display(), driver.display());
+        panic!(
+            "Chromium ({}) or ChromeDriver ({}) is missing and CI is set: these tests must run",
+            browser.display(),
+            driver.display()
+        );
     }
     eprintln!("skipping: Chromium or ChromeDriver not installed (apt-get install chromium chromium-driver)");
     None

@@ -71,8 +71,9 @@ fn read_rows(data: &[u8]) -> Result<Vec<Row>, ApiError> {
         let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty());
         let query = (|| -> Result<ScreenQuery, String> {
             let name = get(Some(name_col)).ok_or("name: missing")?;
-            let birth_date =
-                get(birth).map(|d| d.parse::<DateValue>().map_err(|e| format!("birth_date: {d:?}: {e}"))).transpose()?;
+            let birth_date = get(birth)
+                .map(|d| d.parse::<DateValue>().map_err(|e| format!("birth_date: {d:?}: {e}")))
+                .transpose()?;
             let countries = get(country)
                 .map(|c| Country::from_name(c).map(|c| vec![c]).map_err(|_| format!("country: unknown {c:?}")))
                 .transpose()?
@@ -195,7 +196,10 @@ fn view(job: &Job) -> JobView {
 
 /// `GET /batch`: the upload form.
 pub(crate) async fn page(State(state): State<Arc<AppState>>, Extension(who): Extension<SignedIn>) -> Response {
-    render(StatusCode::OK, &BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: None, job: None })
+    render(
+        StatusCode::OK,
+        &BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: None, job: None },
+    )
 }
 
 /// `POST /batch`: starts a job on the uploaded CSV and sends the browser to its page.
@@ -205,7 +209,8 @@ pub(crate) async fn upload(
     mut form: Multipart,
 ) -> Response {
     let refuse = |e: ApiError| {
-        let page = BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: Some(e.message), job: None };
+        let page =
+            BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: Some(e.message), job: None };
         render(StatusCode::BAD_REQUEST, &page)
     };
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -251,7 +256,8 @@ pub(crate) async fn upload(
     {
         let mut jobs = state.ui.jobs.lock().unwrap_or_else(|p| p.into_inner());
         if jobs.len() >= MAX_JOBS {
-            let oldest = jobs.values().filter(|j| j.finished().is_some()).min_by_key(|j| j.started).map(|j| j.id.clone());
+            let oldest =
+                jobs.values().filter(|j| j.finished().is_some()).min_by_key(|j| j.started).map(|j| j.id.clone());
             match oldest {
                 Some(o) => {
                     jobs.remove(&o);
@@ -276,7 +282,12 @@ pub(crate) async fn upload(
 
 fn find(state: &AppState, id: &str) -> Result<Arc<Job>, ApiError> {
     let jobs = state.ui.jobs.lock().unwrap_or_else(|p| p.into_inner());
-    jobs.get(id).cloned().ok_or_else(|| ApiError::not_found("not_found", format!("no batch {id:?} (batches are kept until the service restarts, {MAX_JOBS} at most)")))
+    jobs.get(id).cloned().ok_or_else(|| {
+        ApiError::not_found(
+            "not_found",
+            format!("no batch {id:?} (batches are kept until the service restarts, {MAX_JOBS} at most)"),
+        )
+    })
 }
 
 /// `GET /batch/{job}`: progress, then the summary and the download.
@@ -288,7 +299,11 @@ pub(crate) async fn job(
     match find(&state, &id) {
         Ok(job) => render(
             StatusCode::OK,
-            &BatchPage { page: Page::new(&state, &who, "batch", format!("Batch: {}", job.file)), error: None, job: Some(view(&job)) },
+            &BatchPage {
+                page: Page::new(&state, &who, "batch", format!("Batch: {}", job.file)),
+                error: None,
+                job: Some(view(&job)),
+            },
         ),
         Err(e) => error_page(&state, &who, e),
     }
@@ -320,7 +335,15 @@ pub(crate) async fn results(
         Err(e) => return error_page(&state, &who, e),
     };
     let Some((csv, _)) = job.finished() else {
-        return error_page(&state, &who, ApiError { status: StatusCode::CONFLICT, code: "not_finished", message: "the batch is still being screened".into() });
+        return error_page(
+            &state,
+            &who,
+            ApiError {
+                status: StatusCode::CONFLICT,
+                code: "not_finished",
+                message: "the batch is still being screened".into(),
+            },
+        );
     };
     let stem = job.file.trim_end_matches(".csv").replace(['"', '\\', '/'], "_");
     (

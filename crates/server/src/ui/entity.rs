@@ -88,7 +88,7 @@ struct EntityPage {
     years: Vec<(String, String)>,
     lanes: Vec<Lane>,
     events: Vec<EventRow>,
-    today: String,
+    day: String,
 }
 
 fn day_of(d: &PartialDate) -> Option<NaiveDate> {
@@ -170,11 +170,7 @@ fn lane_for(d: &Designation, source: &str, axis: &Axis, today: NaiveDate) -> Lan
             left: format!("{l:.2}"),
             width: format!("{:.2}", (r - l).max(0.3)),
             class: if possible { "possible" } else { status_class(s.status) },
-            title: format!(
-                "{}{} from {from} to {to}",
-                if possible { "possibly " } else { "" },
-                s.status.as_str()
-            ),
+            title: format!("{}{} from {from} to {to}", if possible { "possibly " } else { "" }, s.status.as_str()),
         });
     }
     let marks = d
@@ -191,7 +187,12 @@ fn lane_for(d: &Designation, source: &str, axis: &Axis, today: NaiveDate) -> Lan
         .collect();
     Lane {
         label: d.list.clone(),
-        sub: format!("{} · {}{}", d.authority, source, d.reference.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()),
+        sub: format!(
+            "{} · {}{}",
+            d.authority,
+            source,
+            d.reference.as_deref().map(|r| format!(" · {r}")).unwrap_or_default()
+        ),
         spans,
         marks,
     }
@@ -248,7 +249,11 @@ fn facts_of(members: &[(Entity, String, i64)]) -> (Vec<Fact>, Vec<Fact>, Vec<Fac
             facts.push(fact("died", d.date.to_string(), String::new()));
         }
         for c in &e.countries {
-            facts.push(fact(&format!("{:?}", c.role).to_lowercase(), c.country.name().to_string(), c.country.to_string()));
+            facts.push(fact(
+                &format!("{:?}", c.role).to_lowercase(),
+                c.country.name().to_string(),
+                c.country.to_string(),
+            ));
         }
         for i in &e.identifiers {
             let mut detail = format!("{:?}", i.kind);
@@ -286,11 +291,16 @@ fn facts_of(members: &[(Entity, String, i64)]) -> (Vec<Fact>, Vec<Fact>, Vec<Fac
     (names, facts, related)
 }
 
-fn timeline(members: &[(Entity, String, i64)], events: &[HistoryEvent], today: NaiveDate) -> (Vec<(String, String)>, Vec<Lane>) {
+fn timeline(
+    members: &[(Entity, String, i64)],
+    events: &[HistoryEvent],
+    today: NaiveDate,
+) -> (Vec<(String, String)>, Vec<Lane>) {
     let mut first = today;
     for ev in events {
         let date = ev.date.get(..10).unwrap_or(&ev.date);
-        let parsed = date.split('|').next().and_then(|d| d.parse::<DateValue>().ok()).and_then(|v| day_of(&v.earliest()));
+        let parsed =
+            date.split('|').next().and_then(|d| d.parse::<DateValue>().ok()).and_then(|v| day_of(&v.earliest()));
         if let Some(d) = parsed {
             first = first.min(d);
         }
@@ -319,7 +329,11 @@ fn timeline(members: &[(Entity, String, i64)], events: &[HistoryEvent], today: N
     for ev in events.iter().filter(|e| event_class(&e.kind) == "workflow") {
         let Some(day) = ev.date.parse::<DateValue>().ok().and_then(|v| day_of(&v.earliest())) else { continue };
         if let Some(lane) = lanes.iter_mut().find(|l| Some(&l.label) == ev.list.as_ref()) {
-            lane.marks.push(Mark { left: format!("{:.2}", axis.at(day)), class: "workflow", title: format!("{} {}", ev.date, ev.summary) });
+            lane.marks.push(Mark {
+                left: format!("{:.2}", axis.at(day)),
+                class: "workflow",
+                title: format!("{} {}", ev.date, ev.summary),
+            });
         }
     }
     for (authority, marks) in acts {
@@ -335,18 +349,32 @@ fn timeline(members: &[(Entity, String, i64)], events: &[HistoryEvent], today: N
     (years, lanes)
 }
 
-/// `GET /entity/{id}`.
+/// The query of the entity page.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct EntityParams {
+    as_of: Option<String>,
+}
+
+/// `GET /entity/{id}?as_of=`: statuses as of a day (today by default).
 pub(crate) async fn page(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<SignedIn>,
     Path(id): Path<String>,
+    params: Result<axum::extract::Query<EntityParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
+    let params = params.map(|q| q.0).unwrap_or_default();
+    let as_of = match super::form_day(&params.as_of, "as_of") {
+        Ok(d) => d,
+        Err(e) => return error_page(&state, &who, e),
+    };
     let today_pd = state.today();
     let Some(today) = day_of(&today_pd) else {
         return error_page(&state, &who, ApiError::internal(&anyhow::anyhow!("today is no day")));
     };
+    let day = as_of.unwrap_or(today_pd);
+    let shown = day.to_string();
     let key = id.clone();
-    let gathered = state.run_store(move |s| gather(s, &key, &today_pd)).await;
+    let gathered = state.run_store(move |s| gather(s, &key, &day)).await;
     let g = match gathered {
         Ok(g) => g,
         Err(e) => return error_page(&state, &who, e),
@@ -359,7 +387,12 @@ pub(crate) async fn page(
         .iter()
         .rev()
         .map(|ev| EventRow {
-            date: ev.date.get(..10).filter(|_| ev.date.as_bytes().get(10) == Some(&b'T')).unwrap_or(&ev.date).to_string(),
+            date: ev
+                .date
+                .get(..10)
+                .filter(|_| ev.date.as_bytes().get(10) == Some(&b'T'))
+                .unwrap_or(&ev.date)
+                .to_string(),
             kind: ev.kind.replace('_', " "),
             class: event_class(&ev.kind),
             summary: ev.summary.clone(),
@@ -393,7 +426,7 @@ pub(crate) async fn page(
         years,
         lanes,
         events,
-        today: today.to_string(),
+        day: shown,
     };
     render(StatusCode::OK, &page)
 }

@@ -77,7 +77,10 @@ pub(crate) async fn sources(State(state): State<Arc<AppState>>, Extension(who): 
     match state.run_store(|s| Ok(s.sources()?)).await {
         Ok(sources) => render(
             StatusCode::OK,
-            &ListsPage { page: Page::new(&state, &who, "lists", "Lists"), sources: sources.iter().map(SourceRow::from).collect() },
+            &ListsPage {
+                page: Page::new(&state, &who, "lists", "Lists"),
+                sources: sources.iter().map(SourceRow::from).collect(),
+            },
         ),
         Err(e) => error_page(&state, &who, e),
     }
@@ -136,7 +139,11 @@ pub(crate) async fn source(
         })
         .rev()
         .collect();
-    let page = SourcePage { page: Page::new(&state, &who, "lists", summary.title.clone()), source: SourceRow::from(&summary), versions: rows };
+    let page = SourcePage {
+        page: Page::new(&state, &who, "lists", summary.title.clone()),
+        source: SourceRow::from(&summary),
+        versions: rows,
+    };
     render(StatusCode::OK, &page)
 }
 
@@ -207,9 +214,10 @@ pub(crate) async fn diff(
                 return Err(ApiError::not_found("not_found", format!("no source {key:?}")));
             };
             let to = to.unwrap_or(newest.id);
-            let at = versions.iter().position(|v| v.id == to).ok_or_else(|| {
-                ApiError::not_found("not_found", format!("version {to} is not a version of {key}"))
-            })?;
+            let at = versions
+                .iter()
+                .position(|v| v.id == to)
+                .ok_or_else(|| ApiError::not_found("not_found", format!("version {to} is not a version of {key}")))?;
             let from = match from {
                 Some(f) if !versions.iter().any(|v| v.id == f) => {
                     return Err(ApiError::not_found("not_found", format!("version {f} is not a version of {key}")))

@@ -114,11 +114,7 @@ pub(crate) struct Page {
 
 impl Page {
     pub(crate) fn new(_state: &AppState, who: &SignedIn, nav: &'static str, title: impl Into<String>) -> Page {
-        Page {
-            title: title.into(),
-            nav,
-            user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())),
-        }
+        Page { title: title.into(), nav, user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())) }
     }
 }
 
@@ -140,7 +136,8 @@ pub(crate) struct ErrorPage {
 
 /// `e` as a page.
 pub(crate) fn error_page(state: &AppState, who: &SignedIn, e: ApiError) -> Response {
-    let page = Page::new(state, who, "", format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")));
+    let page =
+        Page::new(state, who, "", format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")));
     render(e.status, &ErrorPage { page, message: e.message })
 }
 
@@ -191,7 +188,11 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn login_page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
     let who = SignedIn(cookie_key(&state, &headers));
-    let page = LoginPage { page: Page::new(&state, &who, "login", "Sign in"), next: safe_next(p.next.as_deref()), error: None };
+    let page = LoginPage {
+        page: Page::new(&state, &who, "login", "Sign in"),
+        next: safe_next(p.next.as_deref()),
+        error: None,
+    };
     render(StatusCode::OK, &page)
 }
 

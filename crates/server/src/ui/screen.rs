@@ -119,11 +119,7 @@ fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
         rendering: (!listed.is_ascii() && !m.candidate_rendering.is_empty()).then(|| m.candidate_rendering.clone()),
         listed_name: marked_words(&listed, m),
         name_score: format!("{:.2}", m.score),
-        pairs: m
-            .pairs
-            .iter()
-            .map(|p| (p.query.clone(), p.candidate.clone(), format!("{:.2}", p.similarity)))
-            .collect(),
+        pairs: m.pairs.iter().map(|p| (p.query.clone(), p.candidate.clone(), format!("{:.2}", p.similarity))).collect(),
         unmatched_query: m.unmatched_query.clone(),
         unmatched_listed: m.unmatched_candidate.clone(),
         evidence: hit
@@ -147,7 +143,9 @@ fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
 }
 
 /// Reads the form into a query, or says which field is wrong.
-fn query_of(form: &ScreenForm) -> Result<Option<(ScreenQuery, ScreenOptions, Option<proscribe_model::PartialDate>)>, ApiError> {
+fn query_of(
+    form: &ScreenForm,
+) -> Result<Option<(ScreenQuery, ScreenOptions, Option<proscribe_model::PartialDate>)>, ApiError> {
     let Some(name) = given(&form.name) else { return Ok(None) };
     let schema = match given(&form.schema) {
         Some(s) => crate::yente::query_schema(s)?,

@@ -181,9 +181,7 @@ fn steps_of(p: &StoredProposal) -> Vec<Step> {
                     d.legal_act,
                     d.effective_on
                 ),
-                Action::Publish { .. } => {
-                    p.published_version.map(|v| format!("as version {v}")).unwrap_or_default()
-                }
+                Action::Publish { .. } => p.published_version.map(|v| format!("as version {v}")).unwrap_or_default(),
                 _ => String::new(),
             };
             Step { on: a.on().to_string(), what: a.name().to_string(), by: a.body().to_string(), text }
@@ -199,7 +197,8 @@ fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>) -> Vec<Act
     for body in &key.bodies {
         let has = |r: BodyRole| roles.has(body, r);
         let proposer = p.proposal.proposers.contains(body);
-        let mut add = |action: &'static str, label: &'static str| out.push(ActionForm { action, label, body: body.clone() });
+        let mut add =
+            |action: &'static str, label: &'static str| out.push(ActionForm { action, label, body: body.clone() });
         match state {
             ProposalState::Draft if proposer => add("submit", "Submit"),
             ProposalState::Submitted if has(BodyRole::Decider) => add("open", "Open deliberation"),
@@ -214,7 +213,8 @@ fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>) -> Vec<Act
             ProposalState::Adopted if has(BodyRole::Publisher) => add("publish", "Publish"),
             _ => {}
         }
-        if proposer && matches!(state, ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation) {
+        if proposer && matches!(state, ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation)
+        {
             add("withdraw", "Withdraw");
         }
     }
@@ -292,7 +292,8 @@ fn action_of(f: &ActionFields, today: proscribe_model::PartialDate) -> Result<Ac
                 Some("abstain") => OpinionKind::Abstain,
                 _ => return Err(ApiError::bad_request("invalid_form", "choose concur, object or abstain")),
             };
-            let text = given(&f.text).ok_or_else(|| ApiError::bad_request("invalid_form", "an opinion gives its reasons"))?;
+            let text =
+                given(&f.text).ok_or_else(|| ApiError::bad_request("invalid_form", "an opinion gives its reasons"))?;
             Action::Opine(Opinion { body: by, kind, text: text.to_string(), on })
         }
         "decide" => {
