@@ -721,7 +721,7 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     let env = Env::new();
     env.ok(&["import"]);
     let reader = env.json(&["keys", "add", "analyst", "--role", "reader"])["secret"].as_str().unwrap().to_string();
-    let server = Server::start(&env, &[]);
+    let server = Server::start(&env, &["--reload-interval", "1"]);
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
     let page = |path: &str, cookie: Option<&str>| -> (u16, String, String) {
         let mut req = agent.get(format!("{}{path}", server.base));
@@ -775,4 +775,36 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     assert_eq!(r.status().as_u16(), 403);
     assert!(r.body_mut().read_to_string().unwrap().contains("needs an editor key"));
     assert_eq!(env.json(&["proposals"])[1]["proposal"]["state"], "submitted");
+
+    // An editor key of the Ministry of Foreign Affairs proposes from the queue page.
+    let mfa = env.json(&["keys", "add", "mfa", "--role", "editor", "--body", "ru-mfa"])["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::thread::sleep(Duration::from_millis(1500)); // one reload tick: the new key is known
+    let post = |form: &str| {
+        let mut r = agent
+            .post(format!("{}/workflow", server.base))
+            .header("cookie", format!("proscribe_key={mfa}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(form.to_string())
+            .unwrap();
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        (r.status().as_u16(), location, r.body_mut().read_to_string().unwrap())
+    };
+    let (_, _, html) = page("/workflow", Some(&mfa));
+    assert!(html.contains("New proposal") && html.contains("ru-mfa (on ru-terrorist-organisations)"), "{html}");
+    let (status, _, html) =
+        post("list=ru-terrorist-organisations&kind=delist&entity=nobody&by=ru-mfa&statement=Reasons.&on=2026-02-01");
+    assert_eq!(status, 404);
+    assert!(html.contains("entity nobody is not in example-ru-terrorist-organisations"), "{html}");
+    let (status, _, html) = post(
+        "list=ru-terrorist-organisations&kind=delist&entity=taliban-ru&by=ru-moj&statement=Reasons.&on=2026-02-01",
+    );
+    assert_eq!(status, 403, "{html}");
+    let (status, location, _) = post("list=ru-terrorist-organisations&kind=delist&entity=taliban-ru&by=ru-mfa&statement=Relations+with+Kabul.&on=2026-02-01");
+    assert_eq!((status, location.as_str()), (303, "/workflow/3"));
+    let made = env.json(&["proposals"]);
+    assert_eq!(made[0]["proposal"]["state"], "submitted");
+    assert_eq!(made[0]["proposal"]["statement"], "Relations with Kabul.");
 }

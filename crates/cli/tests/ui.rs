@@ -234,7 +234,16 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         wait_for(&c, "#body").await;
         c.find(Locator::Id("body")).await.unwrap().select_by_value("ru-supreme-court").await.unwrap();
         c.find(Locator::Css("form.inline-form button")).await.unwrap().click().await.unwrap();
-        c.find(Locator::LinkText(&format!("Proposal {id}"))).await.unwrap().click().await.unwrap();
+        let start = Instant::now();
+        while !c.current_url().await.unwrap().query().unwrap_or("").contains("body=ru-supreme-court") {
+            assert!(start.elapsed() < Duration::from_secs(30), "the queue was not filtered");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let queue = text(&c, "table").await;
+        assert!(queue.contains("ru-supreme-court (decider)"), "{queue}");
+        let label = format!("Proposal {id}");
+        let link = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::LinkText(&label)).await.unwrap();
+        link.click().await.unwrap();
         wait_for(&c, "form.act-form").await;
         assert_labelled(&c, "proposal").await;
         screenshot(&c, "proposal").await;

@@ -37,24 +37,24 @@ pub struct ProposalsParams {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewProposal {
     /// The list.
-    list: String,
+    pub(crate) list: String,
     /// list, delist, amend, suspend or lift_suspension.
-    kind: String,
+    pub(crate) kind: String,
     /// The entity (for a listing of a new one, the id it will have).
-    entity: String,
+    pub(crate) entity: String,
     /// The proposing bodies (several: a joint proposal); the key must act for each.
-    by: Vec<String>,
+    pub(crate) by: Vec<String>,
     /// The reasoned statement.
-    statement: String,
+    pub(crate) statement: String,
     /// For a listing of a new entity (or an amendment): its name.
-    name: Option<String>,
+    pub(crate) name: Option<String>,
     /// For a listing of a new entity: its kind (default Organization).
-    schema: Option<String>,
+    pub(crate) schema: Option<String>,
     /// Keep it as a draft.
     #[serde(default)]
-    draft: bool,
+    pub(crate) draft: bool,
     /// The day it is submitted (default today).
-    on: Option<String>,
+    pub(crate) on: Option<String>,
 }
 
 /// A store error of the workflow: refusals are conflicts with the proposal's state or roles.
@@ -131,6 +131,17 @@ pub async fn create(
     body: Result<Json<NewProposal>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let Json(n) = body.map_err(crate::yente::body_error)?;
+    let p = propose(&state, caller.as_deref(), n).await?;
+    Ok((StatusCode::CREATED, Json(view(&p))))
+}
+
+/// Makes proposal `n` for `caller` (which must act for each proposing body), submitted unless
+/// it is a draft.
+pub(crate) async fn propose(
+    state: &Arc<AppState>,
+    caller: Option<&Caller>,
+    n: NewProposal,
+) -> Result<proscribe_store::StoredProposal, ApiError> {
     let kind = match n.kind.as_str() {
         "list" => ProposalKind::List,
         "delist" => ProposalKind::Delist,
@@ -148,7 +159,7 @@ pub async fn create(
         return Err(ApiError::bad_request("invalid_request", "by: at least one proposing body"));
     }
     for b in &n.by {
-        acts_for(caller.as_deref(), b)?;
+        acts_for(caller, b)?;
     }
     let on = parse_day(n.on.as_deref())?;
     let new_entity = match &n.name {
@@ -164,8 +175,8 @@ pub async fn create(
         }
         None => None,
     };
-    let actor = Caller::actor(caller.as_deref());
-    let p = state
+    let actor = Caller::actor(caller);
+    state
         .run_store_mut(move |s: &mut Store| {
             let roles = s.roles(&n.list).map_err(refused)?;
             let by: Vec<&str> = n.by.iter().map(String::as_str).collect();
@@ -178,8 +189,7 @@ pub async fn create(
                 s.act(&actor, id, Action::Submit { by: n.by[0].clone(), on }).map_err(refused)
             }
         })
-        .await?;
-    Ok((StatusCode::CREATED, Json(view(&p))))
+        .await
 }
 
 /// `POST /proposals/{id}/actions`.

@@ -49,7 +49,7 @@ pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/lists", get(lists::sources))
         .route("/lists/{source}", get(lists::source))
         .route("/lists/{source}/diff", get(lists::diff))
-        .route("/workflow", get(workflow::queue))
+        .route("/workflow", get(workflow::queue).post(workflow::propose))
         .route("/workflow/{id}", get(workflow::page).post(workflow::act))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .route_layer(axum::middleware::from_fn_with_state(state, signed_in));

@@ -142,6 +142,23 @@ fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
     }
 }
 
+/// A number from a form field, which must lie in `range`.
+fn ranged<T>(v: &Option<String>, range: std::ops::RangeInclusive<T>, what: &str) -> Result<Option<T>, ApiError>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display,
+{
+    given(v)
+        .map(|t| {
+            t.parse::<T>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+                ApiError::bad_request(
+                    "invalid_parameter",
+                    format!("{what} is a number from {} to {}", range.start(), range.end()),
+                )
+            })
+        })
+        .transpose()
+}
+
 /// Reads the form into a query, or says which field is wrong.
 fn query_of(
     form: &ScreenForm,
@@ -164,19 +181,11 @@ fn query_of(
     };
     let identifiers = given(&form.id).map(|i| vec![i.to_string()]).unwrap_or_default();
     let mut options = ScreenOptions { explain: true, limit: 10, ..ScreenOptions::default() };
-    if let Some(t) = given(&form.threshold) {
-        options.threshold = t
-            .parse::<f64>()
-            .ok()
-            .filter(|t| (0.0..=1.0).contains(t))
-            .ok_or_else(|| ApiError::bad_request("invalid_parameter", "the threshold is a number from 0 to 1"))?;
+    if let Some(t) = ranged(&form.threshold, 0.0..=1.0, "the threshold")? {
+        options.threshold = t;
     }
-    if let Some(l) = given(&form.limit) {
-        options.limit = l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=100).contains(l))
-            .ok_or_else(|| ApiError::bad_request("invalid_parameter", "the limit is a number from 1 to 100"))?;
+    if let Some(l) = ranged(&form.limit, 1..=100, "the limit")? {
+        options.limit = l;
     }
     let as_of = super::form_day(&form.as_of, "as_of")?;
     let q = ScreenQuery { name: name.to_string(), schema, birth_date, countries, identifiers };

@@ -58,6 +58,10 @@ struct QueuePage {
     bodies: Vec<(String, bool)>,
     body: String,
     rows: Vec<QueueRow>,
+    /// The lists the signed-in key may propose on, with the bodies it proposes for.
+    proposable: Vec<(String, Vec<String>)>,
+    error: Option<String>,
+    today: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -92,10 +96,19 @@ pub(crate) async fn queue(
     params: Result<Query<QueueParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let body = params.ok().and_then(|Query(p)| given(&p.body).map(str::to_string)).unwrap_or_default();
+    show_queue(&state, &who, body, None).await
+}
+
+async fn show_queue(
+    state: &Arc<AppState>,
+    who: &SignedIn,
+    body: String,
+    error: Option<(StatusCode, String)>,
+) -> Response {
     let found = state
         .run_store(|s| {
             let proposals = s.proposals(None)?;
-            let lists: BTreeSet<String> = proposals.iter().map(|p| p.proposal.list.clone()).collect();
+            let lists: BTreeSet<String> = s.lists()?.into_keys().collect();
             let mut roles = Vec::new();
             for l in lists {
                 roles.push((l.clone(), s.roles(&l)?));
@@ -105,14 +118,24 @@ pub(crate) async fn queue(
         .await;
     let (proposals, roles) = match found {
         Ok(f) => f,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(state, who, e),
     };
+    let editor = who.0.as_ref().filter(|k| k.role >= Role::Editor);
+    let proposable = roles
+        .iter()
+        .filter_map(|(list, r)| {
+            let bodies: Vec<String> = editor?.bodies.iter().filter(|b| r.has(b, BodyRole::Proposer)).cloned().collect();
+            (!bodies.is_empty()).then(|| (list.clone(), bodies))
+        })
+        .collect();
     let mut bodies: BTreeSet<String> = BTreeSet::new();
     let mut rows = Vec::new();
+    for (_, r) in &roles {
+        bodies.extend(r.0.keys().cloned());
+    }
     for p in &proposals {
         let empty = Roles::default();
         let list_roles = roles.iter().find(|(l, _)| *l == p.proposal.list).map_or(&empty, |(_, r)| r);
-        bodies.extend(list_roles.0.keys().cloned());
         let waiting = waiting_bodies(p, list_roles);
         if !body.is_empty() && !waiting.iter().any(|(b, _)| *b == body) && !p.proposal.proposers.contains(&body) {
             continue;
@@ -128,13 +151,65 @@ pub(crate) async fn queue(
             awaits: waiting.iter().map(|(b, r)| format!("{b} ({})", role_label(*r))).collect::<Vec<_>>().join(", "),
         });
     }
+    let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = QueuePage {
-        page: Page::new(&state, &who, "workflow", "Workflow"),
+        page: Page::new(state, who, "workflow", "Workflow"),
         bodies: bodies.into_iter().map(|b| (b.clone(), b == body)).collect(),
         body,
         rows,
+        proposable,
+        error,
+        today: state.today().to_string(),
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
+}
+
+/// A new proposal as the queue page's form sends it.
+#[derive(Debug, Deserialize)]
+pub(crate) struct ProposalFields {
+    list: String,
+    kind: String,
+    entity: String,
+    by: String,
+    statement: String,
+    on: Option<String>,
+}
+
+/// `POST /workflow`: a proposal made and submitted for a body the signed-in editor key acts
+/// for; the browser goes to its page.
+pub(crate) async fn propose(
+    State(state): State<Arc<AppState>>,
+    Extension(who): Extension<SignedIn>,
+    form: Result<Form<ProposalFields>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let Ok(Form(f)) = form else {
+        return show_queue(
+            &state,
+            &who,
+            String::new(),
+            Some((StatusCode::BAD_REQUEST, "the form is incomplete".into())),
+        )
+        .await;
+    };
+    let Some(key) = who.0.clone().filter(|k| k.role >= Role::Editor) else {
+        let e = "proposing needs an editor key: sign in with one".to_string();
+        return show_queue(&state, &who, String::new(), Some((StatusCode::FORBIDDEN, e))).await;
+    };
+    let n = crate::workflow::NewProposal {
+        list: f.list,
+        kind: f.kind,
+        entity: f.entity.trim().to_string(),
+        by: vec![f.by],
+        statement: f.statement,
+        name: None,
+        schema: None,
+        draft: false,
+        on: given(&f.on).map(str::to_string),
+    };
+    match crate::workflow::propose(&state, Some(&Caller(key)), n).await {
+        Ok(p) => Redirect::to(&format!("/workflow/{}", p.id)).into_response(),
+        Err(e) => show_queue(&state, &who, String::new(), Some((e.status, e.message))).await,
+    }
 }
 
 /// An action the signed-in key may take, as a form.
