@@ -98,6 +98,43 @@ async fn assert_labelled(c: &Client, page: &str) {
     assert_eq!(unlabelled, json!([]), "unlabelled controls on {page}");
 }
 
+/// Every element with text on the page has a contrast ratio of at least 4.5 with its
+/// background (WCAG AA for normal text), computed from the styles the browser applied.
+async fn assert_contrast(c: &Client, page: &str) {
+    let low = c
+        .execute(
+            r#"
+            const rgb = s => (s.match(/[\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => {
+              const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+              return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+            };
+            const background = el => {
+              for (let e = el; e; e = e.parentElement) {
+                const c = rgb(getComputedStyle(e).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+              }
+              return [255, 255, 255];
+            };
+            const out = [];
+            for (const el of document.querySelectorAll('body *')) {
+              const own = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+              if (!own || el.offsetParent === null) continue;
+              const st = getComputedStyle(el);
+              if (st.backgroundImage !== 'none') continue;
+              const [a, b] = [lum(rgb(st.color).slice(0, 3)), lum(background(el))];
+              const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+              if (ratio < 4.5) out.push(el.tagName + '.' + el.className + ' ' + ratio.toFixed(2) + ': ' + el.textContent.trim().slice(0, 40));
+            }
+            return out;
+            "#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(low, json!([]), "text with too little contrast on {page}");
+}
+
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(30))
@@ -145,6 +182,10 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         c.goto(&format!("{base}/screen")).await.unwrap();
         assert!(c.current_url().await.unwrap().path().starts_with("/login"));
         assert_labelled(&c, "login").await;
+        // The keyboard reaches the skip link first, and it leads to the content.
+        c.find(Locator::Css("body")).await.unwrap().send_keys("\u{e004}").await.unwrap();
+        let focused = c.execute("return document.activeElement.className", vec![]).await.unwrap();
+        assert_eq!(focused, json!("skip"));
         c.find(Locator::Id("key")).await.unwrap().send_keys(&analyst).await.unwrap();
         c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
         wait_for(&c, "form.screen-form").await;
@@ -163,6 +204,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         assert!(explanation.contains("mutaqi") && explanation.contains("mtqi"), "{explanation}");
         assert!(!c.find_all(Locator::Css("ol.results li:first-child .listed-name mark")).await.unwrap().is_empty());
         assert!(text(&c, "ol.results li:first-child .designations").await.contains("TAi.026"));
+        assert_contrast(&c, "screen").await;
         screenshot(&c, "screen").await;
         c.set_window_size(390, 844).await.unwrap();
         screenshot(&c, "screen-phone").await;
@@ -187,6 +229,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         assert!(marked.iter().any(|m| m.contains("Abdul Salam Hanafi")), "{marked:?}");
         let mentions = text(&c, "ol.mentions").await;
         assert!(mentions.contains("AMIR KHAN MOTAQI") && mentions.contains("TAi.026"), "{mentions}");
+        assert_contrast(&c, "scan").await;
         screenshot(&c, "scan").await;
 
         // Screen a file: progress, then the results to download.
@@ -219,6 +262,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
             assert!(events.contains(e), "{e} missing from the timeline");
         }
         assert!(text(&c, "h1").await.starts_with("Taliban"));
+        assert_contrast(&c, "entity").await;
         screenshot(&c, "entity-taliban").await;
 
         c.goto(&format!("{base}/lists")).await.unwrap();
@@ -246,6 +290,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         link.click().await.unwrap();
         wait_for(&c, "form.act-form").await;
         assert_labelled(&c, "proposal").await;
+        assert_contrast(&c, "proposal").await;
         screenshot(&c, "proposal").await;
         let decide = c.form(Locator::Css("form[aria-label='Decide as ru-supreme-court']")).await.unwrap();
         decide.set_by_name("legal_act", "Ruling AKPI26-101").await.unwrap();
