@@ -195,11 +195,8 @@ fn view(job: &Job) -> JobView {
 }
 
 /// `GET /batch`: the upload form.
-pub(crate) async fn page(State(state): State<Arc<AppState>>, Extension(who): Extension<SignedIn>) -> Response {
-    render(
-        StatusCode::OK,
-        &BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: None, job: None },
-    )
+pub(crate) async fn page(Extension(who): Extension<SignedIn>) -> Response {
+    render(StatusCode::OK, &BatchPage { page: Page::new(&who, "batch", "Screen a file"), error: None, job: None })
 }
 
 /// `POST /batch`: starts a job on the uploaded CSV and sends the browser to its page.
@@ -209,8 +206,7 @@ pub(crate) async fn upload(
     mut form: Multipart,
 ) -> Response {
     let refuse = |e: ApiError| {
-        let page =
-            BatchPage { page: Page::new(&state, &who, "batch", "Screen a file"), error: Some(e.message), job: None };
+        let page = BatchPage { page: Page::new(&who, "batch", "Screen a file"), error: Some(e.message), job: None };
         render(StatusCode::BAD_REQUEST, &page)
     };
     let mut file: Option<(String, Vec<u8>)> = None;
@@ -237,11 +233,11 @@ pub(crate) async fn upload(
     };
     let loaded = match state.loaded() {
         Ok(l) => l,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let id = match crate::auth::new_secret() {
         Ok(s) => s.trim_start_matches("psk_")[..24].to_string(),
-        Err(e) => return error_page(&state, &who, ApiError::internal(&e)),
+        Err(e) => return error_page(&who, ApiError::internal(&e)),
     };
     let job = Arc::new(Job {
         id: id.clone(),
@@ -300,12 +296,12 @@ pub(crate) async fn job(
         Ok(job) => render(
             StatusCode::OK,
             &BatchPage {
-                page: Page::new(&state, &who, "batch", format!("Batch: {}", job.file)),
+                page: Page::new(&who, "batch", format!("Batch: {}", job.file)),
                 error: None,
                 job: Some(view(&job)),
             },
         ),
-        Err(e) => error_page(&state, &who, e),
+        Err(e) => error_page(&who, e),
     }
 }
 
@@ -332,11 +328,10 @@ pub(crate) async fn results(
 ) -> Response {
     let job = match find(&state, &id) {
         Ok(j) => j,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let Some((csv, _)) = job.finished() else {
         return error_page(
-            &state,
             &who,
             ApiError {
                 status: StatusCode::CONFLICT,

@@ -365,11 +365,11 @@ pub(crate) async fn page(
     let params = params.map(|q| q.0).unwrap_or_default();
     let as_of = match super::form_day(&params.as_of, "as_of") {
         Ok(d) => d,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let today_pd = state.today();
     let Some(today) = day_of(&today_pd) else {
-        return error_page(&state, &who, ApiError::internal(&anyhow::anyhow!("today is no day")));
+        return error_page(&who, ApiError::internal(&anyhow::anyhow!("today is no day")));
     };
     let day = as_of.unwrap_or(today_pd);
     let shown = day.to_string();
@@ -377,7 +377,7 @@ pub(crate) async fn page(
     let gathered = state.run_store(move |s| gather(s, &key, &day)).await;
     let g = match gathered {
         Ok(g) => g,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let (names, facts, related) = facts_of(&g.members);
     let (years, lanes) = timeline(&g.members, &g.events, today);
@@ -414,7 +414,7 @@ pub(crate) async fn page(
         })
         .collect();
     let page = EntityPage {
-        page: Page::new(&state, &who, "", main.caption().to_string()),
+        page: Page::new(&who, "", main.caption().to_string()),
         id: main.id.clone(),
         caption: main.caption().to_string(),
         schema: proscribe_model::ftm::schema_name(main.schema).to_string(),

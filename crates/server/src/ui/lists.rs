@@ -78,11 +78,11 @@ pub(crate) async fn sources(State(state): State<Arc<AppState>>, Extension(who): 
         Ok(sources) => render(
             StatusCode::OK,
             &ListsPage {
-                page: Page::new(&state, &who, "lists", "Lists"),
+                page: Page::new(&who, "lists", "Lists"),
                 sources: sources.iter().map(SourceRow::from).collect(),
             },
         ),
-        Err(e) => error_page(&state, &who, e),
+        Err(e) => error_page(&who, e),
     }
 }
 
@@ -122,7 +122,7 @@ pub(crate) async fn source(
         .await;
     let (summary, versions) = match found {
         Ok(f) => f,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let rows: Vec<VersionRow> = versions
         .iter()
@@ -140,7 +140,7 @@ pub(crate) async fn source(
         .rev()
         .collect();
     let page = SourcePage {
-        page: Page::new(&state, &who, "lists", summary.title.clone()),
+        page: Page::new(&who, "lists", summary.title.clone()),
         source: SourceRow::from(&summary),
         versions: rows,
     };
@@ -199,12 +199,12 @@ pub(crate) async fn diff(
     params: Result<Query<DiffParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let Ok(Query(p)) = params else {
-        return error_page(&state, &who, ApiError::bad_request("invalid_parameter", "from and to are version numbers"));
+        return error_page(&who, ApiError::bad_request("invalid_parameter", "from and to are version numbers"));
     };
     let number = |v: &Option<String>, what: &str| super::given(v).map(|t| crate::error::number(t, what)).transpose();
     let (from, to) = match (number(&p.from, "version"), number(&p.to, "version")) {
         (Ok(f), Ok(t)) => (f, t),
-        (Err(e), _) | (_, Err(e)) => return error_page(&state, &who, e),
+        (Err(e), _) | (_, Err(e)) => return error_page(&who, e),
     };
     let key = id.clone();
     let found = state
@@ -230,7 +230,7 @@ pub(crate) async fn diff(
         .await;
     let (versions, d) = match found {
         Ok(f) => f,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let rows = |kind: &str| -> (usize, Vec<ChangeRow>) {
         let all: Vec<&proscribe_store::Change> = d.changes.iter().filter(|c| c.kind == kind).collect();
@@ -256,7 +256,7 @@ pub(crate) async fn diff(
     let (nm, amended) = rows("amended");
     let cut = [na, nr, nm].iter().map(|n| n.saturating_sub(MAX_ROWS)).sum();
     let page = DiffPage {
-        page: Page::new(&state, &who, "lists", format!("Changes in {id}")),
+        page: Page::new(&who, "lists", format!("Changes in {id}")),
         source: id,
         from: d.from,
         to: d.to,

@@ -113,7 +113,7 @@ pub(crate) struct Page {
 }
 
 impl Page {
-    pub(crate) fn new(_state: &AppState, who: &SignedIn, nav: &'static str, title: impl Into<String>) -> Page {
+    pub(crate) fn new(who: &SignedIn, nav: &'static str, title: impl Into<String>) -> Page {
         Page { title: title.into(), nav, user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())) }
     }
 }
@@ -135,9 +135,8 @@ pub(crate) struct ErrorPage {
 }
 
 /// `e` as a page.
-pub(crate) fn error_page(state: &AppState, who: &SignedIn, e: ApiError) -> Response {
-    let page =
-        Page::new(state, who, "", format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")));
+pub(crate) fn error_page(who: &SignedIn, e: ApiError) -> Response {
+    let page = Page::new(who, "", format!("{} {}", e.status.as_u16(), e.status.canonical_reason().unwrap_or("")));
     render(e.status, &ErrorPage { page, message: e.message })
 }
 
@@ -153,11 +152,11 @@ struct HomePage {
 async fn home(State(state): State<Arc<AppState>>, axum::Extension(who): axum::Extension<SignedIn>) -> Response {
     let sources = match state.run_store(|s| Ok(s.sources()?)).await {
         Ok(s) => s,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let loaded = state.loaded().ok();
     let page = HomePage {
-        page: Page::new(&state, &who, "home", "proscribe"),
+        page: Page::new(&who, "home", "proscribe"),
         entities: loaded.as_ref().map_or(0, |l| l.index.entities().len()),
         ready: loaded.is_some(),
         sources: sources.iter().map(lists::SourceRow::from).collect(),
@@ -188,11 +187,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 async fn login_page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
     let who = SignedIn(cookie_key(&state, &headers));
-    let page = LoginPage {
-        page: Page::new(&state, &who, "login", "Sign in"),
-        next: safe_next(p.next.as_deref()),
-        error: None,
-    };
+    let page = LoginPage { page: Page::new(&who, "login", "Sign in"), next: safe_next(p.next.as_deref()), error: None };
     render(StatusCode::OK, &page)
 }
 
@@ -207,7 +202,7 @@ async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) 
     let secret = form.key.trim();
     if state.keys.load().get(&key_hash(secret)).is_none() {
         let page = LoginPage {
-            page: Page::new(&state, &SignedIn(None), "login", "Sign in"),
+            page: Page::new(&SignedIn(None), "login", "Sign in"),
             next,
             error: Some("This key is not known or was revoked.".into()),
         };

@@ -202,7 +202,7 @@ pub(crate) async fn page(
     let schemas = SCHEMAS.iter().map(|s| (*s, given(&form.schema) == Some(*s))).collect();
     let title = given(&form.name).map_or("Screen a name".to_string(), |n| format!("Screen: {n}"));
     let mut view = ScreenPage {
-        page: Page::new(&state, &who, "screen", title),
+        page: Page::new(&who, "screen", title),
         form,
         schemas,
         asked: false,
@@ -228,7 +228,7 @@ pub(crate) async fn page(
             view.error = Some(e.message);
             render(StatusCode::BAD_REQUEST, &view)
         }
-        Err(e) => error_page(&state, &who, e),
+        Err(e) => error_page(&who, e),
     }
 }
 
@@ -284,9 +284,9 @@ struct ScanPage {
 }
 
 /// `GET /scan`: the form.
-pub(crate) async fn scan_page(State(state): State<Arc<AppState>>, Extension(who): Extension<SignedIn>) -> Response {
+pub(crate) async fn scan_page(Extension(who): Extension<SignedIn>) -> Response {
     let page = ScanPage {
-        page: Page::new(&state, &who, "scan", "Scan an article"),
+        page: Page::new(&who, "scan", "Scan an article"),
         text: String::new(),
         scanned: false,
         error: None,
@@ -335,7 +335,7 @@ pub(crate) async fn scan_article(
     form: Multipart,
 ) -> Response {
     let mut view = ScanPage {
-        page: Page::new(&state, &who, "scan", "Scan an article"),
+        page: Page::new(&who, "scan", "Scan an article"),
         text: String::new(),
         scanned: false,
         error: None,
@@ -351,7 +351,7 @@ pub(crate) async fn scan_article(
     };
     let loaded = match state.loaded() {
         Ok(l) => l,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let scanned = tokio::task::spawn_blocking(move || {
         let mentions = scan_text(&loaded.index, &text, &ScanOptions::default());
@@ -397,6 +397,6 @@ pub(crate) async fn scan_article(
             view.mentions = mentions;
             render(StatusCode::OK, &view)
         }
-        Err(e) => error_page(&state, &who, ApiError::internal(&anyhow::anyhow!("scan task failed: {e}"))),
+        Err(e) => error_page(&who, ApiError::internal(&anyhow::anyhow!("scan task failed: {e}"))),
     }
 }

@@ -118,7 +118,7 @@ async fn show_queue(
         .await;
     let (proposals, roles) = match found {
         Ok(f) => f,
-        Err(e) => return error_page(state, who, e),
+        Err(e) => return error_page(who, e),
     };
     let editor = who.0.as_ref().filter(|k| k.role >= Role::Editor);
     let proposable = roles
@@ -153,7 +153,7 @@ async fn show_queue(
     }
     let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = QueuePage {
-        page: Page::new(state, who, "workflow", "Workflow"),
+        page: Page::new(who, "workflow", "Workflow"),
         bodies: bodies.into_iter().map(|b| (b.clone(), b == body)).collect(),
         body,
         rows,
@@ -307,12 +307,12 @@ async fn show(state: &Arc<AppState>, who: &SignedIn, id: i64, error: Option<(Sta
         .await;
     let (p, roles, source) = match found {
         Ok(f) => f,
-        Err(e) => return error_page(state, who, e),
+        Err(e) => return error_page(who, e),
     };
     let forms = forms_for(&p, &roles, who.0.as_ref());
     let (status, message) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = ProposalPage {
-        page: Page::new(state, who, "workflow", format!("Proposal {id}")),
+        page: Page::new(who, "workflow", format!("Proposal {id}")),
         kind: p.proposal.kind.verb().to_string(),
         state: p.proposal.state.as_str(),
         source,
@@ -335,7 +335,7 @@ pub(crate) async fn page(
 ) -> Response {
     match crate::error::number(&id, "proposal") {
         Ok(id) => show(&state, &who, id, None).await,
-        Err(e) => error_page(&state, &who, e),
+        Err(e) => error_page(&who, e),
     }
 }
 
@@ -395,7 +395,7 @@ pub(crate) async fn act(
 ) -> Response {
     let id = match crate::error::number(&id, "proposal") {
         Ok(id) => id,
-        Err(e) => return error_page(&state, &who, e),
+        Err(e) => return error_page(&who, e),
     };
     let Ok(Form(fields)) = form else {
         return show(&state, &who, id, Some((StatusCode::BAD_REQUEST, "the form is incomplete".into()))).await;
