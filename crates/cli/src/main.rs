@@ -100,6 +100,8 @@ enum Command {
     Publish(workflow::ByArgs),
     /// Withdraw a proposal before it is decided.
     Withdraw(workflow::ByArgs),
+    /// Attach a document (a report, a claim, a ruling) to a proposal.
+    Attach(workflow::AttachArgs),
     /// The proposals and where each stands.
     Proposals(workflow::ProposalsArgs),
     /// The timeline of an entity (as `history`).
@@ -194,6 +196,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Decide(args) => workflow::decide(&cli, args),
         Command::Publish(args) => workflow::publish(&cli, args),
         Command::Withdraw(args) => workflow::withdraw(&cli, args),
+        Command::Attach(args) => workflow::attach(&cli, args),
         Command::Proposals(args) => workflow::proposals(&cli, args),
         Command::Timeline(args) => query::history(&cli, args),
     }

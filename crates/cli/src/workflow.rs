@@ -5,7 +5,7 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use proscribe_model::workflow::{Action, BodyRole, Decision, Opinion, OpinionKind, Proposal, ProposalKind};
+use proscribe_model::workflow::{Action, BodyRole, Decision, Document, Opinion, OpinionKind, Proposal, ProposalKind};
 use proscribe_model::{Entity, Name, NameKind, PartialDate};
 use proscribe_store::{local_actor, StoredProposal};
 
@@ -165,6 +165,25 @@ pub struct ByArgs {
     on: Option<String>,
 }
 
+/// Arguments of `proscribe attach`.
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// The proposal's number.
+    id: i64,
+    /// The body attaching it (a proposer, a consulted body or the decider).
+    #[arg(long)]
+    by: String,
+    /// What the document is.
+    #[arg(long)]
+    title: String,
+    /// Where to read it: a URL, a register number, a citation.
+    #[arg(long)]
+    reference: String,
+    /// The day (default today).
+    #[arg(long)]
+    on: Option<String>,
+}
+
 /// Arguments of `proscribe proposals`.
 #[derive(Debug, Args)]
 pub struct ProposalsArgs {
@@ -298,6 +317,17 @@ pub fn publish(cli: &Cli, args: &ByArgs) -> Result<()> {
 /// Runs `proscribe withdraw`.
 pub fn withdraw(cli: &Cli, args: &ByArgs) -> Result<()> {
     act(cli, args.id, &args.by, Action::Withdraw { by: args.by.clone(), on: day(&args.on)? })
+}
+
+/// Runs `proscribe attach`.
+pub fn attach(cli: &Cli, args: &AttachArgs) -> Result<()> {
+    let document = Document {
+        body: args.by.clone(),
+        title: args.title.clone(),
+        reference: args.reference.clone(),
+        on: day(&args.on)?,
+    };
+    act(cli, args.id, &args.by, Action::Attach(document))
 }
 
 /// Runs `proscribe proposals`.

@@ -292,6 +292,12 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         assert_labelled(&c, "proposal").await;
         assert_contrast(&c, "proposal").await;
         screenshot(&c, "proposal").await;
+        let attach = c.form(Locator::Css("form[aria-label='Attach a document as ru-supreme-court']")).await.unwrap();
+        attach.set_by_name("title", "Record of the hearing").await.unwrap();
+        attach.set_by_name("reference", "https://example.org/hearing-2026.pdf").await.unwrap();
+        attach.submit().await.unwrap();
+        wait_for(&c, "ul.documents").await;
+        assert!(text(&c, "ul.documents").await.contains("Record of the hearing"));
         let decide = c.form(Locator::Css("form[aria-label='Decide as ru-supreme-court']")).await.unwrap();
         decide.set_by_name("legal_act", "Ruling AKPI26-101").await.unwrap();
         decide.submit().await.unwrap();

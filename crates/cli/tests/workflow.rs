@@ -190,6 +190,31 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "--on",
         "2031-01-05",
     ]);
+    env.ok(&[
+        "attach",
+        &id,
+        "--by",
+        "ru-fsb",
+        "--title",
+        "Assessment of the movement's activity",
+        "--reference",
+        "FSB letter 12/2031",
+        "--on",
+        "2031-01-06",
+    ]);
+    let err = env.fails(&[
+        "attach",
+        &id,
+        "--by",
+        "ru-government",
+        "--title",
+        "Note",
+        "--reference",
+        "x",
+        "--on",
+        "2031-01-07",
+    ]);
+    assert!(err.contains("cannot attach a document"), "{err}");
     let decide = |effective: &'static str| {
         let by = [
             "--by",
@@ -214,6 +239,10 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     assert!(list.contains(&format!("proposal {id}")) && list.contains("published"), "{list}");
     // The timeline and the status as of a day after the effective date tell it.
     let timeline = env.ok(&["timeline", "taliban"]);
+    assert!(
+        timeline.contains("ru-fsb attaches Assessment of the movement's activity (FSB letter 12/2031)"),
+        "{timeline}"
+    );
     assert!(
         timeline.contains("delisting by ru-supreme-court on ru-terrorist-organisations, effective 2031-03-01"),
         "{timeline}"

@@ -9,6 +9,10 @@
 //!   │                   │                     │  ▲ opine                └─▶ rejected
 //!   └──────withdraw─────┴──────withdraw───────┘
 //! ```
+//!
+//! Until a proposal is published, rejected or withdrawn, the bodies taking part (its
+//! proposers, the consulted bodies, the decider) may attach documents to it: the claim, a
+//! report, a ruling, with a reference a reader can follow.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -147,6 +151,19 @@ pub struct Opinion {
     pub on: PartialDate,
 }
 
+/// A document attached to a proposal: a report, a claim, a ruling, a record of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    /// The body attaching it.
+    pub body: String,
+    /// What it is.
+    pub title: String,
+    /// Where to read it: a URL, a register number, a citation.
+    pub reference: String,
+    /// When it was attached.
+    pub on: PartialDate,
+}
+
 /// A decision on a proposal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
@@ -198,6 +215,8 @@ pub enum Action {
         /// When.
         on: PartialDate,
     },
+    /// A body taking part attaches a document.
+    Attach(Document),
 }
 
 impl Action {
@@ -210,6 +229,7 @@ impl Action {
             | Action::Withdraw { by, .. } => by,
             Action::Opine(o) => &o.body,
             Action::Decide(d) => &d.body,
+            Action::Attach(d) => &d.body,
         }
     }
 
@@ -222,6 +242,7 @@ impl Action {
             | Action::Withdraw { on, .. } => on,
             Action::Opine(o) => &o.on,
             Action::Decide(d) => &d.decided_on,
+            Action::Attach(d) => &d.on,
         }
     }
 
@@ -234,6 +255,7 @@ impl Action {
             Action::Decide(_) => "decide",
             Action::Publish { .. } => "publish",
             Action::Withdraw { .. } => "withdraw",
+            Action::Attach(_) => "attach a document",
         }
     }
 }
@@ -312,6 +334,9 @@ pub struct Proposal {
     pub opinions: Vec<Opinion>,
     /// The decision, once made.
     pub decision: Option<Decision>,
+    /// Documents attached, in order.
+    #[serde(default)]
+    pub documents: Vec<Document>,
     /// Every action applied, in order.
     pub actions: Vec<Action>,
 }
@@ -355,6 +380,7 @@ impl Proposal {
             state: ProposalState::Draft,
             opinions: Vec::new(),
             decision: None,
+            documents: Vec::new(),
             actions: Vec::new(),
         })
     }
@@ -425,6 +451,24 @@ impl Proposal {
                 need(BodyRole::Publisher)?;
                 Published
             }
+            Action::Attach(d) => {
+                if !matches!(state, Draft | Submitted | InDeliberation | Adopted) {
+                    return Err(refuse_state());
+                }
+                let taking_part = self.proposers.contains(&d.body)
+                    || roles.has(&d.body, BodyRole::Consulted)
+                    || roles.has(&d.body, BodyRole::Decider);
+                if !taking_part {
+                    return Err(Refusal::Invalid(format!(
+                        "{} cannot attach a document: it is neither a proposer of this proposal nor a consulted body or decider of this list",
+                        d.body
+                    )));
+                }
+                if d.title.trim().is_empty() || d.reference.trim().is_empty() {
+                    return Err(Refusal::Invalid("a document has a title and a reference".into()));
+                }
+                state
+            }
             Action::Withdraw { by, .. } => {
                 if !matches!(state, Draft | Submitted | InDeliberation) {
                     return Err(refuse_state());
@@ -445,6 +489,7 @@ impl Proposal {
         match &action {
             Action::Opine(o) => self.opinions.push(o.clone()),
             Action::Decide(d) => self.decision = Some(d.clone()),
+            Action::Attach(d) => self.documents.push(d.clone()),
             _ => {}
         }
         self.state = next;
@@ -498,6 +543,32 @@ mod tests {
 
     fn opinion(body: &str, kind: OpinionKind) -> Action {
         Action::Opine(Opinion { body: body.into(), kind, text: "…".into(), on: day("2025-03-01") })
+    }
+
+    #[test]
+    fn bodies_taking_part_attach_documents_until_the_end() {
+        let r = roles();
+        let mut p = proposal();
+        let doc = |body: &str, title: &str| {
+            Action::Attach(Document {
+                body: body.into(),
+                title: title.into(),
+                reference: "https://example.org/claim.pdf".into(),
+                on: day("2025-02-02"),
+            })
+        };
+        p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") }, &r).unwrap();
+        p.apply(doc("ru-mfa", "Joint report"), &r).unwrap();
+        p.apply(doc("ru-fsb", "Assessment"), &r).unwrap();
+        assert_eq!(p.state, ProposalState::Submitted, "attaching changes no state");
+        let outsider = p.apply(doc("ru-prosecutor-general", "Claim"), &r).unwrap_err();
+        assert!(outsider.to_string().contains("neither a proposer of this proposal"), "{outsider}");
+        assert!(p.apply(doc("ru-mfa", " "), &r).unwrap_err().to_string().contains("a title and a reference"));
+        p.apply(Action::Withdraw { by: "ru-mfa".into(), on: day("2025-02-03") }, &r).unwrap();
+        let late = p.apply(doc("ru-mfa", "Afterthought"), &r).unwrap_err();
+        assert_eq!(late.to_string(), "cannot attach a document: the proposal is withdrawn");
+        let titles: Vec<&str> = p.documents.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(titles, ["Joint report", "Assessment"]);
     }
 
     #[test]

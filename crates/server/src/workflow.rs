@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `GET /proposals?list=`, `GET /proposals/{id}` | proposals and where each stands |
 //! | `POST /proposals` | a new proposal (submitted unless `draft`) |
-//! | `POST /proposals/{id}/actions` | `{"action": "submit" \| "open" \| "opine" \| "decide" \| "publish" \| "withdraw", ...}` |
+//! | `POST /proposals/{id}/actions` | `{"action": "submit" \| "open" \| "opine" \| "attach" \| "decide" \| "publish" \| "withdraw", ...}` |
 
 use std::sync::Arc;
 
@@ -194,7 +194,7 @@ pub(crate) async fn propose(
 
 /// `POST /proposals/{id}/actions`.
 #[utoipa::path(post, path = "/proposals/{id}/actions", tag = "workflow", params(("id" = String, Path, description = "Proposal number")),
-    request_body(content = Object, description = "An action: {\"action\": \"submit\"|\"open\"|\"publish\"|\"withdraw\", \"by\", \"on\"}, {\"action\": \"opine\", \"body\", \"kind\": \"concur\"|\"object\"|\"abstain\", \"text\", \"on\"} or {\"action\": \"decide\", \"body\", \"adopted\", \"legal_act\", \"decided_on\", \"effective_on\"}"),
+    request_body(content = Object, description = "An action: {\"action\": \"submit\"|\"open\"|\"publish\"|\"withdraw\", \"by\", \"on\"}, {\"action\": \"opine\", \"body\", \"kind\": \"concur\"|\"object\"|\"abstain\", \"text\", \"on\"}, {\"action\": \"attach\", \"body\", \"title\", \"reference\", \"on\"} or {\"action\": \"decide\", \"body\", \"adopted\", \"legal_act\", \"decided_on\", \"effective_on\"}"),
     responses((status = 200, description = "The proposal after the action", body = Object),
         (status = 400, description = "Bad input", body = crate::error::ErrorBody),
         (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),

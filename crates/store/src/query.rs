@@ -115,8 +115,8 @@ pub struct HistoryEvent {
     pub source_id: String,
     /// `added`, `amended`, `removed` (from versions) or a measure kind (`listing`,
     /// `suspension`, `recognition`, ...), or `listed`/`ended` from a record's dates, or a
-    /// workflow step (`proposal`, `deliberation`, `opinion`, `decision`, `publication`,
-    /// `withdrawal`).
+    /// workflow step (`proposal`, `deliberation`, `opinion`, `document`, `decision`,
+    /// `publication`, `withdrawal`).
     pub kind: String,
     /// The acting authority, for measures.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -549,7 +549,7 @@ impl Store {
         // On one day, the steps of a proposal come before the measure its publication wrote,
         // and that before the version that carries it.
         let rank = |e: &HistoryEvent| match e.kind.as_str() {
-            "proposal" | "deliberation" | "opinion" | "decision" | "publication" | "withdrawal" => 0,
+            "proposal" | "deliberation" | "opinion" | "document" | "decision" | "publication" | "withdrawal" => 0,
             "added" | "amended" | "removed" => 2,
             _ => 1,
         };

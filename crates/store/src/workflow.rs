@@ -353,6 +353,11 @@ pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<Histor
                 Action::Withdraw { by, on } => {
                     (on.to_string(), "withdrawal", format!("proposal {id} withdrawn by {by}"))
                 }
+                Action::Attach(d) => (
+                    d.on.to_string(),
+                    "document",
+                    format!("proposal {id}: {} attaches {} ({})", d.body, d.title, d.reference),
+                ),
             };
             events.push(HistoryEvent {
                 date,

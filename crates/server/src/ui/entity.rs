@@ -111,7 +111,7 @@ fn event_class(kind: &str) -> &'static str {
         "suspension" => "suspended",
         "delisting" | "ended" | "removed" => "delisted",
         "recognition" | "accreditation" => "act",
-        "proposal" | "deliberation" | "opinion" | "decision" | "publication" | "withdrawal" => "workflow",
+        "proposal" | "deliberation" | "opinion" | "document" | "decision" | "publication" | "withdrawal" => "workflow",
         _ => "other",
     }
 }

@@ -10,7 +10,7 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use proscribe_model::workflow::{Action, BodyRole, Decision, Opinion, OpinionKind, ProposalState, Roles};
+use proscribe_model::workflow::{Action, BodyRole, Decision, Document, Opinion, OpinionKind, ProposalState, Roles};
 use proscribe_store::{ApiKey, Role, StoredProposal};
 use serde::Deserialize;
 
@@ -292,6 +292,14 @@ fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>) -> Vec<Act
         {
             add("withdraw", "Withdraw");
         }
+        let taking_part = proposer || has(BodyRole::Consulted) || has(BodyRole::Decider);
+        let open = matches!(
+            state,
+            ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation | ProposalState::Adopted
+        );
+        if taking_part && open {
+            add("attach", "Attach a document");
+        }
     }
     out
 }
@@ -350,6 +358,8 @@ pub(crate) struct ActionFields {
     outcome: Option<String>,
     legal_act: Option<String>,
     effective_on: Option<String>,
+    title: Option<String>,
+    reference: Option<String>,
 }
 
 fn action_of(f: &ActionFields, today: proscribe_model::PartialDate) -> Result<Action, ApiError> {
@@ -381,6 +391,12 @@ fn action_of(f: &ActionFields, today: proscribe_model::PartialDate) -> Result<Ac
             let effective_on = form_day(&f.effective_on, "effective date")?.unwrap_or(on);
             Action::Decide(Decision { body: by, adopted, legal_act, decided_on: on, effective_on })
         }
+        "attach" => Action::Attach(Document {
+            body: by,
+            title: given(&f.title).unwrap_or("").to_string(),
+            reference: given(&f.reference).unwrap_or("").to_string(),
+            on,
+        }),
         other => return Err(ApiError::bad_request("invalid_form", format!("unknown action {other:?}"))),
     })
 }
