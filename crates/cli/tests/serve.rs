@@ -738,6 +738,19 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     let (status, _, html) = page("/entity/taliban", Some(&reader));
     assert_eq!(status, 200);
     assert!(html.contains("ru-terrorist-organisations") && html.contains("class=\"timeline\""), "{html}");
+    // Who lists it, who suspended that, and who recognises it, on a day: one page.
+    let (_, _, then) = page("/entity/taliban?as_of=2025-08-01", Some(&reader));
+    let acts = |html: &str| {
+        html.split("<ul class=\"acts\">").nth(1).and_then(|s| s.split("</ul>").next()).unwrap_or("").to_string()
+    };
+    assert!(then.contains("class=\"status suspended\">suspended<"), "{then}");
+    assert!(acts(&then).contains("recognition by ru-government"), "{then}");
+    let (_, _, before) = page("/entity/taliban?as_of=2024-06-01", Some(&reader));
+    assert!(!before.contains("class=\"status suspended\""), "{before}");
+    assert!(
+        !acts(&before).contains("recognition by") && acts(&before).contains("accreditation by cn-government"),
+        "{before}"
+    );
 
     let (status, _, html) = page("/screen?name=Amir+Khan&birth_date=2025-13-45", Some(&reader));
     assert_eq!(status, 400);

@@ -85,6 +85,7 @@ struct EntityPage {
     facts: Vec<Fact>,
     related: Vec<Fact>,
     statuses: Vec<StatusRow>,
+    acts: Vec<String>,
     years: Vec<(String, String)>,
     lanes: Vec<Lane>,
     events: Vec<EventRow>,
@@ -202,6 +203,7 @@ struct Gathered {
     members: Vec<(Entity, String, i64)>,
     events: Vec<HistoryEvent>,
     statuses: Vec<proscribe_store::DesignationStatus>,
+    acts: Vec<(String, proscribe_model::Measure)>,
 }
 
 fn gather(store: &Store, id: &str, today: &PartialDate) -> Result<Gathered, ApiError> {
@@ -217,8 +219,8 @@ fn gather(store: &Store, id: &str, today: &PartialDate) -> Result<Gathered, ApiE
     // The entity asked for first.
     members.sort_by_key(|(e, _, _)| e.id != id);
     let events = store.history(id)?;
-    let statuses = store.status_on(id, today)?.designations;
-    Ok(Gathered { members, events, statuses })
+    let report = store.status_on(id, today)?;
+    Ok(Gathered { members, events, statuses: report.designations, acts: report.acts })
 }
 
 fn facts_of(members: &[(Entity, String, i64)]) -> (Vec<Fact>, Vec<Fact>, Vec<Fact>) {
@@ -423,6 +425,14 @@ pub(crate) async fn page(
         facts,
         related,
         statuses,
+        acts: g
+            .acts
+            .iter()
+            .map(|(_, m)| {
+                let note = m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+                format!("{} {} by {}{note}", m.date, m.kind.as_str(), m.authority)
+            })
+            .collect(),
         years,
         lanes,
         events,
