@@ -283,17 +283,23 @@ struct ScanPage {
     mentions: Vec<MentionView>,
 }
 
+impl ScanPage {
+    /// The empty form.
+    fn new(who: &SignedIn) -> ScanPage {
+        ScanPage {
+            page: Page::new(who, "scan", "Scan an article"),
+            text: String::new(),
+            scanned: false,
+            error: None,
+            segments: Vec::new(),
+            mentions: Vec::new(),
+        }
+    }
+}
+
 /// `GET /scan`: the form.
 pub(crate) async fn scan_page(Extension(who): Extension<SignedIn>) -> Response {
-    let page = ScanPage {
-        page: Page::new(&who, "scan", "Scan an article"),
-        text: String::new(),
-        scanned: false,
-        error: None,
-        segments: Vec::new(),
-        mentions: Vec::new(),
-    };
-    render(StatusCode::OK, &page)
+    render(StatusCode::OK, &ScanPage::new(&who))
 }
 
 /// Reads the article from the form: the pasted text, or the uploaded file when one is given.
@@ -334,14 +340,7 @@ pub(crate) async fn scan_article(
     Extension(who): Extension<SignedIn>,
     form: Multipart,
 ) -> Response {
-    let mut view = ScanPage {
-        page: Page::new(&who, "scan", "Scan an article"),
-        text: String::new(),
-        scanned: false,
-        error: None,
-        segments: Vec::new(),
-        mentions: Vec::new(),
-    };
+    let mut view = ScanPage::new(&who);
     let text = match article(form).await {
         Ok(t) => t,
         Err(e) => {
