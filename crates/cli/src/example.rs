@@ -1,8 +1,8 @@
 //! The example registry that ships with proscribe: national lists of Russia, Kazakhstan and
 //! Kyrgyzstan and the acts of recognition around the Taliban, from sourced facts
-//! (`examples/registry/`), and the Russian case from 2024 on replayed through the designation
-//! workflow (`examples/workflow/ru-taliban.yaml`). It lets every command run with no lists and
-//! no network.
+//! (`examples/registry/`), and the lists' changes from 2023 on replayed through the designation
+//! workflow (`examples/workflow/taliban-delistings.yaml`). It lets every command run with no
+//! lists and no network.
 
 use std::collections::BTreeMap;
 
@@ -14,13 +14,18 @@ use serde::Deserialize;
 use crate::import::{import_paths, ImportReport};
 
 /// The example registry files, compiled in.
-const EXAMPLE_REGISTRY: [(&str, &str); 2] = [
+const EXAMPLE_REGISTRY: [(&str, &str); 4] = [
     ("taliban.yaml", include_str!("../../../examples/registry/taliban.yaml")),
     ("ru-terrorist-organisations.yaml", include_str!("../../../examples/registry/ru-terrorist-organisations.yaml")),
+    (
+        "kz-banned-terrorist-organisations.yaml",
+        include_str!("../../../examples/registry/kz-banned-terrorist-organisations.yaml"),
+    ),
+    ("kg-banned-organisations.yaml", include_str!("../../../examples/registry/kg-banned-organisations.yaml")),
 ];
 
 /// The workflow replayed on the example registry, compiled in.
-const EXAMPLE_WORKFLOW: &str = include_str!("../../../examples/workflow/ru-taliban.yaml");
+const EXAMPLE_WORKFLOW: &str = include_str!("../../../examples/workflow/taliban-delistings.yaml");
 
 /// A workflow to replay: roles per list, then proposals with their actions in order.
 #[derive(Debug, Deserialize)]
@@ -60,7 +65,7 @@ pub fn import_example(store: &mut Store) -> Result<ImportReport> {
             *file = format!("examples/registry/{name} (built in)").into();
         }
     }
-    replay(store, EXAMPLE_WORKFLOW).context("examples/workflow/ru-taliban.yaml (built in)")?;
+    replay(store, EXAMPLE_WORKFLOW).context("examples/workflow/taliban-delistings.yaml (built in)")?;
     Ok(report)
 }
 

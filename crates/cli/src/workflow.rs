@@ -332,7 +332,7 @@ pub fn attach(cli: &Cli, args: &AttachArgs) -> Result<()> {
 
 /// Runs `proscribe proposals`.
 pub fn proposals(cli: &Cli, args: &ProposalsArgs) -> Result<()> {
-    let store = open_store(&cli.db)?;
+    let store = crate::open_for_reading(&cli.db)?;
     let all = store.proposals(args.list.as_deref())?;
     if cli.json {
         return print_json(&all);

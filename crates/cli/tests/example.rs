@@ -49,11 +49,12 @@ fn taliban_status_as_of_dates() {
     assert!(kinds.contains(&"recognition"), "{kinds:?}");
 }
 
-/// The Russian case from 2024 on is replayed through the workflow: the joint proposal stays
-/// submitted, the Prosecutor General's claim goes through deliberation, the Supreme Court's
-/// decision and the FSB's publication, and the timeline tells it in that order.
+/// The lists' changes from 2023 on are replayed through the workflow: Kazakhstan's and
+/// Kyrgyzstan's delistings are published; Russia's joint proposal stays submitted, the
+/// Prosecutor General's claim goes through deliberation, the Supreme Court's decision and the
+/// FSB's publication; the timeline tells it in that order.
 #[test]
-fn the_russian_case_is_replayed_through_the_workflow() {
+fn the_lists_changes_are_replayed_through_the_workflow() {
     let env = Env::new();
     env.ok(&["import"]);
     let proposals = env.json(&["proposals"]);
@@ -74,11 +75,19 @@ fn the_russian_case_is_replayed_through_the_workflow() {
         |k: &str, s: &str, by: &[&str]| (k.to_string(), s.to_string(), by.iter().map(|b| b.to_string()).collect());
     assert!(states.contains(&expect("delist", "submitted", &["ru-mfa", "ru-moj"])), "{states:?}");
     assert!(states.contains(&expect("suspend", "published", &["ru-prosecutor-general"])), "{states:?}");
+    assert!(states.contains(&expect("delist", "published", &["kz-mfa"])), "{states:?}");
+    assert!(states.contains(&expect("delist", "published", &["kg-prosecutor-general"])), "{states:?}");
+    assert_eq!(states.len(), 4);
 
     let timeline = env.ok(&["timeline", "taliban"]);
     let steps = [
         "listing by ru-supreme-court on ru-terrorist-organisations, effective 2003-03",
+        "to delist on kz-banned-terrorist-organisations by kz-mfa",
+        "delisting by kz-mfa on kz-banned-terrorist-organisations",
         "to delist on ru-terrorist-organisations by ru-mfa jointly with ru-moj",
+        "statement by kz-president",
+        "published by kg-prosecutor-general as example-kg-banned-organisations version",
+        "statement by kg-mfa",
         "to suspend on ru-terrorist-organisations by ru-prosecutor-general",
         "ru-supreme-court opens deliberation",
         "adopted by ru-supreme-court (Ruling of the Supreme Court of the Russian Federation of 17 April 2025",

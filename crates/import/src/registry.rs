@@ -3,8 +3,8 @@
 //! they keep, and the entities with their names, identifying data, designations and the
 //! dated measures that make, suspend and end them, plus acts outside any list (recognising a
 //! government, accepting an ambassador's credentials). `docs/registry-format.md` describes
-//! the format for the people who write these files; `examples/registry/taliban.yaml` is a
-//! worked example.
+//! the format for the people who write these files; `examples/registry/` holds worked
+//! examples.
 //!
 //! A file starts with `proscribe-registry: 1`, which is how it is recognised. The types
 //! below are the file format, a wire format kept apart from the model: they are read with
