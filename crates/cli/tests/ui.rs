@@ -263,7 +263,9 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         }
         assert!(text(&c, "h1").await.starts_with("Taliban"));
         assert_contrast(&c, "entity").await;
+        c.set_window_size(1280, 2000).await.unwrap();
         screenshot(&c, "entity-taliban").await;
+        c.set_window_size(1280, 1000).await.unwrap();
 
         c.goto(&format!("{base}/lists")).await.unwrap();
         assert!(text(&c, "table").await.contains("example-ru-terrorist-organisations"));

@@ -52,14 +52,14 @@ fn example_registry_imports() {
     assert_eq!(
         acts,
         [
+            (MeasureKind::Accreditation, "cn-government", "2024-01-30".to_string()),
             (MeasureKind::Statement, "kz-president", "2024-06-03".to_string()),
             (MeasureKind::Statement, "kg-mfa", "2024-09-06".to_string()),
-            (MeasureKind::Accreditation, "cn-government", "2024-01-30".to_string()),
             (MeasureKind::Accreditation, "ru-government", "2025-07-03".to_string()),
             (MeasureKind::Recognition, "ru-government", "2025-07-03".to_string()),
         ]
     );
-    assert_eq!(taliban.acts[1].citations, ["RFE/RL", "kun.uz, 2024-09-06"]);
+    assert_eq!(taliban.acts[2].citations, ["RFE/RL", "kun.uz, 2024-09-06"]);
 
     let motaqi = &entities[1];
     assert_eq!(motaqi.same_as, ["un-tai-026"]);
@@ -182,7 +182,7 @@ fn mistakes_are_errors_naming_entity_and_field() {
     assert_eq!(
         err,
         format!(
-            "{}:{taliban} <entities[taliban].acts[0].authority>: authority \"kz-procurator\" is not defined under `authorities`",
+            "{}:{taliban} <entities[taliban].acts[1].authority>: authority \"kz-procurator\" is not defined under `authorities`",
             path.display()
         )
     );
@@ -197,7 +197,7 @@ fn mistakes_are_errors_naming_entity_and_field() {
     assert_eq!(
         err,
         format!(
-            "{}:{taliban} <entities[taliban].acts[1].date>: \"2024-09-31\" is no date in the registry's form (2005-03-15, 2024-12, ~1965, 1960/1963, 2005-03-15|2015): invalid date: day 31 does not exist in 2024-09",
+            "{}:{taliban} <entities[taliban].acts[2].date>: \"2024-09-31\" is no date in the registry's form (2005-03-15, 2024-12, ~1965, 1960/1963, 2005-03-15|2015): invalid date: day 31 does not exist in 2024-09",
             path.display()
         )
     );
@@ -210,7 +210,7 @@ fn mistakes_are_errors_naming_entity_and_field() {
     assert_eq!(
         err,
         format!(
-            "{}:{taliban} <entities[taliban].acts[0].kind>: \"suspension\" is a measure on a list entry: put it under the designation's `measures`",
+            "{}:{taliban} <entities[taliban].acts[1].kind>: \"suspension\" is a measure on a list entry: put it under the designation's `measures`",
             path.display()
         )
     );
@@ -261,7 +261,7 @@ fn yaml_mistakes_name_the_line() {
     let (_d, path, err) = edited("        citations:", "        citation:");
     assert!(
         err.starts_with(&format!(
-            "{}:{line}: entities[0].acts[0]: unknown field `citation`, expected one of",
+            "{}:{line}: entities[0].acts[1]: unknown field `citation`, expected one of",
             path.display()
         )),
         "{err}"

@@ -425,14 +425,17 @@ pub(crate) async fn page(
         facts,
         related,
         statuses,
-        acts: g
-            .acts
-            .iter()
-            .map(|(_, m)| {
-                let note = m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
-                format!("{} {} by {}{note}", m.date, m.kind.as_str(), m.authority)
-            })
-            .collect(),
+        acts: {
+            let mut acts: Vec<&proscribe_model::Measure> = g.acts.iter().map(|(_, m)| m).collect();
+            acts.sort_by_key(|m| m.date.earliest());
+            acts
+        }
+        .into_iter()
+        .map(|m| {
+            let note = m.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default();
+            format!("{} {} by {}{note}", m.date, m.kind.as_str(), m.authority)
+        })
+        .collect(),
         years,
         lanes,
         events,
