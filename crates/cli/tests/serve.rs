@@ -778,6 +778,23 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     let html = r.body_mut().read_to_string().unwrap();
     assert!(html.contains("people.csv: no `name` column (the columns are: full_name, dob)"), "{html}");
 
+    // A file larger than an API body (2 MiB) is taken: uploads have their own limit.
+    let mut big = String::from(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nkey,name\r\n",
+    );
+    for i in 0..100_000 {
+        big.push_str(&format!("k{i},Customer Number {i}\r\n"));
+    }
+    big.push_str("\r\n--XyZ--\r\n");
+    assert!(big.len() > 2 * 1024 * 1024);
+    let r = agent
+        .post(format!("{}/batch", server.base))
+        .header("cookie", format!("proscribe_key={reader}"))
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .send(big)
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+
     // A reader key cannot act in the workflow: the page says so and nothing changes.
     let mut r = agent
         .post(format!("{}/workflow/1", server.base))

@@ -142,8 +142,11 @@ pub(crate) async fn track(State(state): State<Arc<AppState>>, request: Request, 
 /// Refuses a body announced larger than the limit before reading any of it (a body sent
 /// without a length is cut at the limit as it is read).
 pub(crate) async fn limit_body(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    let max = if request.uri().path() == "/screen/batch" {
+    let path = request.uri().path();
+    let max = if path == "/screen/batch" {
         state.config.max_batch_bytes
+    } else if crate::ui::takes_uploads(path) {
+        crate::ui::MAX_UPLOAD_BYTES as u64
     } else {
         state.config.max_body_bytes as u64
     };

@@ -32,7 +32,13 @@ use crate::AppState;
 pub(crate) const KEY_COOKIE: &str = "proscribe_key";
 
 /// Most bytes of an uploaded file (a batch's CSV, an article).
-const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Whether `path` is a page that takes an uploaded file (and so a body up to
+/// [`MAX_UPLOAD_BYTES`]).
+pub(crate) fn takes_uploads(path: &str) -> bool {
+    matches!(path, "/batch" | "/scan/article")
+}
 
 /// The pages, with their own sign-in check (a redirect to `/login`, not a JSON 401).
 pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
