@@ -356,23 +356,49 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     // Whatever follows cell (i, j) costs at least a vowel's insertion per letter of
     // difference in the lengths left: the cheapest step off a diagonal.
     let rest = |i: usize, j: usize| 5 * ((n - i).abs_diff(m - j)) as u16;
+    // A way through cell (i, j) costs at least a vowel's insertion per step off the diagonal
+    // to reach it and per step back to the end: with `t = j - i` and `d = m - n`, that is
+    // 5 (|t| + |t - d|). Only cells where this is within the budget can lie on a way that
+    // is; the others are never computed, and read as out of reach.
+    let d = m as isize - n as isize;
+    let slack = (budget / 5) as isize - d.abs();
+    if slack < 0 {
+        return None;
+    }
+    let (below, above) = (d.min(0) - slack / 2, d.max(0) + slack / 2);
+    let band = |i: usize| -> (usize, usize) {
+        let lo = (i as isize + below).max(0) as usize;
+        let hi = (i as isize + above).min(m as isize).max(0) as usize;
+        (lo, hi)
+    };
+    const FAR: u16 = u16::MAX / 4;
     let (mut indel_b, mut letter_b) = ([0u16; MAX_KEY], [0u8; MAX_KEY]);
     for ((c, l), &x) in indel_b.iter_mut().zip(&mut letter_b).zip(b) {
         *c = indel(x);
         *l = letter(x) as u8;
     }
-    let (mut p2, mut p1, mut cur) = ([0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1], [0u16; MAX_KEY + 1]);
-    for j in 1..=m {
+    let (mut p2, mut p1, mut cur) = ([FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2]);
+    let (_, hi0) = band(0);
+    p1[0] = 0;
+    for j in 1..=hi0 {
         p1[j] = p1[j - 1] + indel_b[j - 1];
     }
+    let mut previous = (0, hi0);
     for i in 1..=n {
         let ai = a[i - 1];
         let del = indel(ai);
         let substitute = &SUBSTITUTION[letter(ai)];
-        cur[0] = p1[0] + del;
-        let mut row_min = cur[0];
-        let mut reach = cur[0] + rest(i, 0);
-        for j in 1..=m {
+        let (lo, hi) = band(i);
+        let mut reach = FAR;
+        let first = if lo == 0 {
+            cur[0] = p1[0] + del;
+            reach = cur[0] + rest(i, 0);
+            1
+        } else {
+            cur[lo - 1] = FAR;
+            lo
+        };
+        for j in first..=hi {
             let bj = b[j - 1];
             let mut v = (p1[j] + del).min(cur[j - 1] + indel_b[j - 1]);
             v = v.min(p1[j - 1] + if ai == bj { 0 } else { u16::from(substitute[usize::from(letter_b[j - 1])]) });
@@ -380,17 +406,19 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
                 v = v.min(p2[j - 2] + TRANSPOSITION);
             }
             cur[j] = v;
-            row_min = row_min.min(v);
             reach = reach.min(v + rest(i, j));
         }
-        if row_min > budget {
-            return None;
-        }
+        // The next row reads one cell past this row's band.
+        cur[hi + 1] = FAR;
         if reach > budget {
             // No way on through this row ends within the budget; a way may still pass over
             // it, by a transposition from the row before to the row after.
-            let over = if i < n {
-                (0..m.saturating_sub(1)).map(|j| p1[j] + TRANSPOSITION + rest(i + 1, j + 2)).min().unwrap_or(u16::MAX)
+            let over = if i < n && m >= 2 {
+                let (plo, phi) = previous;
+                (plo..=phi.min(m.saturating_sub(2)))
+                    .map(|j| p1[j] + TRANSPOSITION + rest(i + 1, j + 2))
+                    .min()
+                    .unwrap_or(u16::MAX)
             } else {
                 u16::MAX
             };
@@ -398,6 +426,7 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
                 return None;
             }
         }
+        previous = (lo, hi);
         (p2, p1, cur) = (p1, cur, p2);
     }
     let d = p1[m];
@@ -454,8 +483,9 @@ mod tests {
         }
     }
 
-    /// The distance as first written: the full table, row by row, given up only once a whole
-    /// row exceeds the budget.
+    /// The distance from the whole table, with no shortcut: what the banded, early-exiting
+    /// table must give. (Giving up once a whole row exceeds the budget is not enough: a
+    /// transposition can pass over such a row, as from `abc` to `acb`.)
     fn reference_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
         let m = b.len();
         let mut rows = [[0u16; MAX_KEY + 1]; 3];
@@ -466,7 +496,6 @@ mod tests {
         for i in 1..=a.len() {
             let (ai, del) = (a[i - 1], indel(a[i - 1]));
             rows[cur][0] = rows[p1][0] + del;
-            let mut row_min = rows[cur][0];
             for j in 1..=m {
                 let bj = b[j - 1];
                 let mut v = (rows[p1][j] + del).min(rows[cur][j - 1] + indel(bj));
@@ -476,10 +505,6 @@ mod tests {
                     v = v.min(rows[p2][j - 2] + TRANSPOSITION);
                 }
                 rows[cur][j] = v;
-                row_min = row_min.min(v);
-            }
-            if row_min > budget {
-                return None;
             }
             (p2, p1, cur) = (p1, cur, p2);
         }
