@@ -4,6 +4,7 @@
 //! timeline and the lists, and a decider adopts a proposal whose publication becomes the list's
 //! new version. Each main page is saved as a screenshot in `target/ui-screenshots/`.
 
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -23,6 +24,9 @@ struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // The browser is chromedriver's child, in its process group: a test that fails before
+        // closing its session must not leave it running.
+        let _ = Command::new("kill").args(["-TERM", "--", &format!("-{}", self.child.id())]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -36,6 +40,7 @@ impl Driver {
     fn start(driver: &PathBuf) -> Driver {
         let port = free_port();
         let child = Command::new(driver)
+            .process_group(0)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
