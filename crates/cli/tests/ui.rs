@@ -140,6 +140,30 @@ async fn assert_contrast(c: &Client, page: &str) {
     assert_eq!(low, json!([]), "text with too little contrast on {page}");
 }
 
+/// Clicks the button (or link) `css` and waits until the browser has left the page: a new
+/// page's elements are then the ones found, never the old page's.
+async fn click_away(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+    left(&old).await;
+}
+
+/// Waits until `old` (the `html` element of a page) is gone.
+async fn left(old: &fantoccini::elements::Element) {
+    let start = Instant::now();
+    while old.tag_name().await.is_ok() {
+        assert!(start.elapsed() < Duration::from_secs(30), "the page did not change");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Submits the form `css` and waits until the browser has left the page.
+async fn submit_away(c: &Client, css: &str) {
+    let old = c.find(Locator::Css("html")).await.unwrap();
+    c.form(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).submit().await.unwrap();
+    left(&old).await;
+}
+
 async fn wait_for(c: &Client, css: &str) -> fantoccini::elements::Element {
     c.wait()
         .at_most(Duration::from_secs(30))
@@ -192,7 +216,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         let focused = c.execute("return document.activeElement.className", vec![]).await.unwrap();
         assert_eq!(focused, json!("skip"));
         c.find(Locator::Id("key")).await.unwrap().send_keys(&analyst).await.unwrap();
-        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.stack button").await;
         wait_for(&c, "form.screen-form").await;
         assert_eq!(c.current_url().await.unwrap().path(), "/screen");
 
@@ -200,7 +224,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         // explanation, and the matched words are marked in the listed name.
         assert_labelled(&c, "screen").await;
         c.find(Locator::Id("name")).await.unwrap().send_keys("Amir Khan Mutaqi").await.unwrap();
-        c.find(Locator::Css("form.screen-form button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.screen-form button").await;
         wait_for(&c, "ol.results").await;
         let url = c.current_url().await.unwrap();
         assert!(url.query().unwrap_or("").contains("name=Amir+Khan+Mutaqi"), "{url}");
@@ -221,7 +245,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         let article = "KABUL — Talks in Doha were led by the Taliban's foreign minister, Amir Khan Muttaqi,\n\
                        who met the deputy prime minister Abdul Salam Hanafi the day before.";
         c.find(Locator::Id("text")).await.unwrap().send_keys(article).await.unwrap();
-        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.stack button").await;
         wait_for(&c, ".article").await;
         let marked: Vec<String> = {
             let mut out = Vec::new();
@@ -247,7 +271,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         c.goto(&format!("{base}/batch")).await.unwrap();
         assert_labelled(&c, "batch").await;
         c.find(Locator::Id("file")).await.unwrap().send_keys(csv.to_str().unwrap()).await.unwrap();
-        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.stack button").await;
         let download = wait_for(&c, "#download a").await;
         let start = Instant::now();
         while !download.is_displayed().await.unwrap() {
@@ -281,10 +305,10 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         c.delete_all_cookies().await.unwrap();
         c.goto(&format!("{base}/login?next=/workflow")).await.unwrap();
         c.find(Locator::Id("key")).await.unwrap().send_keys(&court).await.unwrap();
-        c.find(Locator::Css("form.stack button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.stack button").await;
         wait_for(&c, "#body").await;
         c.find(Locator::Id("body")).await.unwrap().select_by_value("ru-supreme-court").await.unwrap();
-        c.find(Locator::Css("form.inline-form button")).await.unwrap().click().await.unwrap();
+        click_away(&c, "form.inline-form button").await;
         let start = Instant::now();
         while !c.current_url().await.unwrap().query().unwrap_or("").contains("body=ru-supreme-court") {
             assert!(start.elapsed() < Duration::from_secs(30), "the queue was not filtered");
@@ -294,7 +318,9 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         assert!(queue.contains("ru-supreme-court (decider)"), "{queue}");
         let label = format!("Proposal {id}");
         let link = c.wait().at_most(Duration::from_secs(30)).for_element(Locator::LinkText(&label)).await.unwrap();
+        let old = c.find(Locator::Css("html")).await.unwrap();
         link.click().await.unwrap();
+        left(&old).await;
         wait_for(&c, "form.act-form").await;
         assert_labelled(&c, "proposal").await;
         assert_contrast(&c, "proposal").await;
@@ -302,15 +328,19 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         let attach = c.form(Locator::Css("form[aria-label='Attach a document as ru-supreme-court']")).await.unwrap();
         attach.set_by_name("title", "Record of the hearing").await.unwrap();
         attach.set_by_name("reference", "https://example.org/hearing-2026.pdf").await.unwrap();
+        let old = c.find(Locator::Css("html")).await.unwrap();
         attach.submit().await.unwrap();
+        left(&old).await;
         wait_for(&c, "ul.documents").await;
         assert!(text(&c, "ul.documents").await.contains("Record of the hearing"));
         let decide = c.form(Locator::Css("form[aria-label='Decide as ru-supreme-court']")).await.unwrap();
         decide.set_by_name("legal_act", "Ruling AKPI26-101").await.unwrap();
+        let old = c.find(Locator::Css("html")).await.unwrap();
         decide.submit().await.unwrap();
+        left(&old).await;
         wait_for(&c, "#state").await;
         assert_eq!(text(&c, "#state").await, "adopted");
-        c.form(Locator::Css("form[aria-label='Publish as ru-fsb']")).await.unwrap().submit().await.unwrap();
+        submit_away(&c, "form[aria-label='Publish as ru-fsb']").await;
         wait_for(&c, "#state").await;
         assert_eq!(text(&c, "#state").await, "published");
         let steps = text(&c, "ol.steps").await;
