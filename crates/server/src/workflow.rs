@@ -66,7 +66,7 @@ pub(crate) fn refused(e: StoreError) -> ApiError {
 }
 
 /// Refuses a key that may not act for `body`.
-pub(crate) fn acts_for(caller: Option<&Caller>, body: &str) -> Result<(), ApiError> {
+fn acts_for(caller: Option<&Caller>, body: &str) -> Result<(), ApiError> {
     match caller {
         Some(c) if c.0.bodies.iter().any(|b| b == body) => Ok(()),
         Some(c) => Err(ApiError {
@@ -210,8 +210,18 @@ pub async fn act(
 ) -> Result<Json<Value>, ApiError> {
     let id = crate::error::number(&id, "proposal")?;
     let Json(action) = body.map_err(crate::yente::body_error)?;
-    acts_for(caller.as_deref(), action.body())?;
-    let actor = Caller::actor(caller.as_deref());
-    let p = state.run_store_mut(move |s: &mut Store| s.act(&actor, id, action).map_err(refused)).await?;
+    let p = apply(&state, caller.as_deref(), id, action).await?;
     Ok(Json(view(&p)))
+}
+
+/// Applies `action` to proposal `id` for `caller`, which must act for the acting body.
+pub(crate) async fn apply(
+    state: &Arc<AppState>,
+    caller: Option<&Caller>,
+    id: i64,
+    action: Action,
+) -> Result<proscribe_store::StoredProposal, ApiError> {
+    acts_for(caller, action.body())?;
+    let actor = Caller::actor(caller);
+    state.run_store_mut(move |s: &mut Store| s.act(&actor, id, action).map_err(refused)).await
 }

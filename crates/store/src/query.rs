@@ -104,6 +104,17 @@ pub struct EntityView {
     pub same_as: Vec<String>,
 }
 
+/// The kinds of the timeline events that are steps of a proposal.
+pub const WORKFLOW_STEPS: [&str; 7] =
+    ["proposal", "deliberation", "opinion", "document", "decision", "publication", "withdrawal"];
+
+impl HistoryEvent {
+    /// Whether the event is a step of a proposal ([`WORKFLOW_STEPS`]).
+    pub fn is_workflow_step(&self) -> bool {
+        WORKFLOW_STEPS.contains(&self.kind.as_str())
+    }
+}
+
 /// One event in the timeline of an entity.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HistoryEvent {
@@ -115,8 +126,7 @@ pub struct HistoryEvent {
     pub source_id: String,
     /// `added`, `amended`, `removed` (from versions) or a measure kind (`listing`,
     /// `suspension`, `recognition`, ...), or `listed`/`ended` from a record's dates, or a
-    /// workflow step (`proposal`, `deliberation`, `opinion`, `document`, `decision`,
-    /// `publication`, `withdrawal`).
+    /// workflow step ([`WORKFLOW_STEPS`]).
     pub kind: String,
     /// The acting authority, for measures.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -549,7 +559,7 @@ impl Store {
         // On one day, the steps of a proposal come before the measure its publication wrote,
         // and that before the version that carries it.
         let rank = |e: &HistoryEvent| match e.kind.as_str() {
-            "proposal" | "deliberation" | "opinion" | "document" | "decision" | "publication" | "withdrawal" => 0,
+            _ if e.is_workflow_step() => 0,
             "added" | "amended" | "removed" => 2,
             _ => 1,
         };

@@ -314,9 +314,8 @@ pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<Histor
         let p = &stored.proposal;
         let (source, _) = list_source(conn, &p.list)?;
         for action in &p.actions {
-            let (date, kind, summary) = match action {
-                Action::Submit { on, .. } => (
-                    on.to_string(),
+            let (kind, summary) = match action {
+                Action::Submit { .. } => (
                     "proposal",
                     format!(
                         "proposal {id} to {} on {} by {}: {}",
@@ -326,12 +325,8 @@ pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<Histor
                         p.statement
                     ),
                 ),
-                Action::Open { by, on } => {
-                    (on.to_string(), "deliberation", format!("proposal {id}: {by} opens deliberation"))
-                }
-                Action::Opine(o) => {
-                    (o.on.to_string(), "opinion", format!("proposal {id}: {} {}: {}", o.body, o.kind.verb(), o.text))
-                }
+                Action::Open { by, .. } => ("deliberation", format!("proposal {id}: {by} opens deliberation")),
+                Action::Opine(o) => ("opinion", format!("proposal {id}: {} {}: {}", o.body, o.kind.verb(), o.text)),
                 Action::Decide(d) => {
                     let outcome = if d.adopted { "adopted" } else { "rejected" };
                     let effective = if d.adopted && d.effective_on != d.decided_on {
@@ -339,28 +334,20 @@ pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<Histor
                     } else {
                         String::new()
                     };
-                    (
-                        d.decided_on.to_string(),
-                        "decision",
-                        format!("proposal {id} {outcome} by {} ({}){effective}", d.body, d.legal_act),
-                    )
+                    ("decision", format!("proposal {id} {outcome} by {} ({}){effective}", d.body, d.legal_act))
                 }
-                Action::Publish { by, on } => {
+                Action::Publish { by, .. } => {
                     let version =
                         stored.published_version.map(|v| format!(" as {source} version {v}")).unwrap_or_default();
-                    (on.to_string(), "publication", format!("proposal {id} published by {by}{version}"))
+                    ("publication", format!("proposal {id} published by {by}{version}"))
                 }
-                Action::Withdraw { by, on } => {
-                    (on.to_string(), "withdrawal", format!("proposal {id} withdrawn by {by}"))
+                Action::Withdraw { by, .. } => ("withdrawal", format!("proposal {id} withdrawn by {by}")),
+                Action::Attach(d) => {
+                    ("document", format!("proposal {id}: {} attaches {} ({})", d.body, d.title, d.reference))
                 }
-                Action::Attach(d) => (
-                    d.on.to_string(),
-                    "document",
-                    format!("proposal {id}: {} attaches {} ({})", d.body, d.title, d.reference),
-                ),
             };
             events.push(HistoryEvent {
-                date,
+                date: action.on().to_string(),
                 entity_id: eid.to_string(),
                 source_id: source.clone(),
                 kind: kind.to_string(),

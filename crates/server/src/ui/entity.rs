@@ -112,7 +112,6 @@ fn event_class(kind: &str) -> &'static str {
         "suspension" => "suspended",
         "delisting" | "ended" | "removed" => "delisted",
         "recognition" | "accreditation" => "act",
-        "proposal" | "deliberation" | "opinion" | "document" | "decision" | "publication" | "withdrawal" => "workflow",
         _ => "other",
     }
 }
@@ -328,7 +327,7 @@ fn timeline(
             }
         }
     }
-    for ev in events.iter().filter(|e| event_class(&e.kind) == "workflow") {
+    for ev in events.iter().filter(|e| e.is_workflow_step()) {
         let Some(day) = ev.date.parse::<DateValue>().ok().and_then(|v| day_of(&v.earliest())) else { continue };
         if let Some(lane) = lanes.iter_mut().find(|l| Some(&l.label) == ev.list.as_ref()) {
             lane.marks.push(Mark {
@@ -396,7 +395,7 @@ pub(crate) async fn page(
                 .unwrap_or(&ev.date)
                 .to_string(),
             kind: ev.kind.replace('_', " "),
-            class: event_class(&ev.kind),
+            class: if ev.is_workflow_step() { "workflow" } else { event_class(&ev.kind) },
             summary: ev.summary.clone(),
             source: ev.source_id.clone(),
             version: ev.version_id,

@@ -10,7 +10,8 @@ use axum::extract::{Form, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Extension;
-use proscribe_model::workflow::{Action, BodyRole, Decision, Document, Opinion, OpinionKind, ProposalState, Roles};
+use proscribe_model::workflow::{Action, BodyRole, Decision, Document, Opinion, OpinionKind, Proposal, Roles};
+use proscribe_model::PartialDate;
 use proscribe_store::{ApiKey, Role, StoredProposal};
 use serde::Deserialize;
 
@@ -19,24 +20,39 @@ use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
 
-/// The role whose holders act next on a proposal in `state`.
-fn awaits(state: ProposalState) -> Option<BodyRole> {
-    match state {
-        ProposalState::Draft => Some(BodyRole::Proposer),
-        ProposalState::Submitted => Some(BodyRole::Decider),
-        ProposalState::InDeliberation => Some(BodyRole::Consulted),
-        ProposalState::Adopted => Some(BodyRole::Publisher),
-        _ => None,
-    }
-}
+/// The actions the pages offer, with their labels and, for the queue, the role they take.
+const STEPS: [(&str, &str, &str); 7] = [
+    ("submit", "Submit", "proposer"),
+    ("open", "Open deliberation", "decider"),
+    ("opine", "Give an opinion", "consulted"),
+    ("decide", "Decide", "decider"),
+    ("publish", "Publish", "publisher"),
+    ("withdraw", "Withdraw", "proposer"),
+    ("attach", "Attach a document", ""),
+];
 
-fn role_label(r: BodyRole) -> &'static str {
-    match r {
-        BodyRole::Proposer => "proposer",
-        BodyRole::Consulted => "consulted",
-        BodyRole::Decider => "decider",
-        BodyRole::Publisher => "publisher",
-    }
+/// Which of [`STEPS`] `body` may take on `p` now: each is tried on a copy with the workflow's
+/// own rules (dated no earlier than the last step), so the pages offer exactly what would be
+/// accepted.
+fn possible(p: &Proposal, roles: &Roles, body: &str, today: PartialDate) -> Vec<usize> {
+    let on = p.actions.last().map(|a| a.on().latest()).filter(|d| *d > today).unwrap_or(today);
+    let (by, x) = (body.to_string(), "-".to_string());
+    let trial = |step: &str| match step {
+        "submit" => Action::Submit { by: by.clone(), on },
+        "open" => Action::Open { by: by.clone(), on },
+        "opine" => Action::Opine(Opinion { body: by.clone(), kind: OpinionKind::Concur, text: x.clone(), on }),
+        "decide" => Action::Decide(Decision {
+            body: by.clone(),
+            adopted: true,
+            legal_act: x.clone(),
+            decided_on: on,
+            effective_on: on,
+        }),
+        "publish" => Action::Publish { by: by.clone(), on },
+        "withdraw" => Action::Withdraw { by: by.clone(), on },
+        _ => Action::Attach(Document { body: by.clone(), title: x.clone(), reference: x.clone(), on }),
+    };
+    (0..STEPS.len()).filter(|&i| p.clone().apply(trial(STEPS[i].0), roles).is_ok()).collect()
 }
 
 /// A proposal in the queue.
@@ -69,21 +85,15 @@ pub(crate) struct QueueParams {
     body: Option<String>,
 }
 
-/// Who may act next on `p`: the bodies with the awaited role (a consulted body that has
-/// already given its opinion no longer waits; in deliberation the decider may decide too).
-fn waiting_bodies(p: &StoredProposal, roles: &Roles) -> Vec<(String, BodyRole)> {
-    let state = p.proposal.state;
+/// Who may move `p` on now (not counting withdrawing or attaching), with the role it acts in.
+fn waiting_bodies(p: &StoredProposal, roles: &Roles, today: PartialDate) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
-    let Some(role) = awaits(state) else { return out };
-    for (body, rs) in &roles.0 {
-        if role == BodyRole::Proposer && !p.proposal.proposers.contains(body) {
-            continue;
-        }
-        if rs.contains(&role) && !(role == BodyRole::Consulted && p.proposal.opinions.iter().any(|o| &o.body == body)) {
-            out.push((body.clone(), role));
-        }
-        if state == ProposalState::InDeliberation && rs.contains(&BodyRole::Decider) {
-            out.push((body.clone(), BodyRole::Decider));
+    for body in roles.0.keys() {
+        for i in possible(&p.proposal, roles, body, today) {
+            let (step, _, role) = STEPS[i];
+            if !matches!(step, "withdraw" | "attach") && !out.iter().any(|(b, r)| b == body && *r == role) {
+                out.push((body.clone(), role));
+            }
         }
     }
     out
@@ -136,7 +146,7 @@ async fn show_queue(
     for p in &proposals {
         let empty = Roles::default();
         let list_roles = roles.iter().find(|(l, _)| *l == p.proposal.list).map_or(&empty, |(_, r)| r);
-        let waiting = waiting_bodies(p, list_roles);
+        let waiting = waiting_bodies(p, list_roles, state.today());
         if !body.is_empty() && !waiting.iter().any(|(b, _)| *b == body) && !p.proposal.proposers.contains(&body) {
             continue;
         }
@@ -148,7 +158,7 @@ async fn show_queue(
             proposers: p.proposal.proposers.join(", "),
             state: p.proposal.state.as_str(),
             last: p.proposal.actions.last().map(|a| a.on().to_string()).unwrap_or_default(),
-            awaits: waiting.iter().map(|(b, r)| format!("{b} ({})", role_label(*r))).collect::<Vec<_>>().join(", "),
+            awaits: waiting.iter().map(|(b, r)| format!("{b} ({r})")).collect::<Vec<_>>().join(", "),
         });
     }
     let (status, error) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
@@ -265,40 +275,13 @@ fn steps_of(p: &StoredProposal) -> Vec<Step> {
 }
 
 /// The actions `key` may take on `p` now, for each body it acts for.
-fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>) -> Vec<ActionForm> {
+fn forms_for(p: &StoredProposal, roles: &Roles, key: Option<&ApiKey>, today: PartialDate) -> Vec<ActionForm> {
     let Some(key) = key.filter(|k| k.role >= Role::Editor) else { return Vec::new() };
     let mut out = Vec::new();
-    let state = p.proposal.state;
     for body in &key.bodies {
-        let has = |r: BodyRole| roles.has(body, r);
-        let proposer = p.proposal.proposers.contains(body);
-        let mut add =
-            |action: &'static str, label: &'static str| out.push(ActionForm { action, label, body: body.clone() });
-        match state {
-            ProposalState::Draft if proposer => add("submit", "Submit"),
-            ProposalState::Submitted if has(BodyRole::Decider) => add("open", "Open deliberation"),
-            ProposalState::InDeliberation => {
-                if has(BodyRole::Consulted) && !p.proposal.opinions.iter().any(|o| &o.body == body) {
-                    add("opine", "Give an opinion");
-                }
-                if has(BodyRole::Decider) {
-                    add("decide", "Decide");
-                }
-            }
-            ProposalState::Adopted if has(BodyRole::Publisher) => add("publish", "Publish"),
-            _ => {}
-        }
-        if proposer && matches!(state, ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation)
-        {
-            add("withdraw", "Withdraw");
-        }
-        let taking_part = proposer || has(BodyRole::Consulted) || has(BodyRole::Decider);
-        let open = matches!(
-            state,
-            ProposalState::Draft | ProposalState::Submitted | ProposalState::InDeliberation | ProposalState::Adopted
-        );
-        if taking_part && open {
-            add("attach", "Attach a document");
+        for i in possible(&p.proposal, roles, body, today) {
+            let (action, label, _) = STEPS[i];
+            out.push(ActionForm { action, label, body: body.clone() });
         }
     }
     out
@@ -317,7 +300,7 @@ async fn show(state: &Arc<AppState>, who: &SignedIn, id: i64, error: Option<(Sta
         Ok(f) => f,
         Err(e) => return error_page(who, e),
     };
-    let forms = forms_for(&p, &roles, who.0.as_ref());
+    let forms = forms_for(&p, &roles, who.0.as_ref(), state.today());
     let (status, message) = error.map_or((StatusCode::OK, None), |(s, m)| (s, Some(m)));
     let page = ProposalPage {
         page: Page::new(who, "workflow", format!("Proposal {id}")),
@@ -423,17 +406,11 @@ pub(crate) async fn act(
             return show(&state, &who, id, Some((StatusCode::FORBIDDEN, e))).await;
         }
     };
-    let caller = Caller(key);
-    if let Err(e) = crate::workflow::acts_for(Some(&caller), &fields.by) {
-        return show(&state, &who, id, Some((e.status, e.message))).await;
-    }
     let action = match action_of(&fields, state.today()) {
         Ok(a) => a,
         Err(e) => return show(&state, &who, id, Some((e.status, e.message))).await,
     };
-    let actor = Caller::actor(Some(&caller));
-    let done = state.run_store_mut(move |s| s.act(&actor, id, action).map_err(crate::workflow::refused)).await;
-    match done {
+    match crate::workflow::apply(&state, Some(&Caller(key)), id, action).await {
         Ok(_) => Redirect::to(&format!("/workflow/{id}")).into_response(),
         Err(e) => show(&state, &who, id, Some((e.status, e.message))).await,
     }
