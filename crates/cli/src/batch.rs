@@ -497,7 +497,8 @@ struct Summary {
 /// Runs `proscribe screen --input`.
 pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions, input: &Path) -> Result<()> {
     // No batch output shows the explanations: hits are not explained.
-    let options = &ScreenOptions { explain: false, ..*options };
+    // Hits list matches only: entities that cannot reach the threshold need no comparison.
+    let options = &ScreenOptions { explain: false, matches_only: args.format == OutputFormat::Hits, ..*options };
     let (raw, len) = open_input(input)?;
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let jsonl = is_jsonl(args, input, &mut reader)?;
@@ -603,7 +604,7 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
 /// Compares the index's top 10 with brute force's: how many of brute force's top-10 entities
 /// the index returned (an entity tied with the index's tenth counts as found).
 fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Option<Vec<(f64, bool)>> {
-    let top = ScreenOptions { limit: 10, ..*options };
+    let top = ScreenOptions { limit: 10, matches_only: false, ..*options };
     let exact = screen_brute_force(&loaded.index, query, &top).ok()?;
     let got = screen(&loaded.index, query, &top).ok()?;
     let floor = if got.len() == 10 { got[9].score } else { f64::NEG_INFINITY };

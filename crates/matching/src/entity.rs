@@ -23,6 +23,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::compare::{score_later, Memo, Scored};
@@ -106,6 +107,11 @@ pub struct ScreenOptions {
     /// Whether hits carry their explanation (aligned words, evidence in words); without it a
     /// hit has its score, name and the effects of the evidence only.
     pub explain: bool,
+    /// Whether only matches (hits scoring at least `threshold`) are wanted: names of entities
+    /// whose other evidence keeps them below the threshold however alike the names are
+    /// (another kind of entity, a conflicting birth date) are then not compared, and hits
+    /// below the threshold may be missing from the result.
+    pub matches_only: bool,
 }
 
 impl Default for ScreenOptions {
@@ -115,6 +121,7 @@ impl Default for ScreenOptions {
             threshold: DEFAULT_THRESHOLD,
             candidates: crate::index::DEFAULT_CANDIDATES,
             explain: true,
+            matches_only: false,
         }
     }
 }
@@ -248,6 +255,15 @@ fn score_forms(
             }
         }
     };
+    // With only matches wanted, names of entities that the other evidence keeps below the
+    // threshold however alike they are (a name scores 1 at most) are not compared.
+    let reachable;
+    let forms = if options.matches_only {
+        reachable = reachable_forms(index, query, forms, options.threshold);
+        reachable.as_slice()
+    } else {
+        forms
+    };
     if memo.is_some() {
         std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
     }
@@ -288,9 +304,18 @@ fn score_forms(
     }
     // (score, name score, entity, position in `best`): sorting moves these, not the
     // comparisons.
+    // With only matches wanted, a name too far below the threshold for any evidence to lift
+    // it is not weighed (identifiers lift a name to a match whatever its score).
+    let lift = BIRTH_DATE_EXACT + COUNTRY_MATCH;
+    let weighed = |b: &Best| {
+        !options.matches_only
+            || !query.identifiers.is_empty()
+            || compared[b.compared as usize].score() + lift >= options.threshold - 1e-9
+    };
     let mut ranked: Vec<(f64, f64, u32, usize)> = best
         .iter()
         .enumerate()
+        .filter(|(_, b)| weighed(b))
         .map(|(i, b)| {
             let name_score = compared[b.compared as usize].score();
             let kind = index.names()[b.name as usize].kind;
@@ -322,6 +347,67 @@ fn score_forms(
             }
         })
         .collect()
+}
+
+/// Those of `forms` that bear a name of an entity that may score `threshold`: one found by an
+/// identifier, or one whose evidence besides the name leaves room for the threshold.
+fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) -> Vec<u32> {
+    let by_identifier: Vec<u32> =
+        query.identifiers.iter().flat_map(|n| index.entities_with_identifier(n)).copied().collect();
+    // By entity and whether the name is a weak alias.
+    let mut known: FxHashMap<(u32, bool), bool> = FxHashMap::default();
+    let mut reachable = |n: u32| {
+        let name = &index.names()[n as usize];
+        let weak = name.kind == NameKind::WeakAlias;
+        *known.entry((name.entity, weak)).or_insert_with(|| {
+            by_identifier.contains(&name.entity)
+                || may_reach(query, &index.entities()[name.entity as usize], weak, threshold)
+        })
+    };
+    forms.iter().copied().filter(|&f| index.forms()[f as usize].names.iter().any(|&n| reachable(n))).collect()
+}
+
+/// Whether a name of `entity` (a weak alias or not) that the query's name matched fully may
+/// score `threshold` with the evidence besides the name and identifiers: the kinds of entity,
+/// birth dates and countries. Each piece of evidence is looked at only if the others leave the
+/// answer open.
+fn may_reach(query: &Query, entity: &Entity, weak: bool, threshold: f64) -> bool {
+    // With room for rounding: the score adds the same effects in another order.
+    let threshold = threshold - 1e-9;
+    let mut sure = 1.0 + if weak { WEAK_ALIAS } else { 0.0 };
+    if let Some(s) = query.schema {
+        if !compatible(s, entity.schema) {
+            sure += SCHEMA_MISMATCH;
+        }
+    }
+    // What the birth date and the country can still add or take away.
+    let (mut up, mut down) = (0.0, 0.0);
+    if query.birth_date.is_some() {
+        up += BIRTH_DATE_EXACT;
+        down += BIRTH_DATE_CONFLICT;
+    }
+    if !query.countries.is_empty() {
+        up += COUNTRY_MATCH;
+        down += COUNTRY_CONFLICT;
+    }
+    if sure + up < threshold {
+        return false;
+    }
+    if sure + down >= threshold {
+        return true;
+    }
+    if let Some(date) = &query.birth_date {
+        sure += birth_date(date, entity, false).map_or(0.0, |f| f.effect);
+        up -= BIRTH_DATE_EXACT;
+        down -= BIRTH_DATE_CONFLICT;
+        if sure + up < threshold {
+            return false;
+        }
+        if sure + down >= threshold {
+            return true;
+        }
+    }
+    sure + country(&query.countries, entity, false).map_or(0.0, |f| f.effect) >= threshold
 }
 
 /// The evidence besides the name's similarity.

@@ -171,8 +171,8 @@ pub async fn batch(
                 .map_err(|e| ApiError::internal(&anyhow::anyhow!("index task failed: {e}")))??
         }
     };
-    let options = ScreenOptions { limit, threshold, explain: false, ..ScreenOptions::default() };
     let all = params.all;
+    let options = ScreenOptions { limit, threshold, explain: false, matches_only: !all, ..ScreenOptions::default() };
     let max_bytes = state.config.max_batch_bytes;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
