@@ -111,6 +111,41 @@ fn screening_explains_what_comparing_afresh_gives() {
     });
 }
 
+/// Asking for matches only skips names that cannot reach the threshold; the matches must be
+/// those of the full screening, with the same scores, at the default threshold and lower.
+#[test]
+fn matches_only_returns_the_matches_of_full_screening() {
+    let Some(un) = lists::entities(&["lists/un/consolidated.xml"]) else { return };
+    let index = Index::build(un);
+    let mut records = Vec::new();
+    for (file, step) in [("positives_un_treated", 1), ("negatives_global", 40), ("negatives_us", 40)] {
+        records.extend(lists::every(&lists::yente(file).unwrap_or_default(), step));
+    }
+    // As the records come (with and without a kind) and as persons.
+    let persons: Vec<Query> =
+        records.iter().map(|q| Query { schema: Some(proscribe_model::Schema::Person), ..q.clone() }).collect();
+    records.extend(persons);
+    for threshold in [DEFAULT_THRESHOLD, 0.5] {
+        let full = ScreenOptions { limit: 10, threshold, explain: false, ..ScreenOptions::default() };
+        let only = ScreenOptions { matches_only: true, ..full };
+        let matches = records
+            .par_iter()
+            .map(|q| {
+                let (Ok(all), Ok(some)) = (screen(&index, q, &full), screen(&index, q, &only)) else {
+                    return 0;
+                };
+                let want: Vec<(u32, f64)> = all.iter().filter(|h| h.is_match).map(|h| (h.entity, h.score)).collect();
+                let got: Vec<(u32, f64)> = some.iter().filter(|h| h.is_match).map(|h| (h.entity, h.score)).collect();
+                assert_eq!(got, want, "{} at {threshold}", q.name);
+                want.len()
+            })
+            .sum::<usize>();
+        eprintln!("{matches} matches at {threshold} over {} records", records.len());
+        // The treated positives are about a fifth of the records.
+        assert!(matches > records.len() / 6, "{matches} matches at {threshold}");
+    }
+}
+
 #[test]
 fn listed_people_are_found_and_synthetic_people_are_not() {
     let Some(un) = lists::entities(&["lists/un/consolidated.xml"]) else { return };
