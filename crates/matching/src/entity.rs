@@ -349,6 +349,55 @@ fn score_forms(
         .collect()
 }
 
+/// The evidence of each entity besides its names, in brief and in a few dense arrays: deciding
+/// whether an entity may reach the threshold reads these rather than the entity (entities are
+/// large and scattered in memory, and most of those met are ruled out).
+#[derive(Debug, Default)]
+pub(crate) struct Facts {
+    entities: Vec<EntityFacts>,
+    /// The countries of every entity, each entity's in one run.
+    countries: Vec<Country>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EntityFacts {
+    schema: Schema,
+    /// Whether it has a nationality or citizenship.
+    nationality: bool,
+    /// The first and the last year its birth dates may stand for, if it has any.
+    birth_years: Option<(i32, i32)>,
+    /// Its run in [`Facts::countries`]: every country it is tied to (see [`country`]).
+    countries: (u32, u32),
+}
+
+impl Facts {
+    pub(crate) fn of_all(entities: &[Entity]) -> Facts {
+        let mut facts = Facts::default();
+        for e in entities {
+            let start = facts.countries.len() as u32;
+            let tied = e.countries.iter().map(|f| Some(f.country));
+            let tied = tied.chain(e.birth_places.iter().map(|p| p.country));
+            let tied = tied.chain(e.addresses.iter().map(|a| a.country));
+            for c in tied.chain(e.identifiers.iter().map(|i| i.country)).flatten() {
+                if !facts.countries[start as usize..].contains(&c) {
+                    facts.countries.push(c);
+                }
+            }
+            let years = e.birth_dates.iter().map(|d| (d.date.earliest().get_year(), d.date.latest().get_year()));
+            facts.entities.push(EntityFacts {
+                schema: e.schema,
+                nationality: e
+                    .countries
+                    .iter()
+                    .any(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship)),
+                birth_years: years.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
+                countries: (start, facts.countries.len() as u32),
+            });
+        }
+        facts
+    }
+}
+
 /// Those of `forms` that bear a name of an entity that may score `threshold`: one found by an
 /// identifier, or one whose evidence besides the name leaves room for the threshold.
 fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) -> Vec<u32> {
@@ -360,54 +409,52 @@ fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) 
         let name = &index.names()[n as usize];
         let weak = name.kind == NameKind::WeakAlias;
         *known.entry((name.entity, weak)).or_insert_with(|| {
-            by_identifier.contains(&name.entity)
-                || may_reach(query, &index.entities()[name.entity as usize], weak, threshold)
+            by_identifier.contains(&name.entity) || may_reach(query, index, name.entity, weak, threshold)
         })
     };
     forms.iter().copied().filter(|&f| index.forms()[f as usize].names.iter().any(|&n| reachable(n))).collect()
 }
 
-/// Whether a name of `entity` (a weak alias or not) that the query's name matched fully may
+/// Whether a name of entity `e` (a weak alias or not) that the query's name matched fully may
 /// score `threshold` with the evidence besides the name and identifiers: the kinds of entity,
-/// birth dates and countries. Each piece of evidence is looked at only if the others leave the
-/// answer open.
-fn may_reach(query: &Query, entity: &Entity, weak: bool, threshold: f64) -> bool {
+/// birth dates and countries, as [`weigh`] adds them up. Read from the index's [`Facts`]; the
+/// entity itself only for a birth date that may fit.
+fn may_reach(query: &Query, index: &Index, e: u32, weak: bool, threshold: f64) -> bool {
+    let facts = &index.facts().entities[e as usize];
     // With room for rounding: the score adds the same effects in another order.
     let threshold = threshold - 1e-9;
     let mut sure = 1.0 + if weak { WEAK_ALIAS } else { 0.0 };
-    if let Some(s) = query.schema {
-        if !compatible(s, entity.schema) {
-            sure += SCHEMA_MISMATCH;
-        }
-    }
-    // What the birth date and the country can still add or take away.
-    let (mut up, mut down) = (0.0, 0.0);
-    if query.birth_date.is_some() {
-        up += BIRTH_DATE_EXACT;
-        down += BIRTH_DATE_CONFLICT;
+    if query.schema.is_some_and(|s| !compatible(s, facts.schema)) {
+        sure += SCHEMA_MISMATCH;
     }
     if !query.countries.is_empty() {
-        up += COUNTRY_MATCH;
-        down += COUNTRY_CONFLICT;
+        let (start, end) = facts.countries;
+        let tied = &index.facts().countries[start as usize..end as usize];
+        sure += if tied.iter().any(|c| query.countries.contains(c)) {
+            COUNTRY_MATCH
+        } else if facts.nationality {
+            COUNTRY_CONFLICT
+        } else {
+            0.0
+        };
     }
-    if sure + up < threshold {
+    let (Some(date), Some((first, last))) = (&query.birth_date, facts.birth_years) else {
+        // No birth date to weigh: no effect.
+        return sure >= threshold;
+    };
+    if sure + BIRTH_DATE_EXACT < threshold {
         return false;
     }
-    if sure + down >= threshold {
+    if sure + BIRTH_DATE_CONFLICT >= threshold {
         return true;
     }
-    if let Some(date) = &query.birth_date {
-        sure += birth_date(date, entity, false).map_or(0.0, |f| f.effect);
-        up -= BIRTH_DATE_EXACT;
-        down -= BIRTH_DATE_CONFLICT;
-        if sure + up < threshold {
-            return false;
-        }
-        if sure + down >= threshold {
-            return true;
-        }
+    // Two years or more from every listed birth date: a conflict (see `date_fit`).
+    let (qa, qb) = (date.earliest().get_year(), date.latest().get_year());
+    if qb + 2 <= first || qa >= last + 2 {
+        return sure + BIRTH_DATE_CONFLICT >= threshold;
     }
-    sure + country(&query.countries, entity, false).map_or(0.0, |f| f.effect) >= threshold
+    let entity = &index.entities()[e as usize];
+    sure + birth_date(date, entity, false).map_or(0.0, |f| f.effect) >= threshold
 }
 
 /// The evidence besides the name's similarity.

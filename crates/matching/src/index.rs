@@ -163,6 +163,8 @@ pub struct IndexStats {
 /// The in-memory candidate index over all names of a set of entities.
 pub struct Index {
     entities: Vec<Entity>,
+    /// What screening asks of each entity before comparing its names, apart for locality.
+    facts: crate::entity::Facts,
     names: Vec<IndexedName>,
     forms: Vec<NameForm>,
     /// The forms' weights, apart for locality: retrieval reads one per form found.
@@ -575,8 +577,10 @@ impl Index {
         }
 
         let form_weights = forms.iter().map(|f| f.weight).collect();
+        let facts = crate::entity::Facts::of_all(&entities);
         Index {
             entities,
+            facts,
             names,
             forms,
             form_weights,
@@ -605,6 +609,11 @@ impl Index {
     /// The indexed entities, in the order they were given.
     pub fn entities(&self) -> &[Entity] {
         &self.entities
+    }
+
+    /// The entities' evidence besides names, in brief.
+    pub(crate) fn facts(&self) -> &crate::entity::Facts {
+        &self.facts
     }
 
     /// The indexed names.
