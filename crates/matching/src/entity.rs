@@ -23,7 +23,6 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::compare::{score_later, Memo, Scored};
@@ -403,16 +402,31 @@ impl Facts {
 fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) -> Vec<u32> {
     let by_identifier: Vec<u32> =
         query.identifiers.iter().flat_map(|n| index.entities_with_identifier(n)).copied().collect();
-    // By entity and whether the name is a weak alias.
-    let mut known: FxHashMap<(u32, bool), bool> = FxHashMap::default();
-    let mut reachable = |n: u32| {
-        let name = &index.names()[n as usize];
-        let weak = name.kind == NameKind::WeakAlias;
-        *known.entry((name.entity, weak)).or_insert_with(|| {
-            by_identifier.contains(&name.entity) || may_reach(query, index, name.entity, weak, threshold)
+    // In steps, each reading what the one before found for every form at once: the forms,
+    // their names and their entities' facts lie scattered in memory, and reads that do not
+    // wait for one another are served together.
+    let members: Vec<&[u32]> = forms.iter().map(|&f| index.forms()[f as usize].names.as_slice()).collect();
+    let names: Vec<(u32, bool)> = members
+        .iter()
+        .flat_map(|m| m.iter())
+        .map(|&n| {
+            let name = &index.names()[n as usize];
+            (name.entity, name.kind == NameKind::WeakAlias)
         })
-    };
-    forms.iter().copied().filter(|&f| index.forms()[f as usize].names.iter().any(|&n| reachable(n))).collect()
+        .collect();
+    let reachable: Vec<bool> = names
+        .iter()
+        .map(|&(e, weak)| by_identifier.contains(&e) || may_reach(query, index, e, weak, threshold))
+        .collect();
+    let mut at = 0;
+    let mut out = Vec::with_capacity(forms.len());
+    for (&f, m) in forms.iter().zip(&members) {
+        if reachable[at..at + m.len()].iter().any(|&r| r) {
+            out.push(f);
+        }
+        at += m.len();
+    }
+    out
 }
 
 /// Whether a name of entity `e` (a weak alias or not) that the query's name matched fully may
