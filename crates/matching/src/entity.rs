@@ -290,17 +290,6 @@ fn score_forms(
     if let Some(memo) = memo {
         MEMO.with(|m| m.replace(memo));
     }
-    // The evidence of entities scattered in memory, read at once (see `PreparedName::warm`).
-    if query.birth_date.is_some() || !query.countries.is_empty() {
-        let warm = |e: &Entity| {
-            e.birth_dates.len()
-                + e.countries.first().map_or(0, |c| c.role as usize)
-                + e.birth_places.len()
-                + e.addresses.len()
-                + e.identifiers.len()
-        };
-        std::hint::black_box(best.iter().map(|b| warm(&index.entities()[b.entity as usize])).sum::<usize>());
-    }
     // (score, name score, entity, position in `best`): sorting moves these, not the
     // comparisons.
     // With only matches wanted, a name too far below the threshold for any evidence to lift
@@ -318,8 +307,14 @@ fn score_forms(
         .map(|(i, b)| {
             let name_score = compared[b.compared as usize].score();
             let kind = index.names()[b.name as usize].kind;
-            let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
-            let score = (name_score + effects.iter().map(|f| f.effect).sum::<f64>()).clamp(0.0, 1.0);
+            // Identifiers need the entity; the rest is in the index's facts.
+            let effect = if query.identifiers.is_empty() {
+                effect(query, index, b.entity, kind == NameKind::WeakAlias)
+            } else {
+                let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
+                effects.iter().map(|f| f.effect).sum::<f64>()
+            };
+            let score = (name_score + effect).clamp(0.0, 1.0);
             (score, name_score, b.entity, i)
         })
         .collect();
@@ -430,45 +425,69 @@ fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) 
 }
 
 /// Whether a name of entity `e` (a weak alias or not) that the query's name matched fully may
-/// score `threshold` with the evidence besides the name and identifiers: the kinds of entity,
-/// birth dates and countries, as [`weigh`] adds them up. Read from the index's [`Facts`]; the
-/// entity itself only for a birth date that may fit.
+/// score `threshold` with the evidence besides the name and identifiers.
 fn may_reach(query: &Query, index: &Index, e: u32, weak: bool, threshold: f64) -> bool {
-    let facts = &index.facts().entities[e as usize];
     // With room for rounding: the score adds the same effects in another order.
     let threshold = threshold - 1e-9;
-    let mut sure = 1.0 + if weak { WEAK_ALIAS } else { 0.0 };
-    if query.schema.is_some_and(|s| !compatible(s, facts.schema)) {
-        sure += SCHEMA_MISMATCH;
-    }
-    if !query.countries.is_empty() {
-        let (start, end) = facts.countries;
-        let tied = &index.facts().countries[start as usize..end as usize];
-        sure += if tied.iter().any(|c| query.countries.contains(c)) {
-            COUNTRY_MATCH
-        } else if facts.nationality {
-            COUNTRY_CONFLICT
-        } else {
-            0.0
-        };
-    }
-    let (Some(date), Some((first, last))) = (&query.birth_date, facts.birth_years) else {
-        // No birth date to weigh: no effect.
+    let sure = 1.0 + weak_effect(weak) + schema_effect(query, index, e) + country_effect(query, index, e);
+    // The birth date, the only piece that may need the entity itself, last.
+    if query.birth_date.is_none() || sure + BIRTH_DATE_EXACT < threshold {
         return sure >= threshold;
+    }
+    sure + BIRTH_DATE_CONFLICT >= threshold || sure + date_effect(query, index, e) >= threshold
+}
+
+/// The effect of the evidence besides the name and identifiers on the score of a name of
+/// entity `e`, as [`weigh`] adds it up.
+fn effect(query: &Query, index: &Index, e: u32, weak: bool) -> f64 {
+    weak_effect(weak) + schema_effect(query, index, e) + date_effect(query, index, e) + country_effect(query, index, e)
+}
+
+fn weak_effect(weak: bool) -> f64 {
+    if weak {
+        WEAK_ALIAS
+    } else {
+        0.0
+    }
+}
+
+fn schema_effect(query: &Query, index: &Index, e: u32) -> f64 {
+    match query.schema {
+        Some(s) if !compatible(s, index.facts().entities[e as usize].schema) => SCHEMA_MISMATCH,
+        _ => 0.0,
+    }
+}
+
+/// What [`country`] finds, from the index's facts.
+fn country_effect(query: &Query, index: &Index, e: u32) -> f64 {
+    if query.countries.is_empty() {
+        return 0.0;
+    }
+    let facts = &index.facts().entities[e as usize];
+    let (start, end) = facts.countries;
+    let tied = &index.facts().countries[start as usize..end as usize];
+    if tied.iter().any(|c| query.countries.contains(c)) {
+        COUNTRY_MATCH
+    } else if facts.nationality {
+        COUNTRY_CONFLICT
+    } else {
+        0.0
+    }
+}
+
+/// What [`birth_date`] finds: from the index's facts when the queried date is two years or more
+/// from every listed birth date (a conflict, see `date_fit`) or the entity has none, else from
+/// the entity.
+fn date_effect(query: &Query, index: &Index, e: u32) -> f64 {
+    let (Some(date), Some((first, last))) = (&query.birth_date, index.facts().entities[e as usize].birth_years)
+    else {
+        return 0.0;
     };
-    if sure + BIRTH_DATE_EXACT < threshold {
-        return false;
-    }
-    if sure + BIRTH_DATE_CONFLICT >= threshold {
-        return true;
-    }
-    // Two years or more from every listed birth date: a conflict (see `date_fit`).
     let (qa, qb) = (date.earliest().get_year(), date.latest().get_year());
     if qb + 2 <= first || qa >= last + 2 {
-        return sure + BIRTH_DATE_CONFLICT >= threshold;
+        return BIRTH_DATE_CONFLICT;
     }
-    let entity = &index.entities()[e as usize];
-    sure + birth_date(date, entity, false).map_or(0.0, |f| f.effect) >= threshold
+    birth_date(date, &index.entities()[e as usize], false).map_or(0.0, |f| f.effect)
 }
 
 /// The evidence besides the name's similarity.
@@ -770,6 +789,48 @@ mod tests {
         for (q, kind, expected) in cases {
             check(q, kind, &expected);
         }
+    }
+
+    /// The effect read from the index's facts is the one `weigh` adds up from the entity, and
+    /// an entity may reach a threshold exactly when a full name match with it would.
+    #[test]
+    fn facts_give_the_effects_of_the_evidence() {
+        let mut circa = Entity::new("p2", Schema::Person);
+        circa.add_name(Name::new("Amir Khan", NameKind::Primary));
+        circa.birth_dates.push(DateFact { date: DateValue::parse_lenient("circa 1960", true).unwrap(), src: None });
+        circa.birth_dates.push(DateFact { date: "1975-06".parse().unwrap(), src: None });
+        circa.birth_places.push(proscribe_model::Place {
+            text: "Peshawar".into(),
+            country: Country::from_code("pk").ok(),
+            src: None,
+        });
+        let mut org = Entity::new("o1", Schema::Organization);
+        org.add_name(Name::new("Amir Khan Trading", NameKind::Primary));
+        let index = Index::build([person(), circa, org]);
+        let years = ["1955", "1958", "1959", "1961", "1962", "1964", "1966-05-01", "1968-03-02", "1969", "1971-01-05"];
+        let years = years.into_iter().chain(["1972", "1973", "1974-12-31", "1975-06-15", "1976", "1977", "1990"]);
+        let mut checked = 0;
+        for birth in years.map(Some).chain([None]) {
+            for country in [None, Some("af"), Some("pk"), Some("fr")] {
+                for schema in [None, Some("Person"), Some("Company")] {
+                    let q = query(schema, birth, country, None);
+                    for e in 0..3u32 {
+                        for kind in [NameKind::Primary, NameKind::WeakAlias] {
+                            let entity = &index.entities()[e as usize];
+                            let want: f64 = weigh(&q, entity, kind, 1.0, false).iter().map(|f| f.effect).sum();
+                            let weak = kind == NameKind::WeakAlias;
+                            assert_eq!(effect(&q, &index, e, weak), want, "{q:?} {}", entity.id);
+                            for threshold in [0.5, 0.6, 0.7, 0.8, 0.9] {
+                                let reach = 1.0 + want >= threshold - 1e-9;
+                                assert_eq!(may_reach(&q, &index, e, weak, threshold), reach, "{q:?} {}", entity.id);
+                            }
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 18 * 4 * 3 * 3 * 2);
     }
 
     /// A thread's memo of token similarities, shared across every name of an index and every
