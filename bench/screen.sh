@@ -8,7 +8,8 @@
 #     cores: steady-state queries/s (per query, from the program's own timing), p50/p99
 #     latency, index build, peak memory, whole-program wall time.
 #  2. All lists: every list and FollowTheMoney file in one store (the UN's older version is
-#     kept as history, not screened); the same aliases and yente's screening records.
+#     kept as history, not screened); the same aliases and yente's screening records, the
+#     records both ranked (`--format refs`) and screened for matches (the default output).
 #  3. Quality: alias_retrieval.py (recall@1/@10) and screening_eval.py with bench/ofac-ranker
 #     and bench/un-screener beside rapidfuzz Jaro-Winkler brute force; hit rates of the UN
 #     records at proscribe's default threshold over all 80,000 synthetic people.
@@ -65,11 +66,12 @@ print(f"{len(queries)} OFAC aliases; yente records: {n}")
 EOF
 { head -1 negatives_global.csv; for f in positives_un_untreated positives_un_treated negatives_global negatives_us; do tail -n +2 "$f.csv"; done; } > yente.csv
 
-# Runs a batch and prints its figures: LABEL DB INPUT [ARGS...]
+# Runs a batch and prints its figures: LABEL DB INPUT [ARGS...]. The output is the top 10
+# references of each row (`--format refs`), or the matches alone with FORMAT=hits.
 run() {
   local label="$1" db="$2" input="$3"
   shift 3
-  /usr/bin/time -f '%e %M' -o time.txt "$bin" --db "$db" screen --input "$input" --output /dev/null --format refs "$@" 2> log.txt
+  /usr/bin/time -f '%e %M' -o time.txt "$bin" --db "$db" screen --input "$input" --output /dev/null --format "${FORMAT:-refs}" "$@" 2> log.txt
   read -r wall rss < time.txt
   local qps p50 p99 build read_s rows
   rows=$(sed -n 's/^screened \([0-9]*\) rows.*/\1/p' log.txt)
@@ -92,6 +94,10 @@ run all-lists-aliases-1-thread all.db aliases.csv --threads 1
 run all-lists-aliases-all-cores all.db aliases.csv
 run all-lists-yente-1-thread all.db yente.csv --threads 1
 run all-lists-yente-all-cores all.db yente.csv
+# Screening records for matches, the batch's default output: names of entities that the
+# birth date, country or kind keep below the threshold are not compared.
+FORMAT=hits run all-lists-yente-hits-1-thread all.db yente.csv --threads 1
+FORMAT=hits run all-lists-yente-hits-all-cores all.db yente.csv
 
 echo "== recall of the index against brute force (top 10 of every name compared)"
 awk 'NR == 1 || NR % 10 == 2' aliases.csv > aliases-sample.csv
