@@ -518,6 +518,12 @@ fn align(
             }
         }
     }
+    // Nothing alike: nothing matched, whatever the weights (a quarter of the comparisons that
+    // screening makes).
+    if candidates.is_empty() {
+        links.items.clear();
+        return 0.0;
+    }
     let candidates = candidates.as_mut_slice();
     candidates.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
 
