@@ -2,7 +2,8 @@
 //! retrieve candidates, compare names, weigh the evidence) on OFAC's SDN list alone with
 //! OFAC's own a.k.a. names as queries, and on every list of `../shared/data` with those and
 //! yente's screening records; retrieval alone; and building the index over every list. One
-//! iteration is one query, taken in turn from the query set. Skips with a message when the
+//! iteration is one query, taken in turn from the query set; each set is also screened for
+//! matches only, as a batch does for its default output. Skips with a message when the
 //! shared data is absent.
 
 use std::hint::black_box;
@@ -30,6 +31,15 @@ fn bench_queries(c: &mut Criterion, group: &str, index: &Index, queries: &[Query
         b.iter(|| {
             i = (i + 1) % queries.len();
             black_box(screen(index, &queries[i], &options).map(|h| h.len()).unwrap_or(0))
+        })
+    });
+    // As a batch screens for its default output: matches only, not explained.
+    let matches = ScreenOptions { matches_only: true, explain: false, ..options };
+    let mut i = 0;
+    g.bench_function("screen-matches", |b| {
+        b.iter(|| {
+            i = (i + 1) % queries.len();
+            black_box(screen(index, &queries[i], &matches).map(|h| h.len()).unwrap_or(0))
         })
     });
     let prepared: Vec<_> = queries.iter().filter_map(|q| prepare_query(&q.name, q.schema).ok()).collect();
