@@ -147,7 +147,13 @@ pub fn options(args: &ScreenArgs) -> Result<ScreenOptions> {
     if !(0.0..=1.0).contains(&threshold) {
         bail!("--threshold must be between 0 and 1");
     }
-    Ok(ScreenOptions { limit: args.limit, threshold, candidates: args.candidates.max(1), explain: true, matches_only: false })
+    Ok(ScreenOptions {
+        limit: args.limit,
+        threshold,
+        candidates: args.candidates.max(1),
+        explain: true,
+        matches_only: false,
+    })
 }
 
 /// Runs `proscribe screen`.

@@ -479,8 +479,7 @@ fn country_effect(query: &Query, index: &Index, e: u32) -> f64 {
 /// from every listed birth date (a conflict, see `date_fit`) or the entity has none, else from
 /// the entity.
 fn date_effect(query: &Query, index: &Index, e: u32) -> f64 {
-    let (Some(date), Some((first, last))) = (&query.birth_date, index.facts().entities[e as usize].birth_years)
-    else {
+    let (Some(date), Some((first, last))) = (&query.birth_date, index.facts().entities[e as usize].birth_years) else {
         return 0.0;
     };
     let (qa, qb) = (date.earliest().get_year(), date.latest().get_year());

@@ -92,7 +92,12 @@ fn read_rows(data: &[u8]) -> Result<Vec<Row>, ApiError> {
 
 /// Screens every row (on rayon's pool), counting progress on `job`, and writes the results.
 fn run(job: &Job, loaded: &Loaded, rows: &[Row]) -> Vec<u8> {
-    let options = ScreenOptions { limit: HITS_PER_ROW, threshold: DEFAULT_THRESHOLD, matches_only: true, ..ScreenOptions::default() };
+    let options = ScreenOptions {
+        limit: HITS_PER_ROW,
+        threshold: DEFAULT_THRESHOLD,
+        matches_only: true,
+        ..ScreenOptions::default()
+    };
     let outcomes: Vec<Result<Vec<proscribe_matching::entity::Hit>, String>> = rows
         .par_iter()
         .map(|row| {
