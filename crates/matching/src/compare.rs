@@ -308,11 +308,9 @@ impl Memo {
         self.slots[q]
     }
 
-    /// The similarity of query token `t` (at position `q` among all the query's token lists)
-    /// and interned candidate token `c` compared in `context`, computed by `similarity` the
-    /// first time.
-    fn get(&mut self, q: usize, t: &Token, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
-        let qt = self.query_token(q, t);
+    /// The similarity of query token number `qt` (see [`Memo::query_token`]) and interned
+    /// candidate token `c` compared in `context`, computed by `similarity` the first time.
+    fn get(&mut self, qt: u32, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
         let key = u64::from(c) << 32 | u64::from(qt) << 4 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
     }
@@ -442,11 +440,12 @@ fn align(
     let mut candidates: Links = Links::new();
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
+        let number = memo.as_deref_mut().map(|memo| memo.query_token(qform * MAX_TOKENS + i, a));
         for (j, b) in ct.iter().enumerate() {
             let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
-            let mut s = match memo.as_deref_mut() {
-                Some(memo) => memo.get(qform * MAX_TOKENS + i, a, cf.ids[j], context, similarity),
-                None => similarity(),
+            let mut s = match (memo.as_deref_mut(), number) {
+                (Some(memo), Some(number)) => memo.get(number, cf.ids[j], context, similarity),
+                _ => similarity(),
             };
             // The person's own names (before any `bin`) against ancestors' names.
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
