@@ -492,12 +492,17 @@ fn align(
                 if run.start as usize + run.len as usize > many_len {
                     continue;
                 }
-                let rk = run.key.as_bytes();
                 // Joined words start alike and are about as long; anything else cannot reach
                 // the similarity asked for, and is not worth the edit distance.
-                // (or one has a letter too many at the start: `Iabd al-Ghafur`).
-                let alike_start = rk[0] == ak[0] || rk.get(1) == ak.first() || ak.get(1) == rk.first();
-                if !alike_start || rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
+                // (or one has a letter too many at the start: `Iabd al-Ghafur`). The word's
+                // key has two bytes or more, and keys hold no 0.
+                let [r0, r1] = run.head;
+                let alike_start = r0 == ak[0] || r1 == ak[0] || ak[1] == r0;
+                if !alike_start {
+                    continue;
+                }
+                let rk = run.key.as_bytes();
+                if rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
                     continue;
                 }
                 // Short words join only initials (`ABC` and `A.B.C.`).

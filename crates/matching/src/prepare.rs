@@ -122,6 +122,9 @@ pub(crate) struct Run {
     pub len: u8,
     /// The spelling key of the joined text.
     pub key: String,
+    /// The key's first two bytes (0 past its end), read without following `key`: most runs
+    /// are ruled out by them.
+    pub head: [u8; 2],
     /// Whether all the tokens are initials (`a b c`).
     pub initials: bool,
     /// The consonants of the key as a bit set.
@@ -149,7 +152,8 @@ fn runs_of(toks: &[Token]) -> Vec<Run> {
                 let initials = toks[start..start + n].iter().all(|t| t.class == TokenClass::Initial);
                 let key = proscribe_text::key(&text);
                 let mask = crate::similarity::consonant_mask(&key);
-                out.push(Run { start: start as u8, len: n as u8, key, initials, mask });
+                let head = [key.as_bytes().first().copied().unwrap_or(0), key.as_bytes().get(1).copied().unwrap_or(0)];
+                out.push(Run { start: start as u8, len: n as u8, key, head, initials, mask });
             }
         }
     }
