@@ -290,8 +290,6 @@ fn score_forms(
     if let Some(memo) = memo {
         MEMO.with(|m| m.replace(memo));
     }
-    // (score, name score, entity, position in `best`): sorting moves these, not the
-    // comparisons.
     // With only matches wanted, a name too far below the threshold for any evidence to lift
     // it is not weighed (identifiers lift a name to a match whatever its score).
     let lift = BIRTH_DATE_EXACT + COUNTRY_MATCH;
@@ -300,6 +298,8 @@ fn score_forms(
             || !query.identifiers.is_empty()
             || compared[b.compared as usize].score() + lift >= options.threshold - 1e-9
     };
+    // (score, name score, entity, position in `best`): sorting moves these, not the
+    // comparisons.
     let mut ranked: Vec<(f64, f64, u32, usize)> = best
         .iter()
         .enumerate()
@@ -369,14 +369,7 @@ impl Facts {
         let mut facts = Facts::default();
         for e in entities {
             let start = facts.countries.len() as u32;
-            let tied = e.countries.iter().map(|f| Some(f.country));
-            let tied = tied.chain(e.birth_places.iter().map(|p| p.country));
-            let tied = tied.chain(e.addresses.iter().map(|a| a.country));
-            for c in tied.chain(e.identifiers.iter().map(|i| i.country)).flatten() {
-                if !facts.countries[start as usize..].contains(&c) {
-                    facts.countries.push(c);
-                }
-            }
+            facts.countries.extend(entity_countries(e).into_iter().map(|(c, _)| c));
             let years = e.birth_dates.iter().map(|d| (d.date.earliest().get_year(), d.date.latest().get_year()));
             facts.entities.push(EntityFacts {
                 schema: e.schema,
@@ -641,50 +634,26 @@ fn entity_countries(entity: &Entity) -> Vec<(Country, &'static str)> {
 }
 
 fn country(query: &[Country], entity: &Entity, explain: bool) -> Option<Feature> {
-    if !explain {
-        // The effect alone: whether any country the entity is tied to was queried, else
-        // whether it has a nationality or citizenship.
-        let tied = entity.countries.iter().map(|f| Some(f.country));
-        let tied = tied.chain(entity.birth_places.iter().map(|p| p.country));
-        let tied = tied.chain(entity.addresses.iter().map(|a| a.country));
-        let mut tied = tied.chain(entity.identifiers.iter().map(|i| i.country)).flatten();
-        let effect = if tied.any(|c| query.contains(&c)) {
-            COUNTRY_MATCH
-        } else if entity.countries.iter().any(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship))
-        {
-            COUNTRY_CONFLICT
-        } else {
-            return None;
-        };
-        return Some(Feature { feature: FeatureKind::Country, effect, detail: String::new() });
-    }
     let listed = entity_countries(entity);
     if let Some((c, role)) = listed.iter().find(|(c, _)| query.contains(c)) {
         return Some(Feature {
             feature: FeatureKind::Country,
             effect: COUNTRY_MATCH,
-            detail: format!("country {c} matches the listed {role}"),
+            detail: if explain { format!("country {c} matches the listed {role}") } else { String::new() },
         });
     }
-    let citizenship: Vec<String> = entity
-        .countries
-        .iter()
-        .filter(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship))
-        .map(|f| f.country.to_string())
-        .collect();
-    if citizenship.is_empty() {
-        return None;
-    }
-    let asked: Vec<String> = query.iter().map(|c| c.to_string()).collect();
-    Some(Feature {
-        feature: FeatureKind::Country,
-        effect: COUNTRY_CONFLICT,
-        detail: format!(
-            "country {} is not among the listed nationalities {}",
-            asked.join(", "),
-            citizenship.join(", ")
-        ),
-    })
+    let citizenship =
+        entity.countries.iter().filter(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship));
+    // No nationality or citizenship listed: nothing to conflict with.
+    citizenship.clone().next()?;
+    let detail = if explain {
+        let listed: Vec<String> = citizenship.map(|f| f.country.to_string()).collect();
+        let asked: Vec<String> = query.iter().map(|c| c.to_string()).collect();
+        format!("country {} is not among the listed nationalities {}", asked.join(", "), listed.join(", "))
+    } else {
+        String::new()
+    };
+    Some(Feature { feature: FeatureKind::Country, effect: COUNTRY_CONFLICT, detail })
 }
 
 /// An equal identifying number raises the score by [`IDENTIFIER_MATCH`], and at least to
