@@ -372,12 +372,17 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
         (lo, hi)
     };
     const FAR: u16 = u16::MAX / 4;
-    let (mut indel_b, mut letter_b) = ([0u16; MAX_KEY], [0u8; MAX_KEY]);
-    for ((c, l), &x) in indel_b.iter_mut().zip(&mut letter_b).zip(b) {
-        *c = indel(x);
-        *l = letter(x) as u8;
+    // By position in `b`: the cost of its letter's insertion, the letter, and the letter
+    // before it (0 for the first: keys hold no 0), for transpositions.
+    let (mut indel_b, mut letter_b, mut before_b) = ([0u16; MAX_KEY], [0u8; MAX_KEY], [0u8; MAX_KEY + 1]);
+    for (k, &x) in b.iter().enumerate() {
+        indel_b[k] = indel(x);
+        letter_b[k] = letter(x) as u8;
+        before_b[k + 1] = x;
     }
-    let (mut p2, mut p1, mut cur) = ([FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2]);
+    // Three rows, rotated by reference.
+    let (mut r0, mut r1, mut r2) = ([FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2], [FAR; MAX_KEY + 2]);
+    let (mut p2, mut p1, mut cur) = (&mut r0, &mut r1, &mut r2);
     let (_, hi0) = band(0);
     p1[0] = 0;
     for j in 1..=hi0 {
@@ -386,6 +391,7 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     let mut previous = (0, hi0);
     for i in 1..=n {
         let ai = a[i - 1];
+        let a_before = if i > 1 { a[i - 2] } else { 0 };
         let del = indel(ai);
         let substitute = &SUBSTITUTION[letter(ai)];
         let (lo, hi) = band(i);
@@ -398,15 +404,25 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
             cur[lo - 1] = FAR;
             lo
         };
-        for j in first..=hi {
-            let bj = b[j - 1];
-            let mut v = (p1[j] + del).min(cur[j - 1] + indel_b[j - 1]);
-            v = v.min(p1[j - 1] + if ai == bj { 0 } else { u16::from(substitute[usize::from(letter_b[j - 1])]) });
-            if i > 1 && j > 1 && ai == b[j - 2] && a[i - 2] == bj {
-                v = v.min(p2[j - 2] + TRANSPOSITION);
+        if first <= hi {
+            // Cell `j` ends `5 |j - diagonal|` from the end at least (see `rest`).
+            let diagonal = (i + m) as isize - n as isize;
+            let mut left = cur[first - 1];
+            let up = p1[first..=hi].iter().zip(&p1[first - 1..hi]);
+            let letters = b[first - 1..hi].iter().zip(&letter_b[first - 1..hi]);
+            let costs = indel_b[first - 1..hi].iter().zip(&before_b[first - 1..hi]);
+            let cells = cur[first..=hi].iter_mut().zip(up).zip(letters).zip(costs);
+            for (j, (((out, (&above, &diagonal_cell)), (&bj, &lb)), (&insert, &b_before))) in (first..).zip(cells) {
+                let substitution = if ai == bj { 0 } else { u16::from(substitute[usize::from(lb)]) };
+                let mut v = (above + del).min(left + insert).min(diagonal_cell + substitution);
+                // `b_before` is 0 for the first letter, so `j >= 2` here.
+                if ai == b_before && a_before == bj {
+                    v = v.min(p2[j - 2] + TRANSPOSITION);
+                }
+                *out = v;
+                left = v;
+                reach = reach.min(v + 5 * (j as isize - diagonal).unsigned_abs() as u16);
             }
-            cur[j] = v;
-            reach = reach.min(v + rest(i, j));
         }
         // The next row reads one cell past this row's band.
         cur[hi + 1] = FAR;
