@@ -169,6 +169,9 @@ pub struct Index {
     forms: Vec<NameForm>,
     /// The forms' weights, apart for locality: retrieval reads one per form found.
     form_weights: Vec<f32>,
+    /// Per form: it says one word alone, but for weak words and countries (`PLA`, `PLA
+    /// China`), the only names that a query's acronym of three letters or fewer may be.
+    form_alone: Vec<bool>,
     /// Words of names.
     vocab: FxHashMap<Box<str>, u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
@@ -330,6 +333,15 @@ enum TermKind {
     /// The initials of an organisation's name from its first word (`Cartel de Jalisco Nueva
     /// Generacion` → `cjng`), which stand for the words they abbreviate.
     Acronym,
+}
+
+/// Whether a prepared name says one word alone in some rendering, but for weak words and
+/// countries.
+fn says_one_word(prepared: &PreparedName) -> bool {
+    prepared.forms.iter().any(|form| {
+        let tokens = &prepared.variants[form.variant];
+        tokens.iter().zip(&form.flags).filter(|(t, f)| !t.class.is_weak() && !f.country).count() == 1
+    })
 }
 
 /// The shortest acronym looked up: two letters stand for too many names.
@@ -584,6 +596,7 @@ impl Index {
         }
 
         let form_weights = forms.iter().map(|f| f.weight).collect();
+        let form_alone = forms.iter().map(|f| says_one_word(&f.prepared)).collect();
         let facts = crate::entity::Facts::of_all(&entities);
         Index {
             entities,
@@ -591,6 +604,7 @@ impl Index {
             names,
             forms,
             form_weights,
+            form_alone,
             vocab,
             joins,
             terms,
@@ -804,7 +818,7 @@ impl Index {
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
             let mut kept = s.spare.pop().unwrap_or_default();
             kept.extend_from_slice(&matches);
-            qterms.push(QueryTerm { matches: kept, postings, cap, own });
+            qterms.push(QueryTerm { matches: kept, postings, cap, own, alone: false });
         };
         let mut total: f32 = 0.0;
         let mut joined = String::new();
@@ -860,6 +874,7 @@ impl Index {
                     postings: term.len as usize,
                     cap,
                     own: f32::INFINITY,
+                    alone: letters.len() <= 3,
                 });
             }
         }
@@ -899,6 +914,7 @@ impl Index {
             // Forms holding a rare query word exactly stay, whatever their rank.
             let rare = qterms
                 .iter()
+                .filter(|q| !q.alone)
                 .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
                 .filter(|t| t.len <= ANCHOR_MAX_FORMS);
             for t in rare {
@@ -929,6 +945,9 @@ impl Index {
     #[inline(never)]
     fn look_up(&self, q: &QueryTerm, key: u32, s: &mut Scratch) {
         for &name in &s.touched {
+            if q.alone && !self.form_alone[name as usize] {
+                continue;
+            }
             let terms = &self.forms[name as usize].terms;
             if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                 let w = q.gain(&self.terms[id as usize], sim);
@@ -946,8 +965,15 @@ impl Index {
         for &(id, sim) in &q.matches {
             let t = &self.terms[id as usize];
             let w = q.gain(t, sim);
-            for &name in &self.postings[t.start as usize..(t.start + t.len) as usize] {
-                s.add(name, key, w, open);
+            let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
+            if q.alone {
+                for &name in postings.iter().filter(|&&name| self.form_alone[name as usize]) {
+                    s.add(name, key, w, open);
+                }
+            } else {
+                for &name in postings {
+                    s.add(name, key, w, open);
+                }
             }
         }
     }
@@ -1042,6 +1068,9 @@ struct QueryTerm {
     cap: f32,
     /// The weight of the query word itself (infinite for joined words and acronyms).
     own: f32,
+    /// An acronym of the query of three letters or fewer: it stands for the query's words
+    /// only in a name that says nothing else (see `Index::form_alone`), as in the comparison.
+    alone: bool,
 }
 
 impl QueryTerm {
@@ -1372,6 +1401,23 @@ mod tests {
         assert_eq!(coarse("abdl"), "abdl");
     }
 
+    /// A query's acronym of three letters stands for its words only in a name that says
+    /// nothing else: `ISIS in Saudi Arabia` is not the person `Isa Khidr`, `People's
+    /// Liberation Army` is the organisation `PLA`.
+    #[test]
+    fn short_query_acronyms_find_names_of_one_word() {
+        let index = Index::build(vec![
+            entity("p1", Schema::Person, &[("KHIDR, Isa", NameKind::Primary)]),
+            entity("p2", Schema::Person, &[("NASR, Isa", NameKind::Primary)]),
+            entity("o1", Schema::Organization, &[("ISIS IN SAUDI ARABIA", NameKind::Primary)]),
+            entity("o2", Schema::Organization, &[("PLA", NameKind::Primary)]),
+            entity("o3", Schema::Organization, &[("PLA TRADING COMPANY", NameKind::Primary)]),
+        ]);
+        check(&index, "ISIS IN SAUDI ARABIA", Some("o1"));
+        check(&index, "People's Liberation Army", Some("o2"));
+        assert!(!top_entities(&index, "People's Liberation Army").contains(&"o3".to_string()));
+    }
+
     /// A query's initials are no legal form: `Sial Abdul Samad` is not looked up as `S.A.S.`,
     /// which the comparison would never link to it, so the companies with that form do not
     /// crowd out the names sharing the query's words.
@@ -1474,7 +1520,7 @@ mod tests {
             start: 0,
             len: 0,
         };
-        let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own };
+        let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false };
         // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
         assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
         // A word no name uses stands for all the words of its acronym.
