@@ -190,7 +190,7 @@ pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<V
     // Names far behind the best in retrieval are not worth a comparison.
     let floor = candidates.first().map_or(0.0, |c| c.score * CANDIDATE_RATIO);
     let forms: Vec<u32> = candidates.iter().filter(|c| c.score >= floor).map(|c| c.form).collect();
-    Ok(score_forms(index, query, &prepared, &forms, options))
+    Ok(score_forms(index, query, &prepared, &forms, options, Order::Retrieval))
 }
 
 /// Screens `query` by comparing it with every indexed name: what the index must not miss.
@@ -198,7 +198,7 @@ pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<V
 pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
     let prepared = prepare_query(&query.name, query.schema)?;
     let forms: Vec<u32> = (0..index.forms().len() as u32).collect();
-    Ok(score_forms(index, query, &prepared, &forms, options))
+    Ok(score_forms(index, query, &prepared, &forms, options, Order::None))
 }
 
 /// Most forms compared with a memo of token similarities.
@@ -221,6 +221,30 @@ struct Best {
     rank: f64,
 }
 
+/// How the forms to score are ordered.
+#[derive(Clone, Copy, PartialEq)]
+enum Order {
+    /// Best first by retrieval: past the first [`FIRST_FORMS`], the rest are compared only
+    /// for a query among a crowd of alike names.
+    Retrieval,
+    /// In no order that says anything (brute force): every form is compared.
+    None,
+}
+
+/// Candidates compared before screening decides whether the query is among a crowd of alike
+/// names: if fewer than [`CROWD`] of them that may be matches (see `reachable_forms`) score
+/// within [`CROWD_MARGIN`] of the threshold or more, those retrieval ranks lower, which share
+/// less with the query still, are not compared. Among a crowd (a common name, or one person
+/// listed under many spellings) every candidate may still displace one of the best ten, and
+/// all are compared. Screening for matches only decides alike on the same names, and finds
+/// the matches that ranking does. Measured on OFAC's aliases, the UN's screening records and
+/// OFAC's aliases against all lists: the index returns as many of brute force's matches as
+/// when it compared every candidate, and the best ten are better, with half the names
+/// compared (BENCHMARKS.md).
+const FIRST_FORMS: usize = 20;
+const CROWD: usize = 3;
+const CROWD_MARGIN: f64 = 0.1;
+
 /// Scores the entities bearing the name `forms` (and those found by identifier) against the
 /// query: each form is compared once, the best name of each entity weighed with the other
 /// evidence, and only the hits returned get their name comparison and evidence explained.
@@ -230,6 +254,7 @@ fn score_forms(
     prepared: &PreparedName,
     forms: &[u32],
     options: &ScreenOptions,
+    order: Order,
 ) -> Vec<Hit> {
     // The candidates of a query share words, and their comparisons token pairs; compared
     // with every listed name (brute force), a memo would only cost.
@@ -255,18 +280,43 @@ fn score_forms(
         }
     };
     // With only matches wanted, names of entities that the other evidence keeps below the
-    // threshold however alike they are (a name scores 1 at most) are not compared.
+    // threshold however alike they are (a name scores 1 at most) are not compared. `head`
+    // is how many of the forms compared come from the first `FIRST_FORMS` candidates.
     let reachable;
-    let forms = if options.matches_only {
+    let first = &forms[..forms.len().min(FIRST_FORMS)];
+    let (forms, head) = if options.matches_only {
         reachable = reachable_forms(index, query, forms, options.threshold);
-        reachable.as_slice()
+        // The order is kept: the first candidates' come first.
+        let head = reachable.iter().take_while(|f| first.contains(f)).count();
+        (reachable.as_slice(), head)
     } else {
-        forms
+        (forms, first.len())
     };
-    if memo.is_some() {
-        std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
-    }
-    for &f in forms {
+    let staged = order == Order::Retrieval && head < forms.len();
+    let with_memo = memo.is_some();
+    let warm = |forms: &[u32]| {
+        if with_memo {
+            std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
+        }
+    };
+    warm(if staged { &forms[..head] } else { forms });
+    for (i, &f) in forms.iter().enumerate() {
+        if staged && i == head {
+            // The names that may be matches count, whether only matches are wanted or not:
+            // both then compare the same ones of those that may be.
+            let may_match = if options.matches_only {
+                forms[..head].to_vec()
+            } else {
+                reachable_forms(index, query, &forms[..head], options.threshold)
+            };
+            let near = options.threshold - CROWD_MARGIN;
+            let crowd =
+                forms[..head].iter().zip(&compared).filter(|(f, c)| c.score() >= near && may_match.contains(f)).count();
+            if crowd < CROWD {
+                break;
+            }
+            warm(&forms[head..]);
+        }
         let form = &index.forms()[f as usize];
         let scored = score_later(prepared, &form.prepared, index, memo.as_mut());
         let (at, score) = (compared.len() as u32, scored.score());
@@ -912,5 +962,31 @@ mod tests {
         let hits = screen(&index, &q, &options).unwrap();
         assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
         assert!(hits[0].is_match && hits[0].score >= IDENTIFIER_FLOOR);
+    }
+
+    /// Past the first candidates, the rest are compared only for a query among a crowd of
+    /// names like it.
+    #[test]
+    fn only_a_crowd_of_alike_names_has_every_candidate_compared() {
+        // Thirty people named `Karim Yusuf`, each with a surname of their own.
+        let people = (0..30u8).map(|i| {
+            let mut e = Entity::new(&format!("p{i}"), Schema::Person);
+            let surname: String =
+                ['z', char::from(b'a' + i % 26), char::from(b'a' + i / 26), 'o', 'v'].iter().collect();
+            e.add_name(Name::new(&format!("KARIM YUSUF {surname}"), NameKind::Primary));
+            e
+        });
+        let index = Index::build(people);
+        let ranked = ScreenOptions { limit: 50, ..ScreenOptions::default() };
+        // Every name is alike: every one is compared.
+        let crowd = screen(&index, &Query::name("Karim Yusuf"), &ranked).unwrap();
+        assert_eq!(crowd.len(), 30);
+        assert!(crowd.iter().all(|h| h.score >= DEFAULT_THRESHOLD - CROWD_MARGIN));
+        // One common word in common: none near a match among the first, no more compared.
+        let alone = screen(&index, &Query::name("Karim Qwerty Asdfgh"), &ranked).unwrap();
+        assert_eq!(alone.len(), FIRST_FORMS);
+        assert!(alone.iter().all(|h| h.score < DEFAULT_THRESHOLD - CROWD_MARGIN));
+        let only = ScreenOptions { matches_only: true, ..ranked };
+        assert!(screen(&index, &Query::name("Karim Qwerty Asdfgh"), &only).unwrap().is_empty());
     }
 }
