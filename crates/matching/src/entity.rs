@@ -198,7 +198,7 @@ pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<V
 pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
     let prepared = prepare_query(&query.name, query.schema)?;
     let forms: Vec<u32> = (0..index.forms().len() as u32).collect();
-    Ok(score_forms(index, query, &prepared, &forms, options, Order::None))
+    Ok(score_forms(index, query, &prepared, &forms, options, Order::Unranked))
 }
 
 /// Most forms compared with a memo of token similarities.
@@ -228,7 +228,7 @@ enum Order {
     /// for a query among a crowd of alike names.
     Retrieval,
     /// In no order that says anything (brute force): every form is compared.
-    None,
+    Unranked,
 }
 
 /// Candidates compared before screening decides whether the query is among a crowd of alike
