@@ -302,16 +302,13 @@ fn score_forms(
     warm(if staged { &forms[..head] } else { forms });
     for (i, &f) in forms.iter().enumerate() {
         if staged && i == head {
-            // The names that may be matches count, whether only matches are wanted or not:
-            // both then compare the same ones of those that may be.
-            let may_match = if options.matches_only {
-                forms[..head].to_vec()
-            } else {
-                reachable_forms(index, query, &forms[..head], options.threshold)
-            };
+            // Only names that may be matches count, whether only matches are wanted or not
+            // (with only matches wanted, the others were never compared): both decide alike.
+            let in_reach =
+                (!options.matches_only).then(|| reachable_forms(index, query, &forms[..head], options.threshold));
+            let may_match = |f: &u32| in_reach.as_ref().is_none_or(|r| r.contains(f));
             let near = options.threshold - CROWD_MARGIN;
-            let crowd =
-                forms[..head].iter().zip(&compared).filter(|(f, c)| c.score() >= near && may_match.contains(f)).count();
+            let crowd = forms[..head].iter().zip(&compared).filter(|(f, c)| c.score() >= near && may_match(f)).count();
             if crowd < CROWD {
                 break;
             }

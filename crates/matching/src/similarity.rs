@@ -355,7 +355,7 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
     let (n, m) = (a.len(), b.len());
     // Whatever follows cell (i, j) costs at least a vowel's insertion per letter of
     // difference in the lengths left: the cheapest step off a diagonal.
-    let rest = |i: usize, j: usize| 5 * ((n - i).abs_diff(m - j)) as u16;
+    let rest = |i: usize, j: usize| 5 * (j as isize - (i + m) as isize + n as isize).unsigned_abs() as u16;
     // A way through cell (i, j) costs at least a vowel's insertion per step off the diagonal
     // to reach it and per step back to the end: with `t = j - i` and `d = m - n`, that is
     // 5 (|t| + |t - d|). Only cells where this is within the budget can lie on a way that
@@ -405,8 +405,6 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
             lo
         };
         if first <= hi {
-            // Cell `j` ends `5 |j - diagonal|` from the end at least (see `rest`).
-            let diagonal = (i + m) as isize - n as isize;
             let mut left = cur[first - 1];
             let up = p1[first..=hi].iter().zip(&p1[first - 1..hi]);
             let letters = b[first - 1..hi].iter().zip(&letter_b[first - 1..hi]);
@@ -421,7 +419,7 @@ fn weighted_distance(a: &[u8], b: &[u8], budget: u16) -> Option<u16> {
                 }
                 *out = v;
                 left = v;
-                reach = reach.min(v + 5 * (j as isize - diagonal).unsigned_abs() as u16);
+                reach = reach.min(v + rest(i, j));
             }
         }
         // The next row reads one cell past this row's band.
