@@ -4,15 +4,19 @@
 #
 #  1. OFAC workload: sdn.csv alone in a store (primary names and what its remarks give);
 #     every a.k.a./f.k.a. of alt.csv whose entry is in sdn.csv is a query (the peers' own
-#     loader picks them). `proscribe screen --input --format refs` on one thread and on all
-#     cores: steady-state queries/s (per query, from the program's own timing), p50/p99
-#     latency, index build, peak memory, whole-program wall time.
+#     loader picks them), once as the name alone and once with the kind of its entry
+#     (Person, Organization, Vessel, Airplane), which the peers' two-stage pipeline is given.
+#     `proscribe screen --input --format refs` on one thread and on all cores: steady-state
+#     queries/s (per query, from the program's own timing), p50/p99 latency, index build, peak
+#     memory, whole-program wall time.
 #  2. All lists: every list and FollowTheMoney file in one store (the UN's older version is
 #     kept as history, not screened); the same aliases and yente's screening records, the
 #     records both ranked (`--format refs`) and screened for matches (the default output).
-#  3. Quality: alias_retrieval.py (recall@1/@10) and screening_eval.py with bench/ofac-ranker
-#     and bench/un-screener beside rapidfuzz Jaro-Winkler brute force; hit rates of the UN
-#     records at proscribe's default threshold over all 80,000 synthetic people.
+#  3. Quality: alias_retrieval.py (recall@1/@10) with bench/ofac-ranker beside rapidfuzz's
+#     three brute-force scorers and the two-stage rapidfuzz + nomenklatura logic-v2 pipeline
+#     (all 11,892 aliases: several minutes); screening_eval.py with bench/un-screener beside
+#     rapidfuzz Jaro-Winkler; hit rates of the UN records at proscribe's default threshold over
+#     all 80,000 synthetic people.
 #  4. Recall of the index against brute force (`--measure-recall`) on samples.
 #
 # Usage: bench/screen.sh   (needs GNU time at /usr/bin/time; the peers' virtualenv at
@@ -52,6 +56,13 @@ with open("aliases.csv", "w", newline="") as f:
     w.writerow(["name", "key"])
     for q in queries:
         w.writerow([q["alias"], q["ent"]])
+# The same aliases with the kind of their entry, as the peers' two-stage pipeline asks
+# (a screening request says whether it names a person, a company or a vessel).
+with open("aliases-kind.csv", "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["name", "key", "schema"])
+    for q in queries:
+        w.writerow([q["alias"], q["ent"], q["schema"]])
 n = {}
 for name in ["positives_un_untreated", "positives_un_treated", "negatives_global", "negatives_us"]:
     with open(data / f"pairs/yente/{name}.csv", encoding="utf-8-sig", newline="") as fh:
@@ -90,6 +101,7 @@ run() {
 echo "== speed (steady state per query; whole program includes start, store read and index build)"
 run ofac-1-thread ofac.db aliases.csv --threads 1
 run ofac-all-cores ofac.db aliases.csv
+run ofac-kind-1-thread ofac.db aliases-kind.csv --threads 1
 run all-lists-aliases-1-thread all.db aliases.csv --threads 1
 run all-lists-aliases-all-cores all.db aliases.csv
 run all-lists-yente-1-thread all.db yente.csv --threads 1
@@ -102,6 +114,8 @@ FORMAT=hits run all-lists-yente-hits-all-cores all.db yente.csv
 echo "== recall of the index against brute force (top 10 of every name compared)"
 awk 'NR == 1 || NR % 10 == 2' aliases.csv > aliases-sample.csv
 "$bin" --db ofac.db screen --input aliases-sample.csv --output /dev/null --measure-recall 2>&1 | sed -n 's/^recall/OFAC aliases (every 10th): recall/p'
+awk 'NR == 1 || NR % 10 == 2' aliases-kind.csv > aliases-kind-sample.csv
+"$bin" --db ofac.db screen --input aliases-kind-sample.csv --output /dev/null --measure-recall 2>&1 | sed -n 's/^recall/OFAC aliases with their kind (every 10th): recall/p'
 cat positives_un_untreated.csv <(tail -n +2 positives_un_treated.csv) > positives.csv
 "$bin" --db un.db screen --input positives.csv --output /dev/null --measure-recall 2>&1 | sed -n 's/^recall/UN positives: recall/p'
 awk 'NR == 1 || NR % 20 == 2' aliases.csv > aliases-small.csv
@@ -113,17 +127,44 @@ for f in positives_un_untreated positives_un_treated negatives_global negatives_
   awk -v f="$f" '{ n++; if ($1 >= 0.7) h++ } END { printf "%-24s %6d records, %6d hit (%.4f)\n", f, n, h, h / n }' "scores-$f.txt"
 done
 
-echo "== OFAC alias retrieval against rapidfuzz brute force (same run)"
+echo "== OFAC alias retrieval against the peers (same run)"
+# rapidfuzz's three scorers by brute force, and the two-stage pipeline (the best of them by
+# recall@50, its top 50 re-scored by nomenklatura logic-v2 with the query's kind); proscribe
+# through the harness (the raw alias alone) and with the kind the two-stage peer is given.
 "$py" "$peers/alias_retrieval.py" --sdn "$data/lists/ofac/sdn.csv" --alt "$data/lists/ofac/alt.csv" --sample 0 \
-  --rankers rf-jarowinkler --nk '' --cmd "$root/bench/ofac-ranker" --cmd-name proscribe --json ret.json 2> /dev/null
+  --rankers rf-jarowinkler,rf-wratio,rf-token_sort --nk logic-v2 \
+  --cmd "$root/bench/ofac-ranker" --cmd-name proscribe --json ret.json 2> /dev/null | grep '^|'
+"$bin" --db ofac.db screen --input aliases-kind.csv --output refs-kind.txt --format refs --limit 10 2> /dev/null
 "$py" - <<'EOF'
-import json
+import csv, json
 r = json.load(open("ret.json"))["rankers"]
 rf, ps = r["rf-jarowinkler"], r["proscribe"]
+two = next(v for k, v in r.items() if k.startswith("2stage-"))
 steady = float(open("qps-ofac-1-thread.txt").read().strip() or 0)
+steady_kind = float(open("qps-ofac-kind-1-thread.txt").read().strip() or 0)
+rows = list(csv.DictReader(open("aliases-kind.csv", newline="")))
+refs = [line.split() for line in open("refs-kind.txt")]
+def recall(pairs):
+    pairs = list(pairs)
+    n = len(pairs) or 1
+    r1 = sum(1 for q, got in pairs if got[:1] == [q["key"]]) / n
+    r10 = sum(1 for q, got in pairs if q["key"] in got[:10]) / n
+    mrr = sum(1 / (got.index(q["key"]) + 1) for q, got in pairs if q["key"] in got[:10]) / n
+    return r1, r10, mrr
+k1, k10, kmrr = recall(zip(rows, refs))
 print(f"rapidfuzz Jaro-Winkler brute force: {rf['qps']:.0f} q/s; proscribe steady state {steady:.0f} q/s per thread "
       f"= {steady / rf['qps']:.1f}x; whole process with start, import and index build {ps['qps']:.0f} q/s = {ps['qps'] / rf['qps']:.1f}x")
-print(f"recall@1 {ps['recall@1']:.3f} vs {rf['recall@1']:.3f}; recall@10 {ps['recall@10']:.3f} vs {rf['recall@10']:.3f}")
+print(f"two-stage peer (rapidfuzz top 50 + logic-v2): {two['pipeline_qps']:.1f} q/s; proscribe with the kind "
+      f"{steady_kind:.0f} q/s per thread = {steady_kind / two['pipeline_qps']:.0f}x")
+print(f"name alone:    proscribe recall@1 {ps['recall@1']:.4f} recall@10 {ps['recall@10']:.4f} "
+      f"vs rapidfuzz Jaro-Winkler {rf['recall@1']:.3f} / {rf['recall@10']:.3f}")
+print(f"with the kind: proscribe recall@1 {k1:.4f} recall@10 {k10:.4f} MRR@10 {kmrr:.3f} "
+      f"vs two-stage logic-v2 {two['recall@1']:.3f} / {two['recall@10']:.3f} / {two['mrr@10']:.3f}")
+for kind in sorted({q["schema"] for q in rows}):
+    sub = [(q, got) for q, got in zip(rows, refs) if q["schema"] == kind]
+    a = recall(sub)
+    b = two.get("by_schema", {}).get(kind, {})
+    print(f"  {kind:<13} n={len(sub):5d} recall@1 {a[0]:.3f} (two-stage {b.get('recall@1', float('nan')):.3f})")
 EOF
 
 echo "== UN screening against rapidfuzz brute force (same run; negatives sampled by the script)"
