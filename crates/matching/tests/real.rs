@@ -75,23 +75,44 @@ fn ofac_aliases_rank_their_entry_first() {
     let index = Index::build(sdn);
     let options = ScreenOptions { limit: 10, ..ScreenOptions::default() };
     let sample = lists::every(&aliases, 10);
-    let ranks: Vec<Option<usize>> = sample
-        .par_iter()
-        .map(|a| {
-            let hits = screen(&index, &Query::name(a.name.clone()), &options).ok()?;
-            hits.iter().position(|h| {
-                index.entities()[h.entity as usize]
-                    .designations
-                    .iter()
-                    .any(|d| d.reference.as_deref() == Some(&a.entry))
+    // The rank of the alias's own entry among the hits, queried by the name alone or with the
+    // kind of its entry (as a screening request says whether it names a person or a company).
+    let ranks = |with_kind: bool| -> Vec<Option<usize>> {
+        sample
+            .par_iter()
+            .map(|a| {
+                let query = Query { schema: with_kind.then_some(a.kind), ..Query::name(a.name.clone()) };
+                let hits = screen(&index, &query, &options).ok()?;
+                hits.iter().position(|h| {
+                    index.entities()[h.entity as usize]
+                        .designations
+                        .iter()
+                        .any(|d| d.reference.as_deref() == Some(&a.entry))
+                })
             })
-        })
-        .collect();
-    let at = |k: usize| ranks.iter().filter(|r| r.is_some_and(|r| r < k)).count() as f64 / ranks.len() as f64;
-    eprintln!("OFAC aliases: recall@1 {:.3}, recall@10 {:.3} over {} aliases", at(1), at(10), ranks.len());
+            .collect()
+    };
+    let at = |ranks: &[Option<usize>], k: usize| {
+        ranks.iter().filter(|r| r.is_some_and(|r| r < k)).count() as f64 / ranks.len() as f64
+    };
+    let (alone, kind) = (ranks(false), ranks(true));
+    eprintln!(
+        "OFAC aliases: recall@1 / @10 {:.3} / {:.3} by the name alone, {:.3} / {:.3} with the kind, over {} aliases",
+        at(&alone, 1),
+        at(&alone, 10),
+        at(&kind, 1),
+        at(&kind, 10),
+        sample.len()
+    );
     // About 30% of the aliases are translations, acronyms or other names no spelling reaches;
-    // rapidfuzz's Jaro-Winkler over every name finds 0.48 / 0.59.
-    assert!(at(1) >= 0.5 && at(10) >= 0.65, "recall@1 {:.3}, recall@10 {:.3}", at(1), at(10));
+    // rapidfuzz's Jaro-Winkler over every name finds 0.48 / 0.59, rapidfuzz and nomenklatura's
+    // logic-v2 with the kind 0.57 / 0.66. On all aliases (the benchmark): 0.615 / 0.751 by the
+    // name alone, 0.634 / 0.758 with the kind.
+    assert!(at(&alone, 1) >= 0.58 && at(&alone, 10) >= 0.72, "by the name alone");
+    assert!(at(&kind, 1) >= 0.60 && at(&kind, 10) >= 0.73, "with the kind");
+    // Other kinds of entity fall behind, and a person's name is read as one (`SURNAME, Given`,
+    // `SIA` a word, not a Latvian company's legal form): on the whole the kind helps.
+    assert!(at(&kind, 1) > at(&alone, 1), "the kind does not help");
 }
 
 /// Screening scores with a memo of token similarities shared by a query's candidates and

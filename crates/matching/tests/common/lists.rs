@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use proscribe_import::{plan, Job};
 use proscribe_matching::entity::Query;
-use proscribe_model::{Country, DateValue, Entity};
+use proscribe_model::{Country, DateValue, Entity, Schema};
 
 /// Entities of the list files under `rel` paths of the shared data; folders are read
 /// recursively, older versions kept under `history/` are skipped.
@@ -48,6 +48,9 @@ pub struct Alias {
     pub name: String,
     /// The OFAC entry number (`ent_num`).
     pub entry: String,
+    /// The kind of the entry, from its `SDN_Type` as the peers' harness reads it: a person,
+    /// a vessel, an aircraft, else an organisation.
+    pub kind: Schema,
 }
 
 /// The a.k.a. and f.k.a. names of OFAC's `alt.csv` whose entry is in `sdn.csv`, in file order.
@@ -58,16 +61,29 @@ pub fn ofac_aliases() -> Option<Vec<Alias>> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
         Some(reader.records().filter_map(Result::ok).collect())
     };
-    let entries: std::collections::HashSet<String> =
-        read("lists/ofac/sdn.csv")?.iter().filter_map(|r| r.get(0).map(|s| s.trim().to_string())).collect();
     let clean = |v: &str| if v.trim() == "-0-" { String::new() } else { v.trim().to_string() };
+    let kind = |t: &str| match t.to_lowercase().as_str() {
+        "individual" => Schema::Person,
+        "vessel" => Schema::Vessel,
+        "aircraft" => Schema::Aircraft,
+        _ => Schema::Organization,
+    };
+    let entries: std::collections::HashMap<String, Schema> = read("lists/ofac/sdn.csv")?
+        .iter()
+        .filter(|r| r.len() >= 4)
+        .map(|r| (r[0].trim().to_string(), kind(&clean(&r[2]))))
+        .collect();
     Some(
         read("lists/ofac/alt.csv")?
             .iter()
             .filter(|r| r.len() >= 4)
             .filter(|r| matches!(clean(&r[2]).to_lowercase().as_str(), "aka" | "fka"))
-            .map(|r| Alias { name: clean(&r[3]), entry: r[0].trim().to_string() })
-            .filter(|a| !a.name.is_empty() && entries.contains(&a.entry))
+            .filter_map(|r| {
+                let entry = r[0].trim().to_string();
+                let kind = *entries.get(&entry)?;
+                Some(Alias { name: clean(&r[3]), entry, kind })
+            })
+            .filter(|a| !a.name.is_empty())
             .collect(),
     )
 }
