@@ -426,6 +426,39 @@ mod tests {
         }
     }
 
+    /// Legal forms as the real lists write them, dots and all, are one form each: `Company
+    /// Ltd` is what `Co. Limited` is, and the Mexican `S. de R.L. de C.V.` no five initials.
+    #[test]
+    fn legal_forms_as_lists_write_them() {
+        let form = |input: &str| -> Vec<String> {
+            let text = &romanize(&normalize(input))[0];
+            tokens(text)
+                .iter()
+                .filter(|t| matches!(t.class, TokenClass::LegalForm(_)))
+                .map(|t| t.text.clone())
+                .collect()
+        };
+        let cases: &[(&str, &[&str])] = &[
+            ("NAFTIRAN INTERTRADE COMPANY LTD", &["ltd"]),
+            ("NAFTIRAN INTERTRADE CO. LIMITED", &["ltd"]),
+            ("G Y R ARQUITECTOS S. DE R.L. DE C.V.", &["sadecv"]),
+            ("HONDURAS TRADING S. DE R.L.", &["sderl"]),
+            ("AGRICOLA COSTA ALEGRE S.P.R. DE R.L.", &["sderl"]),
+            ("SAAB CERTAIN Y COMPANIA S. EN C.", &["co", "senc"]),
+            ("INVERSORA PINZON Y GARCIA S. EN C.S.", &["senc"]),
+            ("MAMMUT INDUSTRIAL GROUP P.J.S.C.", &["pjsc"]),
+            ("AERO CONTINENTE E.I.R.L.", &["eirl"]),
+            ("NATIONAL LOTTERY EOOD", &["ood"]),
+            ("SWEDISH CHARITABLE AQSA EST.", &["ets"]),
+            // Initials, not `P.J.S.C.` cut short.
+            ("P. J. S. KUMAR", &[]),
+            ("ESQUENAZI M. Y CIA. S. C. S.", &["co", "senc"]),
+        ];
+        for (input, expect) in cases {
+            assert_eq!(form(input), *expect, "{input}");
+        }
+    }
+
     #[test]
     fn romanize_keeps_latin_and_transliterates_the_rest() {
         let cases: &[(&str, &str)] = &[
