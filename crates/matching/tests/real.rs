@@ -106,8 +106,8 @@ fn ofac_aliases_rank_their_entry_first() {
     );
     // About 30% of the aliases are translations, acronyms or other names no spelling reaches;
     // rapidfuzz's Jaro-Winkler over every name finds 0.48 / 0.59, rapidfuzz and nomenklatura's
-    // logic-v2 with the kind 0.57 / 0.66. On all aliases (the benchmark): 0.615 / 0.751 by the
-    // name alone, 0.634 / 0.758 with the kind.
+    // logic-v2 with the kind 0.57 / 0.66. On all aliases (the benchmark): 0.615 / 0.752 by the
+    // name alone, 0.634 / 0.759 with the kind.
     assert!(at(&alone, 1) >= 0.58 && at(&alone, 10) >= 0.72, "by the name alone");
     assert!(at(&kind, 1) >= 0.60 && at(&kind, 10) >= 0.73, "with the kind");
     // Other kinds of entity fall behind, and a person's name is read as one (`SURNAME, Given`,
