@@ -48,18 +48,23 @@ fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
             continue;
         }
         let mut letters = String::new();
+        let mut count = 0;
         for (end, t) in toks.iter().enumerate().take(n).skip(start) {
             // An initial among the words is a person's name (`Alessawi, Khamis F Ali`), not
-            // one an acronym stands for.
+            // one an acronym stands for. A word's first letter is a character, not a byte:
+            // letters no table romanises stay as written (`ʇǝɯɐ`).
             match t.class {
-                TokenClass::Word => letters.push_str(&t.text[..1]),
+                TokenClass::Word => {
+                    letters.extend(t.text.chars().next());
+                    count += 1;
+                }
                 TokenClass::Particle | TokenClass::LegalForm(_) => {}
                 _ => break,
             }
-            if letters.len() > 6 {
+            if count > 6 {
                 break;
             }
-            if letters.len() >= 2 && t.class == TokenClass::Word {
+            if count >= 2 && t.class == TokenClass::Word {
                 out.push((letters.clone(), start as u8, end as u8 + 1));
             }
         }
@@ -637,6 +642,17 @@ mod tests {
             })
             .collect();
         assert_eq!(got, expect, "{name:?}");
+    }
+
+    /// Acronyms take a word's first character, whatever its script: letters no table
+    /// romanises (upside-down Latin, IPA) are kept as written, several bytes long.
+    #[test]
+    fn acronyms_of_letters_left_as_written() {
+        let p = PreparedName::new("ʇǝɯɐ ʇᴉs ɹolop ɯnsdᴉ", None);
+        let acronyms: Vec<&str> = p.forms.iter().flat_map(|f| f.acronyms.iter().map(|a| a.0.as_str())).collect();
+        assert!(acronyms.contains(&"ʇʇɹɯ"), "{acronyms:?}");
+        let p = PreparedName::new("People's Liberation Army", None);
+        assert!(p.forms[0].acronyms.iter().any(|a| a.0 == "pla"));
     }
 
     #[test]
