@@ -94,7 +94,16 @@ const LEGAL_FORMS: &[(&str, FormKind, bool, &[&str])] = &[
         "sderl",
         Private,
         false,
-        &["s de r l", "s de rl", "sociedad de responsabilidad limitada", "s p r de r l", "spr de rl"],
+        // `de C.V.`, of variable capital, changes no form: `S. de R.L. de C.V.` is an `S. de R.L.`
+        &[
+            "s de r l",
+            "s de rl",
+            "s de rl de cv",
+            "s de r l de c v",
+            "sociedad de responsabilidad limitada",
+            "s p r de r l",
+            "spr de rl",
+        ],
     ),
     (
         "ood",
@@ -171,7 +180,7 @@ const LEGAL_FORMS: &[(&str, FormKind, bool, &[&str])] = &[
     ("sa", JointStock, false, &["sa", "s a", "societe anonyme", "sociedad anonima", "sociedade anonima"]),
     ("sal", JointStock, false, &["sal", "s a l", "societe anonyme libanaise"]),
     ("sac", JointStock, false, &["sac", "s a c", "sociedad anonima cerrada"]),
-    ("sadecv", JointStock, false, &["s a de c v", "sa de cv", "s de rl de cv", "s de r l de c v"]),
+    ("sadecv", JointStock, false, &["s a de c v", "sa de cv"]),
     ("spa", JointStock, false, &["spa", "s p a", "societa per azioni"]),
     ("nv", JointStock, false, &["nv", "n v", "naamloze vennootschap"]),
     ("ab", JointStock, false, &["ab", "aktiebolag"]),

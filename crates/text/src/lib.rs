@@ -427,7 +427,8 @@ mod tests {
     }
 
     /// Legal forms as the real lists write them, dots and all, are one form each: `Company
-    /// Ltd` is what `Co. Limited` is, and the Mexican `S. de R.L. de C.V.` no five initials.
+    /// Ltd` is what `Co. Limited` is, and the Mexican `S. de R.L. de C.V.` an `S. de R.L.`, not
+    /// five initials.
     #[test]
     fn legal_forms_as_lists_write_them() {
         let form = |input: &str| -> Vec<String> {
@@ -441,7 +442,8 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             ("NAFTIRAN INTERTRADE COMPANY LTD", &["ltd"]),
             ("NAFTIRAN INTERTRADE CO. LIMITED", &["ltd"]),
-            ("G Y R ARQUITECTOS S. DE R.L. DE C.V.", &["sadecv"]),
+            ("G Y R ARQUITECTOS S. DE R.L. DE C.V.", &["sderl"]),
+            ("W AND G ARQUITECTOS S.A. DE C.V.", &["sadecv"]),
             ("HONDURAS TRADING S. DE R.L.", &["sderl"]),
             ("AGRICOLA COSTA ALEGRE S.P.R. DE R.L.", &["sderl"]),
             ("SAAB CERTAIN Y COMPANIA S. EN C.", &["co", "senc"]),
