@@ -143,7 +143,7 @@ two = next(v for k, v in r.items() if k.startswith("2stage-"))
 steady = float(open("qps-ofac-1-thread.txt").read().strip() or 0)
 steady_kind = float(open("qps-ofac-kind-1-thread.txt").read().strip() or 0)
 rows = list(csv.DictReader(open("aliases-kind.csv", newline="")))
-refs = [line.split() for line in open("refs-kind.txt")]
+refs = [line.strip().split(";") if line.strip() else [] for line in open("refs-kind.txt")]
 def recall(pairs):
     pairs = list(pairs)
     n = len(pairs) or 1

@@ -35,7 +35,7 @@ enum AuditAction {
 
 /// Runs `proscribe audit`.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
-    let store = open_store(&cli.db)?;
+    let store = open_store(cli)?;
     match &args.action {
         AuditAction::Verify { expect_head } => {
             let check = store.verify_audit()?;

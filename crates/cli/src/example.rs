@@ -13,6 +13,14 @@ use serde::Deserialize;
 
 use crate::import::{import_paths, ImportReport};
 
+/// What the example registry's source ids begin with.
+pub const SOURCE_PREFIX: &str = "example-";
+
+/// Whether `store` holds the example registry (which lives in a database of its own).
+pub fn holds_example(store: &Store) -> Result<bool> {
+    Ok(store.sources()?.iter().any(|s| s.id.starts_with(SOURCE_PREFIX)))
+}
+
 /// The example registry files, compiled in.
 const EXAMPLE_REGISTRY: [(&str, &str); 4] = [
     ("taliban.yaml", include_str!("../../../examples/registry/taliban.yaml")),

@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use proscribe_model::{ftm, Authority, Entity, NameKind, PartialDate};
 use serde_json::json;
 
-use crate::{open_for_reading, parse_day, Cli};
+use crate::{open_for_reading, parse_day, Cli, Reading};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -41,7 +41,7 @@ pub struct ExportArgs {
 
 /// Runs `proscribe export`.
 pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Export)?;
     let day = args.as_of.as_deref().map(parse_day).transpose()?;
     let status_day = match &day {
         Some(d) => *d,

@@ -1,17 +1,15 @@
-//! `proscribe import`: plan the files, hash them, stream each list into one store transaction,
-//! and report what was imported, what changed and what was skipped.
+//! `proscribe import`: imports list files through the application layer
+//! ([`proscribe_app::import`]) with a progress bar, and reports what was imported, what
+//! changed and what was skipped.
 
-use std::io::Read;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use proscribe_import::{plan, Diagnostic, Job, Skipped};
-use proscribe_model::Entity;
-use proscribe_store::{FileMeta, ImportOutcome, Outcome, Store, VersionMeta};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
+pub use proscribe_app::import::ImportReport;
+use proscribe_app::import::Progress;
+use proscribe_store::{Outcome, Store};
 
 use crate::output::{outln, print_json};
 use crate::Cli;
@@ -32,148 +30,42 @@ pub struct ImportArgs {
     verbose: bool,
 }
 
-/// What one import did, for text and JSON output.
-#[derive(Debug, Serialize)]
-pub struct ImportReport {
-    /// One entry per list.
-    pub imported: Vec<ListReport>,
-    /// Files that are no list by themselves.
-    pub skipped_files: Vec<Skipped>,
-}
+/// Progress on a terminal: a spinner with the list being read and the lists done (drawn
+/// only when standard error is a terminal).
+struct Bar(ProgressBar);
 
-/// What happened to one list.
-#[derive(Debug, Serialize)]
-pub struct ListReport {
-    /// The files read.
-    pub files: Vec<PathBuf>,
-    /// The format.
-    pub format: String,
-    /// The store's outcome.
-    #[serde(flatten)]
-    pub outcome: ImportOutcome,
-    /// Records and values skipped or partly read.
-    pub diagnostics: Vec<Diagnostic>,
-}
+impl Progress for Bar {
+    fn start(&self, lists: usize) {
+        self.0.set_length(lists as u64);
+    }
 
-/// SHA-256 over the files of a job, in order, and their sizes.
-fn hash_files(job: &Job) -> Result<(String, Vec<FileMeta>)> {
-    let mut all = Sha256::new();
-    let mut metas = Vec::new();
-    for (i, path) in job.files().into_iter().enumerate() {
-        let mut file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-        let mut hasher = Sha256::new();
-        let mut buf = vec![0u8; 1 << 16];
-        let mut bytes = 0u64;
-        loop {
-            let n = file.read(&mut buf).with_context(|| format!("cannot read {}", path.display()))?;
-            if n == 0 {
-                break;
-            }
-            bytes += n as u64;
-            hasher.update(&buf[..n]);
+    fn reading(&self, what: &str, entities: u64) {
+        if entities == 0 {
+            self.0.set_message(what.to_string());
+        } else {
+            self.0.set_message(format!("{what}: {entities} entities"));
         }
-        let role = if i == 0 { "main".to_string() } else { job.companions[i - 1].0.clone() };
-        all.update(role.as_bytes());
-        all.update(hasher.finalize());
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-        metas.push(FileMeta { name, bytes });
     }
-    Ok((hex::encode(all.finalize()), metas))
-}
 
-fn progress(total_jobs: usize) -> ProgressBar {
-    // indicatif draws only when standard error is a terminal.
-    let bar = ProgressBar::new(total_jobs as u64);
-    bar.set_style(ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})").expect("valid template"));
-    bar
-}
-
-/// Orders jobs so that several versions of one source are imported oldest first (by the
-/// publication date the files state), each source where its first file stands in the plan.
-fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
-    let hint = |job: &Job| {
-        proscribe_import::input::sample(&job.path)
-            .ok()
-            .and_then(|s| job.format.published_hint(&s))
-            .and_then(|h| proscribe_store::normalise_timestamp(&h))
-    };
-    let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
-    for (i, job) in jobs.iter().enumerate() {
-        let group = jobs.iter().position(|j| j.source_id == job.source_id).expect("present");
-        keyed.push((group, hint(job), i, job));
+    fn list_done(&self) {
+        self.0.inc(1);
     }
-    // Within a source, dated files by date, then undated ones in plan order.
-    keyed.sort_by(|a, b| (a.0, a.1.is_none(), &a.1, a.2).cmp(&(b.0, b.1.is_none(), &b.1, b.2)));
-    keyed.into_iter().map(|k| k.3).collect()
 }
 
-/// Imports the lists found at `paths` into the store in one transaction.
+/// Imports the lists found at `paths` into the store in one transaction, with a progress bar.
 pub fn import_paths(store: &mut Store, paths: &[PathBuf], published: Option<&str>) -> Result<ImportReport> {
-    let plan = plan(paths)?;
-    let jobs = oldest_first(plan.jobs().collect());
-    let bar = progress(jobs.len());
-    let mut tx = store.begin_import()?;
-    let mut imported = Vec::new();
-    for job in jobs {
-        let main_name = job.path.display().to_string();
-        bar.set_message(format!("{} {}", job.format.name(), main_name));
-        let (sha, files) = hash_files(job)?;
-        let files_list: Vec<PathBuf> = job.files().into_iter().cloned().collect();
-        if let Some(existing) = tx.existing(&job.source_id, &sha)? {
-            tracing::info!(source = %job.source_id, version = existing.version_id, "unchanged");
-            imported.push(ListReport {
-                files: files_list,
-                format: job.format.name().to_string(),
-                outcome: existing,
-                diagnostics: vec![],
-            });
-            bar.inc(1);
-            continue;
-        }
-        let mut staging = tx.stage(&job.source_id)?;
-        let mut count = 0u64;
-        let mut sink = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-            staging.put(&entity, line)?;
-            count += 1;
-            if count.is_multiple_of(2000) {
-                tracing::debug!(source = %job.source_id, entities = count, "staged entities");
-                bar.set_message(format!("{} {}: {count} entities", job.format.name(), main_name));
-            }
-            Ok(())
-        };
-        let report = job.format.parse(job, &mut sink)?;
-        if report.source.id != job.source_id {
-            anyhow::bail!(
-                "{}: the file describes source {} but was planned as {}",
-                main_name,
-                report.source.id,
-                job.source_id
-            );
-        }
-        let mut meta = VersionMeta::new(report.source.clone(), &sha, files);
-        meta.names = report.names;
-        meta.designations = report.designations;
-        meta.diagnostics = serde_json::to_value(&report.diagnostics)?;
-        meta.published_fallback = published.map(str::to_string);
-        let outcome = staging.finish(meta)?;
-        tracing::info!(source = %outcome.source_id, version = outcome.version_id, entities = outcome.entities,
-            added = outcome.added, removed = outcome.removed, amended = outcome.amended, "imported");
-        imported.push(ListReport {
-            files: files_list,
-            format: job.format.name().to_string(),
-            outcome,
-            diagnostics: report.diagnostics,
-        });
-        bar.inc(1);
-    }
-    tx.commit()?;
-    bar.finish_and_clear();
-    Ok(ImportReport { imported, skipped_files: plan.skipped().cloned().collect() })
+    let bar = ProgressBar::new(0);
+    bar.set_style(ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})").expect("valid template"));
+    let bar = Bar(bar);
+    let report = proscribe_app::import::import_paths(store, paths, published, &bar)?;
+    bar.0.finish_and_clear();
+    Ok(report)
 }
 
 /// Runs `proscribe import`.
 pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
-    let mut store = crate::open_store(&cli.db)?;
+    let mut store = crate::create_store(cli)?;
+    keep_example_apart(&store, args.paths.is_empty())?;
     let report = if args.paths.is_empty() {
         crate::example::import_example(&mut store)?
     } else {
@@ -183,6 +75,25 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
         return print_json(&report);
     }
     print_report(&report, args.verbose);
+    Ok(())
+}
+
+/// The example registry lives in a database of its own: it is imported only into a database
+/// without lists, and no list is imported into a database that holds it, so that its
+/// demonstration entities never join the screening of real lists.
+pub fn keep_example_apart(store: &Store, importing_example: bool) -> Result<()> {
+    let sources = store.sources()?;
+    let example = |id: &str| id.starts_with(crate::example::SOURCE_PREFIX);
+    if importing_example {
+        if let Some(real) = sources.iter().find(|s| !example(&s.id)) {
+            bail!(
+                "this database holds lists ({} among them): the example registry is imported only into a database of its own (give another --db), or read with --example",
+                real.id
+            );
+        }
+    } else if crate::example::holds_example(store)? {
+        bail!("this database holds the example registry: import lists into another database (--db PATH)");
+    }
     Ok(())
 }
 

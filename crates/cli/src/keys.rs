@@ -43,10 +43,10 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 /// Runs `proscribe keys`.
 pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
-    let store = open_store(&cli.db)?;
+    let store = open_store(cli)?;
     match &args.action {
         KeysAction::Add { name, role, bodies } => {
-            let secret = proscribe_server::auth::new_secret()?;
+            let secret = proscribe_app::secrets::new_secret()?;
             let mut key =
                 store.add_key(&proscribe_store::local_actor(), name, *role, &secret).context("cannot store the key")?;
             if !bodies.is_empty() {

@@ -21,7 +21,7 @@ mod workflow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use proscribe_model::PartialDate;
 use proscribe_store::Store;
@@ -38,6 +38,11 @@ struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
+
+    /// Read the built-in example registry (national lists around the Taliban, from sourced
+    /// facts; in memory) instead of a database. Every output says so.
+    #[arg(long, global = true, conflicts_with = "db")]
+    example: bool,
 
     /// Log format on standard error (filter with RUST_LOG, e.g. RUST_LOG=debug).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
@@ -126,29 +131,113 @@ pub(crate) fn default_db() -> PathBuf {
     }
 }
 
-/// Opens the database for writing, creating its folder.
-fn open_store(db: &Option<PathBuf>) -> Result<Store> {
-    let path = db.clone().unwrap_or_else(default_db);
+/// The database a command reads or writes: the one named by `--db` or `PROSCRIBE_DB`, else
+/// the default one; and whether it was named.
+fn database(cli: &Cli) -> (PathBuf, bool) {
+    match &cli.db {
+        Some(p) => (p.clone(), true),
+        None => (default_db(), false),
+    }
+}
+
+/// Opens the database to import into, creating it (and its folder) if it does not exist.
+fn create_store(cli: &Cli) -> Result<Store> {
+    if cli.example {
+        bail!("--example reads the built-in example registry; it cannot be written to");
+    }
+    let (path, _) = database(cli);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
     Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
 }
 
-/// Opens the database for reading. An empty or missing database is replaced by the example
-/// registry in memory, so that proscribe runs with no lists and no network.
-fn open_for_reading(db: &Option<PathBuf>) -> Result<Store> {
-    let path = db.clone().unwrap_or_else(default_db);
-    if path.exists() {
-        let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
-        if !store.is_empty()? {
-            return Ok(store);
-        }
+/// Opens an existing database to write to (keys, roles, proposals, webhooks). A database that
+/// does not exist is an error: it would hold no lists to act on.
+fn open_store(cli: &Cli) -> Result<Store> {
+    if cli.example {
+        bail!("--example reads the built-in example registry; it cannot be written to");
     }
-    eprintln!(
-        "note: {} holds no lists; using the built-in example registry (run `proscribe import PATH` to load lists)",
-        path.display()
-    );
+    let (path, _) = database(cli);
+    if !path.exists() {
+        bail!(
+            "no database at {}: import lists into it first (`proscribe --db {} import PATH`)",
+            path.display(),
+            path.display()
+        );
+    }
+    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+/// What a read command answers from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Screening and scanning: a database with lists, or the example registry only when
+    /// `--example` asks for it.
+    Screening,
+    /// The registry's questions (lists, entities, timelines, status, diffs, proposals): with
+    /// no database named and none at the default place, the example registry, said so.
+    Registry,
+    /// Export: a database with lists, or the example registry when `--example` asks for it.
+    Export,
+}
+
+/// Whether this run reads the example registry (every output says so).
+static EXAMPLE_IN_USE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether this run reads the example registry.
+pub(crate) fn example_in_use() -> bool {
+    EXAMPLE_IN_USE.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The line that heads every text output read from the example registry.
+pub(crate) const EXAMPLE_HEADER: &str =
+    "# example registry (built in): demonstration data from sourced facts, not the official lists";
+
+/// Notes that this run reads the example registry, and says so: text answers on their first
+/// line, file formats (exports, batches) on standard error, JSON in a field (see
+/// `output::print_json`).
+fn mark_example(cli: &Cli, reading: Reading) {
+    EXAMPLE_IN_USE.store(true, std::sync::atomic::Ordering::Relaxed);
+    if reading == Reading::Registry && !cli.json {
+        output::outln!("{EXAMPLE_HEADER}");
+    } else {
+        eprintln!("{EXAMPLE_HEADER}");
+    }
+}
+
+/// Opens the registry a read command answers from. A database named with `--db` or
+/// `PROSCRIBE_DB` must exist and hold lists; the example registry is read only when asked
+/// (`--example`) or, for the registry's questions, when no database is named and the default
+/// one does not exist or is empty. Screening never falls back to it.
+fn open_for_reading(cli: &Cli, reading: Reading) -> Result<Store> {
+    let (path, named) = database(cli);
+    let fallback = !cli.example && !named && reading == Reading::Registry;
+    if !cli.example {
+        if path.exists() {
+            let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+            if !store.is_empty()? {
+                if example::holds_example(&store)? {
+                    mark_example(cli, reading);
+                }
+                return Ok(store);
+            }
+            if !fallback {
+                bail!(
+                    "the database {} holds no lists: import lists into it (`proscribe import PATH`), or read the built-in example registry with --example",
+                    path.display()
+                );
+            }
+        } else if !fallback {
+            bail!(
+                "no database at {}: import lists into it (`proscribe --db {} import PATH`), or read the built-in example registry with --example",
+                path.display(),
+                path.display()
+            );
+        }
+        eprintln!("note: no lists at {}; reading the built-in example registry", path.display());
+    }
+    mark_example(cli, reading);
     let mut store = Store::open_in_memory()?;
     example::import_example(&mut store)?;
     Ok(store)

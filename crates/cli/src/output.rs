@@ -24,9 +24,16 @@ pub fn write_failed(e: std::io::Error) -> ! {
     std::process::exit(1);
 }
 
-/// Prints a value as pretty JSON.
+/// Prints a value as pretty JSON. An object read from the example registry says so in a
+/// field `registry: "example"`.
 pub fn print_json<T: Serialize>(value: &T) -> Result<()> {
-    outln!("{}", serde_json::to_string_pretty(value)?);
+    let mut value = serde_json::to_value(value)?;
+    if crate::example_in_use() {
+        if let serde_json::Value::Object(o) = &mut value {
+            o.insert("registry".into(), "example".into());
+        }
+    }
+    outln!("{}", serde_json::to_string_pretty(&value)?);
     Ok(())
 }
 

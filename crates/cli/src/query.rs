@@ -6,7 +6,7 @@ use proscribe_model::{Entity, PartialDate};
 use proscribe_store::{Store, VersionInfo};
 
 use crate::output::{outln, print_json, print_table};
-use crate::{open_for_reading, parse_day, Cli};
+use crate::{open_for_reading, parse_day, Cli, Reading};
 
 /// Arguments of `proscribe lists`.
 #[derive(Debug, Args)]
@@ -59,7 +59,7 @@ fn describe_version(v: &VersionInfo) -> String {
 
 /// Runs `proscribe lists`.
 pub fn lists(cli: &Cli, args: &ListsArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Registry)?;
     if let Some(source) = &args.source {
         let versions = store.versions(source)?;
         if versions.is_empty() {
@@ -126,7 +126,7 @@ fn resolve_one(store: &Store, key: &str) -> Result<String> {
 
 /// Runs `proscribe show`.
 pub fn show(cli: &Cli, args: &ShowArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Registry)?;
     let id = resolve_one(&store, &args.id)?;
     let view = store.entity(&id)?.context("entity vanished")?;
     if cli.json {
@@ -206,7 +206,7 @@ fn print_entity(e: &Entity) {
 
 /// Runs `proscribe history`.
 pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Registry)?;
     let id = resolve_one(&store, &args.id)?;
     let events = store.history(&id)?;
     if cli.json {
@@ -225,7 +225,7 @@ pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
 
 /// Runs `proscribe status`.
 pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Registry)?;
     let day: PartialDate = parse_day(&args.as_of)?;
     let (designations, acts) = match &args.id {
         Some(key) => {
@@ -291,7 +291,7 @@ fn version_arg(store: &Store, source: &str, arg: &str) -> Result<VersionInfo> {
 
 /// Runs `proscribe diff`.
 pub fn diff(cli: &Cli, args: &DiffArgs) -> Result<()> {
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Registry)?;
     let versions = store.versions(&args.source)?;
     if versions.is_empty() {
         bail!("no source {:?}: see `proscribe lists`", args.source);

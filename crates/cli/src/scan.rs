@@ -13,8 +13,9 @@ use proscribe_model::{Schema, Status};
 use serde::Serialize;
 
 use crate::output::{outln, print_json};
-use crate::screen::{load_index, references, ReferenceView};
-use crate::{open_for_reading, parse_day, Cli};
+use crate::screen::load_index;
+use crate::{open_for_reading, parse_day, Cli, Reading};
+use proscribe_app::views::{references, ReferenceView};
 
 /// Arguments of `proscribe scan`.
 #[derive(Debug, Args)]
@@ -72,7 +73,7 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<()> {
             bail!("{} is not UTF-8 text: invalid byte at offset {at} (line {line})", args.file.display())
         }
     };
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Screening)?;
     let day = args.as_of.as_deref().map(parse_day).transpose()?;
     let loaded = load_index(&store, day.as_ref())?;
     drop(store);
@@ -103,6 +104,9 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<()> {
         .collect();
     if cli.json {
         return print_json(&views);
+    }
+    if crate::example_in_use() {
+        outln!("{}", crate::EXAMPLE_HEADER);
     }
     for v in &views {
         let refs: Vec<String> = v

@@ -8,30 +8,17 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
-use proscribe_matching::entity::{screen, Hit, Query, ScreenOptions, DEFAULT_THRESHOLD};
-use proscribe_matching::index::{Index, DEFAULT_CANDIDATES};
-use proscribe_model::{Country, DateValue, Entity, PartialDate, Schema};
-pub use proscribe_server::views::{references, ReferenceView};
-pub use proscribe_server::Loaded;
+pub use proscribe_app::batch::OutputFormat;
+use proscribe_app::query::{parse_query, Field, FieldError, QueryFields};
+use proscribe_app::views::{explanation, HitView};
+pub use proscribe_app::Loaded;
+use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::index::DEFAULT_CANDIDATES;
+use proscribe_model::PartialDate;
 use proscribe_store::Store;
-use serde::Serialize;
 
 use crate::output::{outln, print_json};
-use crate::{open_for_reading, parse_day, Cli};
-
-/// What `screen --input` writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum OutputFormat {
-    /// One CSV row (JSON line with `--json`) per hit at or above the threshold, and one per
-    /// input row that could not be screened.
-    Hits,
-    /// One line per input row: the list references of the best `--limit` entities, best
-    /// first, separated by spaces (an empty line when there is none or the row is bad).
-    Refs,
-    /// One line per input row: the best score and the list reference of its entity (`0` alone
-    /// when there is no candidate or the row is bad).
-    Scores,
-}
+use crate::{open_for_reading, parse_day, Cli, Reading};
 
 /// Arguments of `proscribe screen`.
 #[derive(Debug, Args)]
@@ -67,8 +54,11 @@ pub struct ScreenArgs {
     /// Where --input results go (`-`, the default, is standard output).
     #[arg(long, requires = "input")]
     pub output: Option<PathBuf>,
-    /// What --input writes.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Hits, requires = "input")]
+    /// What --input writes: `hits`, one row per match (and per row with an error or values
+    /// left out); `refs`, one line per row with the list references of the best --limit
+    /// entities, best first, separated by `;`; `scores`, one line per row with the best score
+    /// and its entity's reference (`0` alone when there is none).
+    #[arg(long, default_value = "hits", requires = "input")]
     pub format: OutputFormat,
     /// Input format; by default JSON lines when the file name ends in .jsonl/.ndjson/.json
     /// or the first character is `{`, else CSV.
@@ -116,29 +106,8 @@ pub enum InputFormat {
 /// Reads the current (or as-of) entities with at least one designation and indexes them,
 /// for statuses on the as-of day (today when none).
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>) -> Result<Loaded> {
-    let day = match as_of {
-        Some(d) => *d,
-        None => parse_day("today")?,
-    };
-    proscribe_server::load_index(store, as_of, day)
-}
-
-/// Reads a country given as an ISO code or a name.
-pub fn parse_country(text: &str) -> Result<Country, String> {
-    Country::from_name(text.trim()).map_err(|_| format!("unknown country {:?}", text.trim()))
-}
-
-/// Reads a birth date the way lists and forms write it (day before month in `01/02/1961`).
-pub fn parse_birth_date(text: &str) -> Result<DateValue, String> {
-    DateValue::parse_lenient(text, true).map_err(|e| format!("birth date {:?} is not a date: {e}", text.trim()))
-}
-
-/// Reads a schema name.
-pub fn parse_schema(text: &str) -> Result<Schema, String> {
-    Schema::parse(text).ok_or_else(|| {
-        let all: Vec<&str> = Schema::ALL.iter().map(|s| s.as_str()).collect();
-        format!("unknown schema {:?} (one of {})", text.trim(), all.join(", "))
-    })
+    let day = as_of.copied().unwrap_or_else(proscribe_app::today);
+    Ok(proscribe_app::load_index(store, as_of, day)?)
 }
 
 /// The options of a run.
@@ -162,7 +131,7 @@ pub fn run(cli: &Cli, args: &ScreenArgs) -> Result<()> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start threads")?;
     }
-    let store = open_for_reading(&cli.db)?;
+    let store = open_for_reading(cli, Reading::Screening)?;
     let day = args.as_of.as_deref().map(parse_day).transpose()?;
     let loaded = load_index(&store, day.as_ref())?;
     drop(store);
@@ -173,13 +142,27 @@ pub fn run(cli: &Cli, args: &ScreenArgs) -> Result<()> {
     }
 }
 
+/// A value of the command line that cannot be read, named as the argument that gave it.
+fn argument_error(e: FieldError) -> anyhow::Error {
+    let argument = match e.field {
+        Field::Name => "NAME",
+        Field::Schema => "--schema",
+        Field::BirthDate => "--birth-date",
+        Field::Country => "--country",
+        Field::Id | Field::Key => "--id",
+    };
+    anyhow::anyhow!("{argument}: {}", e.message)
+}
+
 fn single(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions, name: &str) -> Result<()> {
-    let mut query = Query::name(name);
-    query.schema = args.schema.as_deref().map(parse_schema).transpose().map_err(anyhow::Error::msg)?;
-    query.birth_date = args.birth_date.as_deref().map(parse_birth_date).transpose().map_err(anyhow::Error::msg)?;
-    query.countries =
-        args.country.iter().map(|c| parse_country(c)).collect::<Result<_, _>>().map_err(anyhow::Error::msg)?;
-    query.identifiers = args.id.clone();
+    let fields = QueryFields {
+        name: Some(name.to_string()),
+        schema: args.schema.clone(),
+        birth_dates: args.birth_date.iter().cloned().collect(),
+        countries: args.country.clone(),
+        identifiers: args.id.clone(),
+    };
+    let query = parse_query(fields).and_then(|p| p.strict()).map_err(argument_error)?;
     let hits = screen(&loaded.index, &query, options).with_context(|| format!("cannot screen {name:?}"))?;
     let views: Vec<HitView> = hits.iter().map(|h| HitView::new(&loaded.index, h, &loaded.day)).collect();
     if cli.json {
@@ -195,112 +178,17 @@ fn single(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions
             "hits": views,
         }));
     }
+    if crate::example_in_use() {
+        outln!("{}", crate::EXAMPLE_HEADER);
+    }
     if views.is_empty() {
         outln!("no candidates for {name:?}");
         return Ok(());
     }
     for v in &views {
-        let refs: Vec<String> = v.references.iter().map(|r| r.to_string()).collect();
-        outln!(
-            "{:.3}  {}  {}  {} [{}]  {}",
-            v.score,
-            if v.is_match { "MATCH" } else { "-    " },
-            v.entity_id,
-            v.caption,
-            v.schema,
-            refs.join("; ")
-        );
-        if let Some(n) = &v.name {
-            let pairs: Vec<String> = n
-                .pairs
-                .iter()
-                .map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity))
-                .chain(n.unmatched_query.iter().map(|t| format!("{t} unmatched")))
-                .chain(n.unmatched_candidate.iter().map(|t| format!("listed {t} unmatched")))
-                .collect();
-            let detail = if pairs.is_empty() { String::new() } else { format!(": {}", pairs.join(", ")) };
-            outln!("       {:.3} name {:?} ({}){}", n.score, n.text, n.kind, detail);
-        }
-        for f in &v.features {
-            outln!("       {:+.2} {}", f.effect, f.detail);
+        for line in explanation(v) {
+            outln!("{line}");
         }
     }
     Ok(())
-}
-
-/// The matched name of a hit, for output.
-#[derive(Debug, Clone, Serialize)]
-pub struct NameView {
-    /// The listed name as written.
-    pub text: String,
-    /// Its kind (primary, alias, weak_alias, ...).
-    pub kind: String,
-    /// Similarity to the queried name.
-    pub score: f64,
-    /// Aligned words.
-    pub pairs: Vec<proscribe_matching::TokenPair>,
-    /// Queried words left unmatched.
-    pub unmatched_query: Vec<String>,
-    /// Listed words left unmatched.
-    pub unmatched_candidate: Vec<String>,
-}
-
-/// A hit, for output.
-#[derive(Debug, Clone, Serialize)]
-pub struct HitView {
-    /// Score in [0, 1].
-    pub score: f64,
-    /// Whether the score reaches the threshold.
-    #[serde(rename = "match")]
-    pub is_match: bool,
-    /// The entity's id.
-    pub entity_id: String,
-    /// Its kind.
-    pub schema: Schema,
-    /// Its caption.
-    pub caption: String,
-    /// Its designations.
-    pub references: Vec<ReferenceView>,
-    /// The name that matched best.
-    pub name: Option<NameView>,
-    /// Evidence besides the name.
-    pub features: Vec<proscribe_matching::entity::Feature>,
-}
-
-impl HitView {
-    /// The output form of a hit.
-    pub fn new(index: &Index, hit: &Hit, day: &PartialDate) -> HitView {
-        let e = &index.entities()[hit.entity as usize];
-        let name = hit.name.map(|n| {
-            let listed = &index.names()[n as usize];
-            let name = &e.names[listed.position as usize];
-            NameView {
-                text: name.full.clone(),
-                kind: serde_json::to_value(name.kind)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-                score: hit.name_match.score,
-                pairs: hit.name_match.pairs.clone(),
-                unmatched_query: hit.name_match.unmatched_query.clone(),
-                unmatched_candidate: hit.name_match.unmatched_candidate.clone(),
-            }
-        });
-        HitView {
-            score: hit.score,
-            is_match: hit.is_match,
-            entity_id: e.id.clone(),
-            schema: e.schema,
-            caption: e.caption().to_string(),
-            references: references(e, day),
-            name,
-            features: hit.features.clone(),
-        }
-    }
-}
-
-/// The list's reference of an entity for one-word output: its first designation's
-/// reference, else its id.
-pub fn main_reference(e: &Entity) -> &str {
-    e.designations.iter().find_map(|d| d.reference.as_deref()).unwrap_or(&e.id)
 }

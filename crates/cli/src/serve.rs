@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_server::{AppState, Config, ServeOptions};
 use proscribe_store::Store;
@@ -47,18 +47,34 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         reload_interval: Duration::from_secs(args.reload_interval.max(1)),
         open_reads: args.open_reads,
         cors_origins: args.cors_origins.clone(),
+        example: cli.example,
     };
-    let has_lists = path.exists() && !Store::open(&path).and_then(|s| s.is_empty()).unwrap_or(true);
-    let state = if has_lists {
-        AppState::open(config.clone(), &path)?
-    } else {
-        eprintln!(
-            "note: {} holds no lists; serving the built-in example registry (run `proscribe import PATH` to load lists)",
-            path.display()
-        );
+    let state = if cli.example {
+        eprintln!("{}", crate::EXAMPLE_HEADER);
         let mut store = Store::open_in_memory()?;
         example::import_example(&mut store)?;
         AppState::new(config.clone(), vec![store])?
+    } else {
+        // The service answers from a database of lists, never silently from the example.
+        if !path.exists() {
+            bail!(
+                "no database at {}: import lists into it (`proscribe --db {} import PATH`), or serve the built-in example registry with --example",
+                path.display(),
+                path.display()
+            );
+        }
+        let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+        if store.is_empty()? {
+            bail!(
+                "the database {} holds no lists: import lists into it (`proscribe import PATH`), or serve the built-in example registry with --example",
+                path.display()
+            );
+        }
+        let example = example::holds_example(&store)?;
+        if example {
+            eprintln!("{}", crate::EXAMPLE_HEADER);
+        }
+        AppState::open(Config { example, ..config.clone() }, &path)?
     };
     proscribe_server::run(ServeOptions { listen: args.listen, db: path, config }, state).context("serve")
 }

@@ -187,7 +187,8 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
     }
     let db = cli.db.clone().unwrap_or_else(crate::default_db);
     let cache = args.cache.clone().unwrap_or_else(|| PathBuf::from(format!("{}.downloads", db.display())));
-    let mut store = crate::open_store(&cli.db)?;
+    let mut store = crate::create_store(cli)?;
+    crate::import::keep_example_apart(&store, false)?;
     let agent = agent();
     let mut results = Vec::new();
     for source in config.sources.iter().filter(|s| args.only.is_empty() || args.only.contains(&s.id)) {

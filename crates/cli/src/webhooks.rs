@@ -1,12 +1,12 @@
 //! `proscribe webhooks`: subscriptions to the change feed, delivered signed (see
-//! `proscribe_server::webhooks`). `proscribe serve` delivers in the background; `deliver`
+//! `proscribe_app::webhooks`). `proscribe serve` delivers in the background; `deliver`
 //! runs one pass (for a scheduler, or without the service).
 
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
-use proscribe_server::webhooks::{deliver_pending, DeliveryOptions};
+use proscribe_app::webhooks::{deliver_pending, DeliveryOptions};
 use proscribe_store::local_actor;
 
 use crate::output::{outln, print_json};
@@ -54,10 +54,10 @@ enum WebhooksAction {
 
 /// Runs `proscribe webhooks`.
 pub fn run(cli: &Cli, args: &WebhooksArgs) -> Result<()> {
-    let store = open_store(&cli.db)?;
+    let store = open_store(cli)?;
     match &args.action {
         WebhooksAction::Add { url, sources } => {
-            let secret = proscribe_server::auth::new_secret()?;
+            let secret = proscribe_app::secrets::new_secret()?;
             let hook = store.add_webhook(&local_actor(), url, sources, &secret).context("cannot add the webhook")?;
             if cli.json {
                 print_json(&serde_json::json!({ "webhook": hook, "secret": secret }))?;

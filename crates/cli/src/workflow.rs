@@ -217,14 +217,14 @@ fn print(cli: &Cli, p: &StoredProposal) -> Result<()> {
 /// Applies `action` to proposal `id` for body `by` (the actor the audit trail names is this
 /// machine's user acting for the body) and prints the proposal.
 fn act(cli: &Cli, id: i64, by: &str, action: Action) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
+    let mut store = open_store(cli)?;
     let p = store.act(&format!("{}:{by}", local_actor()), id, action)?;
     print(cli, &p)
 }
 
 /// Runs `proscribe roles`.
 pub fn roles(cli: &Cli, args: &RolesArgs) -> Result<()> {
-    let store = open_store(&cli.db)?;
+    let store = open_store(cli)?;
     match &args.action {
         RolesAction::Grant { list, body, role } => {
             store.grant_role(&local_actor(), list, body, (*role).into())?;
@@ -245,7 +245,7 @@ pub fn roles(cli: &Cli, args: &RolesArgs) -> Result<()> {
 
 /// Runs `proscribe propose`.
 pub fn propose(cli: &Cli, args: &ProposeArgs) -> Result<()> {
-    let mut store = open_store(&cli.db)?;
+    let mut store = open_store(cli)?;
     let kind = match args.kind {
         KindArg::List => ProposalKind::List,
         KindArg::Delist => ProposalKind::Delist,
@@ -332,7 +332,7 @@ pub fn attach(cli: &Cli, args: &AttachArgs) -> Result<()> {
 
 /// Runs `proscribe proposals`.
 pub fn proposals(cli: &Cli, args: &ProposalsArgs) -> Result<()> {
-    let store = crate::open_for_reading(&cli.db)?;
+    let store = crate::open_for_reading(cli, crate::Reading::Registry)?;
     let all = store.proposals(args.list.as_deref())?;
     if cli.json {
         return print_json(&all);

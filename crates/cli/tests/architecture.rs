@@ -60,3 +60,44 @@ fn dependencies_point_one_way() {
         }
     }
 }
+
+/// Every package in the normal (non-dev) dependency tree of `krate`, by name.
+fn tree(krate: &str) -> BTreeSet<String> {
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "-p", krate, "-e", "normal", "--offline", "--prefix", "none", "--format", "{p}"])
+        .current_dir(repo_root())
+        .output()
+        .expect("cargo tree");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_application_layer_knows_no_http_server_terminal_or_command_line() {
+    let deps = tree("proscribe-app");
+    assert!(deps.contains("proscribe-store") && deps.contains("proscribe-matching"), "{deps:?}");
+    for dep in ["axum", "hyper", "askama", "tower", "tower-http", "tokio", "clap", "indicatif", "proscribe-server"] {
+        assert!(!deps.contains(dep), "the application crate depends on {dep}, directly or not");
+    }
+}
+
+#[test]
+fn only_the_serve_command_names_the_server_crate() {
+    let src = repo_root().join("crates/cli/src");
+    let mut naming = Vec::new();
+    for entry in std::fs::read_dir(&src).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            if text.contains("proscribe_server") {
+                naming.push(path.file_name().unwrap().to_string_lossy().to_string());
+            }
+        }
+    }
+    assert_eq!(naming, vec!["serve.rs".to_string()], "modules of the binary that name the server crate");
+}

@@ -3,23 +3,19 @@
 
 use crate::common::Env;
 
-/// A store with imports and key changes on its audit trail: 2 versions, a key made and one
-/// made and revoked.
+/// A store with imports and key changes on its audit trail: 2 versions of two files, a key
+/// made and one made and revoked.
 fn written() -> Env {
     let env = Env::new();
-    env.ok(&["import"]);
-    let file = env.path("second.ftm.json");
-    std::fs::write(
-        &file,
-        concat!(
-            r#"{"id":"zz-1","schema":"Company","properties":{"name":["Orvalle Trading Ltd"]}}"#,
-            "\n",
-            r#"{"id":"zz-1-s","schema":"Sanction","properties":{"entity":["zz-1"],"authority":["Test"]}}"#,
-            "\n"
-        ),
-    )
-    .unwrap();
-    env.ok(&["import", file.to_str().unwrap()]);
+    for (file, id, name) in
+        [("first.ftm.json", "zz-1", "Orvalle Trading Ltd"), ("second.ftm.json", "zz-2", "Velkorra Shipping")]
+    {
+        let path = env.path(file);
+        let entity = serde_json::json!({"id": id, "schema": "Company", "properties": {"name": [name]}});
+        let sanction = serde_json::json!({"id": format!("{id}-s"), "schema": "Sanction", "properties": {"entity": [id], "authority": ["Test"]}});
+        std::fs::write(&path, format!("{entity}\n{sanction}\n")).unwrap();
+        env.ok(&["import", path.to_str().unwrap()]);
+    }
     env.ok(&["keys", "add", "screening", "--role", "reader"]);
     env.ok(&["keys", "add", "old", "--role", "editor"]);
     env.ok(&["keys", "revoke", "2"]);
@@ -36,8 +32,8 @@ fn writes_are_on_the_trail_and_tampering_is_named() {
     let env = written();
     let log = env.json(&["audit", "log"]);
     let actions: Vec<&str> = log.as_array().unwrap().iter().map(|r| r["action"].as_str().unwrap()).collect();
-    // The example (its registry files, then its replayed workflow: roles, proposals and the
-    // versions their publications wrote), the second file, the key changes.
+    // The two files, the key changes; and in the example's own database, its registry files,
+    // then its replayed workflow: roles, proposals and the versions their publications wrote.
     let example = Env::new();
     example.ok(&["import"]);
     let example_log = example.json(&["audit", "log"]);
@@ -47,7 +43,7 @@ fn writes_are_on_the_trail_and_tampering_is_named() {
     for action in ["role.grant", "proposal.create", "proposal.submit", "proposal.decide", "proposal.publish"] {
         assert!(example_actions.contains(&action), "{action} missing: {example_actions:?}");
     }
-    let expected = [&example_actions[..], &["import", "key.add", "key.add", "key.revoke"][..]].concat();
+    let expected = ["import", "import", "key.add", "key.add", "key.revoke"];
     assert_eq!(actions, expected, "{log}");
     assert!(log[0]["actor"].as_str().unwrap().starts_with("local:"), "{log}");
     let ok = env.ok(&["audit", "verify"]);

@@ -1,24 +1,102 @@
-//! The example registry: with an empty store every command runs on it, and the Taliban
-//! timeline tells its story from the data.
+//! The example registry: read only when asked or when no database is there (screening only
+//! when asked), always said so, never mixed with real lists; and the Taliban timeline tells
+//! its story from its data.
 
 use crate::common::Env;
 
+/// `proscribe ARGS` with no database named: the default one lies in `home` (which is empty
+/// unless a test imports into it).
+fn default_db_run(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_proscribe"))
+        .args(args)
+        .env("XDG_DATA_HOME", home)
+        .env("HOME", home)
+        .env_remove("PROSCRIBE_DB")
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("run proscribe")
+}
+
+const EXAMPLE_HEADER: &str = "# example registry (built in)";
+
 #[test]
-fn empty_store_falls_back_to_the_example_registry() {
-    let env = Env::new();
-    let out = env.run(&["history", "taliban"]);
+fn the_registry_s_questions_read_the_example_when_no_database_is_there_and_say_so() {
+    let home = tempfile::tempdir().unwrap();
+    let out = default_db_run(home.path(), &["history", "taliban"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("built-in example registry"), "{stderr}");
     let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(EXAMPLE_HEADER), "{text}");
     let order = ["2003-02-14", "2024-05-27", "2025-04-17", "2025-07-03"];
     let positions: Vec<usize> =
         order.iter().map(|d| text.find(d).unwrap_or_else(|| panic!("{d} missing from:\n{text}"))).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "events out of order:\n{text}");
-    assert!(
-        !env.db.exists() || env.state().starts_with("feed 0"),
-        "reading must not write the example into the database"
-    );
+    // JSON says so in a field.
+    let out = default_db_run(home.path(), &["--json", "status", "taliban"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["registry"], "example", "{v}");
+    assert!(!home.path().join("proscribe").exists(), "reading must not create the default database");
+}
+
+#[test]
+fn screening_and_scanning_answer_from_the_example_only_when_asked() {
+    let home = tempfile::tempdir().unwrap();
+    for args in [&["screen", "Amir Khan Muttaqi"][..], &["scan", "-"], &["export", "--format", "ftm"]] {
+        let out = default_db_run(home.path(), args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("no database at") && err.contains("--example"),
+            "{args:?}: {err}"
+        );
+    }
+    let out = default_db_run(home.path(), &["--example", "screen", "Amir Khan Muttaqi"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(EXAMPLE_HEADER) && text.contains("MATCH"), "{text}");
+    let out = default_db_run(home.path(), &["--example", "--json", "screen", "Amir Khan Muttaqi"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["registry"], "example");
+    assert_eq!(v["hits"][0]["match"], true, "{v}");
+}
+
+#[test]
+fn a_named_database_that_does_not_exist_is_an_error_and_is_not_created() {
+    let env = Env::new();
+    for args in [
+        &["history", "taliban"][..],
+        &["lists"],
+        &["status", "--list", "un-sc-consolidated"],
+        &["screen", "Amir Khan Muttaqi"],
+        &["keys", "list"],
+        &["proposals"],
+        &["audit", "verify"],
+        &["serve", "--listen", "127.0.0.1:0"],
+    ] {
+        let err = env.fails(args);
+        assert!(err.contains("no database at") && err.contains("test.db"), "{args:?}: {err}");
+        assert!(!env.db.exists(), "{args:?} created the database");
+    }
+    // An empty database (an import of a folder with no list) is no registry either.
+    let empty = env.dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    env.ok(&["import", empty.to_str().unwrap()]);
+    let err = env.fails(&["screen", "Amir Khan Muttaqi"]);
+    assert!(err.contains("holds no lists"), "{err}");
+    let err = env.fails(&["history", "taliban"]);
+    assert!(err.contains("holds no lists"), "{err}");
+}
+
+#[test]
+fn the_example_registry_and_real_lists_never_share_a_database() {
+    let fixture = crate::common::repo_root().join("crates/import/tests/fixtures/ofac-csv");
+    let env = Env::new();
+    env.ok(&["import"]);
+    let err = env.fails(&["import", fixture.to_str().unwrap()]);
+    assert!(err.contains("holds the example registry"), "{err}");
+    let real = Env::new();
+    real.ok(&["import", fixture.to_str().unwrap()]);
+    let err = real.fails(&["import"]);
+    assert!(err.contains("the example registry is imported only into a database of its own"), "{err}");
 }
 
 #[test]

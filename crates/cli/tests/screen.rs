@@ -7,7 +7,7 @@ use crate::common::{shared, Env};
 
 #[test]
 fn one_name_is_screened_with_an_explanation() {
-    let env = Env::new();
+    let env = Env::example();
     let v = env.json(&["screen", "Amir Khan Mutaqi", "--schema", "Person", "--limit", "3"]);
     let hits = v["hits"].as_array().expect("hits");
     assert!(!hits.is_empty(), "{v}");
@@ -36,7 +36,7 @@ fn one_name_is_screened_with_an_explanation() {
     assert!(text.contains("MATCH") && text.contains("Abdussalam Hanifi"), "{text}");
 
     // Names that cannot be screened are refused with a reason.
-    for (name, reason) in [("", "no letters"), ("?!", "no letters"), ("🙂", "no letters")] {
+    for (name, reason) in [("", "NAME: missing or empty"), ("?!", "no letters"), ("🙂", "no letters")] {
         let err = env.fails(&["screen", name]);
         assert!(err.contains(reason), "{name:?}: {err}");
     }
@@ -65,7 +65,7 @@ fn hit_rows(csv_text: &str) -> Vec<(String, String, String, String, String)> {
 
 #[test]
 fn a_batch_reports_bad_rows_and_completes() {
-    let env = Env::new();
+    let env = Env::example();
     let input = env.path("in.csv");
     let mut bytes: Vec<u8> = b"key,name,birth_date,country,id\n".to_vec();
     bytes.extend_from_slice(b"k1,Amir Khan Muttaqi,1968,af,\n");
@@ -123,7 +123,7 @@ fn a_batch_reports_bad_rows_and_completes() {
 
 #[test]
 fn json_lines_in_and_out() {
-    let env = Env::new();
+    let env = Env::example();
     let input = env.path("in.jsonl");
     std::fs::write(
         &input,
@@ -134,18 +134,20 @@ fn json_lines_in_and_out() {
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
     assert!(lines.iter().any(|l| l["row"] == 1 && l["key"] == "a" && l["match"] == true), "{text}");
     assert!(
-        lines.iter().any(|l| l["row"] == 2 && l["error"].as_str().is_some_and(|e| e.contains("not JSON"))),
+        lines.iter().any(|l| l["row"] == 2 && l["error"].as_str().is_some_and(|e| e.contains("not a JSON object"))),
         "{text}"
     );
     assert!(
-        lines.iter().any(|l| l["row"] == 3 && l["error"].as_str().is_some_and(|e| e.contains("no field"))),
+        lines
+            .iter()
+            .any(|l| l["row"] == 3 && l["error"].as_str().is_some_and(|e| e.contains("name: missing or empty"))),
         "{text}"
     );
 }
 
 #[test]
 fn refs_and_scores_give_one_line_per_row() {
-    let env = Env::new();
+    let env = Env::example();
     let input = "name\nAmir Khan Muttaqi\n\"\"\nZzyzx Qwerty\nAbdussalam Hanifi\n";
     let run = |format: &str| {
         let mut child = env
@@ -165,9 +167,9 @@ fn refs_and_scores_give_one_line_per_row() {
     let refs = run("refs");
     let lines: Vec<&str> = refs.lines().collect();
     assert_eq!(lines.len(), 4, "{refs:?}");
-    assert!(lines[0].split(' ').next().is_some_and(|r| !r.is_empty()), "{refs:?}");
+    assert!(lines[0].split(';').next().is_some_and(|r| !r.is_empty()), "{refs:?}");
     assert_eq!(lines[1], "", "a bad row gives an empty line");
-    assert!(lines[0].split(' ').count() <= 2);
+    assert!(lines[0].split(';').count() <= 2);
     let scores = run("scores");
     let lines: Vec<&str> = scores.lines().collect();
     assert_eq!(lines.len(), 4, "{scores:?}");
@@ -177,7 +179,7 @@ fn refs_and_scores_give_one_line_per_row() {
 
 #[test]
 fn mentions_in_text_are_found() {
-    let env = Env::new();
+    let env = Env::example();
     let text = env.path("news.txt");
     std::fs::write(&text, "KABUL - The acting foreign minister, Amir Khan\nMuttaqi, met envoys. The base was quiet.\n")
         .unwrap();
@@ -217,6 +219,6 @@ fn ofac_aliases_find_their_entry() {
     let lines: Vec<&str> = refs.lines().collect();
     assert_eq!(lines.len(), queries.len());
     for ((q, entry), line) in queries.iter().zip(lines) {
-        assert!(line.split(' ').any(|r| r == *entry), "{q}: {line}");
+        assert!(line.split(';').any(|r| r == *entry), "{q}: {line}");
     }
 }

@@ -150,7 +150,7 @@ fn assert_error(answer: &(u16, Value), status: u16, code: &str) {
 
 #[test]
 fn yente_endpoints_on_the_example_registry() {
-    let env = Env::new();
+    let env = Env::example();
     let server = Server::start(&env, &["--open-reads"]);
     assert_eq!(server.get("/healthz").0, 200);
 
@@ -289,7 +289,7 @@ fn yente_endpoints_on_the_example_registry() {
 
 #[test]
 fn registry_endpoints_tell_the_taliban_story() {
-    let env = Env::new();
+    let env = Env::example();
     let server = Server::start(&env, &["--open-reads"]);
     let (status, v) = server.get("/sources");
     assert_eq!(status, 200, "{v}");
@@ -379,7 +379,7 @@ fn registry_endpoints_tell_the_taliban_story() {
 
 #[test]
 fn batches_stream_and_texts_are_scanned() {
-    let env = Env::new();
+    let env = Env::example();
     let server = Server::start(&env, &["--open-reads"]);
     // 600 rows (three chunks), a blank line, bad rows among good ones.
     let mut body = String::new();
@@ -390,7 +390,7 @@ fn batches_stream_and_texts_are_scanned() {
             1 => (json!({"key": format!("k{i}"), "name": "Zelphine Orvalle"}).to_string(), "none"),
             2 => (
                 json!({"key": format!("k{i}"), "name": "Amir Khan Mutaqi", "birth_date": "2025-13-45"}).to_string(),
-                "error",
+                "noted",
             ),
             _ => ("{broken".to_string(), "error"),
         };
@@ -415,10 +415,16 @@ fn batches_stream_and_texts_are_scanned() {
                 assert!(row["hits"][0]["references"].as_array().is_some_and(|r| !r.is_empty()), "{row}");
             }
             "none" => assert_eq!(row["hits"], json!([]), "{row}"),
+            // A value that cannot be read is left out: the row is screened without it, and
+            // says so, as in every interface's batches.
+            "noted" => {
+                assert_eq!(row["hits"][0]["match"], true, "{row}");
+                assert!(row["notes"].as_str().is_some_and(|n| n.contains("birth_date")), "{row}");
+            }
             _ => assert!(row["error"].as_str().is_some_and(|e| !e.is_empty()), "{row}"),
         }
     }
-    assert!(rows[2]["error"].as_str().unwrap().contains("birth_date"), "{}", rows[2]);
+    assert!(rows[2]["notes"].as_str().unwrap().ends_with("screened without it"), "{}", rows[2]);
     assert_error(&server.post("/screen/batch?threshold=7", b""), 400, "invalid_parameter");
 
     let article = "Kabul, 3 July. Foreign minister Amir Khan Muttaqi met the ambassador on Thursday.";
@@ -516,7 +522,7 @@ fn keys_and_roles_guard_the_api() {
 
 #[test]
 fn shutdown_finishes_the_requests_in_flight() {
-    let env = Env::new();
+    let env = Env::example();
     let mut server = Server::start(&env, &["--open-reads"]);
     let rows = 80_000;
     let body: String = (0..rows).map(|i| format!("{{\"key\": {i}, \"name\": \"Amir Khan Mutaqi {i}\"}}\n")).collect();
@@ -619,7 +625,9 @@ fn ftm_list(name: &str) -> String {
 #[test]
 fn new_data_is_swapped_in_while_requests_go_on() {
     let env = Env::new();
-    env.ok(&["import"]);
+    let first = env.path("orvalle.ftm.json");
+    std::fs::write(&first, ftm_list("ORVALLE TRADING LTD").replace("vk-1", "or-1")).unwrap();
+    env.ok(&["import", first.to_str().unwrap()]);
     let server = Arc::new(Server::start(&env, &["--reload-interval", "1", "--open-reads"]));
     let query = json!({"queries": {"q": {"schema": "Company", "properties": {"name": ["Velkorra Ardantis Trading"]}}}});
     let (_, before) = server.post_json("/match/default", &query);
@@ -755,7 +763,7 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     let (status, _, html) = page("/screen?name=Amir+Khan&birth_date=2025-13-45", Some(&reader));
     assert_eq!(status, 400);
     // The value asked for is shown escaped, as text.
-    assert!(html.contains("birth date &#34;2025-13-45&#34; is not a date"), "{html}");
+    assert!(html.contains("birth_date: &#34;2025-13-45&#34; is not a date"), "{html}");
     // What is typed comes back as text, never as markup.
     let (_, _, html) = page("/screen?name=%3Cscript%3Ealert(1)%3C%2Fscript%3E", Some(&reader));
     assert!(!html.contains("<script>alert(1)") && html.contains("&#60;script&#62;alert(1)"), "{html}");
@@ -776,7 +784,10 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
         .unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let html = r.body_mut().read_to_string().unwrap();
-    assert!(html.contains("people.csv: no `name` column (the columns are: full_name, dob)"), "{html}");
+    assert!(
+        html.contains("people.csv: the header row has no column &#34;name&#34; (columns: full_name, dob)"),
+        "{html}"
+    );
 
     // A file larger than an API body (2 MiB) is taken: uploads have their own limit.
     let mut big = String::from(

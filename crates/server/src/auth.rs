@@ -24,13 +24,6 @@ use crate::AppState;
 /// Keys in force by the hash of their secret.
 pub(crate) type Keys = HashMap<[u8; 32], ApiKey>;
 
-/// A new secret: 32 random bytes from the operating system, in hex, with a recognisable prefix.
-pub fn new_secret() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness from the system: {e}"))?;
-    Ok(format!("psk_{}", hex::encode(bytes)))
-}
-
 /// The key a request presents, if any.
 fn presented(request: &Request) -> Option<&str> {
     if let Some(v) = request.headers().get("x-api-key").and_then(|v| v.to_str().ok()) {
@@ -149,7 +142,7 @@ pub async fn add_key(
     let role = Role::parse(&new.role).ok_or_else(|| {
         ApiError::bad_request("invalid_role", format!("unknown role {:?} (reader, editor or admin)", new.role))
     })?;
-    let secret = new_secret()?;
+    let secret = proscribe_app::secrets::new_secret()?;
     let s2 = secret.clone();
     let actor = Caller::actor(caller.as_deref());
     let key = state.run_store(move |s: &Store| Ok(s.add_key(&actor, &new.name, role, &s2)?)).await?;

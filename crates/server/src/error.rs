@@ -84,3 +84,13 @@ impl From<proscribe_store::Error> for ApiError {
         }
     }
 }
+
+impl From<proscribe_app::Error> for ApiError {
+    fn from(e: proscribe_app::Error) -> ApiError {
+        match e {
+            proscribe_app::Error::Store(e) => e.into(),
+            proscribe_app::Error::Input(m) => ApiError::bad_request("invalid_request", m),
+            e => ApiError::internal(&anyhow::Error::new(e)),
+        }
+    }
+}

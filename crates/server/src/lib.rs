@@ -11,14 +11,11 @@
 
 pub mod auth;
 pub mod error;
-mod loaded;
 mod openapi;
 mod ops;
 pub mod registry;
 mod screening;
 mod ui;
-pub mod views;
-pub mod webhooks;
 pub mod workflow;
 pub mod yente;
 
@@ -30,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use arc_swap::{ArcSwap, ArcSwapOption};
+use arc_swap::ArcSwap;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
@@ -42,7 +39,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
-pub use loaded::{load_index, Loaded};
+use proscribe_app::Indexes;
+pub use proscribe_app::Loaded;
 
 /// How the service runs.
 #[derive(Debug, Clone)]
@@ -61,6 +59,9 @@ pub struct Config {
     pub open_reads: bool,
     /// Origins allowed to call the API from a browser (CORS); none: no CORS headers.
     pub cors_origins: Vec<String>,
+    /// Whether the store is the built-in example registry: every page shows a banner and
+    /// every answer carries `X-Proscribe-Registry: example`.
+    pub example: bool,
 }
 
 impl Default for Config {
@@ -73,6 +74,7 @@ impl Default for Config {
             reload_interval: Duration::from_secs(10),
             open_reads: false,
             cors_origins: Vec::new(),
+            example: false,
         }
     }
 }
@@ -106,16 +108,11 @@ pub struct AppState {
     /// Limits and intervals.
     pub config: Config,
     pool: Pool,
-    index: ArcSwapOption<Loaded>,
+    indexes: Indexes,
     keys: ArcSwap<auth::Keys>,
-    /// Indexes as of past (or future) days, most recently used last.
-    as_of: Mutex<Vec<Arc<Loaded>>>,
     metrics: ops::Metrics,
     ui: ui::UiState,
 }
-
-/// Indexes as of other days kept at once (each is as large as the current one).
-const AS_OF_INDEXES: usize = 2;
 
 impl AppState {
     /// A state over `stores` (connections to one store; an in-memory store has one).
@@ -125,9 +122,8 @@ impl AppState {
         Ok(Arc::new(AppState {
             config,
             pool: Pool { stores: stores.into_iter().map(Mutex::new).collect(), next: AtomicUsize::new(0) },
-            index: ArcSwapOption::empty(),
+            indexes: Indexes::default(),
             keys: ArcSwap::from_pointee(keys),
-            as_of: Mutex::new(Vec::new()),
             metrics: ops::Metrics::new()?,
             ui: ui::UiState::default(),
         }))
@@ -143,7 +139,7 @@ impl AppState {
 
     /// The index in use, or 503 while none is loaded.
     pub fn loaded(&self) -> Result<Arc<Loaded>, ApiError> {
-        self.index.load_full().ok_or_else(ApiError::not_ready)
+        self.indexes.current().ok_or_else(ApiError::not_ready)
     }
 
     /// The index as of `day` (the one in use when `None`): the entities of each source's
@@ -151,26 +147,11 @@ impl AppState {
     /// blocking thread) and kept for the next requests about the same day.
     pub fn loaded_as_of(&self, day: Option<PartialDate>) -> Result<Arc<Loaded>, ApiError> {
         let Some(day) = day else { return self.loaded() };
-        let version = self.pool.with(|s| s.data_version())?;
-        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(at) = cache.iter().position(|l| l.day == day && l.data_version == version) {
-            let hit = cache.remove(at);
-            cache.push(hit.clone());
-            return Ok(hit);
-        }
-        drop(cache);
-        let loaded = Arc::new(self.pool.with(|store| load_index(store, Some(&day), day)?.with_seen(store))?);
-        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
-        cache.retain(|l| l.data_version == version && l.day != day);
-        if cache.len() >= AS_OF_INDEXES {
-            cache.remove(0);
-        }
-        cache.push(loaded.clone());
-        Ok(loaded)
+        Ok(self.pool.with(|store| self.indexes.as_of(store, day))?)
     }
 
     fn loaded_version(&self) -> Option<i64> {
-        self.index.load().as_ref().map(|l| l.data_version)
+        self.indexes.current().map(|l| l.data_version)
     }
 
     /// Runs `f` with a store connection on this (blocking) thread.
@@ -214,29 +195,19 @@ impl AppState {
 
     /// Builds the index from the store now and swaps it in.
     pub fn reload(&self) -> Result<()> {
-        let loaded = self.pool.with(|store| load_index(store, None, today())?.with_seen(store))?;
+        let loaded = self.pool.with(|store| self.indexes.reload(store, today()))?;
         self.metrics.index_loaded(&loaded);
-        tracing::info!(
-            entities = loaded.index.entities().len(),
-            data_version = loaded.data_version,
-            build_secs = loaded.build_secs,
-            "index swapped in"
-        );
-        self.index.store(Some(Arc::new(loaded)));
         Ok(())
     }
 
     /// Whether the store has data or a day the index does not.
     fn stale(&self) -> Result<bool> {
-        let current = self.index.load();
-        let Some(loaded) = current.as_ref() else { return Ok(true) };
-        let version = self.pool.with(|s| s.data_version())?;
-        Ok(version != loaded.data_version || loaded.day != today())
+        Ok(self.pool.with(|store| self.indexes.stale(store, today()))?)
     }
 }
 
 fn today() -> PartialDate {
-    chrono::Utc::now().format("%Y-%m-%d").to_string().parse().expect("a formatted day parses")
+    proscribe_app::today()
 }
 
 /// The routes, with limits, keys, request ids, logging and metrics.
@@ -287,6 +258,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn(ops::close_after_refusal))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
         .layer(CatchPanicLayer::custom(ops::panic_response));
+    if config.example {
+        router = router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::HeaderName::from_static("x-proscribe-registry"),
+            axum::http::HeaderValue::from_static("example"),
+        ));
+    }
     if !config.cors_origins.is_empty() {
         let origins: Vec<axum::http::HeaderValue> = config.cors_origins.iter().filter_map(|o| o.parse().ok()).collect();
         router = router.layer(
@@ -360,7 +337,12 @@ pub fn spawn_deliverer(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
         loop {
             let s = state.clone();
             let outcome = tokio::task::spawn_blocking(move || {
-                s.pool.with(|store| webhooks::deliver_pending(store, &webhooks::DeliveryOptions::default()))
+                s.pool.with(|store| {
+                    proscribe_app::webhooks::deliver_pending(
+                        store,
+                        &proscribe_app::webhooks::DeliveryOptions::default(),
+                    )
+                })
             })
             .await;
             match outcome {

@@ -17,21 +17,19 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
 use futures_util::StreamExt;
-use proscribe_matching::entity::{screen, Query as ScreenQuery, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_app::batch::{json_row, screen_rows, Columns, Row};
+use proscribe_app::views::references;
+use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::scan::{scan as scan_text, ScanOptions};
-use proscribe_model::{ftm, Country, DateValue, Schema, Status};
-use rayon::prelude::*;
+use proscribe_model::{ftm, Status};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::error::ApiError;
-use crate::views::references;
 use crate::{AppState, Loaded};
 
 /// Rows screened together: large enough to use every core, small enough to answer early.
 const CHUNK_ROWS: usize = 256;
-/// Longest line of a batch.
-const MAX_LINE_BYTES: usize = 64 * 1024;
 /// Longest text scanned.
 pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
 
@@ -50,93 +48,43 @@ pub struct BatchParams {
     as_of: Option<String>,
 }
 
-fn strings(v: Option<&Value>, field: &str) -> Result<Vec<String>, String> {
-    match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(s)) => Ok(if s.trim().is_empty() { vec![] } else { vec![s.trim().to_string()] }),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().map(|s| s.trim().to_string()).ok_or_else(|| format!("{field}: values must be strings")))
-            .collect(),
-        Some(_) => Err(format!("{field}: must be a string or a list of strings")),
-    }
-}
-
-/// Reads one line of a batch into a query and the row's key.
-fn row_query(line: &[u8]) -> Result<(Option<String>, ScreenQuery), String> {
-    if line.len() > MAX_LINE_BYTES {
-        return Err(format!("the line is {} bytes; at most {MAX_LINE_BYTES}", line.len()));
-    }
-    let text =
-        std::str::from_utf8(line).map_err(|e| format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1))?;
-    let v: Value = serde_json::from_str(text).map_err(|e| format!("not a JSON object: {e}"))?;
-    let Value::Object(o) = v else { return Err("not a JSON object".into()) };
-    let key = match o.get("key") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(other) => Some(other.to_string()),
-    };
-    let name = match o.get("name") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        Some(Value::String(_)) | None | Some(Value::Null) => return Err("name: missing or empty".into()),
-        Some(_) => return Err("name: must be a string".into()),
-    };
-    let schema = match strings(o.get("schema"), "schema")?.first() {
-        Some(s) => Some(Schema::parse(s).ok_or_else(|| format!("schema: unknown {s:?}"))?),
-        None => None,
-    };
-    let birth_date = match strings(o.get("birth_date"), "birth_date")?.first() {
-        Some(d) => {
-            Some(DateValue::parse_lenient(d, true).map_err(|e| format!("birth_date: {d:?} is not a date ({e})"))?)
-        }
-        None => None,
-    };
-    let countries = strings(o.get("country"), "country")?
-        .iter()
-        .map(|c| Country::from_name(c).map_err(|_| format!("country: unknown {c:?}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let identifiers = strings(o.get("id"), "id")?;
-    Ok((key, ScreenQuery { name, schema, birth_date, countries, identifiers }))
-}
-
-/// Screens one chunk of lines (numbered from `first`) into output lines.
+/// Screens one chunk of lines (numbered from `first`) into output lines. Rows are read by
+/// the batch reader every interface shares ([`proscribe_app::batch::json_row`]).
 fn screen_chunk(loaded: &Loaded, lines: &[Bytes], first: usize, options: &ScreenOptions, all: bool) -> Vec<u8> {
-    let rows: Vec<Value> = lines
-        .par_iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let row = first + i;
-            let (key, query) = match row_query(line) {
-                Ok(q) => q,
-                Err(e) => return json!({ "row": row, "error": e }),
-            };
-            match screen(&loaded.index, &query, options) {
-                Err(e) => json!({ "row": row, "key": key, "error": format!("name: {e}") }),
-                Ok(hits) => {
-                    let hits: Vec<Value> = hits
-                        .iter()
-                        .filter(|h| all || h.is_match)
-                        .map(|h| {
-                            let e = &loaded.index.entities()[h.entity as usize];
-                            json!({
-                                "entity_id": e.id,
-                                "caption": e.caption(),
-                                "schema": ftm::schema_name(e.schema),
-                                "score": h.score,
-                                "match": h.is_match,
-                                "matched_name": h.name.map(|n| loaded.index.name_text(n)),
-                                "references": references(e, &loaded.day),
-                            })
-                        })
-                        .collect();
-                    json!({ "row": row, "key": key, "hits": hits })
-                }
-            }
-        })
-        .collect();
+    let columns = Columns::default();
+    let mut rows: Vec<Row> =
+        lines.iter().enumerate().map(|(i, line)| json_row((first + i) as u64, line, &columns)).collect();
+    let outcomes = screen_rows(&loaded.index, &mut rows, options);
     let mut out = Vec::new();
-    for r in rows {
-        out.extend_from_slice(r.to_string().as_bytes());
+    for (row, outcome) in rows.iter().zip(outcomes) {
+        let mut line = json!({ "row": row.number });
+        if row.key.is_some() || row.query.is_ok() {
+            line["key"] = json!(row.key);
+        }
+        if let Some(e) = row.error_text() {
+            line[if row.query.is_ok() { "notes" } else { "error" }] = json!(e);
+        }
+        if let Some(screened) = outcome {
+            let hits: Vec<Value> = screened
+                .hits
+                .iter()
+                .filter(|h| all || h.is_match)
+                .map(|h| {
+                    let e = &loaded.index.entities()[h.entity as usize];
+                    json!({
+                        "entity_id": e.id,
+                        "caption": e.caption(),
+                        "schema": ftm::schema_name(e.schema),
+                        "score": h.score,
+                        "match": h.is_match,
+                        "matched_name": h.name.map(|n| loaded.index.name_text(n)),
+                        "references": references(e, &loaded.day),
+                    })
+                })
+                .collect();
+            line["hits"] = json!(hits);
+        }
+        out.extend_from_slice(line.to_string().as_bytes());
         out.push(b'\n');
     }
     out
@@ -207,7 +155,7 @@ pub async fn batch(
             if finished && !pending.is_empty() {
                 lines.push(Bytes::from(std::mem::take(&mut pending)));
             }
-            if pending.len() > MAX_LINE_BYTES {
+            if pending.len() > proscribe_app::batch::MAX_LINE_BYTES {
                 // A line too long to keep: answered as an error, skipped to its end.
                 lines.push(Bytes::from(std::mem::take(&mut pending)));
             }
@@ -305,32 +253,4 @@ pub async fn scan(
     .await
     .map_err(|e| ApiError::internal(&anyhow::anyhow!("scan task failed: {e}")))??;
     Ok(Json(out))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn batch_rows_are_read_or_refused_with_a_reason() {
-        let (key, q) =
-            row_query(br#"{"key": 7, "name": "Ivan Petrov", "birth_date": "1961", "country": ["ru"], "id": "AB123"}"#)
-                .unwrap();
-        assert_eq!(key.as_deref(), Some("7"));
-        assert_eq!((q.name.as_str(), q.countries.len(), q.identifiers.len()), ("Ivan Petrov", 1, 1));
-        assert!(q.birth_date.is_some());
-        for (line, reason) in [
-            (&b"{\"name\": \"\"}"[..], "name: missing"),
-            (b"{\"name\": 5}", "name: must be a string"),
-            (b"[1, 2]", "not a JSON object"),
-            (b"{\"name\": \"x\", \"birth_date\": \"2025-13-45\"}", "birth_date"),
-            (b"{\"name\": \"x\", \"country\": \"Atlantis\"}", "country: unknown"),
-            (b"{\"name\": \"x\", \"schema\": \"Banana\"}", "schema: unknown"),
-            (b"{\"name\": \"\xff\"}", "not UTF-8"),
-        ] {
-            let err = row_query(line).unwrap_err();
-            assert!(err.contains(reason), "{}: {err}", String::from_utf8_lossy(line));
-        }
-        assert!(row_query(&vec![b' '; MAX_LINE_BYTES + 1]).unwrap_err().contains("at most"));
-    }
 }

@@ -12,8 +12,9 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
+use proscribe_app::query::{parse_query, Field, FieldError, QueryFields};
 use proscribe_matching::entity::{screen, FeatureKind, Hit, Query as ScreenQuery, QueryError, ScreenOptions};
-use proscribe_model::{ftm, Country, DateValue, Entity, PartialDate, Schema};
+use proscribe_model::{ftm, Entity, PartialDate, Schema};
 use proscribe_store::Store;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,16 +58,6 @@ const ID_PROPERTIES: &[&str] = &[
 ];
 /// FollowTheMoney schemata accepted in queries, with the kind of entity screened for (`None`:
 /// any kind).
-const SCHEMATA: &[(&str, Option<Schema>)] = &[
-    ("Thing", None),
-    ("LegalEntity", None),
-    ("Person", Some(Schema::Person)),
-    ("Organization", Some(Schema::Organization)),
-    ("Company", Some(Schema::Company)),
-    ("PublicBody", Some(Schema::Organization)),
-    ("Vessel", Some(Schema::Vessel)),
-    ("Airplane", Some(Schema::Aircraft)),
-];
 
 /// The body of `POST /match/{dataset}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -161,12 +152,21 @@ fn values<'a>(properties: &'a BTreeMap<String, Value>, key: &str) -> Result<Vec<
     }
 }
 
-/// Reads a FollowTheMoney schema name of a query.
+/// Reads the kind of entity of a query (see [`proscribe_app::query::parse_schema`]).
 pub(crate) fn query_schema(name: &str) -> Result<Option<Schema>, ApiError> {
-    SCHEMATA.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).ok_or_else(|| {
-        let all: Vec<&str> = SCHEMATA.iter().map(|(n, _)| *n).collect();
-        ApiError::bad_request("unknown_schema", format!("unknown schema {name:?} (one of {})", all.join(", ")))
-    })
+    proscribe_app::query::parse_schema(name).map_err(field_error)
+}
+
+/// A query's field that cannot be read, as a 400 with a code naming the kind of field.
+pub(crate) fn field_error(e: FieldError) -> ApiError {
+    let code = match e.field {
+        Field::Schema => "unknown_schema",
+        Field::BirthDate => "invalid_date",
+        Field::Country => "invalid_country",
+        Field::Name => "no_name",
+        Field::Id | Field::Key => "invalid_property",
+    };
+    ApiError::bad_request(code, e.to_string())
 }
 
 /// Checks a query and turns it into what screening takes.
@@ -210,35 +210,24 @@ fn prepare(key: &str, q: &EntityQuery) -> Result<Prepared, ApiError> {
             "a query needs a name (properties name, alias, firstName/lastName)",
         )));
     }
-    let mut birth_date: Option<DateValue> = None;
-    for p in DATE_PROPERTIES {
-        for d in values(&q.properties, p).map_err(at)? {
-            let parsed = d.trim().parse::<DateValue>().map_err(|e| {
-                at(ApiError::bad_request("invalid_date", format!("property {p:?}: {d:?} is not a date ({e})")))
-            })?;
-            birth_date.get_or_insert(parsed);
+    // Dates, countries and identifiers are read as every interface reads them; a single
+    // query refuses a value it cannot read, so that the client can correct it.
+    let all = |props: &[&str]| -> Result<Vec<String>, ApiError> {
+        let mut out = Vec::new();
+        for p in props {
+            out.extend(values(&q.properties, p).map_err(at)?.into_iter().map(str::to_string));
         }
-    }
-    let mut countries: Vec<Country> = Vec::new();
-    for p in COUNTRY_PROPERTIES {
-        for c in values(&q.properties, p).map_err(at)? {
-            let country = Country::from_name(c.trim()).map_err(|_| {
-                at(ApiError::bad_request("invalid_country", format!("property {p:?}: unknown country {c:?}")))
-            })?;
-            if !countries.contains(&country) {
-                countries.push(country);
-            }
-        }
-    }
-    let mut identifiers: Vec<String> = Vec::new();
-    for p in ID_PROPERTIES {
-        for i in values(&q.properties, p).map_err(at)? {
-            if !i.trim().is_empty() {
-                identifiers.push(i.trim().to_string());
-            }
-        }
-    }
-    let base = ScreenQuery { name: String::new(), schema, birth_date, countries, identifiers };
+        Ok(out)
+    };
+    let fields = QueryFields {
+        name: Some(names[0].clone()),
+        schema: None,
+        birth_dates: all(DATE_PROPERTIES)?,
+        countries: all(COUNTRY_PROPERTIES)?,
+        identifiers: all(ID_PROPERTIES)?,
+    };
+    let parsed = parse_query(fields).and_then(|p| p.strict()).map_err(|e| at(field_error(e)))?;
+    let base = ScreenQuery { name: String::new(), schema, ..parsed };
     Ok(Prepared { names, base })
 }
 
@@ -321,7 +310,7 @@ impl Filter {
 
 /// Entity `at` of `loaded` as results show it: its full record (as the lists stood on the
 /// index's day) read from the store the first time, then kept with the index.
-fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<crate::loaded::Rendered, ApiError> {
+fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<proscribe_app::loaded::Rendered, ApiError> {
     let e = &loaded.index.entities()[at as usize];
     let source = &loaded.sources[at as usize];
     let seen = loaded.seen.get(at as usize).and_then(Option::as_ref);

@@ -21,6 +21,13 @@ impl Env {
         Env { dir, db }
     }
 
+    /// A database of its own holding the built-in example registry.
+    pub fn example() -> Env {
+        let env = Env::new();
+        env.ok(&["import"]);
+        env
+    }
+
     /// The `proscribe` command with `--db` set and logs quiet.
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_proscribe"));

@@ -11,24 +11,20 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
-use proscribe_matching::entity::{screen, Query as ScreenQuery, ScreenOptions};
+use proscribe_app::batch::{screen_rows, Columns, CsvRows, OutputFormat, ResultWriter, Row, Rows};
+use proscribe_matching::entity::ScreenOptions;
 use proscribe_matching::DEFAULT_THRESHOLD;
-use proscribe_model::{Country, DateValue};
-use rayon::prelude::*;
 use serde_json::json;
 
 use super::{error_page, render, Page, SignedIn};
 use crate::error::ApiError;
-use crate::loaded::Loaded;
 use crate::AppState;
+use crate::Loaded;
 
 /// Jobs kept at once; the oldest finished one goes first.
 const MAX_JOBS: usize = 16;
 /// Matches written per row, best first.
 const HITS_PER_ROW: usize = 5;
-/// The columns of the results.
-const HEADER: [&str; 10] =
-    ["row", "key", "name", "score", "match", "entity_id", "reference", "caption", "matched_name", "error"];
 
 /// A batch being screened, or screened.
 pub(crate) struct Job {
@@ -49,120 +45,66 @@ impl Job {
     }
 }
 
-/// One input row, read.
-struct Row {
-    key: Option<String>,
-    query: Result<ScreenQuery, String>,
-}
+/// Rows screened at a time: the page's progress advances by as many.
+const CHUNK_ROWS: usize = 256;
 
-fn read_rows(data: &[u8]) -> Result<Vec<Row>, ApiError> {
-    let bad = |m: String| ApiError::bad_request("invalid_csv", m);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(data);
-    let headers = reader.headers().map_err(|e| bad(format!("the header row: {e}")))?.clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
-    let name_col = col("name").ok_or_else(|| {
-        bad(format!("no `name` column (the columns are: {})", headers.iter().collect::<Vec<_>>().join(", ")))
-    })?;
-    let (birth, country, id, schema, key) = (col("birth_date"), col("country"), col("id"), col("schema"), col("key"));
+/// Reads every row of the uploaded CSV with the batch reader every interface shares.
+fn read_rows(data: Vec<u8>) -> Result<Vec<Row>, ApiError> {
+    let mut reader = CsvRows::new(Box::new(std::io::Cursor::new(data)), &Columns::default())
+        .map_err(|e| ApiError::bad_request("invalid_csv", e.to_string()))?;
     let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i + 2;
-        let record = record.map_err(|e| bad(format!("line {line}: {e}")))?;
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).map(str::trim).filter(|v| !v.is_empty());
-        let query = (|| -> Result<ScreenQuery, String> {
-            let name = get(Some(name_col)).ok_or("name: missing")?;
-            let birth_date = get(birth)
-                .map(|d| d.parse::<DateValue>().map_err(|e| format!("birth_date: {d:?}: {e}")))
-                .transpose()?;
-            let countries = get(country)
-                .map(|c| Country::from_name(c).map(|c| vec![c]).map_err(|_| format!("country: unknown {c:?}")))
-                .transpose()?
-                .unwrap_or_default();
-            let schema = get(schema)
-                .map(|s| crate::yente::query_schema(s).map_err(|e| format!("schema: {}", e.message)))
-                .transpose()?
-                .flatten();
-            let identifiers = get(id).map(|i| vec![i.to_string()]).unwrap_or_default();
-            Ok(ScreenQuery { name: name.to_string(), schema, birth_date, countries, identifiers })
-        })();
-        rows.push(Row { key: get(key).map(str::to_string), query });
+    loop {
+        let chunk = reader.next_chunk(CHUNK_ROWS).map_err(|e| ApiError::bad_request("invalid_csv", e.to_string()))?;
+        if chunk.is_empty() {
+            return Ok(rows);
+        }
+        rows.extend(chunk);
     }
-    Ok(rows)
 }
 
-/// Screens every row (on rayon's pool), counting progress on `job`, and writes the results.
-fn run(job: &Job, loaded: &Loaded, rows: &[Row]) -> Vec<u8> {
+/// A buffer the results are written into, read back when the job finishes.
+#[derive(Clone, Default)]
+struct Buffer(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Buffer {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Screens every row (on rayon's pool) a chunk at a time, counting progress on `job`, and
+/// writes the results with the batch writer every interface shares.
+fn run(job: &Job, loaded: &Loaded, mut rows: Vec<Row>) -> proscribe_app::Result<Vec<u8>> {
     let options = ScreenOptions {
         limit: HITS_PER_ROW,
         threshold: DEFAULT_THRESHOLD,
         matches_only: true,
         ..ScreenOptions::default()
     };
-    let outcomes: Vec<Result<Vec<proscribe_matching::entity::Hit>, String>> = rows
-        .par_iter()
-        .map(|row| {
-            let out = match &row.query {
-                Ok(q) => screen(&loaded.index, q, &options)
-                    .map(|hits| hits.into_iter().filter(|h| h.is_match).collect::<Vec<_>>())
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.clone()),
-            };
-            match &out {
-                Ok(hits) if !hits.is_empty() => {
-                    job.matched_rows.fetch_add(1, Ordering::Relaxed);
-                }
-                Err(_) => {
-                    job.errors.fetch_add(1, Ordering::Relaxed);
-                }
-                _ => {}
+    let buffer = Buffer::default();
+    let mut writer = ResultWriter::new(Box::new(buffer.clone()), OutputFormat::Hits, false, HITS_PER_ROW)?;
+    for chunk in rows.chunks_mut(CHUNK_ROWS) {
+        let outcomes = screen_rows(&loaded.index, chunk, &options);
+        for (row, outcome) in chunk.iter().zip(&outcomes) {
+            let hits = outcome.as_ref().map(|o| o.hits.as_slice()).unwrap_or_default();
+            if row.query.is_err() {
+                job.errors.fetch_add(1, Ordering::Relaxed);
+            } else if hits.iter().any(|h| h.is_match) {
+                job.matched_rows.fetch_add(1, Ordering::Relaxed);
             }
-            job.done.fetch_add(1, Ordering::Relaxed);
-            out
-        })
-        .collect();
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut write = |fields: [String; 10]| {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(fields);
-    };
-    write(HEADER.map(String::from));
-    for (i, (row, outcome)) in rows.iter().zip(&outcomes).enumerate() {
-        let name = row.query.as_ref().map(|q| q.name.clone()).unwrap_or_default();
-        let key = row.key.clone().unwrap_or_default();
-        match outcome {
-            Ok(hits) => {
-                for h in hits {
-                    let e = &loaded.index.entities()[h.entity as usize];
-                    let refs: Vec<String> = e.designations.iter().filter_map(|d| d.reference.clone()).collect();
-                    write([
-                        (i + 1).to_string(),
-                        key.clone(),
-                        name.clone(),
-                        format!("{:.4}", h.score),
-                        h.is_match.to_string(),
-                        e.id.clone(),
-                        refs.join(" "),
-                        e.caption().to_string(),
-                        h.name.map(|n| loaded.index.name_text(n).to_string()).unwrap_or_default(),
-                        String::new(),
-                    ]);
-                }
-            }
-            Err(e) => write([
-                (i + 1).to_string(),
-                key,
-                name,
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                e.clone(),
-            ]),
+            writer.write(&loaded.index, row, hits)?;
         }
+        job.done.fetch_add(chunk.len(), Ordering::Relaxed);
     }
-    w.into_inner().unwrap_or_default()
+    writer.flush()?;
+    drop(writer);
+    let out = std::mem::take(&mut *buffer.0.lock().unwrap_or_else(|p| p.into_inner()));
+    Ok(out)
 }
 
 #[derive(Template)]
@@ -232,7 +174,7 @@ pub(crate) async fn upload(
     let Some((name, data)) = file.filter(|(_, d)| !d.is_empty()) else {
         return refuse(ApiError::bad_request("no_file", "choose a CSV file with a `name` column"));
     };
-    let rows = match read_rows(&data) {
+    let rows = match read_rows(data) {
         Ok(r) => r,
         Err(e) => return refuse(ApiError { message: format!("{name}: {}", e.message), ..e }),
     };
@@ -240,9 +182,9 @@ pub(crate) async fn upload(
         Ok(l) => l,
         Err(e) => return error_page(&who, e),
     };
-    let id = match crate::auth::new_secret() {
+    let id = match proscribe_app::secrets::new_secret() {
         Ok(s) => s.trim_start_matches("psk_")[..24].to_string(),
-        Err(e) => return error_page(&who, ApiError::internal(&e)),
+        Err(e) => return error_page(&who, e.into()),
     };
     let job = Arc::new(Job {
         id: id.clone(),
@@ -273,7 +215,13 @@ pub(crate) async fn upload(
     }
     tracing::info!(job = %id, rows = rows.len(), "batch started");
     tokio::task::spawn_blocking(move || {
-        let out = run(&job, &loaded, &rows);
+        let out = match run(&job, &loaded, rows) {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::error!(job = %job.id, error = %e, "batch failed");
+                format!("error\nthe batch could not be written: {e}\n").into_bytes()
+            }
+        };
         let secs = job.started.elapsed().as_secs_f64();
         tracing::info!(job = %job.id, rows = job.total, secs, "batch finished");
         let _ = job.output.set((out, secs));

@@ -80,7 +80,27 @@ pub(crate) fn cookie_key(state: &AppState, headers: &HeaderMap) -> Option<ApiKey
 
 /// Who is signed in, for the pages.
 #[derive(Debug, Clone)]
-pub(crate) struct SignedIn(pub Option<ApiKey>);
+pub(crate) struct SignedIn(pub Option<ApiKey>, pub Registry);
+
+/// Whether the service reads a database of lists or the built-in example registry (every
+/// page says so in a banner).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Registry {
+    /// A database of lists.
+    Database,
+    /// The built-in example registry.
+    Example,
+}
+
+impl Registry {
+    fn of(state: &AppState) -> Registry {
+        if state.config.example {
+            Registry::Example
+        } else {
+            Registry::Database
+        }
+    }
+}
 
 /// Lets a page through with a reader key in the cookie (or any, with open reads); otherwise
 /// sends the browser to sign in and come back.
@@ -92,7 +112,7 @@ async fn signed_in(State(state): State<Arc<AppState>>, mut request: Request, nex
         let target = format!("/login?next={}", encode(back));
         return Redirect::to(&target).into_response();
     }
-    request.extensions_mut().insert(SignedIn(key));
+    request.extensions_mut().insert(SignedIn(key, Registry::of(&state)));
     next.run(request).await
 }
 
@@ -116,11 +136,18 @@ pub(crate) struct Page {
     pub nav: &'static str,
     /// The signed-in key's name and role, if any.
     pub user: Option<String>,
+    /// Whether the service reads the built-in example registry.
+    pub example: bool,
 }
 
 impl Page {
     pub(crate) fn new(who: &SignedIn, nav: &'static str, title: impl Into<String>) -> Page {
-        Page { title: title.into(), nav, user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())) }
+        Page {
+            title: title.into(),
+            nav,
+            user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())),
+            example: who.1 == Registry::Example,
+        }
     }
 }
 
@@ -192,7 +219,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 async fn login_page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
-    let who = SignedIn(cookie_key(&state, &headers));
+    let who = SignedIn(cookie_key(&state, &headers), Registry::of(&state));
     let page = LoginPage { page: Page::new(&who, "login", "Sign in"), next: safe_next(p.next.as_deref()), error: None };
     render(StatusCode::OK, &page)
 }
@@ -208,7 +235,7 @@ async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) 
     let secret = form.key.trim();
     if state.keys.load().get(&key_hash(secret)).is_none() {
         let page = LoginPage {
-            page: Page::new(&SignedIn(None), "login", "Sign in"),
+            page: Page::new(&SignedIn(None, Registry::of(&state)), "login", "Sign in"),
             next,
             error: Some("This key is not known or was revoked.".into()),
         };

@@ -11,14 +11,15 @@ use axum::Extension;
 use proscribe_matching::entity::{screen, FeatureKind, Hit, Query as ScreenQuery, ScreenOptions};
 use proscribe_matching::scan::{scan as scan_text, ScanOptions};
 use proscribe_matching::{NameMatch, PreparedName, DEFAULT_THRESHOLD};
-use proscribe_model::{ftm, Country, DateValue, Status};
+use proscribe_model::{ftm, Status};
 use serde::Deserialize;
 
 use super::{error_page, given, render, Page, SignedIn};
 use crate::error::ApiError;
-use crate::loaded::Loaded;
-use crate::views::{references, ReferenceView};
 use crate::AppState;
+use crate::Loaded;
+use proscribe_app::query::{parse_query, QueryFields};
+use proscribe_app::views::{references, ReferenceView};
 
 /// The query of `/screen`, as the form sends it.
 #[derive(Debug, Default, Deserialize)]
@@ -164,22 +165,17 @@ fn query_of(
     form: &ScreenForm,
 ) -> Result<Option<(ScreenQuery, ScreenOptions, Option<proscribe_model::PartialDate>)>, ApiError> {
     let Some(name) = given(&form.name) else { return Ok(None) };
-    let schema = match given(&form.schema) {
-        Some(s) => crate::yente::query_schema(s)?,
-        None => None,
+    // The form's fields are read as every interface reads a query; a value that cannot be
+    // read is refused on the page, so that the analyst can correct it.
+    let one = |v: &Option<String>| given(v).map(str::to_string).into_iter().collect::<Vec<_>>();
+    let fields = QueryFields {
+        name: Some(name.to_string()),
+        schema: given(&form.schema).map(str::to_string),
+        birth_dates: one(&form.birth_date),
+        countries: one(&form.country),
+        identifiers: one(&form.id),
     };
-    let birth_date = given(&form.birth_date)
-        .map(|d| {
-            d.parse::<DateValue>()
-                .map_err(|e| ApiError::bad_request("invalid_date", format!("birth date {d:?} is not a date ({e})")))
-        })
-        .transpose()?;
-    let countries = match given(&form.country) {
-        Some(c) => vec![Country::from_name(c)
-            .map_err(|_| ApiError::bad_request("invalid_country", format!("unknown country {c:?}")))?],
-        None => Vec::new(),
-    };
-    let identifiers = given(&form.id).map(|i| vec![i.to_string()]).unwrap_or_default();
+    let q = parse_query(fields).and_then(|p| p.strict()).map_err(crate::yente::field_error)?;
     let mut options = ScreenOptions { explain: true, limit: 10, ..ScreenOptions::default() };
     if let Some(t) = ranged(&form.threshold, 0.0..=1.0, "the threshold")? {
         options.threshold = t;
@@ -188,7 +184,6 @@ fn query_of(
         options.limit = l;
     }
     let as_of = super::form_day(&form.as_of, "as_of")?;
-    let q = ScreenQuery { name: name.to_string(), schema, birth_date, countries, identifiers };
     Ok(Some((q, options, as_of)))
 }
 

@@ -9,11 +9,12 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
 use hmac::{Hmac, Mac};
 use proscribe_store::{Delivery, Store, Webhook};
 use serde::Serialize;
 use sha2::Sha256;
+
+use crate::Result;
 
 /// How deliveries are attempted.
 #[derive(Debug, Clone, Copy)]
@@ -89,7 +90,7 @@ pub fn deliver_pending(store: &Store, options: &DeliveryOptions) -> Result<PassR
         'changes: for change in pending {
             let cursor = change.cursor.unwrap_or_default();
             let body =
-                serde_json::to_vec(&serde_json::json!({ "webhook": hook.id, "cursor": cursor, "change": change }))?;
+                serde_json::json!({ "webhook": hook.id, "cursor": cursor, "change": change }).to_string().into_bytes();
             let mut delay = options.first_delay;
             for n in 1..=options.attempts {
                 let (http_status, error) = attempt(&agent, &hook, cursor, &body);

@@ -1,12 +1,17 @@
-//! The screening index built from the store, with what screening results show of its entities.
+//! The screening index built from the store ([`Loaded`]), and the indexes a long-running
+//! process keeps ([`Indexes`]): the one in use, swapped atomically for a new one when the
+//! store changes, and a few as of past days. The command line, the API, the web UI and the
+//! tests all load through [`load_index`].
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
-use anyhow::Result;
+use arc_swap::ArcSwapOption;
 use proscribe_matching::index::Index;
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::{Seen, Store};
+
+use crate::Result;
 
 /// An entity's full record as the API shows it, rendered once per index.
 pub type Rendered = Arc<serde_json::Map<String, serde_json::Value>>;
@@ -43,7 +48,7 @@ impl Loaded {
     }
 
     /// Entity `at` rendered by `render` the first time it is asked for, and kept.
-    pub fn rendered(&self, at: u32, render: impl FnOnce() -> Result<Rendered>) -> Result<Rendered> {
+    pub fn rendered<E>(&self, at: u32, render: impl FnOnce() -> Result<Rendered, E>) -> Result<Rendered, E> {
         let slot = &self.rendered[at as usize];
         if let Some(r) = slot.get() {
             return Ok(r.clone());
@@ -103,5 +108,69 @@ fn slim(e: &mut Entity) {
     for d in &mut e.designations {
         d.reason = None;
         d.legal_basis = None;
+    }
+}
+
+/// Indexes as of other days kept at once (each is as large as the current one).
+const AS_OF_INDEXES: usize = 2;
+
+/// The indexes a process keeps: the one in use, which a rebuild replaces atomically while
+/// running queries keep the one they started with, and the most recently used indexes as of
+/// other days.
+#[derive(Default)]
+pub struct Indexes {
+    current: ArcSwapOption<Loaded>,
+    /// Most recently used last.
+    as_of: Mutex<Vec<Arc<Loaded>>>,
+}
+
+impl Indexes {
+    /// The index in use, if one is loaded.
+    pub fn current(&self) -> Option<Arc<Loaded>> {
+        self.current.load_full()
+    }
+
+    /// Builds the index of the newest versions from `store`, for statuses on `day`, with when
+    /// each entity was seen, and swaps it in.
+    pub fn reload(&self, store: &Store, day: PartialDate) -> Result<Arc<Loaded>> {
+        let loaded = Arc::new(load_index(store, None, day)?.with_seen(store)?);
+        tracing::info!(
+            entities = loaded.index.entities().len(),
+            data_version = loaded.data_version,
+            build_secs = loaded.build_secs,
+            "index swapped in"
+        );
+        self.current.store(Some(loaded.clone()));
+        Ok(loaded)
+    }
+
+    /// Whether the store has data the index in use does not, or the day has changed (or no
+    /// index is loaded).
+    pub fn stale(&self, store: &Store, day: PartialDate) -> Result<bool> {
+        let current = self.current.load();
+        let Some(loaded) = current.as_ref() else { return Ok(true) };
+        Ok(store.data_version()? != loaded.data_version || loaded.day != day)
+    }
+
+    /// The index as of `day`: the entities of each source's version in force that day, with
+    /// statuses on that day. Built on first use (on this thread) and kept for the next
+    /// requests about the same day while the store does not change.
+    pub fn as_of(&self, store: &Store, day: PartialDate) -> Result<Arc<Loaded>> {
+        let version = store.data_version()?;
+        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(at) = cache.iter().position(|l| l.day == day && l.data_version == version) {
+            let hit = cache.remove(at);
+            cache.push(hit.clone());
+            return Ok(hit);
+        }
+        drop(cache);
+        let loaded = Arc::new(load_index(store, Some(&day), day)?.with_seen(store)?);
+        let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|l| l.data_version == version && l.day != day);
+        if cache.len() >= AS_OF_INDEXES {
+            cache.remove(0);
+        }
+        cache.push(loaded.clone());
+        Ok(loaded)
     }
 }

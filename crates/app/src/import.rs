@@ -1,0 +1,172 @@
+//! Importing list files: plan them (formats recognised by content, file sets grouped), hash
+//! each set (the identity of a version: the same files are the same version), stream each
+//! list into the store, and report what was imported, what changed and what was skipped.
+//! All the lists of one call are one store transaction: a broken file leaves the store as it
+//! was.
+
+use std::io::Read;
+use std::path::PathBuf;
+
+use proscribe_import::{plan, Diagnostic, Job, Skipped};
+use proscribe_model::Entity;
+use proscribe_store::{FileMeta, ImportOutcome, Store, VersionMeta};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Error, Result};
+
+/// What one import did.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    /// One entry per list.
+    pub imported: Vec<ListReport>,
+    /// Files that are no list by themselves.
+    pub skipped_files: Vec<Skipped>,
+}
+
+/// What happened to one list.
+#[derive(Debug, Serialize)]
+pub struct ListReport {
+    /// The files read.
+    pub files: Vec<PathBuf>,
+    /// The format.
+    pub format: String,
+    /// The store's outcome.
+    #[serde(flatten)]
+    pub outcome: ImportOutcome,
+    /// Records and values skipped or partly read.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Told how an import advances, to show progress (the command line draws a bar).
+pub trait Progress {
+    /// The import has `lists` lists to read.
+    fn start(&self, _lists: usize) {}
+    /// Now reading `what` (format and file), with `entities` read so far.
+    fn reading(&self, _what: &str, _entities: u64) {}
+    /// One more list is done.
+    fn list_done(&self) {}
+}
+
+/// Progress nobody is shown.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// How often [`Progress::reading`] is told the entities read.
+const PROGRESS_EVERY: u64 = 2000;
+
+/// SHA-256 over the files of a job, in order, with each file's role, and their sizes.
+pub fn hash_files(job: &Job) -> Result<(String, Vec<FileMeta>)> {
+    let mut all = Sha256::new();
+    let mut metas = Vec::new();
+    for (i, path) in job.files().into_iter().enumerate() {
+        let file_error = |action, source| Error::File { action, path: path.clone(), source };
+        let mut file = std::fs::File::open(path).map_err(|e| file_error("open", e))?;
+        let mut hasher = Sha256::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut bytes = 0u64;
+        loop {
+            let n = file.read(&mut buf).map_err(|e| file_error("read", e))?;
+            if n == 0 {
+                break;
+            }
+            bytes += n as u64;
+            hasher.update(&buf[..n]);
+        }
+        let role = if i == 0 { "main".to_string() } else { job.companions[i - 1].0.clone() };
+        all.update(role.as_bytes());
+        all.update(hasher.finalize());
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        metas.push(FileMeta { name, bytes });
+    }
+    Ok((hex::encode(all.finalize()), metas))
+}
+
+/// Orders jobs so that several versions of one source are imported oldest first (by the
+/// publication date the files state), each source where its first file stands in the plan.
+fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
+    let hint = |job: &Job| {
+        proscribe_import::input::sample(&job.path)
+            .ok()
+            .and_then(|s| job.format.published_hint(&s))
+            .and_then(|h| proscribe_store::normalise_timestamp(&h))
+    };
+    let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let group = jobs.iter().position(|j| j.source_id == job.source_id).expect("present");
+        keyed.push((group, hint(job), i, job));
+    }
+    // Within a source, dated files by date, then undated ones in plan order.
+    keyed.sort_by(|a, b| (a.0, a.1.is_none(), &a.1, a.2).cmp(&(b.0, b.1.is_none(), &b.1, b.2)));
+    keyed.into_iter().map(|k| k.3).collect()
+}
+
+/// Imports the lists found at `paths` into the store in one transaction. `published` dates
+/// the files that state no publication date (YYYY-MM-DD or an RFC 3339 timestamp).
+pub fn import_paths(
+    store: &mut Store,
+    paths: &[PathBuf],
+    published: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<ImportReport> {
+    let plan = plan(paths)?;
+    let jobs = oldest_first(plan.jobs().collect());
+    progress.start(jobs.len());
+    let mut tx = store.begin_import()?;
+    let mut imported = Vec::new();
+    for job in jobs {
+        let what = format!("{} {}", job.format.name(), job.path.display());
+        progress.reading(&what, 0);
+        imported.push(import_job(&mut tx, job, published, &what, progress)?);
+        progress.list_done();
+    }
+    tx.commit()?;
+    Ok(ImportReport { imported, skipped_files: plan.skipped().cloned().collect() })
+}
+
+/// Imports one list (a file set) within the import's transaction.
+fn import_job(
+    tx: &mut proscribe_store::ImportTx,
+    job: &Job,
+    published: Option<&str>,
+    what: &str,
+    progress: &dyn Progress,
+) -> Result<ListReport> {
+    let (sha, files) = hash_files(job)?;
+    let files_list: Vec<PathBuf> = job.files().into_iter().cloned().collect();
+    let format = job.format.name().to_string();
+    if let Some(existing) = tx.existing(&job.source_id, &sha)? {
+        tracing::info!(source = %job.source_id, version = existing.version_id, "unchanged");
+        return Ok(ListReport { files: files_list, format, outcome: existing, diagnostics: vec![] });
+    }
+    let mut staging = tx.stage(&job.source_id)?;
+    let mut count = 0u64;
+    let mut sink = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        staging.put(&entity, line)?;
+        count += 1;
+        if count.is_multiple_of(PROGRESS_EVERY) {
+            tracing::debug!(source = %job.source_id, entities = count, "staged entities");
+            progress.reading(what, count);
+        }
+        Ok(())
+    };
+    let report = job.format.parse(job, &mut sink)?;
+    if report.source.id != job.source_id {
+        return Err(Error::Input(format!(
+            "{}: the file describes source {} but was planned as {}",
+            job.path.display(),
+            report.source.id,
+            job.source_id
+        )));
+    }
+    let mut meta = VersionMeta::new(report.source.clone(), &sha, files);
+    meta.names = report.names;
+    meta.designations = report.designations;
+    meta.diagnostics = serde_json::to_value(&report.diagnostics).expect("diagnostics serialise");
+    meta.published_fallback = published.map(str::to_string);
+    let outcome = staging.finish(meta)?;
+    tracing::info!(source = %outcome.source_id, version = outcome.version_id, entities = outcome.entities,
+        added = outcome.added, removed = outcome.removed, amended = outcome.amended, "imported");
+    Ok(ListReport { files: files_list, format, outcome, diagnostics: report.diagnostics })
+}

@@ -1,0 +1,166 @@
+//! A screening hit as every interface shows it ([`HitView`]), its designations with their
+//! status on the day screened against ([`ReferenceView`]), and its explanation in words
+//! ([`explanation`]).
+
+use proscribe_matching::entity::{Feature, Hit};
+use proscribe_matching::index::Index;
+use proscribe_matching::TokenPair;
+use proscribe_model::{Entity, PartialDate, Schema};
+use serde::Serialize;
+
+/// How several list references are joined in one field of text output (a reference may
+/// itself hold spaces and commas: `Schedule 1, Item 57`).
+pub const REFERENCE_SEPARATOR: &str = ";";
+
+/// A designation as results show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    /// The authority.
+    pub authority: String,
+    /// The list.
+    pub list: String,
+    /// The list's reference for the entry.
+    pub reference: Option<String>,
+    /// Status on the day screened against.
+    pub status: &'static str,
+}
+
+impl std::fmt::Display for ReferenceView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.reference {
+            Some(r) => write!(f, "{} {r} ({})", self.list, self.status),
+            None => write!(f, "{} ({})", self.list, self.status),
+        }
+    }
+}
+
+/// The designations of `e` with their status on `day`.
+pub fn references(e: &Entity, day: &PartialDate) -> Vec<ReferenceView> {
+    e.designations
+        .iter()
+        .map(|d| ReferenceView {
+            authority: d.authority.clone(),
+            list: d.list.clone(),
+            reference: d.reference.clone(),
+            status: d.status_on(day).status.as_str(),
+        })
+        .collect()
+}
+
+/// The list references of `e`, joined by [`REFERENCE_SEPARATOR`].
+pub fn joined_references(e: &Entity) -> String {
+    let refs: Vec<&str> = e.designations.iter().filter_map(|d| d.reference.as_deref()).collect();
+    refs.join(REFERENCE_SEPARATOR)
+}
+
+/// The list's reference of an entity for one-word output: its first designation's
+/// reference, else its id.
+pub fn main_reference(e: &Entity) -> &str {
+    e.designations.iter().find_map(|d| d.reference.as_deref()).unwrap_or(&e.id)
+}
+
+/// The matched name of a hit, for output.
+#[derive(Debug, Clone, Serialize)]
+pub struct NameView {
+    /// The listed name as written.
+    pub text: String,
+    /// Its kind (primary, alias, weak_alias, ...).
+    pub kind: String,
+    /// Similarity to the queried name.
+    pub score: f64,
+    /// Aligned words.
+    pub pairs: Vec<TokenPair>,
+    /// Queried words left unmatched.
+    pub unmatched_query: Vec<String>,
+    /// Listed words left unmatched.
+    pub unmatched_candidate: Vec<String>,
+}
+
+/// A hit, for output.
+#[derive(Debug, Clone, Serialize)]
+pub struct HitView {
+    /// Score in [0, 1].
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The entity's id.
+    pub entity_id: String,
+    /// Its kind.
+    pub schema: Schema,
+    /// Its caption.
+    pub caption: String,
+    /// Its designations.
+    pub references: Vec<ReferenceView>,
+    /// The name that matched best.
+    pub name: Option<NameView>,
+    /// Evidence besides the name.
+    pub features: Vec<Feature>,
+}
+
+impl HitView {
+    /// The output form of a hit, with statuses on `day`.
+    pub fn new(index: &Index, hit: &Hit, day: &PartialDate) -> HitView {
+        let e = &index.entities()[hit.entity as usize];
+        let name = hit.name.map(|n| {
+            let listed = &index.names()[n as usize];
+            let name = &e.names[listed.position as usize];
+            NameView {
+                text: name.full.clone(),
+                kind: name_kind(name.kind),
+                score: hit.name_match.score,
+                pairs: hit.name_match.pairs.clone(),
+                unmatched_query: hit.name_match.unmatched_query.clone(),
+                unmatched_candidate: hit.name_match.unmatched_candidate.clone(),
+            }
+        });
+        HitView {
+            score: hit.score,
+            is_match: hit.is_match,
+            entity_id: e.id.clone(),
+            schema: e.schema,
+            caption: e.caption().to_string(),
+            references: references(e, day),
+            name,
+            features: hit.features.clone(),
+        }
+    }
+}
+
+/// A name's kind as its serde form writes it (`weak_alias`).
+fn name_kind(kind: proscribe_model::NameKind) -> String {
+    match serde_json::to_value(kind) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{kind:?}"),
+    }
+}
+
+/// A hit in words, one line each: the score, decision, entity and its references; the name
+/// that matched with its aligned words; each piece of evidence with its effect.
+pub fn explanation(v: &HitView) -> Vec<String> {
+    let refs: Vec<String> = v.references.iter().map(|r| r.to_string()).collect();
+    let mut lines = vec![format!(
+        "{:.3}  {}  {}  {} [{}]  {}",
+        v.score,
+        if v.is_match { "MATCH" } else { "-    " },
+        v.entity_id,
+        v.caption,
+        v.schema,
+        refs.join("; ")
+    )];
+    if let Some(n) = &v.name {
+        let pairs: Vec<String> = n
+            .pairs
+            .iter()
+            .map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity))
+            .chain(n.unmatched_query.iter().map(|t| format!("{t} unmatched")))
+            .chain(n.unmatched_candidate.iter().map(|t| format!("listed {t} unmatched")))
+            .collect();
+        let detail = if pairs.is_empty() { String::new() } else { format!(": {}", pairs.join(", ")) };
+        lines.push(format!("       {:.3} name {:?} ({}){}", n.score, n.text, n.kind, detail));
+    }
+    for f in &v.features {
+        lines.push(format!("       {:+.2} {}", f.effect, f.detail));
+    }
+    lines
+}
