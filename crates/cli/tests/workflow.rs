@@ -65,7 +65,10 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     // Refused actions change nothing, and say why.
     let refused =
         store.act("test", id, Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-01") }).unwrap_err();
-    assert!(matches!(&refused, Error::Refused(r @ Refusal::State { .. }) if r.kind() == RefusalKind::State), "{refused}");
+    assert!(
+        matches!(&refused, Error::Refused(r @ Refusal::State { .. }) if r.kind() == RefusalKind::State),
+        "{refused}"
+    );
     assert!(refused.to_string().contains("the proposal is draft"), "{refused}");
     assert_eq!(store.proposal(id).unwrap().proposal.state, ProposalState::Draft);
     for action in [
