@@ -119,6 +119,12 @@ mod tests {
         e
     }
 
+    /// The organisation listed on 2030-01-01 by proposal 1.
+    fn listed() -> Entity {
+        let p = proposal(ProposalKind::List);
+        apply(1, &p, &decision("2030-01-01", "2030-01-01"), "ru-minjust", None, Some(&org())).unwrap()
+    }
+
     #[test]
     fn a_listing_adds_a_designation_with_its_measure() {
         let p = proposal(ProposalKind::List);
@@ -140,15 +146,7 @@ mod tests {
 
     #[test]
     fn a_delisting_ends_the_designation_and_a_suspension_is_a_measure() {
-        let listed = apply(
-            1,
-            &proposal(ProposalKind::List),
-            &decision("2030-01-01", "2030-01-01"),
-            "ru-minjust",
-            None,
-            Some(&org()),
-        )
-        .unwrap();
+        let listed = listed();
         let delisted = apply(
             2,
             &proposal(ProposalKind::Delist),
@@ -177,15 +175,7 @@ mod tests {
 
     #[test]
     fn an_amendment_takes_the_described_record_and_keeps_the_designations() {
-        let listed = apply(
-            1,
-            &proposal(ProposalKind::List),
-            &decision("2030-01-01", "2030-01-01"),
-            "ru-minjust",
-            None,
-            Some(&org()),
-        )
-        .unwrap();
+        let listed = listed();
         let mut renamed = org();
         renamed.names[0].full = "Velkorra Liberation Front".into();
         let amended = apply(

@@ -2,15 +2,12 @@
 //! `member`, then field diffs of the records that differ), and the append-only feed of the
 //! changes each new version brought to its source's current state.
 
-use std::fmt;
-
 use proscribe_model::diff::{self, DesignationChangeKind, EntityDiff};
 use proscribe_model::Entity;
-use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::rows::{collect, json, load_record, text, StoredText};
+use crate::rows::{collect, json, load_record, stored_by_name, text};
 use crate::versions::VersionInfo;
 use crate::{Error, Store};
 
@@ -46,25 +43,7 @@ impl ChangeKind {
     }
 }
 
-impl fmt::Display for ChangeKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl StoredText for ChangeKind {
-    const WHAT: &'static str = "change kind";
-
-    fn from_stored(name: &str) -> Option<ChangeKind> {
-        ChangeKind::parse(name)
-    }
-}
-
-impl ToSql for ChangeKind {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
+stored_by_name!(ChangeKind, "change kind");
 
 /// One change of one entity between two versions.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rows::{collect, first, json, text, StoredText};
+use crate::rows::{collect, first, json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// What a key may do. Each role may do what the ones before it may.
@@ -40,13 +40,7 @@ impl Role {
     }
 }
 
-impl StoredText for Role {
-    const WHAT: &'static str = "role";
-
-    fn from_stored(name: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == name)
-    }
-}
+stored_by_name!(Role, "role");
 
 /// A stored key, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -100,7 +94,7 @@ impl Store {
         let hash = key_hash(secret);
         tx.execute(
             "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), hash.as_slice(), now()],
+            params![name, role, hash.as_slice(), now()],
         )?;
         let id = tx.last_insert_rowid();
         let payload = serde_json::json!({ "name": name, "role": role, "hash": hex::encode(hash) });

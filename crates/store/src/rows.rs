@@ -28,6 +28,33 @@ pub(crate) trait StoredText: Sized {
     fn from_stored(name: &str) -> Option<Self>;
 }
 
+/// Implements `Display` (padded), `ToSql` and [`StoredText`] for an enum of the store written
+/// as its name: `as_str` gives the name and `ALL` lists the values.
+macro_rules! stored_by_name {
+    ($t:ty, $what:literal) => {
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $t {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+            }
+        }
+
+        impl crate::rows::StoredText for $t {
+            const WHAT: &'static str = $what;
+
+            fn from_stored(name: &str) -> Option<$t> {
+                <$t>::ALL.into_iter().find(|v| v.as_str() == name)
+            }
+        }
+    };
+}
+pub(crate) use stored_by_name;
+
 /// Reads the name stored in `column` of row `row` of `table`.
 pub(crate) fn text<T: StoredText>(
     name: &str,

@@ -2,14 +2,11 @@
 //! delivery, and a cursor into the change feed up to which everything was delivered. Every
 //! attempt is logged in `webhook_delivery`.
 
-use std::fmt;
-
-use rusqlite::types::{ToSql, ToSqlOutput};
 use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::diffs::Change;
-use crate::rows::{collect, first, json, text, StoredText};
+use crate::rows::{collect, first, json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// A subscription.
@@ -41,6 +38,9 @@ pub enum DeliveryStatus {
 }
 
 impl DeliveryStatus {
+    /// Every status.
+    pub const ALL: [DeliveryStatus; 2] = [DeliveryStatus::Delivered, DeliveryStatus::Failed];
+
     /// The status's name, as stored and serialized.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -50,25 +50,7 @@ impl DeliveryStatus {
     }
 }
 
-impl fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
-
-impl StoredText for DeliveryStatus {
-    const WHAT: &'static str = "delivery status";
-
-    fn from_stored(name: &str) -> Option<DeliveryStatus> {
-        [DeliveryStatus::Delivered, DeliveryStatus::Failed].into_iter().find(|s| s.as_str() == name)
-    }
-}
-
-impl ToSql for DeliveryStatus {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(ToSqlOutput::from(self.as_str()))
-    }
-}
+stored_by_name!(DeliveryStatus, "delivery status");
 
 /// One attempt to deliver a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
