@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use proscribe_store::{Delivery, Store, Webhook};
+use proscribe_store::{Delivery, DeliveryStatus, Store, Webhook};
 use serde::Serialize;
 use sha2::Sha256;
 
@@ -100,7 +100,7 @@ pub fn deliver_pending(store: &Store, options: &DeliveryOptions) -> Result<PassR
                     change_id: cursor,
                     attempt: i64::from(n),
                     at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
-                    status: if delivered { "delivered" } else { "failed" }.into(),
+                    status: if delivered { DeliveryStatus::Delivered } else { DeliveryStatus::Failed },
                     http_status,
                     error: error.clone(),
                 })?;

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_model::{Entity, PartialDate};
-use proscribe_store::{Store, VersionInfo};
+use proscribe_store::{ChangeKind, Store, VersionInfo};
 
 use crate::output::{outln, print_json, print_table};
 use crate::{open_for_reading, parse_day, Cli, Reading};
@@ -312,13 +312,14 @@ pub fn diff(cli: &Cli, args: &DiffArgs) -> Result<()> {
         Some(f) => outln!("{}: {} -> {}", args.source, describe_version(f), describe_version(&to)),
         None => outln!("{}: nothing -> {}", args.source, describe_version(&to)),
     }
-    let count = |k: &str| diff.changes.iter().filter(|c| c.kind == k).count();
-    outln!("{} added, {} removed, {} amended", count("added"), count("removed"), count("amended"));
+    let count = |k: ChangeKind| diff.changes.iter().filter(|c| c.kind == k).count();
+    let (added, removed, amended) = (count(ChangeKind::Added), count(ChangeKind::Removed), count(ChangeKind::Amended));
+    outln!("{added} added, {removed} removed, {amended} amended");
     for c in &diff.changes {
-        let sign = match c.kind.as_str() {
-            "added" => "+",
-            "removed" => "-",
-            _ => "~",
+        let sign = match c.kind {
+            ChangeKind::Added => "+",
+            ChangeKind::Removed => "-",
+            ChangeKind::Amended => "~",
         };
         outln!("{sign} {} {} ({})", c.reference.as_deref().unwrap_or("-"), c.caption, c.entity_id);
         for f in &c.detail.fields {

@@ -567,6 +567,13 @@ fn keys_act_for_their_bodies_in_the_workflow() {
     let new = json!({"list": LIST, "kind": "lift_suspension", "entity": "taliban-ru", "by": ["ru-mfa"], "statement": "Relations.", "on": "2031-01-01"});
     assert_error(&server.with_key("POST", "/proposals", Some(&reader), Some(&new)), 403, "forbidden");
     assert_error(&server.with_key("POST", "/proposals", Some(&court), Some(&new)), 403, "forbidden");
+    // The FSB's key acts for it, but it is no proposer of the list; reasons are required.
+    let mut by_fsb = new.clone();
+    by_fsb["by"] = json!(["ru-fsb"]);
+    assert_error(&server.with_key("POST", "/proposals", Some(&fsb), Some(&by_fsb)), 403, "refused");
+    let mut unreasoned = new.clone();
+    unreasoned["statement"] = json!(" ");
+    assert_error(&server.with_key("POST", "/proposals", Some(&mfa), Some(&unreasoned)), 422, "refused");
     let (status, made) = server.with_key("POST", "/proposals", Some(&mfa), Some(&new));
     assert_eq!(status, 201, "{made}");
     assert_eq!(made["proposal"]["state"], "submitted");
@@ -575,7 +582,9 @@ fn keys_act_for_their_bodies_in_the_workflow() {
         server.with_key("POST", &format!("/proposals/{id}/actions"), Some(key), Some(&action))
     };
 
-    // A key acts only for its own bodies; the rules refuse with a 409 and change nothing.
+    // A key acts only for its own bodies; the rules refuse, change nothing and say which kind
+    // of refusal it is: 409 for the proposal's state, 403 for a body without the part the
+    // action needs, 422 for content that is not valid.
     assert_error(&act(&mfa, json!({"action": "open", "by": "ru-supreme-court", "on": "2031-01-02"})), 403, "forbidden");
     assert_error(
         &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2031-01-02"})),
@@ -592,8 +601,15 @@ fn keys_act_for_their_bodies_in_the_workflow() {
         200
     );
     let decision = |effective: &str| json!({"action": "decide", "body": "ru-supreme-court", "adopted": true, "legal_act": "AKPI31-2", "decided_on": "2031-02-01", "effective_on": effective});
-    assert_error(&act(&court, decision("2031-01-01")), 409, "refused");
+    // Taking effect before it was decided: the decision's content is not valid.
+    assert_error(&act(&court, decision("2031-01-01")), 422, "refused");
     assert_eq!(act(&court, decision("2031-02-01")).0, 200);
+    // Adopted, but the court is no publisher of the list.
+    assert_error(
+        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2031-02-02"})),
+        403,
+        "refused",
+    );
     let (status, published) = act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2031-02-02"}));
     assert_eq!(status, 200, "{published}");
     assert_eq!(published["proposal"]["state"], "published");

@@ -3,10 +3,10 @@
 //! publication that becomes the list's new version for history, as-of status and the feed.
 
 use proscribe_model::workflow::{
-    Action, BodyRole, Decision, Opinion, OpinionKind, Proposal, ProposalKind, ProposalState,
+    Action, BodyRole, Decision, Opinion, OpinionKind, Proposal, ProposalKind, ProposalState, Refusal, RefusalKind,
 };
 use proscribe_model::{Entity, Name, NameKind, PartialDate, Schema, Status};
-use proscribe_store::{Error, Store};
+use proscribe_store::{ChangeKind, Error, Store};
 
 use crate::common::Env;
 
@@ -65,7 +65,11 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     // Refused actions change nothing, and say why.
     let refused =
         store.act("test", id, Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-01") }).unwrap_err();
-    assert!(matches!(&refused, Error::Invalid(m) if m.contains("the proposal is draft")), "{refused}");
+    assert!(
+        matches!(&refused, Error::Refused(r @ Refusal::State { .. }) if r.kind() == RefusalKind::State),
+        "{refused}"
+    );
+    assert!(refused.to_string().contains("the proposal is draft"), "{refused}");
     assert_eq!(store.proposal(id).unwrap().proposal.state, ProposalState::Draft);
     for action in [
         Action::Submit { by: "ru-mfa".into(), on: day("2031-01-02") },
@@ -84,8 +88,11 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
         id,
         Action::Decide(Decision { body: "ru-mfa".into(), ..decision_of(decide(true, "2031-02-01", "2031-03-01")) }),
     );
-    assert!(by_mfa.unwrap_err().to_string().contains("not a decider"));
+    let by_mfa = by_mfa.unwrap_err();
+    assert!(matches!(&by_mfa, Error::Refused(r) if r.kind() == RefusalKind::Role), "{by_mfa}");
+    assert!(by_mfa.to_string().contains("not a decider"));
     let backwards = store.act("test", id, decide(true, "2031-02-01", "2031-01-15")).unwrap_err();
+    assert!(matches!(&backwards, Error::Refused(r) if r.kind() == RefusalKind::Content), "{backwards}");
     assert!(backwards.to_string().contains("before the decision date"), "{backwards}");
     store.act("test", id, decide(true, "2031-02-01", "2031-03-01")).unwrap();
     let published = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2031-02-02") }).unwrap();
@@ -101,7 +108,7 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     let view = store.entity("velkorra-front").unwrap().expect("published");
     assert_eq!(view.entity.designations[0].list, LIST);
     let feed = store.changes_since(0, usize::MAX).unwrap();
-    assert!(feed.iter().any(|c| c.entity_id == "velkorra-front" && c.kind == "added"));
+    assert!(feed.iter().any(|c| c.entity_id == "velkorra-front" && c.kind == ChangeKind::Added));
     let status = |d: &str| store.status_on("velkorra-front", &day(d)).unwrap().designations[0].status;
     assert_eq!(status("2031-02-15"), Status::NotListed);
     assert_eq!(status("2031-03-02"), Status::Listed);
@@ -139,7 +146,11 @@ fn proposals_about_unknown_entities_and_lists_are_refused() {
     let p = |kind, entity: &str| Proposal::draft(kind, LIST, entity, &["ru-mfa"], "Reasons.", &roles).unwrap();
     let example_proposals = store.proposals(None).unwrap().len();
     assert!(matches!(store.create_proposal("test", p(ProposalKind::Delist, "nobody"), None), Err(Error::NotFound(_))));
-    assert!(matches!(store.create_proposal("test", p(ProposalKind::List, "nobody"), None), Err(Error::Invalid(_))));
+    // A listing of an entity the source does not have must describe it: invalid content.
+    assert!(matches!(
+        store.create_proposal("test", p(ProposalKind::List, "nobody"), None),
+        Err(Error::Refused(Refusal::Invalid(_)))
+    ));
     let mut other = p(ProposalKind::Suspend, "taliban-ru");
     other.list = "no-such-list".into();
     assert!(matches!(store.create_proposal("test", other, None), Err(Error::NotFound(_))));

@@ -22,11 +22,37 @@ pub struct FieldChange {
     pub added: Vec<String>,
 }
 
+/// Whether a designation started or ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DesignationChangeKind {
+    /// The entry is new.
+    Started,
+    /// The entry is gone.
+    Ended,
+}
+
+impl DesignationChangeKind {
+    /// The kind's name (`started`, `ended`), as serialized.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DesignationChangeKind::Started => "started",
+            DesignationChangeKind::Ended => "ended",
+        }
+    }
+}
+
+impl std::fmt::Display for DesignationChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
 /// A designation that started or ended between two records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DesignationChange {
-    /// `started` or `ended`.
-    pub change: String,
+    /// Started or ended.
+    pub change: DesignationChangeKind,
     /// The list.
     pub list: String,
     /// The list's reference for the entry.
@@ -77,24 +103,25 @@ pub fn diff(old: &Entity, new: &Entity) -> EntityDiff {
     let (da, db) = (keyed(old), keyed(new));
     for (k, d) in &db {
         if !da.contains_key(k) {
-            out.designations.push(designation_change("started", d));
+            out.designations.push(designation_change(DesignationChangeKind::Started, d));
         }
     }
     for (k, d) in &da {
         if !db.contains_key(k) {
-            out.designations.push(designation_change("ended", d));
+            out.designations.push(designation_change(DesignationChangeKind::Ended, d));
         }
     }
     out
 }
 
-fn designation_change(change: &str, d: &Designation) -> DesignationChange {
-    DesignationChange {
-        change: change.to_string(),
-        list: d.list.clone(),
-        reference: d.reference.clone(),
-        programs: d.programs.clone(),
-    }
+/// The diff of an entity that appears or disappears whole: a field list would repeat the whole
+/// record, so only its designations are listed, all started or all ended.
+pub fn whole(e: &Entity, change: DesignationChangeKind) -> EntityDiff {
+    EntityDiff { fields: vec![], designations: e.designations.iter().map(|d| designation_change(change, d)).collect() }
+}
+
+fn designation_change(change: DesignationChangeKind, d: &Designation) -> DesignationChange {
+    DesignationChange { change, list: d.list.clone(), reference: d.reference.clone(), programs: d.programs.clone() }
 }
 
 /// The key that identifies a designation across versions: its list and reference, or its
@@ -224,7 +251,7 @@ mod tests {
         assert_eq!(got.fields[0].removed, ["2001-01-25"]);
         assert_eq!(got.fields[0].added, ["2001-01-31"]);
         assert_eq!(got.designations.len(), 1);
-        assert_eq!(got.designations[0].change, "started");
+        assert_eq!(got.designations[0].change, DesignationChangeKind::Started);
         assert_eq!(got.designations[0].reference.as_deref(), Some("TAi.999"));
     }
 }

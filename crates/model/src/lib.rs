@@ -8,6 +8,9 @@
 //! - [`Designation`] ties an entity to an [`Authority`]'s list ([`ListInfo`]) with a program,
 //!   a reference, dates and [`Measure`]s; [`Designation::status_on`] tells its status on a day.
 //! - [`diff`] compares two records of one entity field by field.
+//! - [`workflow`] is the designation workflow as a state machine, with typed [`workflow::Refusal`]s;
+//!   [`publication`] applies an adopted proposal to the entity's record; [`timeline`] names the
+//!   events of an entity's timeline and tells each in a sentence.
 //!
 //! ```
 //! use proscribe_model::{Designation, DateValue, Entity, Name, NameKind, Schema, Status};
@@ -30,8 +33,10 @@ pub mod diff;
 mod entity;
 mod error;
 pub mod ftm;
+pub mod publication;
 mod script;
 mod source;
+pub mod timeline;
 pub mod workflow;
 
 pub use country::Country;

@@ -260,6 +260,19 @@ impl Action {
     }
 }
 
+/// What kind of refusal: what a caller would have to change for the action to pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefusalKind {
+    /// The proposal or the list is not in a state that allows the action (already decided,
+    /// dated before a step already taken, the entity gone from the list).
+    State,
+    /// The acting body does not play the part the action needs.
+    Role,
+    /// What was submitted is not valid by itself (no statement, no legal act, an effective
+    /// date before the decision).
+    Content,
+}
+
 /// Why an action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -310,9 +323,53 @@ pub enum Refusal {
     /// A body gave its opinion twice.
     #[error("{0} has already given its opinion")]
     OpinedTwice(String),
+    /// A body that takes no part in the proposal attaches a document.
+    #[error(
+        "{0} cannot attach a document: it is neither a proposer of this proposal nor a consulted body or decider of this list"
+    )]
+    NotTakingPart(String),
+    /// A publication dated before the list's version in force, which it would follow.
+    #[error(
+        "cannot publish on {on}: the current version of {source_id} took effect on {effective}, and a publication is the list's next version"
+    )]
+    PublicationBeforeVersion {
+        /// The publication's date.
+        on: String,
+        /// The list's source.
+        source_id: String,
+        /// The day the version in force took effect.
+        effective: String,
+    },
+    /// The entity a proposal is about is no longer in the list's source.
+    #[error("entity {0} is not in the list's source")]
+    NotInSource(String),
+    /// The entity a proposal is about has no designation on the list to change.
+    #[error("entity {entity} has no designation on {list}")]
+    NotOnList {
+        /// The entity.
+        entity: String,
+        /// The list.
+        list: String,
+    },
     /// The proposal is not well formed.
     #[error("{0}")]
     Invalid(String),
+}
+
+impl Refusal {
+    /// Whether the state, the acting body's roles or the content refused the action.
+    pub fn kind(&self) -> RefusalKind {
+        match self {
+            Refusal::State { .. }
+            | Refusal::BeforePrevious { .. }
+            | Refusal::OpinedTwice(_)
+            | Refusal::PublicationBeforeVersion { .. }
+            | Refusal::NotInSource(_)
+            | Refusal::NotOnList { .. } => RefusalKind::State,
+            Refusal::Role { .. } | Refusal::NotProposer { .. } | Refusal::NotTakingPart(_) => RefusalKind::Role,
+            Refusal::EffectiveBeforeDecision { .. } | Refusal::Invalid(_) => RefusalKind::Content,
+        }
+    }
 }
 
 /// A proposal and everything done to it.
@@ -459,10 +516,7 @@ impl Proposal {
                     || roles.has(&d.body, BodyRole::Consulted)
                     || roles.has(&d.body, BodyRole::Decider);
                 if !taking_part {
-                    return Err(Refusal::Invalid(format!(
-                        "{} cannot attach a document: it is neither a proposer of this proposal nor a consulted body or decider of this list",
-                        d.body
-                    )));
+                    return Err(Refusal::NotTakingPart(d.body.clone()));
                 }
                 if d.title.trim().is_empty() || d.reference.trim().is_empty() {
                     return Err(Refusal::Invalid("a document has a title and a reference".into()));
@@ -671,6 +725,48 @@ mod tests {
             p.apply(Action::Publish { by: "ru-minjust".into(), on: day("2025-04-19") }, &r),
             Err(Refusal::State { action: "publish", state: "published" })
         );
+    }
+
+    #[test]
+    fn refusals_say_their_kind() {
+        let r = roles();
+        let mut p = proposal();
+        let kind = |p: &mut Proposal, a: Action| p.apply(a, &r).unwrap_err().kind();
+        assert_eq!(
+            kind(&mut p, Action::Open { by: "ru-supreme-court".into(), on: day("2025-01-01") }),
+            RefusalKind::State
+        );
+        assert_eq!(kind(&mut p, Action::Submit { by: "ru-fsb".into(), on: day("2025-01-01") }), RefusalKind::Role);
+        let outsider = Action::Attach(Document {
+            body: "ru-prosecutor-general".into(),
+            title: "Claim".into(),
+            reference: "x".into(),
+            on: day("2025-01-01"),
+        });
+        assert_eq!(kind(&mut p, outsider), RefusalKind::Role);
+        p.apply(Action::Submit { by: "ru-mfa".into(), on: day("2025-02-01") }, &r).unwrap();
+        assert_eq!(
+            kind(&mut p, Action::Open { by: "ru-supreme-court".into(), on: day("2025-01-31") }),
+            RefusalKind::State
+        );
+        p.apply(Action::Open { by: "ru-supreme-court".into(), on: day("2025-02-02") }, &r).unwrap();
+        p.apply(opinion("ru-mvd", OpinionKind::Object), &r).unwrap();
+        assert_eq!(kind(&mut p, opinion("ru-mvd", OpinionKind::Concur)), RefusalKind::State);
+        assert_eq!(kind(&mut p, decision(true, "2025-04-17", "2025-04-01")), RefusalKind::Content);
+        let no_act = Action::Decide(Decision {
+            legal_act: " ".into(),
+            ..decision_of(decision(true, "2025-04-17", "2025-04-17"))
+        });
+        assert_eq!(kind(&mut p, no_act), RefusalKind::Content);
+        let no_statement = Proposal::draft(ProposalKind::List, "l", "e", &["ru-mfa"], " ", &r).unwrap_err();
+        assert_eq!(no_statement.kind(), RefusalKind::Content);
+    }
+
+    fn decision_of(a: Action) -> Decision {
+        match a {
+            Action::Decide(d) => d,
+            _ => unreachable!(),
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use proscribe_model::workflow::{Refusal, RefusalKind};
 use serde::Serialize;
 
 /// An error answered to a client.
@@ -75,11 +76,26 @@ impl From<anyhow::Error> for ApiError {
     }
 }
 
+/// The workflow's refusals, by kind: a conflict with the state of the proposal or the list
+/// (409), a body that does not play the part the action needs (403), content that is not valid
+/// (422). The code is `refused` for each, the message the refusal's reason.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        let status = match r.kind() {
+            RefusalKind::State => StatusCode::CONFLICT,
+            RefusalKind::Role => StatusCode::FORBIDDEN,
+            RefusalKind::Content => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        ApiError { status, code: "refused", message: r.to_string() }
+    }
+}
+
 impl From<proscribe_store::Error> for ApiError {
     fn from(e: proscribe_store::Error) -> ApiError {
         match e {
             proscribe_store::Error::NotFound(m) => ApiError::not_found("not_found", m),
             proscribe_store::Error::Invalid(m) => ApiError::bad_request("invalid_request", m),
+            proscribe_store::Error::Refused(r) => r.into(),
             e => ApiError::internal(&anyhow::Error::new(e)),
         }
     }

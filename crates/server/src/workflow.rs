@@ -1,6 +1,8 @@
 //! The designation workflow over HTTP: proposals read by readers, and made and acted on by
 //! editor keys for the bodies the key may act for (`proscribe keys add --body`): a key acts
-//! only for its own bodies. A refused action is a 409 with the reason; nothing changes.
+//! only for its own bodies. A refused action is answered with the reason and changes nothing:
+//! 409 when the proposal's or the list's state does not allow it, 403 when the body does not
+//! play the part it needs, 422 when its content is not valid (`error::ApiError` maps them).
 //!
 //! | endpoint | |
 //! |---|---|
@@ -17,7 +19,7 @@ use axum::{Extension, Json};
 use axum_extra::extract::{Query, QueryRejection};
 use proscribe_model::workflow::{Action, Proposal, ProposalKind};
 use proscribe_model::{Entity, Name, NameKind, PartialDate, Schema};
-use proscribe_store::{Error as StoreError, Store};
+use proscribe_store::Store;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
@@ -55,14 +57,6 @@ pub struct NewProposal {
     pub(crate) draft: bool,
     /// The day it is submitted (default today).
     pub(crate) on: Option<String>,
-}
-
-/// A store error of the workflow: refusals are conflicts with the proposal's state or roles.
-pub(crate) fn refused(e: StoreError) -> ApiError {
-    match e {
-        StoreError::Invalid(m) => ApiError { status: StatusCode::CONFLICT, code: "refused", message: m },
-        other => other.into(),
-    }
 }
 
 /// Refuses a key that may not act for `body`.
@@ -121,10 +115,10 @@ fn parse_day(on: Option<&str>) -> Result<PartialDate, ApiError> {
     responses((status = 201, description = "The proposal", body = Object),
         (status = 400, description = "Bad input", body = crate::error::ErrorBody),
         (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
-        (status = 403, description = "The key may not act for a proposing body", body = crate::error::ErrorBody),
+        (status = 403, description = "The key may not act for a proposing body, or a body is no proposer of the list", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown list or entity", body = crate::error::ErrorBody),
-        (status = 409, description = "Refused by the workflow's rules", body = crate::error::ErrorBody),
-        (status = 422, description = "JSON of the wrong shape", body = crate::error::ErrorBody)))]
+        (status = 409, description = "Refused: the proposal's or the list's state does not allow it", body = crate::error::ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, or content the workflow refuses", body = crate::error::ErrorBody)))]
 pub async fn create(
     State(state): State<Arc<AppState>>,
     caller: Option<Extension<Caller>>,
@@ -178,15 +172,14 @@ pub(crate) async fn propose(
     let actor = Caller::actor(caller);
     state
         .run_store_mut(move |s: &mut Store| {
-            let roles = s.roles(&n.list).map_err(refused)?;
+            let roles = s.roles(&n.list)?;
             let by: Vec<&str> = n.by.iter().map(String::as_str).collect();
-            let proposal = Proposal::draft(kind, &n.list, &n.entity, &by, &n.statement, &roles)
-                .map_err(|r| ApiError { status: StatusCode::CONFLICT, code: "refused", message: r.to_string() })?;
-            let id = s.create_proposal(&actor, proposal, new_entity).map_err(refused)?;
+            let proposal = Proposal::draft(kind, &n.list, &n.entity, &by, &n.statement, &roles)?;
+            let id = s.create_proposal(&actor, proposal, new_entity)?;
             if n.draft {
                 Ok(s.proposal(id)?)
             } else {
-                s.act(&actor, id, Action::Submit { by: n.by[0].clone(), on }).map_err(refused)
+                Ok(s.act(&actor, id, Action::Submit { by: n.by[0].clone(), on })?)
             }
         })
         .await
@@ -198,10 +191,10 @@ pub(crate) async fn propose(
     responses((status = 200, description = "The proposal after the action", body = Object),
         (status = 400, description = "Bad input", body = crate::error::ErrorBody),
         (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
-        (status = 403, description = "The key may not act for the body", body = crate::error::ErrorBody),
+        (status = 403, description = "The key may not act for the body, or the body does not play the part the action needs", body = crate::error::ErrorBody),
         (status = 404, description = "Unknown proposal", body = crate::error::ErrorBody),
-        (status = 409, description = "Refused by the workflow's rules", body = crate::error::ErrorBody),
-        (status = 422, description = "JSON of the wrong shape", body = crate::error::ErrorBody)))]
+        (status = 409, description = "Refused: the proposal's or the list's state does not allow it", body = crate::error::ErrorBody),
+        (status = 422, description = "JSON of the wrong shape, or content the workflow refuses", body = crate::error::ErrorBody)))]
 pub async fn act(
     State(state): State<Arc<AppState>>,
     caller: Option<Extension<Caller>>,
@@ -223,5 +216,5 @@ pub(crate) async fn apply(
 ) -> Result<proscribe_store::StoredProposal, ApiError> {
     acts_for(caller, action.body())?;
     let actor = Caller::actor(caller);
-    state.run_store_mut(move |s: &mut Store| s.act(&actor, id, action).map_err(refused)).await
+    state.run_store_mut(move |s: &mut Store| Ok(s.act(&actor, id, action)?)).await
 }

@@ -3,21 +3,15 @@
 
 use std::collections::HashMap;
 
-use proscribe_model::{diff, Entity, SourceInfo};
+use proscribe_model::diff::DesignationChangeKind;
+use proscribe_model::{Entity, SourceInfo};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::diffs::{diff_versions, ChangeKind};
+use crate::versions::FileMeta;
 use crate::{normalise_timestamp, now, Error, Store};
-
-/// A file of a version, for the record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileMeta {
-    /// The file name (without folders).
-    pub name: String,
-    /// Its size in bytes.
-    pub bytes: u64,
-}
 
 /// What is known about a version when its entities have all been staged.
 #[derive(Debug, Clone)]
@@ -313,7 +307,7 @@ impl Staging<'_, '_> {
                 )?;
             }
         }
-        let changes = crate::query::diff_versions(tx, previous, self.version_id)?;
+        let changes = diff_versions(tx, previous, self.version_id)?;
         let mut outcome = ImportOutcome {
             source_id: self.source_id.clone(),
             version_id: self.version_id,
@@ -333,17 +327,16 @@ impl Staging<'_, '_> {
             "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        for c in &changes.changes {
-            match c.kind.as_str() {
-                "added" => outcome.added += 1,
-                "removed" => outcome.removed += 1,
-                _ => outcome.amended += 1,
+        for c in &changes {
+            match c.kind {
+                ChangeKind::Added => outcome.added += 1,
+                ChangeKind::Removed => outcome.removed += 1,
+                ChangeKind::Amended => outcome.amended += 1,
             }
             for d in &c.detail.designations {
-                if d.change == "started" {
-                    outcome.designations_started += 1;
-                } else {
-                    outcome.designations_ended += 1;
+                match d.change {
+                    DesignationChangeKind::Started => outcome.designations_started += 1,
+                    DesignationChangeKind::Ended => outcome.designations_ended += 1,
                 }
             }
             if newer.is_none() {
@@ -363,10 +356,4 @@ impl Staging<'_, '_> {
             removed = outcome.removed, amended = outcome.amended, "version recorded");
         Ok(outcome)
     }
-}
-
-/// Whether two records differ in content (ignoring `src` locators).
-pub(crate) fn records_differ(old: &Entity, new: &Entity) -> Option<diff::EntityDiff> {
-    let d = diff::diff(old, new);
-    (!d.is_empty()).then_some(d)
 }

@@ -2,10 +2,11 @@
 //! when the key is made, and never stored). Keys are revoked, not deleted, so that what they
 //! did stays attributable.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::rows::{collect, first, json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// What a key may do. Each role may do what the ones before it may.
@@ -39,6 +40,8 @@ impl Role {
     }
 }
 
+stored_by_name!(Role, "role");
+
 /// A stored key, without its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKey {
@@ -62,15 +65,18 @@ pub fn key_hash(secret: &str) -> [u8; 32] {
     Sha256::digest(secret.as_bytes()).into()
 }
 
-fn key_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
+/// Reads a key row: id, name, role, created_at, revoked_at, bodies. A role this build does not
+/// know is an error, not the weakest role: it may have been meant as another.
+fn key_row(r: &Row<'_>) -> Result<ApiKey, Error> {
+    let id: i64 = r.get(0)?;
     let role: String = r.get(2)?;
     Ok(ApiKey {
-        id: r.get(0)?,
+        id,
         name: r.get(1)?,
-        role: Role::parse(&role).unwrap_or(Role::Reader),
+        role: text(&role, "api_key", id, "role")?,
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
-        bodies: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+        bodies: json(&r.get::<_, String>(5)?, "api_key", id, "bodies")?,
     })
 }
 
@@ -88,7 +94,7 @@ impl Store {
         let hash = key_hash(secret);
         tx.execute(
             "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), hash.as_slice(), now()],
+            params![name, role, hash.as_slice(), now()],
         )?;
         let id = tx.last_insert_rowid();
         let payload = serde_json::json!({ "name": name, "role": role, "hash": hex::encode(hash) });
@@ -112,22 +118,17 @@ impl Store {
 
     /// Key `id`.
     pub fn key(&self, id: i64) -> Result<Option<ApiKey>, Error> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .query_row(
-                "SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1",
-                [id],
-                key_row,
-            )
-            .optional()?)
+            .prepare_cached("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1")?;
+        first(&mut stmt, [id], key_row)
     }
 
     /// Every key, revoked ones too, oldest first.
     pub fn keys(&self) -> Result<Vec<ApiKey>, Error> {
         let mut stmt =
             self.conn.prepare("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key ORDER BY id")?;
-        let rows = stmt.query_map([], key_row)?.collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        collect(&mut stmt, [], key_row)
     }
 
     /// The keys in force, by the hash of their secret.
@@ -135,17 +136,14 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT id, name, role, created_at, revoked_at, bodies, hash FROM api_key WHERE revoked_at IS NULL ORDER BY id",
         )?;
-        let rows = stmt
-            .query_map([], |r| {
-                let hash: Vec<u8> = r.get(6)?;
-                let mut h = [0u8; 32];
-                if hash.len() == 32 {
-                    h.copy_from_slice(&hash);
-                }
-                Ok((h, key_row(r)?))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        collect(&mut stmt, [], |r| {
+            let hash: Vec<u8> = r.get(6)?;
+            let mut h = [0u8; 32];
+            if hash.len() == 32 {
+                h.copy_from_slice(&hash);
+            }
+            Ok((h, key_row(r)?))
+        })
     }
 
     /// Revokes key `id`; false when it was already revoked.
@@ -188,5 +186,18 @@ mod tests {
         assert!(matches!(store.add_key("test", " ", Role::Reader, secret), Err(Error::Invalid(_))));
         assert_eq!(Role::parse("ADMIN"), Some(Role::Admin));
         assert!(Role::Reader < Role::Editor && Role::Editor < Role::Admin);
+    }
+
+    #[test]
+    fn unreadable_roles_and_bodies_are_errors() {
+        let store = Store::open_in_memory().unwrap();
+        let k = store.add_key("test", "ci", Role::Editor, "psk_0123456789abcdef0123456789abcdef").unwrap();
+        store.conn.execute("UPDATE api_key SET role = 'root'", []).unwrap();
+        assert_eq!(
+            store.key(k.id).unwrap_err().to_string(),
+            "stored data is corrupt: api_key row 1, column role: unknown role \"root\""
+        );
+        store.conn.execute("UPDATE api_key SET role = 'editor', bodies = '[1'", []).unwrap();
+        assert!(matches!(store.active_keys(), Err(Error::Corrupt { table: "api_key", column: "bodies", .. })));
     }
 }

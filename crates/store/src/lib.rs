@@ -5,9 +5,13 @@
 //!   streams the entities of one source version into it and [`Staging::finish`] records the
 //!   version and its changes against the previous version. Nothing is visible until
 //!   [`ImportTx::commit`]; an error or a killed process leaves the previous state intact.
-//! - Queries: [`Store::sources`], [`Store::versions`], [`Store::entity`],
-//!   [`Store::history`], [`Store::diff`], [`Store::status_on`], [`Store::changes_since`],
-//!   [`Store::current_entities`].
+//! - Queries, a module each: sources and versions ([`Store::sources`], [`Store::versions`]),
+//!   entities ([`Store::entity`], [`Store::current_entities`]), diffs and the change feed
+//!   ([`Store::diff`], [`Store::changes_since`]), the timeline ([`Store::history`]) and status on
+//!   a day ([`Store::status_on`]).
+//! - Stored kinds and statuses are enums ([`ChangeKind`], [`DeliveryStatus`], [`Role`]); a
+//!   value that cannot be decoded is an [`Error::Corrupt`] naming its table, row and column.
+//! - The workflow's refusals keep their type ([`Error::Refused`] with a [`Refusal`]).
 //!
 //! ```
 //! use proscribe_model::{Entity, Name, NameKind, Schema, SourceInfo};
@@ -29,24 +33,32 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod diffs;
+mod entities;
+mod history;
 mod import;
 mod keys;
-mod query;
+mod rows;
 mod schema;
+mod status;
+mod versions;
 mod webhooks;
 mod workflow;
 
 use std::path::Path;
 
 pub use audit::{AuditCheck, AuditRecord, GENESIS};
-pub use import::{FileMeta, ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
+pub use diffs::{Change, ChangeKind, VersionDiff};
+pub use entities::EntityView;
+pub use history::HistoryEvent;
+pub use import::{ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
 pub use keys::{key_hash, ApiKey, Role};
-pub use query::{
-    Change, DesignationStatus, EntityView, HistoryEvent, Seen, SourceSummary, StatusReport, VersionDiff, VersionInfo,
-};
+pub use proscribe_model::workflow::{Refusal, RefusalKind};
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
-pub use webhooks::{Delivery, Webhook};
+pub use status::{DesignationStatus, StatusReport};
+pub use versions::{FileMeta, Seen, SourceSummary, VersionInfo};
+pub use webhooks::{Delivery, DeliveryStatus, Webhook};
 pub use workflow::StoredProposal;
 
 /// An error of the store.
@@ -55,9 +67,22 @@ pub enum Error {
     /// The database failed (cannot open, locked, disk full, corrupt).
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    /// A stored record cannot be read back.
-    #[error("stored record is not valid: {0}")]
+    /// A value could not be written as JSON.
+    #[error("cannot encode a record: {0}")]
     Record(#[from] serde_json::Error),
+    /// A stored value cannot be read back (JSON that does not parse, a kind or status this
+    /// build does not know): the database was altered, or written by a faulty build.
+    #[error("stored data is corrupt: {table} row {row}, column {column}: {reason}")]
+    Corrupt {
+        /// The table.
+        table: &'static str,
+        /// The row's key.
+        row: String,
+        /// The column.
+        column: &'static str,
+        /// What is wrong with the value.
+        reason: String,
+    },
     /// The database was written by a newer proscribe.
     #[error(
         "the database has schema version {found}, newer than this build supports ({supported}): upgrade proscribe"
@@ -86,6 +111,23 @@ pub enum Error {
     /// A query argument is not valid.
     #[error("{0}")]
     Invalid(String),
+    /// The designation workflow refused a proposal or an action; nothing changed. Its kind
+    /// ([`Refusal::kind`]) says whether the state, the acting body's roles or the content
+    /// refused it.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+}
+
+impl Error {
+    /// A corrupt value in `column` of row `row` of `table`.
+    pub(crate) fn corrupt(
+        table: &'static str,
+        row: impl ToString,
+        column: &'static str,
+        reason: impl ToString,
+    ) -> Error {
+        Error::Corrupt { table, row: row.to_string(), column, reason: reason.to_string() }
+    }
 }
 
 /// What a server said about a URL when it was last fetched, for conditional requests.

@@ -2,10 +2,11 @@
 //! delivery, and a cursor into the change feed up to which everything was delivered. Every
 //! attempt is logged in `webhook_delivery`.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::query::Change;
+use crate::diffs::Change;
+use crate::rows::{collect, first, json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// A subscription.
@@ -26,6 +27,31 @@ pub struct Webhook {
     pub cursor: i64,
 }
 
+/// How an attempt to deliver a change ended. Stored in `webhook_delivery.status` by its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// The receiver answered with a success status.
+    Delivered,
+    /// No answer, or an answer that is not a success.
+    Failed,
+}
+
+impl DeliveryStatus {
+    /// Every status.
+    pub const ALL: [DeliveryStatus; 2] = [DeliveryStatus::Delivered, DeliveryStatus::Failed];
+
+    /// The status's name, as stored and serialized.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            DeliveryStatus::Delivered => "delivered",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+}
+
+stored_by_name!(DeliveryStatus, "delivery status");
+
 /// One attempt to deliver a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
@@ -37,20 +63,23 @@ pub struct Delivery {
     pub attempt: i64,
     /// When.
     pub at: String,
-    /// `delivered` or `failed`.
-    pub status: String,
+    /// Delivered or failed.
+    pub status: DeliveryStatus,
     /// The receiver's HTTP status, when it answered.
     pub http_status: Option<i64>,
     /// What went wrong, when it did.
     pub error: Option<String>,
 }
 
-fn webhook_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Webhook> {
+/// Reads a webhook row ([`WEBHOOK_COLS`]). Sources that cannot be read are an error: an empty
+/// list would mean every source.
+fn webhook_row(r: &Row<'_>) -> Result<Webhook, Error> {
+    let id: i64 = r.get(0)?;
     let sources: String = r.get(2)?;
     Ok(Webhook {
-        id: r.get(0)?,
+        id,
         url: r.get(1)?,
-        sources: serde_json::from_str(&sources).unwrap_or_default(),
+        sources: json(&sources, "webhook", id, "sources")?,
         secret: r.get(3)?,
         created_at: r.get(4)?,
         cursor: r.get(5)?,
@@ -83,22 +112,16 @@ impl Store {
 
     /// Webhook `id`, if it is subscribed.
     pub fn webhook(&self, id: i64) -> Result<Option<Webhook>, Error> {
-        Ok(self
-            .conn
-            .query_row(
-                &format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"),
-                [id],
-                webhook_row,
-            )
-            .optional()?)
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"))?;
+        first(&mut stmt, [id], webhook_row)
     }
 
     /// The subscribed webhooks.
     pub fn webhooks(&self) -> Result<Vec<Webhook>, Error> {
         let mut stmt =
             self.conn.prepare(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE removed_at IS NULL ORDER BY id"))?;
-        let rows = stmt.query_map([], webhook_row)?.collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        collect(&mut stmt, [], webhook_row)
     }
 
     /// Unsubscribes webhook `id`.
@@ -159,22 +182,76 @@ impl Store {
     /// The delivery log of webhook `id`, oldest first.
     pub fn deliveries(&self, id: i64) -> Result<Vec<Delivery>, Error> {
         let mut stmt = self.conn.prepare(
-            "SELECT webhook_id, change_id, attempt, at, status, http_status, error FROM webhook_delivery
+            "SELECT id, webhook_id, change_id, attempt, at, status, http_status, error FROM webhook_delivery
               WHERE webhook_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt
-            .query_map([id], |r| {
-                Ok(Delivery {
-                    webhook_id: r.get(0)?,
-                    change_id: r.get(1)?,
-                    attempt: r.get(2)?,
-                    at: r.get(3)?,
-                    status: r.get(4)?,
-                    http_status: r.get(5)?,
-                    error: r.get(6)?,
-                })
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+        collect(&mut stmt, [id], |r| {
+            let status: String = r.get(5)?;
+            Ok(Delivery {
+                webhook_id: r.get(1)?,
+                change_id: r.get(2)?,
+                attempt: r.get(3)?,
+                at: r.get(4)?,
+                status: text(&status, "webhook_delivery", r.get::<_, i64>(0)?, "status")?,
+                http_status: r.get(6)?,
+                error: r.get(7)?,
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn a_webhook_whose_sources_cannot_be_read_is_an_error_not_every_source() {
+        let store = Store::open_in_memory().unwrap();
+        let hook = store.add_webhook("test", "https://example.org/hook", &["un-sc".into()], SECRET).unwrap();
+        assert_eq!(hook.sources, ["un-sc"]);
+        store.conn.execute("UPDATE webhook SET sources = 'un-sc' WHERE id = ?1", [hook.id]).unwrap();
+        for err in [store.webhook(hook.id).unwrap_err(), store.webhooks().unwrap_err()] {
+            assert!(
+                matches!(&err, Error::Corrupt { table: "webhook", column: "sources", row, .. } if *row == hook.id.to_string()),
+                "{err}"
+            );
+            assert!(err.to_string().starts_with("stored data is corrupt: webhook row 1, column sources: "), "{err}");
+        }
+    }
+
+    #[test]
+    fn delivery_statuses_are_stored_by_name() {
+        let store = Store::open_in_memory().unwrap();
+        let hook = store.add_webhook("test", "https://example.org/hook", &[], SECRET).unwrap();
+        let attempt = |status| Delivery {
+            webhook_id: hook.id,
+            change_id: 1,
+            attempt: 1,
+            at: now(),
+            status,
+            http_status: None,
+            error: None,
+        };
+        store.log_delivery(&attempt(DeliveryStatus::Failed)).unwrap();
+        store.log_delivery(&attempt(DeliveryStatus::Delivered)).unwrap();
+        let stored: Vec<String> = store
+            .conn
+            .prepare("SELECT status FROM webhook_delivery ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(stored, ["failed", "delivered"]);
+        let read: Vec<DeliveryStatus> = store.deliveries(hook.id).unwrap().into_iter().map(|d| d.status).collect();
+        assert_eq!(read, [DeliveryStatus::Failed, DeliveryStatus::Delivered]);
+        assert_eq!(serde_json::to_value(DeliveryStatus::Delivered).unwrap(), "delivered");
+        store.conn.execute("UPDATE webhook_delivery SET status = 'maybe' WHERE id = 2", []).unwrap();
+        assert_eq!(
+            store.deliveries(hook.id).unwrap_err().to_string(),
+            "stored data is corrupt: webhook_delivery row 2, column status: unknown delivery status \"maybe\""
+        );
     }
 }

@@ -3,14 +3,16 @@
 //! adopted proposal writes a new version of the list's source, as an import of the list's next
 //! edition would: history, diffs, as-of answers, the change feed and screening all see it.
 
-use proscribe_model::workflow::{Action, BodyRole, Proposal, ProposalKind, Roles};
-use proscribe_model::{DateValue, Designation, Entity, Measure, MeasureKind, SourceInfo};
+use proscribe_model::workflow::{Action, BodyRole, Proposal, ProposalKind, Refusal, Roles};
+use proscribe_model::{publication, Entity, SourceInfo};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::import::{FileMeta, VersionMeta};
-use crate::query::HistoryEvent;
+use crate::entities::for_each_member;
+use crate::import::VersionMeta;
+use crate::rows::{json, text, StoredText};
+use crate::versions::FileMeta;
 use crate::{audit, now, Error, Store};
 
 /// A stored proposal.
@@ -35,10 +37,14 @@ fn role_name(r: BodyRole) -> &'static str {
     }
 }
 
-fn parse_role(s: &str) -> Option<BodyRole> {
-    [BodyRole::Proposer, BodyRole::Consulted, BodyRole::Decider, BodyRole::Publisher]
-        .into_iter()
-        .find(|r| role_name(*r) == s)
+impl StoredText for BodyRole {
+    const WHAT: &'static str = "role";
+
+    fn from_stored(name: &str) -> Option<BodyRole> {
+        [BodyRole::Proposer, BodyRole::Consulted, BodyRole::Decider, BodyRole::Publisher]
+            .into_iter()
+            .find(|r| role_name(*r) == name)
+    }
 }
 
 /// The source that holds `list`, and the list's authority.
@@ -47,7 +53,7 @@ fn list_source(conn: &Connection, list: &str) -> Result<(String, String), Error>
         .query_row("SELECT source_id, body FROM list WHERE id = ?1", [list], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (source, body) = row.ok_or_else(|| Error::NotFound(format!("no list {list:?}")))?;
-    let info: proscribe_model::ListInfo = serde_json::from_str(&body)?;
+    let info: proscribe_model::ListInfo = json(&body, "list", list, "body")?;
     Ok((source, info.authority))
 }
 
@@ -63,13 +69,11 @@ fn current_version(conn: &Connection, source: &str) -> Result<(i64, String), Err
 /// The entities of the newest version of `source`, by line order.
 fn current_entities(conn: &Connection, source: &str) -> Result<(i64, Vec<Entity>), Error> {
     let (version, _) = current_version(conn, source)?;
-    let mut stmt = conn.prepare(
-        "SELECT r.body FROM member m JOIN record r ON r.id = m.record WHERE m.version_id = ?1 ORDER BY m.line, m.entity_id",
-    )?;
-    let entities = stmt
-        .query_map([version], |r| r.get::<_, String>(0))?
-        .map(|b| Ok(serde_json::from_str(&b?)?))
-        .collect::<Result<Vec<Entity>, Error>>()?;
+    let mut entities = Vec::new();
+    for_each_member(conn, version, |e| {
+        entities.push(e);
+        Ok(())
+    })?;
     Ok((version, entities))
 }
 
@@ -82,8 +86,8 @@ fn load(conn: &Connection, id: i64) -> Result<StoredProposal, Error> {
     let (body, new_entity, published_version) = row.ok_or_else(|| Error::NotFound(format!("no proposal {id}")))?;
     Ok(StoredProposal {
         id,
-        proposal: serde_json::from_str(&body)?,
-        new_entity: new_entity.map(|e| serde_json::from_str(&e)).transpose()?,
+        proposal: json(&body, "wf_proposal", id, "body")?,
+        new_entity: new_entity.map(|e| json(&e, "wf_proposal", id, "new_entity")).transpose()?,
         published_version,
     })
 }
@@ -93,68 +97,9 @@ fn roles_of(conn: &Connection, list: &str) -> Result<Roles, Error> {
     let mut roles = Roles::default();
     for row in stmt.query_map([list], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
         let (body, role) = row?;
-        if let Some(r) = parse_role(&role) {
-            roles.grant(&body, r);
-        }
+        roles.grant(&body, text(&role, "wf_role", format!("{list}/{body}"), "role")?);
     }
     Ok(roles)
-}
-
-/// The entity with the adopted proposal applied to its designation on `list`.
-fn applied(
-    id: i64,
-    p: &Proposal,
-    list: &str,
-    authority: &str,
-    entity: Option<Entity>,
-    new_entity: Option<&Entity>,
-) -> Result<Entity, Error> {
-    let decision = p.decision.as_ref().ok_or_else(|| Error::Invalid("the proposal has no decision".into()))?;
-    let measure = |kind: MeasureKind| Measure {
-        kind,
-        authority: decision.body.clone(),
-        date: DateValue::from(decision.decided_on),
-        effective: (decision.effective_on != decision.decided_on).then(|| DateValue::from(decision.effective_on)),
-        joint_with: Vec::new(),
-        act: Some(decision.legal_act.clone()),
-        note: Some(format!("On proposal {id} by {}: {}", p.proposers.join(" jointly with "), p.statement)),
-        citations: Vec::new(),
-        src: None,
-    };
-    let mut e = match (p.kind, entity, new_entity) {
-        (ProposalKind::List, Some(e), _) => e,
-        (ProposalKind::List, None, Some(n)) => n.clone(),
-        (ProposalKind::Amend, Some(old), Some(n)) => Entity { designations: old.designations, ..n.clone() },
-        (_, Some(e), _) => e,
-        (_, None, _) => return Err(Error::Invalid(format!("entity {} is not in the list's source", p.entity_id))),
-    };
-    let at = e.designations.iter().position(|d| d.list == list);
-    let d = match at {
-        Some(i) => &mut e.designations[i],
-        None => {
-            if p.kind != ProposalKind::List {
-                return Err(Error::Invalid(format!("entity {} has no designation on {list}", p.entity_id)));
-            }
-            e.designations.push(Designation::new(authority, list));
-            e.designations.last_mut().expect("just pushed")
-        }
-    };
-    match p.kind {
-        ProposalKind::List => {
-            d.listed_on = Some(DateValue::from(decision.effective_on));
-            d.ended_on = None;
-            d.legal_basis = Some(decision.legal_act.clone());
-            d.measures.push(measure(MeasureKind::Listing));
-        }
-        ProposalKind::Delist => {
-            d.ended_on = Some(DateValue::from(decision.effective_on));
-            d.measures.push(measure(MeasureKind::Delisting));
-        }
-        ProposalKind::Suspend => d.measures.push(measure(MeasureKind::Suspension)),
-        ProposalKind::LiftSuspension => d.measures.push(measure(MeasureKind::SuspensionLifted)),
-        ProposalKind::Amend => d.measures.push(measure(MeasureKind::Amendment)),
-    }
-    Ok(e)
 }
 
 impl Store {
@@ -191,16 +136,17 @@ impl Store {
         let known = entities.iter().any(|e| e.id == proposal.entity_id);
         match (&proposal.kind, known, &new_entity) {
             (ProposalKind::List, false, None) => {
-                return Err(Error::Invalid(format!(
+                return Err(Refusal::Invalid(format!(
                     "entity {} is not in {source}: a listing proposal describes a new entity in full",
                     proposal.entity_id
-                )))
+                ))
+                .into())
             }
             (ProposalKind::List, _, Some(n)) if n.id != proposal.entity_id => {
-                return Err(Error::Invalid("the entity described is not the one the proposal names".into()))
+                return Err(Refusal::Invalid("the entity described is not the one the proposal names".into()).into())
             }
             (ProposalKind::Amend, true, None) => {
-                return Err(Error::Invalid("an amendment describes the entity as it should read".into()))
+                return Err(Refusal::Invalid("an amendment describes the entity as it should read".into()).into())
             }
             (kind, false, _) if *kind != ProposalKind::List => {
                 return Err(Error::NotFound(format!("entity {} is not in {source}", proposal.entity_id)))
@@ -246,27 +192,26 @@ impl Store {
         let mut itx = self.begin_import_as(actor)?;
         let mut stored = load(itx.conn(), id)?;
         let roles = roles_of(itx.conn(), &stored.proposal.list)?;
-        stored.proposal.apply(action.clone(), &roles).map_err(|r| Error::Invalid(r.to_string()))?;
+        stored.proposal.apply(action.clone(), &roles)?;
         if publish {
             let p = &stored.proposal;
             let (source, authority) = list_source(itx.conn(), &p.list)?;
             let info_json: String =
                 itx.conn().query_row("SELECT info FROM source WHERE id = ?1", [&source], |r| r.get(0))?;
-            let mut info: SourceInfo = serde_json::from_str(&info_json)?;
+            let mut info: SourceInfo = json(&info_json, "source", &source, "info")?;
             let Action::Publish { on, .. } = &action else { unreachable!("a publication") };
             // A publication is the list's next edition: it cannot come before the one in force.
             let (_, effective) = current_version(itx.conn(), &source)?;
-            let day = on.latest().to_string();
-            if day.as_str() < effective.get(..10).unwrap_or(&effective) {
-                return Err(Error::Invalid(format!(
-                    "cannot publish on {on}: the current version of {source} took effect on {}, and a publication is the list's next version",
-                    effective.get(..10).unwrap_or(&effective)
-                )));
-            }
+            publication::check_day(on, &source, &effective)?;
+            // Only a decision adopts a proposal: an adopted one without it was altered.
+            let decision = p
+                .decision
+                .as_ref()
+                .ok_or_else(|| Error::corrupt("wf_proposal", id, "body", "an adopted proposal without a decision"))?;
             let (_, mut entities) = current_entities(itx.conn(), &source)?;
             let at = entities.iter().position(|e| e.id == p.entity_id);
-            let changed =
-                applied(id, p, &p.list, &authority, at.map(|i| entities[i].clone()), stored.new_entity.as_ref())?;
+            let current = at.map(|i| entities[i].clone());
+            let changed = publication::apply(id, p, decision, &authority, current, stored.new_entity.as_ref())?;
             match at {
                 Some(i) => entities[i] = changed,
                 None => entities.push(changed),
@@ -303,61 +248,15 @@ impl Store {
     }
 }
 
-/// The timeline events of the proposals about entity `eid`: each action, dated as the acting
-/// body dated it.
-pub(crate) fn proposal_events(conn: &Connection, eid: &str) -> Result<Vec<HistoryEvent>, Error> {
+/// The proposals about entity `eid`, oldest first, each with the source of its list.
+pub(crate) fn proposals_about(conn: &Connection, eid: &str) -> Result<Vec<(StoredProposal, String)>, Error> {
     let mut stmt = conn.prepare_cached("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id")?;
     let ids = stmt.query_map([eid], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
-    let mut events = Vec::new();
-    for id in ids {
-        let stored = load(conn, id)?;
-        let p = &stored.proposal;
-        let (source, _) = list_source(conn, &p.list)?;
-        for action in &p.actions {
-            let (kind, summary) = match action {
-                Action::Submit { .. } => (
-                    "proposal",
-                    format!(
-                        "proposal {id} to {} on {} by {}: {}",
-                        p.kind.verb(),
-                        p.list,
-                        p.proposers.join(" jointly with "),
-                        p.statement
-                    ),
-                ),
-                Action::Open { by, .. } => ("deliberation", format!("proposal {id}: {by} opens deliberation")),
-                Action::Opine(o) => ("opinion", format!("proposal {id}: {} {}: {}", o.body, o.kind.verb(), o.text)),
-                Action::Decide(d) => {
-                    let outcome = if d.adopted { "adopted" } else { "rejected" };
-                    let effective = if d.adopted && d.effective_on != d.decided_on {
-                        format!(", effective {}", d.effective_on)
-                    } else {
-                        String::new()
-                    };
-                    ("decision", format!("proposal {id} {outcome} by {} ({}){effective}", d.body, d.legal_act))
-                }
-                Action::Publish { by, .. } => {
-                    let version =
-                        stored.published_version.map(|v| format!(" as {source} version {v}")).unwrap_or_default();
-                    ("publication", format!("proposal {id} published by {by}{version}"))
-                }
-                Action::Withdraw { by, .. } => ("withdrawal", format!("proposal {id} withdrawn by {by}")),
-                Action::Attach(d) => {
-                    ("document", format!("proposal {id}: {} attaches {} ({})", d.body, d.title, d.reference))
-                }
-            };
-            events.push(HistoryEvent {
-                date: action.on().to_string(),
-                entity_id: eid.to_string(),
-                source_id: source.clone(),
-                kind: kind.to_string(),
-                authority: Some(action.body().to_string()),
-                list: Some(p.list.clone()),
-                version_id: matches!(action, Action::Publish { .. }).then_some(stored.published_version).flatten(),
-                summary,
-                diff: None,
-            });
-        }
-    }
-    Ok(events)
+    ids.into_iter()
+        .map(|id| {
+            let stored = load(conn, id)?;
+            let (source, _) = list_source(conn, &stored.proposal.list)?;
+            Ok((stored, source))
+        })
+        .collect()
 }

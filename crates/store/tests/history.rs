@@ -2,7 +2,7 @@
 //! status and the atomicity of an import.
 
 use proscribe_model::{Designation, Entity, Name, NameKind, Schema, SourceInfo, Status};
-use proscribe_store::{Outcome, Store, VersionMeta};
+use proscribe_store::{ChangeKind, Outcome, Store, VersionMeta};
 
 fn person(id: &str, name: &str, reference: &str, listed: &str) -> Entity {
     let mut e = Entity::new(id, Schema::Person);
@@ -126,7 +126,7 @@ fn older_version_imported_later_is_a_backfill() {
     assert_eq!(versions, [older.version_id, newer.version_id]);
     let diff = store.diff(Some(older.version_id), newer.version_id).unwrap();
     assert_eq!(diff.changes.len(), 1);
-    assert_eq!(diff.changes[0].kind, "removed");
+    assert_eq!(diff.changes[0].kind, ChangeKind::Removed);
 }
 
 #[test]

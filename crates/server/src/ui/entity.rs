@@ -394,8 +394,8 @@ pub(crate) async fn page(
                 .filter(|_| ev.date.as_bytes().get(10) == Some(&b'T'))
                 .unwrap_or(&ev.date)
                 .to_string(),
-            kind: ev.kind.replace('_', " "),
-            class: if ev.is_workflow_step() { "workflow" } else { event_class(&ev.kind) },
+            kind: ev.kind.as_str().replace('_', " "),
+            class: if ev.is_workflow_step() { "workflow" } else { event_class(ev.kind.as_str()) },
             summary: ev.summary.clone(),
             source: ev.source_id.clone(),
             version: ev.version_id,

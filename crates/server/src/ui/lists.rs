@@ -8,7 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
-use proscribe_store::{SourceSummary, VersionInfo};
+use proscribe_store::{ChangeKind, SourceSummary, VersionInfo};
 use serde::Deserialize;
 
 use super::{error_page, render, Page, SignedIn};
@@ -232,7 +232,7 @@ pub(crate) async fn diff(
         Ok(f) => f,
         Err(e) => return error_page(&who, e),
     };
-    let rows = |kind: &str| -> (usize, Vec<ChangeRow>) {
+    let rows = |kind: ChangeKind| -> (usize, Vec<ChangeRow>) {
         let all: Vec<&proscribe_store::Change> = d.changes.iter().filter(|c| c.kind == kind).collect();
         let shown = all
             .iter()
@@ -251,9 +251,9 @@ pub(crate) async fn diff(
             .collect();
         (all.len(), shown)
     };
-    let (na, added) = rows("added");
-    let (nr, removed) = rows("removed");
-    let (nm, amended) = rows("amended");
+    let (na, added) = rows(ChangeKind::Added);
+    let (nr, removed) = rows(ChangeKind::Removed);
+    let (nm, amended) = rows(ChangeKind::Amended);
     let cut = [na, nr, nm].iter().map(|n| n.saturating_sub(MAX_ROWS)).sum();
     let page = DiffPage {
         page: Page::new(&who, "lists", format!("Changes in {id}")),

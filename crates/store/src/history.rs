@@ -1,0 +1,147 @@
+//! The timeline of an entity and of the same entity in other sources: when each version added,
+//! amended or removed it, the dated measures and acts its records state, and every step of
+//! the proposals about it. The events are found here; `model::timeline` names and tells them.
+
+use proscribe_model::diff::EntityDiff;
+use proscribe_model::timeline::{self, EventKind};
+use proscribe_model::Entity;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+
+use crate::rows::load_record;
+use crate::{Error, Store};
+
+/// One event in the timeline of an entity.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HistoryEvent {
+    /// When: a date (of a measure) or a version's publication instant.
+    pub date: String,
+    /// The entity.
+    pub entity_id: String,
+    /// The source the event is known from.
+    pub source_id: String,
+    /// Added, amended or removed (from versions), a measure's kind (listing, suspension,
+    /// recognition, ...), listed or ended from a record's dates, or a step of a proposal.
+    pub kind: EventKind,
+    /// The acting authority, for measures.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authority: Option<String>,
+    /// The list, for designations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// The version, for version events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_id: Option<i64>,
+    /// A sentence saying what happened.
+    pub summary: String,
+    /// Field changes, for amendments.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<EntityDiff>,
+}
+
+impl HistoryEvent {
+    /// Whether the event is a step of a proposal ([`EventKind::is_workflow_step`]).
+    pub fn is_workflow_step(&self) -> bool {
+        self.kind.is_workflow_step()
+    }
+
+    /// An event of `eid` known from `source_id` that no version carries.
+    fn of(eid: &str, source_id: &str, entry: timeline::Entry) -> HistoryEvent {
+        HistoryEvent {
+            date: entry.date,
+            entity_id: eid.to_string(),
+            source_id: source_id.to_string(),
+            kind: entry.kind,
+            authority: entry.authority,
+            list: entry.list,
+            version_id: None,
+            summary: entry.summary,
+            diff: None,
+        }
+    }
+}
+
+impl Store {
+    /// The timeline of an entity and of the same entity in other sources: when each version
+    /// added, amended or removed it, the dated measures and acts its records state, and the
+    /// steps of the proposals about it.
+    pub fn history(&self, id: &str) -> Result<Vec<HistoryEvent>, Error> {
+        let mut events = Vec::new();
+        for eid in self.cluster(id)? {
+            for source_id in self.sources_of(&eid)? {
+                self.version_events(&eid, &source_id, &mut events)?;
+            }
+            if let Some(view) = self.entity(&eid)? {
+                let source_id = &view.version.source_id;
+                let entries = timeline::record_entries(&view.entity);
+                events.extend(entries.into_iter().map(|entry| HistoryEvent::of(&eid, source_id, entry)));
+            }
+            self.proposal_events(&eid, &mut events)?;
+        }
+        events.sort_by(|a, b| {
+            a.date
+                .cmp(&b.date)
+                .then(a.entity_id.cmp(&b.entity_id))
+                .then(a.kind.rank_in_day().cmp(&b.kind.rank_in_day()))
+        });
+        Ok(events)
+    }
+
+    fn version_events(&self, eid: &str, source_id: &str, events: &mut Vec<HistoryEvent>) -> Result<(), Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT v.id, COALESCE(v.published, v.effective), m.record FROM version v
+               LEFT JOIN member m ON m.version_id = v.id AND m.entity_id = ?2
+              WHERE v.source_id = ?1 ORDER BY v.effective, v.id",
+        )?;
+        let rows: Vec<(i64, String, Option<i64>)> = stmt
+            .query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        let mut prev: Option<Entity> = None;
+        let mut seen_any = false;
+        for (vid, date, record) in rows {
+            let rec = record.map(|h| load_record(&self.conn, h)).transpose()?;
+            if let Some((kind, summary, diff)) =
+                timeline::version_change(source_id, vid, prev.as_ref(), rec.as_ref(), seen_any)
+            {
+                events.push(HistoryEvent {
+                    date: date.clone(),
+                    entity_id: eid.to_string(),
+                    source_id: source_id.to_string(),
+                    kind,
+                    authority: None,
+                    list: None,
+                    version_id: Some(vid),
+                    summary,
+                    diff,
+                });
+            }
+            seen_any |= rec.is_some();
+            prev = rec;
+        }
+        Ok(())
+    }
+
+    /// Each step of the proposals about entity `eid`, dated as the acting body dated it.
+    fn proposal_events(&self, eid: &str, events: &mut Vec<HistoryEvent>) -> Result<(), Error> {
+        for (stored, source) in crate::workflow::proposals_about(&self.conn, eid)? {
+            let p = &stored.proposal;
+            for action in &p.actions {
+                let publication = stored.published_version.map(|v| (source.as_str(), v));
+                let (kind, summary) = timeline::step(stored.id, p, action, publication);
+                let published = matches!(kind, EventKind::Publication);
+                events.push(HistoryEvent {
+                    date: action.on().to_string(),
+                    entity_id: eid.to_string(),
+                    source_id: source.clone(),
+                    kind,
+                    authority: Some(action.body().to_string()),
+                    list: Some(p.list.clone()),
+                    version_id: published.then_some(stored.published_version).flatten(),
+                    summary,
+                    diff: None,
+                });
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,205 @@
+//! Status as of a day: for each source, the version in force on the day decides whether the
+//! entity is on the list, and the record's own dates and measures decide the designation's
+//! status on the day. Before the earliest stored version, that version's listing dates are the
+//! basis. Every answer says what it rests on.
+
+use proscribe_model::{Certainty, Entity, Measure, PartialDate, Status};
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use crate::rows::load_record;
+use crate::{Error, Store};
+
+/// The status of one designation on a day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DesignationStatus {
+    /// The entity.
+    pub entity_id: String,
+    /// Its name.
+    pub caption: String,
+    /// The source the status is known from.
+    pub source_id: String,
+    /// The list.
+    pub list: String,
+    /// The authority keeping the list.
+    pub authority: String,
+    /// The list's reference.
+    pub reference: Option<String>,
+    /// Programs.
+    pub programs: Vec<String>,
+    /// The status.
+    pub status: Status,
+    /// How certain, given uncertain dates.
+    pub certainty: Certainty,
+    /// What the status rests on: the version in force on the day, or the listing dates of the
+    /// earliest stored version when the day is before it.
+    pub basis: String,
+    /// The version the record is from.
+    pub version_id: i64,
+}
+
+/// Status as of a day: designations, and acts outside lists that had happened by then.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StatusReport {
+    /// The day.
+    pub as_of: String,
+    /// Designations with their status.
+    pub designations: Vec<DesignationStatus>,
+    /// Acts (recognition, accreditation, statements) that had happened by the day.
+    pub acts: Vec<(String, Measure)>,
+}
+
+impl Store {
+    /// The status on `day` of every designation of an entity and of the same entity in other
+    /// sources.
+    pub fn status_on(&self, id: &str, day: &PartialDate) -> Result<StatusReport, Error> {
+        let mut report = StatusReport { as_of: day.to_string(), designations: vec![], acts: vec![] };
+        for eid in self.cluster(id)? {
+            for source_id in self.sources_of(&eid)? {
+                self.entity_status_in_source(&eid, &source_id, day, &mut report)?;
+            }
+        }
+        Ok(report)
+    }
+
+    fn entity_status_in_source(
+        &self,
+        eid: &str,
+        source_id: &str,
+        day: &PartialDate,
+        report: &mut StatusReport,
+    ) -> Result<(), Error> {
+        let member = |vid: i64| -> Result<Option<Entity>, Error> {
+            let hash: Option<i64> = self
+                .conn
+                .query_row(
+                    "SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2",
+                    params![vid, eid],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            hash.map(|h| load_record(&self.conn, h)).transpose()
+        };
+        let (version, basis, before_first) = match self.version_on(source_id, day)? {
+            Some(v) => {
+                let basis =
+                    format!("{source_id} version {} of {}", v.id, v.published.as_deref().unwrap_or(&v.effective));
+                (v, basis, false)
+            }
+            None => {
+                // The day is before every stored version: the earliest one's dates must do.
+                let Some(first) = self.versions(source_id)?.into_iter().next() else { return Ok(()) };
+                let basis = format!(
+                    "dates in {source_id} version {} of {} (the earliest stored)",
+                    first.id,
+                    first.published.as_deref().unwrap_or(&first.effective)
+                );
+                (first, basis, true)
+            }
+        };
+        match member(version.id)? {
+            Some(e) => push_entity_status(&e, source_id, version.id, &basis, day, before_first, report),
+            None => {
+                // Not in the version in force: if it was listed before, it has been removed.
+                if let Some(view) = self.entity(eid)? {
+                    for d in &view.entity.designations {
+                        report.designations.push(DesignationStatus {
+                            entity_id: eid.to_string(),
+                            caption: view.entity.caption().to_string(),
+                            source_id: source_id.to_string(),
+                            list: d.list.clone(),
+                            authority: d.authority.clone(),
+                            reference: d.reference.clone(),
+                            programs: d.programs.clone(),
+                            status: if view.version.effective < version.effective {
+                                Status::Delisted
+                            } else {
+                                Status::NotListed
+                            },
+                            certainty: Certainty::Certain,
+                            basis: format!("absent from {basis}"),
+                            version_id: version.id,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The status on `day` of every entry on a list (`list_id`) or of every entry kept by an
+    /// authority (`authority_id`), from the version of each source in force that day.
+    /// Entries not yet listed on that day are left out.
+    pub fn designations_on(
+        &self,
+        list_id: Option<&str>,
+        authority_id: Option<&str>,
+        day: &PartialDate,
+    ) -> Result<Vec<DesignationStatus>, Error> {
+        let mut out = Vec::new();
+        for source in self.sources()? {
+            let Some(version) = self.version_on(&source.id, day)? else { continue };
+            let basis = format!(
+                "{} version {} of {}",
+                source.id,
+                version.id,
+                version.published.as_deref().unwrap_or(&version.effective)
+            );
+            let mut report = StatusReport { as_of: day.to_string(), designations: vec![], acts: vec![] };
+            self.for_each_member(version.id, |e| {
+                let relevant = e
+                    .designations
+                    .iter()
+                    .any(|d| list_id.is_none_or(|l| d.list == l) && authority_id.is_none_or(|a| d.authority == a));
+                if relevant {
+                    push_entity_status(&e, &source.id, version.id, &basis, day, false, &mut report);
+                }
+                Ok(())
+            })?;
+            out.extend(report.designations.into_iter().filter(|d| {
+                list_id.is_none_or(|l| d.list == l)
+                    && authority_id.is_none_or(|a| d.authority == a)
+                    && d.status != Status::NotListed
+            }));
+        }
+        Ok(out)
+    }
+}
+
+/// Adds the status on `day` of an entity's designations to `report`. `before_first` says the
+/// day is before the earliest stored version: an entry whose record gives no listing date
+/// may then not have been listed yet, so its status is only possible.
+fn push_entity_status(
+    e: &Entity,
+    source_id: &str,
+    version_id: i64,
+    basis: &str,
+    day: &PartialDate,
+    before_first: bool,
+    report: &mut StatusReport,
+) {
+    for d in &e.designations {
+        let mut s = d.status_on(day);
+        if before_first && d.listed_on.is_none() && d.measures.is_empty() {
+            s.certainty = Certainty::Possible;
+        }
+        report.designations.push(DesignationStatus {
+            entity_id: e.id.clone(),
+            caption: e.caption().to_string(),
+            source_id: source_id.to_string(),
+            list: d.list.clone(),
+            authority: d.authority.clone(),
+            reference: d.reference.clone(),
+            programs: d.programs.clone(),
+            status: s.status,
+            certainty: s.certainty,
+            basis: basis.to_string(),
+            version_id,
+        });
+    }
+    for a in &e.acts {
+        if a.effective_date().happened_by(day).is_some() {
+            report.acts.push((e.id.clone(), a.clone()));
+        }
+    }
+}

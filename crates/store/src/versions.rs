@@ -1,0 +1,211 @@
+//! Sources and their versions: what each import stored (files, counts, diagnostics), which
+//! version is in force on a day, when an entity was first and last seen, and the authorities
+//! and lists the sources describe.
+
+use std::collections::HashMap;
+
+use proscribe_model::{Authority, ListInfo, PartialDate};
+use rusqlite::{params, Row};
+use serde::{Deserialize, Serialize};
+
+use crate::rows::{collect, end_of_day, first, json};
+use crate::{Error, Store};
+
+/// A file of a version, for the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileMeta {
+    /// The file name (without folders).
+    pub name: String,
+    /// Its size in bytes.
+    pub bytes: u64,
+}
+
+/// A stored version of a source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    /// Version id (unique over all sources, stable).
+    pub id: i64,
+    /// The source.
+    pub source_id: String,
+    /// The list's own publication date, as stated.
+    pub published: Option<String>,
+    /// The instant that orders this version among the source's versions.
+    pub effective: String,
+    /// When it was imported.
+    pub imported_at: String,
+    /// SHA-256 of its files.
+    pub sha256: String,
+    /// Its files.
+    pub files: Vec<FileMeta>,
+    /// Entities, names and designations in it.
+    pub entities: i64,
+    /// Names over all entities.
+    pub names: i64,
+    /// Designations over all entities.
+    pub designations: i64,
+    /// Records skipped or partly read during its import, and why.
+    pub diagnostics: serde_json::Value,
+}
+
+/// A source with its newest version.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceSummary {
+    /// Source id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Format it was read from.
+    pub format: String,
+    /// Number of stored versions.
+    pub versions: i64,
+    /// The newest version.
+    pub latest: VersionInfo,
+}
+
+/// When an entity was first and last seen in the stored versions, and last changed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Seen {
+    /// Effective instant of the first version that has the entity.
+    pub first_seen: String,
+    /// Import instant of the newest version that has the entity.
+    pub last_seen: String,
+    /// Effective instant of the newest version that changed the entity (its first otherwise).
+    pub last_change: String,
+}
+
+/// The columns [`version_row`] reads.
+pub(crate) const VERSION_COLS: &str =
+    "id, source_id, published, effective, imported_at, sha256, files, entities, names, designations, diagnostics";
+
+/// Reads a version row ([`VERSION_COLS`]).
+pub(crate) fn version_row(r: &Row<'_>) -> Result<VersionInfo, Error> {
+    let id: i64 = r.get(0)?;
+    let files: String = r.get(6)?;
+    let diagnostics: String = r.get(10)?;
+    Ok(VersionInfo {
+        id,
+        source_id: r.get(1)?,
+        published: r.get(2)?,
+        effective: r.get(3)?,
+        imported_at: r.get(4)?,
+        sha256: r.get(5)?,
+        files: json(&files, "version", id, "files")?,
+        entities: r.get(7)?,
+        names: r.get(8)?,
+        designations: r.get(9)?,
+        diagnostics: json(&diagnostics, "version", id, "diagnostics")?,
+    })
+}
+
+impl Store {
+    /// When entity `id` was first and last seen and last changed; `None` for an unknown id.
+    pub fn seen(&self, id: &str) -> Result<Option<Seen>, Error> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT min(v.effective), max(v.imported_at) FROM member m JOIN version v ON v.id = m.version_id
+              WHERE m.entity_id = ?1",
+        )?;
+        let (first, last): (Option<String>, Option<String>) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (Some(first_seen), Some(last_seen)) = (first, last) else { return Ok(None) };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT max(v.effective) FROM change c JOIN version v ON v.id = c.version_id WHERE c.entity_id = ?1",
+        )?;
+        let changed: Option<String> = stmt.query_row([id], |r| r.get(0))?;
+        Ok(Some(Seen { last_change: changed.unwrap_or_else(|| first_seen.clone()), first_seen, last_seen }))
+    }
+
+    /// [`Store::seen`] of every stored entity at once, by id.
+    pub fn seen_all(&self) -> Result<HashMap<String, Seen>, Error> {
+        let mut out: HashMap<String, Seen> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT m.entity_id, min(v.effective), max(v.imported_at) FROM member m JOIN version v ON v.id = m.version_id
+              GROUP BY m.entity_id",
+        )?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        for row in rows {
+            let (id, first_seen, last_seen) = row?;
+            out.insert(id, Seen { last_change: first_seen.clone(), first_seen, last_seen });
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT c.entity_id, max(v.effective) FROM change c JOIN version v ON v.id = c.version_id GROUP BY c.entity_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, changed) = row?;
+            if let Some(s) = out.get_mut(&id) {
+                s.last_change = changed;
+            }
+        }
+        Ok(out)
+    }
+
+    /// A number that grows with every import: what a reader compares to know the data changed.
+    pub fn data_version(&self) -> Result<i64, Error> {
+        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM version", [], |r| r.get(0))?)
+    }
+
+    /// Every source with its newest version.
+    pub fn sources(&self) -> Result<Vec<SourceSummary>, Error> {
+        let mut stmt = self.conn.prepare("SELECT id, title, format FROM source ORDER BY id")?;
+        let rows: Vec<(String, String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for (id, title, format) in rows {
+            let versions = self.versions(&id)?;
+            let Some(latest) = versions.last().cloned() else { continue };
+            out.push(SourceSummary { id, title, format, versions: versions.len() as i64, latest });
+        }
+        Ok(out)
+    }
+
+    /// The versions of a source, oldest first.
+    pub fn versions(&self, source_id: &str) -> Result<Vec<VersionInfo>, Error> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 ORDER BY effective, id"
+        ))?;
+        collect(&mut stmt, [source_id], version_row)
+    }
+
+    /// One version by id.
+    pub fn version(&self, id: i64) -> Result<VersionInfo, Error> {
+        let mut stmt = self.conn.prepare_cached(&format!("SELECT {VERSION_COLS} FROM version WHERE id = ?1"))?;
+        first(&mut stmt, [id], version_row)?.ok_or_else(|| Error::NotFound(format!("no version {id}")))
+    }
+
+    /// The version of a source in force at the end of `day`: the newest one published by then.
+    pub fn version_on(&self, source_id: &str, day: &PartialDate) -> Result<Option<VersionInfo>, Error> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 AND effective <= ?2
+             ORDER BY effective DESC, id DESC LIMIT 1"
+        ))?;
+        first(&mut stmt, params![source_id, end_of_day(day)], version_row)
+    }
+
+    /// The version of each source in force on `day` (the newest versions when `day` is none).
+    pub fn current_versions(&self, day: Option<&PartialDate>) -> Result<Vec<VersionInfo>, Error> {
+        let mut out = Vec::new();
+        for s in self.sources()? {
+            match day {
+                None => out.push(s.latest),
+                Some(d) => out.extend(self.version_on(&s.id, d)?),
+            }
+        }
+        Ok(out)
+    }
+
+    /// Authorities by id.
+    pub fn authorities(&self) -> Result<HashMap<String, Authority>, Error> {
+        let mut stmt = self.conn.prepare("SELECT id, body FROM authority")?;
+        let rows: Vec<(String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|(id, b)| Ok((id.clone(), json(&b, "authority", id, "body")?))).collect()
+    }
+
+    /// Lists by id, with the source that publishes each.
+    pub fn lists(&self) -> Result<HashMap<String, (String, ListInfo)>, Error> {
+        let mut stmt = self.conn.prepare("SELECT id, source_id, body FROM list")?;
+        let rows: Vec<(String, String, String)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|(id, s, b)| Ok((id.clone(), (s, json(&b, "list", id, "body")?)))).collect()
+    }
+}
