@@ -114,6 +114,16 @@ fn extract_entities() -> Vec<Entity> {
     parse_paths(&sdn_files(&extract("ofac"))).unwrap().1
 }
 
+/// An entity's names as (kind, name).
+fn names(e: &Entity) -> Vec<(NameKind, &str)> {
+    e.names.iter().map(|n| (n.kind, n.full.as_str())).collect()
+}
+
+/// The values of one of an entity's properties, joined with `|`.
+fn property(e: &Entity, key: &str) -> Option<String> {
+    e.properties.get(key).map(|v| v.join("|"))
+}
+
 #[test]
 fn extract_counts_match_the_files() {
     let files = sdn_files(&extract("ofac"));
@@ -140,9 +150,8 @@ fn taliban_with_aliases_and_address() {
     let entities = extract_entities();
     let taliban = entity(&entities, "ofac-6636");
     assert_eq!(taliban.schema, Schema::Organization);
-    let names: Vec<(NameKind, &str)> = taliban.names.iter().map(|n| (n.kind, n.full.as_str())).collect();
     assert_eq!(
-        names,
+        names(taliban),
         [
             (NameKind::Primary, "TALIBAN"),
             (NameKind::Alias, "ISLAMIC MOVEMENT OF TALIBAN"),
@@ -177,13 +186,12 @@ fn vessel_columns() {
     let entities = extract_entities();
     let swan = entity(&entities, "ofac-4243");
     assert_eq!(swan.schema, Schema::Vessel);
-    let names: Vec<(NameKind, &str)> = swan.names.iter().map(|n| (n.kind, n.full.as_str())).collect();
-    assert_eq!(names, [(NameKind::Primary, "SAND SWAN"), (NameKind::Former, "ANA I")]);
-    let prop = |k: &str| swan.properties.get(k).map(|v| v.join("|"));
-    assert_eq!(prop("callSign").as_deref(), Some("P3QG3"));
-    assert_eq!(prop("type").as_deref(), Some("General Cargo"));
-    assert_eq!(prop("tonnage").as_deref(), Some("2595"));
-    assert_eq!(prop("grossRegisteredTonnage").as_deref(), Some("1116"));
+    assert_eq!(names(swan), [(NameKind::Primary, "SAND SWAN"), (NameKind::Former, "ANA I")]);
+    let columns = ["callSign", "type", "tonnage", "grossRegisteredTonnage"].map(|k| property(swan, k));
+    assert_eq!(
+        columns.each_ref().map(|v| v.as_deref()),
+        [Some("P3QG3"), Some("General Cargo"), Some("2595"), Some("1116")]
+    );
     assert!(swan.countries.iter().any(|c| c.role == CountryRole::Flag && c.country.code() == "cy"));
 }
 
@@ -192,12 +200,11 @@ fn aircraft_from_the_remarks() {
     let entities = extract_entities();
     let plane = entity(&entities, "ofac-15431");
     assert_eq!(plane.schema, Schema::Aircraft);
-    assert_eq!(plane.caption(), "EP-GOM");
+    assert_eq!(names(plane), [(NameKind::Primary, "EP-GOM")]);
     assert_eq!(plane.designations[0].programs, ["SDGT"]);
-    let prop = |k: &str| plane.properties.get(k).map(|v| v.join("|"));
-    assert_eq!(prop("model").as_deref(), Some("IL76-TD"));
-    assert_eq!(prop("serialNumber").as_deref(), Some("1023409321"));
-    assert_eq!(prop("buildDate").as_deref(), Some("1992"));
+    // The remarks' aircraft facts become properties.
+    let facts = ["model", "serialNumber", "buildDate"].map(|k| property(plane, k));
+    assert_eq!(facts.each_ref().map(|v| v.as_deref()), [Some("IL76-TD"), Some("1023409321"), Some("1992")]);
     let links: Vec<(&str, &str)> =
         plane.links.iter().map(|l| (l.kind.as_str(), l.target_name.as_deref().unwrap_or("-"))).collect();
     assert_eq!(links, [("operator", "YAS AIR"), ("linked_to", "POUYA AIR")]);
