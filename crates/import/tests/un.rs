@@ -1,19 +1,24 @@
 //! The UN Security Council XML importer on the real consolidated lists (2026-02-27 and
 //! 2024-11-30): counts checked against a plain text scan of the files, golden records, and
-//! broken input.
+//! broken input. Tests about particular records read the committed extracts of both files
+//! (40 records each, byte for byte), so that they run in every clone; the counts over the
+//! whole files read `../shared/data`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::common::{
-    check_golden, diagnostics, entity_with_line, job, line_at, parse_error, parse_job, parse_paths, pretty, shared,
-    single_job, temp_file, utf8_prefix,
+    check_golden, diagnostics, entity, entity_with_line, extract, job, line_at, parse_error, parse_job, parse_paths,
+    parse_snapshot, pretty, shared, single_job, temp_file, utf8_prefix,
 };
 use proscribe_import::un::UnXml;
-use proscribe_model::{Entity, NameKind, Schema};
+use proscribe_model::{Entity, NameKind, Schema, Script};
 
 const CURRENT: &str = "lists/un/consolidated.xml";
 const OLDER: &str = "lists/un/history/consolidated-2024-11-30.xml";
+/// The committed extracts of [`CURRENT`] and [`OLDER`].
+const EXTRACT: &str = "un/consolidated.xml";
+const EXTRACT_OLDER: &str = "un/history/consolidated-2024-11-30.xml";
 
 /// Counts taken from the raw text, without an XML parser: records, primary names, names in
 /// original script and aliases (non-empty `ALIAS_NAME`, distinct within a record and quality).
@@ -73,12 +78,12 @@ fn raw_counts(path: &Path) -> RawCounts {
     counts
 }
 
-fn check_counts(rel: &str, individuals: usize, entities: usize) {
-    let Some(path) = shared(rel) else { return };
-    let raw = raw_counts(&path);
+fn check_counts(path: &Path, individuals: usize, entities: usize) {
+    let rel = path.display();
+    let raw = raw_counts(path);
     // The manifest's record counts, as a check on the scan itself.
     assert_eq!((raw.individuals, raw.entities), (individuals, entities), "{rel}");
-    let (report, parsed) = parse_paths(&[path]).unwrap();
+    let (report, parsed) = parse_paths(&[path.to_path_buf()]).unwrap();
     let count = |f: &dyn Fn(&Entity) -> usize| parsed.iter().map(f).sum::<usize>();
     let kind = |k: NameKind| move |e: &Entity| e.names.iter().filter(|n| n.kind == k).count();
     let got = RawCounts {
@@ -98,17 +103,32 @@ fn check_counts(rel: &str, individuals: usize, entities: usize) {
 
 #[test]
 fn counts_match_the_raw_file() {
-    check_counts(CURRENT, 730, 273);
+    let Some(path) = shared(CURRENT) else { return };
+    check_counts(&path, 730, 273);
 }
 
 #[test]
 fn counts_match_the_raw_older_file() {
-    check_counts(OLDER, 686, 193);
+    let Some(path) = shared(OLDER) else { return };
+    check_counts(&path, 686, 193);
+}
+
+#[test]
+fn counts_match_the_raw_extracts() {
+    check_counts(&extract(EXTRACT), 29, 11);
+    check_counts(&extract(EXTRACT_OLDER), 29, 11);
+}
+
+#[test]
+fn extracts_match_their_golden_files() {
+    check_golden("extract-un.json", &parse_snapshot(&[extract(EXTRACT)]));
+    check_golden("extract-un-2024-11-30.json", &parse_snapshot(&[extract(EXTRACT_OLDER)]));
 }
 
 #[test]
 fn source_info_and_diagnostics() {
-    let Some(path) = shared(CURRENT) else { return };
+    // The extract keeps the file's header and the records with diagnostics (QDi.290, QDi.291).
+    let path = extract(EXTRACT);
     let (report, _) = parse_paths(std::slice::from_ref(&path)).unwrap();
     assert_eq!(report.source.id, "un-sc");
     assert_eq!(report.source.format, "un-xml");
@@ -141,7 +161,8 @@ fn record_line(text: &str, reference: &str, tag: &str) -> u64 {
 
 #[test]
 fn golden_records() {
-    let Some(path) = shared(CURRENT) else { return };
+    // The records of the extract are the bytes of the full file's: the same golden files.
+    let path = extract(EXTRACT);
     let text = std::fs::read_to_string(&path).unwrap();
     let (_, entities) = parse_job(&single_job(&[path])).unwrap();
 
@@ -169,9 +190,64 @@ fn golden_records() {
     check_golden("un-kpe-001.json", &pretty(komid));
 }
 
+/// TAi.026 in both versions: names in two scripts, an approximate year of birth, the list's
+/// reference and listing date; the place of birth added between the versions.
+#[test]
+fn motaqi_in_both_extracts() {
+    let (_, now) = parse_paths(&[extract(EXTRACT)]).unwrap();
+    let (_, then) = parse_paths(&[extract(EXTRACT_OLDER)]).unwrap();
+    for entities in [&now, &then] {
+        let motaqi = entity(entities, "un-tai-026");
+        assert_eq!(motaqi.schema, Schema::Person);
+        let names: Vec<(NameKind, &str, Script)> =
+            motaqi.names.iter().map(|n| (n.kind, n.full.as_str(), n.script)).collect();
+        assert_eq!(
+            names,
+            [
+                (NameKind::Primary, "AMIR KHAN MOTAQI", Script::Latin),
+                (NameKind::Original, "امیر خان متقی", Script::Arabic),
+                (NameKind::Alias, "Amir Khan Muttaqi", Script::Latin),
+            ]
+        );
+        let births: Vec<String> = motaqi.birth_dates.iter().map(|b| b.date.to_string()).collect();
+        assert_eq!(births, ["~1968"]);
+        let d = &motaqi.designations[0];
+        assert_eq!((d.authority.as_str(), d.list.as_str()), ("un-sc", "un-sc-consolidated"));
+        assert_eq!(d.reference.as_deref(), Some("TAi.026"));
+        assert_eq!(d.listed_on.as_ref().unwrap().to_string(), "2001-01-25");
+    }
+    let places = |entities: &[Entity]| -> Vec<String> {
+        entity(entities, "un-tai-026").birth_places.iter().map(|p| p.text.clone()).collect()
+    };
+    assert_eq!(places(&then), ["Zurmat District, Paktia Province, Afghanistan"]);
+    assert_eq!(
+        places(&now),
+        [
+            "Zurmat District, Paktia Province, Afghanistan",
+            "Shin Kalai village, Nad-e-Ali District, Helmand Province, Afghanistan"
+        ]
+    );
+}
+
+/// The forms the list gives dates of birth in: an approximate year, a range of years, exact
+/// dates, several reports, and a note the importer keeps as a remark.
+#[test]
+fn dates_of_birth_in_the_extract() {
+    let (_, entities) = parse_paths(&[extract(EXTRACT)]).unwrap();
+    let births =
+        |id: &str| -> Vec<String> { entity(&entities, id).birth_dates.iter().map(|b| b.date.to_string()).collect() };
+    assert_eq!(births("un-tai-026"), ["~1968"]);
+    assert_eq!(births("un-qdi-314"), ["1977/1982"]);
+    assert_eq!(births("un-qdi-001"), ["1963-04-11", "1960-04-11"]);
+    assert_eq!(births("un-tai-139"), ["1965-03-29"]);
+    assert_eq!(births("un-qdi-291"), ["1982-04-19", "1982-04-18"]);
+    let qdi291 = entity(&entities, "un-qdi-291");
+    assert!(qdi291.remarks.iter().any(|r| r.text.contains("24/06/1402 (Hijri Calendar)")), "{:#?}", qdi291.remarks);
+}
+
 #[test]
 fn entries_named_in_comments_become_links() {
-    let Some(path) = shared(CURRENT) else { return };
+    let path = extract(EXTRACT);
     let (_, entities) = parse_paths(&[path]).unwrap();
     let aouadi = entities.iter().find(|e| e.id == "un-qdi-060").unwrap();
     let targets: Vec<&str> = aouadi.links.iter().filter_map(|l| l.target_id.as_deref()).collect();
@@ -182,7 +258,7 @@ fn entries_named_in_comments_become_links() {
 
 #[test]
 fn same_entry_keeps_its_id_across_versions() {
-    let (Some(current), Some(older)) = (shared(CURRENT), shared(OLDER)) else { return };
+    let (current, older) = (extract(EXTRACT), extract(EXTRACT_OLDER));
     let (_, now) = parse_paths(&[current]).unwrap();
     let (_, then) = parse_paths(&[older]).unwrap();
     let caption = |list: &[Entity], id: &str| list.iter().find(|e| e.id == id).map(|e| e.caption().to_string());
@@ -194,7 +270,7 @@ fn same_entry_keeps_its_id_across_versions() {
 
 #[test]
 fn truncated_file_names_file_and_line() {
-    let Some(path) = shared(CURRENT) else { return };
+    let path = extract(EXTRACT);
     let bytes = std::fs::read(&path).unwrap();
     let cut = utf8_prefix(&bytes, bytes.len() / 2);
     let (_dir, truncated) = temp_file("consolidated.xml", cut);
@@ -208,7 +284,7 @@ fn truncated_file_names_file_and_line() {
 
 #[test]
 fn latin1_byte_names_file_line_and_offset() {
-    let Some(path) = shared(CURRENT) else { return };
+    let path = extract(EXTRACT);
     let mut bytes = std::fs::read(&path).unwrap();
     // "ERIC" in the first record becomes "ÉRIC" written in Latin-1.
     let at = bytes.windows(16).position(|w| w == b"<FIRST_NAME>ERIC").unwrap() + 12;

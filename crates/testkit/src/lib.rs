@@ -1,7 +1,18 @@
-//! Test support shared by proscribe's crates. Real list files are not part of the repository:
-//! they live in a `shared/data` folder beside it (or where `PROSCRIBE_SHARED_DATA` points).
-//! Tests that need them call [`shared_data`], which skips with a message when the folder is
-//! absent and fails when `CI` is set, because CI must run them.
+//! Test support shared by proscribe's crates, for two tiers of tests.
+//!
+//! The fast tier reads the fixtures committed in `crates/testkit/fixtures` ([`fixture`]): small
+//! extracts of the public-domain UN and OFAC files, byte for byte in the official formats, so
+//! that a bare clone runs these tests with real assertions and nothing to skip.
+//!
+//! The heavy tier reads the real list files, which are not part of the repository: they live
+//! in a `shared/data` folder beside it (or where `PROSCRIBE_SHARED_DATA` points). Tests that
+//! need them call [`shared_data`], which skips with a message when the folder is absent and
+//! fails when `CI` is set, because CI must run them.
+//!
+//! ```
+//! let un = proscribe_testkit::fixture("un/consolidated.xml");
+//! assert!(un.is_file());
+//! ```
 #![deny(missing_docs)]
 
 use std::path::{Path, PathBuf};
@@ -28,6 +39,22 @@ pub fn shared_data() -> Option<PathBuf> {
 /// A path under the shared data folder, or `None` when the folder is absent.
 pub fn shared(rel: &str) -> Option<PathBuf> {
     shared_data().map(|d| d.join(rel))
+}
+
+/// The folder of committed fixtures (`crates/testkit/fixtures`), wherever the test runs from.
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// A committed fixture, by its path under [`fixtures_dir`] (`un/consolidated.xml`,
+/// `ofac/sdn.csv`).
+///
+/// # Panics
+/// When there is no such file: a fixture named in a test must exist.
+pub fn fixture(rel: &str) -> PathBuf {
+    let path = fixtures_dir().join(rel);
+    assert!(path.exists(), "fixture {} missing", path.display());
+    path
 }
 
 /// The repository's root folder.
@@ -57,4 +84,35 @@ pub fn chromium() -> Option<(PathBuf, PathBuf)> {
     }
     eprintln!("skipping: Chromium or ChromeDriver not installed (apt-get install chromium chromium-driver)");
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixtures keep the originals' formats: an edit by hand that changes line endings or
+    /// drops the end byte would make them test something other than the real files.
+    #[test]
+    fn fixtures_keep_the_official_formats() {
+        for (rel, declaration, date) in [
+            ("un/consolidated.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n", "2026-02-27T"),
+            ("un/history/consolidated-2024-11-30.xml", "<?xml version='1.0' encoding='UTF-8'?>\n", "2024-11-30T"),
+        ] {
+            let text = std::fs::read_to_string(fixture(rel)).unwrap();
+            assert!(text.starts_with(declaration), "{rel}");
+            assert!(
+                text.contains(&format!("dateGenerated=\"{date}")) || text.contains(&format!("dateGenerated='{date}"))
+            );
+            assert!(!text.contains('\r'), "{rel}: LF line endings, as the original");
+            assert!(text.trim_end().ends_with("</CONSOLIDATED_LIST>"), "{rel}");
+        }
+        for (name, end_byte) in [("sdn.csv", true), ("add.csv", true), ("alt.csv", true), ("sdn_comments.csv", false)] {
+            let bytes = std::fs::read(fixture(&format!("ofac/{name}"))).unwrap();
+            let body = bytes.strip_suffix(b"\x1a").unwrap_or(&bytes);
+            assert_eq!(body.len() < bytes.len(), end_byte, "{name}: the 0x1A end byte as in the original");
+            let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+            assert!(lines.len() > 2 && lines.last().unwrap().is_empty(), "{name}");
+            assert!(lines[..lines.len() - 1].iter().all(|l| l.ends_with(b"\r")), "{name}: CRLF line endings");
+        }
+    }
 }

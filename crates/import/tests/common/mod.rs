@@ -1,5 +1,6 @@
-//! Shared test harness: finding the real list files in `../shared/data`, running a parse into
-//! a vector, comparing golden files, and the scaffolding of tests on broken input.
+//! Shared test harness: finding the committed extracts of the real lists and the real list
+//! files in `../shared/data`, running a parse into a vector, comparing golden files, and the
+//! scaffolding of tests on broken input.
 
 #![allow(dead_code)]
 
@@ -9,6 +10,10 @@ use proscribe_import::{plan, Entry, Error, Format, Job, Report};
 use proscribe_model::Entity;
 
 pub use proscribe_testkit::shared;
+
+/// A committed extract of a real list (`un/consolidated.xml`, `ofac/sdn.csv`), from
+/// proscribe-testkit's fixtures: present in every clone, so tests on it never skip.
+pub use proscribe_testkit::fixture as extract;
 
 /// The path of a fixture committed with these tests.
 pub fn fixture(name: &str) -> PathBuf {
@@ -74,6 +79,30 @@ pub fn check_golden(name: &str, actual: &str) {
     let expected = std::fs::read_to_string(&path)
         .unwrap_or_else(|_| panic!("golden file {} missing: run with UPDATE_GOLDEN=1 and review it", path.display()));
     assert_eq!(actual, expected, "golden file {} differs", path.display());
+}
+
+/// The whole parse of the list at `paths` as the text of a golden file: the report (file paths
+/// relative to the fixtures folder) and every entity with the line it starts on.
+pub fn parse_snapshot(paths: &[PathBuf]) -> String {
+    let (mut report, entities) = parse_job(&single_job(paths)).expect("parse");
+    let base = format!("{}/", proscribe_testkit::fixtures_dir().display());
+    for d in &mut report.diagnostics {
+        d.file = d.file.replace(&base, "");
+    }
+    // Structs rather than `json!`, so that fields keep their declared order, as in the other
+    // golden files.
+    #[derive(serde::Serialize)]
+    struct Located<'a> {
+        line: u64,
+        entity: &'a Entity,
+    }
+    #[derive(serde::Serialize)]
+    struct Snapshot<'a> {
+        report: &'a Report,
+        entities: Vec<Located<'a>>,
+    }
+    let entities = entities.iter().map(|(entity, line)| Located { line: *line, entity }).collect();
+    serde_json::to_string_pretty(&Snapshot { report: &report, entities }).expect("json") + "\n"
 }
 
 /// Pretty JSON of an entity, for golden files.
