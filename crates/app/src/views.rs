@@ -8,6 +8,16 @@ use proscribe_matching::TokenPair;
 use proscribe_model::{Entity, PartialDate, Schema};
 use serde::Serialize;
 
+/// Score below which a candidate is not shown when the caller sets no cutoff (as yente):
+/// nothing below it is alike enough to review. A threshold set lower lowers it too.
+pub const DEFAULT_CUTOFF: f64 = 0.5;
+
+/// The hits worth showing: those scoring at least `cutoff` (or the threshold, if lower).
+pub fn shown(hits: Vec<Hit>, cutoff: f64, threshold: f64) -> Vec<Hit> {
+    let floor = cutoff.min(threshold);
+    hits.into_iter().filter(|h| h.score >= floor).collect()
+}
+
 /// How several list references are joined in one field of text output (a reference may
 /// itself hold spaces and commas: `Schedule 1, Item 57`).
 pub const REFERENCE_SEPARATOR: &str = ";";

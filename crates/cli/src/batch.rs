@@ -86,11 +86,16 @@ struct Summary {
 }
 
 /// Runs `proscribe screen --input`.
-pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions, input: &Path) -> Result<()> {
+pub fn run(
+    cli: &Cli,
+    args: &ScreenArgs,
+    loaded: &Loaded,
+    options: &ScreenOptions,
+    (mut rows, len): (Box<dyn Rows>, Option<u64>),
+) -> Result<()> {
     // No batch output shows the explanations: hits are not explained.
     // Hits list matches only: entities that cannot reach the threshold need no comparison.
     let options = &ScreenOptions { explain: false, matches_only: args.format == OutputFormat::Hits, ..*options };
-    let (mut rows, len) = open_rows(args, input)?;
     let out = open_output(args.output.as_ref())?;
     let mut writer = ResultWriter::new(out, args.format, cli.json, options.limit)?;
     let bar = progress_bar(len);
@@ -148,7 +153,7 @@ pub fn run(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOption
 }
 
 /// The rows of the input (CSV or JSON lines), and its size when known.
-fn open_rows(args: &ScreenArgs, input: &Path) -> Result<(Box<dyn Rows>, Option<u64>)> {
+pub fn open_rows(args: &ScreenArgs, input: &Path) -> Result<(Box<dyn Rows>, Option<u64>)> {
     let (raw, len) = open_input(input)?;
     let mut reader = BufReader::with_capacity(1 << 16, raw);
     let rows: Box<dyn Rows> = if is_jsonl(args, input, &mut reader)? {

@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 pub use proscribe_app::batch::OutputFormat;
 use proscribe_app::query::{parse_query, Field, FieldError, QueryFields};
-use proscribe_app::views::{explanation, HitView};
+use proscribe_app::views::{explanation, shown, HitView, DEFAULT_CUTOFF};
 pub use proscribe_app::Loaded;
 use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::DEFAULT_CANDIDATES;
@@ -44,6 +44,10 @@ pub struct ScreenArgs {
     /// Score from which a hit is a match (default 0.7, see BENCHMARKS.md).
     #[arg(long)]
     pub threshold: Option<f64>,
+    /// Score below which a candidate of a single name is not shown (default 0.5, or the
+    /// threshold if lower; 0 shows every candidate).
+    #[arg(long)]
+    pub cutoff: Option<f64>,
     /// Screen against the list versions in force on this day instead of the newest.
     #[arg(long)]
     pub as_of: Option<String>,
@@ -116,6 +120,9 @@ pub fn options(args: &ScreenArgs) -> Result<ScreenOptions> {
     if !(0.0..=1.0).contains(&threshold) {
         bail!("--threshold must be between 0 and 1");
     }
+    if args.cutoff.is_some_and(|c| !(0.0..=1.0).contains(&c)) {
+        bail!("--cutoff must be between 0 and 1");
+    }
     Ok(ScreenOptions {
         limit: args.limit,
         threshold,
@@ -131,12 +138,14 @@ pub fn run(cli: &Cli, args: &ScreenArgs) -> Result<()> {
     if let Some(n) = args.threads {
         rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global().context("cannot start threads")?;
     }
+    // A batch's header is read before the index is built: a missing column is said at once.
+    let rows = args.input.as_deref().map(|input| crate::batch::open_rows(args, input)).transpose()?;
     let store = open_for_reading(cli, Reading::Screening)?;
     let day = args.as_of.as_deref().map(parse_day).transpose()?;
     let loaded = load_index(&store, day.as_ref())?;
     drop(store);
-    match (&args.name, &args.input) {
-        (_, Some(input)) => crate::batch::run(cli, args, &loaded, &options, input),
+    match (&args.name, rows) {
+        (_, Some(rows)) => crate::batch::run(cli, args, &loaded, &options, rows),
         (Some(name), None) => single(cli, args, &loaded, &options, name),
         (None, None) => bail!("give a NAME to screen, or --input FILE"),
     }
@@ -164,6 +173,7 @@ fn single(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions
     };
     let query = parse_query(fields).and_then(|p| p.strict()).map_err(argument_error)?;
     let hits = screen(&loaded.index, &query, options).with_context(|| format!("cannot screen {name:?}"))?;
+    let hits = shown(hits, args.cutoff.unwrap_or(DEFAULT_CUTOFF), options.threshold);
     let views: Vec<HitView> = hits.iter().map(|h| HitView::new(&loaded.index, h, &loaded.day)).collect();
     if cli.json {
         return print_json(&serde_json::json!({

@@ -222,3 +222,30 @@ fn ofac_aliases_find_their_entry() {
         assert!(line.split(';').any(|r| r == *entry), "{q}: {line}");
     }
 }
+
+#[test]
+fn a_batch_without_its_name_column_is_refused_before_anything_is_loaded() {
+    // No database at all: the header is read first, so its fault is the one reported.
+    let env = Env::new();
+    let input = env.path("people.csv");
+    std::fs::write(&input, "full_name,dob\nAmir Khan,1970\n").unwrap();
+    let err = env.fails(&["screen", "--input", input.to_str().unwrap()]);
+    assert!(err.contains("the header row has no column \"name\" (columns: full_name, dob)"), "{err}");
+    assert!(!err.contains("no database"), "{err}");
+}
+
+#[test]
+fn a_single_name_shows_candidates_worth_reviewing() {
+    let env = Env::example();
+    let hits = |extra: &[&str]| -> Vec<f64> {
+        let v = env.json(&[&["screen", "Amir Khan Mutaqi"][..], extra].concat());
+        v["hits"].as_array().unwrap().iter().map(|h| h["score"].as_f64().unwrap()).collect()
+    };
+    let shown = hits(&[]);
+    assert!(!shown.is_empty() && shown.iter().all(|s| *s >= 0.5), "{shown:?}");
+    let all = hits(&["--cutoff", "0"]);
+    assert!(all.len() > shown.len() && all.iter().any(|s| *s < 0.5), "{all:?}");
+    // A threshold set lower lowers the cutoff with it.
+    let low = hits(&["--threshold", "0.3"]);
+    assert!(low.len() >= shown.len() && low.iter().all(|s| *s >= 0.3), "{low:?}");
+}

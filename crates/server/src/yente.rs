@@ -32,7 +32,7 @@ const DEFAULT_LIMIT: usize = 5;
 /// Most results per query (as yente).
 const MAX_LIMIT: usize = 500;
 /// Score below which results are left out when the request sets no cutoff (as yente).
-const DEFAULT_CUTOFF: f64 = 0.5;
+const DEFAULT_CUTOFF: f64 = proscribe_app::views::DEFAULT_CUTOFF;
 /// Most characters of a name.
 const MAX_NAME_CHARS: usize = proscribe_matching::entity::MAX_NAME_CHARS;
 

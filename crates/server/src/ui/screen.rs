@@ -237,6 +237,7 @@ async fn run(
         let loaded = if as_of.is_some() { s.loaded_as_of(as_of)? } else { current };
         let hits = screen(&loaded.index, &q, &options)
             .map_err(|e| ApiError::bad_request("unusable_name", format!("the name cannot be screened: {e}")))?;
+        let hits = proscribe_app::views::shown(hits, proscribe_app::views::DEFAULT_CUTOFF, options.threshold);
         let results = hits.iter().map(|h| result_view(&loaded, h)).collect();
         Ok((results, format!("{:.2}", options.threshold), loaded.day.to_string()))
     })
