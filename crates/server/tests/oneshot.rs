@@ -1,0 +1,115 @@
+//! Routing, limits and answers of the service, tested in process on the committed extracts.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use proscribe_server::{router, AppState, Config};
+use proscribe_store::Store;
+use serde_json::{json, Value};
+use tower::ServiceExt;
+
+/// A service over the UN and OFAC extracts, its index loaded.
+fn service(config: Config) -> Arc<AppState> {
+    let mut store = Store::open_in_memory().unwrap();
+    let lists = [proscribe_testkit::fixture("un/consolidated.xml"), proscribe_testkit::fixture("ofac")];
+    proscribe_app::import::import_paths(&mut store, &lists, Some("2021-07-07"), &proscribe_app::import::Quiet).unwrap();
+    let state = AppState::new(config, vec![store]).unwrap();
+    state.reload().unwrap();
+    state
+}
+
+/// Sends `request` and returns the status, the headers and the body (JSON when it parses).
+async fn send(state: &Arc<AppState>, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = router(state.clone()).oneshot(request).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (status, headers, body)
+}
+
+/// A configuration whose reads need no key.
+fn open() -> Config {
+    Config { open_reads: true, ..Config::default() }
+}
+
+fn post(path: &str, body: &Value) -> Request<Body> {
+    Request::post(path).header("content-type", "application/json").body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn match_finds_the_listed_minister_and_refuses_what_it_cannot_read() {
+    let state = service(open());
+    let q = json!({"queries": {
+        "moft": {"schema": "Person", "properties": {"name": ["Amir Khan Muttaqi"], "nationality": ["af"]}},
+        "nobody": {"schema": "Person", "properties": {"name": ["Zelphine Orvalle"]}},
+    }});
+    let (status, _, v) = send(&state, post("/match/default", &q)).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let top = &v["responses"]["moft"]["results"][0];
+    assert_eq!((top["id"].as_str(), top["match"].as_bool()), (Some("un-tai-026"), Some(true)), "{top}");
+    assert_eq!(v["responses"]["nobody"]["results"], json!([]), "{v}");
+    // A single query refuses a value it cannot read, naming the field.
+    let bad =
+        json!({"queries": {"q": {"schema": "Person", "properties": {"name": ["x"], "nationality": ["Atlantis"]}}}});
+    let (status, _, v) = send(&state, post("/match/default", &bad)).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid_country")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("country: unknown \"Atlantis\""), "{v}");
+    let bad = json!({"queries": {"q": {"schema": "Banana", "properties": {"name": ["x"]}}}});
+    let (status, _, v) = send(&state, post("/match/default", &bad)).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("unknown_schema")), "{v}");
+}
+
+#[tokio::test]
+async fn batch_rows_are_read_as_every_interface_reads_them() {
+    let state = service(open());
+    let lines = [
+        json!({"key": "a", "name": "TALIBAN", "schema": "Organization"}).to_string(),
+        "{broken".to_string(),
+        json!({"key": "c", "name": "Abdul Salam Hanafi", "birth_date": "31/13/1970"}).to_string(),
+        json!({"key": "d"}).to_string(),
+    ];
+    let request = Request::post("/screen/batch").body(Body::from(lines.join("\n"))).unwrap();
+    let (status, headers, body) = send(&state, request).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/x-ndjson");
+    let rows: Vec<Value> = body.as_str().unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.iter().map(|r| r["row"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3, 4]);
+    assert_eq!(rows[0]["hits"][0]["match"], true, "{}", rows[0]);
+    assert!(
+        rows[0]["hits"][0]["references"].as_array().unwrap().iter().any(|r| r["reference"] == "6636"),
+        "{}",
+        rows[0]
+    );
+    assert!(rows[1]["error"].as_str().unwrap().starts_with("not a JSON object"), "{}", rows[1]);
+    // An unreadable birth date is left out, and said; the row is still screened.
+    assert!(rows[2]["notes"].as_str().unwrap().starts_with("birth_date: \"31/13/1970\" is not a date"), "{}", rows[2]);
+    assert_eq!(rows[2]["hits"][0]["match"], true, "{}", rows[2]);
+    assert_eq!((rows[3]["key"].as_str(), rows[3]["error"].as_str()), (Some("d"), Some("name: missing or empty")));
+}
+
+#[tokio::test]
+async fn readiness_errors_and_the_example_registry_are_said() {
+    let store = Store::open_in_memory().unwrap();
+    let state = AppState::new(Config::default(), vec![store]).unwrap();
+    let (status, _, v) = send(&state, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+
+    let state = service(open());
+    let (status, _, _) = send(&state, Request::get("/readyz").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, headers, v) = send(&state, Request::get("/nowhere").body(Body::empty()).unwrap()).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")), "{v}");
+    assert!(headers.get("x-proscribe-registry").is_none());
+    // Without open reads, a page of the UI without a key is sent to sign in.
+    let (status, headers, _) =
+        send(&service(Config::default()), Request::get("/screen?name=x").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(headers["location"].to_str().unwrap().starts_with("/login"));
+
+    let example = service(Config { example: true, ..open() });
+    let (_, headers, _) = send(&example, Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    assert_eq!(headers["x-proscribe-registry"], "example");
+}
