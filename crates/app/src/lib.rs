@@ -15,6 +15,7 @@
 //! - [`batch`]: one reader of batch rows (CSV with a header row, JSON lines) and one writer of
 //!   results (the same columns, row errors and reference separator everywhere);
 //! - [`views`]: a hit as every interface shows it, and its explanation in words;
+//! - [`registry`]: the registry's questions where a default is a policy (what a diff compares);
 //! - [`webhooks`]: delivering the change feed, signed; [`secrets`]: new key and webhook secrets.
 //!
 //! This crate knows no HTTP server, no terminal and no argument parser.
@@ -43,6 +44,7 @@ mod error;
 pub mod import;
 pub mod loaded;
 pub mod query;
+pub mod registry;
 pub mod secrets;
 pub mod views;
 pub mod webhooks;

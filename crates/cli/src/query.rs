@@ -6,6 +6,8 @@ use proscribe_model::{Entity, PartialDate};
 use proscribe_store::{ChangeKind, Store, VersionInfo};
 
 use crate::output::{outln, print_json, print_table};
+use proscribe_app::registry::{Against, Diff};
+
 use crate::{open_for_reading, parse_day, Cli, Reading};
 
 /// Arguments of `proscribe lists`.
@@ -300,11 +302,11 @@ pub fn diff(cli: &Cli, args: &DiffArgs) -> Result<()> {
         Some(t) => version_arg(&store, &args.source, t)?,
         None => versions.last().cloned().expect("non-empty"),
     };
-    let from = match &args.from {
-        Some(f) => Some(version_arg(&store, &args.source, f)?),
-        None => versions.iter().take_while(|v| v.id != to.id).last().cloned(),
+    let against = match &args.from {
+        Some(f) => Against::Version(version_arg(&store, &args.source, f)?.id),
+        None => Against::Previous,
     };
-    let diff = store.diff(from.as_ref().map(|v| v.id), to.id)?;
+    let Diff { from, to, changes: diff, .. } = proscribe_app::registry::diff(&store, to.id, against)?;
     if cli.json {
         return print_json(&diff);
     }

@@ -112,3 +112,17 @@ fn modified_copy_yields_exactly_its_changes() {
         history.as_array().unwrap().iter().map(|h| h["kind"].as_str().unwrap()).filter(|k| *k != "amendment").collect();
     assert_eq!(kinds, ["listed", "added", "removed"]);
 }
+
+#[test]
+fn a_diff_compares_with_the_version_before_unless_another_is_named() {
+    let env = Env::new();
+    for file in ["un/history/consolidated-2024-11-30.xml", "un/consolidated.xml"] {
+        env.ok(&["import", proscribe_testkit::fixture(file).to_str().unwrap()]);
+    }
+    let text = env.ok(&["diff", "un-sc"]);
+    assert!(text.contains("1 added, 1 removed, 16 amended"), "{text}");
+    // The first version has none before it.
+    let oldest = env.json(&["lists", "un-sc"])[0]["id"].as_i64().expect("a version id");
+    let text = env.ok(&["diff", "un-sc", &oldest.to_string()]);
+    assert!(text.contains("un-sc: nothing -> version") && text.contains("40 added, 0 removed"), "{text}");
+}

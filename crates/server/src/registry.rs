@@ -15,6 +15,7 @@ use std::sync::Arc;
 use axum::extract::{Path, State};
 use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
+use proscribe_app::registry::Against;
 use proscribe_model::PartialDate;
 use proscribe_store::Store;
 use serde::Deserialize;
@@ -74,8 +75,9 @@ pub async fn versions(State(state): State<Arc<AppState>>, Path(id): Path<String>
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct DiffParams {
-    /// The version to compare with (none: everything is added).
-    from: Option<i64>,
+    /// The version to compare with: a version id of the same source, or `none` (everything is
+    /// added). Default: the version of the same source before it.
+    from: Option<String>,
 }
 
 /// `GET /versions/{id}/diff?from=ID`.
@@ -87,10 +89,18 @@ pub async fn diff(
     Path(to): Path<String>,
     p: Result<Query<DiffParams>, QueryRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    let from = params(p)?.from;
+    let against = match params(p)?.from.as_deref() {
+        None => Against::Previous,
+        Some("none") => Against::Nothing,
+        Some(f) => Against::Version(crate::error::number(f, "from")?),
+    };
     let to = crate::error::number(&to, "version")?;
-    let diff = state.run_store(move |s: &Store| Ok(s.diff(from, to)?)).await?;
-    Ok(Json(serde_json::to_value(diff).map_err(|e| ApiError::internal(&e.into()))?))
+    let diff = state.run_store(move |s: &Store| Ok(proscribe_app::registry::diff(s, to, against)?)).await?;
+    let mut v = serde_json::to_value(&diff.changes).map_err(|e| ApiError::internal(&e.into()))?;
+    if let Value::Object(o) = &mut v {
+        o.insert("from_version".into(), json!(diff.from.as_ref().map(|f| f.id)));
+    }
+    Ok(Json(v))
 }
 
 /// `GET /entities/{id}/timeline`.

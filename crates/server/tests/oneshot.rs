@@ -113,3 +113,41 @@ async fn readiness_errors_and_the_example_registry_are_said() {
     let (_, headers, _) = send(&example, Request::get("/healthz").body(Body::empty()).unwrap()).await;
     assert_eq!(headers["x-proscribe-registry"], "example");
 }
+
+/// A service over both UN extracts (the 2024-11-30 version, then the current one).
+fn two_un_versions() -> Arc<AppState> {
+    let mut store = Store::open_in_memory().unwrap();
+    let lists = [
+        proscribe_testkit::fixture("un/history/consolidated-2024-11-30.xml"),
+        proscribe_testkit::fixture("un/consolidated.xml"),
+    ];
+    proscribe_app::import::import_paths(&mut store, &lists, None, &proscribe_app::import::Quiet).unwrap();
+    let state = AppState::new(open(), vec![store]).unwrap();
+    state.reload().unwrap();
+    state
+}
+
+#[tokio::test]
+async fn a_version_is_compared_with_the_one_before_unless_another_is_named() {
+    let state = two_un_versions();
+    let (_, _, versions) = send(&state, Request::get("/sources/un-sc/versions").body(Body::empty()).unwrap()).await;
+    let ids: Vec<i64> = versions["versions"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 2, "{versions}");
+    let count = |v: &Value, kind: &str| v["changes"].as_array().unwrap().iter().filter(|c| c["kind"] == kind).count();
+    let (status, _, v) =
+        send(&state, Request::get(format!("/versions/{}/diff", ids[1])).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["from_version"], ids[0]);
+    assert_eq!((count(&v, "added"), count(&v, "removed"), count(&v, "amended")), (1, 1, 16));
+    let (_, _, v) =
+        send(&state, Request::get(format!("/versions/{}/diff?from=none", ids[1])).body(Body::empty()).unwrap()).await;
+    assert_eq!((count(&v, "added"), v["from_version"].clone()), (40, Value::Null));
+    let (status, _, v) =
+        send(&state, Request::get(format!("/versions/{}/diff?from=999", ids[1])).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{v}");
+    // The web UI's diff page compares alike.
+    let (status, _, html) = send(&state, Request::get("/lists/un-sc/diff").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = html.as_str().unwrap();
+    assert!(html.contains("QDi.436") && html.contains("QDi.317"), "{html}");
+}

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
+use proscribe_app::registry::Against;
 use proscribe_store::{ChangeKind, SourceSummary, VersionInfo};
 use serde::Deserialize;
 
@@ -209,23 +210,19 @@ pub(crate) async fn diff(
     let key = id.clone();
     let found = state
         .run_store(move |s| {
-            let versions = s.versions(&key)?;
-            let Some(newest) = versions.last() else {
-                return Err(ApiError::not_found("not_found", format!("no source {key:?}")));
+            let to = match to {
+                Some(t) => t,
+                None => s
+                    .versions(&key)?
+                    .last()
+                    .map(|v| v.id)
+                    .ok_or_else(|| ApiError::not_found("not_found", format!("no source {key:?}")))?,
             };
-            let to = to.unwrap_or(newest.id);
-            let at = versions
-                .iter()
-                .position(|v| v.id == to)
-                .ok_or_else(|| ApiError::not_found("not_found", format!("version {to} is not a version of {key}")))?;
-            let from = match from {
-                Some(f) if !versions.iter().any(|v| v.id == f) => {
-                    return Err(ApiError::not_found("not_found", format!("version {f} is not a version of {key}")))
-                }
-                Some(f) => Some(f),
-                None => at.checked_sub(1).map(|p| versions[p].id),
-            };
-            Ok((versions, s.diff(from, to)?))
+            let d = proscribe_app::registry::diff(s, to, from.map_or(Against::Previous, Against::Version))?;
+            if d.source != key {
+                return Err(ApiError::not_found("not_found", format!("version {to} is not a version of {key}")));
+            }
+            Ok((d.versions, d.changes))
         })
         .await;
     let (versions, d) = match found {
