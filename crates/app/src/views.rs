@@ -159,18 +159,24 @@ pub fn explanation(v: &HitView) -> Vec<String> {
         refs.join("; ")
     )];
     if let Some(n) = &v.name {
-        let pairs: Vec<String> = n
-            .pairs
-            .iter()
-            .map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity))
-            .chain(n.unmatched_query.iter().map(|t| format!("{t} unmatched")))
-            .chain(n.unmatched_candidate.iter().map(|t| format!("listed {t} unmatched")))
-            .collect();
-        let detail = if pairs.is_empty() { String::new() } else { format!(": {}", pairs.join(", ")) };
+        let pairs = aligned_words(&n.pairs, &n.unmatched_query, &n.unmatched_candidate);
+        let detail = if pairs.is_empty() { String::new() } else { format!(": {pairs}") };
         lines.push(format!("       {:.3} name {:?} ({}){}", n.score, n.text, n.kind, detail));
     }
     for f in &v.features {
         lines.push(format!("       {:+.2} {}", f.effect, f.detail));
     }
     lines
+}
+
+/// How two names' words align, in words: `amir~amir 1.00, khan~khan 1.00, muttaqi unmatched,
+/// listed motaqi unmatched`.
+pub fn aligned_words(pairs: &[TokenPair], unmatched_query: &[String], unmatched_listed: &[String]) -> String {
+    let words: Vec<String> = pairs
+        .iter()
+        .map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity))
+        .chain(unmatched_query.iter().map(|t| format!("{t} unmatched")))
+        .chain(unmatched_listed.iter().map(|t| format!("listed {t} unmatched")))
+        .collect();
+    words.join(", ")
 }

@@ -35,8 +35,8 @@ use std::io::BufRead;
 use std::path::Path;
 
 use proscribe_model::{
-    slug, Address, Authority, AuthorityKind, CountryRole, DateFact, DateValue, Designation, Entity, Gender, IdKind,
-    Identifier, Link, ListInfo, ListKind, Name, NameKind, NamePart, PartKind, Place, Schema, SourceInfo, Text,
+    ftm, slug, Address, Authority, AuthorityKind, DateFact, DateValue, Designation, Entity, Gender, IdKind, Identifier,
+    Link, ListInfo, ListKind, Name, NameKind, NamePart, Place, Schema, SourceInfo, Text,
 };
 use serde::Deserialize;
 
@@ -610,48 +610,6 @@ fn address_of(rec: &Record, src: &str) -> Address {
     Address { full, street, city, region, postal_code, country, note: None, src: Some(src.to_string()) }
 }
 
-/// The identifier properties of FollowTheMoney, with their kind, label and the country that
-/// issues them when the property implies one.
-const IDENTIFIERS: &[(&str, IdKind, Option<&str>, Option<&str>)] = &[
-    ("idNumber", IdKind::NationalId, None, None),
-    ("passportNumber", IdKind::Passport, None, None),
-    ("taxNumber", IdKind::Tax, None, None),
-    ("vatCode", IdKind::Tax, Some("VAT"), None),
-    ("innCode", IdKind::Tax, Some("INN"), Some("ru")),
-    ("registrationNumber", IdKind::Registration, None, None),
-    ("ogrnCode", IdKind::Registration, Some("OGRN"), Some("ru")),
-    ("okpoCode", IdKind::Registration, Some("OKPO"), Some("ru")),
-    ("kppCode", IdKind::Other, Some("KPP"), Some("ru")),
-    ("imoNumber", IdKind::Imo, None, None),
-    ("mmsi", IdKind::Mmsi, None, None),
-    ("swiftBic", IdKind::Swift, None, None),
-    ("bikCode", IdKind::Other, Some("BIK"), Some("ru")),
-    ("leiCode", IdKind::Lei, None, None),
-    ("dunsCode", IdKind::Other, Some("DUNS"), None),
-    ("permId", IdKind::Other, Some("PermID"), None),
-    ("uniqueEntityId", IdKind::Other, Some("SAM Unique Entity ID"), None),
-    ("icaoCode", IdKind::Other, Some("ICAO"), None),
-];
-
-/// Country properties and what they mean for the entity.
-const COUNTRIES: &[(&str, CountryRole)] = &[
-    ("nationality", CountryRole::Nationality),
-    ("citizenship", CountryRole::Citizenship),
-    ("jurisdiction", CountryRole::Jurisdiction),
-    ("flag", CountryRole::Flag),
-    ("country", CountryRole::Linked),
-    ("mainCountry", CountryRole::Linked),
-];
-
-/// Name-part properties, in the order they are fitted to names.
-const PARTS: &[(&str, PartKind)] = &[
-    ("lastName", PartKind::Family),
-    ("fatherName", PartKind::Patronymic),
-    ("middleName", PartKind::Middle),
-    ("secondName", PartKind::Middle),
-    ("firstName", PartKind::Given),
-];
-
 /// Properties that are read into a field of their own and not kept in `properties`.
 const CONSUMED: &[&str] = &[
     "name",
@@ -708,8 +666,8 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
     }
     for (prop, values) in &rec.properties {
         let known = CONSUMED.contains(&prop.as_str())
-            || IDENTIFIERS.iter().any(|(p, ..)| *p == prop.as_str())
-            || COUNTRIES.iter().any(|(p, _)| *p == prop.as_str() && *p != "flag");
+            || ftm::ID_PROPERTIES.iter().any(|(p, ..)| *p == prop.as_str())
+            || ftm::COUNTRY_PROPERTIES.iter().any(|(p, _)| *p == prop.as_str() && *p != "flag");
         if !known {
             for v in values {
                 e.add_property(prop, v.trim());
@@ -774,7 +732,7 @@ fn fit_parts(e: &mut Entity, rec: &Record) {
 fn parts_in<'a>(full: &str, values: impl Fn(&str) -> &'a [String]) -> Vec<NamePart> {
     let hay = full.to_lowercase();
     let mut found: Vec<(usize, usize, NamePart)> = Vec::new();
-    for (prop, kind) in PARTS {
+    for (prop, kind) in ftm::NAME_PARTS.iter().rev() {
         let mut candidates: Vec<&String> = values(prop).iter().collect();
         candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
         for v in candidates {
@@ -862,7 +820,7 @@ fn add_places(e: &mut Entity, rec: &Record) {
 }
 
 fn add_countries(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &mut Report) {
-    for (prop, role) in COUNTRIES {
+    for (prop, role) in ftm::COUNTRY_PROPERTIES.iter() {
         for (i, v) in rec.values(prop).iter().enumerate() {
             match util::country(v) {
                 Some(c) => e.add_country(c, *role, Some(format!("{prop}[{i}]"))),
@@ -885,7 +843,7 @@ fn add_countries(e: &mut Entity, rec: &Record, file: &str, line: u64, report: &m
 }
 
 fn add_identifiers(e: &mut Entity, rec: &Record) {
-    for (prop, kind, label, country) in IDENTIFIERS {
+    for (prop, kind, label, country) in ftm::ID_PROPERTIES.iter() {
         let kind = if *prop == "registrationNumber" && e.schema == Schema::Aircraft {
             IdKind::AircraftRegistration
         } else {

@@ -3,7 +3,58 @@
 
 use std::collections::BTreeMap;
 
-use crate::{slug, Authority, CountryRole, Designation, Entity, IdKind, NameKind, PartialDate, Schema, Status};
+use crate::{
+    slug, Authority, CountryRole, Designation, Entity, IdKind, NameKind, PartKind, PartialDate, Schema, Status,
+};
+
+/// Properties that hold an entity's names.
+pub const NAME_PROPERTIES: [&str; 4] = ["name", "alias", "weakAlias", "previousName"];
+
+/// Name-part properties of a person, in the order a name is written (given name first); read
+/// backwards, the order they are fitted to names.
+pub const NAME_PARTS: [(&str, PartKind); 5] = [
+    ("firstName", PartKind::Given),
+    ("secondName", PartKind::Middle),
+    ("middleName", PartKind::Middle),
+    ("fatherName", PartKind::Patronymic),
+    ("lastName", PartKind::Family),
+];
+
+/// Properties of birth, incorporation or build dates.
+pub const DATE_PROPERTIES: [&str; 3] = ["birthDate", "incorporationDate", "buildDate"];
+
+/// Country properties and what they mean for the entity.
+pub const COUNTRY_PROPERTIES: [(&str, CountryRole); 6] = [
+    ("nationality", CountryRole::Nationality),
+    ("citizenship", CountryRole::Citizenship),
+    ("jurisdiction", CountryRole::Jurisdiction),
+    ("flag", CountryRole::Flag),
+    ("country", CountryRole::Linked),
+    ("mainCountry", CountryRole::Linked),
+];
+
+/// Identifier properties, with their kind, label and the country that issues them when the
+/// property implies one.
+pub const ID_PROPERTIES: [(&str, IdKind, Option<&str>, Option<&str>); 18] = [
+    ("idNumber", IdKind::NationalId, None, None),
+    ("passportNumber", IdKind::Passport, None, None),
+    ("taxNumber", IdKind::Tax, None, None),
+    ("vatCode", IdKind::Tax, Some("VAT"), None),
+    ("innCode", IdKind::Tax, Some("INN"), Some("ru")),
+    ("registrationNumber", IdKind::Registration, None, None),
+    ("ogrnCode", IdKind::Registration, Some("OGRN"), Some("ru")),
+    ("okpoCode", IdKind::Registration, Some("OKPO"), Some("ru")),
+    ("kppCode", IdKind::Other, Some("KPP"), Some("ru")),
+    ("imoNumber", IdKind::Imo, None, None),
+    ("mmsi", IdKind::Mmsi, None, None),
+    ("swiftBic", IdKind::Swift, None, None),
+    ("bikCode", IdKind::Other, Some("BIK"), Some("ru")),
+    ("leiCode", IdKind::Lei, None, None),
+    ("dunsCode", IdKind::Other, Some("DUNS"), None),
+    ("permId", IdKind::Other, Some("PermID"), None),
+    ("uniqueEntityId", IdKind::Other, Some("SAM Unique Entity ID"), None),
+    ("icaoCode", IdKind::Other, Some("ICAO"), None),
+];
 
 /// FollowTheMoney properties: name to values, in a stable order.
 pub type Properties = BTreeMap<String, Vec<String>>;

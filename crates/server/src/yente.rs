@@ -36,26 +36,6 @@ const DEFAULT_CUTOFF: f64 = proscribe_app::views::DEFAULT_CUTOFF;
 /// Most characters of a name.
 const MAX_NAME_CHARS: usize = proscribe_matching::entity::MAX_NAME_CHARS;
 
-/// FollowTheMoney properties read as names.
-const NAME_PROPERTIES: &[&str] = &["name", "alias", "weakAlias", "previousName"];
-/// FollowTheMoney properties read as birth or incorporation dates.
-const DATE_PROPERTIES: &[&str] = &["birthDate", "incorporationDate", "buildDate"];
-/// FollowTheMoney properties read as countries.
-const COUNTRY_PROPERTIES: &[&str] = &["nationality", "citizenship", "country", "jurisdiction", "flag"];
-/// FollowTheMoney properties read as identifying numbers.
-const ID_PROPERTIES: &[&str] = &[
-    "idNumber",
-    "passportNumber",
-    "imoNumber",
-    "mmsi",
-    "registrationNumber",
-    "taxNumber",
-    "innCode",
-    "ogrnCode",
-    "leiCode",
-    "swiftBic",
-    "vatCode",
-];
 /// FollowTheMoney schemata accepted in queries, with the kind of entity screened for (`None`:
 /// any kind).
 
@@ -174,7 +154,7 @@ fn prepare(key: &str, q: &EntityQuery) -> Result<Prepared, ApiError> {
     let at = |e: ApiError| ApiError { message: format!("query {key:?}: {}", e.message), ..e };
     let schema = query_schema(&q.schema).map_err(at)?;
     let mut names: Vec<String> = Vec::new();
-    for p in NAME_PROPERTIES {
+    for p in ftm::NAME_PROPERTIES {
         for n in values(&q.properties, p).map_err(at)? {
             let chars = n.chars().count();
             if chars > MAX_NAME_CHARS {
@@ -189,8 +169,9 @@ fn prepare(key: &str, q: &EntityQuery) -> Result<Prepared, ApiError> {
         }
     }
     // A person's name in parts.
-    let parts: Vec<&str> = ["firstName", "secondName", "middleName", "fatherName", "lastName"]
+    let parts: Vec<&str> = ftm::NAME_PARTS
         .iter()
+        .map(|(p, _)| p)
         .map(|p| values(&q.properties, p))
         .collect::<Result<Vec<_>, _>>()
         .map_err(at)?
@@ -222,9 +203,9 @@ fn prepare(key: &str, q: &EntityQuery) -> Result<Prepared, ApiError> {
     let fields = QueryFields {
         name: Some(names[0].clone()),
         schema: None,
-        birth_dates: all(DATE_PROPERTIES)?,
-        countries: all(COUNTRY_PROPERTIES)?,
-        identifiers: all(ID_PROPERTIES)?,
+        birth_dates: all(&ftm::DATE_PROPERTIES)?,
+        countries: all(&ftm::COUNTRY_PROPERTIES.map(|(p, _)| p))?,
+        identifiers: all(&ftm::ID_PROPERTIES.map(|(p, ..)| p))?,
     };
     let parsed = parse_query(fields).and_then(|p| p.strict()).map_err(|e| at(field_error(e)))?;
     let base = ScreenQuery { name: String::new(), schema, ..parsed };
@@ -358,14 +339,11 @@ fn feature_name(kind: FeatureKind) -> &'static str {
 fn explanations(loaded: &Loaded, hit: &Hit, query_name: &str) -> Value {
     let mut out = serde_json::Map::new();
     let m = &hit.name_match;
-    let mut detail: Vec<String> =
-        m.pairs.iter().map(|p| format!("{}~{} {:.2}", p.query, p.candidate, p.similarity)).collect();
-    detail.extend(m.unmatched_query.iter().map(|t| format!("{t} unmatched")));
-    detail.extend(m.unmatched_candidate.iter().map(|t| format!("listed {t} unmatched")));
+    let detail = proscribe_app::views::aligned_words(&m.pairs, &m.unmatched_query, &m.unmatched_candidate);
     out.insert(
         "name".into(),
         json!({
-            "detail": detail.join(", "),
+            "detail": detail,
             "score": m.score,
             "query": query_name,
             "candidate": hit.name.map(|n| loaded.index.name_text(n)).unwrap_or_default(),
