@@ -63,7 +63,14 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
             let rows: Vec<Vec<String>> = records
                 .iter()
                 .map(|r| {
-                    vec![r.seq.to_string(), r.at.clone(), r.action.clone(), r.subject.clone(), r.actor.clone(), r.hash[..16].to_string()]
+                    vec![
+                        r.seq.to_string(),
+                        r.at.clone(),
+                        r.action.clone(),
+                        r.subject.clone(),
+                        r.actor.clone(),
+                        r.hash[..16].to_string(),
+                    ]
                 })
                 .collect();
             print_table(&["SEQ", "AT", "ACTION", "SUBJECT", "ACTOR", "HASH"], &rows);

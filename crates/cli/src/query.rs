@@ -285,7 +285,9 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
 /// its measures, acts and workflow steps by `day`.
 fn print_authority(cli: &Cli, day: &PartialDate, report: &AuthorityReport) -> Result<()> {
     if cli.json {
-        return print_json(&serde_json::json!({"as_of": day.to_string(), "authority": report, "designations": [], "acts": []}));
+        return print_json(
+            &serde_json::json!({"as_of": day.to_string(), "authority": report, "designations": [], "acts": []}),
+        );
     }
     outln!("as of {day}:");
     let name = report.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();

@@ -282,7 +282,10 @@ fn roles_are_listed_as_words_and_revoked_on_the_trail() {
     assert_eq!(roles["ru-moj"], serde_json::json!(["proposer"]), "{roles}");
     let log = env.json(&["audit", "log", "--limit", "10000"]);
     let last = log.as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["action"].as_str(), last["subject"].as_str()), (Some("role.revoke"), Some(&*format!("list:{LIST}"))));
+    assert_eq!(
+        (last["action"].as_str(), last["subject"].as_str()),
+        (Some("role.revoke"), Some(&*format!("list:{LIST}")))
+    );
     assert!(env.ok(&["audit", "verify"]).contains("intact"));
 
     // A role the body does not have is refused, naming it; nothing is written.
@@ -290,7 +293,10 @@ fn roles_are_listed_as_words_and_revoked_on_the_trail() {
     assert!(err.contains(&format!("ru-moj is not a publisher of {LIST} (its roles: proposer)")), "{err}");
     let err = env.fails(&["roles", "revoke", LIST, "un-sc", "decider"]);
     assert!(err.contains("un-sc is not a decider") && err.contains("it has no role on it"), "{err}");
-    assert_eq!(env.json(&["audit", "log", "--limit", "10000"]).as_array().unwrap().len(), log.as_array().unwrap().len());
+    assert_eq!(
+        env.json(&["audit", "log", "--limit", "10000"]).as_array().unwrap().len(),
+        log.as_array().unwrap().len()
+    );
 }
 
 #[test]

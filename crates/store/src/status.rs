@@ -249,7 +249,11 @@ impl Store {
                             authority: Some(m.authority.clone()),
                             list: list.cloned(),
                             version_id: Some(version.id),
-                            summary: format!("{}: {}", e.caption(), timeline::measure_summary(m, list.map(String::as_str))),
+                            summary: format!(
+                                "{}: {}",
+                                e.caption(),
+                                timeline::measure_summary(m, list.map(String::as_str))
+                            ),
                             diff: None,
                         });
                     }

@@ -184,8 +184,7 @@ fn read_only_open_reads_without_writing_and_refuses_other_schemas() {
 
     // The first release's schema is not migrated by a reader: it says which version it found.
     let old = dir.path().join("old.db");
-    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db"), &old)
-        .unwrap();
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db"), &old).unwrap();
     let err = Store::open_read_only(&old).err().expect("an older schema is refused");
     assert!(matches!(err, proscribe_store::Error::SchemaTooOld { found: 1, .. }), "{err}");
     assert!(err.to_string().contains("schema version 1, older"), "{err}");
