@@ -3,8 +3,8 @@
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 
-use crate::output::{outln, print_json};
-use crate::{open_store, Cli};
+use crate::output::{outln, print_json, print_table};
+use crate::{open_store_to_read, Cli};
 
 /// Arguments of `proscribe audit`.
 #[derive(Debug, Args)]
@@ -35,7 +35,7 @@ enum AuditAction {
 
 /// Runs `proscribe audit`.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
-    let store = open_store(cli)?;
+    let store = open_store_to_read(cli)?;
     match &args.action {
         AuditAction::Verify { expect_head } => {
             let check = store.verify_audit()?;
@@ -60,9 +60,20 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
             if cli.json {
                 return print_json(&records);
             }
-            for r in records {
-                outln!("{:>5}  {}  {:<12} {:<16} {:<28} {}", r.seq, r.at, r.action, r.subject, r.actor, &r.hash[..16]);
-            }
+            let rows: Vec<Vec<String>> = records
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.seq.to_string(),
+                        r.at.clone(),
+                        r.action.clone(),
+                        r.subject.clone(),
+                        r.actor.clone(),
+                        r.hash[..16].to_string(),
+                    ]
+                })
+                .collect();
+            print_table(&["SEQ", "AT", "ACTION", "SUBJECT", "ACTOR", "HASH"], &rows);
         }
     }
     Ok(())

@@ -51,7 +51,7 @@ fn open_output(path: Option<&PathBuf>) -> Result<Box<dyn Write>> {
             1 << 16,
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),
-        _ => Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())),
+        _ => Box::new(std::io::BufWriter::with_capacity(1 << 16, crate::output::Stdout)),
     })
 }
 
@@ -134,7 +134,7 @@ pub fn run(
             match writer.write(&loaded.index, row, hits) {
                 Ok(Some(unsaid)) => eprintln!("row {}: {unsaid}", row.number),
                 Ok(None) => {}
-                Err(e) => return quiet_on_closed_pipe(e),
+                Err(e) => return Err(e.into()),
             }
         }
         if let Some(bar) = &bar {
@@ -142,9 +142,7 @@ pub fn run(
             bar.set_message(format!("{} rows", summary.rows));
         }
     }
-    if let Err(e) = writer.flush() {
-        return quiet_on_closed_pipe(e);
-    }
+    writer.flush()?;
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
@@ -192,14 +190,6 @@ fn measure_recall(loaded: &Loaded, query: &Query, options: &ScreenOptions) -> Op
         tracing::debug!(query = %query.name, listed = name, score = h.score, "match the index did not propose");
     }
     Some(exact.iter().map(|h| (h.score, found(h))).collect())
-}
-
-/// A reader that went away (`| head`) ends the run quietly; other errors are errors.
-fn quiet_on_closed_pipe(e: proscribe_app::Error) -> Result<()> {
-    if e.is_broken_pipe() {
-        std::process::exit(0);
-    }
-    Err(e.into())
 }
 
 fn loaded_threshold(s: &Summary) -> f64 {

@@ -52,7 +52,7 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
         )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        None => Box::new(std::io::BufWriter::new(crate::output::Stdout)),
     };
     let mut sink = match args.format {
         ExportFormat::Csv => {

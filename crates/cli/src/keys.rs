@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use clap::{Args, Subcommand};
 use proscribe_store::Role;
 
-use crate::output::{outln, print_json};
-use crate::{open_store, Cli};
+use crate::output::{outln, print_json, print_table};
+use crate::{open_store, open_store_to_read, Cli};
 
 /// Arguments of `proscribe keys`.
 #[derive(Debug, Args)]
@@ -43,7 +43,10 @@ fn parse_role(s: &str) -> Result<Role, String> {
 
 /// Runs `proscribe keys`.
 pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
-    let store = open_store(cli)?;
+    let store = match &args.action {
+        KeysAction::List => open_store_to_read(cli)?,
+        _ => open_store(cli)?,
+    };
     match &args.action {
         KeysAction::Add { name, role, bodies } => {
             let secret = proscribe_app::secrets::new_secret()?;
@@ -64,17 +67,20 @@ pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
             if cli.json {
                 print_json(&keys)?;
             } else {
-                outln!("{:<4} {:<8} {:<21} {:<21} NAME", "ID", "ROLE", "CREATED", "REVOKED");
-                for k in keys {
-                    outln!(
-                        "{:<4} {:<8} {:<21} {:<21} {}",
-                        k.id,
-                        k.role.as_str(),
-                        k.created_at,
-                        k.revoked_at.as_deref().unwrap_or("-"),
-                        k.name
-                    );
-                }
+                let rows: Vec<Vec<String>> = keys
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            k.id.to_string(),
+                            k.role.as_str().to_string(),
+                            k.created_at.clone(),
+                            k.revoked_at.clone().unwrap_or_else(|| "-".into()),
+                            if k.bodies.is_empty() { "-".into() } else { k.bodies.join(", ") },
+                            k.name.clone(),
+                        ]
+                    })
+                    .collect();
+                print_table(&["ID", "ROLE", "CREATED", "REVOKED", "BODIES", "NAME"], &rows);
             }
         }
         KeysAction::Revoke { id } => {

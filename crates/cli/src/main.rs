@@ -155,6 +155,20 @@ fn create_store(cli: &Cli) -> Result<Store> {
 /// Opens an existing database to write to (keys, roles, proposals, webhooks). A database that
 /// does not exist is an error: it would hold no lists to act on.
 fn open_store(cli: &Cli) -> Result<Store> {
+    let path = existing_database(cli)?;
+    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+/// Opens an existing database to read its keys, roles or audit trail, read-only: a file
+/// without write permission or on a read-only mount can be read, and nothing is written.
+fn open_store_to_read(cli: &Cli) -> Result<Store> {
+    let path = existing_database(cli)?;
+    open_read_only(&path)
+}
+
+/// The database a command acting on stored keys, roles or the audit trail opens: it must
+/// exist, and it is not the example registry.
+fn existing_database(cli: &Cli) -> Result<PathBuf> {
     if cli.example {
         bail!("--example reads the built-in example registry; it cannot be written to");
     }
@@ -166,7 +180,12 @@ fn open_store(cli: &Cli) -> Result<Store> {
             path.display()
         );
     }
-    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+    Ok(path)
+}
+
+/// Opens the database at `path` read-only.
+fn open_read_only(path: &std::path::Path) -> Result<Store> {
+    Store::open_read_only(path).with_context(|| format!("cannot open database {}", path.display()))
 }
 
 /// What a read command answers from.
@@ -209,13 +228,14 @@ fn mark_example(cli: &Cli, reading: Reading) {
 /// Opens the registry a read command answers from. A database named with `--db` or
 /// `PROSCRIBE_DB` must exist and hold lists; the example registry is read only when asked
 /// (`--example`) or, for the registry's questions, when no database is named and the default
-/// one does not exist or is empty. Screening never falls back to it.
+/// one does not exist or is empty. Screening never falls back to it. A database is opened
+/// read-only: it may be a file without write permission or on a read-only mount.
 fn open_for_reading(cli: &Cli, reading: Reading) -> Result<Store> {
     let (path, named) = database(cli);
     let fallback = !cli.example && !named && reading == Reading::Registry;
     if !cli.example {
         if path.exists() {
-            let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+            let store = open_read_only(&path)?;
             if !store.is_empty()? {
                 if example::holds_example(&store)? {
                     mark_example(cli, reading);
@@ -254,7 +274,9 @@ fn parse_day(text: &str) -> Result<PartialDate> {
 fn init_logging(format: LogFormat, default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only on a terminal: a log redirected to a file or a collector stays plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -299,10 +321,14 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // An error chain reads best as one line: outermost context first.
+            // An error chain reads best as one line: outermost context first. A cause whose
+            // text the message already holds (an error that also prints its source) is said once.
             let mut msg = e.to_string();
             for cause in e.chain().skip(1) {
-                msg.push_str(&format!(": {cause}"));
+                let cause = cause.to_string();
+                if !msg.contains(&cause) {
+                    msg.push_str(&format!(": {cause}"));
+                }
             }
             eprintln!("error: {msg}");
             ExitCode::FAILURE

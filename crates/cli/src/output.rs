@@ -1,4 +1,6 @@
-//! Output helpers shared by the subcommands: JSON on standard output, simple text tables.
+//! Output helpers shared by the subcommands: JSON on standard output, simple text tables, and
+//! standard output for streaming writers; every write to standard output ends the program
+//! quietly when the reader has gone (`proscribe export | head`).
 
 use anyhow::Result;
 use serde::Serialize;
@@ -22,6 +24,22 @@ pub fn write_failed(e: std::io::Error) -> ! {
     }
     eprintln!("error: cannot write to standard output: {e}");
     std::process::exit(1);
+}
+
+/// Standard output for writers that stream (exports, batches, scores): a failed write ends
+/// the program as [`write_failed`] does, quietly on a closed pipe, so that no writer of
+/// standard output has to tell a closed pipe from its own errors. Buffer it (`BufWriter`).
+pub struct Stdout;
+
+impl std::io::Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(std::io::stdout().lock().write(buf).unwrap_or_else(|e| write_failed(e)))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().lock().flush().unwrap_or_else(|e| write_failed(e));
+        Ok(())
+    }
 }
 
 /// Prints a value as pretty JSON. An object read from the example registry says so in a

@@ -58,8 +58,7 @@ pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
     let weights = FrequencyWeights::default_table();
     let stdin = std::io::stdin();
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(stdin.lock());
-    let stdout = std::io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::new(crate::output::Stdout);
     for (n, record) in reader.records().enumerate() {
         // A bad record scores 0 with a message, so that the output stays one line per record.
         let score = match record {
@@ -69,9 +68,7 @@ pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
                 let c = PreparedName::new(&r[1], schema);
                 if args.explain {
                     let m = compare_names(&q, &c, weights);
-                    if let Err(e) = writeln!(out, "{}", serde_json::to_string(&m)?) {
-                        crate::output::write_failed(e);
-                    }
+                    writeln!(out, "{}", serde_json::to_string(&m)?)?;
                     continue;
                 }
                 score_names(&q, &c, weights)
@@ -85,13 +82,9 @@ pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
                 0.0
             }
         };
-        if let Err(e) = writeln!(out, "{score:.6}") {
-            crate::output::write_failed(e);
-        }
+        writeln!(out, "{score:.6}")?;
     }
-    if let Err(e) = out.flush() {
-        crate::output::write_failed(e);
-    }
+    out.flush()?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_model::{Entity, PartialDate};
-use proscribe_store::{ChangeKind, Store, VersionInfo};
+use proscribe_store::{AuthorityReport, ChangeKind, Store, VersionInfo};
 
 use crate::output::{outln, print_json, print_table};
 use proscribe_app::registry::{Against, Diff};
@@ -239,6 +239,13 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
             if args.list.is_none() && args.authority.is_none() {
                 bail!("name an entity, or give --list or --authority");
             }
+            if let Some(authority) = &args.authority {
+                // An authority that keeps no list has no entries: say what it does instead.
+                let report = store.authority_on(authority, &day)?;
+                if report.keeps.is_empty() {
+                    return print_authority(cli, &day, &report);
+                }
+            }
             (store.designations_on(args.list.as_deref(), args.authority.as_deref(), &day)?, vec![])
         }
     };
@@ -273,6 +280,38 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
             act.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
         );
     }
+    Ok(())
+}
+
+/// Prints what an authority that keeps no list does: its roles in the lists' workflows, and
+/// its measures, acts and workflow steps by `day`.
+fn print_authority(cli: &Cli, day: &PartialDate, report: &AuthorityReport) -> Result<()> {
+    if cli.json {
+        return print_json(
+            &serde_json::json!({"as_of": day.to_string(), "authority": report, "designations": [], "acts": []}),
+        );
+    }
+    outln!("as of {day}:");
+    let name = report.name.as_deref().map(|n| format!(" ({n})")).unwrap_or_default();
+    outln!("{}{name} keeps no list.", report.authority);
+    if report.roles.is_empty() {
+        outln!("It has no role in any list's workflow.");
+    }
+    for (list, roles) in &report.roles {
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        outln!("It is a {} of {list}.", roles.join(" and "));
+    }
+    if report.events.is_empty() {
+        outln!("It had taken no act or decision by {day}.");
+        return Ok(());
+    }
+    outln!("Its acts and decisions by {day}:");
+    let rows: Vec<Vec<String>> = report
+        .events
+        .iter()
+        .map(|e| vec![e.date.clone(), e.kind.to_string(), e.entity_id.clone(), e.summary.clone()])
+        .collect();
+    print_table(&["DATE", "KIND", "ENTITY", "WHAT"], &rows);
     Ok(())
 }
 

@@ -176,7 +176,7 @@ fn sync_source(
 /// Runs `proscribe sync`.
 pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
     if args.print_config {
-        print!("{DEFAULT_CONFIG}");
+        crate::output::outln!("{}", DEFAULT_CONFIG.trim_end_matches('\n'));
         return Ok(());
     }
     let config = load_config(args.config.as_deref())?;

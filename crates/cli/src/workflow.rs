@@ -9,8 +9,8 @@ use proscribe_model::workflow::{Action, BodyRole, Decision, Document, Opinion, O
 use proscribe_model::{Entity, Name, NameKind, PartialDate};
 use proscribe_store::{local_actor, StoredProposal};
 
-use crate::output::{outln, print_json};
-use crate::{open_store, parse_day, Cli};
+use crate::output::{outln, print_json, print_table};
+use crate::{open_store, open_store_to_read, parse_day, Cli};
 
 /// Arguments of `proscribe roles`.
 #[derive(Debug, Args)]
@@ -23,6 +23,16 @@ pub struct RolesArgs {
 enum RolesAction {
     /// Give a body a role on a list.
     Grant {
+        /// The list.
+        list: String,
+        /// The body (an authority id).
+        body: String,
+        /// proposer, consulted, decider or publisher.
+        #[arg(value_enum)]
+        role: RoleArg,
+    },
+    /// Take a role on a list from a body.
+    Revoke {
         /// The list.
         list: String,
         /// The body (an authority id).
@@ -224,20 +234,28 @@ fn act(cli: &Cli, id: i64, by: &str, action: Action) -> Result<()> {
 
 /// Runs `proscribe roles`.
 pub fn roles(cli: &Cli, args: &RolesArgs) -> Result<()> {
-    let store = open_store(cli)?;
     match &args.action {
         RolesAction::Grant { list, body, role } => {
-            store.grant_role(&local_actor(), list, body, (*role).into())?;
-            outln!("{body} is a {role:?} of {list}");
+            let role = BodyRole::from(*role);
+            open_store(cli)?.grant_role(&local_actor(), list, body, role)?;
+            outln!("{body} is a {} of {list}", role.as_str());
+        }
+        RolesAction::Revoke { list, body, role } => {
+            let role = BodyRole::from(*role);
+            open_store(cli)?.revoke_role(&local_actor(), list, body, role)?;
+            outln!("{body} is no longer a {} of {list}", role.as_str());
         }
         RolesAction::List { list } => {
-            let roles = store.roles(list)?;
+            let roles = open_store_to_read(cli)?.roles(list)?;
             if cli.json {
                 return print_json(&roles);
             }
-            for (body, rs) in &roles.0 {
-                outln!("{body}: {rs:?}");
-            }
+            let rows: Vec<Vec<String>> = roles
+                .0
+                .iter()
+                .map(|(body, rs)| vec![body.clone(), rs.iter().map(BodyRole::as_str).collect::<Vec<_>>().join(", ")])
+                .collect();
+            print_table(&["BODY", "ROLES"], &rows);
         }
     }
     Ok(())

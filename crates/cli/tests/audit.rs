@@ -81,3 +81,51 @@ fn writes_are_on_the_trail_and_tampering_is_named() {
         assert!(err.contains(named) && err.contains(reason), "{statements}: {err}");
     }
 }
+
+/// The name `/etc/passwd` gives this process's uid, as the store finds the local user when
+/// no variable names it.
+fn user_of_this_process() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let uid = std::fs::metadata("/proc/self").unwrap().uid();
+    let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+    passwd
+        .lines()
+        .map(|l| l.split(':').collect::<Vec<_>>())
+        .find(|f| f.len() > 2 && f[2] == uid.to_string())
+        .map(|f| f[0].to_string())
+        .unwrap_or_else(|| format!("uid {uid}"))
+}
+
+#[test]
+fn audit_log_is_a_table_and_names_the_user_without_user_variables() {
+    let env = Env::example();
+    let out = env
+        .cmd()
+        .env_remove("USER")
+        .env_remove("LOGNAME")
+        .env_remove("USERNAME")
+        .args(["keys", "add", "screening", "--role", "reader"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = env.json(&["audit", "log"]);
+    let records = log.as_array().unwrap();
+    let last = records.last().unwrap();
+    assert_eq!(last["action"], "key.add");
+    assert_eq!(last["actor"].as_str().unwrap(), format!("local:{}", user_of_this_process()));
+
+    // Every column starts where its heading does, however long the actions and actors are
+    // (the example's workflow acts for bodies: `local:USER:ru-prosecutor-general`).
+    let text = env.ok(&["audit", "log"]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), records.len() + 1, "{text}");
+    for heading in ["ACTION", "SUBJECT", "ACTOR", "HASH"] {
+        let at = lines[0].find(heading).unwrap_or_else(|| panic!("no {heading}: {}", lines[0]));
+        let field = heading.to_lowercase();
+        for (line, record) in lines[1..].iter().zip(records) {
+            let value = record[&field].as_str().unwrap();
+            let value = if field == "hash" { &value[..16] } else { value };
+            assert_eq!(line.get(at..at + value.len()), Some(value), "{heading} misaligned:\n{}\n{line}", lines[0]);
+        }
+    }
+}

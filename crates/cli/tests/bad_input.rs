@@ -63,3 +63,45 @@ fn misleading_file_names_do_not_fool_detection() {
     assert_eq!(report["imported"][0]["format"], "un-xml");
     assert_eq!(report["imported"][0]["source_id"], "un-sc");
 }
+
+#[test]
+fn a_missing_file_says_the_reason_once() {
+    let env = Env::new();
+    let err = env.fails(&["import", "/nonexistent"]);
+    assert!(err.contains("/nonexistent"), "{err}");
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+}
+
+#[test]
+fn read_commands_read_a_read_only_database_without_writing() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::example();
+    // A database in rollback-journal mode, without write permission: opening it for writing
+    // would turn it to WAL (a write to its header) even as root, who ignores permissions.
+    rusqlite::Connection::open(&env.db).unwrap().pragma_update(None, "journal_mode", "DELETE").unwrap();
+    std::fs::set_permissions(&env.db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&env.db).unwrap();
+    let modified = std::fs::metadata(&env.db).unwrap().modified().unwrap();
+    let list = "ru-terrorist-organisations";
+    for args in [
+        &["lists"][..],
+        &["show", "taliban"],
+        &["history", "taliban"],
+        &["status", "--list", list, "--as-of", "2025-05-01"],
+        &["diff", "example-taliban"],
+        &["proposals"],
+        &["export", "--format", "csv"],
+        &["screen", "Taliban"],
+        &["audit", "log"],
+        &["audit", "verify"],
+        &["keys", "list"],
+        &["roles", "list", list],
+    ] {
+        env.ok(args);
+        assert!(std::fs::read(&env.db).unwrap() == before, "{args:?} wrote to the database");
+        let mut wal = env.db.clone().into_os_string();
+        wal.push("-wal");
+        assert!(!std::path::Path::new(&wal).exists(), "{args:?} left a WAL file");
+    }
+    assert_eq!(std::fs::metadata(&env.db).unwrap().modified().unwrap(), modified);
+}

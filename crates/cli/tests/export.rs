@@ -35,3 +35,33 @@ fn csv_export_has_a_row_per_designation() {
     let taliban: Vec<&csv::StringRecord> = rows.iter().filter(|r| r[0].starts_with("taliban")).collect();
     assert!(taliban.len() >= 3, "one row per national list: {taliban:?}");
 }
+
+#[test]
+fn a_closed_standard_output_ends_quietly() {
+    let env = Env::example();
+    for args in [
+        &["export", "--format", "ftm"][..],
+        &["export", "--format", "csv"],
+        &["lists"],
+        &["audit", "log"],
+        &["sync", "--print-config"],
+    ] {
+        // The reader has gone before the first write: every write fails with a broken pipe.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = env.cmd().args(args).stdout(writer).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error") && !stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn logs_redirected_have_no_colours() {
+    let env = Env::example();
+    let file = env.path("out.csv");
+    let out = env.cmd().env("RUST_LOG", "info").args(["export", "--format", "csv", "-o"]).arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.contains("exported"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "ANSI escapes in a redirected log: {stderr:?}");
+}

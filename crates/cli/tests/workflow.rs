@@ -264,3 +264,75 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     assert_eq!(ru["status"], "delisted", "{ru}");
     env.ok(&["audit", "verify"]);
 }
+
+#[test]
+fn roles_are_listed_as_words_and_revoked_on_the_trail() {
+    let env = Env::example();
+    env.ok(&["roles", "grant", LIST, "ru-moj", "publisher"]);
+    let listed = env.ok(&["roles", "list", LIST]);
+    let row = |body: &str| listed.lines().find(|l| l.split_whitespace().next() == Some(body)).unwrap_or("").to_string();
+    assert!(listed.lines().next().unwrap().starts_with("BODY"), "{listed}");
+    assert!(row("ru-moj").ends_with("proposer, publisher"), "{listed}");
+    assert!(row("ru-supreme-court").ends_with("decider"), "{listed}");
+    assert!(!listed.contains('{'), "{listed}");
+
+    let said = env.ok(&["roles", "revoke", LIST, "ru-moj", "publisher"]);
+    assert_eq!(said.trim(), format!("ru-moj is no longer a publisher of {LIST}"));
+    let roles = env.json(&["roles", "list", LIST]);
+    assert_eq!(roles["ru-moj"], serde_json::json!(["proposer"]), "{roles}");
+    let log = env.json(&["audit", "log", "--limit", "10000"]);
+    let last = log.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["action"].as_str(), last["subject"].as_str()),
+        (Some("role.revoke"), Some(&*format!("list:{LIST}")))
+    );
+    assert!(env.ok(&["audit", "verify"]).contains("intact"));
+
+    // A role the body does not have is refused, naming it; nothing is written.
+    let err = env.fails(&["roles", "revoke", LIST, "ru-moj", "publisher"]);
+    assert!(err.contains(&format!("ru-moj is not a publisher of {LIST} (its roles: proposer)")), "{err}");
+    let err = env.fails(&["roles", "revoke", LIST, "un-sc", "decider"]);
+    assert!(err.contains("un-sc is not a decider") && err.contains("it has no role on it"), "{err}");
+    assert_eq!(
+        env.json(&["audit", "log", "--limit", "10000"]).as_array().unwrap().len(),
+        log.as_array().unwrap().len()
+    );
+}
+
+#[test]
+fn keys_list_shows_the_bodies_a_key_acts_for() {
+    let env = Env::example();
+    env.ok(&["keys", "add", "court clerk", "--role", "editor", "--body", "ru-supreme-court", "--body", "ru-fsb"]);
+    env.ok(&["keys", "add", "analyst", "--role", "reader"]);
+    let listed = env.ok(&["keys", "list"]);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(lines[0].contains("BODIES"), "{listed}");
+    let clerk = lines.iter().find(|l| l.ends_with("court clerk")).unwrap();
+    assert!(clerk.contains("ru-supreme-court, ru-fsb"), "{listed}");
+    let analyst = lines.iter().find(|l| l.ends_with("analyst")).unwrap();
+    let at = lines[0].find("BODIES").unwrap();
+    assert_eq!(analyst.get(at..at + 1), Some("-"), "{listed}");
+}
+
+#[test]
+fn status_of_an_unknown_list_or_authority_is_an_error_and_a_court_tells_its_part() {
+    let env = Env::example();
+    let err = env.fails(&["status", "--list", "ru-terror", "--as-of", "2025-05-01"]);
+    assert!(err.contains("no list \"ru-terror\"") && err.contains(LIST), "{err}");
+    let err = env.fails(&["status", "--authority", "ru-court", "--as-of", "2025-05-01"]);
+    assert!(err.contains("no authority \"ru-court\"") && err.contains("ru-supreme-court"), "{err}");
+
+    // The Supreme Court keeps no list: it decides on the FSB's.
+    let text = env.ok(&["status", "--authority", "ru-supreme-court", "--as-of", "2025-05-01"]);
+    assert!(text.contains("ru-supreme-court (Supreme Court of the Russian Federation) keeps no list"), "{text}");
+    assert!(text.contains(&format!("It is a decider of {LIST}")), "{text}");
+    assert!(text.contains("adopted by ru-supreme-court") && text.contains("listing by ru-supreme-court"), "{text}");
+    assert!(!text.contains("REFERENCE"), "no empty table: {text}");
+    let before = env.ok(&["status", "--authority", "ru-supreme-court", "--as-of", "2025-01-01"]);
+    assert!(!before.contains("adopted by") && before.contains("listing by ru-supreme-court"), "{before}");
+    let json = env.json(&["status", "--authority", "ru-supreme-court", "--as-of", "2025-05-01"]);
+    assert_eq!(json["authority"]["roles"][LIST], serde_json::json!(["decider"]), "{json}");
+    // An authority that keeps a list still lists its entries.
+    let fsb = env.ok(&["status", "--authority", "ru-fsb", "--as-of", "2025-05-01"]);
+    assert!(fsb.contains("taliban-ru") && fsb.contains("suspended"), "{fsb}");
+}

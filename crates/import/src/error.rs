@@ -4,8 +4,9 @@
 /// A file that cannot be imported.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The file cannot be opened or read.
-    #[error("{path}: {source}")]
+    /// The file cannot be opened or read. The message is the context only: the system's
+    /// reason is the error's source.
+    #[error("cannot read {path}")]
     Io {
         /// The file.
         path: String,
@@ -57,8 +58,8 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
-    /// The sink refused an entity (the store failed).
-    #[error("{0}")]
+    /// The sink refused an entity (the store failed): its message and source, as they are.
+    #[error(transparent)]
     Sink(Box<dyn std::error::Error + Send + Sync>),
 }
 

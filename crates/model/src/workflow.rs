@@ -98,6 +98,22 @@ pub enum BodyRole {
     Publisher,
 }
 
+impl BodyRole {
+    /// Every role, in order.
+    pub const ALL: [BodyRole; 4] = [BodyRole::Proposer, BodyRole::Consulted, BodyRole::Decider, BodyRole::Publisher];
+
+    /// The role's name as stored and as typed on the command line: `proposer`, `consulted`,
+    /// `decider`, `publisher`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            BodyRole::Proposer => "proposer",
+            BodyRole::Consulted => "consulted",
+            BodyRole::Decider => "decider",
+            BodyRole::Publisher => "publisher",
+        }
+    }
+}
+
 /// The roles each body (by authority id) plays for one list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Roles(pub BTreeMap<String, BTreeSet<BodyRole>>);

@@ -39,6 +39,12 @@ pub struct HistoryEvent {
     pub diff: Option<EntityDiff>,
 }
 
+/// The order of events in a timeline: by date, entity, and within a day the steps of a
+/// proposal before the measure its publication wrote, and that before the version.
+pub(crate) fn in_order(a: &HistoryEvent, b: &HistoryEvent) -> std::cmp::Ordering {
+    a.date.cmp(&b.date).then(a.entity_id.cmp(&b.entity_id)).then(a.kind.rank_in_day().cmp(&b.kind.rank_in_day()))
+}
+
 impl HistoryEvent {
     /// Whether the event is a step of a proposal ([`EventKind::is_workflow_step`]).
     pub fn is_workflow_step(&self) -> bool {
@@ -78,12 +84,7 @@ impl Store {
             }
             self.proposal_events(&eid, &mut events)?;
         }
-        events.sort_by(|a, b| {
-            a.date
-                .cmp(&b.date)
-                .then(a.entity_id.cmp(&b.entity_id))
-                .then(a.kind.rank_in_day().cmp(&b.kind.rank_in_day()))
-        });
+        events.sort_by(in_order);
         Ok(events)
     }
 

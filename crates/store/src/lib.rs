@@ -56,7 +56,7 @@ pub use keys::{key_hash, ApiKey, Role};
 pub use proscribe_model::workflow::{Refusal, RefusalKind};
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
-pub use status::{DesignationStatus, StatusReport};
+pub use status::{AuthorityReport, DesignationStatus, StatusReport};
 pub use versions::{FileMeta, Seen, SourceSummary, VersionInfo};
 pub use webhooks::{Delivery, DeliveryStatus, Webhook};
 pub use workflow::StoredProposal;
@@ -64,11 +64,12 @@ pub use workflow::StoredProposal;
 /// An error of the store.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The database failed (cannot open, locked, disk full, corrupt).
-    #[error("database error: {0}")]
+    /// The database failed (cannot open, locked, disk full, corrupt). The message is the
+    /// context only: the driver's reason is the error's source.
+    #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
-    /// A value could not be written as JSON.
-    #[error("cannot encode a record: {0}")]
+    /// A value could not be written as JSON (the reason is the error's source).
+    #[error("cannot encode a record")]
     Record(#[from] serde_json::Error),
     /// A stored value cannot be read back (JSON that does not parse, a kind or status this
     /// build does not know): the database was altered, or written by a faulty build.
@@ -91,6 +92,17 @@ pub enum Error {
         /// The version found.
         found: u32,
         /// The newest version this build knows.
+        supported: u32,
+    },
+    /// A database opened read-only was written by an older proscribe: it is upgraded only
+    /// when opened for writing.
+    #[error(
+        "the database has schema version {found}, older than this build reads ({supported}): open it once for writing to upgrade it"
+    )]
+    SchemaTooOld {
+        /// The version found.
+        found: u32,
+        /// The version this build reads.
         supported: u32,
     },
     /// One import produced two records with the same entity id.
@@ -159,6 +171,20 @@ impl Store {
         Store::setup(conn)
     }
 
+    /// Opens the database at `path` for reading only: nothing is written to it or beside it
+    /// beyond what SQLite needs to read a WAL database, no migration runs, and a file
+    /// without write permission or on a read-only mount can be read. A database of another
+    /// schema version than this build's is an error ([`Error::SchemaTooOld`],
+    /// [`Error::SchemaTooNew`]), since it cannot be upgraded here.
+    pub fn open_read_only(path: &Path) -> Result<Store, Error> {
+        use rusqlite::OpenFlags;
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        schema::check_version(&conn)?;
+        Ok(Store { conn })
+    }
+
     /// A fresh database in memory.
     pub fn open_in_memory() -> Result<Store, Error> {
         Store::setup(Connection::open_in_memory()?)
@@ -173,6 +199,12 @@ impl Store {
 
     /// Whether the store holds no source at all.
     pub fn is_empty(&self) -> Result<bool, Error> {
+        // An empty file opened read-only has no tables yet.
+        let tables: i64 =
+            self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'source'", [], |r| r.get(0))?;
+        if tables == 0 {
+            return Ok(true);
+        }
         let n: i64 = self.conn.query_row("SELECT count(*) FROM source", [], |r| r.get(0))?;
         Ok(n == 0)
     }
@@ -215,13 +247,43 @@ impl Store {
     }
 }
 
-/// The current time, RFC 3339 UTC to the second.
-/// The actor of writes made from this machine's command line: `local:` and the user's name.
+/// The actor of writes made from this machine's command line: `local:` and the user's name
+/// (see [`local_user`]).
 pub fn local_actor() -> String {
-    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_else(|_| "unknown".into());
-    format!("local:{user}")
+    format!("local:{}", local_user())
 }
 
+/// The name of the user running this process: `USER`, else `LOGNAME` (set by login and by
+/// su), else the name `/etc/passwd` gives the process's uid (a container or a service often
+/// sets neither variable), else `uid N`.
+fn local_user() -> String {
+    let from_env = ["USER", "LOGNAME", "USERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
+    if let Some(user) = from_env {
+        return user;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // The process's own /proc entry belongs to its (effective) uid.
+        if let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) {
+            let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+            return passwd_name(&passwd, uid).unwrap_or_else(|| format!("uid {uid}"));
+        }
+    }
+    "unknown".into()
+}
+
+/// The name of `uid` in the text of an `/etc/passwd` file (`name:password:uid:gid:...`).
+fn passwd_name(passwd: &str, uid: u32) -> Option<String> {
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id: u32 = fields.nth(1)?.parse().ok()?;
+        (id == uid && !name.is_empty()).then(|| name.to_string())
+    })
+}
+
+/// The current time, RFC 3339 UTC to the second.
 pub(crate) fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -250,7 +312,15 @@ pub fn normalise_timestamp(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::normalise_timestamp;
+    use super::{normalise_timestamp, passwd_name};
+
+    #[test]
+    fn a_uid_is_named_from_passwd() {
+        let passwd = "root:x:0:0:root:/root:/bin/bash\n# a comment\n\nbroken\nana:x:1000:1000::/home/ana:/bin/sh\n";
+        assert_eq!(passwd_name(passwd, 0).as_deref(), Some("root"));
+        assert_eq!(passwd_name(passwd, 1000).as_deref(), Some("ana"));
+        assert_eq!(passwd_name(passwd, 42), None);
+    }
 
     #[test]
     fn timestamps_normalise() {

@@ -158,6 +158,23 @@ ALTER TABLE api_key ADD COLUMN bodies TEXT NOT NULL DEFAULT '[]';  -- JSON: the 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
+/// Checks that a database opened read-only has this build's schema: it cannot be migrated,
+/// so an older one is refused as a newer one is. A database with no tables at all (an empty
+/// file) passes: it reads as an empty store.
+pub fn check_version(conn: &Connection) -> Result<(), Error> {
+    let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew { found, supported: SCHEMA_VERSION });
+    }
+    if found < SCHEMA_VERSION {
+        let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+        if found > 0 || tables > 0 {
+            return Err(Error::SchemaTooOld { found, supported: SCHEMA_VERSION });
+        }
+    }
+    Ok(())
+}
+
 /// Brings a database up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
 pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;

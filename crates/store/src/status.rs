@@ -3,12 +3,16 @@
 //! status on the day. Before the earliest stored version, that version's listing dates are the
 //! basis. Every answer says what it rests on.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use proscribe_model::timeline::{self, EventKind};
+use proscribe_model::workflow::BodyRole;
 use proscribe_model::{Certainty, Entity, Measure, PartialDate, Status};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::rows::load_record;
-use crate::{Error, Store};
+use crate::rows::{load_record, text};
+use crate::{Error, HistoryEvent, Store};
 
 /// The status of one designation on a day.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,6 +51,23 @@ pub struct StatusReport {
     pub designations: Vec<DesignationStatus>,
     /// Acts (recognition, accreditation, statements) that had happened by the day.
     pub acts: Vec<(String, Measure)>,
+}
+
+/// What an authority keeps and did by a day: for an authority that keeps no list of its own
+/// (a court that decides on another body's list), which status by list cannot show.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthorityReport {
+    /// The authority.
+    pub authority: String,
+    /// Its name, when a list file describes it.
+    pub name: Option<String>,
+    /// The lists it keeps.
+    pub keeps: Vec<String>,
+    /// The lists it has a part in through the designation workflow, with its roles there.
+    pub roles: BTreeMap<String, BTreeSet<BodyRole>>,
+    /// Dated by the day, oldest first: its measures on the records in force that day, its
+    /// acts outside lists, and its steps in proposals.
+    pub events: Vec<HistoryEvent>,
 }
 
 impl Store {
@@ -162,8 +183,118 @@ impl Store {
                     && d.status != Status::NotListed
             }));
         }
+        // Nothing found may be a mistyped id: an id the store does not know is an error.
+        if out.is_empty() {
+            if let Some(list) = list_id {
+                let lists = self.lists()?;
+                if !lists.contains_key(list) {
+                    return Err(Error::NotFound(format!("no list {list:?}; {}", known("lists", lists.into_keys()))));
+                }
+            }
+            if let Some(authority) = authority_id {
+                self.check_authority(authority)?;
+            }
+        }
         Ok(out)
     }
+
+    /// Whether the store knows `authority`: [`Error::NotFound`] naming those it knows if not.
+    fn check_authority(&self, authority: &str) -> Result<(), Error> {
+        let all = self.known_authorities()?;
+        if all.contains(authority) {
+            return Ok(());
+        }
+        Err(Error::NotFound(format!("no authority {authority:?}; {}", known("authorities", all.into_iter()))))
+    }
+
+    /// Every authority the store knows: those the list files describe, those keeping a list,
+    /// and the bodies given a role in the workflow.
+    fn known_authorities(&self) -> Result<BTreeSet<String>, Error> {
+        let mut known: BTreeSet<String> = self.authorities()?.into_keys().collect();
+        known.extend(self.lists()?.into_values().map(|(_, info)| info.authority));
+        let mut stmt = self.conn.prepare("SELECT DISTINCT body_id FROM wf_role")?;
+        known.extend(stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?);
+        Ok(known)
+    }
+
+    /// What authority `authority_id` keeps and did by `day`: the lists it keeps, its roles in
+    /// each list's workflow, and its measures, acts and workflow steps dated by the day (from
+    /// each source's version in force that day). An authority the store does not know is
+    /// [`Error::NotFound`], naming those it knows.
+    pub fn authority_on(&self, authority_id: &str, day: &PartialDate) -> Result<AuthorityReport, Error> {
+        self.check_authority(authority_id)?;
+        let lists = self.lists()?;
+        let mut keeps: Vec<String> =
+            lists.iter().filter(|(_, (_, info))| info.authority == authority_id).map(|(id, _)| id.clone()).collect();
+        keeps.sort();
+        let mut roles: BTreeMap<String, BTreeSet<BodyRole>> = BTreeMap::new();
+        let mut stmt = self.conn.prepare("SELECT list_id, role FROM wf_role WHERE body_id = ?1")?;
+        for row in stmt.query_map([authority_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+            let (list, role) = row?;
+            let role = text(&role, "wf_role", format!("{list}/{authority_id}"), "role")?;
+            roles.entry(list).or_default().insert(role);
+        }
+        let mut events = Vec::new();
+        for source in self.sources()? {
+            let Some(version) = self.version_on(&source.id, day)? else { continue };
+            self.for_each_member(version.id, |e| {
+                let measures = e.designations.iter().flat_map(|d| d.measures.iter().map(move |m| (m, Some(&d.list))));
+                for (m, list) in measures.chain(e.acts.iter().map(|m| (m, None))) {
+                    if m.authority == authority_id && m.date.happened_by(day).is_some() {
+                        events.push(HistoryEvent {
+                            date: m.date.to_string(),
+                            entity_id: e.id.clone(),
+                            source_id: source.id.clone(),
+                            kind: m.kind.into(),
+                            authority: Some(m.authority.clone()),
+                            list: list.cloned(),
+                            version_id: Some(version.id),
+                            summary: format!(
+                                "{}: {}",
+                                e.caption(),
+                                timeline::measure_summary(m, list.map(String::as_str))
+                            ),
+                            diff: None,
+                        });
+                    }
+                }
+                Ok(())
+            })?;
+        }
+        for stored in self.proposals(None)? {
+            let p = &stored.proposal;
+            let source = lists.get(&p.list).map(|(source, _)| source.as_str()).unwrap_or_default();
+            for action in p.actions.iter().filter(|a| a.body() == authority_id && a.on().latest() <= day.latest()) {
+                let publication = stored.published_version.map(|v| (source, v));
+                let (kind, summary) = timeline::step(stored.id, p, action, publication);
+                let version_id = matches!(kind, EventKind::Publication).then_some(stored.published_version).flatten();
+                events.push(HistoryEvent {
+                    date: action.on().to_string(),
+                    entity_id: p.entity_id.clone(),
+                    source_id: source.to_string(),
+                    kind,
+                    authority: Some(authority_id.to_string()),
+                    list: Some(p.list.clone()),
+                    version_id,
+                    summary,
+                    diff: None,
+                });
+            }
+        }
+        events.sort_by(crate::history::in_order);
+        let name = self.authorities()?.remove(authority_id).map(|a| a.name);
+        Ok(AuthorityReport { authority: authority_id.to_string(), name, keeps, roles, events })
+    }
+}
+
+/// The ids of the `what` the store knows, sorted, for a message.
+fn known(what: &str, ids: impl Iterator<Item = String>) -> String {
+    let mut ids: Vec<String> = ids.collect();
+    if ids.is_empty() {
+        return format!("no {what} are stored");
+    }
+    ids.sort();
+    format!("the {what} are: {}", ids.join(", "))
 }
 
 /// Adds the status on `day` of an entity's designations to `report`. `before_first` says the

@@ -28,22 +28,11 @@ pub struct StoredProposal {
     pub published_version: Option<i64>,
 }
 
-fn role_name(r: BodyRole) -> &'static str {
-    match r {
-        BodyRole::Proposer => "proposer",
-        BodyRole::Consulted => "consulted",
-        BodyRole::Decider => "decider",
-        BodyRole::Publisher => "publisher",
-    }
-}
-
 impl StoredText for BodyRole {
     const WHAT: &'static str = "role";
 
     fn from_stored(name: &str) -> Option<BodyRole> {
-        [BodyRole::Proposer, BodyRole::Consulted, BodyRole::Decider, BodyRole::Publisher]
-            .into_iter()
-            .find(|r| role_name(*r) == name)
+        BodyRole::ALL.into_iter().find(|r| r.as_str() == name)
     }
 }
 
@@ -109,10 +98,35 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT OR IGNORE INTO wf_role (list_id, body_id, role) VALUES (?1, ?2, ?3)",
-            params![list, body, role_name(role)],
+            params![list, body, role.as_str()],
         )?;
-        let payload = serde_json::json!({ "list": list, "body": body, "role": role_name(role) });
+        let payload = serde_json::json!({ "list": list, "body": body, "role": role.as_str() });
         audit::append(&tx, actor, "role.grant", &format!("list:{list}"), payload.to_string().as_bytes())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Takes `role` on `list` from `body`, on the audit trail as a grant is. A role the body
+    /// does not have is refused ([`Error::NotFound`], naming the roles it has), and nothing
+    /// is written.
+    pub fn revoke_role(&self, actor: &str, list: &str, body: &str, role: BodyRole) -> Result<(), Error> {
+        list_source(&self.conn, list)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let removed = tx.execute(
+            "DELETE FROM wf_role WHERE list_id = ?1 AND body_id = ?2 AND role = ?3",
+            params![list, body, role.as_str()],
+        )?;
+        if removed == 0 {
+            let has = match roles_of(&tx, list)?.0.get(body) {
+                Some(roles) => {
+                    format!("its roles: {}", roles.iter().map(BodyRole::as_str).collect::<Vec<_>>().join(", "))
+                }
+                None => "it has no role on it".into(),
+            };
+            return Err(Error::NotFound(format!("{body} is not a {} of {list} ({has})", role.as_str())));
+        }
+        let payload = serde_json::json!({ "list": list, "body": body, "role": role.as_str() });
+        audit::append(&tx, actor, "role.revoke", &format!("list:{list}"), payload.to_string().as_bytes())?;
         tx.commit()?;
         Ok(())
     }

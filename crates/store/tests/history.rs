@@ -164,3 +164,42 @@ fn database_of_schema_v1_opens_and_reads() {
     let status = store.status_on("taliban", &"2025-05-01".parse().unwrap()).unwrap();
     assert!(status.designations.iter().any(|d| d.status == Status::Suspended));
 }
+
+#[test]
+fn read_only_open_reads_without_writing_and_refuses_other_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.db");
+    {
+        let mut store = Store::open(&path).unwrap();
+        import(&mut store, "2024-01-01", "a", &v1());
+    }
+    let before = std::fs::read(&path).unwrap();
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(!store.is_empty().unwrap());
+    assert_eq!(store.sources().unwrap().len(), 1);
+    // A read-only connection refuses writes instead of making them.
+    assert!(store.add_key("local:test", "reader", proscribe_store::Role::Reader, "secret").is_err());
+    drop(store);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "opening read-only changed the file");
+
+    // The first release's schema is not migrated by a reader: it says which version it found.
+    let old = dir.path().join("old.db");
+    std::fs::copy(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema-v1.db"), &old).unwrap();
+    let err = Store::open_read_only(&old).err().expect("an older schema is refused");
+    assert!(matches!(err, proscribe_store::Error::SchemaTooOld { found: 1, .. }), "{err}");
+    assert!(err.to_string().contains("schema version 1, older"), "{err}");
+
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&path, &newer).unwrap();
+    rusqlite::Connection::open(&newer)
+        .unwrap()
+        .pragma_update(None, "user_version", proscribe_store::SCHEMA_VERSION + 1)
+        .unwrap();
+    let err = Store::open_read_only(&newer).err().expect("a newer schema is refused");
+    assert!(matches!(err, proscribe_store::Error::SchemaTooNew { .. }), "{err}");
+
+    // An empty file reads as an empty store.
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    assert!(Store::open_read_only(&empty).unwrap().is_empty().unwrap());
+}

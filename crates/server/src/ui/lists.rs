@@ -25,7 +25,9 @@ pub(crate) struct SourceRow {
     pub title: String,
     pub format: String,
     pub versions: i64,
-    pub published: String,
+    /// The day the newest version states it was published; none when the list states no
+    /// date (its import time is no publication date, and its age is not known).
+    pub published: Option<String>,
     pub imported: String,
     pub age: String,
     pub entities: i64,
@@ -51,14 +53,14 @@ fn age(instant: &str) -> String {
 
 impl From<&SourceSummary> for SourceRow {
     fn from(s: &SourceSummary) -> SourceRow {
-        let published = s.latest.published.clone().unwrap_or_else(|| s.latest.effective.clone());
+        let published = s.latest.published.as_deref();
         SourceRow {
             id: s.id.clone(),
             title: s.title.clone(),
             format: s.format.clone(),
             versions: s.versions,
-            age: age(&published),
-            published: published.get(..10).unwrap_or(&published).to_string(),
+            age: published.map(age).unwrap_or_else(|| "-".into()),
+            published: published.map(|p| p.get(..10).unwrap_or(p).to_string()),
             imported: s.latest.imported_at.get(..10).unwrap_or(&s.latest.imported_at).to_string(),
             entities: s.latest.entities,
             designations: s.latest.designations,
@@ -91,7 +93,8 @@ pub(crate) async fn sources(State(state): State<Arc<AppState>>, Extension(who): 
 pub(crate) struct VersionRow {
     pub id: i64,
     pub previous: Option<i64>,
-    pub published: String,
+    /// As the version states it; none when it states no date.
+    pub published: Option<String>,
     pub imported: String,
     pub entities: i64,
     pub names: i64,
@@ -131,7 +134,7 @@ pub(crate) async fn source(
         .map(|(i, v)| VersionRow {
             id: v.id,
             previous: i.checked_sub(1).map(|p| versions[p].id),
-            published: v.published.clone().unwrap_or_else(|| v.effective.clone()),
+            published: v.published.clone(),
             imported: v.imported_at.clone(),
             entities: v.entities,
             names: v.names,
@@ -272,4 +275,58 @@ pub(crate) async fn diff(
         max_rows: MAX_ROWS,
     };
     render(StatusCode::OK, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::Registry;
+
+    fn summary(published: Option<&str>) -> SourceSummary {
+        let latest = VersionInfo {
+            id: 1,
+            source_id: "ru-list".into(),
+            published: published.map(str::to_string),
+            // Without a stated date a version takes effect when imported.
+            effective: "2026-01-02T10:00:00Z".into(),
+            imported_at: "2026-01-02T10:00:00Z".into(),
+            sha256: "0".repeat(64),
+            files: vec![],
+            entities: 1,
+            names: 1,
+            designations: 1,
+            diagnostics: serde_json::json!([]),
+        };
+        SourceSummary { id: "ru-list".into(), title: "A list".into(), format: "csv".into(), versions: 1, latest }
+    }
+
+    #[test]
+    fn a_list_stating_no_date_is_not_said_published_when_imported() {
+        let who = SignedIn(None, Registry::Database);
+        let undated = summary(None);
+        let lists = ListsPage { page: Page::new(&who, "lists", "Lists"), sources: vec![SourceRow::from(&undated)] };
+        let html = lists.render().unwrap();
+        assert!(html.contains("no date stated<br><small>imported 2026-01-02</small>"), "{html}");
+        let source = SourcePage {
+            page: Page::new(&who, "lists", "A list"),
+            source: SourceRow::from(&undated),
+            versions: vec![VersionRow {
+                id: 1,
+                previous: None,
+                published: None,
+                imported: "2026-01-02T10:00:00Z".into(),
+                entities: 1,
+                names: 1,
+                designations: 1,
+                files: "list.csv".into(),
+            }],
+        };
+        let html = source.render().unwrap();
+        assert!(html.contains("the newest version states no publication date · imported 2026-01-02"), "{html}");
+        assert!(!html.contains("newest published") && !html.contains("old)"), "{html}");
+
+        let dated = SourceRow::from(&summary(Some("2025-12-01T00:00:00Z")));
+        assert_eq!(dated.published.as_deref(), Some("2025-12-01"));
+        assert_ne!(dated.age, "-");
+    }
 }
