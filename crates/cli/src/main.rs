@@ -22,7 +22,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use proscribe_model::PartialDate;
 use proscribe_store::Store;
 
@@ -40,8 +40,9 @@ struct Cli {
     json: bool,
 
     /// Read the built-in example registry (national lists around the Taliban, from sourced
-    /// facts; in memory) instead of a database. Every output says so.
-    #[arg(long, global = true, conflicts_with = "db")]
+    /// facts; in memory) instead of a database. Every output says so. Not with --db; a
+    /// PROSCRIBE_DB set in the environment is left aside.
+    #[arg(long, global = true)]
     example: bool,
 
     /// Log format on standard error (filter with RUST_LOG, e.g. RUST_LOG=debug).
@@ -313,8 +314,22 @@ fn run(cli: Cli) -> Result<()> {
     }
 }
 
+/// Parses the command line. `--example` conflicts with a database named by `--db`, but not
+/// with one named by `PROSCRIBE_DB`: a variable set for every command in a shell must not stop
+/// a reader from asking the example (clap's own conflicts count values from the environment).
+fn parse() -> Cli {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if cli.example && matches.value_source("db") == Some(clap::parser::ValueSource::CommandLine) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, "the argument '--example' cannot be used with '--db <DB>'")
+            .exit();
+    }
+    cli
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse();
     // The service logs its requests; commands only what goes wrong.
     let default = if matches!(cli.command, Command::Serve(_)) { "info" } else { "warn" };
     init_logging(cli.log_format, default);

@@ -32,7 +32,7 @@ pub struct StatusArgs {
     /// Every entry on this list (`un-sc-consolidated`, `us-ofac-sdn`, `ru-terrorist-organisations`).
     #[arg(long, conflicts_with = "id")]
     list: Option<String>,
-    /// Every entry kept by this authority (`un-sc`, `us-ofac`, `ru-supreme-court`).
+    /// Every entry on the lists this authority keeps (`un-sc`, `us-ofac`, `ru-fsb`).
     #[arg(long, conflicts_with = "id")]
     authority: Option<String>,
     /// The day (YYYY-MM-DD, YYYY-MM, YYYY or `today`).

@@ -87,6 +87,27 @@ fn a_named_database_that_does_not_exist_is_an_error_and_is_not_created() {
 }
 
 #[test]
+fn example_leaves_a_database_of_the_environment_aside_and_conflicts_with_one_named() {
+    let env = Env::new();
+    let real = env.path("real.db");
+    // PROSCRIBE_DB, set for every command in a shell, does not stop a question to the example.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_proscribe"))
+        .args(["--example", "proposals"])
+        .env("PROSCRIBE_DB", &real)
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("run proscribe");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(EXAMPLE_HEADER));
+    assert!(!real.exists(), "reading the example must not create the database");
+    // --db names a database: with --example it is a contradiction, wherever it is given.
+    for args in [&["--example", "lists"][..], &["lists", "--example"]] {
+        let err = env.fails(args);
+        assert!(err.contains("'--example' cannot be used with '--db"), "{args:?}: {err}");
+    }
+}
+
+#[test]
 fn the_example_registry_and_real_lists_never_share_a_database() {
     let fixture = crate::common::repo_root().join("crates/import/tests/fixtures/ofac-csv");
     let env = Env::new();

@@ -1,7 +1,7 @@
 //! End-to-end tests of the `proscribe` command on real list files and on the example
 //! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync, export,
 //! screening and free-text scans, the token table of the name scorer, the HTTP service, the
-//! workflow, and the web UI in a real browser.
+//! workflow, the web UI in a real browser, and the commands of README and docs/.
 
 mod common;
 
@@ -12,6 +12,7 @@ mod example;
 mod export;
 mod import;
 mod kill;
+mod readme;
 mod screen;
 mod serve;
 mod sync;
