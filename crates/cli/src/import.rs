@@ -111,16 +111,16 @@ pub fn print_report(report: &ImportReport, verbose: bool) {
         };
         let published = o.published.as_deref().map(|p| format!(", published {p}")).unwrap_or_default();
         let what = match o.outcome {
-            Outcome::Unchanged => format!("unchanged (same files as version {})", o.version_id),
-            Outcome::New => format!("version {}{published}", o.version_id),
+            Outcome::Unchanged => format!("unchanged (same files as version {})", o.version_number),
+            Outcome::New => format!("version {}{published}", o.version_number),
             Outcome::Backfill => {
-                format!("version {}{published}, older than the newest: kept for history", o.version_id)
+                format!("version {}{published}, older than the newest: kept for history", o.version_number)
             }
         };
         outln!("{}: {file}{companions} [{}]: {what}", o.source_id, l.format);
         outln!("  {} entities, {} names, {} designations", o.entities, o.names, o.designations);
         if o.outcome != Outcome::Unchanged {
-            let against = o.previous_version_id.map(|p| format!("version {p}")).unwrap_or_else(|| "nothing".into());
+            let against = o.previous_version_number.map(|p| format!("version {p}")).unwrap_or_else(|| "nothing".into());
             outln!(
                 "  changes against {against}: {} added, {} removed, {} amended; designations {} started, {} ended",
                 o.added,

@@ -45,10 +45,10 @@ pub struct StatusArgs {
 pub struct DiffArgs {
     /// The source (`un-sc`, `us-ofac-sdn`; see `proscribe lists`).
     source: String,
-    /// The older version: a version id or a date (the version in force that day). Default: the
-    /// version before TO.
+    /// The older version: its number within the source (see `proscribe lists SOURCE`) or a
+    /// date (the version in force that day). Default: the version before TO.
     from: Option<String>,
-    /// The newer version: a version id or a date. Default: the newest version.
+    /// The newer version: its number within the source or a date. Default: the newest version.
     to: Option<String>,
 }
 
@@ -56,7 +56,7 @@ fn describe_version(v: &VersionInfo) -> String {
     let published =
         v.published.as_deref().map(|p| format!("published {p}")).unwrap_or("no publication date stated".into());
     let files: Vec<&str> = v.files.iter().map(|f| f.name.as_str()).collect();
-    format!("version {} ({published}, imported {}, {})", v.id, v.imported_at, files.join(" + "))
+    format!("version {} ({published}, imported {}, {})", v.number, v.imported_at, files.join(" + "))
 }
 
 /// Runs `proscribe lists`.
@@ -74,7 +74,7 @@ pub fn lists(cli: &Cli, args: &ListsArgs) -> Result<()> {
             .iter()
             .map(|v| {
                 vec![
-                    v.id.to_string(),
+                    v.number.to_string(),
                     v.published.clone().unwrap_or_else(|| "-".into()),
                     v.imported_at.clone(),
                     v.entities.to_string(),
@@ -315,15 +315,16 @@ fn print_authority(cli: &Cli, day: &PartialDate, report: &AuthorityReport) -> Re
     Ok(())
 }
 
-/// A version argument: an id of a version of `source`, or a date.
+/// A version argument: the number of a version of `source` (1 for its first), or a date (the
+/// version in force that day).
 fn version_arg(store: &Store, source: &str, arg: &str) -> Result<VersionInfo> {
-    if let Ok(id) = arg.parse::<i64>() {
+    if let Ok(number) = arg.parse::<i64>() {
         if arg.len() != 4 {
-            let v = store.version(id)?;
-            if v.source_id != source {
-                bail!("version {id} is of source {}, not {source}", v.source_id);
-            }
-            return Ok(v);
+            return store
+                .versions(source)?
+                .into_iter()
+                .find(|v| v.number == number)
+                .with_context(|| format!("{source} has no version {number}: see `proscribe lists {source}`"));
         }
     }
     let day = parse_day(arg)?;

@@ -219,7 +219,7 @@ fn print(cli: &Cli, p: &StoredProposal) -> Result<()> {
         q.list,
         q.proposers.join(" and "),
         q.state.as_str(),
-        p.published_version.map(|v| format!(" (version {v})")).unwrap_or_default()
+        p.published_number.map(|v| format!(" (version {v})")).unwrap_or_default()
     );
     Ok(())
 }

@@ -74,16 +74,16 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "879 entities, 3968 names, 879 designations",
             "changes against nothing: 879 added, 0 removed, 0 amended; designations 879 started, 0 ended",
             "1003 entities, 4123 names, 1003 designations",
-            "130 added, 6 removed, 171 amended; designations 130 started, 6 ended",
+            "changes against version 1: 130 added, 6 removed, 171 amended; designations 130 started, 6 ended",
         ],
     ),
     (
         "proscribe --example proposals",
         &[
             "# example registry (built in)",
-            "proposal 4: Suspend taliban-ru on ru-terrorist-organisations by ru-prosecutor-general — published (version 7)",
+            "proposal 4: Suspend taliban-ru on ru-terrorist-organisations by ru-prosecutor-general — published (version 2)",
             "proposal 2: Delist taliban-ru on ru-terrorist-organisations by ru-mfa and ru-moj — submitted",
-            "proposal 1: Delist taliban-kz on kz-banned-terrorist-organisations by kz-mfa — published (version 5)",
+            "proposal 1: Delist taliban-kz on kz-banned-terrorist-organisations by kz-mfa — published (version 2)",
         ],
     ),
     (
@@ -93,7 +93,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "2023-12-29      publication    proposal 1 published by kz-mfa",
             "2024-05-27      proposal       proposal 2 to delist on ru-terrorist-organisations by ru-mfa jointly with ru-moj",
             "2024-09-02      delisting      delisting by kg-prosecutor-general on kg-banned-organisations",
-            "2025-04-17      publication    proposal 4 published by ru-fsb as example-ru-terrorist-organisations version 7",
+            "2025-04-17      publication    proposal 4 published by ru-fsb as example-ru-terrorist-organisations version 2",
             "2025-07-03      recognition    recognition by ru-government",
         ],
     ),

@@ -127,7 +127,7 @@ impl Store {
         for (stored, source) in crate::workflow::proposals_about(&self.conn, eid)? {
             let p = &stored.proposal;
             for action in &p.actions {
-                let publication = stored.published_version.map(|v| (source.as_str(), v));
+                let publication = stored.published_number.map(|v| (source.as_str(), v));
                 let (kind, summary) = timeline::step(stored.id, p, action, publication);
                 let published = matches!(kind, EventKind::Publication);
                 events.push(HistoryEvent {

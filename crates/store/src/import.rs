@@ -69,6 +69,10 @@ pub struct ImportOutcome {
     pub version_id: i64,
     /// The previous version it was compared with.
     pub previous_version_id: Option<i64>,
+    /// The version's number within its source (see [`crate::VersionInfo::number`]).
+    pub version_number: i64,
+    /// The previous version's number within its source.
+    pub previous_version_number: Option<i64>,
     /// New, backfill or unchanged.
     pub outcome: Outcome,
     /// The list's own publication date, if stated.
@@ -124,6 +128,8 @@ impl<'a> ImportTx<'a> {
                         source_id: source_id.to_string(),
                         version_id: r.get(0)?,
                         previous_version_id: None,
+                        version_number: 0,
+                        previous_version_number: None,
                         outcome: Outcome::Unchanged,
                         published: r.get(1)?,
                         entities: r.get::<_, i64>(2)? as usize,
@@ -138,7 +144,13 @@ impl<'a> ImportTx<'a> {
                 },
             )
             .optional()?;
-        Ok(row)
+        match row {
+            Some(mut o) => {
+                o.version_number = crate::versions::version_number(&self.tx, source_id, o.version_id)?;
+                Ok(Some(o))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Starts a new version of `source_id`; entities go in with [`Staging::put`].
@@ -312,6 +324,10 @@ impl Staging<'_, '_> {
             source_id: self.source_id.clone(),
             version_id: self.version_id,
             previous_version_id: previous,
+            version_number: crate::versions::version_number(tx, &self.source_id, self.version_id)?,
+            previous_version_number: previous
+                .map(|p| crate::versions::version_number(tx, &self.source_id, p))
+                .transpose()?,
             outcome: if newer.is_some() { Outcome::Backfill } else { Outcome::New },
             published,
             entities: self.lines.len(),

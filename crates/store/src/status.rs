@@ -265,7 +265,7 @@ impl Store {
             let p = &stored.proposal;
             let source = lists.get(&p.list).map(|(source, _)| source.as_str()).unwrap_or_default();
             for action in p.actions.iter().filter(|a| a.body() == authority_id && a.on().latest() <= day.latest()) {
-                let publication = stored.published_version.map(|v| (source, v));
+                let publication = stored.published_number.map(|v| (source, v));
                 let (kind, summary) = timeline::step(stored.id, p, action, publication);
                 let version_id = matches!(kind, EventKind::Publication).then_some(stored.published_version).flatten();
                 events.push(HistoryEvent {

@@ -23,8 +23,11 @@ pub struct FileMeta {
 /// A stored version of a source.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VersionInfo {
-    /// Version id (unique over all sources, stable).
+    /// Version id (unique over all sources, stable): what the API and links name.
     pub id: i64,
+    /// The version's number within its source, in import order (1 for the first): what
+    /// people are shown.
+    pub number: i64,
     /// The source.
     pub source_id: String,
     /// The list's own publication date, as stated.
@@ -75,7 +78,8 @@ pub struct Seen {
 
 /// The columns [`version_row`] reads.
 pub(crate) const VERSION_COLS: &str =
-    "id, source_id, published, effective, imported_at, sha256, files, entities, names, designations, diagnostics";
+    "id, source_id, published, effective, imported_at, sha256, files, entities, names, designations, diagnostics,
+     (SELECT count(*) FROM version AS o WHERE o.source_id = version.source_id AND o.id <= version.id)";
 
 /// Reads a version row ([`VERSION_COLS`]).
 pub(crate) fn version_row(r: &Row<'_>) -> Result<VersionInfo, Error> {
@@ -94,7 +98,26 @@ pub(crate) fn version_row(r: &Row<'_>) -> Result<VersionInfo, Error> {
         names: r.get(8)?,
         designations: r.get(9)?,
         diagnostics: json(&diagnostics, "version", id, "diagnostics")?,
+        number: r.get(11)?,
     })
+}
+
+/// The number within its source of version `id` of `source_id` (see [`VersionInfo::number`]).
+pub(crate) fn version_number(conn: &rusqlite::Connection, source_id: &str, id: i64) -> Result<i64, Error> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM version WHERE source_id = ?1 AND id <= ?2",
+        rusqlite::params![source_id, id],
+        |r| r.get(0),
+    )?)
+}
+
+/// The number within its source of version `id` (see [`VersionInfo::number`]).
+pub(crate) fn number_of(conn: &rusqlite::Connection, id: i64) -> Result<i64, Error> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM version AS o WHERE o.source_id = (SELECT source_id FROM version WHERE id = ?1) AND o.id <= ?1",
+        [id],
+        |r| r.get(0),
+    )?)
 }
 
 impl Store {

@@ -26,6 +26,8 @@ pub struct StoredProposal {
     pub new_entity: Option<Entity>,
     /// The version its publication wrote.
     pub published_version: Option<i64>,
+    /// That version's number within its source, as people are shown it.
+    pub published_number: Option<i64>,
 }
 
 impl StoredText for BodyRole {
@@ -78,6 +80,7 @@ fn load(conn: &Connection, id: i64) -> Result<StoredProposal, Error> {
         proposal: json(&body, "wf_proposal", id, "body")?,
         new_entity: new_entity.map(|e| json(&e, "wf_proposal", id, "new_entity")).transpose()?,
         published_version,
+        published_number: published_version.map(|v| crate::versions::number_of(conn, v)).transpose()?,
     })
 }
 
@@ -249,6 +252,7 @@ impl Store {
             meta.designations = designations;
             let outcome = staging.finish(meta)?;
             stored.published_version = Some(outcome.version_id);
+            stored.published_number = Some(outcome.version_number);
         }
         let body = serde_json::to_string(&stored.proposal)?;
         itx.conn().execute(

@@ -92,6 +92,9 @@ pub(crate) async fn sources(State(state): State<Arc<AppState>>, Extension(who): 
 /// A version as the source page lists it.
 pub(crate) struct VersionRow {
     pub id: i64,
+    /// Its number within the source, as people are shown it.
+    pub number: i64,
+    /// The number of the version before it.
     pub previous: Option<i64>,
     /// As the version states it; none when it states no date.
     pub published: Option<String>,
@@ -133,7 +136,8 @@ pub(crate) async fn source(
         .enumerate()
         .map(|(i, v)| VersionRow {
             id: v.id,
-            previous: i.checked_sub(1).map(|p| versions[p].id),
+            number: v.number,
+            previous: i.checked_sub(1).map(|p| versions[p].number),
             published: v.published.clone(),
             imported: v.imported_at.clone(),
             entities: v.entities,
@@ -179,7 +183,8 @@ struct DiffPage {
     source: String,
     from: Option<VersionInfo>,
     to: VersionInfo,
-    versions: Vec<(i64, String)>,
+    /// Each version's id, number and date.
+    versions: Vec<(i64, i64, String)>,
     counts: (usize, usize, usize),
     sections: Vec<Section>,
     cut: usize,
@@ -213,18 +218,14 @@ pub(crate) async fn diff(
     let key = id.clone();
     let found = state
         .run_store(move |s| {
-            let to = match to {
-                Some(t) => t,
-                None => s
-                    .versions(&key)?
-                    .last()
-                    .map(|v| v.id)
-                    .ok_or_else(|| ApiError::not_found("not_found", format!("no source {key:?}")))?,
-            };
-            let d = proscribe_app::registry::diff(s, to, from.map_or(Against::Previous, Against::Version))?;
-            if d.source != key {
+            let versions = s.versions(&key)?;
+            let newest =
+                versions.last().ok_or_else(|| ApiError::not_found("not_found", format!("no source {key:?}")))?;
+            let to = to.unwrap_or(newest.id);
+            if !versions.iter().any(|v| v.id == to) {
                 return Err(ApiError::not_found("not_found", format!("version {to} is not a version of {key}")));
             }
+            let d = proscribe_app::registry::diff(s, to, from.map_or(Against::Previous, Against::Version))?;
             Ok((d.versions, d.changes))
         })
         .await;
@@ -263,7 +264,7 @@ pub(crate) async fn diff(
         versions: versions
             .iter()
             .rev()
-            .map(|v| (v.id, v.published.clone().unwrap_or_else(|| v.effective.clone())))
+            .map(|v| (v.id, v.number, v.published.clone().unwrap_or_else(|| v.effective.clone())))
             .collect(),
         counts: (na, nr, nm),
         sections: vec![
@@ -285,6 +286,7 @@ mod tests {
     fn summary(published: Option<&str>) -> SourceSummary {
         let latest = VersionInfo {
             id: 1,
+            number: 1,
             source_id: "ru-list".into(),
             published: published.map(str::to_string),
             // Without a stated date a version takes effect when imported.
@@ -312,6 +314,7 @@ mod tests {
             source: SourceRow::from(&undated),
             versions: vec![VersionRow {
                 id: 1,
+                number: 1,
                 previous: None,
                 published: None,
                 imported: "2026-01-02T10:00:00Z".into(),

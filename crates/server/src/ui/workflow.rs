@@ -266,7 +266,7 @@ fn steps_of(p: &StoredProposal) -> Vec<Step> {
                     d.legal_act,
                     d.effective_on
                 ),
-                Action::Publish { .. } => p.published_version.map(|v| format!("as version {v}")).unwrap_or_default(),
+                Action::Publish { .. } => p.published_number.map(|v| format!("as version {v}")).unwrap_or_default(),
                 _ => String::new(),
             };
             Step { on: a.on().to_string(), what: a.name().to_string(), by: a.body().to_string(), text }
