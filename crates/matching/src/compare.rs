@@ -718,20 +718,23 @@ struct Tally {
 }
 
 /// Stage 4, the score's parts: each link earns its tokens' weight times its credit (its
-/// similarity above the floor; across scripts bent upwards); unmatched tokens count against
-/// it by their weight, the extra words of a person's name covered by the other at the
-/// leniency's weight, of an organisation's name more.
+/// similarity above the floor; across scripts bent upwards, since a rendering is a guess and a
+/// fair likeness is good evidence); unmatched tokens count against it by their weight, the
+/// extra words of a person's name covered by the other at the leniency's weight, of an
+/// organisation's name more.
 fn tally(pair: &Pair, p: &CompareParams, a: &Aligned) -> Tally {
+    // One loop each way, so that no comparison within a script pays for the bend.
+    if pair.cross_script {
+        tally_by(pair, p, a, |c| c.powf(p.bend_cross))
+    } else {
+        tally_by(pair, p, a, |c| c)
+    }
+}
+
+/// [`tally`] with the credit's share above the floor bent by `bend`.
+fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f64) -> Tally {
     let floor = pair.floor;
-    // Across scripts a rendering is a guess: a fair likeness is good evidence.
-    let credit = |s: f64| {
-        let c = ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
-        if pair.cross_script {
-            c.powf(p.bend_cross)
-        } else {
-            c
-        }
-    };
+    let credit = |s: f64| bend(((s - floor) / (1.0 - floor)).clamp(0.0, 1.0));
     let mut matched = 0.0;
     for l in a.links {
         matched += credit(l.sim) * a.mass(l);
