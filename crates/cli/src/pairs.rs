@@ -13,7 +13,9 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_matching::metrics::{best_f1, prf_at, roc_auc, Prf};
-use proscribe_matching::{compare_names, score_names, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD};
+use proscribe_matching::{
+    compare_names, score_names, score_names_with, CompareParams, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD,
+};
 use proscribe_model::Schema;
 use serde::Serialize;
 
@@ -46,6 +48,20 @@ pub struct EvalArgs {
     /// Print the pairs the threshold gets wrong.
     #[arg(long)]
     errors: bool,
+    /// Override a constant of the name comparison, `NAME=VALUE` (a field of
+    /// `CompareParams`, e.g. `floor_org=0.7`); repeatable.
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+/// The comparison's constants with the overrides of `--param`.
+fn compare_params(overrides: &[String]) -> Result<CompareParams> {
+    let mut params = CompareParams::default();
+    for o in overrides {
+        let Some((name, value)) = o.split_once('=') else { bail!("--param {o}: expected NAME=VALUE") };
+        params.set(name.trim(), value)?;
+    }
+    Ok(params)
 }
 
 fn schema_of(text: &str, default: Option<Schema>) -> Option<Schema> {
@@ -218,6 +234,7 @@ struct Report {
 pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
     let default = Schema::parse(&args.default_schema);
     let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
+    let params = compare_params(&args.params)?;
     let weights = FrequencyWeights::default_table();
     let (mut all_labels, mut all_scores) = (Vec::new(), Vec::new());
     let mut files = Vec::new();
@@ -226,7 +243,8 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
         let scores: Vec<f64> = pairs
             .iter()
             .map(|p| {
-                score_names(&PreparedName::new(&p.name1, p.schema), &PreparedName::new(&p.name2, p.schema), weights)
+                let (q, c) = (PreparedName::new(&p.name1, p.schema), PreparedName::new(&p.name2, p.schema));
+                score_names_with(&q, &c, weights, &params)
             })
             .collect();
         let labels: Vec<bool> = pairs.iter().map(|p| p.is_match).collect();
@@ -316,6 +334,16 @@ mod tests {
         let got: Vec<(&str, &str, bool)> =
             pairs.iter().map(|p| (p.name1.as_str(), p.name2.as_str(), p.is_match)).collect();
         assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn params_are_overridden_by_name() {
+        let params = compare_params(&["floor_org=0.7".into(), "conflict = 3".into()]).unwrap();
+        assert_eq!(params, CompareParams { floor_org: 0.7, conflict: 3, ..CompareParams::default() });
+        let err = |o: &str| compare_params(&[o.to_string()]).unwrap_err().to_string();
+        assert!(err("floor=0.7").contains("unknown comparison parameter `floor`"), "{}", err("floor=0.7"));
+        assert_eq!(err("conflict=x"), "bad value `x` for comparison parameter `conflict`");
+        assert_eq!(err("conflict"), "--param conflict: expected NAME=VALUE");
     }
 
     #[test]

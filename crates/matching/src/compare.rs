@@ -13,6 +13,11 @@
 //! the longer name count half when the shorter one, of two words or more, is wholly and
 //! closely matched (middle names); numbers left unmatched on both sides halve the score
 //! (`No. 8` is not `No. 6`).
+//!
+//! `align` runs in named stages: candidate links, assignment, weighting, the score's parts
+//! and adjustments; every constant they read is a field of [`CompareParams`].
+
+mod params;
 
 use arrayvec::ArrayVec;
 use proscribe_model::{Schema, Script};
@@ -20,12 +25,15 @@ use proscribe_text::{Token, TokenClass};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::prepare::{Form, PreparedName};
+pub use self::params::{CompareParams, ParamError};
+use crate::prepare::{Form, PreparedName, Run};
 use crate::similarity::{masks_may_reach, token_similarity, word_key_similarity, Mode, TokenRef};
 use crate::weights::TokenWeights;
 
-/// The score at or above which two names are taken to be the same name. Chosen on the
-/// shared labelled pairs (see BENCHMARKS.md); a screening run may ask for another.
+/// The score at or above which two names are taken to be the same name, and from which a
+/// screening hit counts as a match when the caller sets no threshold (so that a name alone
+/// matches where it would as a pair). Chosen on the shared labelled pairs; the effects of the
+/// other evidence in screening were chosen on the UN screening records (see BENCHMARKS.md).
 pub const DEFAULT_THRESHOLD: f64 = 0.7;
 
 /// The most tokens of one token list that are aligned; a longer name is cut.
@@ -77,66 +85,24 @@ impl NameMatch {
     }
 }
 
-/// The constants of the score: the similarity floors below which a token pair does not count
-/// (persons, organisations, across scripts), the weight of extra words in organisation names,
-/// the costs of conflicting words, legal forms and country words, how a likeness across
-/// scripts is credited (`bend_cross`, an exponent), the likeness from which a matched word
-/// counts as covered for the leniency towards the other name's extra words (`cover_sim`),
-/// that leniency (`lenient`, the weight of an extra word of a person's name), and what is left
-/// of a match of initials against words with no word matched (`initials_only`).
-#[derive(Debug, Clone, Copy)]
-struct Params {
-    floor_person: f64,
-    floor_org: f64,
-    floor_cross: f64,
-    extra_org: f64,
-    conflict: i32,
-    form_conflict: f64,
-    country: f64,
-    bend_cross: f64,
-    cover_sim: f64,
-    lenient: f64,
-    cover_words: usize,
-    initials_only: f64,
-}
-
-const PARAMS: Params = Params {
-    floor_person: 0.6,
-    floor_org: 0.66,
-    floor_cross: 0.5,
-    extra_org: 2.0,
-    conflict: 4,
-    form_conflict: 0.8,
-    country: 2.0,
-    bend_cross: 0.7,
-    cover_sim: 0.85,
-    lenient: 0.5,
-    cover_words: 2,
-    initials_only: 0.5,
-};
-
-fn params() -> &'static Params {
-    &PARAMS
-}
-
-/// What a token's class is worth, times the weight of the token itself.
-fn class_factor(class: TokenClass) -> f64 {
-    match class {
-        TokenClass::Word => 1.0,
-        TokenClass::Number => 1.3,
-        TokenClass::Initial => 0.35,
-        TokenClass::Particle | TokenClass::Honorific => 0.15,
-        TokenClass::LegalForm(_) => 0.25,
-        TokenClass::Prefix => 0.1,
-    }
-}
-
 /// One aligned match: a run of query tokens against a run of candidate tokens.
 #[derive(Debug, Clone, Copy)]
 struct Link {
     q: (u8, u8),
     c: (u8, u8),
     sim: f64,
+}
+
+impl Link {
+    /// A link from a run `one` of one name to a run `other` of the other name; `flip` when
+    /// `one` is the candidate's.
+    fn oriented(flip: bool, one: (u8, u8), other: (u8, u8), sim: f64) -> Link {
+        if flip {
+            Link { q: other, c: one, sim }
+        } else {
+            Link { q: one, c: other, sim }
+        }
+    }
 }
 
 /// A fixed-capacity list of links on the stack: an alignment allocates nothing, and an empty
@@ -188,14 +154,35 @@ struct Alignment {
 
 /// Compares two prepared names, weighting tokens by `weights`.
 pub fn compare_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
-    let Some(best) = best_alignment(q, c, weights, None) else {
+    compare_names_with(q, c, weights, &CompareParams::DEFAULT)
+}
+
+/// [`compare_names`] with other constants than the defaults (for tuning and benchmarks).
+pub fn compare_names_with(
+    q: &PreparedName,
+    c: &PreparedName,
+    weights: &dyn TokenWeights,
+    params: &CompareParams,
+) -> NameMatch {
+    let Some(best) = best_alignment(q, c, weights, params, None) else {
         return NameMatch::empty();
     };
-    explain(q, c, &best, weights)
+    explain(q, c, &best, weights, params)
+}
+
+/// The score of [`compare_names`] without its explanation, for ranking many candidates.
+pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
+    score_names_with(q, c, weights, &CompareParams::DEFAULT)
+}
+
+/// [`score_names`] with other constants than the defaults (for tuning and benchmarks).
+pub fn score_names_with(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights, params: &CompareParams) -> f64 {
+    best_alignment(q, c, weights, params, None).map_or(0.0, |a| a.score)
 }
 
 /// A comparison scored now and explained later, if at all: screening ranks many comparisons
-/// by score and explains only the few hits it returns.
+/// by score and explains only the few hits it returns. Screening compares with the default
+/// constants.
 #[derive(Clone, Copy)]
 pub(crate) struct Scored {
     best: Option<Alignment>,
@@ -211,7 +198,7 @@ impl Scored {
     /// `weights`).
     pub(crate) fn explain(&self, q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> NameMatch {
         match &self.best {
-            Some(best) => explain(q, c, best, weights),
+            Some(best) => explain(q, c, best, weights, &CompareParams::DEFAULT),
             None => NameMatch::empty(),
         }
     }
@@ -226,7 +213,7 @@ pub(crate) fn score_later(
     weights: &dyn TokenWeights,
     memo: Option<&mut Memo>,
 ) -> Scored {
-    Scored { best: best_alignment(q, c, weights, memo) }
+    Scored { best: best_alignment(q, c, weights, &CompareParams::DEFAULT, memo) }
 }
 
 /// Token similarities already computed, by query token, interned candidate token and
@@ -234,7 +221,8 @@ pub(crate) fn score_later(
 /// pair of tokens recurs across them and across their renderings, and the queries of a batch
 /// share words too (common given names and surnames, `trading`, `company`). A thread keeps one
 /// memo across its queries against one index; it forgets everything when it grows past
-/// [`MEMO_CAPACITY`] pairs or is used with another index.
+/// [`MEMO_CAPACITY`] pairs or is used with another index. Only screening uses a memo, always
+/// with [`CompareParams::DEFAULT`], whose floors the similarities it holds were computed with.
 #[derive(Default)]
 pub(crate) struct Memo {
     similarities: FxHashMap<u64, f64>,
@@ -332,18 +320,16 @@ impl Context {
     }
 }
 
-/// The score of [`compare_names`] without its explanation, for ranking many candidates.
-pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights) -> f64 {
-    best_alignment(q, c, weights, None).map_or(0.0, |a| a.score)
-}
-
+/// The best alignment over the pairs of token lists of two names. A `memo` is only given with
+/// the default `params`: the similarities it holds were computed with their floors.
 fn best_alignment(
     q: &PreparedName,
     c: &PreparedName,
     weights: &dyn TokenWeights,
+    params: &CompareParams,
     memo: Option<&mut Memo>,
 ) -> Option<Alignment> {
-    let mut best = best_rendering_alignment(q, c, weights, memo)?;
+    let mut best = best_rendering_alignment(q, c, weights, params, memo)?;
     // Han names sound alike far more often than they are alike: `高石` and `高市` are read
     // the same. Two names in Han characters are also compared character by character.
     let ideographic = |s: Script| matches!(s, Script::Han | Script::Japanese);
@@ -377,6 +363,7 @@ fn best_rendering_alignment(
     q: &PreparedName,
     c: &PreparedName,
     weights: &dyn TokenWeights,
+    params: &CompareParams,
     mut memo: Option<&mut Memo>,
 ) -> Option<Alignment> {
     let schema = pair_schema(q, c);
@@ -388,8 +375,8 @@ fn best_rendering_alignment(
                 continue;
             }
             let memo = memo.as_deref_mut().filter(|_| !cf.ids.is_empty());
-            let (qt, ct) = (&q.variants[qf.variant], &c.variants[cf.variant]);
-            let score = align(qt, qf, ct, cf, schema, weights, qi, memo, &mut links);
+            let pair = Pair::new((&q.variants[qf.variant], qf, qi), (&c.variants[cf.variant], cf), schema, params);
+            let score = align(&pair, params, weights, memo, &mut links);
             if best.as_ref().is_none_or(|b| score > b.score) {
                 best = Some(Alignment { score, qform: qi, cform: ci });
             }
@@ -402,45 +389,111 @@ fn token_ref<'a>(t: &'a Token, form: &Form, i: usize) -> TokenRef<'a> {
     TokenRef::new(t, form.flags[i].mask)
 }
 
-#[allow(clippy::too_many_arguments)]
-fn align(
-    qt: &[Token],
-    qf: &Form,
-    ct: &[Token],
-    cf: &Form,
-    schema: Option<Schema>,
-    weights: &dyn TokenWeights,
+/// One pair of token lists being aligned, with what every stage reads of the pair.
+#[derive(Clone, Copy)]
+struct Pair<'a> {
+    qt: &'a [Token],
+    qf: &'a Form,
+    ct: &'a [Token],
+    cf: &'a Form,
+    /// Position of the query's token list among its lists (where a memo keeps its tokens).
     qform: usize,
+    /// Compared as people's names (also when neither kind is known).
+    person: bool,
+    mode: Mode,
+    /// One side was transliterated from another script, the other not.
+    cross_script: bool,
+    /// Similarities below it earn nothing; tokens that do not reach it stay unmatched.
+    floor: f64,
+}
+
+impl<'a> Pair<'a> {
+    /// The query's tokens, list and its position, the candidate's tokens and list, compared
+    /// as names of `schema`; longer lists than [`MAX_TOKENS`] are cut.
+    fn new(
+        (qt, qf, qform): (&'a [Token], &'a Form, usize),
+        (ct, cf): (&'a [Token], &'a Form),
+        schema: Option<Schema>,
+        p: &CompareParams,
+    ) -> Pair<'a> {
+        let qt = &qt[..qt.len().min(MAX_TOKENS)];
+        let ct = &ct[..ct.len().min(MAX_TOKENS)];
+        let person = matches!(schema, Some(Schema::Person) | None);
+        // Abbreviations stand for words among others (`Delancourt Bros. Mfg.`); a name of one
+        // word is a name of its own, not a cut of another (`Inter`, `Interexpress`).
+        let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
+        let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations };
+        let cross_script = qf.transliterated != cf.transliterated;
+        let floor = if cross_script {
+            p.floor_cross
+        } else if person {
+            p.floor_person
+        } else {
+            p.floor_org
+        };
+        Pair { qt, qf, ct, cf, qform, person, mode, cross_script, floor }
+    }
+
+    /// Whether the token span `at` of `toks` is one initial.
+    fn initial(toks: &[Token], at: (u8, u8)) -> bool {
+        at.1 - at.0 == 1 && toks[at.0 as usize].class == TokenClass::Initial
+    }
+}
+
+/// A value for each side of a pair: the query's and the candidate's.
+#[derive(Clone, Copy)]
+struct Sides<T> {
+    q: T,
+    c: T,
+}
+
+/// Aligns one pair of token lists in stages: the candidate links (every pair of tokens or
+/// runs alike enough), their assignment (greedy, best first, each token used once), the
+/// weighting of the tokens, the score (the weighted share matched) and the adjustments
+/// (initials alone, numbers, conflicting words, legal forms). `links` gets the links kept.
+fn align(
+    pair: &Pair,
+    p: &CompareParams,
+    weights: &dyn TokenWeights,
     mut memo: Option<&mut Memo>,
     links: &mut Links<MAX_TOKENS>,
 ) -> f64 {
-    let qt = &qt[..qt.len().min(MAX_TOKENS)];
-    let ct = &ct[..ct.len().min(MAX_TOKENS)];
-    let person = matches!(schema, Some(Schema::Person) | None);
-    // Abbreviations stand for words among others (`Delancourt Bros. Mfg.`); a name of one word
-    // is a name of its own, not a cut of another (`Inter`, `Interexpress`).
-    let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
-    let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations };
-    let cross_script = qf.transliterated != cf.transliterated;
+    let mut candidates: Links = Links::new();
+    candidate_links(pair, p, memo.as_deref_mut(), &mut candidates);
+    // Nothing alike: nothing matched, whatever the weights (a quarter of the comparisons that
+    // screening makes).
+    if candidates.is_empty() {
+        links.items.clear();
+        return 0.0;
+    }
+    let used = assign(candidates.as_mut_slice(), links);
+    let weighed = weigh(pair, p, weights, memo);
+    let covered = coverage(pair, p, links.as_slice());
+    let aligned = Aligned { links: links.as_slice(), used, weights: weighed, covered };
+    let tally = tally(pair, p, &aligned);
+    let score = if tally.total > 0.0 { tally.matched / tally.total } else { 0.0 };
+    adjust(score, pair, p, &aligned, tally.unmatched_numbers).clamp(0.0, 1.0)
+}
 
-    let p = params();
-    let (n, m) = (qt.len(), ct.len());
+/// Stage 1, candidate links: token against token above the floor, acronyms against the words
+/// they stand for (organisations), runs of tokens against one word, in this order.
+fn candidate_links(pair: &Pair, p: &CompareParams, memo: Option<&mut Memo>, out: &mut Links) {
+    token_links(pair, p, memo, out);
+    if !pair.person {
+        acronym_links(pair, p, out);
+    }
+    joined_links(pair, p, out);
+}
+
+/// Every query token against every candidate token, kept above the floor.
+fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out: &mut Links) {
+    let Pair { qt, qf, ct, cf, mode, floor, .. } = *pair;
     // `Ahmad bin Hasan` is not `Hasan bin Ahmad`: words on either side of `bin` stay there.
     let filial = qf.flags.iter().any(|f| f.filial) && cf.flags.iter().any(|f| f.filial);
-    // Similarities below the floor earn nothing; tokens that do not reach it stay unmatched.
-    let floor = if cross_script {
-        p.floor_cross
-    } else if person {
-        p.floor_person
-    } else {
-        p.floor_org
-    };
-
-    let context = Context::new(mode, person, cross_script);
-    let mut candidates: Links = Links::new();
+    let context = Context::new(mode, pair.person, pair.cross_script);
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
-        let number = memo.as_deref_mut().map(|memo| memo.query_token(qform * MAX_TOKENS + i, a));
+        let number = memo.as_deref_mut().map(|memo| memo.query_token(pair.qform * MAX_TOKENS + i, a));
         for (j, b) in ct.iter().enumerate() {
             let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
             let mut s = match (memo.as_deref_mut(), number) {
@@ -449,180 +502,184 @@ fn align(
             };
             // The person's own names (before any `bin`) against ancestors' names.
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
-                s *= 0.7;
+                s *= p.filial;
             }
             if s > floor {
-                candidates.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
+                out.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
             }
         }
     }
-    // An acronym against the words it abbreviates (`PLA`, `People's Liberation Army`).
-    // Three letters or fewer stand for too much to be taken from inside a name (`Coal Tar
-    // Company` is no acronym of `Tschatajev Ahmed Radschapovitsch`): so short an acronym must
-    // be all its name says, but for weak words and countries.
-    if !person {
-        // Other words than weak ones and countries (`PLA China`).
-        let alone = |toks: &[Token], form: &Form, at: usize| {
-            toks.iter().enumerate().all(|(i, t)| i == at || t.class.is_weak() || form.flags[i].country)
-        };
-        for (one, one_form, other_form, flip) in [(qt, qf, cf, false), (ct, cf, qf, true)] {
-            for (i, a) in one.iter().enumerate() {
-                // Two letters are initials, not an acronym (`LJ` and `Lee John`).
-                if !matches!(a.class, TokenClass::Word) || !(3..=6).contains(&a.text.len()) {
-                    continue;
-                }
-                for (letters, s0, s1) in &other_form.acronyms {
-                    if *letters == a.text && (letters.len() > 3 || alone(one, one_form, i)) {
-                        let (x, y) = ((i as u8, i as u8 + 1), (*s0, *s1));
-                        let link = if flip { Link { q: y, c: x, sim: 0.93 } } else { Link { q: x, c: y, sim: 0.93 } };
-                        candidates.push(link);
-                    }
+}
+
+/// An acronym against the words it abbreviates (`PLA`, `People's Liberation Army`). Three
+/// letters or fewer stand for too much to be taken from inside a name (`Coal Tar Company` is
+/// no acronym of `Tschatajev Ahmed Radschapovitsch`): so short an acronym must be all its name
+/// says, but for weak words and countries.
+fn acronym_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
+    // Other words than weak ones and countries (`PLA China`).
+    let alone = |toks: &[Token], form: &Form, at: usize| {
+        toks.iter().enumerate().all(|(i, t)| i == at || t.class.is_weak() || form.flags[i].country)
+    };
+    for (one, one_form, other_form, flip) in [(pair.qt, pair.qf, pair.cf, false), (pair.ct, pair.cf, pair.qf, true)] {
+        for (i, a) in one.iter().enumerate() {
+            // Two letters are initials, not an acronym (`LJ` and `Lee John`).
+            if !matches!(a.class, TokenClass::Word) || !(3..=6).contains(&a.text.len()) {
+                continue;
+            }
+            for (letters, s0, s1) in &other_form.acronyms {
+                if *letters == a.text && (letters.len() > 3 || alone(one, one_form, i)) {
+                    out.push(Link::oriented(flip, (i as u8, i as u8 + 1), (*s0, *s1), p.acronym));
                 }
             }
         }
     }
-    // Runs of two to four tokens against one word, both ways.
-    for (one, many_form, many_len, flip) in [(qt, cf, m, false), (ct, qf, n, true)] {
+}
+
+/// Runs of two to four tokens against one word, both ways (`Abdul Salam` / `Abdulsalam`).
+fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
+    for (one, many_form, many_len, flip) in
+        [(pair.qt, pair.cf, pair.ct.len(), false), (pair.ct, pair.qf, pair.qt.len(), true)]
+    {
         for (i, a) in one.iter().enumerate() {
             let ak = a.key.as_bytes();
             if a.class != TokenClass::Word || ak.len() < 2 {
                 continue;
             }
+            let amask = if flip { pair.cf.flags[i].mask } else { pair.qf.flags[i].mask };
             for run in &many_form.runs {
-                if run.start as usize + run.len as usize > many_len {
+                if run.start as usize + run.len as usize > many_len || !may_join(ak, run) {
                     continue;
                 }
-                // Joined words start alike and are about as long; anything else cannot reach
-                // the similarity asked for, and is not worth the edit distance.
-                // (or one has a letter too many at the start: `Iabd al-Ghafur`). The word's
-                // key has two bytes or more, and keys hold no 0.
-                let [r0, r1] = run.head;
-                let alike_start = r0 == ak[0] || r1 == ak[0] || ak[1] == r0;
-                if !alike_start {
+                if !masks_may_reach(amask, run.mask, ak.len().max(run.key.len()), p.joined) {
                     continue;
                 }
-                let rk = run.key.as_bytes();
-                if rk.len().abs_diff(ak.len()) * 3 > rk.len().max(ak.len()) {
-                    continue;
-                }
-                // Short words join only initials (`ABC` and `A.B.C.`).
-                if ak.len() < 4 && !run.initials {
-                    continue;
-                }
-                let amask = if flip { cf.flags[i].mask } else { qf.flags[i].mask };
-                if !masks_may_reach(amask, run.mask, ak.len().max(rk.len()), 0.85) {
-                    continue;
-                }
-                let s = word_key_similarity(&a.key, &run.key, 0.85);
-                if s >= 0.85 {
-                    let (x, y) = ((i as u8, i as u8 + 1), (run.start, run.start + run.len));
-                    let link = if flip { Link { q: y, c: x, sim: s } } else { Link { q: x, c: y, sim: s } };
-                    candidates.push(link);
+                let s = word_key_similarity(&a.key, &run.key, p.joined);
+                if s >= p.joined {
+                    out.push(Link::oriented(flip, (i as u8, i as u8 + 1), (run.start, run.start + run.len), s));
                 }
             }
         }
     }
-    // Nothing alike: nothing matched, whatever the weights (a quarter of the comparisons that
-    // screening makes).
-    if candidates.is_empty() {
-        links.items.clear();
-        return 0.0;
-    }
-    let candidates = candidates.as_mut_slice();
-    candidates.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
+}
 
-    let mut q_used = [false; MAX_TOKENS];
-    let mut c_used = [false; MAX_TOKENS];
+/// Whether a word of spelling key `ak` (two bytes or more) may be run `run` written together:
+/// joined words start alike (or one has a letter too many at the start: `Iabd al-Ghafur`) and
+/// are about as long; anything else cannot reach the similarity asked for, and is not worth
+/// the edit distance. Short words join only initials (`ABC` and `A.B.C.`).
+fn may_join(ak: &[u8], run: &Run) -> bool {
+    // Keys hold no 0.
+    let [r0, r1] = run.head;
+    let alike_start = r0 == ak[0] || r1 == ak[0] || ak[1] == r0;
+    let rk = run.key.as_bytes();
+    alike_start && rk.len().abs_diff(ak.len()) * 3 <= rk.len().max(ak.len()) && (ak.len() >= 4 || run.initials)
+}
+
+/// Stage 2, assignment: the candidate links best first (most similar, then longest), each
+/// kept when none of its tokens is used yet. Returns which tokens are used.
+fn assign(candidates: &mut [Link], links: &mut Links<MAX_TOKENS>) -> Sides<[bool; MAX_TOKENS]> {
+    candidates.sort_unstable_by(|x, y| y.sim.total_cmp(&x.sim).then_with(|| span(y).cmp(&span(x))));
+    let mut used = Sides { q: [false; MAX_TOKENS], c: [false; MAX_TOKENS] };
     links.items.clear();
     for &l in candidates.iter() {
         let (q0, q1, c0, c1) = (l.q.0 as usize, l.q.1 as usize, l.c.0 as usize, l.c.1 as usize);
-        if q_used[q0..q1].iter().any(|u| *u) || c_used[c0..c1].iter().any(|u| *u) {
+        if used.q[q0..q1].iter().any(|u| *u) || used.c[c0..c1].iter().any(|u| *u) {
             continue;
         }
-        q_used[q0..q1].iter_mut().for_each(|u| *u = true);
-        c_used[c0..c1].iter_mut().for_each(|u| *u = true);
+        used.q[q0..q1].iter_mut().for_each(|u| *u = true);
+        used.c[c0..c1].iter_mut().for_each(|u| *u = true);
         links.push(l);
     }
+    used
+}
 
-    let q_patronymic = person && qf.flags.iter().any(|f| f.patronymic);
-    let c_patronymic = person && cf.flags.iter().any(|f| f.patronymic);
-    // What `weights` says of each token: the query's asked once per query, the candidate's
-    // kept by the index that interned it (a memo is only given with that index as `weights`).
-    let (mut base_q, mut base_c) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
-    for (i, t) in qt.iter().enumerate() {
-        base_q[i] = match memo.as_deref_mut() {
-            Some(memo) => memo.weight(qform * MAX_TOKENS + i, || weights.weight(t)),
+fn span(l: &Link) -> u8 {
+    (l.q.1 - l.q.0) + (l.c.1 - l.c.0)
+}
+
+/// Stage 3, weighting: what each token weighs in the score.
+fn weigh(
+    pair: &Pair,
+    p: &CompareParams,
+    weights: &dyn TokenWeights,
+    memo: Option<&mut Memo>,
+) -> Sides<[f64; MAX_TOKENS]> {
+    let base = base_weights(pair, weights, memo);
+    let q_patronymic = pair.person && pair.qf.flags.iter().any(|f| f.patronymic);
+    let c_patronymic = pair.person && pair.cf.flags.iter().any(|f| f.patronymic);
+    Sides {
+        q: weigh_side(pair.qt, &base.q, pair.qf, pair.person, c_patronymic, p),
+        c: weigh_side(pair.ct, &base.c, pair.cf, pair.person, q_patronymic, p),
+    }
+}
+
+/// What `weights` says of each token: the query's asked once per query, the candidate's
+/// kept by the index that interned it (a memo is only given with that index as `weights`).
+fn base_weights(pair: &Pair, weights: &dyn TokenWeights, mut memo: Option<&mut Memo>) -> Sides<[f64; MAX_TOKENS]> {
+    let mut base = Sides { q: [0f64; MAX_TOKENS], c: [0f64; MAX_TOKENS] };
+    for (i, t) in pair.qt.iter().enumerate() {
+        base.q[i] = match memo.as_deref_mut() {
+            Some(memo) => memo.weight(pair.qform * MAX_TOKENS + i, || weights.weight(t)),
             None => weights.weight(t),
         };
     }
-    for (j, t) in ct.iter().enumerate() {
-        base_c[j] = match cf.weights.get(j) {
+    for (j, t) in pair.ct.iter().enumerate() {
+        base.c[j] = match pair.cf.weights.get(j) {
             Some(&w) if memo.is_some() => f64::from(w),
             _ => weights.weight(t),
         };
     }
-    let weigh = |toks: &[Token],
-                 base: &[f64; MAX_TOKENS],
-                 form: &Form,
-                 other_has_patronymic: bool,
-                 out: &mut [f64; MAX_TOKENS]| {
-        for (i, t) in toks.iter().enumerate() {
-            let mut w = base[i] * class_factor(t.class);
-            // A patronymic the other name leaves out counts half; two different ones conflict.
-            if person && !other_has_patronymic && form.flags[i].patronymic {
-                w *= 0.5;
-            }
-            if !person && form.flags[i].country {
-                w *= p.country;
-            }
-            if form.optional[i] {
-                w *= 0.1;
-            }
-            out[i] = w;
-        }
-    };
-    let (mut wq, mut wc) = ([0f64; MAX_TOKENS], [0f64; MAX_TOKENS]);
-    weigh(qt, &base_q, qf, c_patronymic, &mut wq);
-    weigh(ct, &base_c, cf, q_patronymic, &mut wc);
+    base
+}
 
-    // Across scripts a rendering is a guess: a fair likeness is good evidence.
-    let credit = |s: f64| {
-        let c = ((s - floor) / (1.0 - floor)).clamp(0.0, 1.0);
-        if cross_script {
-            c.powf(p.bend_cross)
-        } else {
-            c
+/// The weights of one side's tokens: the base weight times the class's factor, a patronymic
+/// the other name leaves out, a country word of an organisation's name, an annotation.
+fn weigh_side(
+    toks: &[Token],
+    base: &[f64; MAX_TOKENS],
+    form: &Form,
+    person: bool,
+    other_has_patronymic: bool,
+    p: &CompareParams,
+) -> [f64; MAX_TOKENS] {
+    let mut out = [0f64; MAX_TOKENS];
+    for (i, t) in toks.iter().enumerate() {
+        let mut w = base[i] * p.class_factor(t.class);
+        // A patronymic the other name leaves out counts half; two different ones conflict.
+        if person && !other_has_patronymic && form.flags[i].patronymic {
+            w *= p.patronymic;
         }
-    };
-
-    let mut matched = 0.0;
-    for l in links.as_slice() {
-        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
-            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
-        matched += credit(l.sim) * w;
+        if !person && form.flags[i].country {
+            w *= p.country;
+        }
+        if form.optional[i] {
+            w *= p.optional;
+        }
+        out[i] = w;
     }
-    // Unmatched mass, with the leniency for people's middle names.
-    let strong_unmatched = |used: &[bool], toks: &[Token], opt: &[bool]| {
-        toks.iter()
-            .enumerate()
-            .any(|(i, t)| !used[i] && !opt[i] && !t.class.is_weak() && t.class != TokenClass::Initial)
-    };
-    // Only good matches cover a token for the leniency towards the other name's extra words;
-    // an initial says too little of a word to cover it (`A` for `Alwakie`).
-    let initial = |toks: &[Token], at: (u8, u8)| at.1 - at.0 == 1 && toks[at.0 as usize].class == TokenClass::Initial;
+    out
+}
+
+/// Whether each side's name is wholly and closely matched, so that the other name's extra
+/// words are taken for middle names. Only good matches cover a token; an initial says too
+/// little of a word to cover it (`A` for `Alwakie`).
+fn coverage(pair: &Pair, p: &CompareParams, links: &[Link]) -> Sides<bool> {
+    let Pair { qt, qf, ct, cf, .. } = *pair;
     let (mut q_good, mut c_good) = ([false; MAX_TOKENS], [false; MAX_TOKENS]);
-    for l in links.as_slice().iter().filter(|l| l.sim >= p.cover_sim && initial(qt, l.q) == initial(ct, l.c)) {
+    let initial = Pair::initial;
+    for l in links.iter().filter(|l| l.sim >= p.cover_sim && initial(qt, l.q) == initial(ct, l.c)) {
         q_good[l.q.0 as usize..l.q.1 as usize].iter_mut().for_each(|u| *u = true);
         c_good[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|u| *u = true);
     }
+    let strong = |t: &Token, optional: bool| !optional && !t.class.is_weak() && t.class != TokenClass::Initial;
+    let strong_unmatched = |used: &[bool], toks: &[Token], opt: &[bool]| {
+        toks.iter().enumerate().any(|(i, t)| !used[i] && strong(t, opt[i]))
+    };
     // A name of one word (`Abu Ghazzy`, `Naseruddin`) says too little to be the whole of
     // another one: the other's extra words are not taken for middle names. Words that matched
     // one word of the other name together are one word (`Sa-id` for `Saeed`).
-    let strong = |t: &Token, optional: bool| !optional && !t.class.is_weak() && t.class != TokenClass::Initial;
     let strong_words = |toks: &[Token], opt: &[bool], span: fn(&Link) -> (u8, u8)| {
         let words = toks.iter().zip(opt).filter(|(t, o)| strong(t, **o)).count();
         let joined: usize = links
-            .as_slice()
             .iter()
             .map(span)
             .filter(|s| s.1 - s.0 > 1)
@@ -630,83 +687,133 @@ fn align(
             .sum();
         words - joined
     };
-    let q_covered =
-        !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional, |l| l.q) >= p.cover_words;
-    let c_covered =
-        !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional, |l| l.c) >= p.cover_words;
+    Sides {
+        q: !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional, |l| l.q) >= p.cover_words,
+        c: !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional, |l| l.c) >= p.cover_words,
+    }
+}
+
+/// The links kept for a pair with what the later stages read of them.
+struct Aligned<'a> {
+    links: &'a [Link],
+    used: Sides<[bool; MAX_TOKENS]>,
+    weights: Sides<[f64; MAX_TOKENS]>,
+    covered: Sides<bool>,
+}
+
+impl Aligned<'_> {
+    /// The weight of the tokens of both sides of a link.
+    fn mass(&self, l: &Link) -> f64 {
+        self.weights.q[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
+            + self.weights.c[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>()
+    }
+}
+
+/// The weight matched (each link by its credit) and the total weight of a pair, and whether
+/// each side has a number (not an annotation) left unmatched.
+struct Tally {
+    matched: f64,
+    total: f64,
+    unmatched_numbers: (bool, bool),
+}
+
+/// Stage 4, the score's parts: each link earns its tokens' weight times its credit (its
+/// similarity above the floor; across scripts bent upwards, since a rendering is a guess and a
+/// fair likeness is good evidence); unmatched tokens count against it by their weight, the
+/// extra words of a person's name covered by the other at the leniency's weight, of an
+/// organisation's name more.
+fn tally(pair: &Pair, p: &CompareParams, a: &Aligned) -> Tally {
+    // One loop each way, so that no comparison within a script pays for the bend.
+    if pair.cross_script {
+        tally_by(pair, p, a, |c| c.powf(p.bend_cross))
+    } else {
+        tally_by(pair, p, a, |c| c)
+    }
+}
+
+/// [`tally`] with the credit's share above the floor bent by `bend`.
+fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f64) -> Tally {
+    let floor = pair.floor;
+    let credit = |s: f64| bend(((s - floor) / (1.0 - floor)).clamp(0.0, 1.0));
+    let mut matched = 0.0;
+    for l in a.links {
+        matched += credit(l.sim) * a.mass(l);
+    }
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
-    let extra = if person { 1.0 } else { p.extra_org };
+    let extra = if pair.person { 1.0 } else { p.extra_org };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
-    for (i, t) in qt.iter().enumerate() {
-        if !q_used[i] {
-            let lenient = person && c_covered && !links.is_empty();
-            total += wq[i] * if lenient { p.lenient } else { extra };
-            unmatched_numbers.0 |= t.class == TokenClass::Number && !qf.optional[i];
+    for (i, t) in pair.qt.iter().enumerate() {
+        if !a.used.q[i] {
+            let lenient = pair.person && a.covered.c && !a.links.is_empty();
+            total += a.weights.q[i] * if lenient { p.lenient } else { extra };
+            unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
-    for (j, t) in ct.iter().enumerate() {
-        if !c_used[j] {
-            let lenient = person && q_covered && !links.is_empty();
-            total += wc[j] * if lenient { p.lenient } else { extra };
-            unmatched_numbers.1 |= t.class == TokenClass::Number && !cf.optional[j];
+    for (j, t) in pair.ct.iter().enumerate() {
+        if !a.used.c[j] {
+            let lenient = pair.person && a.covered.q && !a.links.is_empty();
+            total += a.weights.c[j] * if lenient { p.lenient } else { extra };
+            unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
     }
     // Matched tokens that were not fully similar count in the total at their full weight.
-    for l in links.as_slice() {
-        let w: f64 = wq[l.q.0 as usize..l.q.1 as usize].iter().sum::<f64>()
-            + wc[l.c.0 as usize..l.c.1 as usize].iter().sum::<f64>();
-        total += (1.0 - credit(l.sim)) * w;
+    for l in a.links {
+        total += (1.0 - credit(l.sim)) * a.mass(l);
     }
-    let mut score = if total > 0.0 { matched / total } else { 0.0 };
+    Tally { matched, total, unmatched_numbers }
+}
+
+/// Stage 5, adjustments of the score: initials alone, numbers left unmatched, a word against
+/// another word, legal forms of two jurisdictions.
+fn adjust(mut score: f64, pair: &Pair, p: &CompareParams, a: &Aligned, unmatched_numbers: (bool, bool)) -> f64 {
+    let Pair { qt, ct, person, .. } = *pair;
     // Initials support a match of words; alone they are none (`K.A.S.` is not `Kafi Ataallah
     // Salman`, nor the company `K` with the form `A.S.` the company `Krimtets AO`).
-    let strong_link = |l: &Link| {
-        let strong_span = |toks: &[Token], at: (u8, u8)| {
-            toks[at.0 as usize..at.1 as usize].iter().any(|t| !t.class.is_weak() && t.class != TokenClass::Initial)
-        };
-        strong_span(qt, l.q) && strong_span(ct, l.c)
+    let strong_span = |toks: &[Token], at: (u8, u8)| {
+        toks[at.0 as usize..at.1 as usize].iter().any(|t| !t.class.is_weak() && t.class != TokenClass::Initial)
     };
-    let by_initial = |l: &Link| initial(qt, l.q) != initial(ct, l.c);
-    if links.as_slice().iter().any(by_initial) && !links.as_slice().iter().any(strong_link) {
+    let strong_link = |l: &Link| strong_span(qt, l.q) && strong_span(ct, l.c);
+    let by_initial = |l: &Link| Pair::initial(qt, l.q) != Pair::initial(ct, l.c);
+    if a.links.iter().any(by_initial) && !a.links.iter().any(strong_link) {
         score *= p.initials_only;
     }
     if unmatched_numbers.0 && unmatched_numbers.1 {
-        score *= 0.5;
+        score *= p.numbers_both;
     } else if !person && (unmatched_numbers.0 || unmatched_numbers.1) {
         // `Gulf Sunbird II` is the second of its name, not `Gulf Sunbird`.
-        score *= 0.8;
+        score *= p.number_one_side;
     }
     // A word of one name against another word of the other (`Al-Tikriti` against `Al-Rawi`)
     // says more against a match than a word the other name leaves out.
-    if !q_covered && !c_covered {
-        // How much of each name is left over; the smaller share is the conflicting part.
-        let left = |used: &[bool], w: &[f64], toks: &[Token]| {
-            let total: f64 = w[..toks.len()].iter().sum();
-            let left: f64 =
-                toks.iter().enumerate().filter(|(i, t)| !used[*i] && !t.class.is_weak()).map(|(i, _)| w[i]).sum();
-            if total > 0.0 {
-                left / total
-            } else {
-                0.0
-            }
-        };
-        let share = left(&q_used, &wq, qt).min(left(&c_used, &wc, ct));
-        score *= (1.0 - share).powi(p.conflict);
+    if !a.covered.q && !a.covered.c {
+        score *= (1.0 - conflicting_share(pair, a)).powi(p.conflict);
     }
     // Legal forms of two jurisdictions left unmatched: two companies of one group.
     let form_left = |used: &[bool], toks: &[Token]| {
         toks.iter().enumerate().any(|(i, t)| !used[i] && matches!(t.class, TokenClass::LegalForm(f) if !f.generic))
     };
-    if !person && form_left(&q_used, qt) && form_left(&c_used, ct) {
+    if !person && form_left(&a.used.q, qt) && form_left(&a.used.c, ct) {
         score *= p.form_conflict;
     }
-    score.clamp(0.0, 1.0)
+    score
 }
 
-fn span(l: &Link) -> u8 {
-    (l.q.1 - l.q.0) + (l.c.1 - l.c.0)
+/// How much of each name is left over, but for weak words, as a share of its weight; the
+/// smaller share is the conflicting part.
+fn conflicting_share(pair: &Pair, a: &Aligned) -> f64 {
+    let left = |used: &[bool], w: &[f64], toks: &[Token]| {
+        let total: f64 = w[..toks.len()].iter().sum();
+        let left: f64 =
+            toks.iter().enumerate().filter(|(i, t)| !used[*i] && !t.class.is_weak()).map(|(i, _)| w[i]).sum();
+        if total > 0.0 {
+            left / total
+        } else {
+            0.0
+        }
+    };
+    left(&a.used.q, &a.weights.q, pair.qt).min(left(&a.used.c, &a.weights.c, pair.ct))
 }
 
 /// The kind of entity two names are compared as: the query's, else the candidate's; a name of
@@ -722,13 +829,20 @@ fn pair_schema(q: &PreparedName, c: &PreparedName) -> Option<Schema> {
     }
 }
 
-fn explain(q: &PreparedName, c: &PreparedName, a: &Alignment, weights: &dyn TokenWeights) -> NameMatch {
+fn explain(
+    q: &PreparedName,
+    c: &PreparedName,
+    a: &Alignment,
+    weights: &dyn TokenWeights,
+    params: &CompareParams,
+) -> NameMatch {
     let (qf, cf) = (&q.forms[a.qform], &c.forms[a.cform]);
     let qt = &q.variants[qf.variant];
     let ct = &c.variants[cf.variant];
     // The links of the best pair of token lists, found again as they were when scored.
     let mut links = Links::new();
-    align(qt, qf, ct, cf, pair_schema(q, c), weights, a.qform, None, &mut links);
+    let pair = Pair::new((qt, qf, a.qform), (ct, cf), pair_schema(q, c), params);
+    align(&pair, params, weights, None, &mut links);
     // Words as written (`limited`, not the canonical `ltd`), for a person to recognise.
     let shown = |t: &Token| t.written.as_deref().unwrap_or(&t.text).to_string();
     let join = |toks: &[Token]| toks.iter().map(shown).collect::<Vec<_>>().join(" ");

@@ -29,12 +29,8 @@ use crate::compare::{score_later, Memo, Scored};
 use crate::index::{normalise_identifier, Index, MIN_IDENTIFIER_LEN};
 use crate::{NameMatch, PreparedName};
 
-/// The score from which a hit counts as a match when the caller sets no threshold: the name
-/// comparison's own threshold, so that a name alone matches where it would as a pair. The
-/// effects of the other evidence were chosen on the UN screening records (people listed,
-/// spelled as listed and with typos, against synthetic people with their own birth dates and
-/// nationalities); see BENCHMARKS.md.
-pub const DEFAULT_THRESHOLD: f64 = 0.7;
+pub use crate::compare::DEFAULT_THRESHOLD;
+
 /// Effect of the best name being a weak alias.
 pub const WEAK_ALIAS: f64 = -0.2;
 /// Effect of incompatible kinds of entity (person and vessel, vessel and aircraft, ...).

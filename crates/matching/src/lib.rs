@@ -1,7 +1,8 @@
 //! Screening, with no I/O: [`PreparedName`] (a name normalised once, split into its current
 //! and former names, romanised and tokenised), [`compare_names`] (an explainable similarity
 //! of two names: which token matched which and how well, what was left over) with
-//! [`score_names`] as its fast path, [`TokenWeights`] (how informative a token is; the
+//! [`score_names`] as its fast path (both with `_with` variants taking the tuning constants,
+//! [`CompareParams`]), [`TokenWeights`] (how informative a token is; the
 //! default [`FrequencyWeights`] are learned from the real lists) and the [`metrics`] used to
 //! evaluate scorers on labelled pairs.
 //!
@@ -31,6 +32,9 @@ pub mod scan;
 mod similarity;
 mod weights;
 
-pub use compare::{compare_names, score_names, NameMatch, TokenPair, DEFAULT_THRESHOLD};
+pub use compare::{
+    compare_names, compare_names_with, score_names, score_names_with, CompareParams, NameMatch, ParamError, TokenPair,
+    DEFAULT_THRESHOLD,
+};
 pub use prepare::PreparedName;
 pub use weights::{FrequencyWeights, TokenWeights, Uniform};

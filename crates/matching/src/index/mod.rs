@@ -1,0 +1,435 @@
+//! The candidate index: every name of every listed entity, prepared once, with inverted lists
+//! from words to names and three ways to find a word spelled differently (its consonant
+//! skeleton, its one-letter deletions, and adjacent words written together). A query gets a
+//! small set of candidate names ranked by the weighted share of words they have in common,
+//! and only those are scored with [`compare_names`](crate::compare_names). Word weights come
+//! from how many names use each word (inverse document frequency), so the index is also the
+//! [`TokenWeights`](crate::TokenWeights) of the comparison. The index is immutable once built:
+//! a caller that rebuilds it shares it behind an `Arc` and swaps that.
+//!
+//! `vocabulary` interns the terms of the names and weighs them, `spelling` files them by
+//! spelling keys, `retrieval` ranks the candidates of a query, and `facts` holds what the
+//! index knows of the entities besides their names.
+
+mod facts;
+mod retrieval;
+mod spelling;
+mod vocabulary;
+
+use proscribe_model::{Entity, NameKind, Schema};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+pub use self::facts::{normalise_identifier, MIN_IDENTIFIER_LEN};
+pub use self::retrieval::DEFAULT_CANDIDATES;
+use self::spelling::{Spelling, SpellingMaps};
+use self::vocabulary::{says_one_word, Interned, Term};
+use crate::PreparedName;
+
+/// A name of an indexed entity.
+#[derive(Debug, Clone)]
+pub struct IndexedName {
+    /// Position of its entity in [`Index::entities`].
+    pub entity: u32,
+    /// Position of the name in its entity's `names`.
+    pub position: u32,
+    /// Primary, alias, weak alias, ...
+    pub kind: NameKind,
+    /// Its form: the name as written, prepared once for every entity of the same kind that
+    /// bears it (the same person is often on several lists under the same names).
+    pub form: u32,
+}
+
+/// A distinct name (its text and the kind of entity it names), prepared once: what retrieval
+/// finds and what is compared.
+#[derive(Debug, Clone)]
+pub struct NameForm {
+    /// The name normalised for comparison.
+    pub prepared: PreparedName,
+    /// Positions in [`Index::names`] of the names of this form.
+    pub names: Vec<u32>,
+    /// Vocabulary ids of its words and joined words, sorted, distinct.
+    terms: Box<[u32]>,
+    /// Sum of its word weights (the lightest rendering), for the retrieval score.
+    weight: f32,
+}
+
+/// A name form that retrieval proposes for scoring.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Candidate {
+    /// Position in [`Index::forms`].
+    pub form: u32,
+    /// Retrieval score in [0, 1]: the weighted share of words the names have in common.
+    pub score: f32,
+}
+
+/// Figures about an index, for logs and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct IndexStats {
+    /// Entities indexed.
+    pub entities: usize,
+    /// Names indexed (names that normalise to nothing are left out).
+    pub names: usize,
+    /// Distinct names (text and kind of entity).
+    pub forms: usize,
+    /// Distinct words and joined word pairs.
+    pub terms: usize,
+    /// Entries in the inverted lists.
+    pub postings: usize,
+}
+
+/// The in-memory candidate index over all names of a set of entities.
+pub struct Index {
+    entities: Vec<Entity>,
+    /// What screening asks of each entity before comparing its names, apart for locality.
+    facts: crate::entity::Facts,
+    names: Vec<IndexedName>,
+    forms: Vec<NameForm>,
+    /// The forms' weights, apart for locality: retrieval reads one per form found.
+    form_weights: Vec<f32>,
+    /// Per form: it says one word alone, but for weak words and countries (`PLA`, `PLA
+    /// China`), the only names that a query's acronym of three letters or fewer may be.
+    form_alone: Vec<bool>,
+    /// Words of names.
+    vocab: FxHashMap<Box<str>, u32>,
+    /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
+    joins: FxHashMap<Box<str>, u32>,
+    terms: Vec<Term>,
+    postings: Vec<u32>,
+    /// Words (and words written together) by voicing-blind consonant skeleton.
+    by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
+    /// Words by deletion key.
+    by_deletion: FxHashMap<u64, Vec<Spelling>>,
+    /// Words by spelling key (`attiyah` and `atia` share `atia`; see `proscribe_text::key`).
+    by_key: FxHashMap<Box<str>, Vec<u32>>,
+    by_identifier: FxHashMap<String, Vec<u32>>,
+    /// Weight of a word no listed name uses.
+    unseen_weight: f32,
+    /// Tells this index from every other built by the process (see [`Index::stamp`]).
+    stamp: u64,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("stats", &self.stats()).finish()
+    }
+}
+
+impl Index {
+    /// Builds the index over `entities`: every name of every kind is indexed (the scoring
+    /// decides what a weak alias is worth). Names are prepared on all cores.
+    pub fn build(entities: impl IntoIterator<Item = Entity>) -> Index {
+        let entities: Vec<Entity> = entities.into_iter().collect();
+        let (prepared, members) = distinct_forms(&entities);
+        let Interned { vocab, joins, mut terms, names, mut forms } = vocabulary::intern(prepared, members, &entities);
+        let unseen_weight = vocabulary::weigh_terms(&mut terms, names.len());
+        let postings = vocabulary::inverted_lists(&mut terms, &forms);
+        vocabulary::weigh_forms(&mut forms, &vocab, &terms);
+        vocabulary::intern_tokens(&mut forms, &vocab, &terms, unseen_weight);
+        let SpellingMaps { by_skeleton, by_deletion, by_key } = SpellingMaps::build(&terms);
+        let by_identifier = facts::by_identifier(&entities);
+        let form_weights = forms.iter().map(|f| f.weight).collect();
+        let form_alone = forms.iter().map(|f| says_one_word(&f.prepared)).collect();
+        let facts = crate::entity::Facts::of_all(&entities);
+        Index {
+            entities,
+            facts,
+            names,
+            forms,
+            form_weights,
+            form_alone,
+            vocab,
+            joins,
+            terms,
+            postings,
+            by_skeleton,
+            by_deletion,
+            by_key,
+            by_identifier,
+            unseen_weight,
+            stamp: {
+                static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
+        }
+    }
+
+    /// A number no other index built by the process has: what is known of this index's
+    /// interned tokens (a thread's memo of their similarities) holds for it alone.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.stamp
+    }
+
+    /// The indexed names.
+    pub fn names(&self) -> &[IndexedName] {
+        &self.names
+    }
+
+    /// The distinct names (text and kind of entity) of the index.
+    pub fn forms(&self) -> &[NameForm] {
+        &self.forms
+    }
+
+    /// Name `name` as its entity's list writes it (its form may be another name's writing).
+    pub fn name_text(&self, name: u32) -> &str {
+        let n = &self.names[name as usize];
+        &self.entities[n.entity as usize].names[n.position as usize].full
+    }
+
+    /// The prepared form of name `name`.
+    pub fn prepared(&self, name: u32) -> &PreparedName {
+        &self.forms[self.names[name as usize].form as usize].prepared
+    }
+
+    /// Figures about the index.
+    pub fn stats(&self) -> IndexStats {
+        IndexStats {
+            entities: self.entities.len(),
+            names: self.names.len(),
+            forms: self.forms.len(),
+            terms: self.terms.len(),
+            postings: self.postings.len(),
+        }
+    }
+}
+
+/// The distinct names of `entities`, one per name of each kind of entity, prepared on all
+/// cores, with their members (entity and name positions). Names written differently but
+/// prepared alike (`Samir DA'BUL`, `DABUL, Samir`, as several lists write one person) are one
+/// form: found and compared once.
+fn distinct_forms(entities: &[Entity]) -> (Vec<PreparedName>, Vec<Vec<(u32, u32)>>) {
+    let mut form_of: FxHashMap<(Schema, &str), u32> = FxHashMap::default();
+    let mut keys: Vec<(Schema, &str)> = Vec::new();
+    let mut members: Vec<Vec<(u32, u32)>> = Vec::new();
+    for (ei, e) in entities.iter().enumerate() {
+        for (ni, n) in e.names.iter().enumerate() {
+            let key = (e.schema, n.full.as_str());
+            let f = *form_of.entry(key).or_insert_with(|| {
+                keys.push(key);
+                members.push(Vec::new());
+                (keys.len() - 1) as u32
+            });
+            members[f as usize].push((ei as u32, ni as u32));
+        }
+    }
+    let prepared: Vec<PreparedName> =
+        keys.par_iter().map(|&(schema, full)| PreparedName::new(full, Some(schema))).collect();
+    merge_alike(prepared, members)
+}
+
+/// Merges the prepared names that every comparison treats alike, with their members: the
+/// first of them stands for all.
+fn merge_alike(
+    prepared: Vec<PreparedName>,
+    mut members: Vec<Vec<(u32, u32)>>,
+) -> (Vec<PreparedName>, Vec<Vec<(u32, u32)>>) {
+    use std::fmt::Write;
+    let mut first: FxHashMap<String, usize> = FxHashMap::default();
+    let mut keep = vec![true; prepared.len()];
+    let mut key = String::new();
+    for (i, p) in prepared.iter().enumerate() {
+        key.clear();
+        // Everything a comparison reads of a prepared name: its renderings and their facts,
+        // and for names in Han characters, which are also compared as written, the text.
+        let _ = write!(key, "{:?}|{:?}|{:?}|{:?}", p.schema, p.script, p.variants, p.forms);
+        if matches!(p.script, proscribe_model::Script::Han | proscribe_model::Script::Japanese) {
+            key.push_str(&p.original);
+        }
+        match first.get(key.as_str()) {
+            Some(&f) => {
+                let moved = std::mem::take(&mut members[i]);
+                members[f].extend(moved);
+                keep[i] = false;
+            }
+            None => {
+                first.insert(key.clone(), i);
+            }
+        }
+    }
+    let mut kept = keep.iter();
+    let prepared = prepared.into_iter().filter(|_| *kept.next().unwrap_or(&false)).collect();
+    let mut kept = keep.iter();
+    let members = members.into_iter().filter(|_| *kept.next().unwrap_or(&false)).collect();
+    (prepared, members)
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::{IdKind, Identifier, Name, Schema};
+
+    use super::*;
+
+    pub(super) fn entity(id: &str, schema: Schema, names: &[(&str, NameKind)]) -> Entity {
+        let mut e = Entity::new(id, schema);
+        for (n, k) in names {
+            e.add_name(Name::new(*n, *k));
+        }
+        e
+    }
+
+    pub(super) fn sample() -> Index {
+        let mut vessel = entity("v1", Schema::Vessel, &[("OCEAN STAR NO. 8", NameKind::Primary)]);
+        vessel.identifiers.push(Identifier {
+            kind: IdKind::Imo,
+            number: "IMO 9123456".into(),
+            label: None,
+            country: None,
+            note: None,
+            src: None,
+        });
+        Index::build(vec![
+            entity(
+                "p1",
+                Schema::Person,
+                &[("AMIR KHAN MOTAQI", NameKind::Primary), ("Amir Khan Muttaqi", NameKind::Alias)],
+            ),
+            entity("p2", Schema::Person, &[("ABDUL SALAM HANAFI", NameKind::Primary)]),
+            entity("p3", Schema::Person, &[("MOHAMMED KHAN", NameKind::Primary)]),
+            entity("o1", Schema::Organization, &[("AL-QAIDA", NameKind::Primary), ("The Base", NameKind::WeakAlias)]),
+            entity("c1", Schema::Company, &[("OCEAN TRADING LLC", NameKind::Primary)]),
+            vessel,
+            entity("v2", Schema::Vessel, &[("OCEAN STAR NO. 6", NameKind::Primary)]),
+            entity("o2", Schema::Organization, &[("CARTEL DE JALISCO NUEVA GENERACION", NameKind::Primary)]),
+            entity("o3", Schema::Organization, &[("ISIL-YEMEN", NameKind::Primary)]),
+            entity("o4", Schema::Organization, &[("YEMEN TRADING HOUSE", NameKind::Primary)]),
+            entity("p4", Schema::Person, &[("ATIA, Hachim", NameKind::Primary)]),
+        ])
+    }
+
+    /// The entity ids of the candidates for `query`, best first, one per entity.
+    fn top_entities(index: &Index, query: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for c in index.candidates(&PreparedName::new(query, None), 10) {
+            for &n in &index.forms()[c.form as usize].names {
+                let id = index.entities()[index.names()[n as usize].entity as usize].id.clone();
+                if !out.contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+        out
+    }
+
+    fn check(index: &Index, query: &str, expected_first: Option<&str>) {
+        let got = top_entities(index, query);
+        assert_eq!(got.first().map(String::as_str), expected_first, "query {query:?}: candidates {got:?}");
+    }
+
+    #[test]
+    fn retrieval_finds_spelling_variants() {
+        let index = sample();
+        let cases: &[(&str, Option<&str>)] = &[
+            ("Amir Khan Motaqi", Some("p1")),
+            ("MUTAKI, Amir Khan", Some("p1")),
+            ("Abdulsalam Hanafi", Some("p2")),
+            ("abdul salam hanafy", Some("p2")),
+            ("Al Qaeda", Some("o1")),
+            ("alqaida", Some("o1")),
+            ("Mohamed Khan", Some("p3")),
+            ("Ocean Star No 6", Some("v2")),
+            ("ocean star no 8", Some("v1")),
+            // Acronyms both ways: a query word for a listed name's initials, a query's initials
+            // for a listed word.
+            ("CJNG", Some("o2")),
+            ("Islamic State of Iraq and the Levant in Yemen", Some("o3")),
+            ("JNG", None),
+            // One spelling key: a letter doubled, a final -ah.
+            ("Attiyah", Some("p4")),
+            ("zzzz qqqq", None),
+            ("", None),
+            ("!!!", None),
+        ];
+        for &(query, expected) in cases {
+            check(&index, query, expected);
+        }
+    }
+
+    /// An `abd` compound spelt with the article finds the compound written without it, even
+    /// when the query's other words are commoner in shorter names.
+    #[test]
+    fn compounds_of_abd_find_each_other() {
+        let index = Index::build(vec![
+            entity("p1", Schema::Person, &[("SALIH, Muhammad Ali", NameKind::Primary)]),
+            entity("p2", Schema::Person, &[("SALIH, Muhammad Hasan", NameKind::Primary)]),
+            entity("p3", Schema::Person, &[("AL-HADI, Muhammad Salih Abd-Rabbuh", NameKind::Primary)]),
+        ]);
+        check(&index, "ABDULRABOH, Muhammad Salih", Some("p3"));
+    }
+
+    /// A query's acronym of three letters stands for its words only in a name that says
+    /// nothing else: `ISIS in Saudi Arabia` is not the person `Isa Khidr`, `People's
+    /// Liberation Army` is the organisation `PLA`.
+    #[test]
+    fn short_query_acronyms_find_names_of_one_word() {
+        let index = Index::build(vec![
+            entity("p1", Schema::Person, &[("KHIDR, Isa", NameKind::Primary)]),
+            entity("p2", Schema::Person, &[("NASR, Isa", NameKind::Primary)]),
+            entity("o1", Schema::Organization, &[("ISIS IN SAUDI ARABIA", NameKind::Primary)]),
+            entity("o2", Schema::Organization, &[("PLA", NameKind::Primary)]),
+            entity("o3", Schema::Organization, &[("PLA TRADING COMPANY", NameKind::Primary)]),
+        ]);
+        check(&index, "ISIS IN SAUDI ARABIA", Some("o1"));
+        check(&index, "People's Liberation Army", Some("o2"));
+        assert!(!top_entities(&index, "People's Liberation Army").contains(&"o3".to_string()));
+    }
+
+    /// A query's initials are no legal form: `Sial Abdul Samad` is not looked up as `S.A.S.`,
+    /// which the comparison would never link to it, so the companies with that form do not
+    /// crowd out the names sharing the query's words.
+    #[test]
+    fn query_initials_are_no_legal_form() {
+        let mut entities: Vec<Entity> = (0..12)
+            .map(|i| {
+                let name = format!("{} S.A.S.", ["VORTELA", "QUINMAR", "BRESOLA", "TALVERNO"][i % 4]);
+                entity(&format!("c{i}"), Schema::Company, &[(&format!("{name} {i}"), NameKind::Primary)])
+            })
+            .collect();
+        entities.push(entity("p1", Schema::Person, &[("Abdul Samad", NameKind::Primary)]));
+        let index = Index::build(entities);
+        let got = index.candidates(&PreparedName::new("SORVAL, Abdul Samad", None), 3);
+        let first = got.first().map(|c| index.forms()[c.form as usize].prepared.original.as_str());
+        assert_eq!(first, Some("Abdul Samad"), "{got:?}");
+    }
+
+    /// Names written differently but prepared alike are one form, compared once; each name
+    /// keeps its own writing.
+    #[test]
+    fn names_prepared_alike_are_one_form() {
+        let index = Index::build(vec![
+            entity("a", Schema::Person, &[("Samir DA'BUL", NameKind::Primary)]),
+            entity("b", Schema::Person, &[("Samir Dabul", NameKind::Primary), ("DABUL, Samir", NameKind::Alias)]),
+            entity("c", Schema::Organization, &[("Samir Dabul", NameKind::Primary)]),
+        ]);
+        // One form for the person's three writings, one for the organisation's name.
+        assert_eq!(
+            index.forms().len(),
+            2,
+            "{:?}",
+            index.forms().iter().map(|f| &f.prepared.original).collect::<Vec<_>>()
+        );
+        let texts: Vec<&str> = (0..index.names().len() as u32).map(|n| index.name_text(n)).collect();
+        assert_eq!(texts, ["Samir DA'BUL", "Samir Dabul", "DABUL, Samir", "Samir Dabul"]);
+    }
+
+    #[test]
+    fn weights_follow_frequency() {
+        let index = sample();
+        // "ocean" is in three names, "hanafi" in one; a word no name uses weighs most.
+        assert!(index.word_weight("ocean") < index.word_weight("hanafi"));
+        assert!(index.word_weight("hanafi") <= index.word_weight("nowhere"));
+        assert_eq!(index.word_frequency("khan"), 3);
+    }
+
+    /// Callers share an index between threads behind an `Arc` (and swap the `Arc` when they
+    /// rebuild it); readers keep the one they took.
+    #[test]
+    fn an_arc_of_the_index_is_shared_and_replaced() {
+        fn shared<T: Send + Sync>(_: &T) {}
+        let mut current = std::sync::Arc::new(sample());
+        shared(&current);
+        let before = std::sync::Arc::clone(&current);
+        current = std::sync::Arc::new(Index::build(Vec::new()));
+        assert_eq!(before.stats().entities, 11);
+        assert_eq!(current.stats().entities, 0);
+    }
+}

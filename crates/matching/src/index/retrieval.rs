@@ -1,0 +1,523 @@
+//! Retrieval: the candidate names of a query, ranked by the IDF-weighted share of terms they
+//! have in common with it (spellings found through [`super::spelling`] counting by their
+//! likeness), rare terms walked first, long inverted lists only checked against the names
+//! already found once they can no longer change the top ranks, and names sharing a rare word
+//! exactly always proposed. Ranks are integer keys in a bounded heap; the work buffers are
+//! kept per thread ([`Scratch`]) and reused across queries.
+
+use std::cell::RefCell;
+
+use proscribe_text::TokenClass;
+
+use super::spelling::SpellingWork;
+use super::vocabulary::{acronyms, is_weak, Term, WEAK_FACTOR};
+use super::{Candidate, Index};
+use crate::PreparedName;
+
+/// How many name forms the index hands over for scoring when the caller does not say (those
+/// far behind the best are then dropped, see `entity::CANDIDATE_RATIO`): with these, the index
+/// returns all but about 0.5% of brute force's top-10 matches on OFAC's aliases (BENCHMARKS.md).
+pub const DEFAULT_CANDIDATES: usize = 80;
+
+/// Names that share with the query a word found in at most this many distinct names are
+/// always proposed, whatever their rank: a rare surname matched exactly is worth a comparison.
+const ANCHOR_MAX_FORMS: u32 = 8;
+
+/// Query words beyond this many are ignored by retrieval (a name has a handful of words;
+/// this bounds the work on pathological input).
+const MAX_QUERY_TERMS: usize = 48;
+
+/// Inverted lists shorter than this are always walked: checking whether walking them can
+/// still change the ranking costs more.
+const MEMBERSHIP_MIN_POSTINGS: usize = 256;
+
+impl Index {
+    /// Whether some listed name uses `word` or a spelling of it (as the index finds spellings).
+    pub fn knows_word(&self, word: &str) -> bool {
+        if self.vocab.contains_key(word) || self.joins.contains_key(word) {
+            return true;
+        }
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            s.begin(self.forms.len(), self.terms.len());
+            let (mut out, mut work) = (Vec::new(), SpellingWork::default());
+            self.spellings(word, false, &mut out, &mut s.terms, &mut work);
+            !out.is_empty()
+        })
+    }
+
+    /// The `limit` names most like `query` by the weighted share of words they have in
+    /// common (allowing for spelling variants and words written together), best first, then
+    /// any other name that shares a rare word with the query exactly.
+    pub fn candidates(&self, query: &PreparedName, limit: usize) -> Vec<Candidate> {
+        SCRATCH.with(|s| self.candidates_with(query, limit, &mut s.borrow_mut()))
+    }
+
+    fn candidates_with(&self, query: &PreparedName, limit: usize, s: &mut Scratch) -> Vec<Candidate> {
+        if limit == 0 || self.forms.is_empty() {
+            return Vec::new();
+        }
+        s.begin(self.forms.len(), self.terms.len());
+
+        // Query terms: each word of each rendering, and each pair of adjacent words joined.
+        let mut qterms: Vec<QueryTerm> = Vec::new();
+        s.texts.clear();
+        let mut work = std::mem::take(&mut s.spelling);
+        let mut matches = std::mem::take(&mut s.matches);
+        let mut add = |text: &str, joined: bool, cap: f32, own: f32, qterms: &mut Vec<QueryTerm>| {
+            if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
+                return;
+            }
+            // Two initials written together are no word worth looking up.
+            if joined && text.len() < 3 {
+                return;
+            }
+            s.texts.push(text);
+            self.spellings(text, joined, &mut matches, &mut s.terms, &mut work);
+            if matches.is_empty() {
+                return;
+            }
+            let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
+            let mut kept = s.spare.pop().unwrap_or_default();
+            kept.extend_from_slice(&matches);
+            qterms.push(QueryTerm { matches: kept, postings, cap, own, alone: false });
+        };
+        let mut total: f32 = 0.0;
+        let mut joined = String::new();
+        for variant in &query.variants {
+            let mut variant_total = 0.0;
+            for (i, t) in variant.iter().enumerate() {
+                let before = qterms.len();
+                add(&t.text, false, f32::INFINITY, self.word_weight(&t.text) as f32, &mut qterms);
+                // A word's share of the query: its own weight, or that of what it resembles.
+                let share = match qterms.get(before) {
+                    Some(q) if before < qterms.len() => q.best_weight(self),
+                    _ => self.word_weight(&t.text) as f32,
+                };
+                variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
+                // A legal form of one word may be a word of a person's name (`Wei Chao`).
+                if let (TokenClass::LegalForm(_), Some(w)) = (t.class, t.written.as_deref()) {
+                    if !w.contains(' ') {
+                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, &mut qterms);
+                    }
+                }
+                // Two and three words written together may be one listed word.
+                joined.clear();
+                joined.push_str(&t.text);
+                let mut cap = self.word_weight(&t.text) as f32;
+                for next in variant.iter().skip(i + 1).take(2) {
+                    joined.push_str(&next.text);
+                    cap += self.word_weight(&next.text) as f32;
+                    add(&joined, true, cap, f32::INFINITY, &mut qterms);
+                }
+            }
+            total = total.max(variant_total);
+        }
+        // The query's acronyms as listed words (`Islamic State of Iraq and the Levant` and
+        // `ISIL`): a listed word found so counts for the query words it stands for.
+        for (variant, letters, s0, s1) in acronyms(query) {
+            if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(letters) {
+                continue;
+            }
+            let Some(&id) = self.vocab.get(letters) else { continue };
+            let term = &self.terms[id as usize];
+            // Comparison links acronyms to plain words only: `S.A.S.` is no `Sial Abdul Samad`.
+            if term.weak {
+                continue;
+            }
+            s.texts.push(letters);
+            let words = &query.variants[variant][s0 as usize..s1 as usize];
+            let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
+            // The likeness is the share of the listed word's weight the query words are worth,
+            // so that the term adds `cap`: it may exceed 1.
+            if cap > 0.0 && term.rank_weight > 0.0 {
+                qterms.push(QueryTerm {
+                    matches: vec![(id, cap / term.rank_weight)],
+                    postings: term.len as usize,
+                    cap,
+                    own: f32::INFINITY,
+                    alone: letters.len() <= 3,
+                });
+            }
+        }
+        s.spelling = work;
+        s.matches = matches;
+        if qterms.is_empty() || total <= 0.0 {
+            s.keep(qterms);
+            return Vec::new();
+        }
+
+        // Rarest first. Once the words left can no longer lift a name that none of the rarer
+        // words found above the names already ranked `limit`-th, the common words' long
+        // lists are not walked: they are only checked against the names found (the ranking
+        // is the same, for much less work).
+        qterms.sort_by_key(|q| q.postings);
+        let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
+        let mut closed = false;
+        for (qi, q) in qterms.iter().enumerate() {
+            let key = s.key(qi);
+            if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
+                // A name found by the remaining words alone scores at most this.
+                let bound = 2.0 * rest / total;
+                closed = s.more_than(limit, bound, total, &self.form_weights);
+            }
+            rest -= q.max_gain(self);
+            if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
+                // Few names found: look the term up in each of them.
+                self.look_up(q, key, s);
+            } else {
+                self.walk(q, key, !closed, s);
+            }
+        }
+
+        let mut ranked = self.best_forms(total, limit, s);
+        let mut anchors: Vec<Candidate> = Vec::new();
+        if s.touched.len() > limit {
+            // Forms holding a rare query word exactly stay, whatever their rank.
+            let rare = qterms
+                .iter()
+                .filter(|q| !q.alone)
+                .filter_map(|q| q.matches.first().filter(|m| m.1 >= 1.0).map(|m| &self.terms[m.0 as usize]))
+                .filter(|t| t.len <= ANCHOR_MAX_FORMS);
+            for t in rare {
+                for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
+                    if !ranked.iter().any(|&k| candidate_of(k).form == form) && !anchors.iter().any(|c| c.form == form)
+                    {
+                        let score = (2.0 * s.acc(form) / (total + self.form_weights[form as usize])).min(1.0);
+                        anchors.push(Candidate { form, score });
+                    }
+                }
+            }
+        }
+        ranked.sort_unstable();
+        let mut scored: Vec<Candidate> = Vec::with_capacity(ranked.len() + anchors.len());
+        scored.extend(ranked.iter().map(|&k| candidate_of(k)));
+        s.ranked = ranked;
+        s.keep(qterms);
+        anchors.sort_unstable_by_key(|&c| rank_key(c));
+        scored.extend(anchors);
+        scored
+    }
+}
+
+// The loops over names below are kept out of `candidates_with`: compiled apart, they take
+// fewer instructions (measured: about a tenth of retrieval's on all lists).
+impl Index {
+    /// Adds a query term to the names whose term lists hold it.
+    #[inline(never)]
+    fn look_up(&self, q: &QueryTerm, key: u32, s: &mut Scratch) {
+        for &name in &s.touched {
+            if q.alone && !self.form_alone[name as usize] {
+                continue;
+            }
+            let terms = &self.forms[name as usize].terms;
+            if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
+                let w = q.gain(&self.terms[id as usize], sim);
+                let slot = &mut s.slots[name as usize];
+                slot.acc += w;
+                slot.stamp = key;
+            }
+        }
+    }
+
+    /// Adds a query term to the names on the inverted lists of its spellings; names not
+    /// found before are taken in only when `open`.
+    #[inline(never)]
+    fn walk(&self, q: &QueryTerm, key: u32, open: bool, s: &mut Scratch) {
+        for &(id, sim) in &q.matches {
+            let t = &self.terms[id as usize];
+            let w = q.gain(t, sim);
+            let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
+            if q.alone {
+                for &name in postings.iter().filter(|&&name| self.form_alone[name as usize]) {
+                    s.add(name, key, w, open);
+                }
+            } else {
+                for &name in postings {
+                    s.add(name, key, w, open);
+                }
+            }
+        }
+    }
+
+    /// The `limit` best names found, as `rank_key`s in no order. They are kept in a heap whose
+    /// top is the worst of them: most names found rank below it and cost one comparison.
+    #[inline(never)]
+    fn best_forms(&self, total: f32, limit: usize, s: &mut Scratch) -> Vec<u64> {
+        let mut best = std::mem::take(&mut s.ranked);
+        best.clear();
+        let mut best = std::collections::BinaryHeap::from(best);
+        for &n in &s.touched {
+            // A touched form's slot is of this query.
+            let acc = s.slots[n as usize].acc;
+            let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
+            let key = rank_key(Candidate { form: n, score });
+            if best.len() < limit {
+                best.push(key);
+            } else if let Some(mut worst) = best.peek_mut() {
+                if key < *worst {
+                    *worst = key;
+                }
+            }
+        }
+        best.into_vec()
+    }
+}
+
+/// A candidate as an integer that sorts best first: a higher score, then (for one score) a
+/// lower form. The score's bits are laid out so that unsigned order is `f32::total_cmp`.
+pub(super) fn rank_key(c: Candidate) -> u64 {
+    let bits = c.score.to_bits();
+    let ordered = if bits >> 31 == 1 { !bits } else { bits | 0x8000_0000 };
+    !(u64::from(ordered) << 32 | u64::from(!c.form))
+}
+
+/// The candidate of a [`rank_key`].
+pub(super) fn candidate_of(key: u64) -> Candidate {
+    let key = !key;
+    let ordered = (key >> 32) as u32;
+    let bits = if ordered >> 31 == 1 { ordered & 0x7fff_ffff } else { !ordered };
+    Candidate { form: !(key as u32), score: f32::from_bits(bits) }
+}
+
+/// A word of a query with the vocabulary words it may be.
+struct QueryTerm {
+    matches: Vec<(u32, f32)>,
+    postings: usize,
+    /// Most a joined pair may add: the two words it stands for.
+    cap: f32,
+    /// The weight of the query word itself (infinite for joined words and acronyms).
+    own: f32,
+    /// An acronym of the query of three letters or fewer: it stands for the query's words
+    /// only in a name that says nothing else (see `Index::form_alone`), as in the comparison.
+    alone: bool,
+}
+
+impl QueryTerm {
+    /// What matching term `t` with likeness `sim` adds to a name's retrieval score. A word
+    /// found as a listed acronym counts for the words the acronym stands for only as much as
+    /// the word is worth itself: a common word (`Air` in `Yas Air`) is no acronym (`AIR` of
+    /// `The Airline of the Islamic Republic of Iran`), a word like no other (`CJNG`) is.
+    fn gain(&self, t: &Term, sim: f32) -> f32 {
+        let w = (t.rank_weight * sim).min(self.cap);
+        if t.acronym {
+            w.min(self.own * t.text.len() as f32)
+        } else {
+            w
+        }
+    }
+
+    /// The most this term adds to a name's retrieval score.
+    fn max_gain(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, sim)| self.gain(&index.terms[id as usize], sim)).fold(0.0, f32::max)
+    }
+
+    fn best_weight(&self, index: &Index) -> f32 {
+        self.matches.iter().map(|&(id, _)| index.terms[id as usize].weight).fold(0.0, f32::max)
+    }
+}
+
+/// Marks over vocabulary ids, cleared in constant time by moving to the next generation.
+#[derive(Default)]
+pub(super) struct Marks {
+    stamp: Vec<u32>,
+    generation: u32,
+}
+
+impl Marks {
+    pub(super) fn next(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|s| *s = 0);
+            self.generation = 1;
+        }
+    }
+
+    /// Marks `i`; false when it was already marked in this generation.
+    pub(super) fn mark(&mut self, i: usize) -> bool {
+        if self.stamp[i] == self.generation {
+            return false;
+        }
+        self.stamp[i] = self.generation;
+        true
+    }
+}
+
+/// What retrieval keeps per name form during a query: one 8-byte slot, so that adding to a
+/// form touches one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    acc: f32,
+    /// `generation << 8 | query term` of the last term that added to the form.
+    stamp: u32,
+}
+
+/// Per-thread work space of retrieval, sized to the number of name forms and reused across
+/// queries (clearing only what a query touched).
+#[derive(Default)]
+struct Scratch {
+    terms: Marks,
+    slots: Vec<Slot>,
+    touched: Vec<u32>,
+    /// The best forms of a query as `rank_key`s (see `Index::best_forms`), kept for its
+    /// capacity.
+    ranked: Vec<u64>,
+    /// The texts of a query's terms, to look each up once.
+    texts: QueryTexts,
+    /// Work space of `Index::spellings`.
+    spelling: SpellingWork,
+    /// The spellings of the word looked up last.
+    matches: Vec<(u32, f32)>,
+    /// Emptied spelling lists of earlier query terms, kept for their capacity.
+    spare: Vec<Vec<(u32, f32)>>,
+    /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
+    generation: u32,
+}
+
+impl Scratch {
+    fn begin(&mut self, forms: usize, terms: usize) {
+        if self.slots.len() < forms {
+            self.slots.resize(forms, Slot::default());
+        }
+        if self.terms.stamp.len() < terms {
+            self.terms.stamp.resize(terms, 0);
+        }
+        self.touched.clear();
+        self.generation = (self.generation + 1) & 0x00ff_ffff;
+        if self.generation == 0 {
+            self.slots.iter_mut().for_each(|s| *s = Slot::default());
+            self.generation = 1;
+        }
+    }
+
+    /// What the form has gathered in this query (nothing if this query has not touched it).
+    fn acc(&self, form: u32) -> f32 {
+        let slot = &self.slots[form as usize];
+        if slot.stamp >> 8 == self.generation {
+            slot.acc
+        } else {
+            0.0
+        }
+    }
+
+    /// Whether at least `k` of the forms found so far have a retrieval score (what they have
+    /// so far) above `bound`: whether the `k`-th best is above it.
+    fn more_than(&self, k: usize, bound: f32, total: f32, weights: &[f32]) -> bool {
+        let mut above = 0;
+        for &n in &self.touched {
+            if 2.0 * self.slots[n as usize].acc / (total + weights[n as usize]) > bound {
+                above += 1;
+                if above >= k {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// Keeps the spelling lists of a query's terms for the next query.
+    fn keep(&mut self, qterms: Vec<QueryTerm>) {
+        self.spare.extend(qterms.into_iter().map(|mut q| {
+            q.matches.clear();
+            q.matches
+        }));
+    }
+
+    fn key(&self, term: usize) -> u32 {
+        self.generation << 8 | term.min(255) as u32
+    }
+
+    /// Adds `w` to a form once per query term (the first, best spelling wins); a form not
+    /// found before is only taken in when `open`.
+    #[inline]
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool) {
+        let slot = &mut self.slots[form as usize];
+        if slot.stamp == key {
+            return;
+        }
+        if slot.stamp >> 8 != self.generation {
+            if !open {
+                return;
+            }
+            slot.acc = 0.0;
+            self.touched.push(form);
+        }
+        slot.acc += w;
+        slot.stamp = key;
+    }
+}
+
+/// Distinct texts, written one after another in one string.
+#[derive(Default)]
+struct QueryTexts {
+    all: String,
+    ends: Vec<usize>,
+}
+
+impl QueryTexts {
+    fn clear(&mut self) {
+        self.all.clear();
+        self.ends.clear();
+    }
+
+    fn contains(&self, text: &str) -> bool {
+        let mut start = 0;
+        self.ends.iter().any(|&end| {
+            let found = &self.all[start..end] == text;
+            start = end;
+            found
+        })
+    }
+
+    fn push(&mut self, text: &str) {
+        self.all.push_str(text);
+        self.ends.push(self.all.len());
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Candidates as integers sort best first (higher score, then lower form) and come back
+    /// as they were.
+    #[test]
+    fn rank_keys_sort_best_first() {
+        let candidates = [(0.9, 7), (0.9, 3), (1.0, 9), (0.0, 1), (0.5, 0), (0.25, u32::MAX)];
+        let mut keys: Vec<u64> = candidates.iter().map(|&(score, form)| rank_key(Candidate { form, score })).collect();
+        keys.sort_unstable();
+        let back: Vec<(f32, u32)> = keys.iter().map(|&k| candidate_of(k)).map(|c| (c.score, c.form)).collect();
+        assert_eq!(back, [(1.0, 9), (0.9, 3), (0.9, 7), (0.5, 0), (0.25, u32::MAX), (0.0, 1)]);
+    }
+
+    /// A query word found as a listed acronym counts for the words the acronym stands for only
+    /// as much as the word is worth itself.
+    #[test]
+    fn common_words_are_no_acronyms() {
+        let acronym = |text: &str, rank_weight: f32| Term {
+            text: text.into(),
+            joined: false,
+            acronym: true,
+            weak: false,
+            skeleton: "".into(),
+            rank_weight,
+            df: 1,
+            forms: 1,
+            weight: 1.0,
+            start: 0,
+            len: 0,
+        };
+        let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false };
+        // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
+        assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
+        // A word no name uses stands for all the words of its acronym.
+        assert_eq!(word(1.2).gain(&acronym("cjng", 4.4), 1.0), 4.4);
+        // Other terms are not capped by the word's own weight.
+        let plain = Term { acronym: false, ..acronym("air", 3.3) };
+        assert_eq!(word(0.2).gain(&plain, 1.0), 3.3);
+    }
+}
