@@ -151,3 +151,53 @@ async fn a_version_is_compared_with_the_one_before_unless_another_is_named() {
     let html = html.as_str().unwrap();
     assert!(html.contains("QDi.436") && html.contains("QDi.317"), "{html}");
 }
+
+#[tokio::test]
+async fn the_web_ui_reads_queries_and_batches_as_the_api_does() {
+    let state = service(open());
+    // A birth date as forms write it is read, day first, as everywhere.
+    let (status, _, html) = send(
+        &state,
+        Request::get("/screen?name=Amir+Khan+Muttaqi&birth_date=12+Jan+1968").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.as_str().unwrap().contains("AMIR KHAN MOTAQI"));
+
+    // An uploaded batch: the same columns, row errors, notes and reference separator as the
+    // command line's and the API's.
+    let csv = "key,name,country,schema\n1,TALIBAN,,Organization\n2,,af,\n3,Abdul Salam Hanafi,Atlantis,Person\n";
+    let body = format!(
+        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
+    );
+    let request = Request::post("/batch")
+        .header("content-type", "multipart/form-data; boundary=XyZ")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, headers, _) = send(&state, request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let job = headers["location"].to_str().unwrap().to_string();
+    let results = loop {
+        let (_, _, progress) = send(&state, Request::get(format!("{job}/progress")).body(Body::empty()).unwrap()).await;
+        if progress["finished"] == true {
+            let (_, _, csv) =
+                send(&state, Request::get(format!("{job}/results.csv")).body(Body::empty()).unwrap()).await;
+            break csv.as_str().unwrap().to_string();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(results.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let header = results.lines().next().unwrap();
+    assert_eq!(header, proscribe_app::batch::CSV_HEADER.join(","));
+    // Row 1 matches the Taliban; the OFAC entry's references are joined by `;`.
+    let taliban: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "1").collect();
+    assert!(taliban.iter().any(|r| r[4] == "true" && r[6].split(';').any(|x| x == "6636")), "{results}");
+    // Row 2 has no name: its error. Row 3's unknown country is left out and said, and the row
+    // is screened without it.
+    assert!(rows.iter().any(|r| r[0] == "2" && r[9] == "name: missing or empty"), "{results}");
+    assert!(rows.iter().any(|r| r[0] == "3" && r[9].starts_with("country: unknown \"Atlantis\"")), "{results}");
+    assert!(rows.iter().any(|r| r[0] == "3" && r[4] == "true"), "{results}");
+}
