@@ -106,11 +106,17 @@ same "/match JSON (1,000 queries)" match-base.jsonl match-new.jsonl
 for f in "$data"/pairs/*/*.csv; do
   python3 - "$f" > pairs.csv <<'PY'
 import csv, sys
-rows = csv.DictReader(open(sys.argv[1], encoding="utf-8"))
+lines = [l for l in open(sys.argv[1], encoding="utf-8") if l.strip() and not l.startswith("#")]
 w = csv.writer(sys.stdout)
-for r in rows:
+if sys.argv[1].endswith("cross_script_pairs.csv"):  # no header row: query, expected match, ...
+    lines.insert(0, "Query,Expected Match,Min Score,Description\n")
+for r in csv.DictReader(lines):
     if "name1" in r:
         w.writerow([r["name1"], r["name2"], r.get("schema") or ""])
+    elif "query" in r and "index" in r:
+        w.writerow([r["query"], r["index"], ""])
+    elif "Query" in r and "Expected Match" in r:
+        w.writerow([r["Query"], r["Expected Match"], ""])
 PY
   [[ -s pairs.csv ]] || continue
   "$base" score-pairs < pairs.csv > pairs-base.txt
@@ -126,6 +132,20 @@ for run in 1 2 3; do
     qps=$("$bin" --db "$b.db" screen --input queries.csv --format refs --threads 1 --output /dev/null 2>&1 |
       sed -n 's/.*per query \([0-9]*\) queries\/s.*/\1/p')
     echo "  run $run $b: $qps"
+  done
+done
+echo "speed: proscribe screen NAME (one name, whole program: open the store, build the index, screen), seconds"
+for run in 1 2 3; do
+  for b in base new; do
+    bin=$base; [[ $b = new ]] && bin=$new
+    secs=$(python3 - "$bin" "$b.db" <<'PY'
+import subprocess, sys, time
+start = time.perf_counter()
+subprocess.run([sys.argv[1], "--db", sys.argv[2], "screen", "Amir Khan Mutaqi", "--schema", "Person"], capture_output=True, check=True)
+print(f"{time.perf_counter() - start:.3f}")
+PY
+)
+    echo "  run $run $b: $secs"
   done
 done
 if command -v wrk > /dev/null; then
