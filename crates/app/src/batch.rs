@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::query::{parse_query, Field, QueryFields};
+use crate::spreadsheet;
 use crate::views::{joined_references, main_reference, REFERENCE_SEPARATOR};
 use crate::{Error, Result};
 
@@ -523,7 +524,7 @@ impl ResultWriter {
         match &mut self.sink {
             Sink::Csv(w) => {
                 let opt = |v: Option<&str>| v.unwrap_or("").to_string();
-                w.write_record([
+                let cells = [
                     row.row.to_string(),
                     opt(row.key),
                     opt(row.name),
@@ -534,8 +535,9 @@ impl ResultWriter {
                     opt(row.caption),
                     opt(row.matched_name),
                     opt(row.error),
-                ])
-                .map_err(|e| output_error(e.into()))?;
+                ];
+                w.write_record(spreadsheet::record(cells.iter().map(String::as_str)).iter().map(|c| c.as_bytes()))
+                    .map_err(|e| output_error(e.into()))?;
             }
             Sink::Jsonl(out) => {
                 serde_json::to_writer(&mut *out, row).map_err(|e| output_error(e.into()))?;

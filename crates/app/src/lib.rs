@@ -16,6 +16,7 @@
 //!   results (the same columns, row errors and reference separator everywhere);
 //! - [`views`]: a hit as every interface shows it, and its explanation in words;
 //! - [`registry`]: the registry's questions where a default is a policy (what a diff compares);
+//! - [`spreadsheet`]: CSV cells no spreadsheet reads as a formula;
 //! - [`webhooks`]: delivering the change feed, signed; [`secrets`]: new key and webhook secrets.
 //!
 //! This crate knows no HTTP server, no terminal and no argument parser.
@@ -46,6 +47,7 @@ pub mod loaded;
 pub mod query;
 pub mod registry;
 pub mod secrets;
+pub mod spreadsheet;
 pub mod views;
 pub mod webhooks;
 

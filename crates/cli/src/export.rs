@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
+use proscribe_app::spreadsheet;
 use proscribe_model::{ftm, Authority, Entity, NameKind, PartialDate};
 use serde_json::json;
 
@@ -124,7 +125,7 @@ fn csv_rows(w: &mut csv::Writer<Box<dyn Write>>, source: &str, e: &Entity, day: 
     if e.designations.is_empty() {
         let mut row = base.to_vec();
         row.extend(std::iter::repeat_n(String::new(), 7));
-        w.write_record(&row)?;
+        w.write_record(spreadsheet::record(row.iter().map(String::as_str)).iter().map(|c| c.as_bytes()))?;
     }
     for d in &e.designations {
         let mut row = base.to_vec();
@@ -137,7 +138,7 @@ fn csv_rows(w: &mut csv::Writer<Box<dyn Write>>, source: &str, e: &Entity, day: 
             d.ended_on.as_ref().map(|x| x.to_string()).unwrap_or_default(),
             d.status_on(day).status.as_str().to_string(),
         ]);
-        w.write_record(&row)?;
+        w.write_record(spreadsheet::record(row.iter().map(String::as_str)).iter().map(|c| c.as_bytes()))?;
     }
     Ok(())
 }

@@ -65,3 +65,35 @@ fn logs_redirected_have_no_colours() {
     assert!(out.status.success() && stderr.contains("exported"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "ANSI escapes in a redirected log: {stderr:?}");
 }
+
+/// Every CSV proscribe writes is safe to open in a spreadsheet: a listed name or an input key
+/// that reads as a formula is written as text.
+#[test]
+fn csv_cells_that_read_as_formulas_are_written_as_text() {
+    let env = Env::new();
+    let list = env.path("formula.ftm.json");
+    std::fs::write(
+        &list,
+        concat!(
+            r#"{"id":"fx-1","schema":"Company","properties":{"name":["=HYPERLINK(\"http://x\",\"Velkorra Trading\")"],"alias":["Velkorra Trading Ltd"]}}"#,
+            "\n",
+            r#"{"id":"fx-1-s","schema":"Sanction","properties":{"entity":["fx-1"],"authority":["Test"]}}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    env.ok(&["import", list.to_str().unwrap()]);
+    let export = env.ok(&["export", "--format", "csv"]);
+    assert!(export.contains("'=HYPERLINK("), "{export}");
+    assert!(!export.lines().any(|l| l.split(',').any(|c| c.trim_matches('"').starts_with('='))), "{export}");
+
+    let input = env.path("customers.csv");
+    std::fs::write(&input, "key,name\n\"@SUM(A1)\",Velkorra Trading Ltd\n-5,+Velkorra Trading\n").unwrap();
+    let hits = env.ok(&["screen", "--input", input.to_str().unwrap()]);
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(hits.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    assert!(rows.iter().any(|r| r[1] == "'@SUM(A1)" && r[7].starts_with("'=HYPERLINK(")), "{hits}");
+    assert!(rows.iter().any(|r| r[1] == "'-5" && r[2] == "'+Velkorra Trading"), "{hits}");
+}
