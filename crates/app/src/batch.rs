@@ -31,6 +31,78 @@ use crate::{Error, Result};
 /// Longest line of a JSON-lines batch; a longer one is that row's error.
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
+/// A line of a JSON-lines input, numbered from 1 by its place in the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Line {
+    /// A line, without its end.
+    Text(u64, Vec<u8>),
+    /// A line over [`MAX_LINE_BYTES`], of this many bytes: kept no further than that.
+    TooLong(u64, u64),
+}
+
+/// Splits bytes, as they arrive, into numbered lines, holding at most [`MAX_LINE_BYTES`] of
+/// an unfinished line: a longer one is let through to its end and becomes
+/// [`Line::TooLong`], so that every later line keeps its number whatever came before.
+#[derive(Debug, Default)]
+pub struct LineSplitter {
+    pending: Vec<u8>,
+    /// Lines ended so far.
+    number: u64,
+    /// Bytes of the current line when it is over the limit (and no longer kept).
+    over: Option<u64>,
+}
+
+impl LineSplitter {
+    /// Takes `data`, adding the lines it ends to `out`.
+    pub fn push(&mut self, mut data: &[u8], out: &mut Vec<Line>) {
+        while !data.is_empty() {
+            let end = data.iter().position(|b| *b == b'\n');
+            let (part, rest) = match end {
+                Some(at) => (&data[..at], &data[at + 1..]),
+                None => (data, &data[data.len()..]),
+            };
+            match &mut self.over {
+                Some(n) => *n += part.len() as u64,
+                None if self.pending.len() + part.len() > MAX_LINE_BYTES => {
+                    self.over = Some((self.pending.len() + part.len()) as u64);
+                    self.pending = Vec::new();
+                }
+                None => self.pending.extend_from_slice(part),
+            }
+            if end.is_some() {
+                self.end_line(out);
+            }
+            data = rest;
+        }
+    }
+
+    /// The end of the input: its last line if it has no line end.
+    pub fn finish(&mut self, out: &mut Vec<Line>) {
+        if !self.pending.is_empty() || self.over.is_some() {
+            self.end_line(out);
+        }
+    }
+
+    fn end_line(&mut self, out: &mut Vec<Line>) {
+        self.number += 1;
+        match self.over.take() {
+            Some(n) => out.push(Line::TooLong(self.number, n)),
+            None => out.push(Line::Text(self.number, std::mem::take(&mut self.pending))),
+        }
+    }
+}
+
+/// The row of one line of a JSON-lines input; none for a blank line.
+pub fn line_row(line: &Line, cols: &Columns) -> Option<Row> {
+    match line {
+        Line::TooLong(number, bytes) => {
+            Some(Row::refused(*number, None, format!("the line is {bytes} bytes; at most {MAX_LINE_BYTES}")))
+        }
+        Line::Text(_, text) if text.iter().all(u8::is_ascii_whitespace) => None,
+        Line::Text(number, text) => Some(json_row(*number, text, cols)),
+    }
+}
+
 /// The columns of the hits output, in order.
 pub const CSV_HEADER: [&str; 10] =
     ["row", "key", "name", "score", "match", "entity_id", "reference", "caption", "matched_name", "error"];
@@ -268,39 +340,53 @@ impl Rows for CsvRows {
     }
 }
 
-/// Rows of a JSON-lines file: one object per line; blank lines are no rows.
+/// Rows of a JSON-lines file: one object per line, numbered by line; blank lines are no rows.
 pub struct JsonRows {
     reader: Box<dyn BufRead>,
     cols: Columns,
-    number: u64,
+    lines: LineSplitter,
+    ready: std::collections::VecDeque<Line>,
     position: u64,
-    line: Vec<u8>,
+    ended: bool,
 }
 
 impl JsonRows {
     /// Rows of `reader`, with fields named by `cols`.
     pub fn new(reader: Box<dyn BufRead>, cols: Columns) -> JsonRows {
-        JsonRows { reader, cols, number: 0, position: 0, line: Vec::new() }
+        JsonRows { reader, cols, lines: LineSplitter::default(), ready: Default::default(), position: 0, ended: false }
+    }
+
+    /// Reads until a line is ready or the input ends.
+    fn fill(&mut self) -> Result<()> {
+        let mut out = Vec::new();
+        while out.is_empty() && !self.ended {
+            let data = self.reader.fill_buf().map_err(|e| Error::Stream("read the input", e))?;
+            if data.is_empty() {
+                self.ended = true;
+                self.lines.finish(&mut out);
+            } else {
+                let n = data.len();
+                self.lines.push(data, &mut out);
+                self.reader.consume(n);
+                self.position += n as u64;
+            }
+        }
+        self.ready.extend(out);
+        Ok(())
     }
 }
 
 impl Rows for JsonRows {
     fn next_chunk(&mut self, n: usize) -> Result<Vec<Row>> {
-        let mut out = Vec::with_capacity(n);
-        while out.len() < n {
-            self.line.clear();
-            let read = self.reader.read_until(b'\n', &mut self.line).map_err(|e| Error::Stream("read the input", e))?;
-            if read == 0 {
-                break;
+        let mut rows = Vec::with_capacity(n);
+        while rows.len() < n {
+            if self.ready.is_empty() {
+                self.fill()?;
             }
-            self.position += read as u64;
-            if self.line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            self.number += 1;
-            out.push(json_row(self.number, &self.line, &self.cols));
+            let Some(line) = self.ready.pop_front() else { break };
+            rows.extend(line_row(&line, &self.cols));
         }
-        Ok(out)
+        Ok(rows)
     }
 
     fn position(&self) -> u64 {
@@ -595,7 +681,7 @@ mod tests {
             r#"{"key":1,"name":"Ivan Petrov","birth_date":"31/02/1961","country":"Atlantis","schema":"Banana"}"#,
             "\n",
             r#"{"key":"2","name":""}"#,
-            "\n\n",
+            "\n",
             r#"{"key":3,"name":"Ivan","birth_date":["1961"],"country":["ru"],"schema":"Person"}"#,
             "\n"
         ));
@@ -626,6 +712,30 @@ mod tests {
             let err = row.query.unwrap_err();
             assert!(err.contains(reason), "{}: {err}", String::from_utf8_lossy(&line[..line.len().min(40)]));
             assert_eq!(row.number, 4);
+        }
+    }
+
+    #[test]
+    fn lines_keep_their_numbers_whatever_their_length_or_how_they_arrive() {
+        let long = "x".repeat(MAX_LINE_BYTES + 10);
+        let input =
+            format!("{{\"name\": \"a\"}}\n{{\"name\": \"{long}\"}}\n\n{{\"name\": \"b\"}}\n{{\"name\": \"c\"}}");
+        // Whole, and in pieces of every size that split lines anywhere.
+        for piece in [input.len(), 1, 7, 4096, MAX_LINE_BYTES - 1] {
+            let mut splitter = LineSplitter::default();
+            let mut lines = Vec::new();
+            for part in input.as_bytes().chunks(piece) {
+                splitter.push(part, &mut lines);
+            }
+            splitter.finish(&mut lines);
+            let rows: Vec<Row> = lines.iter().filter_map(|l| line_row(l, &Columns::default())).collect();
+            let numbers: Vec<u64> = rows.iter().map(|r| r.number).collect();
+            assert_eq!(numbers, [1, 2, 4, 5], "pieces of {piece}");
+            assert_eq!(
+                rows[1].query.as_ref().unwrap_err(),
+                &format!("the line is {} bytes; at most {MAX_LINE_BYTES}", long.len() + 12)
+            );
+            assert_eq!(rows[2].name.as_deref(), Some("b"));
         }
     }
 

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
 use futures_util::StreamExt;
-use proscribe_app::batch::{json_row, screen_rows, Columns, Row};
+use proscribe_app::batch::{line_row, screen_rows, Columns, Line, LineSplitter, Row};
 use proscribe_app::views::references;
 use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::scan::{scan as scan_text, ScanOptions};
@@ -48,12 +48,11 @@ pub struct BatchParams {
     as_of: Option<String>,
 }
 
-/// Screens one chunk of lines (numbered from `first`) into output lines. Rows are read by
-/// the batch reader every interface shares ([`proscribe_app::batch::json_row`]).
-fn screen_chunk(loaded: &Loaded, lines: &[Bytes], first: usize, options: &ScreenOptions, all: bool) -> Vec<u8> {
+/// Screens one chunk of numbered lines into output lines. Rows are read by the batch reader
+/// every interface shares ([`proscribe_app::batch::line_row`]).
+fn screen_chunk(loaded: &Loaded, lines: &[Line], options: &ScreenOptions, all: bool) -> Vec<u8> {
     let columns = Columns::default();
-    let mut rows: Vec<Row> =
-        lines.iter().enumerate().map(|(i, line)| json_row((first + i) as u64, line, &columns)).collect();
+    let mut rows: Vec<Row> = lines.iter().filter_map(|line| line_row(line, &columns)).collect();
     let outcomes = screen_rows(&loaded.index, &mut rows, options);
     let mut out = Vec::new();
     for (row, outcome) in rows.iter().zip(outcomes) {
@@ -125,9 +124,9 @@ pub async fn batch(
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {
         let mut stream = body.into_data_stream();
-        let mut pending: Vec<u8> = Vec::new();
-        let mut lines: Vec<Bytes> = Vec::new();
-        let mut row = 1usize;
+        // Lines keep their numbers whatever their length; a blank line is no row.
+        let mut splitter = LineSplitter::default();
+        let mut lines: Vec<Line> = Vec::new();
         let mut finished = false;
         let mut read: u64 = 0;
         while !finished {
@@ -139,39 +138,22 @@ pub async fn batch(
                         let _ = tx.send(Ok(Bytes::from(format!("{line}\n")))).await;
                         return;
                     }
-                    pending.extend_from_slice(&data);
+                    splitter.push(&data, &mut lines);
                 }
                 Some(Err(e)) => {
                     let _ = tx.send(Err(std::io::Error::other(format!("reading the body failed: {e}")))).await;
                     return;
                 }
-                None => finished = true,
-            }
-            // Whole lines go to the chunk; an unfinished one waits for more (or the end).
-            while let Some(at) = pending.iter().position(|b| *b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=at).collect();
-                lines.push(Bytes::from(line));
-            }
-            if finished && !pending.is_empty() {
-                lines.push(Bytes::from(std::mem::take(&mut pending)));
-            }
-            if pending.len() > proscribe_app::batch::MAX_LINE_BYTES {
-                // A line too long to keep: answered as an error, skipped to its end.
-                lines.push(Bytes::from(std::mem::take(&mut pending)));
+                None => {
+                    finished = true;
+                    splitter.finish(&mut lines);
+                }
             }
             while lines.len() >= CHUNK_ROWS || (finished && !lines.is_empty()) {
                 let take = lines.len().min(CHUNK_ROWS);
-                let chunk: Vec<Bytes> = lines.drain(..take).collect();
-                // Blank lines are no rows.
-                let chunk: Vec<Bytes> = chunk
-                    .into_iter()
-                    .map(|l| Bytes::copy_from_slice(l.trim_ascii()))
-                    .filter(|l| !l.is_empty())
-                    .collect();
-                let (loaded, first) = (loaded.clone(), row);
-                row += chunk.len();
-                let out =
-                    tokio::task::spawn_blocking(move || screen_chunk(&loaded, &chunk, first, &options, all)).await;
+                let chunk: Vec<Line> = lines.drain(..take).collect();
+                let loaded = loaded.clone();
+                let out = tokio::task::spawn_blocking(move || screen_chunk(&loaded, &chunk, &options, all)).await;
                 let sent = match out {
                     Ok(bytes) => tx.send(Ok(Bytes::from(bytes))).await,
                     Err(e) => tx.send(Err(std::io::Error::other(format!("screening failed: {e}")))).await,

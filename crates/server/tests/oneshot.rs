@@ -201,3 +201,30 @@ async fn the_web_ui_reads_queries_and_batches_as_the_api_does() {
     assert!(rows.iter().any(|r| r[0] == "3" && r[9].starts_with("country: unknown \"Atlantis\"")), "{results}");
     assert!(rows.iter().any(|r| r[0] == "3" && r[4] == "true"), "{results}");
 }
+
+#[tokio::test]
+async fn batch_rows_are_numbered_by_their_line_whatever_its_length() {
+    let state = service(open());
+    let long = json!({"key": "long", "name": "x".repeat(200 * 1024)}).to_string();
+    let body = format!(
+        "{}\n{long}\n\n{}\n",
+        json!({"key": "a", "name": "Zelphine Orvalle"}),
+        json!({"key": "d", "name": "TALIBAN", "schema": "Organization"})
+    );
+    let (status, _, out) = send(&state, Request::post("/screen/batch").body(Body::from(body)).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: Vec<Value> = out.as_str().unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let numbers: Vec<u64> = rows.iter().map(|r| r["row"].as_u64().unwrap()).collect();
+    assert_eq!(numbers, [1, 2, 4], "{out}");
+    assert!(
+        rows[1]["error"].as_str().unwrap().starts_with(&format!("the line is {} bytes", long.len())),
+        "{}",
+        rows[1]
+    );
+    assert_eq!(
+        (rows[2]["key"].as_str(), rows[2]["hits"][0]["match"].as_bool()),
+        (Some("d"), Some(true)),
+        "{}",
+        rows[2]
+    );
+}
