@@ -217,22 +217,32 @@ fn words(text: &str) -> Vec<Word> {
 
 /// Finds the mentions of listed names in `text`, in text order.
 pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
+    scan_until(index, text, options, &|| false).expect("a scan never asked to stop ends")
+}
+
+/// [`scan`], asking `stop` between words and giving up (`None`) as soon as it answers yes: a
+/// long text is not scanned on for a caller that has gone.
+pub fn scan_until(index: &Index, text: &str, options: &ScanOptions, stop: &dyn Fn() -> bool) -> Option<Vec<Mention>> {
     let words = words(text);
     // Which words some listed name uses (allowing for spelling): a mention starts and ends
     // with one.
-    let known: Vec<bool> = words
-        .iter()
-        .map(|w| {
-            let stem = without_case_endings(&[w.text.as_str()]);
-            let knows = |form: &str| {
-                let p = PreparedName::new(form, None);
-                p.variants.iter().flatten().any(|t| index.knows_word(&t.text))
-            };
-            knows(&w.text) || stem.as_deref().is_some_and(knows)
-        })
-        .collect();
+    let mut known: Vec<bool> = Vec::with_capacity(words.len());
+    for w in &words {
+        if stop() {
+            return None;
+        }
+        let stem = without_case_endings(&[w.text.as_str()]);
+        let knows = |form: &str| {
+            let p = PreparedName::new(form, None);
+            p.variants.iter().flatten().any(|t| index.knows_word(&t.text))
+        };
+        known.push(knows(&w.text) || stem.as_deref().is_some_and(knows));
+    }
     let mut found: Vec<Mention> = Vec::new();
     for i in 0..words.len() {
+        if stop() {
+            return None;
+        }
         if !known[i] || !words[i].capital {
             continue;
         }
@@ -275,7 +285,7 @@ pub fn scan(index: &Index, text: &str, options: &ScanOptions) -> Vec<Mention> {
         }
     }
     kept.sort_by_key(|m| m.start);
-    kept
+    Some(kept)
 }
 
 /// The entities a run of words may name, best first (empty when it is no mention).
@@ -430,5 +440,24 @@ mod tests {
         for (text, expected) in cases {
             check(text, expected);
         }
+    }
+}
+
+#[cfg(test)]
+mod stop_tests {
+    use super::*;
+
+    #[test]
+    fn a_scan_asked_to_stop_gives_up() {
+        let index = Index::build(Vec::new());
+        let asked = std::cell::Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            asked.get() > 3
+        };
+        let text = "Alpha Beta Gamma Delta Epsilon Zeta Eta Theta";
+        assert_eq!(scan_until(&index, text, &ScanOptions::default(), &stop), None);
+        assert_eq!(asked.get(), 4, "it stops as soon as it is told");
+        assert!(scan_until(&index, text, &ScanOptions::default(), &|| false).is_some());
     }
 }

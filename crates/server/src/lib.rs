@@ -35,7 +35,6 @@ use proscribe_model::PartialDate;
 use proscribe_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -256,7 +255,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::limit_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(axum::middleware::from_fn(ops::close_after_refusal))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), ops::time_limit))
         .layer(CatchPanicLayer::custom(ops::panic_response));
     if config.example {
         router = router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(

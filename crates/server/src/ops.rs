@@ -188,6 +188,38 @@ pub(crate) fn span(request: &axum::http::Request<Body>) -> tracing::Span {
     tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %id)
 }
 
+/// Set when the request it belongs to ends (answered, timed out or abandoned by its client):
+/// work on a blocking thread asks the flag and stops, rather than computing for nobody.
+pub(crate) struct Cancel(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// A guard to hold for as long as the request's handler runs, and the flag it sets when
+/// dropped.
+pub(crate) fn cancellation() -> (Cancel, std::sync::Arc<std::sync::atomic::AtomicBool>) {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    (Cancel(flag.clone()), flag)
+}
+
+/// A request that takes longer than the configured time is answered 408 with the usual error
+/// body; its handler is dropped, which cancels the work it started (see [`cancellation`]).
+pub(crate) async fn time_limit(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    let limit = state.config.request_timeout;
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError {
+            status: StatusCode::REQUEST_TIMEOUT,
+            code: "timeout",
+            message: format!("the request took longer than {} s and was stopped", limit.as_secs_f64()),
+        }
+        .into_response(),
+    }
+}
+
 /// A panic becomes a 500 with the usual error body; the panic is logged, not answered.
 pub(crate) fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
     let what = cause

@@ -20,7 +20,7 @@ use futures_util::StreamExt;
 use proscribe_app::batch::{line_row, screen_rows, Columns, Line, LineSplitter, Row};
 use proscribe_app::views::references;
 use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
-use proscribe_matching::scan::{scan as scan_text, ScanOptions};
+use proscribe_matching::scan::{scan_until, ScanOptions};
 use proscribe_model::{ftm, Status};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -30,8 +30,9 @@ use crate::{AppState, Loaded};
 
 /// Rows screened together: large enough to use every core, small enough to answer early.
 const CHUNK_ROWS: usize = 256;
-/// Longest text scanned.
-pub const MAX_TEXT_BYTES: usize = 1024 * 1024;
+/// Longest text scanned (256 KiB: a long report; longer texts are sent in parts). Larger
+/// texts are answered 413.
+pub const MAX_TEXT_BYTES: usize = 256 * 1024;
 
 /// Query parameters of `/screen/batch`.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -171,7 +172,7 @@ pub async fn batch(
 /// Body of `POST /scan`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct ScanRequest {
-    /// The text (at most 1 MiB).
+    /// The text (at most 256 KiB).
     text: String,
     /// Score from which a mention is reported.
     threshold: Option<f64>,
@@ -183,6 +184,8 @@ pub struct ScanRequest {
 /// designations in force.
 #[utoipa::path(post, path = "/scan", tag = "screening", request_body = ScanRequest,
     responses((status = 200, description = "Mentions", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 408, description = "The scan took longer than the request timeout and was stopped", body = crate::error::ErrorBody),
+        (status = 413, description = "A text over 256 KiB", body = crate::error::ErrorBody),
         (status = 422, description = "JSON of the wrong shape", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn scan(
     State(state): State<Arc<AppState>>,
@@ -190,10 +193,14 @@ pub async fn scan(
 ) -> Result<Json<Value>, ApiError> {
     let Json(request) = body.map_err(crate::yente::body_error)?;
     if request.text.len() > MAX_TEXT_BYTES {
-        return Err(ApiError::bad_request(
-            "text_too_long",
-            format!("the text is {} bytes; at most {MAX_TEXT_BYTES}", request.text.len()),
-        ));
+        return Err(ApiError {
+            status: axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+            code: "text_too_long",
+            message: format!(
+                "the text is {} bytes; at most {MAX_TEXT_BYTES} (send a longer one in parts)",
+                request.text.len()
+            ),
+        });
     }
     let mut options = ScanOptions::default();
     if let Some(t) = request.threshold {
@@ -205,10 +212,17 @@ pub async fn scan(
     let as_of = request.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;
     let current = state.loaded()?;
     let s = state.clone();
+    // Held until the scan is answered: a request that times out or whose client goes away
+    // stops the scan.
+    let (_cancel, stopped) = crate::ops::cancellation();
     let out = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let loaded = if as_of.is_some() { s.loaded_as_of(as_of)? } else { current };
         let text = &request.text;
-        let mentions: Vec<Value> = scan_text(&loaded.index, text, &options)
+        let stop = || stopped.load(std::sync::atomic::Ordering::Relaxed);
+        let Some(found) = scan_until(&loaded.index, text, &options, &stop) else {
+            return Err(ApiError::internal(&anyhow::anyhow!("the scan was stopped: its request ended")));
+        };
+        let mentions: Vec<Value> = found
             .iter()
             .flat_map(|m| m.hits.iter().map(move |h| (m, h)))
             .map(|(m, h)| {

@@ -228,3 +228,20 @@ async fn batch_rows_are_numbered_by_their_line_whatever_its_length() {
         rows[2]
     );
 }
+
+#[tokio::test]
+async fn a_scan_too_long_or_too_slow_is_refused_as_json() {
+    let state = service(open());
+    let text = "Amir Khan Muttaqi met Abdul Salam Hanafi and the Taliban in Kabul. ".repeat(4000);
+    assert!(text.len() > 256 * 1024);
+    let (status, _, v) = send(&state, post("/scan", &json!({ "text": text }))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("text_too_long")), "{v}");
+
+    // Within the size limit but past a short request timeout: a JSON 408, and the scan stops.
+    let quick = service(Config { request_timeout: std::time::Duration::from_millis(30), ..open() });
+    let text = "Amir Khan Muttaqi met Abdul Salam Hanafi and the Taliban in Kabul. ".repeat(3500);
+    let started = std::time::Instant::now();
+    let (status, _, v) = send(&quick, post("/scan", &json!({ "text": text }))).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::REQUEST_TIMEOUT, Some("timeout")), "{v}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}

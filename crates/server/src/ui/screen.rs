@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use proscribe_matching::entity::{screen, FeatureKind, Hit, Query as ScreenQuery, ScreenOptions};
-use proscribe_matching::scan::{scan as scan_text, ScanOptions};
+use proscribe_matching::scan::{scan_until, ScanOptions};
 use proscribe_matching::{NameMatch, PreparedName, DEFAULT_THRESHOLD};
 use proscribe_model::{ftm, Status};
 use serde::Deserialize;
@@ -348,8 +348,11 @@ pub(crate) async fn scan_article(
         Ok(l) => l,
         Err(e) => return error_page(&who, e),
     };
+    // Held until the page is answered: a request that times out stops the scan.
+    let (_cancel, stopped) = crate::ops::cancellation();
     let scanned = tokio::task::spawn_blocking(move || {
-        let mentions = scan_text(&loaded.index, &text, &ScanOptions::default());
+        let stop = || stopped.load(std::sync::atomic::Ordering::Relaxed);
+        let mentions = scan_until(&loaded.index, &text, &ScanOptions::default(), &stop).unwrap_or_default();
         let mut segments = Vec::new();
         let mut views = Vec::new();
         let mut at = 0;
