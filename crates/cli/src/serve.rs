@@ -34,6 +34,12 @@ pub struct ServeArgs {
     /// An origin allowed to call the API from a browser (CORS); repeat for several.
     #[arg(long = "cors-origin")]
     cors_origins: Vec<String>,
+    /// Seconds a client may take to send a request's head; slower ones are cut off.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
+    /// Most connections open at once; the next waits to be accepted.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
 }
 
 /// Runs `proscribe serve`.
@@ -47,6 +53,8 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         reload_interval: Duration::from_secs(args.reload_interval.max(1)),
         open_reads: args.open_reads,
         cors_origins: args.cors_origins.clone(),
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        max_connections: args.max_connections.max(1),
         example: cli.example,
     };
     let state = if cli.example {

@@ -871,3 +871,33 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     assert_eq!(made[0]["proposal"]["state"], "submitted");
     assert_eq!(made[0]["proposal"]["statement"], "Relations with Kabul.");
 }
+
+/// Clients that send a request's head too slowly are cut off, and the service keeps answering
+/// the others meanwhile.
+#[test]
+fn stalled_headers_are_cut_off() {
+    use std::io::{Read, Write};
+    let env = Env::example();
+    let server = Server::start(&env, &["--open-reads", "--header-timeout", "1", "--max-connections", "64"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let stalled: Vec<std::net::TcpStream> = (0..40)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+            // A head that never ends.
+            s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: a").unwrap();
+            s
+        })
+        .collect();
+    // Others are answered meanwhile.
+    assert_eq!(server.get("/healthz").0, 200);
+    for mut s in stalled {
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        // Closed by the server, with at most a 408 head, well before the client's own timeout.
+        assert!(rest.is_empty() || String::from_utf8_lossy(&rest).starts_with("HTTP/1.1 408"), "{rest:?}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(10), "stalled connections lasted {:?}", started.elapsed());
+    assert_eq!(server.get("/healthz").0, 200);
+}

@@ -58,6 +58,10 @@ pub struct Config {
     pub open_reads: bool,
     /// Origins allowed to call the API from a browser (CORS); none: no CORS headers.
     pub cors_origins: Vec<String>,
+    /// Longest a client may take to send a request's head; slower ones are cut off.
+    pub header_timeout: Duration,
+    /// Most connections open at once; the next waits to be accepted.
+    pub max_connections: usize,
     /// Whether the store is the built-in example registry: every page shows a banner and
     /// every answer carries `X-Proscribe-Registry: example`.
     pub example: bool,
@@ -73,6 +77,8 @@ impl Default for Config {
             reload_interval: Duration::from_secs(10),
             open_reads: false,
             cors_origins: Vec::new(),
+            header_timeout: Duration::from_secs(10),
+            max_connections: 512,
             example: false,
         }
     }
@@ -365,11 +371,56 @@ pub async fn serve(
 ) -> Result<()> {
     let reloader = spawn_reloader(state.clone());
     let deliverer = spawn_deliverer(state.clone());
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let result = accept(listener, state, shutdown).await;
     reloader.abort();
     deliverer.abort();
     result.context("the server stopped")
+}
+
+/// Accepts connections until `shutdown` completes, then waits for the requests in flight.
+/// A client has [`Config::header_timeout`] to send a request's head (slow or stalled headers
+/// are cut off), and at most [`Config::max_connections`] connections are open at once (the
+/// next waits to be accepted).
+async fn accept(
+    listener: tokio::net::TcpListener,
+    state: Arc<AppState>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let config = state.config.clone();
+    let app = router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(config.max_connections.max(1)));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(config.header_timeout);
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                // A connection that failed before it was accepted is that client's problem.
+                Err(e) => {
+                    tracing::debug!(error = %e, "accept failed");
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = graceful.watch(http.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Where and what `proscribe serve` serves.
