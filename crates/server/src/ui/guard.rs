@@ -35,6 +35,9 @@ pub(crate) const IDLE: Duration = Duration::from_secs(12 * 3600);
 /// Most sessions kept at once; the least recently used goes first.
 const MAX_SESSIONS: usize = 10_000;
 
+/// How far into a multipart form its CSRF token must come.
+const MULTIPART_TOKEN_WITHIN: usize = 64 * 1024;
+
 /// The form field that carries the CSRF token.
 pub(crate) const CSRF_FIELD: &str = "csrf";
 
@@ -195,7 +198,7 @@ struct TokenField {
 
 /// The CSRF token of a form body (URL-encoded, or multipart with the token before any file).
 async fn token_of(content_type: Option<&HeaderValue>, body: axum::body::Bytes) -> Option<String> {
-    let mut request = Request::new(Body::from(body));
+    let mut request = Request::new(Body::from(body.clone()));
     // A form read from a GET request would be read from its query.
     *request.method_mut() = Method::POST;
     if let Some(ct) = content_type {
@@ -203,6 +206,10 @@ async fn token_of(content_type: Option<&HeaderValue>, body: axum::body::Bytes) -
     }
     let multipart = content_type.and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("multipart/form-data"));
     if multipart {
+        // The token comes before any file: its start is enough (and within the limit of a
+        // body read here).
+        let start = body.slice(..body.len().min(MULTIPART_TOKEN_WITHIN));
+        *request.body_mut() = Body::from(start);
         let mut form = Multipart::from_request(request, &()).await.ok()?;
         while let Ok(Some(field)) = form.next_field().await {
             if field.name() == Some(CSRF_FIELD) {
