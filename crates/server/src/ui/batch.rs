@@ -265,14 +265,31 @@ fn find(state: &AppState, id: &str, who: &SignedIn, browser: &Browser) -> Result
     })
 }
 
+/// The batch a page's path names, when who asks may read it (else why not), and who asks.
+pub(crate) struct Asked {
+    job: Result<Arc<Job>, ApiError>,
+    who: SignedIn,
+}
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Asked {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Asked, Response> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(who) =
+            Extension::<SignedIn>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(browser) =
+            Extension::<Browser>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Asked { job: find(state, &id, &who, &browser), who })
+    }
+}
+
 /// `GET /batch/{job}`: progress, then the summary and the download.
-pub(crate) async fn job(
-    State(state): State<Arc<AppState>>,
-    Extension(who): Extension<SignedIn>,
-    Extension(browser): Extension<Browser>,
-    Path(id): Path<String>,
-) -> Response {
-    match find(&state, &id, &who, &browser) {
+pub(crate) async fn job(Asked { job, who }: Asked) -> Response {
+    match job {
         Ok(job) => render(
             StatusCode::OK,
             &BatchPage {
@@ -286,13 +303,8 @@ pub(crate) async fn job(
 }
 
 /// `GET /batch/{job}/progress`: how far the job is, for the page's script.
-pub(crate) async fn progress(
-    State(state): State<Arc<AppState>>,
-    Extension(who): Extension<SignedIn>,
-    Extension(browser): Extension<Browser>,
-    Path(id): Path<String>,
-) -> Response {
-    match find(&state, &id, &who, &browser) {
+pub(crate) async fn progress(Asked { job, .. }: Asked) -> Response {
+    match job {
         Ok(job) => {
             let v = view(&job);
             Json(json!({
@@ -306,13 +318,8 @@ pub(crate) async fn progress(
 }
 
 /// `GET /batch/{job}/results.csv`: the results, once finished.
-pub(crate) async fn results(
-    State(state): State<Arc<AppState>>,
-    Extension(who): Extension<SignedIn>,
-    Extension(browser): Extension<Browser>,
-    Path(id): Path<String>,
-) -> Response {
-    let job = match find(&state, &id, &who, &browser) {
+pub(crate) async fn results(Asked { job, who }: Asked) -> Response {
+    let job = match job {
         Ok(j) => j,
         Err(e) => return error_page(&who, e),
     };
