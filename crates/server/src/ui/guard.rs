@@ -171,12 +171,17 @@ fn authority(url: &str) -> Option<&str> {
 }
 
 /// Refuses a form sent from another origin than the request's host: by its `Origin`, or
-/// without one by its `Referer`, and one with neither.
+/// without one by its `Referer`, and one with neither. The host is the one a proxy says the
+/// browser used (`X-Forwarded-Host`, which a page of another site cannot set on a form), else
+/// `Host`.
 fn same_origin(request: &Request) -> Result<(), String> {
     let headers = request.headers();
     let host = headers
-        .get(header::HOST)
+        .get("x-forwarded-host")
         .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .or_else(|| headers.get(header::HOST).and_then(|v| v.to_str().ok()))
         .or_else(|| request.uri().authority().map(|a| a.as_str()))
         .ok_or("the request names no host")?;
     let text = |name: header::HeaderName| headers.get(name).map(|v| v.to_str().unwrap_or(""));
@@ -363,6 +368,27 @@ mod tests {
             assert_eq!(safe_next(Some(bad)).unwrap_err().status, StatusCode::BAD_REQUEST, "{bad:?}");
         }
         assert_eq!(safe_next(None).unwrap(), "/");
+    }
+
+    #[test]
+    fn a_form_comes_from_the_host_the_browser_used() {
+        let form = |headers: &[(&str, &str)]| {
+            let mut r = Request::post("/login");
+            for (k, v) in headers {
+                r = r.header(*k, *v);
+            }
+            same_origin(&r.body(Body::empty()).unwrap())
+        };
+        assert!(form(&[("host", "a.test:8080"), ("origin", "http://a.test:8080")]).is_ok());
+        assert!(form(&[("host", "a.test:8080"), ("referer", "http://a.test:8080/scan?x")]).is_ok());
+        assert!(form(&[("host", "a.test:8080"), ("origin", "http://a.test:8081")]).is_err());
+        assert!(form(&[("host", "a.test:8080"), ("origin", "null"), ("referer", "http://a.test:8080/")]).is_err());
+        assert!(form(&[("host", "a.test:8080")]).is_err());
+        // Behind a proxy that passes on the browser's host.
+        let proxied =
+            [("host", "127.0.0.1:8080"), ("x-forwarded-host", "lists.example"), ("origin", "https://lists.example")];
+        assert!(form(&proxied).is_ok());
+        assert!(form(&[("host", "127.0.0.1:8080"), ("origin", "https://lists.example")]).is_err());
     }
 
     #[test]
