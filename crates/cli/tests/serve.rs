@@ -739,8 +739,35 @@ fn un_list_in_yente_shapes() {
     assert_eq!(sanction["properties"]["unscId"], json!(["TAi.160"]), "{sanction}");
 }
 
-/// The web UI over plain HTTP: pages send a browser without a key to sign in, a key in the
-/// cookie opens them, and bad input is a page that says what is wrong.
+/// Signs in to the web UI at `base` with `secret`: the session's cookie and the CSRF token of
+/// its forms.
+fn ui_session(agent: &ureq::Agent, base: &str, secret: &str) -> (String, String) {
+    let cookie_of = |r: &ureq::http::Response<ureq::Body>| {
+        r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string()
+    };
+    let token_of = |html: &str| {
+        let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+        html[at..at + 64].to_string()
+    };
+    let mut r = agent.get(format!("{base}/login")).call().unwrap();
+    let anonymous = cookie_of(&r);
+    let token = token_of(&r.body_mut().read_to_string().unwrap());
+    let r = agent
+        .post(format!("{base}/login"))
+        .header("cookie", &anonymous)
+        .header("origin", base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("csrf={token}&key={secret}"))
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 303);
+    let session = cookie_of(&r);
+    let mut r = agent.get(format!("{base}/")).header("cookie", &session).call().unwrap();
+    let token = token_of(&r.body_mut().read_to_string().unwrap());
+    (session, token)
+}
+
+/// The web UI over plain HTTP: pages send a browser without a key to sign in, a session
+/// opens them, and bad input is a page that says what is wrong.
 #[test]
 fn ui_pages_need_a_key_and_explain_bad_input() {
     let env = Env::new();
@@ -750,8 +777,8 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build().into();
     let page = |path: &str, cookie: Option<&str>| -> (u16, String, String) {
         let mut req = agent.get(format!("{}{path}", server.base));
-        if let Some(k) = cookie {
-            req = req.header("cookie", format!("theme=dark; proscribe_key={k}"));
+        if let Some(c) = cookie {
+            req = req.header("cookie", format!("theme=dark; {c}"));
         }
         let mut r = req.call().unwrap();
         let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
@@ -759,7 +786,11 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     };
     let (status, location, _) = page("/entity/taliban?x=1", None);
     assert_eq!((status, location.as_str()), (303, "/login?next=/entity/taliban%3Fx%3D1"));
-    assert_eq!(page("/entity/taliban", Some("psk_wrong")).0, 303);
+    assert_eq!(page("/entity/taliban", Some(&format!("proscribe_session={}", "0".repeat(64)))).0, 303);
+    // The key itself in a cookie opens nothing: only a session does.
+    assert_eq!(page("/entity/taliban", Some(&format!("proscribe_key={reader}"))).0, 303);
+    let (reader_cookie, reader_token) = ui_session(&agent, &server.base, &reader);
+    let reader = reader_cookie;
     let (status, _, html) = page("/entity/taliban", Some(&reader));
     assert_eq!(status, 200);
     assert!(html.contains("ru-terrorist-organisations") && html.contains("class=\"timeline\""), "{html}");
@@ -792,10 +823,12 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     assert!(html.contains("is not a version of example-taliban"), "{html}");
 
     // A batch without a `name` column is refused, naming the columns it has.
-    let body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\nfull_name,dob\r\nAmir Khan,1970\r\n\r\n--XyZ--\r\n";
+    let csrf_part = format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{reader_token}\r\n");
+    let body = format!("{csrf_part}--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\nfull_name,dob\r\nAmir Khan,1970\r\n\r\n--XyZ--\r\n");
     let mut r = agent
         .post(format!("{}/batch", server.base))
-        .header("cookie", format!("proscribe_key={reader}"))
+        .header("cookie", &reader)
+        .header("origin", &server.base)
         .header("content-type", "multipart/form-data; boundary=XyZ")
         .send(body)
         .unwrap();
@@ -807,8 +840,8 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     );
 
     // A file larger than an API body (2 MiB) is taken: uploads have their own limit.
-    let mut big = String::from(
-        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nkey,name\r\n",
+    let mut big = format!(
+        "{csrf_part}--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\nkey,name\r\n",
     );
     for i in 0..100_000 {
         big.push_str(&format!("k{i},Customer Number {i}\r\n"));
@@ -817,7 +850,8 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     assert!(big.len() > 2 * 1024 * 1024);
     let r = agent
         .post(format!("{}/batch", server.base))
-        .header("cookie", format!("proscribe_key={reader}"))
+        .header("cookie", &reader)
+        .header("origin", &server.base)
         .header("content-type", "multipart/form-data; boundary=XyZ")
         .send(big)
         .unwrap();
@@ -826,9 +860,10 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
     // A reader key cannot act in the workflow: the page says so and nothing changes.
     let mut r = agent
         .post(format!("{}/workflow/1", server.base))
-        .header("cookie", format!("proscribe_key={reader}"))
+        .header("cookie", &reader)
+        .header("origin", &server.base)
         .header("content-type", "application/x-www-form-urlencoded")
-        .send("action=withdraw&by=kz-mfa&on=2026-01-01")
+        .send(format!("csrf={reader_token}&action=withdraw&by=kz-mfa&on=2026-01-01"))
         .unwrap();
     assert_eq!(r.status().as_u16(), 403);
     assert!(r.body_mut().read_to_string().unwrap().contains("needs an editor key"));
@@ -844,12 +879,14 @@ fn ui_pages_need_a_key_and_explain_bad_input() {
         .unwrap()
         .to_string();
     std::thread::sleep(Duration::from_millis(1500)); // one reload tick: the new key is known
+    let (mfa, mfa_token) = ui_session(&agent, &server.base, &mfa);
     let post = |form: &str| {
         let mut r = agent
             .post(format!("{}/workflow", server.base))
-            .header("cookie", format!("proscribe_key={mfa}"))
+            .header("cookie", &mfa)
+            .header("origin", &server.base)
             .header("content-type", "application/x-www-form-urlencoded")
-            .send(form.to_string())
+            .send(format!("csrf={mfa_token}&{form}"))
             .unwrap();
         let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
         (r.status().as_u16(), location, r.body_mut().read_to_string().unwrap())

@@ -2,7 +2,9 @@
 //! (chromium-driver) against `proscribe serve` on 127.0.0.1. An analyst signs in, screens a
 //! name and reads the explanation, scans an article, screens a file, opens the Taliban's
 //! timeline and the lists, and a decider adopts a proposal whose publication becomes the list's
-//! new version. Each main page is saved as a screenshot in `target/ui-screenshots/`.
+//! new version. A page of another origin (another port of 127.0.0.1) that posts a form to the
+//! UI in the signed-in court's browser is refused. Each main page is saved as a screenshot in
+//! `target/ui-screenshots/`.
 
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -76,6 +78,27 @@ impl Driver {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         ClientBuilder::new(connector).capabilities(caps).connect(&self.url).await.expect("a browser session")
     }
+}
+
+/// A page of another origin: a tiny server on another port of 127.0.0.1 whose one page posts
+/// a form attaching a document to proposal `id` as the court, as soon as it is opened.
+fn other_site(base: &str, id: i64) -> String {
+    let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", server.server_addr().to_ip().unwrap());
+    let page = format!(
+        r#"<!doctype html><html><body>
+        <form id="f" method="post" action="{base}/workflow/{id}">
+          <input type="hidden" name="action" value="attach"><input type="hidden" name="by" value="ru-supreme-court">
+          <input type="hidden" name="title" value="Planted by another site"><input type="hidden" name="reference" value="https://evil.example/">
+        </form><script>document.getElementById("f").submit();</script></body></html>"#
+    );
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let html = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8").unwrap();
+            let _ = request.respond(tiny_http::Response::from_string(page.clone()).with_header(html));
+        }
+    });
+    url
 }
 
 /// Saves what the browser shows as `target/ui-screenshots/NAME.png`.
@@ -325,6 +348,22 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         assert_labelled(&c, "proposal").await;
         assert_contrast(&c, "proposal").await;
         screenshot(&c, "proposal").await;
+        // A page of another site posting the same form in this browser is refused, and nothing
+        // is attached; the form of the UI's own page, below, is accepted.
+        let proposal_page = c.current_url().await.unwrap();
+        c.goto(&other_site(&base, id)).await.unwrap();
+        let start = Instant::now();
+        while !c.current_url().await.unwrap().as_str().starts_with(&base) {
+            assert!(start.elapsed() < Duration::from_secs(30), "the other site's form was not sent");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        wait_for(&c, "p.error").await;
+        assert!(text(&c, "h1").await.starts_with("403"));
+        let refusal = text(&c, "p.error").await;
+        assert!(refusal.contains("another site"), "{refusal}");
+        c.goto(proposal_page.as_str()).await.unwrap();
+        wait_for(&c, "form.act-form").await;
+        assert!(!text(&c, "main").await.contains("Planted by another site"));
         let attach = c.form(Locator::Css("form[aria-label='Attach a document as ru-supreme-court']")).await.unwrap();
         attach.set_by_name("title", "Record of the hearing").await.unwrap();
         attach.set_by_name("reference", "https://example.org/hearing-2026.pdf").await.unwrap();

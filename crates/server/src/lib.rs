@@ -130,7 +130,7 @@ impl AppState {
             indexes: Indexes::default(),
             keys: ArcSwap::from_pointee(keys),
             metrics: ops::Metrics::new()?,
-            ui: ui::UiState::default(),
+            ui: ui::UiState::new()?,
         }))
     }
 
@@ -178,6 +178,7 @@ impl AppState {
     /// Reads the keys in force again.
     async fn refresh_keys(self: &Arc<Self>) -> Result<(), ApiError> {
         let keys = self.run_store(|s| Ok(auth::load_keys(s)?)).await?;
+        self.ui.sessions.retain(&keys);
         self.keys.store(Arc::new(keys));
         Ok(())
     }
@@ -261,6 +262,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::limit_body))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::track))
         .layer(axum::middleware::from_fn(ops::close_after_refusal))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
         .layer(axum::middleware::from_fn_with_state(state.clone(), ops::time_limit))
         .layer(CatchPanicLayer::custom(ops::panic_response));
     if config.example {
@@ -316,6 +321,7 @@ pub fn spawn_reloader(state: Arc<AppState>) -> tokio::task::JoinHandle<()> {
             let outcome = tokio::task::spawn_blocking(move || -> Result<()> {
                 // Revocations take effect within one tick.
                 let keys = s.pool.with(auth::load_keys)?;
+                s.ui.sessions.retain(&keys);
                 s.keys.store(Arc::new(keys));
                 if s.stale()? {
                     s.reload()?;

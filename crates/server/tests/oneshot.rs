@@ -167,25 +167,9 @@ async fn the_web_ui_reads_queries_and_batches_as_the_api_does() {
     // An uploaded batch: the same columns, row errors, notes and reference separator as the
     // command line's and the API's.
     let csv = "key,name,country,schema\n1,TALIBAN,,Organization\n2,,af,\n3,Abdul Salam Hanafi,Atlantis,Person\n";
-    let body = format!(
-        "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--XyZ--\r\n"
-    );
-    let request = Request::post("/batch")
-        .header("content-type", "multipart/form-data; boundary=XyZ")
-        .body(Body::from(body))
-        .unwrap();
-    let (status, headers, _) = send(&state, request).await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let job = headers["location"].to_str().unwrap().to_string();
-    let results = loop {
-        let (_, _, progress) = send(&state, Request::get(format!("{job}/progress")).body(Body::empty()).unwrap()).await;
-        if progress["finished"] == true {
-            let (_, _, csv) =
-                send(&state, Request::get(format!("{job}/results.csv")).body(Body::empty()).unwrap()).await;
-            break csv.as_str().unwrap().to_string();
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    };
+    let b = Browser::open(&state, "/batch").await;
+    let job = b.upload(&state, csv).await;
+    let results = b.results(&state, &job).await;
     let rows: Vec<Vec<String>> = csv::Reader::from_reader(results.as_bytes())
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
@@ -244,4 +228,324 @@ async fn a_scan_too_long_or_too_slow_is_refused_as_json() {
     let (status, _, v) = send(&quick, post("/scan", &json!({ "text": text }))).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::REQUEST_TIMEOUT, Some("timeout")), "{v}");
     assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+}
+
+/// The host the in-process requests are addressed to.
+const HOST: &str = "proscribe.test";
+
+/// A browser of the web UI: its cookie and the CSRF token of its forms.
+struct Browser {
+    cookie: String,
+    token: String,
+}
+
+/// The cookie an answer sets (name=value), if any.
+fn set_cookie(headers: &axum::http::HeaderMap) -> Option<String> {
+    let v = headers.get("set-cookie")?.to_str().unwrap();
+    Some(v.split(';').next().unwrap().to_string())
+}
+
+impl Browser {
+    /// A new browser that opened `path` (a page with a form).
+    async fn open(state: &Arc<AppState>, path: &str) -> Browser {
+        let (status, headers, html) =
+            send(state, Request::get(path).header("host", HOST).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        let cookie = set_cookie(&headers).expect("a new browser gets an id");
+        let mut b = Browser { cookie, token: String::new() };
+        b.token = token_in(html.as_str().unwrap());
+        b
+    }
+
+    fn get(&self, path: &str) -> Request<Body> {
+        Request::get(path).header("host", HOST).header("cookie", &self.cookie).body(Body::empty()).unwrap()
+    }
+
+    /// Opens `path` and keeps the token of its forms.
+    async fn reload(&mut self, state: &Arc<AppState>, path: &str) {
+        let (status, _, html) = send(state, self.get(path)).await;
+        assert_eq!(status, StatusCode::OK, "{html}");
+        self.token = token_in(html.as_str().unwrap());
+    }
+
+    /// A URL-encoded form to `path`, from this site.
+    fn form(&self, path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+        let body: Vec<String> =
+            fields.iter().map(|(k, v)| format!("{k}={}", v.replace('\t', "%09").replace(' ', "+"))).collect();
+        Request::post(path)
+            .header("host", HOST)
+            .header("origin", format!("http://{HOST}"))
+            .header("cookie", &self.cookie)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body.join("&")))
+            .unwrap()
+    }
+
+    /// Signs in with `secret`: the browser's cookie becomes the session's.
+    async fn sign_in(&mut self, state: &Arc<AppState>, secret: &str) -> axum::http::HeaderMap {
+        let (status, headers, v) = send(state, self.form("/login", &[("csrf", &self.token), ("key", secret)])).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{v}");
+        self.cookie = set_cookie(&headers).unwrap();
+        headers
+    }
+
+    /// A multipart form to `path`, its body to come from [`Browser::multipart_body`].
+    fn multipart(&self, path: &str) -> axum::http::request::Builder {
+        Request::post(path)
+            .header("host", HOST)
+            .header("cookie", &self.cookie)
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+    }
+
+    /// A multipart body: `token` first, then a file in `field`.
+    fn multipart_body(token: Option<&str>, (field, content): (&str, &str)) -> Body {
+        let mut body = String::new();
+        if let Some(t) = token {
+            body.push_str(&format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{t}\r\n"));
+        }
+        body.push_str(&format!(
+            "--XyZ\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"people.csv\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--XyZ--\r\n"
+        ));
+        Body::from(body)
+    }
+
+    /// Uploads `csv` as a batch and returns the job's path.
+    async fn upload(&self, state: &Arc<AppState>, csv: &str) -> String {
+        let request = self
+            .multipart("/batch")
+            .header("origin", format!("http://{HOST}"))
+            .body(Browser::multipart_body(Some(&self.token), ("file", csv)))
+            .unwrap();
+        let (status, headers, v) = send(state, request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{v}");
+        headers["location"].to_str().unwrap().to_string()
+    }
+
+    /// The results of the batch at `job`, once finished.
+    async fn results(&self, state: &Arc<AppState>, job: &str) -> String {
+        loop {
+            let (_, _, progress) = send(state, self.get(&format!("{job}/progress"))).await;
+            if progress["finished"] == true {
+                let (_, _, csv) = send(state, self.get(&format!("{job}/results.csv"))).await;
+                break csv.as_str().unwrap().to_string();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// The CSRF token of the first form of a page (every form of a page has the same).
+fn token_in(html: &str) -> String {
+    let at = html.find("name=\"csrf\" value=\"").expect("a form with a token") + 19;
+    html[at..at + 64].to_string()
+}
+
+/// A service whose pages need a key, with keys made before it started (secret by name).
+fn with_keys(names: &[(&str, proscribe_store::Role)]) -> (Arc<AppState>, Vec<(i64, String)>) {
+    let mut store = Store::open_in_memory().unwrap();
+    let lists = [proscribe_testkit::fixture("un/consolidated.xml")];
+    proscribe_app::import::import_paths(&mut store, &lists, Some("2021-07-07"), &proscribe_app::import::Quiet).unwrap();
+    let keys = names
+        .iter()
+        .map(|(name, role)| {
+            let secret = proscribe_app::secrets::new_secret().unwrap();
+            (store.add_key("test", name, *role, &secret).unwrap().id, secret)
+        })
+        .collect();
+    let state = AppState::new(Config::default(), vec![store]).unwrap();
+    state.reload().unwrap();
+    (state, keys)
+}
+
+#[tokio::test]
+async fn the_page_after_signing_in_is_a_path_of_this_site_and_a_bad_one_is_a_400() {
+    use proscribe_store::Role;
+    let (state, keys) = with_keys(&[("analyst", Role::Reader)]);
+    for bad in ["%2F%09%2F127.0.0.1:19050/pwned.html", "/%0Ax", "/%0Dx", "/%00x", "/%2509x", "/a%20b"] {
+        let (status, headers, html) =
+            send(&state, Request::get(format!("/login?next={bad}")).header("host", HOST).body(Body::empty()).unwrap())
+                .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {html}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{bad}");
+    }
+    for (next, back) in [
+        ("/screen%3Fname%3Dx", "/screen?name=x"),
+        ("%2F%2F127.0.0.1:19050/pwned.html", "/"),
+        ("/%5C127.0.0.1:19050", "/"),
+        ("https://evil.example/", "/"),
+        ("%E2%80%A8", "/"),
+    ] {
+        let (status, _, html) =
+            send(&state, Request::get(format!("/login?next={next}")).header("host", HOST).body(Body::empty()).unwrap())
+                .await;
+        let html = html.as_str().unwrap().to_string();
+        if next == "%E2%80%A8" {
+            // U+2028 is whitespace: refused like a tab.
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{html}");
+            continue;
+        }
+        assert_eq!(status, StatusCode::OK, "{next}: {html}");
+        assert!(html.contains(&format!("name=\"next\" value=\"{back}\"")), "{next}: {html}");
+    }
+    // The form's next is checked alike: refused with a control character, else followed or `/`.
+    let mut b = Browser::open(&state, "/login").await;
+    let (status, _, _) =
+        send(&state, b.form("/login", &[("csrf", &b.token), ("key", &keys[0].1), ("next", "/\t/127.0.0.1:19050/")]))
+            .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, headers, _) =
+        send(&state, b.form("/login", &[("csrf", &b.token), ("key", &keys[0].1), ("next", "%2F%2Fevil.example")]))
+            .await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/"));
+    let headers = b.sign_in(&state, &keys[0].1).await;
+    assert_eq!(headers["location"], "/");
+}
+
+#[tokio::test]
+async fn every_page_is_served_with_the_security_headers() {
+    let state = service(open());
+    let b = Browser::open(&state, "/batch").await;
+    let pages = [
+        "/",
+        "/screen?name=Taliban",
+        "/batch",
+        "/scan",
+        "/entity/un-tai-026",
+        "/entity/nobody",
+        "/lists",
+        "/lists/un-sc",
+        "/lists/un-sc/diff",
+        "/workflow",
+        "/login",
+        "/batch/none",
+    ];
+    for page in pages {
+        let (_, headers, html) = send(&state, b.get(page)).await;
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        for part in [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+            "base-uri 'none'",
+        ] {
+            assert!(csp.contains(part), "{page}: {csp}");
+        }
+        assert_eq!(headers["x-frame-options"], "DENY", "{page}");
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{page}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{page}");
+        assert_eq!(headers["cache-control"], "no-store", "{page}");
+        // Nothing inline that the policy would block.
+        let html = html.as_str().unwrap();
+        assert!(!html.contains("style=") && !html.contains("<style"), "{page}");
+        assert!(html.match_indices("<script").all(|(i, _)| html[i..].starts_with("<script src=")), "{page}");
+    }
+    for asset in ["/assets/style.css", "/assets/app.js"] {
+        let (_, headers, _) = send(&state, b.get(asset)).await;
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{asset}");
+    }
+    // The API's answers are not sniffed either.
+    for path in ["/healthz", "/nowhere", "/catalog"] {
+        let (_, headers, _) = send(&state, Request::get(path).body(Body::empty()).unwrap()).await;
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_form_needs_its_token_and_this_origin_and_a_session_ends_with_its_key() {
+    use proscribe_store::Role;
+    let (state, keys) = with_keys(&[("analyst", Role::Reader), ("admin", Role::Admin)]);
+    let mut b = Browser::open(&state, "/login").await;
+    let anonymous = b.cookie.clone();
+    // Signing in without the token, or with another browser's, is refused.
+    let (status, _, html) = send(&state, b.form("/login", &[("key", &keys[0].1)])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(html.as_str().unwrap().contains("without its security token"), "{html}");
+    let other = Browser::open(&state, "/login").await;
+    let (status, _, _) = send(&state, b.form("/login", &[("csrf", &other.token), ("key", &keys[0].1)])).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // The session's cookie holds a new opaque id, never the key.
+    let headers = b.sign_in(&state, &keys[0].1).await;
+    let cookie = headers["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure") && !cookie.contains(&keys[0].1), "{cookie}");
+    assert_ne!(b.cookie, anonymous);
+    b.reload(&state, "/scan").await;
+
+    let scan = |token: Option<&str>| {
+        b.multipart("/scan/article")
+            .body(Browser::multipart_body(token, ("text", "Amir Khan Muttaqi was in Doha.")))
+            .unwrap()
+    };
+    let with = |mut r: Request<Body>, name: &'static str, value: &str| {
+        r.headers_mut().insert(name, value.parse().unwrap());
+        r
+    };
+    let here = format!("http://{HOST}");
+    let (status, _, html) = send(&state, with(scan(Some(&b.token)), "origin", &here)).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.as_str().unwrap().contains("AMIR KHAN MOTAQI"));
+    for (what, request) in [
+        ("no token", with(scan(None), "origin", &here)),
+        ("a wrong token", with(scan(Some(&"0".repeat(64))), "origin", &here)),
+        ("another origin", with(scan(Some(&b.token)), "origin", "http://proscribe.test:19050")),
+        ("a null origin", with(scan(Some(&b.token)), "origin", "null")),
+        ("another referrer", with(scan(Some(&b.token)), "referer", "http://127.0.0.1:19050/pwned.html")),
+        ("neither origin nor referrer", scan(Some(&b.token))),
+    ] {
+        let (status, headers, html) = send(&state, request).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {html}");
+        assert!(headers["content-type"].to_str().unwrap().starts_with("text/html"), "{what}");
+    }
+    // Without Origin, a referring page of this site will do.
+    let (status, _, _) = send(&state, with(scan(Some(&b.token)), "referer", &format!("{here}/scan"))).await;
+    assert_eq!(status, StatusCode::OK);
+
+    // Behind a proxy that says the request came over TLS, the cookie is Secure.
+    let mut secure = Browser::open(&state, "/login").await;
+    let mut request = secure.form("/login", &[("csrf", &secure.token), ("key", &keys[0].1)]);
+    request.headers_mut().insert("x-forwarded-proto", "https".parse().unwrap());
+    let (_, headers, _) = send(&state, request).await;
+    assert!(headers["set-cookie"].to_str().unwrap().contains("; Secure"), "{headers:?}");
+    secure.cookie = set_cookie(&headers).unwrap();
+
+    // Signing out ends the session: its id no longer signs in.
+    let (status, _, _) = send(&state, b.form("/logout", &[("csrf", &b.token)])).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, _, _) = send(&state, b.get("/screen")).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    // Revoking the key ends its sessions.
+    let (status, _, _) = send(&state, secure.get("/screen")).await;
+    assert_eq!(status, StatusCode::OK);
+    let revoke = Request::delete(format!("/admin/keys/{}", keys[0].0))
+        .header("authorization", format!("Bearer {}", keys[1].1))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(&state, revoke).await.0, StatusCode::OK);
+    let (status, headers, _) = send(&state, secure.get("/screen")).await;
+    assert_eq!((status, headers["location"].to_str().unwrap()), (StatusCode::SEE_OTHER, "/login?next=/screen"));
+}
+
+#[tokio::test]
+async fn a_batch_is_read_only_by_the_key_that_sent_it_and_admins() {
+    use proscribe_store::Role;
+    let (state, keys) = with_keys(&[("one", Role::Reader), ("two", Role::Reader), ("admin", Role::Admin)]);
+    let mut browsers = Vec::new();
+    for (_, secret) in &keys {
+        let mut b = Browser::open(&state, "/login").await;
+        b.sign_in(&state, secret).await;
+        b.reload(&state, "/batch").await;
+        browsers.push(b);
+    }
+    let job = browsers[0].upload(&state, "key,name\n1,TALIBAN\n").await;
+    let results = browsers[0].results(&state, &job).await;
+    assert!(results.starts_with("row,key,name"), "{results}");
+    for suffix in ["", "/progress", "/results.csv"] {
+        let path = format!("{job}{suffix}");
+        let (status, _, _) = send(&state, browsers[1].get(&path)).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "another key: {path}");
+        let (status, _, _) = send(&state, browsers[2].get(&path)).await;
+        assert_eq!(status, StatusCode::OK, "an admin key: {path}");
+    }
 }

@@ -1,6 +1,7 @@
 //! `/batch`: a CSV of names uploaded, screened in the background on all cores while the page
 //! shows progress, and the results offered for download as CSV (the columns of
-//! `proscribe screen --input`).
+//! `proscribe screen --input`). A batch is shown only to the key that made it (and to admin
+//! keys), or without a key to the browser that sent it; to anyone else it does not exist.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -16,6 +17,7 @@ use proscribe_matching::entity::ScreenOptions;
 use proscribe_matching::DEFAULT_THRESHOLD;
 use serde_json::json;
 
+use super::guard::Browser;
 use super::{error_page, render, Page, SignedIn};
 use crate::error::ApiError;
 use crate::AppState;
@@ -26,9 +28,28 @@ const MAX_JOBS: usize = 16;
 /// Matches written per row, best first.
 const HITS_PER_ROW: usize = 5;
 
+/// Who may read a batch.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Owner {
+    /// The key that sent it.
+    Key(i64),
+    /// The browser that sent it without a key (open reads), by the hash of its id.
+    Browser([u8; 32]),
+}
+
+impl Owner {
+    fn of(who: &SignedIn, browser: &Browser) -> Owner {
+        match &who.0 {
+            Some(k) => Owner::Key(k.id),
+            None => Owner::Browser(proscribe_store::key_hash(&browser.id)),
+        }
+    }
+}
+
 /// A batch being screened, or screened.
 pub(crate) struct Job {
     pub id: String,
+    owner: Owner,
     pub file: String,
     pub total: usize,
     pub done: AtomicUsize,
@@ -150,6 +171,7 @@ pub(crate) async fn page(Extension(who): Extension<SignedIn>) -> Response {
 pub(crate) async fn upload(
     State(state): State<Arc<AppState>>,
     Extension(who): Extension<SignedIn>,
+    Extension(browser): Extension<Browser>,
     mut form: Multipart,
 ) -> Response {
     let refuse = |e: ApiError| {
@@ -188,6 +210,7 @@ pub(crate) async fn upload(
     };
     let job = Arc::new(Job {
         id: id.clone(),
+        owner: Owner::of(&who, &browser),
         file: name,
         total: rows.len(),
         done: AtomicUsize::new(0),
@@ -229,9 +252,12 @@ pub(crate) async fn upload(
     Redirect::to(&format!("/batch/{id}")).into_response()
 }
 
-fn find(state: &AppState, id: &str) -> Result<Arc<Job>, ApiError> {
+/// The batch `id` when `who` may read it.
+fn find(state: &AppState, id: &str, who: &SignedIn, browser: &Browser) -> Result<Arc<Job>, ApiError> {
     let jobs = state.ui.jobs.lock().unwrap_or_else(|p| p.into_inner());
-    jobs.get(id).cloned().ok_or_else(|| {
+    let admin = who.0.as_ref().is_some_and(|k| k.role >= proscribe_store::Role::Admin);
+    let owner = Owner::of(who, browser);
+    jobs.get(id).filter(|j| admin || j.owner == owner).cloned().ok_or_else(|| {
         ApiError::not_found(
             "not_found",
             format!("no batch {id:?} (batches are kept until the service restarts, {MAX_JOBS} at most)"),
@@ -239,13 +265,31 @@ fn find(state: &AppState, id: &str) -> Result<Arc<Job>, ApiError> {
     })
 }
 
+/// The batch a page's path names, when who asks may read it (else why not), and who asks.
+pub(crate) struct Asked {
+    job: Result<Arc<Job>, ApiError>,
+    who: SignedIn,
+}
+
+impl axum::extract::FromRequestParts<Arc<AppState>> for Asked {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &Arc<AppState>,
+    ) -> Result<Asked, Response> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(who) =
+            Extension::<SignedIn>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let Extension(browser) =
+            Extension::<Browser>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        Ok(Asked { job: find(state, &id, &who, &browser), who })
+    }
+}
+
 /// `GET /batch/{job}`: progress, then the summary and the download.
-pub(crate) async fn job(
-    State(state): State<Arc<AppState>>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-) -> Response {
-    match find(&state, &id) {
+pub(crate) async fn job(Asked { job, who }: Asked) -> Response {
+    match job {
         Ok(job) => render(
             StatusCode::OK,
             &BatchPage {
@@ -259,8 +303,8 @@ pub(crate) async fn job(
 }
 
 /// `GET /batch/{job}/progress`: how far the job is, for the page's script.
-pub(crate) async fn progress(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Response {
-    match find(&state, &id) {
+pub(crate) async fn progress(Asked { job, .. }: Asked) -> Response {
+    match job {
         Ok(job) => {
             let v = view(&job);
             Json(json!({
@@ -274,12 +318,8 @@ pub(crate) async fn progress(State(state): State<Arc<AppState>>, Path(id): Path<
 }
 
 /// `GET /batch/{job}/results.csv`: the results, once finished.
-pub(crate) async fn results(
-    State(state): State<Arc<AppState>>,
-    Extension(who): Extension<SignedIn>,
-    Path(id): Path<String>,
-) -> Response {
-    let job = match find(&state, &id) {
+pub(crate) async fn results(Asked { job, who }: Asked) -> Response {
+    let job = match job {
         Ok(j) => j,
         Err(e) => return error_page(&who, e),
     };

@@ -304,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_list_stating_no_date_is_not_said_published_when_imported() {
-        let who = SignedIn(None, Registry::Database);
+        let who = SignedIn(None, Registry::Database, String::new());
         let undated = summary(None);
         let lists = ListsPage { page: Page::new(&who, "lists", "Lists"), sources: vec![SourceRow::from(&undated)] };
         let html = lists.render().unwrap();

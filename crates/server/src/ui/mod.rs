@@ -3,11 +3,14 @@
 //! works without JavaScript; the script only refreshes a batch's progress in place.
 //!
 //! Pages need a reader key unless the service runs with open reads: the key is entered once at
-//! `/login` and kept in an HTTP-only, same-site cookie, which the API accepts too. Workflow
-//! actions need an editor key made for the body acting.
+//! `/login`, which starts a session whose random id is kept in an HTTP-only, same-site cookie
+//! (the key itself never leaves the form). Workflow actions need an editor key made for the
+//! body acting. Every form carries a CSRF token and is refused from another origin (see
+//! [`guard`]).
 
 mod batch;
 mod entity;
+mod guard;
 mod lists;
 mod screen;
 mod workflow;
@@ -17,7 +20,7 @@ use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::extract::{Form, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -27,9 +30,6 @@ use serde::Deserialize;
 
 use crate::error::ApiError;
 use crate::AppState;
-
-/// The cookie that carries the signed-in key.
-pub(crate) const KEY_COOKIE: &str = "proscribe_key";
 
 /// Most bytes of an uploaded file (a batch's CSV, an article).
 pub(crate) const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -58,29 +58,33 @@ pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/workflow", get(workflow::queue).post(workflow::propose))
         .route("/workflow/{id}", get(workflow::page).post(workflow::act))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
-        .route_layer(axum::middleware::from_fn_with_state(state, signed_in));
+        .route_layer(axum::middleware::from_fn_with_state(state.clone(), signed_in));
     Router::new()
         .merge(pages)
         .route("/login", get(login_page).post(login))
         .route("/logout", post(logout))
         .route("/assets/style.css", get(style))
         .route("/assets/app.js", get(script))
+        .layer(axum::middleware::from_fn_with_state(state, guard::guard))
 }
 
-/// The key a request carries in its cookie, if it is one in force.
+/// The key of the session a request's cookie names, if it is one in force.
 pub(crate) fn cookie_key(state: &AppState, headers: &HeaderMap) -> Option<ApiKey> {
-    let cookies = headers.get_all(header::COOKIE);
-    let secret = cookies
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix(KEY_COOKIE)?.strip_prefix('='))?;
-    state.keys.load().get(&key_hash(secret.trim())).cloned()
+    let id = guard::browser_id(headers)?;
+    state.ui.sessions.key(id, &state.keys.load())
 }
 
-/// Who is signed in, for the pages.
+/// Who is signed in, for the pages: the key, the registry, and the CSRF token for the forms.
 #[derive(Debug, Clone)]
-pub(crate) struct SignedIn(pub Option<ApiKey>, pub Registry);
+pub(crate) struct SignedIn(pub Option<ApiKey>, pub Registry, pub String);
+
+impl SignedIn {
+    /// Who sent `request` (which went through [`guard::guard`]).
+    fn of(state: &AppState, request: &Request) -> SignedIn {
+        let csrf = request.extensions().get::<guard::Browser>().map(|b| state.ui.sessions.csrf(&b.id));
+        SignedIn(cookie_key(state, request.headers()), Registry::of(state), csrf.unwrap_or_default())
+    }
+}
 
 /// Whether the service reads a database of lists or the built-in example registry (every
 /// page says so in a banner).
@@ -105,14 +109,14 @@ impl Registry {
 /// Lets a page through with a reader key in the cookie (or any, with open reads); otherwise
 /// sends the browser to sign in and come back.
 async fn signed_in(State(state): State<Arc<AppState>>, mut request: Request, next: Next) -> Response {
-    let key = cookie_key(&state, request.headers());
-    let allowed = state.config.open_reads || key.as_ref().is_some_and(|k| k.role >= Role::Reader);
+    let who = SignedIn::of(&state, &request);
+    let allowed = state.config.open_reads || who.0.as_ref().is_some_and(|k| k.role >= Role::Reader);
     if !allowed {
         let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let target = format!("/login?next={}", encode(back));
         return Redirect::to(&target).into_response();
     }
-    request.extensions_mut().insert(SignedIn(key, Registry::of(&state)));
+    request.extensions_mut().insert(who);
     next.run(request).await
 }
 
@@ -138,6 +142,8 @@ pub(crate) struct Page {
     pub user: Option<String>,
     /// Whether the service reads the built-in example registry.
     pub example: bool,
+    /// The CSRF token every form of the page carries.
+    pub csrf: String,
 }
 
 impl Page {
@@ -147,6 +153,7 @@ impl Page {
             nav,
             user: who.0.as_ref().map(|k| format!("{} ({})", k.name, k.role.as_str())),
             example: who.1 == Registry::Example,
+            csrf: who.2.clone(),
         }
     }
 }
@@ -210,18 +217,17 @@ struct LoginParams {
     next: Option<String>,
 }
 
-/// Only paths of this site are followed after signing in.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".to_string(),
-    }
-}
-
-async fn login_page(State(state): State<Arc<AppState>>, headers: HeaderMap, Query(p): Query<LoginParams>) -> Response {
-    let who = SignedIn(cookie_key(&state, &headers), Registry::of(&state));
-    let page = LoginPage { page: Page::new(&who, "login", "Sign in"), next: safe_next(p.next.as_deref()), error: None };
-    render(StatusCode::OK, &page)
+async fn login_page(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let who = SignedIn::of(&state, &request);
+    let next = match Query::<LoginParams>::try_from_uri(request.uri()) {
+        Ok(Query(p)) => guard::safe_next(p.next.as_deref()),
+        Err(e) => Err(ApiError::bad_request("invalid_query", e.body_text())),
+    };
+    let next = match next {
+        Ok(n) => n,
+        Err(e) => return error_page(&who, e),
+    };
+    render(StatusCode::OK, &LoginPage { page: Page::new(&who, "login", "Sign in"), next, error: None })
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,29 +236,47 @@ struct LoginForm {
     next: Option<String>,
 }
 
-async fn login(State(state): State<Arc<AppState>>, Form(form): Form<LoginForm>) -> Response {
-    let next = safe_next(form.next.as_deref());
-    let secret = form.key.trim();
-    if state.keys.load().get(&key_hash(secret)).is_none() {
+/// Starts a session for a key in force, under a new id, and sends the browser on.
+async fn login(
+    State(state): State<Arc<AppState>>,
+    axum::Extension(browser): axum::Extension<guard::Browser>,
+    form: Result<Form<LoginForm>, axum::extract::rejection::FormRejection>,
+) -> Response {
+    let who = SignedIn(None, Registry::of(&state), state.ui.sessions.csrf(&browser.id));
+    let form = match form {
+        Ok(Form(f)) => f,
+        Err(e) => return error_page(&who, ApiError::bad_request("invalid_form", e.body_text())),
+    };
+    let next = match guard::safe_next(form.next.as_deref()) {
+        Ok(n) => n,
+        Err(e) => return error_page(&who, e),
+    };
+    let Some(key) = state.keys.load().get(&key_hash(form.key.trim())).cloned() else {
         let page = LoginPage {
-            page: Page::new(&SignedIn(None, Registry::of(&state)), "login", "Sign in"),
+            page: Page::new(&who, "login", "Sign in"),
             next,
             error: Some("This key is not known or was revoked.".into()),
         };
         return render(StatusCode::UNAUTHORIZED, &page);
-    }
-    let cookie = format!("{KEY_COOKIE}={secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=43200");
+    };
+    let id = match state.ui.sessions.start(key.id) {
+        Ok(id) => id,
+        Err(e) => return error_page(&who, e.into()),
+    };
+    tracing::info!(key = key.id, "signed in to the web UI");
     let mut response = Redirect::to(&next).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, v);
-    }
+    response.headers_mut().insert(header::SET_COOKIE, browser.cookie(Some(&id)));
     response
 }
 
-async fn logout() -> Response {
+/// Ends the session and forgets the browser's id.
+async fn logout(
+    State(state): State<Arc<AppState>>,
+    axum::Extension(browser): axum::Extension<guard::Browser>,
+) -> Response {
+    state.ui.sessions.end(&browser.id);
     let mut response = Redirect::to("/login").into_response();
-    let cookie = format!("{KEY_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
+    response.headers_mut().insert(header::SET_COOKIE, browser.cookie(None));
     response
 }
 
@@ -278,9 +302,16 @@ pub(crate) fn form_day(v: &Option<String>, what: &str) -> Result<Option<proscrib
     given(v).map(|d| crate::registry::parse_day(d, what)).transpose()
 }
 
-/// Jobs and other per-process UI state.
-#[derive(Default)]
+/// Jobs, sessions and other per-process UI state.
 pub(crate) struct UiState {
     /// Batch screening jobs, by id.
     pub jobs: Mutex<HashMap<String, Arc<batch::Job>>>,
+    /// Signed-in sessions.
+    pub sessions: guard::Sessions,
+}
+
+impl UiState {
+    pub(crate) fn new() -> proscribe_app::Result<UiState> {
+        Ok(UiState { jobs: Mutex::default(), sessions: guard::Sessions::new()? })
+    }
 }
