@@ -535,4 +535,25 @@ mod tests {
         );
         assert_eq!(OfacCsv.recognise(&sample("sdn.csv", "name,type\nfoo,bar\n")), None);
     }
+
+    #[test]
+    fn a_file_cut_inside_a_quoted_field_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("proscribe-truncated-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let whole = std::fs::read(proscribe_testkit::fixture("ofac/sdn.csv")).unwrap();
+        // Cut just after the opening quote of a name, as a download that stopped would.
+        let cut = whole.iter().rposition(|&b| b == b'"').unwrap();
+        let at = whole[..cut].iter().rposition(|&b| b == b'"').unwrap() + 2;
+        let path = dir.join("sdn.csv");
+        std::fs::write(&path, &whole[..at]).unwrap();
+        let job = Job { format: &OfacCsv, path: path.clone(), companions: vec![], source_id: OfacCsv.source_id(&path) };
+        let mut sink = |_e: Entity, _l: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> { Ok(()) };
+        let err = OfacCsv.parse(&job, &mut sink).unwrap_err().to_string();
+        let line = whole[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(
+            err,
+            format!("{}:{line}: the quoted field opened on line {line} is never closed: the file is truncated", path.display())
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
