@@ -97,6 +97,14 @@ impl Store {
         if secret.len() < 32 {
             return Err(Error::Invalid("a webhook's secret is at least 32 characters".into()));
         }
+        for source in sources {
+            let known: bool =
+                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM source WHERE id = ?1)", [source], |r| r.get(0))?;
+            if !known {
+                let ids: Vec<String> = self.sources()?.into_iter().map(|s| s.id).collect();
+                return Err(Error::NotFound(format!("unknown list {source:?} (the lists are: {})", ids.join(", "))));
+            }
+        }
         let tx = self.conn.unchecked_transaction()?;
         let cursor: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM change", [], |r| r.get(0))?;
         tx.execute(
