@@ -212,7 +212,8 @@ impl Store {
     /// The latest day a publication or decision may be dated: today (UTC) and the days allowed.
     pub(crate) fn horizon(&self) -> PartialDate {
         let day = chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(self.horizon_days));
-        day.format("%Y-%m-%d").to_string().parse().expect("a day")
+        // A horizon past the last day a date can name allows every date.
+        day.format("%Y-%m-%d").to_string().parse().unwrap_or_else(|_| "2999-12-31".parse().expect("a day"))
     }
 
     /// Whether the store holds no source at all.
