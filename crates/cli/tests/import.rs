@@ -172,7 +172,8 @@ fn a_csv_cut_inside_a_quoted_field_is_refused_and_nothing_changes() {
     // Cut half-way through the file, just after the opening quote of the program, a row's
     // second quoted field.
     let row = whole.len() / 2 + whole[whole.len() / 2..].windows(2).position(|w| w == b"\r\n").unwrap() + 2;
-    let quoted: Vec<usize> = whole[row..].windows(2).enumerate().filter(|(_, w)| *w == b",\"").map(|(i, _)| row + i).collect();
+    let quoted: Vec<usize> =
+        whole[row..].windows(2).enumerate().filter(|(_, w)| *w == b",\"").map(|(i, _)| row + i).collect();
     let at = quoted[1] + 3;
     std::fs::write(dir.join("sdn.csv"), &whole[..at]).unwrap();
     let err = env.fails(&["import", dir.to_str().unwrap()]);
@@ -216,7 +217,13 @@ fn publication_dates_beyond_the_horizon_are_refused() {
     assert!(err.contains("the publication date 2999-12-31 lies beyond the horizon"), "{err}");
     assert!(!env.state().contains("ftm-alpha"));
     // The horizon is configurable.
-    let out = env.cmd().env("PROSCRIBE_DATE_HORIZON_DAYS", "400000").args(["import", "--published", "2999-12-31"]).arg(&file).output().unwrap();
+    let out = env
+        .cmd()
+        .env("PROSCRIBE_DATE_HORIZON_DAYS", "400000")
+        .args(["import", "--published", "2999-12-31"])
+        .arg(&file)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // Today is within it.
     std::fs::write(&file, ftm("a", &["Velkorra Holdings", "Tresmont Mining"])).unwrap();

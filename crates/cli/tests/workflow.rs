@@ -345,16 +345,39 @@ fn decisions_and_publications_cannot_be_dated_beyond_the_horizon() {
         env.ok(&["roles", "grant", LIST, body, role]);
     }
     let made = env.json(&[
-        "propose", "--list", LIST, "--kind", "delist", "--entity", "taliban-ru", "--by", "ru-mfa", "--statement",
-        "Relations.", "--on", "2026-01-01",
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "delist",
+        "--entity",
+        "taliban-ru",
+        "--by",
+        "ru-mfa",
+        "--statement",
+        "Relations.",
+        "--on",
+        "2026-01-01",
     ]);
     let id = made["id"].as_i64().unwrap().to_string();
     env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2026-01-02"]);
     let decide = |on: &'static str, effective: &'static str| {
-        vec!["decide", &*id, "--by", "ru-supreme-court", "--adopt", "--act", "AKPI-1", "--on", on, "--effective", effective]
-            .into_iter()
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        vec![
+            "decide",
+            &*id,
+            "--by",
+            "ru-supreme-court",
+            "--adopt",
+            "--act",
+            "AKPI-1",
+            "--on",
+            on,
+            "--effective",
+            effective,
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
     };
     let args = decide("2999-12-31", "2999-12-31");
     let err = env.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
@@ -379,8 +402,21 @@ fn unknown_entities_bodies_and_lists_are_refused_where_named() {
     let err = propose("delist", "../../etc");
     assert!(err.contains("entity ../../etc is not in"), "{err}");
     let err = env.fails(&[
-        "propose", "--list", LIST, "--kind", "list", "--entity", "../../etc", "--by", "ru-mfa", "--statement",
-        "Reasons.", "--name", "Someone", "--on", "2026-01-01",
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "list",
+        "--entity",
+        "../../etc",
+        "--by",
+        "ru-mfa",
+        "--statement",
+        "Reasons.",
+        "--name",
+        "Someone",
+        "--on",
+        "2026-01-01",
     ]);
     assert!(err.contains("\"../../etc\" is not an entity id"), "{err}");
     // A key acts for bodies with a role on some list, and only an editor's bodies mean anything.

@@ -552,7 +552,10 @@ mod tests {
         let line = whole[..at].iter().filter(|&&b| b == b'\n').count() + 1;
         assert_eq!(
             err,
-            format!("{}:{line}: the quoted field opened on line {line} is never closed: the file is truncated", path.display())
+            format!(
+                "{}:{line}: the quoted field opened on line {line} is never closed: the file is truncated",
+                path.display()
+            )
         );
         std::fs::remove_dir_all(&dir).unwrap();
     }

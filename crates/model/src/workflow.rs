@@ -889,6 +889,8 @@ mod tests {
                 format!("{bad:?} is not an entity id (letters, digits, '-', '_', '.' and ':', not starting with '.')")
             );
         }
-        assert!(Proposal::draft(ProposalKind::List, "ru-list", "ofac-sdn-36.a:b_c", &["ru-mfa"], "why", &roles()).is_ok());
+        assert!(
+            Proposal::draft(ProposalKind::List, "ru-list", "ofac-sdn-36.a:b_c", &["ru-mfa"], "why", &roles()).is_ok()
+        );
     }
 }
