@@ -116,8 +116,16 @@ fn row_shape(rec: &StringRecord) -> Option<Shape> {
 /// The shape of the first row, if no later row in the sample has another one.
 fn shape(sample: &Sample) -> Option<Shape> {
     let text = sample.text().replace('\u{1a}', "");
-    // A full sample may end inside a row: only complete lines count.
-    let text = if sample.head.len() >= input::SAMPLE_BYTES { &text[..text.rfind('\n')?] } else { &text[..] };
+    // A full sample may end inside a row, and so may a truncated file: only complete lines
+    // count (a file of one line without its line break is that line).
+    let complete = text.rfind('\n').map(|i| &text[..i]);
+    let text = if sample.head.len() >= input::SAMPLE_BYTES {
+        complete?
+    } else if !text.ends_with('\n') {
+        complete.unwrap_or(&text)
+    } else {
+        &text[..]
+    };
     let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records().take(100);
     let first = row_shape(&records.next()?.ok()?)?;
@@ -534,6 +542,10 @@ mod tests {
             Some(Recognised::Companion { role: "comments".into(), main: vec!["sdn.csv".into()] })
         );
         assert_eq!(OfacCsv.recognise(&sample("sdn.csv", "name,type\nfoo,bar\n")), None);
+        // A file cut inside its last row is still recognised by its complete rows (the parse
+        // then says it is truncated), even where the cut row looks like a comments row.
+        let cut = format!("{}36,\"AERO", main.trim_end_matches('\u{1a}'));
+        assert_eq!(OfacCsv.recognise(&sample("sdn.csv", &cut)), Some(Recognised::List));
     }
 
     #[test]
