@@ -33,6 +33,20 @@ pub enum Error {
     /// describing another source than planned).
     #[error("{0}")]
     Input(String),
+    /// A new version would remove more of its source's entities than allowed.
+    #[error(
+        "{source_id}: the new version would remove {removed} of {of} entities, more than {percent}%: a list that shrinks so much is more often a broken download; import it with --allow-mass-change if it is right"
+    )]
+    MassRemoval {
+        /// The source.
+        source_id: String,
+        /// Entities the version would remove.
+        removed: usize,
+        /// Entities in the previous version.
+        of: usize,
+        /// The share allowed, in percent.
+        percent: f64,
+    },
     /// Something the process needs from the system is not there (randomness).
     #[error("{0}")]
     System(String),

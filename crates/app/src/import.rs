@@ -22,6 +22,56 @@ pub struct ImportReport {
     pub imported: Vec<ListReport>,
     /// Files that are no list by themselves.
     pub skipped_files: Vec<Skipped>,
+    /// Companion files not named but read because the main file of their set was named
+    /// alone and they lie beside it.
+    pub found_beside: Vec<PathBuf>,
+}
+
+/// How an import is done.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// Dates the files that state no publication date (YYYY-MM-DD or an RFC 3339 timestamp).
+    pub published: Option<String>,
+    /// Let a version remove more than `max_removed_share` of its source's entities.
+    pub allow_mass_change: bool,
+    /// The share of a source's entities (0 to 1) a new version may remove without
+    /// `allow_mass_change`.
+    pub max_removed_share: f64,
+}
+
+/// The share of a source's entities a version may remove unless asked: more is more often a
+/// broken or partial download than a list that shrank.
+pub const DEFAULT_MAX_REMOVED_SHARE: f64 = 0.10;
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions { published: None, allow_mass_change: false, max_removed_share: DEFAULT_MAX_REMOVED_SHARE }
+    }
+}
+
+impl ImportOptions {
+    /// Options dating undated files `published`, the rest as by default.
+    pub fn published(published: Option<&str>) -> Self {
+        ImportOptions { published: published.map(str::to_string), ..ImportOptions::default() }
+    }
+
+    /// Refuses `outcome` if it removes more of the previous version's entities than allowed.
+    /// A source's first version removes nothing and is never refused.
+    fn check_removals(&self, outcome: &ImportOutcome) -> Result<()> {
+        let previous = outcome.entities + outcome.removed - outcome.added;
+        if self.allow_mass_change || outcome.previous_version_id.is_none() || previous == 0 {
+            return Ok(());
+        }
+        if outcome.removed as f64 > self.max_removed_share * previous as f64 {
+            return Err(Error::MassRemoval {
+                source_id: outcome.source_id.clone(),
+                removed: outcome.removed,
+                of: previous,
+                percent: self.max_removed_share * 100.0,
+            });
+        }
+        Ok(())
+    }
 }
 
 /// What happened to one list.
@@ -102,12 +152,12 @@ fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
     keyed.into_iter().map(|k| k.3).collect()
 }
 
-/// Imports the lists found at `paths` into the store in one transaction. `published` dates
-/// the files that state no publication date (YYYY-MM-DD or an RFC 3339 timestamp).
+/// Imports the lists found at `paths` into the store in one transaction, as `options` say. A
+/// list refused (broken, or removing too many entities) leaves the store unchanged.
 pub fn import_paths(
     store: &mut Store,
     paths: &[PathBuf],
-    published: Option<&str>,
+    options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
     let plan = plan(paths)?;
@@ -118,18 +168,22 @@ pub fn import_paths(
     for job in jobs {
         let what = format!("{} {}", job.format.name(), job.path.display());
         progress.reading(&what, 0);
-        imported.push(import_job(&mut tx, job, published, &what, progress)?);
+        imported.push(import_job(&mut tx, job, options, &what, progress)?);
         progress.list_done();
     }
     tx.commit()?;
-    Ok(ImportReport { imported, skipped_files: plan.skipped().cloned().collect() })
+    Ok(ImportReport {
+        imported,
+        skipped_files: plan.skipped().cloned().collect(),
+        found_beside: plan.found_beside.clone(),
+    })
 }
 
 /// Imports one list (a file set) within the import's transaction.
 fn import_job(
     tx: &mut proscribe_store::ImportTx,
     job: &Job,
-    published: Option<&str>,
+    options: &ImportOptions,
     what: &str,
     progress: &dyn Progress,
 ) -> Result<ListReport> {
@@ -164,8 +218,9 @@ fn import_job(
     meta.names = report.names;
     meta.designations = report.designations;
     meta.diagnostics = serde_json::to_value(&report.diagnostics).expect("diagnostics serialise");
-    meta.published_fallback = published.map(str::to_string);
+    meta.published_fallback = options.published.clone();
     let outcome = staging.finish(meta)?;
+    options.check_removals(&outcome)?;
     tracing::info!(source = %outcome.source_id, version = outcome.version_id, entities = outcome.entities,
         added = outcome.added, removed = outcome.removed, amended = outcome.amended, "imported");
     Ok(ListReport { files: files_list, format, outcome, diagnostics: report.diagnostics })

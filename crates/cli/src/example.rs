@@ -65,7 +65,7 @@ pub fn import_example(store: &mut Store) -> Result<ImportReport> {
         std::fs::write(&path, text)?;
         paths.push(path);
     }
-    let mut report = import_paths(store, &paths, None)?;
+    let mut report = import_paths(store, &paths, &proscribe_app::import::ImportOptions::default())?;
     // The temporary copies' paths mean nothing to the reader: name the files they came from.
     for list in &mut report.imported {
         for file in &mut list.files {

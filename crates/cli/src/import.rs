@@ -8,7 +8,7 @@ use anyhow::{bail, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 pub use proscribe_app::import::ImportReport;
-use proscribe_app::import::Progress;
+use proscribe_app::import::{ImportOptions, Progress};
 use proscribe_store::{Outcome, Store};
 
 use crate::output::{outln, print_json};
@@ -28,6 +28,42 @@ pub struct ImportArgs {
     /// Print every skipped record, not only the counts.
     #[arg(long, short)]
     verbose: bool,
+
+    #[command(flatten)]
+    change: ChangeArgs,
+}
+
+/// How much a new version may change a list (`import` and `sync`).
+#[derive(Debug, Args)]
+pub struct ChangeArgs {
+    /// Import a new version even if it removes more than --max-removed-percent of its
+    /// source's entities (a source's first version is never refused).
+    #[arg(long)]
+    allow_mass_change: bool,
+
+    /// The share of a source's entities, in percent, a new version may remove without
+    /// --allow-mass-change.
+    #[arg(long, value_name = "PERCENT", default_value_t = proscribe_app::import::DEFAULT_MAX_REMOVED_SHARE * 100.0,
+        value_parser = percent)]
+    max_removed_percent: f64,
+}
+
+fn percent(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("{text} is not a percentage from 0 to 100")),
+    }
+}
+
+impl ChangeArgs {
+    /// The import options these flags ask for, dating undated files `published`.
+    pub fn options(&self, published: Option<&str>) -> ImportOptions {
+        ImportOptions {
+            published: published.map(str::to_string),
+            allow_mass_change: self.allow_mass_change,
+            max_removed_share: self.max_removed_percent / 100.0,
+        }
+    }
 }
 
 /// Progress on a terminal: a spinner with the list being read and the lists done (drawn
@@ -53,11 +89,11 @@ impl Progress for Bar {
 }
 
 /// Imports the lists found at `paths` into the store in one transaction, with a progress bar.
-pub fn import_paths(store: &mut Store, paths: &[PathBuf], published: Option<&str>) -> Result<ImportReport> {
+pub fn import_paths(store: &mut Store, paths: &[PathBuf], options: &ImportOptions) -> Result<ImportReport> {
     let bar = ProgressBar::new(0);
     bar.set_style(ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg} ({elapsed})").expect("valid template"));
     let bar = Bar(bar);
-    let report = proscribe_app::import::import_paths(store, paths, published, &bar)?;
+    let report = proscribe_app::import::import_paths(store, paths, options, &bar)?;
     bar.0.finish_and_clear();
     Ok(report)
 }
@@ -69,7 +105,7 @@ pub fn run(cli: &Cli, args: &ImportArgs) -> Result<()> {
     let report = if args.paths.is_empty() {
         crate::example::import_example(&mut store)?
     } else {
-        import_paths(&mut store, &args.paths, args.published.as_deref())?
+        import_paths(&mut store, &args.paths, &args.change.options(args.published.as_deref()))?
     };
     if cli.json {
         return print_json(&report);
@@ -143,5 +179,8 @@ pub fn print_report(report: &ImportReport, verbose: bool) {
     }
     for s in &report.skipped_files {
         outln!("skipped {}: {}", s.path.display(), s.reason);
+    }
+    for f in &report.found_beside {
+        outln!("read {} too: it lies beside the main file of its set, which was named alone", f.display());
     }
 }

@@ -49,6 +49,8 @@ pub fn run(cli: &Cli, args: &KeysArgs) -> Result<()> {
     };
     match &args.action {
         KeysAction::Add { name, role, bodies } => {
+            // Checked first: a refused body must not leave a key without it.
+            store.check_key_bodies(*role, bodies)?;
             let secret = proscribe_app::secrets::new_secret()?;
             let mut key =
                 store.add_key(&proscribe_store::local_actor(), name, *role, &secret).context("cannot store the key")?;

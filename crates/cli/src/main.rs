@@ -45,6 +45,13 @@ struct Cli {
     #[arg(long, global = true)]
     example: bool,
 
+    /// How many days after today (UTC) a list's publication date, `--published`, or a
+    /// workflow step (a decision, a publication) may be dated; later ones are refused, since
+    /// a version dated ahead would stay the newest. Effective dates may lie further ahead.
+    #[arg(long, global = true, env = "PROSCRIBE_DATE_HORIZON_DAYS", value_name = "DAYS",
+        default_value_t = proscribe_store::DEFAULT_HORIZON_DAYS)]
+    date_horizon_days: u32,
+
     /// Log format on standard error (filter with RUST_LOG, e.g. RUST_LOG=debug).
     #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -150,14 +157,18 @@ fn create_store(cli: &Cli) -> Result<Store> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
-    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+    let mut store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+    store.set_horizon_days(cli.date_horizon_days);
+    Ok(store)
 }
 
 /// Opens an existing database to write to (keys, roles, proposals, webhooks). A database that
 /// does not exist is an error: it would hold no lists to act on.
 fn open_store(cli: &Cli) -> Result<Store> {
     let path = existing_database(cli)?;
-    Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))
+    let mut store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+    store.set_horizon_days(cli.date_horizon_days);
+    Ok(store)
 }
 
 /// Opens an existing database to read its keys, roles or audit trail, read-only: a file

@@ -33,6 +33,9 @@ pub struct SyncArgs {
     /// Print the built-in configuration and exit.
     #[arg(long)]
     print_config: bool,
+
+    #[command(flatten)]
+    change: crate::import::ChangeArgs,
 }
 
 /// The sync configuration file.
@@ -154,6 +157,7 @@ fn sync_source(
     store: &mut proscribe_store::Store,
     source: &SyncSource,
     cache: &Path,
+    change: &crate::import::ChangeArgs,
 ) -> Result<Option<ImportReport>> {
     let dir = cache.join(&source.id);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -166,7 +170,7 @@ fn sync_source(
     }
     // The server's Last-Modified dates a list that states no publication date itself.
     let published = fetched[0].last_modified.as_deref().and_then(proscribe_store::normalise_timestamp);
-    let report = import_paths(store, &[dir], published.as_deref())?;
+    let report = import_paths(store, &[dir], &change.options(published.as_deref()))?;
     for f in &fetched {
         store.save_fetch_state(&f.url, f.etag.as_deref(), f.last_modified.as_deref(), &f.sha256)?;
     }
@@ -192,7 +196,7 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
     let agent = agent();
     let mut results = Vec::new();
     for source in config.sources.iter().filter(|s| args.only.is_empty() || args.only.contains(&s.id)) {
-        let result = match sync_source(&agent, &mut store, source, &cache) {
+        let result = match sync_source(&agent, &mut store, source, &cache, &args.change) {
             Ok(Some(report)) => {
                 SourceResult { id: source.id.clone(), result: "imported".into(), error: None, import: Some(report) }
             }

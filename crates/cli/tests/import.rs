@@ -1,7 +1,7 @@
 //! Importing the real lists: counts against independent counts of the files, no-op re-imports,
 //! and a modified copy that yields exactly its changes.
 
-use crate::common::{count_in, shared, Env};
+use crate::common::{count_in, ftm, shared, Env};
 
 #[test]
 fn all_shared_lists_import_and_reimport_is_a_no_op() {
@@ -127,4 +127,106 @@ fn a_diff_compares_with_the_version_before_unless_another_is_named() {
     assert_eq!(env.ok(&["diff", "un-sc", &id(0), &id(1)]), text);
     let same = env.ok(&["diff", "un-sc", &id(1), &id(1)]);
     assert!(same.contains("0 added, 0 removed, 0 amended"), "{same}");
+}
+
+#[test]
+fn a_version_removing_more_than_a_tenth_is_refused_unless_asked() {
+    let env = Env::new();
+    let file = env.path("alpha.ftm.json");
+    let names: Vec<String> = (0..10).map(|i| format!("Velkorra Holdings {i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    // The first version of a source is never refused.
+    std::fs::write(&file, ftm("a", &names)).unwrap();
+    env.ok(&["import", file.to_str().unwrap()]);
+    let before = env.state();
+    // Two of ten removed: refused, naming the source, the counts and the flag; nothing written.
+    std::fs::write(&file, ftm("a", &names[..8])).unwrap();
+    let err = env.fails(&["import", file.to_str().unwrap()]);
+    assert!(err.contains("ftm-alpha: the new version would remove 2 of 10 entities, more than 10%"), "{err}");
+    assert!(err.contains("--allow-mass-change"), "{err}");
+    assert_eq!(env.state(), before);
+    // A higher share allowed, or the flag, lets it through.
+    env.ok(&["import", "--max-removed-percent", "20", file.to_str().unwrap()]);
+    std::fs::write(&file, ftm("a", &names[..1])).unwrap();
+    env.ok(&["import", "--allow-mass-change", file.to_str().unwrap()]);
+    // One of ten is within the share.
+    let other = env.path("beta.ftm.json");
+    std::fs::write(&other, ftm("b", &names)).unwrap();
+    env.ok(&["import", other.to_str().unwrap()]);
+    std::fs::write(&other, ftm("b", &names[..9])).unwrap();
+    env.ok(&["import", other.to_str().unwrap()]);
+}
+
+#[test]
+fn a_csv_cut_inside_a_quoted_field_is_refused_and_nothing_changes() {
+    let env = Env::new();
+    let fixture = proscribe_testkit::fixture("ofac");
+    env.ok(&["import", fixture.to_str().unwrap()]);
+    let before = env.state();
+    let dir = env.path("cut");
+    std::fs::create_dir(&dir).unwrap();
+    for f in ["add.csv", "alt.csv", "sdn_comments.csv"] {
+        std::fs::copy(fixture.join(f), dir.join(f)).unwrap();
+    }
+    let whole = std::fs::read(fixture.join("sdn.csv")).unwrap();
+    // Cut half-way through the file, just after the opening quote of the program, a row's
+    // second quoted field.
+    let row = whole.len() / 2 + whole[whole.len() / 2..].windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+    let quoted: Vec<usize> =
+        whole[row..].windows(2).enumerate().filter(|(_, w)| *w == b",\"").map(|(i, _)| row + i).collect();
+    let at = quoted[1] + 3;
+    std::fs::write(dir.join("sdn.csv"), &whole[..at]).unwrap();
+    let err = env.fails(&["import", dir.to_str().unwrap()]);
+    let line = whole[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    assert!(
+        err.contains(&format!(
+            "{}:{line}: the quoted field opened on line {line} is never closed: the file is truncated",
+            dir.join("sdn.csv").display()
+        )),
+        "{err}"
+    );
+    assert_eq!(env.state(), before);
+}
+
+#[test]
+fn a_main_file_named_alone_is_read_with_its_set_mates_and_says_so() {
+    let fixture = proscribe_testkit::fixture("ofac");
+    let whole = Env::new().json(&["import", fixture.to_str().unwrap()]);
+    let env = Env::new();
+    let alone = env.json(&["import", fixture.join("sdn.csv").to_str().unwrap()]);
+    assert_eq!(alone["imported"][0]["files"].as_array().unwrap().len(), 4, "{alone}");
+    assert_eq!(alone["imported"][0]["names"], whole["imported"][0]["names"]);
+    assert_eq!(alone["found_beside"].as_array().unwrap().len(), 3, "{alone}");
+    let env = Env::new();
+    let text = env.ok(&["import", fixture.join("sdn.csv").to_str().unwrap()]);
+    assert!(
+        text.contains(&format!(
+            "read {} too: it lies beside the main file of its set, which was named alone",
+            fixture.join("alt.csv").display()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn publication_dates_beyond_the_horizon_are_refused() {
+    let env = Env::new();
+    let file = env.path("alpha.ftm.json");
+    std::fs::write(&file, ftm("a", &["Velkorra Holdings"])).unwrap();
+    let err = env.fails(&["import", "--published", "2999-12-31", file.to_str().unwrap()]);
+    assert!(err.contains("the publication date 2999-12-31 lies beyond the horizon"), "{err}");
+    assert!(!env.state().contains("ftm-alpha"));
+    // The horizon is configurable.
+    let out = env
+        .cmd()
+        .env("PROSCRIBE_DATE_HORIZON_DAYS", "400000")
+        .args(["import", "--published", "2999-12-31"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Today is within it.
+    std::fs::write(&file, ftm("a", &["Velkorra Holdings", "Tresmont Mining"])).unwrap();
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    env.ok(&["import", "--date-horizon-days", "0", "--published", &today, file.to_str().unwrap()]);
 }

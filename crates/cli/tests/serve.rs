@@ -565,7 +565,7 @@ fn keys_act_for_their_bodies_in_the_workflow() {
     let reader = env.json(&["keys", "add", "public", "--role", "reader"])["secret"].as_str().unwrap().to_string();
     let server = Server::start(&env, &["--reload-interval", "1"]);
 
-    let new = json!({"list": LIST, "kind": "lift_suspension", "entity": "taliban-ru", "by": ["ru-mfa"], "statement": "Relations.", "on": "2031-01-01"});
+    let new = json!({"list": LIST, "kind": "lift_suspension", "entity": "taliban-ru", "by": ["ru-mfa"], "statement": "Relations.", "on": "2026-01-01"});
     assert_error(&server.with_key("POST", "/proposals", Some(&reader), Some(&new)), 403, "forbidden");
     assert_error(&server.with_key("POST", "/proposals", Some(&court), Some(&new)), 403, "forbidden");
     // The FSB's key acts for it, but it is no proposer of the list; reasons are required.
@@ -586,42 +586,42 @@ fn keys_act_for_their_bodies_in_the_workflow() {
     // A key acts only for its own bodies; the rules refuse, change nothing and say which kind
     // of refusal it is: 409 for the proposal's state, 403 for a body without the part the
     // action needs, 422 for content that is not valid.
-    assert_error(&act(&mfa, json!({"action": "open", "by": "ru-supreme-court", "on": "2031-01-02"})), 403, "forbidden");
+    assert_error(&act(&mfa, json!({"action": "open", "by": "ru-supreme-court", "on": "2026-01-02"})), 403, "forbidden");
     assert_error(
-        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2031-01-02"})),
+        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2026-01-02"})),
         409,
         "refused",
     );
-    assert_eq!(act(&court, json!({"action": "open", "by": "ru-supreme-court", "on": "2031-01-02"})).0, 200);
+    assert_eq!(act(&court, json!({"action": "open", "by": "ru-supreme-court", "on": "2026-01-02"})).0, 200);
     assert_eq!(
         act(
             &fsb,
-            json!({"action": "opine", "body": "ru-fsb", "kind": "concur", "text": "Agreed.", "on": "2031-01-03"})
+            json!({"action": "opine", "body": "ru-fsb", "kind": "concur", "text": "Agreed.", "on": "2026-01-03"})
         )
         .0,
         200
     );
-    let decision = |effective: &str| json!({"action": "decide", "body": "ru-supreme-court", "adopted": true, "legal_act": "AKPI31-2", "decided_on": "2031-02-01", "effective_on": effective});
+    let decision = |effective: &str| json!({"action": "decide", "body": "ru-supreme-court", "adopted": true, "legal_act": "AKPI31-2", "decided_on": "2026-02-01", "effective_on": effective});
     // Taking effect before it was decided: the decision's content is not valid.
-    assert_error(&act(&court, decision("2031-01-01")), 422, "refused");
-    assert_eq!(act(&court, decision("2031-02-01")).0, 200);
+    assert_error(&act(&court, decision("2026-01-01")), 422, "refused");
+    assert_eq!(act(&court, decision("2026-02-01")).0, 200);
     // Adopted, but the court is no publisher of the list.
     assert_error(
-        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2031-02-02"})),
+        &act(&court, json!({"action": "publish", "by": "ru-supreme-court", "on": "2026-02-02"})),
         403,
         "refused",
     );
-    let (status, published) = act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2031-02-02"}));
+    let (status, published) = act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2026-02-02"}));
     assert_eq!(status, 200, "{published}");
     assert_eq!(published["proposal"]["state"], "published");
-    assert_error(&act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2031-02-03"})), 409, "refused");
+    assert_error(&act(&moj, json!({"action": "publish", "by": "ru-moj", "on": "2026-02-03"})), 409, "refused");
     assert_error(&act(&moj, json!({"action": "dance"})), 422, "invalid_body");
 
     // Readers see the proposal; the list's new version reaches the feed and the index.
     let (status, p) = server.with_key("GET", &format!("/proposals/{id}"), Some(&reader), None);
     assert_eq!(status, 200);
     assert_eq!(p["published_version"], published["published_version"]);
-    let (_, status_then) = server.with_key("GET", "/entities/taliban/status?as_of=2031-02-02", Some(&reader), None);
+    let (_, status_then) = server.with_key("GET", "/entities/taliban/status?as_of=2026-02-02", Some(&reader), None);
     let ru = status_then["designations"].as_array().unwrap().iter().find(|d| d["list"] == LIST).unwrap().clone();
     assert_eq!(ru["status"], "listed", "{ru}");
     let (_, feed) = server.with_key("GET", "/changes?limit=1000", Some(&reader), None);

@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::common::Env;
+use crate::common::{ftm, Env};
 
 /// What the receiver got: the body and its signature headers.
 #[derive(Debug, Clone)]
@@ -57,20 +57,6 @@ impl Receiver {
     }
 }
 
-fn ftm(id: &str, names: &[&str]) -> String {
-    names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            format!(
-                "{}\n{}\n",
-                serde_json::json!({"id": format!("{id}-{i}"), "schema": "Company", "properties": {"name": [n]}}),
-                serde_json::json!({"id": format!("{id}-{i}-s"), "schema": "Sanction", "properties": {"entity": [format!("{id}-{i}")], "authority": ["Test"]}})
-            )
-        })
-        .collect()
-}
-
 fn verify(secret: &str, r: &Received) -> bool {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(format!("{}.{}", r.timestamp, r.body).as_bytes());
@@ -80,10 +66,13 @@ fn verify(secret: &str, r: &Received) -> bool {
 #[test]
 fn changes_are_delivered_signed_in_order_with_retries() {
     let env = Env::new();
-    // A database with no list yet: the subscription comes first.
-    let empty = env.path("empty");
-    std::fs::create_dir(&empty).unwrap();
-    env.ok(&["import", empty.to_str().unwrap()]);
+    // The followed list holds a first entity before the subscription (a subscription names
+    // lists the store knows); each version below keeps it.
+    let (alpha, beta) = (env.path("alpha.ftm.json"), env.path("beta.ftm.json"));
+    let seed = ftm("s", &["Seed Holdings"]);
+    let alpha_with = |names: &[&str]| std::fs::write(&alpha, format!("{seed}{}", ftm("a", names))).unwrap();
+    std::fs::write(&alpha, &seed).unwrap();
+    env.ok(&["import", alpha.to_str().unwrap()]);
     let receiver = Receiver::start();
     let added = env.json(&["webhooks", "add", &receiver.url, "--lists", "ftm-alpha"]);
     let secret = added["secret"].as_str().unwrap().to_string();
@@ -97,12 +86,11 @@ fn changes_are_delivered_signed_in_order_with_retries() {
     assert!(receiver.got.lock().unwrap().is_empty());
 
     // Two changes of the followed source (one per version), one of another source.
-    let (alpha, beta) = (env.path("alpha.ftm.json"), env.path("beta.ftm.json"));
-    std::fs::write(&alpha, ftm("a", &["Velkorra Holdings"])).unwrap();
+    alpha_with(&["Velkorra Holdings"]);
     env.ok(&["import", alpha.to_str().unwrap()]);
     std::fs::write(&beta, ftm("b", &["Orvalle Shipping"])).unwrap();
     env.ok(&["import", beta.to_str().unwrap()]);
-    std::fs::write(&alpha, ftm("a", &["Velkorra Holdings", "Tresmont Mining"])).unwrap();
+    alpha_with(&["Velkorra Holdings", "Tresmont Mining"]);
     env.ok(&["import", alpha.to_str().unwrap()]);
 
     // The first two attempts fail; the third gets through, then the second change.
@@ -135,7 +123,7 @@ fn changes_are_delivered_signed_in_order_with_retries() {
     assert_eq!(receiver.got.lock().unwrap().len(), 4);
 
     // A receiver that keeps failing stops the pass at that change; the next pass resumes it.
-    std::fs::write(&alpha, ftm("a", &["Velkorra Holdings", "Tresmont Mining", "Quillan Fuels"])).unwrap();
+    alpha_with(&["Velkorra Holdings", "Tresmont Mining", "Quillan Fuels"]);
     env.ok(&["import", alpha.to_str().unwrap()]);
     receiver.failures.store(2, Ordering::SeqCst);
     let out = deliver("2");
@@ -152,10 +140,22 @@ fn changes_are_delivered_signed_in_order_with_retries() {
     let log = env.json(&["audit", "log"]);
     assert!(log.as_array().unwrap().iter().any(|r| r["action"] == "webhook.add"), "{log}");
     env.ok(&["webhooks", "remove", &id]);
-    std::fs::write(&alpha, ftm("a", &["Velkorra Holdings"])).unwrap();
-    env.ok(&["import", alpha.to_str().unwrap()]);
+    alpha_with(&["Velkorra Holdings"]);
+    env.ok(&["import", "--allow-mass-change", alpha.to_str().unwrap()]);
     assert!(deliver("2").status.success());
     std::thread::sleep(Duration::from_millis(50));
     assert_eq!(receiver.got.lock().unwrap().len(), 7);
     env.ok(&["audit", "verify"]);
+}
+
+#[test]
+fn a_subscription_names_lists_the_store_knows() {
+    let env = Env::new();
+    let alpha = env.path("alpha.ftm.json");
+    std::fs::write(&alpha, ftm("a", &["Velkorra Holdings"])).unwrap();
+    env.ok(&["import", alpha.to_str().unwrap()]);
+    let err = env.fails(&["webhooks", "add", "http://127.0.0.1:9/hook", "--lists", "ftm-alpha,ftm-alpah"]);
+    assert!(err.contains("unknown list \"ftm-alpah\" (the lists are: ftm-alpha)"), "{err}");
+    assert!(env.json(&["webhooks", "list"]).as_array().unwrap().is_empty());
+    env.ok(&["webhooks", "add", "http://127.0.0.1:9/hook", "--lists", "ftm-alpha"]);
 }

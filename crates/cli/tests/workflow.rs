@@ -64,7 +64,7 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
 
     // Refused actions change nothing, and say why.
     let refused =
-        store.act("test", id, Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-01") }).unwrap_err();
+        store.act("test", id, Action::Open { by: "ru-supreme-court".into(), on: day("2026-01-01") }).unwrap_err();
     assert!(
         matches!(&refused, Error::Refused(r @ Refusal::State { .. }) if r.kind() == RefusalKind::State),
         "{refused}"
@@ -72,13 +72,13 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     assert!(refused.to_string().contains("the proposal is draft"), "{refused}");
     assert_eq!(store.proposal(id).unwrap().proposal.state, ProposalState::Draft);
     for action in [
-        Action::Submit { by: "ru-mfa".into(), on: day("2031-01-02") },
-        Action::Open { by: "ru-supreme-court".into(), on: day("2031-01-03") },
+        Action::Submit { by: "ru-mfa".into(), on: day("2026-01-02") },
+        Action::Open { by: "ru-supreme-court".into(), on: day("2026-01-03") },
         Action::Opine(Opinion {
             body: "ru-fsb".into(),
             kind: OpinionKind::Concur,
             text: "Agreed.".into(),
-            on: day("2031-01-10"),
+            on: day("2026-01-10"),
         }),
     ] {
         store.act("test", id, action).unwrap();
@@ -86,18 +86,18 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     let by_mfa = store.act(
         "test",
         id,
-        Action::Decide(Decision { body: "ru-mfa".into(), ..decision_of(decide(true, "2031-02-01", "2031-03-01")) }),
+        Action::Decide(Decision { body: "ru-mfa".into(), ..decision_of(decide(true, "2026-02-01", "2026-03-01")) }),
     );
     let by_mfa = by_mfa.unwrap_err();
     assert!(matches!(&by_mfa, Error::Refused(r) if r.kind() == RefusalKind::Role), "{by_mfa}");
     assert!(by_mfa.to_string().contains("not a decider"));
-    let backwards = store.act("test", id, decide(true, "2031-02-01", "2031-01-15")).unwrap_err();
+    let backwards = store.act("test", id, decide(true, "2026-02-01", "2026-01-15")).unwrap_err();
     assert!(matches!(&backwards, Error::Refused(r) if r.kind() == RefusalKind::Content), "{backwards}");
     assert!(backwards.to_string().contains("before the decision date"), "{backwards}");
-    store.act("test", id, decide(true, "2031-02-01", "2031-03-01")).unwrap();
-    let published = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2031-02-02") }).unwrap();
+    store.act("test", id, decide(true, "2026-02-01", "2026-03-01")).unwrap();
+    let published = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2026-02-02") }).unwrap();
     assert_eq!(published.proposal.state, ProposalState::Published);
-    let twice = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2031-02-03") }).unwrap_err();
+    let twice = store.act("test", id, Action::Publish { by: "ru-moj".into(), on: day("2026-02-03") }).unwrap_err();
     assert!(twice.to_string().contains("the proposal is published"), "{twice}");
 
     // The publication is the list's new version: the entity is in it, the feed says so, and
@@ -110,8 +110,8 @@ fn a_listing_is_proposed_deliberated_decided_and_published() {
     let feed = store.changes_since(0, usize::MAX).unwrap();
     assert!(feed.iter().any(|c| c.entity_id == "velkorra-front" && c.kind == ChangeKind::Added));
     let status = |d: &str| store.status_on("velkorra-front", &day(d)).unwrap().designations[0].status;
-    assert_eq!(status("2031-02-15"), Status::NotListed);
-    assert_eq!(status("2031-03-02"), Status::Listed);
+    assert_eq!(status("2026-02-15"), Status::NotListed);
+    assert_eq!(status("2026-03-02"), Status::Listed);
 
     // Every action is on the audit trail, which is intact.
     let log = store.audit_log(1, usize::MAX).unwrap();
@@ -179,7 +179,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     let propose = |by: &[&'static str]| {
         let mut args = vec!["propose", "--list", LIST, "--kind", "delist", "--entity", "taliban-ru"];
         args.extend(by);
-        args.extend(["--statement", "Relations with the authorities in Kabul.", "--on", "2031-01-01"]);
+        args.extend(["--statement", "Relations with the authorities in Kabul.", "--on", "2026-01-01"]);
         args
     };
     // The FSB is consulted, no proposer of this list: refused.
@@ -188,7 +188,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
     let made = env.json(&propose(&["--by", "ru-mfa", "--by", "ru-moj"]));
     let id = made["id"].as_i64().unwrap().to_string();
     assert_eq!(made["proposal"]["state"], "submitted");
-    env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2031-01-02"]);
+    env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2026-01-02"]);
     env.ok(&[
         "deliberate",
         &id,
@@ -199,7 +199,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "--text",
         "No objection.",
         "--on",
-        "2031-01-05",
+        "2026-01-05",
     ]);
     env.ok(&[
         "attach",
@@ -211,7 +211,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "--reference",
         "FSB letter 12/2031",
         "--on",
-        "2031-01-06",
+        "2026-01-06",
     ]);
     let err = env.fails(&[
         "attach",
@@ -223,7 +223,7 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "--reference",
         "x",
         "--on",
-        "2031-01-07",
+        "2026-01-07",
     ]);
     assert!(err.contains("cannot attach a document"), "{err}");
     let decide = |effective: &'static str| {
@@ -234,17 +234,17 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
             "--act",
             "AKPI31-1",
             "--on",
-            "2031-02-01",
+            "2026-02-01",
             "--effective",
             effective,
         ];
         [&["decide", id.as_str()][..], &by[..]].concat()
     };
-    let err = env.fails(&decide("2031-01-20"));
+    let err = env.fails(&decide("2026-01-20"));
     assert!(err.contains("before the decision date"), "{err}");
-    env.ok(&decide("2031-03-01"));
-    env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-02"]);
-    let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2031-02-03"]);
+    env.ok(&decide("2026-03-01"));
+    env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2026-02-02"]);
+    let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2026-02-03"]);
     assert!(err.contains("the proposal is published"), "{err}");
     let list = env.ok(&["proposals", "--list", LIST]);
     assert!(list.contains(&format!("proposal {id}")) && list.contains("published"), "{list}");
@@ -255,10 +255,10 @@ fn the_verbs_take_a_delisting_from_proposal_to_the_timeline() {
         "{timeline}"
     );
     assert!(
-        timeline.contains("delisting by ru-supreme-court on ru-terrorist-organisations, effective 2031-03-01"),
+        timeline.contains("delisting by ru-supreme-court on ru-terrorist-organisations, effective 2026-03-01"),
         "{timeline}"
     );
-    let status = env.json(&["status", "taliban", "--as-of", "2031-03-02"]);
+    let status = env.json(&["status", "taliban", "--as-of", "2026-03-02"]);
     let ru =
         status["designations"].as_array().unwrap().iter().find(|d| d["list"] == LIST).expect("Russia's entry").clone();
     assert_eq!(ru["status"], "delisted", "{ru}");
@@ -335,4 +335,95 @@ fn status_of_an_unknown_list_or_authority_is_an_error_and_a_court_tells_its_part
     // An authority that keeps a list still lists its entries.
     let fsb = env.ok(&["status", "--authority", "ru-fsb", "--as-of", "2025-05-01"]);
     assert!(fsb.contains("taliban-ru") && fsb.contains("suspended"), "{fsb}");
+}
+
+#[test]
+fn decisions_and_publications_cannot_be_dated_beyond_the_horizon() {
+    let env = Env::new();
+    env.ok(&["import"]);
+    for (body, role) in [("ru-mfa", "proposer"), ("ru-moj", "publisher"), ("ru-supreme-court", "decider")] {
+        env.ok(&["roles", "grant", LIST, body, role]);
+    }
+    let made = env.json(&[
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "delist",
+        "--entity",
+        "taliban-ru",
+        "--by",
+        "ru-mfa",
+        "--statement",
+        "Relations.",
+        "--on",
+        "2026-01-01",
+    ]);
+    let id = made["id"].as_i64().unwrap().to_string();
+    env.ok(&["deliberate", &id, "--by", "ru-supreme-court", "--open", "--on", "2026-01-02"]);
+    let decide = |on: &'static str, effective: &'static str| {
+        vec![
+            "decide",
+            &*id,
+            "--by",
+            "ru-supreme-court",
+            "--adopt",
+            "--act",
+            "AKPI-1",
+            "--on",
+            on,
+            "--effective",
+            effective,
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    let args = decide("2999-12-31", "2999-12-31");
+    let err = env.fails(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(err.contains("the decision date 2999-12-31 lies beyond the horizon"), "{err}");
+    // An effective date ahead is a scheduled change; the publication cannot be dated ahead.
+    let args = decide("2026-02-01", "2999-12-31");
+    env.ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = env.fails(&["publish", &id, "--by", "ru-moj", "--on", "2999-12-31"]);
+    assert!(err.contains("the publication date 2999-12-31 lies beyond the horizon"), "{err}");
+    env.ok(&["publish", &id, "--by", "ru-moj", "--on", "2026-02-02"]);
+}
+
+#[test]
+fn unknown_entities_bodies_and_lists_are_refused_where_named() {
+    let env = Env::example();
+    env.ok(&["roles", "grant", LIST, "ru-mfa", "proposer"]);
+    let propose = |kind: &'static str, entity: &'static str| {
+        let mut args = vec!["propose", "--list", LIST, "--kind", kind, "--entity", entity, "--by", "ru-mfa"];
+        args.extend(["--statement", "Reasons.", "--on", "2026-01-01"]);
+        env.fails(&args)
+    };
+    let err = propose("delist", "../../etc");
+    assert!(err.contains("entity ../../etc is not in"), "{err}");
+    let err = env.fails(&[
+        "propose",
+        "--list",
+        LIST,
+        "--kind",
+        "list",
+        "--entity",
+        "../../etc",
+        "--by",
+        "ru-mfa",
+        "--statement",
+        "Reasons.",
+        "--name",
+        "Someone",
+        "--on",
+        "2026-01-01",
+    ]);
+    assert!(err.contains("\"../../etc\" is not an entity id"), "{err}");
+    // A key acts for bodies with a role on some list, and only an editor's bodies mean anything.
+    let err = env.fails(&["keys", "add", "clerk", "--role", "editor", "--body", "ru-nobody"]);
+    assert!(err.contains("body \"ru-nobody\" has no role on any list"), "{err}");
+    let err = env.fails(&["keys", "add", "analyst", "--role", "reader", "--body", "ru-mfa"]);
+    assert!(err.contains("a reader key acts for no body (ru-mfa given)"), "{err}");
+    assert!(env.json(&["keys", "list"]).as_array().unwrap().is_empty());
+    env.ok(&["keys", "add", "clerk", "--role", "editor", "--body", "ru-mfa"]);
 }

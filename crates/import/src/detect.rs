@@ -29,6 +29,9 @@ pub enum Entry {
 pub struct Plan {
     /// Lists and skipped files, in path order.
     pub entries: Vec<Entry>,
+    /// Companion files not named but read because the main file of their set was named alone
+    /// and they lie beside it.
+    pub found_beside: Vec<PathBuf>,
 }
 
 impl Plan {
@@ -120,6 +123,8 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
         }
     }
 
+    let found_beside = companions_beside(&mut found);
+
     // Main files by folder, so companions can find theirs.
     let mut jobs: Vec<Job> = Vec::new();
     let mut mains: BTreeMap<(PathBuf, String), usize> = BTreeMap::new();
@@ -158,7 +163,41 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
     }
     entries.extend(jobs.into_iter().map(Entry::List));
     entries.sort_by(|a, b| entry_path(a).cmp(entry_path(b)));
-    Ok(Plan { entries })
+    Ok(Plan { entries, found_beside })
+}
+
+/// Adds to `found` the companions that lie beside a main file named alone, so that its set is
+/// read whole: OFAC's `sdn.csv` without `alt.csv` would drop every alias. Returns their paths.
+fn companions_beside(found: &mut Vec<(Found, bool)>) -> Vec<PathBuf> {
+    let named: Vec<(PathBuf, &'static str)> = found
+        .iter()
+        .filter(|(f, explicit)| *explicit && f.recognised == Recognised::List)
+        .map(|(f, _)| (f.path.clone(), f.format.name()))
+        .collect();
+    let mut added = Vec::new();
+    for (main, format) in named {
+        let dir = main.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let Ok(read) = std::fs::read_dir(dir) else { continue };
+        let mut siblings: Vec<PathBuf> = read
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| main.with_file_name(e.file_name()))
+            .collect();
+        siblings.sort();
+        let name = file_name(&main);
+        for path in siblings {
+            if found.iter().any(|(f, _)| f.path == path) {
+                continue;
+            }
+            let Ok((f, recognised)) = detect_file(&path) else { continue };
+            let Recognised::Companion { main: mains, .. } = &recognised else { continue };
+            if f.name() == format && mains.contains(&name) {
+                added.push(path.clone());
+                found.push((Found { path, format: f, recognised }, false));
+            }
+        }
+    }
+    added
 }
 
 fn skip_reason(e: &Error) -> String {
@@ -178,4 +217,29 @@ fn entry_path(e: &Entry) -> &Path {
 
 fn file_name(p: &Path) -> String {
     p.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_main_file_named_alone_is_read_with_its_companions_beside_it() {
+        let sdn = proscribe_testkit::fixture("ofac/sdn.csv");
+        let plan = plan(std::slice::from_ref(&sdn)).unwrap();
+        let jobs: Vec<&Job> = plan.jobs().collect();
+        assert_eq!(jobs.len(), 1);
+        let mut roles: Vec<&str> = jobs[0].companions.iter().map(|(r, _)| r.as_str()).collect();
+        roles.sort();
+        assert_eq!(roles, ["add", "alt", "comments"]);
+        let beside: Vec<String> = plan.found_beside.iter().map(|p| file_name(p)).collect();
+        assert_eq!(beside, ["add.csv", "alt.csv", "sdn_comments.csv"]);
+        // Named with its set, nothing is found beside it.
+        let dir = proscribe_testkit::fixture("ofac");
+        assert!(plan_of(&[dir]).found_beside.is_empty());
+    }
+
+    fn plan_of(paths: &[PathBuf]) -> Plan {
+        plan(paths).unwrap()
+    }
 }

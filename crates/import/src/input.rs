@@ -174,10 +174,99 @@ pub fn open_text(path: &Path) -> Result<Utf8Reader<Box<dyn Read + Send>>, Error>
     Ok(Utf8Reader::new(raw(path)?))
 }
 
-/// Turns an I/O error from reading `path` into an [`Error`], recognising encoding errors.
+/// Opens a CSV or tab-separated file for streaming as [`open_text`] does, failing at the end
+/// if the file ends inside a quoted field (see [`QuoteCheck`]).
+pub fn open_csv_text(path: &Path, delimiter: u8) -> Result<QuoteCheck<Utf8Reader<Box<dyn Read + Send>>>, Error> {
+    Ok(QuoteCheck::new(open_text(path)?, delimiter))
+}
+
+/// The error a [`QuoteCheck`] raises at the end of a file that ends inside a quoted field,
+/// carried inside an `io::Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnterminatedQuote {
+    /// 1-based line on which the unclosed quoted field opens.
+    pub line: u64,
+}
+
+impl std::fmt::Display for UnterminatedQuote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "the quoted field opened on line {} is never closed: the file is truncated", self.line)
+    }
+}
+
+impl std::error::Error for UnterminatedQuote {}
+
+/// Where a CSV reader stands between fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a field: a quote here opens a quoted field.
+    FieldStart,
+    /// Inside an unquoted field: quotes are literal.
+    Unquoted,
+    /// Inside a quoted field opened on this line.
+    Quoted(u64),
+    /// Just after a quote inside a quoted field: it closes the field unless another follows.
+    QuoteInQuoted(u64),
+}
+
+/// Passes a CSV stream through unchanged, following its quoting as the csv crate reads it, and
+/// fails at the end of the stream if a quoted field is still open. The csv crate accepts such
+/// a field (it runs to the end of the file), so a file cut short inside one would otherwise
+/// read as a shorter, valid list.
+pub struct QuoteCheck<R> {
+    inner: R,
+    delimiter: u8,
+    state: Quoting,
+    line: u64,
+}
+
+impl<R: Read> QuoteCheck<R> {
+    /// Wraps `inner`, whose fields are separated by `delimiter`.
+    pub fn new(inner: R, delimiter: u8) -> Self {
+        QuoteCheck { inner, delimiter, state: Quoting::FieldStart, line: 1 }
+    }
+
+    fn step(&mut self, b: u8) {
+        let separator = b == self.delimiter || b == b'\n' || b == b'\r';
+        self.state = match self.state {
+            Quoting::FieldStart | Quoting::Unquoted if separator => Quoting::FieldStart,
+            Quoting::FieldStart if b == b'"' => Quoting::Quoted(self.line),
+            Quoting::FieldStart | Quoting::Unquoted => Quoting::Unquoted,
+            Quoting::Quoted(at) if b == b'"' => Quoting::QuoteInQuoted(at),
+            Quoting::Quoted(at) => Quoting::Quoted(at),
+            Quoting::QuoteInQuoted(at) if b == b'"' => Quoting::Quoted(at),
+            Quoting::QuoteInQuoted(_) if separator => Quoting::FieldStart,
+            Quoting::QuoteInQuoted(_) => Quoting::Unquoted,
+        };
+        if b == b'\n' {
+            self.line += 1;
+        }
+    }
+}
+
+impl<R: Read> Read for QuoteCheck<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n == 0 && !buf.is_empty() {
+            if let Quoting::Quoted(line) = self.state {
+                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, UnterminatedQuote { line }));
+            }
+        }
+        for &b in &buf[..n] {
+            self.step(b);
+        }
+        Ok(n)
+    }
+}
+
+/// Turns an I/O error from reading `path` into an [`Error`], recognising encoding errors and
+/// files cut short inside a quoted field.
 pub fn read_error(path: &Path, e: io::Error) -> Error {
     if let Some(enc) = e.get_ref().and_then(|inner| inner.downcast_ref::<EncodingError>()) {
         return Error::Encoding { path: path.display().to_string(), line: enc.line, offset: enc.offset };
+    }
+    if let Some(q) = e.get_ref().and_then(|inner| inner.downcast_ref::<UnterminatedQuote>()) {
+        return Error::malformed(path, Some(q.line), None, q.to_string());
     }
     io_error(path, e)
 }
@@ -250,6 +339,24 @@ fn sheet_heads(path: &Path) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn quote_check(text: &str) -> Result<String, String> {
+        let mut out = String::new();
+        QuoteCheck::new(text.as_bytes(), b',').read_to_string(&mut out).map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_csv_ending_inside_a_quoted_field_is_truncated() {
+        let whole = "1,\"a, \"\"b\"\"\",c\n2,x\"y,\"multi\nline\"\n";
+        assert_eq!(quote_check(whole).as_deref(), Ok(whole));
+        assert_eq!(quote_check("1,\"a\"\"\"").as_deref(), Ok("1,\"a\"\"\""));
+        assert_eq!(
+            quote_check("1,a\n2,\"multi\nli").unwrap_err(),
+            "the quoted field opened on line 2 is never closed: the file is truncated"
+        );
+        assert!(quote_check("1,\"a\"\"").is_err());
+    }
 
     fn read_all(bytes: &[u8]) -> Result<String, String> {
         let mut r = Utf8Reader::new(bytes);

@@ -116,8 +116,16 @@ fn row_shape(rec: &StringRecord) -> Option<Shape> {
 /// The shape of the first row, if no later row in the sample has another one.
 fn shape(sample: &Sample) -> Option<Shape> {
     let text = sample.text().replace('\u{1a}', "");
-    // A full sample may end inside a row: only complete lines count.
-    let text = if sample.head.len() >= input::SAMPLE_BYTES { &text[..text.rfind('\n')?] } else { &text[..] };
+    // A full sample may end inside a row, and so may a truncated file: only complete lines
+    // count (a file of one line without its line break is that line).
+    let complete = text.rfind('\n').map(|i| &text[..i]);
+    let text = if sample.head.len() >= input::SAMPLE_BYTES {
+        complete?
+    } else if !text.ends_with('\n') {
+        complete.unwrap_or(&text)
+    } else {
+        &text[..]
+    };
     let mut reader = ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut records = reader.records().take(100);
     let first = row_shape(&records.next()?.ok()?)?;
@@ -534,5 +542,33 @@ mod tests {
             Some(Recognised::Companion { role: "comments".into(), main: vec!["sdn.csv".into()] })
         );
         assert_eq!(OfacCsv.recognise(&sample("sdn.csv", "name,type\nfoo,bar\n")), None);
+        // A file cut inside its last row is still recognised by its complete rows (the parse
+        // then says it is truncated), even where the cut row looks like a comments row.
+        let cut = format!("{}36,\"AERO", main.trim_end_matches('\u{1a}'));
+        assert_eq!(OfacCsv.recognise(&sample("sdn.csv", &cut)), Some(Recognised::List));
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_quoted_field_is_an_error() {
+        let dir = std::env::temp_dir().join(format!("proscribe-truncated-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let whole = std::fs::read(proscribe_testkit::fixture("ofac/sdn.csv")).unwrap();
+        // Cut just after the opening quote of a name, as a download that stopped would.
+        let cut = whole.iter().rposition(|&b| b == b'"').unwrap();
+        let at = whole[..cut].iter().rposition(|&b| b == b'"').unwrap() + 2;
+        let path = dir.join("sdn.csv");
+        std::fs::write(&path, &whole[..at]).unwrap();
+        let job = Job { format: &OfacCsv, path: path.clone(), companions: vec![], source_id: OfacCsv.source_id(&path) };
+        let mut sink = |_e: Entity, _l: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> { Ok(()) };
+        let err = OfacCsv.parse(&job, &mut sink).unwrap_err().to_string();
+        let line = whole[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        assert_eq!(
+            err,
+            format!(
+                "{}:{line}: the quoted field opened on line {line} is never closed: the file is truncated",
+                path.display()
+            )
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -104,12 +104,15 @@ fn latin1_byte_names_file_and_line() {
 }
 
 #[test]
-fn header_only_is_empty_and_truncated_row_is_short() {
+fn header_only_is_empty_and_a_file_cut_inside_quotes_is_truncated() {
     let (_d, path) = temp_file("dpl.txt", format!("{HEADER}\n").as_bytes());
     assert_eq!(parse_error(&BisDpl, &path), format!("{}: the file is empty", path.display()));
     let text = format!("{HEADER}\n{}", &row("JOHN DOE")[..40]);
     let (_d, path) = temp_file("dpl.txt", text.as_bytes());
-    assert_eq!(parse_error(&BisDpl, &path), format!("{}:2: expected 12 columns, found 5", path.display()));
+    assert_eq!(
+        parse_error(&BisDpl, &path),
+        format!("{}:2: the quoted field opened on line 2 is never closed: the file is truncated", path.display())
+    );
 }
 
 #[test]

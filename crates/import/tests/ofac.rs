@@ -256,7 +256,11 @@ fn consolidated_set_counts_match_the_files() {
 #[test]
 fn main_file_alone_imports_without_companions() {
     let Some(dir) = ofac_dir() else { return };
-    let main = dir.join("sdn.csv");
+    // Named alone beside its set, it is read with it.
+    let job = single_job(&[dir.join("sdn.csv")]);
+    assert_eq!(job.companions.len(), 3);
+    // Alone in its folder, it is read alone.
+    let (_d, main) = temp_file("sdn.csv", &std::fs::read(dir.join("sdn.csv")).unwrap());
     let job = single_job(std::slice::from_ref(&main));
     assert!(job.companions.is_empty());
     let (report, entities) = parse_paths(std::slice::from_ref(&main)).unwrap();
@@ -375,8 +379,14 @@ fn latin1_byte_names_file_and_line() {
 fn empty_and_truncated_files() {
     let (_d, path) = temp_file("sdn.csv", b"\x1a");
     assert_eq!(parse_error(&OfacCsv, &path), format!("{}: the file is empty", path.display()));
-    // A file cut inside a quoted field: the row has too few columns.
+    // A file cut inside a quoted field is truncated, not a short row.
     let (_d, path) = temp_file("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,\"cut he");
+    assert_eq!(
+        parse_error(&OfacCsv, &path),
+        format!("{}:1: the quoted field opened on line 1 is never closed: the file is truncated", path.display())
+    );
+    // Cut after a whole field, the row is short.
+    let (_d, path) = temp_file("sdn.csv", b"36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,\"cut\"");
     assert_eq!(parse_error(&OfacCsv, &path), format!("{}:1: expected 12 columns, found 7", path.display()));
 }
 

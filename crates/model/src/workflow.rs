@@ -367,9 +367,55 @@ pub enum Refusal {
         /// The list.
         list: String,
     },
+    /// A date later than the horizon (today and a day or so): a version or a step dated far
+    /// ahead would stay the newest, and every later one would be taken for an older one.
+    #[error("the {what} {date} lies beyond the horizon {horizon}: only effective dates may lie further ahead")]
+    BeyondHorizon {
+        /// What the date is (`publication date`, `decision date`).
+        what: &'static str,
+        /// The date.
+        date: String,
+        /// The latest date allowed.
+        horizon: String,
+    },
     /// The proposal is not well formed.
     #[error("{0}")]
     Invalid(String),
+}
+
+/// Refuses an entity id that is no id: empty, a path (`..`, `/`), or with characters other
+/// than letters, digits, `-`, `_`, `.` and `:`.
+fn check_entity_id(id: &str) -> Result<(), Refusal> {
+    let allowed = |c: char| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if id.is_empty() || id.len() > 200 || id.starts_with('.') || id.contains("..") || !id.chars().all(allowed) {
+        return Err(Refusal::Invalid(format!(
+            "{id:?} is not an entity id (letters, digits, '-', '_', '.' and ':', not starting with '.')"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses `date`, the date of `what`, if it may not lie on or before `horizon`. Dates that
+/// say when something happened (a publication, a decision) cannot lie ahead; effective dates
+/// (a scheduled change) are not checked.
+pub fn check_horizon(what: &'static str, date: &PartialDate, horizon: &PartialDate) -> Result<(), Refusal> {
+    if date.earliest() > horizon.latest() {
+        return Err(Refusal::BeyondHorizon { what, date: date.to_string(), horizon: horizon.to_string() });
+    }
+    Ok(())
+}
+
+impl Action {
+    /// Refuses the action if its date lies beyond `horizon` (see [`check_horizon`]); a
+    /// decision's effective date may.
+    pub fn check_horizon(&self, horizon: &PartialDate) -> Result<(), Refusal> {
+        let what = match self {
+            Action::Decide(_) => "decision date",
+            Action::Publish { .. } => "publication date",
+            _ => "date",
+        };
+        check_horizon(what, self.on(), horizon)
+    }
 }
 
 impl Refusal {
@@ -383,7 +429,9 @@ impl Refusal {
             | Refusal::NotInSource(_)
             | Refusal::NotOnList { .. } => RefusalKind::State,
             Refusal::Role { .. } | Refusal::NotProposer { .. } | Refusal::NotTakingPart(_) => RefusalKind::Role,
-            Refusal::EffectiveBeforeDecision { .. } | Refusal::Invalid(_) => RefusalKind::Content,
+            Refusal::EffectiveBeforeDecision { .. } | Refusal::BeyondHorizon { .. } | Refusal::Invalid(_) => {
+                RefusalKind::Content
+            }
         }
     }
 }
@@ -438,6 +486,10 @@ impl Proposal {
         }
         if statement.trim().is_empty() {
             return Err(Refusal::Invalid("a proposal needs a reasoned statement".into()));
+        }
+        // An existing entity is looked up by the store; a new one's id is made here.
+        if kind == ProposalKind::List {
+            check_entity_id(entity_id)?;
         }
         for p in proposers {
             if !roles.has(p, BodyRole::Proposer) {
@@ -804,5 +856,41 @@ mod tests {
         assert!(no(&["ru-fsb"], "x").contains("not a proposer"));
         assert!(no(&[], "x").contains("at least one"));
         assert!(no(&["ru-mfa"], " ").contains("statement"));
+    }
+
+    #[test]
+    fn dates_beyond_the_horizon_are_refused_but_effective_dates_may_lie_ahead() {
+        let horizon = day("2026-12-06");
+        let far = decision(true, "2999-12-31", "2999-12-31");
+        assert_eq!(
+            far.check_horizon(&horizon).unwrap_err().to_string(),
+            "the decision date 2999-12-31 lies beyond the horizon 2026-12-06: only effective dates may lie further ahead"
+        );
+        assert_eq!(far.check_horizon(&horizon).unwrap_err().kind(), RefusalKind::Content);
+        assert_eq!(decision(true, "2026-12-06", "2999-12-31").check_horizon(&horizon), Ok(()));
+        let publish = Action::Publish { by: "pub".into(), on: day("2027-01-01") };
+        assert_eq!(
+            publish.check_horizon(&horizon).unwrap_err().to_string(),
+            "the publication date 2027-01-01 lies beyond the horizon 2026-12-06: only effective dates may lie further ahead"
+        );
+        // A date of a month or a year is refused only if it wholly lies beyond.
+        let month: PartialDate = "2026-12".parse().unwrap();
+        assert_eq!(check_horizon("publication date", &month, &horizon), Ok(()));
+        let year: PartialDate = "2027".parse().unwrap();
+        assert!(check_horizon("publication date", &year, &horizon).is_err());
+    }
+
+    #[test]
+    fn a_proposal_names_an_entity_by_an_id() {
+        for bad in ["", "../../etc", "a/b", ".hidden", "a b"] {
+            let err = Proposal::draft(ProposalKind::List, "ru-list", bad, &["ru-mfa"], "why", &roles()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!("{bad:?} is not an entity id (letters, digits, '-', '_', '.' and ':', not starting with '.')")
+            );
+        }
+        assert!(
+            Proposal::draft(ProposalKind::List, "ru-list", "ofac-sdn-36.a:b_c", &["ru-mfa"], "why", &roles()).is_ok()
+        );
     }
 }

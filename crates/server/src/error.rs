@@ -106,6 +106,7 @@ impl From<proscribe_app::Error> for ApiError {
         match e {
             proscribe_app::Error::Store(e) => e.into(),
             proscribe_app::Error::Input(m) => ApiError::bad_request("invalid_request", m),
+            e @ proscribe_app::Error::MassRemoval { .. } => ApiError::bad_request("mass_change", e.to_string()),
             e => ApiError::internal(&anyhow::Error::new(e)),
         }
     }

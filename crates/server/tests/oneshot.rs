@@ -14,7 +14,13 @@ use tower::ServiceExt;
 fn service(config: Config) -> Arc<AppState> {
     let mut store = Store::open_in_memory().unwrap();
     let lists = [proscribe_testkit::fixture("un/consolidated.xml"), proscribe_testkit::fixture("ofac")];
-    proscribe_app::import::import_paths(&mut store, &lists, Some("2021-07-07"), &proscribe_app::import::Quiet).unwrap();
+    proscribe_app::import::import_paths(
+        &mut store,
+        &lists,
+        &proscribe_app::import::ImportOptions::published(Some("2021-07-07")),
+        &proscribe_app::import::Quiet,
+    )
+    .unwrap();
     let state = AppState::new(config, vec![store]).unwrap();
     state.reload().unwrap();
     state
@@ -121,7 +127,8 @@ fn two_un_versions() -> Arc<AppState> {
         proscribe_testkit::fixture("un/history/consolidated-2024-11-30.xml"),
         proscribe_testkit::fixture("un/consolidated.xml"),
     ];
-    proscribe_app::import::import_paths(&mut store, &lists, None, &proscribe_app::import::Quiet).unwrap();
+    proscribe_app::import::import_paths(&mut store, &lists, &Default::default(), &proscribe_app::import::Quiet)
+        .unwrap();
     let state = AppState::new(open(), vec![store]).unwrap();
     state.reload().unwrap();
     state

@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 
 use proscribe_model::diff::DesignationChangeKind;
-use proscribe_model::{Entity, SourceInfo};
+use proscribe_model::workflow::check_horizon;
+use proscribe_model::{Entity, PartialDate, SourceInfo};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -100,6 +101,8 @@ pub struct ImportTx<'a> {
     tx: Transaction<'a>,
     imported_at: String,
     actor: String,
+    /// The latest day a publication may be dated.
+    pub(crate) horizon: PartialDate,
 }
 
 impl Store {
@@ -110,8 +113,9 @@ impl Store {
 
     /// Starts an import on behalf of `actor`, whom the audit trail names.
     pub fn begin_import_as(&mut self, actor: &str) -> Result<ImportTx<'_>, Error> {
+        let horizon = self.horizon();
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(ImportTx { tx, imported_at: now(), actor: actor.to_string() })
+        Ok(ImportTx { tx, imported_at: now(), actor: actor.to_string(), horizon })
     }
 }
 
@@ -238,8 +242,12 @@ impl Staging<'_, '_> {
         let tx = &self.itx.tx;
         let info = &meta.info;
         let published = info.published.clone().or(meta.published_fallback.clone());
-        let effective =
-            published.as_deref().and_then(normalise_timestamp).unwrap_or_else(|| self.itx.imported_at.clone());
+        let stated = published.as_deref().and_then(normalise_timestamp);
+        // A version dated ahead would stay the newest and turn every later one into history.
+        if let Some(day) = stated.as_deref().and_then(|t| t.get(..10)).and_then(|d| d.parse::<PartialDate>().ok()) {
+            check_horizon("publication date", &day, &self.itx.horizon)?;
+        }
+        let effective = stated.unwrap_or_else(|| self.itx.imported_at.clone());
         tx.execute(
             "UPDATE version SET sha256 = ?2, published = ?3, effective = ?4, files = ?5, entities = ?6, names = ?7,
                     designations = ?8, diagnostics = ?9 WHERE id = ?1",

@@ -105,15 +105,36 @@ impl Store {
 
     /// Lets key `id` act for `bodies` in the workflow (in place of what it had).
     pub fn set_key_bodies(&self, actor: &str, id: i64, bodies: &[String]) -> Result<ApiKey, Error> {
-        if self.key(id)?.is_none() {
+        let Some(key) = self.key(id)? else {
             return Err(Error::NotFound(format!("no key {id}")));
-        }
+        };
+        self.check_key_bodies(key.role, bodies)?;
         let tx = self.conn.unchecked_transaction()?;
         let json = serde_json::to_string(bodies)?;
         tx.execute("UPDATE api_key SET bodies = ?2 WHERE id = ?1", params![id, json])?;
         crate::audit::append(&tx, actor, "key.bodies", &format!("key:{id}"), json.as_bytes())?;
         tx.commit()?;
         Ok(self.key(id)?.expect("the key just updated"))
+    }
+
+    /// Refuses bodies a key of `role` could not act for: a reader acts for none (bodies are
+    /// for workflow actions, which need an editor), and a body must have a role on some list.
+    pub fn check_key_bodies(&self, role: Role, bodies: &[String]) -> Result<(), Error> {
+        if role == Role::Reader && !bodies.is_empty() {
+            return Err(Error::Invalid(format!(
+                "a reader key acts for no body ({} given): bodies are for editor and admin keys",
+                bodies.join(", ")
+            )));
+        }
+        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM wf_role WHERE body_id = ?1 LIMIT 1")?;
+        for body in bodies {
+            if !stmt.exists([body])? {
+                return Err(Error::NotFound(format!(
+                    "body {body:?} has no role on any list (give it one with `proscribe roles grant`)"
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Key `id`.

@@ -54,6 +54,7 @@ pub use history::HistoryEvent;
 pub use import::{ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
 pub use keys::{key_hash, ApiKey, Role};
 pub use proscribe_model::workflow::{Refusal, RefusalKind};
+use proscribe_model::PartialDate;
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
 pub use status::{AuthorityReport, DesignationStatus, StatusReport};
@@ -156,7 +157,12 @@ pub struct FetchState {
 /// A proscribe database.
 pub struct Store {
     conn: Connection,
+    horizon_days: u32,
 }
+
+/// How many days after today a publication or decision may be dated by default (a list
+/// published in another time zone may already be dated tomorrow).
+pub const DEFAULT_HORIZON_DAYS: u32 = 1;
 
 impl Store {
     /// Opens or creates the database at `path` and brings its schema up to date.
@@ -182,7 +188,7 @@ impl Store {
         let conn = Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         schema::check_version(&conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
     }
 
     /// A fresh database in memory.
@@ -194,7 +200,20 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", true)?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
+    }
+
+    /// Lets publications and decisions be dated up to `days` days after today (by default
+    /// [`DEFAULT_HORIZON_DAYS`]); later ones are refused ([`Refusal::BeyondHorizon`]).
+    pub fn set_horizon_days(&mut self, days: u32) {
+        self.horizon_days = days;
+    }
+
+    /// The latest day a publication or decision may be dated: today (UTC) and the days allowed.
+    pub(crate) fn horizon(&self) -> PartialDate {
+        let day = chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(self.horizon_days));
+        // A horizon past the last day a date can name allows every date.
+        day.format("%Y-%m-%d").to_string().parse().unwrap_or_else(|_| "2999-12-31".parse().expect("a day"))
     }
 
     /// Whether the store holds no source at all.

@@ -97,6 +97,19 @@ impl Store {
         if secret.len() < 32 {
             return Err(Error::Invalid("a webhook's secret is at least 32 characters".into()));
         }
+        for source in sources {
+            let known: bool =
+                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM source WHERE id = ?1)", [source], |r| r.get(0))?;
+            if !known {
+                let ids: Vec<String> = self.sources()?.into_iter().map(|s| s.id).collect();
+                let known = if ids.is_empty() {
+                    "the store holds no list yet".to_string()
+                } else {
+                    format!("the lists are: {}", ids.join(", "))
+                };
+                return Err(Error::NotFound(format!("unknown list {source:?} ({known})")));
+            }
+        }
         let tx = self.conn.unchecked_transaction()?;
         let cursor: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM change", [], |r| r.get(0))?;
         tx.execute(
@@ -209,8 +222,10 @@ mod tests {
     #[test]
     fn a_webhook_whose_sources_cannot_be_read_is_an_error_not_every_source() {
         let store = Store::open_in_memory().unwrap();
-        let hook = store.add_webhook("test", "https://example.org/hook", &["un-sc".into()], SECRET).unwrap();
-        assert_eq!(hook.sources, ["un-sc"]);
+        // A source the store does not know cannot be followed.
+        let err = store.add_webhook("test", "https://example.org/hook", &["un-sc".into()], SECRET).unwrap_err();
+        assert_eq!(err.to_string(), "unknown list \"un-sc\" (the store holds no list yet)");
+        let hook = store.add_webhook("test", "https://example.org/hook", &[], SECRET).unwrap();
         store.conn.execute("UPDATE webhook SET sources = 'un-sc' WHERE id = ?1", [hook.id]).unwrap();
         for err in [store.webhook(hook.id).unwrap_err(), store.webhooks().unwrap_err()] {
             assert!(

@@ -209,6 +209,7 @@ impl Store {
         let mut itx = self.begin_import_as(actor)?;
         let mut stored = load(itx.conn(), id)?;
         let roles = roles_of(itx.conn(), &stored.proposal.list)?;
+        action.check_horizon(&itx.horizon)?;
         stored.proposal.apply(action.clone(), &roles)?;
         if publish {
             let p = &stored.proposal;

@@ -97,3 +97,18 @@ impl Env {
 pub fn count_in(path: &Path, needle: &str) -> usize {
     std::fs::read_to_string(path).expect("read").matches(needle).count()
 }
+
+/// An FTM file of companies `{id}-0`, `{id}-1`, … named `names`, each with a sanction.
+pub fn ftm(id: &str, names: &[&str]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            format!(
+                "{}\n{}\n",
+                serde_json::json!({"id": format!("{id}-{i}"), "schema": "Company", "properties": {"name": [n]}}),
+                serde_json::json!({"id": format!("{id}-{i}-s"), "schema": "Sanction", "properties": {"entity": [format!("{id}-{i}")], "authority": ["Test"]}})
+            )
+        })
+        .collect()
+}

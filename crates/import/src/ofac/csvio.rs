@@ -20,7 +20,7 @@ impl Rows {
     /// Opens `path`; `delimiter` is `b','` or `b'\t'`. Rows may differ in length: callers check
     /// the count themselves to name the file and line.
     pub fn open(path: &Path, delimiter: u8, headers: bool) -> Result<Rows, Error> {
-        let text: Box<dyn Read + Send> = Box::new(NoCr::new(input::open_text(path)?));
+        let text: Box<dyn Read + Send> = Box::new(NoCr::new(input::open_csv_text(path, delimiter)?));
         let reader = ReaderBuilder::new().delimiter(delimiter).has_headers(headers).flexible(true).from_reader(text);
         Ok(Rows { reader, path: path.to_path_buf() })
     }
