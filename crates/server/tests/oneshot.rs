@@ -351,7 +351,13 @@ fn token_in(html: &str) -> String {
 fn with_keys(names: &[(&str, proscribe_store::Role)]) -> (Arc<AppState>, Vec<(i64, String)>) {
     let mut store = Store::open_in_memory().unwrap();
     let lists = [proscribe_testkit::fixture("un/consolidated.xml")];
-    proscribe_app::import::import_paths(&mut store, &lists, Some("2021-07-07"), &proscribe_app::import::Quiet).unwrap();
+    proscribe_app::import::import_paths(
+        &mut store,
+        &lists,
+        &proscribe_app::import::ImportOptions::published(Some("2021-07-07")),
+        &proscribe_app::import::Quiet,
+    )
+    .unwrap();
     let keys = names
         .iter()
         .map(|(name, role)| {

@@ -14,11 +14,21 @@ use proscribe_model::{Country, DateValue, Entity, Schema};
 /// Entities of the list files under `rel` paths of the shared data; folders are read
 /// recursively, older versions kept under `history/` are skipped.
 pub fn entities(rel: &[&str]) -> Option<Vec<Entity>> {
+    read_lists(rel, true)
+}
+
+/// The entities of the list files under `rel`, read with their set-mates (OFAC's `alt.csv`
+/// beside `sdn.csv`) or, when `companions` is false, each main file alone.
+fn read_lists(rel: &[&str], companions: bool) -> Option<Vec<Entity>> {
     let paths: Vec<PathBuf> = rel.iter().map(|r| proscribe_testkit::shared(r)).collect::<Option<_>>()?;
     let plan = plan(&paths).expect("plan of the shared lists");
-    let jobs: Vec<&Job> = plan.jobs().filter(|j| !j.path.to_string_lossy().contains("/history/")).collect();
+    let jobs: Vec<Job> = plan
+        .jobs()
+        .filter(|j| !j.path.to_string_lossy().contains("/history/"))
+        .map(|j| Job { companions: if companions { j.companions.clone() } else { Vec::new() }, ..j.clone() })
+        .collect();
     let mut out = Vec::new();
-    for job in jobs {
+    for job in &jobs {
         job.format
             .parse(job, &mut |e: Entity, _line: u64| {
                 if !e.designations.is_empty() {
@@ -31,9 +41,10 @@ pub fn entities(rel: &[&str]) -> Option<Vec<Entity>> {
     Some(out)
 }
 
-/// OFAC's SDN list alone (`sdn.csv`, primary names and what its remarks give).
+/// OFAC's SDN list alone (`sdn.csv`, primary names and what its remarks give), without the
+/// aliases of the `alt.csv` beside it: those are the queries.
 pub fn ofac_sdn() -> Option<Vec<Entity>> {
-    entities(&["lists/ofac/sdn.csv"])
+    read_lists(&["lists/ofac/sdn.csv"], false)
 }
 
 /// Every list and FollowTheMoney file of the shared data (newest UN version only).
