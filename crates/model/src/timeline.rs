@@ -171,12 +171,12 @@ pub struct Entry {
     pub summary: String,
 }
 
-/// What version `version_id` of `source_id` did to an entity, given its record in the version
-/// before (`before`) and in this one (`now`): added (`listed again` when an earlier version
-/// had it, `seen_before`), removed, amended (with the field changes), or nothing.
+/// What version number `version_number` of `source_id` did to an entity, given its record in
+/// the version before (`before`) and in this one (`now`): added (`listed again` when an earlier
+/// version had it, `seen_before`), removed, amended (with the field changes), or nothing.
 pub fn version_change(
     source_id: &str,
-    version_id: i64,
+    version_number: i64,
     before: Option<&Entity>,
     now: Option<&Entity>,
     seen_before: bool,
@@ -184,18 +184,20 @@ pub fn version_change(
     match (before, now) {
         (None, Some(r)) => {
             let what = if seen_before { "listed again" } else { "first seen" };
-            Some((EventKind::Added, format!("{what} in {source_id} version {version_id}: {}", r.caption()), None))
+            Some((EventKind::Added, format!("{what} in {source_id} version {version_number}: {}", r.caption()), None))
         }
-        (Some(p), None) => {
-            Some((EventKind::Removed, format!("no longer in {source_id} version {version_id}: {}", p.caption()), None))
-        }
+        (Some(p), None) => Some((
+            EventKind::Removed,
+            format!("no longer in {source_id} version {version_number}: {}", p.caption()),
+            None,
+        )),
         (Some(p), Some(r)) => {
             let d = diff::diff(p, r);
             if d.is_empty() {
                 return None;
             }
             let fields: Vec<&str> = d.fields.iter().map(|f| f.field.as_str()).collect();
-            let summary = format!("amended in {source_id} version {version_id}: {}", fields.join(", "));
+            let summary = format!("amended in {source_id} version {version_number}: {}", fields.join(", "));
             Some((EventKind::Amended, summary, Some(d)))
         }
         (None, None) => None,

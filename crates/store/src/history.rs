@@ -32,6 +32,9 @@ pub struct HistoryEvent {
     /// The version, for version events.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version_id: Option<i64>,
+    /// That version's number within its source, as people are shown it.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version_number: Option<i64>,
     /// A sentence saying what happened.
     pub summary: String,
     /// Field changes, for amendments.
@@ -61,6 +64,7 @@ impl HistoryEvent {
             authority: entry.authority,
             list: entry.list,
             version_id: None,
+            version_number: None,
             summary: entry.summary,
             diff: None,
         }
@@ -90,19 +94,21 @@ impl Store {
 
     fn version_events(&self, eid: &str, source_id: &str, events: &mut Vec<HistoryEvent>) -> Result<(), Error> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT v.id, COALESCE(v.published, v.effective), m.record FROM version v
+            "SELECT v.id, COALESCE(v.published, v.effective), m.record,
+                    (SELECT count(*) FROM version AS o WHERE o.source_id = v.source_id AND o.id <= v.id)
+               FROM version v
                LEFT JOIN member m ON m.version_id = v.id AND m.entity_id = ?2
               WHERE v.source_id = ?1 ORDER BY v.effective, v.id",
         )?;
-        let rows: Vec<(i64, String, Option<i64>)> = stmt
-            .query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        let rows: Vec<(i64, String, Option<i64>, i64)> = stmt
+            .query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
             .collect::<Result<_, _>>()?;
         let mut prev: Option<Entity> = None;
         let mut seen_any = false;
-        for (vid, date, record) in rows {
+        for (vid, date, record, number) in rows {
             let rec = record.map(|h| load_record(&self.conn, h)).transpose()?;
             if let Some((kind, summary, diff)) =
-                timeline::version_change(source_id, vid, prev.as_ref(), rec.as_ref(), seen_any)
+                timeline::version_change(source_id, number, prev.as_ref(), rec.as_ref(), seen_any)
             {
                 events.push(HistoryEvent {
                     date: date.clone(),
@@ -112,6 +118,7 @@ impl Store {
                     authority: None,
                     list: None,
                     version_id: Some(vid),
+                    version_number: Some(number),
                     summary,
                     diff,
                 });
@@ -138,6 +145,7 @@ impl Store {
                     authority: Some(action.body().to_string()),
                     list: Some(p.list.clone()),
                     version_id: published.then_some(stored.published_version).flatten(),
+                    version_number: published.then_some(stored.published_number).flatten(),
                     summary,
                     diff: None,
                 });

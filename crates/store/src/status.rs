@@ -104,7 +104,7 @@ impl Store {
         let (version, basis, before_first) = match self.version_on(source_id, day)? {
             Some(v) => {
                 let basis =
-                    format!("{source_id} version {} of {}", v.id, v.published.as_deref().unwrap_or(&v.effective));
+                    format!("{source_id} version {} of {}", v.number, v.published.as_deref().unwrap_or(&v.effective));
                 (v, basis, false)
             }
             None => {
@@ -112,7 +112,7 @@ impl Store {
                 let Some(first) = self.versions(source_id)?.into_iter().next() else { return Ok(()) };
                 let basis = format!(
                     "dates in {source_id} version {} of {} (the earliest stored)",
-                    first.id,
+                    first.number,
                     first.published.as_deref().unwrap_or(&first.effective)
                 );
                 (first, basis, true)
@@ -163,7 +163,7 @@ impl Store {
             let basis = format!(
                 "{} version {} of {}",
                 source.id,
-                version.id,
+                version.number,
                 version.published.as_deref().unwrap_or(&version.effective)
             );
             let mut report = StatusReport { as_of: day.to_string(), designations: vec![], acts: vec![] };
@@ -249,6 +249,7 @@ impl Store {
                             authority: Some(m.authority.clone()),
                             list: list.cloned(),
                             version_id: Some(version.id),
+                            version_number: Some(version.number),
                             summary: format!(
                                 "{}: {}",
                                 e.caption(),
@@ -267,7 +268,9 @@ impl Store {
             for action in p.actions.iter().filter(|a| a.body() == authority_id && a.on().latest() <= day.latest()) {
                 let publication = stored.published_number.map(|v| (source, v));
                 let (kind, summary) = timeline::step(stored.id, p, action, publication);
-                let version_id = matches!(kind, EventKind::Publication).then_some(stored.published_version).flatten();
+                let published = matches!(kind, EventKind::Publication);
+                let version_id = published.then_some(stored.published_version).flatten();
+                let version_number = published.then_some(stored.published_number).flatten();
                 events.push(HistoryEvent {
                     date: action.on().to_string(),
                     entity_id: p.entity_id.clone(),
@@ -276,6 +279,7 @@ impl Store {
                     authority: Some(authority_id.to_string()),
                     list: Some(p.list.clone()),
                     version_id,
+                    version_number,
                     summary,
                     diff: None,
                 });

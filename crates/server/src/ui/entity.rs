@@ -59,7 +59,8 @@ pub(crate) struct EventRow {
     pub class: &'static str,
     pub summary: String,
     pub source: String,
-    pub version: Option<i64>,
+    /// The version's id (for its link) and number (shown).
+    pub version: Option<(i64, i64)>,
     pub entity: Option<String>,
 }
 
@@ -212,7 +213,7 @@ fn gather(store: &Store, id: &str, today: &PartialDate) -> Result<Gathered, ApiE
     let mut members = Vec::new();
     for eid in store.cluster(id)? {
         if let Some(v) = store.entity(&eid)? {
-            members.push((v.entity, v.version.source_id, v.version.id));
+            members.push((v.entity, v.version.source_id, v.version.number));
         }
     }
     // The entity asked for first.
@@ -398,7 +399,7 @@ pub(crate) async fn page(
             class: if ev.is_workflow_step() { "workflow" } else { event_class(ev.kind.as_str()) },
             summary: ev.summary.clone(),
             source: ev.source_id.clone(),
-            version: ev.version_id,
+            version: ev.version_id.zip(ev.version_number),
             entity: (ev.entity_id != id).then(|| ev.entity_id.clone()),
         })
         .collect();
