@@ -10,10 +10,11 @@ use proscribe_store::Store;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
-/// A service over the UN and OFAC extracts, its index loaded.
-fn service(config: Config) -> Arc<AppState> {
+/// A store in memory holding the committed extracts at `fixtures` (files that state no date
+/// dated 2021-07-07, as OFAC's extract was published).
+fn store_of(fixtures: &[&str]) -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    let lists = [proscribe_testkit::fixture("un/consolidated.xml"), proscribe_testkit::fixture("ofac")];
+    let lists: Vec<std::path::PathBuf> = fixtures.iter().map(|f| proscribe_testkit::fixture(f)).collect();
     proscribe_app::import::import_paths(
         &mut store,
         &lists,
@@ -21,6 +22,12 @@ fn service(config: Config) -> Arc<AppState> {
         &proscribe_app::import::Quiet,
     )
     .unwrap();
+    store
+}
+
+/// A service over the UN and OFAC extracts, its index loaded.
+fn service(config: Config) -> Arc<AppState> {
+    let store = store_of(&["un/consolidated.xml", "ofac"]);
     let state = AppState::new(config, vec![store]).unwrap();
     state.reload().unwrap();
     state
@@ -122,13 +129,7 @@ async fn readiness_errors_and_the_example_registry_are_said() {
 
 /// A service over both UN extracts (the 2024-11-30 version, then the current one).
 fn two_un_versions() -> Arc<AppState> {
-    let mut store = Store::open_in_memory().unwrap();
-    let lists = [
-        proscribe_testkit::fixture("un/history/consolidated-2024-11-30.xml"),
-        proscribe_testkit::fixture("un/consolidated.xml"),
-    ];
-    proscribe_app::import::import_paths(&mut store, &lists, &Default::default(), &proscribe_app::import::Quiet)
-        .unwrap();
+    let store = store_of(&["un/history/consolidated-2024-11-30.xml", "un/consolidated.xml"]);
     let state = AppState::new(open(), vec![store]).unwrap();
     state.reload().unwrap();
     state
@@ -349,15 +350,7 @@ fn token_in(html: &str) -> String {
 
 /// A service whose pages need a key, with keys made before it started (secret by name).
 fn with_keys(names: &[(&str, proscribe_store::Role)]) -> (Arc<AppState>, Vec<(i64, String)>) {
-    let mut store = Store::open_in_memory().unwrap();
-    let lists = [proscribe_testkit::fixture("un/consolidated.xml")];
-    proscribe_app::import::import_paths(
-        &mut store,
-        &lists,
-        &proscribe_app::import::ImportOptions::published(Some("2021-07-07")),
-        &proscribe_app::import::Quiet,
-    )
-    .unwrap();
+    let store = store_of(&["un/consolidated.xml"]);
     let keys = names
         .iter()
         .map(|(name, role)| {
