@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
+use proscribe_store::Tampering;
 
 use crate::output::{outln, print_json, print_table};
 use crate::{open_store_to_read, Cli};
@@ -15,7 +16,8 @@ pub struct AuditArgs {
 
 #[derive(Debug, Subcommand)]
 enum AuditAction {
-    /// Check the chain of audit records; exits non-zero naming the first bad record.
+    /// Check the chain of audit records and the data they wrote; exits non-zero naming the
+    /// first bad record, or every table row (or version's rows) not as written.
     Verify {
         /// The head hash kept from an earlier `verify` (elsewhere than the database): the
         /// chain must still contain it, so that a database rewritten whole shows.
@@ -33,6 +35,14 @@ enum AuditAction {
     },
 }
 
+fn tampering_word(t: Tampering) -> &'static str {
+    match t {
+        Tampering::Edited => "edited",
+        Tampering::Inserted => "inserted",
+        Tampering::Deleted => "deleted",
+    }
+}
+
 /// Runs `proscribe audit`.
 pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
     let store = open_store_to_read(cli)?;
@@ -45,6 +55,16 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
             if let Some((seq, reason)) = &check.first_bad {
                 bail!("the audit trail is broken at record {seq}: {reason}");
             }
+            if !check.findings.is_empty() {
+                let mut message = format!(
+                    "the audit trail holds, but {} stored unit(s) are not as it says they were written:",
+                    check.findings.len()
+                );
+                for f in &check.findings {
+                    message.push_str(&format!("\n  {} {}: {}", f.table, tampering_word(f.tampering), f.detail));
+                }
+                bail!(message);
+            }
             if let Some(head) = expect_head {
                 let known = store.audit_log(1, usize::MAX)?.iter().any(|r| &r.hash == head);
                 if !known {
@@ -52,7 +72,12 @@ pub fn run(cli: &Cli, args: &AuditArgs) -> Result<()> {
                 }
             }
             if !cli.json {
-                outln!("audit trail intact: {} records, head {}", check.records, check.head);
+                outln!(
+                    "audit trail intact: {} records, the data of {} tables as written; head {}",
+                    check.records,
+                    check.covered.len(),
+                    check.head
+                );
             }
         }
         AuditAction::Log { from, limit } => {

@@ -71,12 +71,21 @@ fn writes_are_on_the_trail_and_tampering_is_named() {
             "",
         ),
         // The end of the chain cut off: the revocation's record, then an import's.
-        ("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)", "key 2", "missing"),
-        ("DELETE FROM audit WHERE seq >= 2", "version", "missing"),
+        ("DELETE FROM audit WHERE seq = (SELECT MAX(seq) FROM audit)", "record 5", "does not exist (table audit_write)"),
+        (
+            "DELETE FROM audit_write WHERE seq = 5; DELETE FROM audit WHERE seq = 5",
+            "api_key edited: row 2",
+            "record 4 wrote",
+        ),
+        ("DELETE FROM audit_write WHERE seq >= 2; DELETE FROM audit WHERE seq >= 2", "version", "missing"),
+        // The data itself: a key's role raised, an entity renamed, a member dropped.
+        ("UPDATE api_key SET role = 'admin' WHERE id = 1", "api_key edited: row 1", "record 3 wrote"),
+        ("UPDATE record SET body = replace(body, 'Orvalle', 'Nobody')", "record edited", "(zz-1)"),
+        ("DELETE FROM member WHERE entity_id = 'zz-2'", "member deleted: members of version 2", "record 2 wrote 1 rows"),
     ];
     for (statements, named, reason) in cases {
         let env = written();
-        sql(&env, statements);
+        sql(&env, &format!("PRAGMA foreign_keys = OFF; {statements}"));
         let err = env.fails(&["audit", "verify"]);
         assert!(err.contains(named) && err.contains(reason), "{statements}: {err}");
     }

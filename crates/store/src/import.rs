@@ -263,22 +263,6 @@ impl Staging<'_, '_> {
                 meta.diagnostics.to_string(),
             ],
         )?;
-        let payload = serde_json::json!({
-            "source": self.source_id,
-            "version": self.version_id,
-            "sha256": meta.sha256,
-            "files": meta.files,
-            "published": published,
-            "entities": self.lines.len(),
-        });
-        let seq = crate::audit::append(
-            tx,
-            &self.itx.actor,
-            "import",
-            &format!("version:{}", self.version_id),
-            payload.to_string().as_bytes(),
-        )?;
-        tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", params![self.version_id, seq])?;
         let previous: Option<i64> = tx
             .query_row(
                 "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND (effective < ?3 OR (effective = ?3 AND id < ?2))
@@ -376,6 +360,21 @@ impl Staging<'_, '_> {
                 ])?;
             }
         }
+        drop(insert);
+        // The record commits to everything the version wrote, as it now stands.
+        let version = self.version_id.to_string();
+        let mut touched: Vec<crate::audit::Touched> = vec![
+            ("source", self.source_id.clone()),
+            ("version", version.clone()),
+            ("member", version.clone()),
+            ("change", version),
+            ("entity_ref", "*".into()),
+            ("same_as", "*".into()),
+        ];
+        touched.extend(info.authorities.iter().map(|a| ("authority", a.id.clone())));
+        touched.extend(info.lists.iter().map(|l| ("list", l.id.clone())));
+        let seq = crate::audit::append(tx, &self.itx.actor, "import", &format!("version:{}", self.version_id), &touched)?;
+        tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", params![self.version_id, seq])?;
         tracing::debug!(source = %self.source_id, version = self.version_id, added = outcome.added,
             removed = outcome.removed, amended = outcome.amended, "version recorded");
         Ok(outcome)

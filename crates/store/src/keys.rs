@@ -97,8 +97,7 @@ impl Store {
             params![name, role, hash.as_slice(), now()],
         )?;
         let id = tx.last_insert_rowid();
-        let payload = serde_json::json!({ "name": name, "role": role, "hash": hex::encode(hash) });
-        crate::audit::append(&tx, actor, "key.add", &format!("key:{id}"), payload.to_string().as_bytes())?;
+        crate::audit::append(&tx, actor, "key.add", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         tx.commit()?;
         Ok(self.key(id)?.expect("the key just stored"))
     }
@@ -112,7 +111,7 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         let json = serde_json::to_string(bodies)?;
         tx.execute("UPDATE api_key SET bodies = ?2 WHERE id = ?1", params![id, json])?;
-        crate::audit::append(&tx, actor, "key.bodies", &format!("key:{id}"), json.as_bytes())?;
+        crate::audit::append(&tx, actor, "key.bodies", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         tx.commit()?;
         Ok(self.key(id)?.expect("the key just updated"))
     }
@@ -176,7 +175,7 @@ impl Store {
         let n =
             tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now()])?;
         if n == 1 {
-            crate::audit::append(&tx, actor, "key.revoke", &format!("key:{id}"), id.to_string().as_bytes())?;
+            crate::audit::append(&tx, actor, "key.revoke", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         }
         tx.commit()?;
         Ok(n == 1)

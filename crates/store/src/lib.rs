@@ -47,7 +47,7 @@ mod workflow;
 
 use std::path::Path;
 
-pub use audit::{AuditCheck, AuditRecord, GENESIS};
+pub use audit::{AuditCheck, AuditFinding, AuditRecord, Tampering, BASELINE, GENESIS};
 pub use diffs::{Change, ChangeKind, VersionDiff};
 pub use entities::EntityView;
 pub use history::HistoryEvent;
@@ -199,7 +199,12 @@ impl Store {
     fn setup(mut conn: Connection) -> Result<Store, Error> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        schema::migrate(&mut conn)?;
+        let was = schema::migrate(&mut conn)?;
+        if was > 0 && was < schema::AUDIT_COVERS_DATA {
+            let tx = conn.transaction()?;
+            audit::baseline(&tx, &local_actor())?;
+            tx.commit()?;
+        }
         Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
     }
 

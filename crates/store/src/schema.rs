@@ -153,7 +153,21 @@ CREATE TABLE wf_proposal (
     r#"
 ALTER TABLE api_key ADD COLUMN bodies TEXT NOT NULL DEFAULT '[]';  -- JSON: the bodies the key acts for
 "#,
+    r#"
+CREATE TABLE audit_write (
+    seq     INTEGER NOT NULL,             -- the audit record that wrote the unit
+    tbl     TEXT NOT NULL,                -- a covered table
+    key     TEXT NOT NULL,                -- the unit: a row's key, or the version of a group
+    digest  TEXT,                         -- SHA-256 of the unit's rows after the write; NULL: none
+    rows    INTEGER NOT NULL,             -- how many rows the unit had
+    PRIMARY KEY (seq, tbl, key)
+) WITHOUT ROWID;
+CREATE INDEX change_version ON change (version_id, id);
+"#,
 ];
+
+/// The first schema version whose audit trail covers the data.
+pub const AUDIT_COVERS_DATA: u32 = 7;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -176,7 +190,8 @@ pub fn check_version(conn: &Connection) -> Result<(), Error> {
 }
 
 /// Brings a database up to [`SCHEMA_VERSION`]; refuses a database from a newer build.
-pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
+/// Returns the version the database had.
+pub fn migrate(conn: &mut Connection) -> Result<u32, Error> {
     let current: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > SCHEMA_VERSION {
         return Err(Error::SchemaTooNew { found: current, supported: SCHEMA_VERSION });
@@ -188,5 +203,5 @@ pub fn migrate(conn: &mut Connection) -> Result<(), Error> {
         tx.commit()?;
         tracing::info!(schema_version = i + 1, "applied migration");
     }
-    Ok(())
+    Ok(current)
 }

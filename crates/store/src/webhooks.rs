@@ -117,8 +117,7 @@ impl Store {
             params![url, serde_json::to_string(sources)?, secret, now(), cursor],
         )?;
         let id = tx.last_insert_rowid();
-        let payload = serde_json::json!({ "url": url, "sources": sources });
-        crate::audit::append(&tx, actor, "webhook.add", &format!("webhook:{id}"), payload.to_string().as_bytes())?;
+        crate::audit::append(&tx, actor, "webhook.add", &format!("webhook:{id}"), &[("webhook", id.to_string())])?;
         tx.commit()?;
         Ok(self.webhook(id)?.expect("the webhook just stored"))
     }
@@ -145,7 +144,7 @@ impl Store {
         if n == 0 {
             return Err(Error::NotFound(format!("no webhook {id}")));
         }
-        crate::audit::append(&tx, actor, "webhook.remove", &format!("webhook:{id}"), id.to_string().as_bytes())?;
+        crate::audit::append(&tx, actor, "webhook.remove", &format!("webhook:{id}"), &[("webhook", id.to_string())])?;
         tx.commit()?;
         Ok(())
     }

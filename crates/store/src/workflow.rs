@@ -103,8 +103,8 @@ impl Store {
             "INSERT OR IGNORE INTO wf_role (list_id, body_id, role) VALUES (?1, ?2, ?3)",
             params![list, body, role.as_str()],
         )?;
-        let payload = serde_json::json!({ "list": list, "body": body, "role": role.as_str() });
-        audit::append(&tx, actor, "role.grant", &format!("list:{list}"), payload.to_string().as_bytes())?;
+        let unit = format!("{list}/{body}/{}", role.as_str());
+        audit::append(&tx, actor, "role.grant", &format!("list:{list}"), &[("wf_role", unit)])?;
         tx.commit()?;
         Ok(())
     }
@@ -128,8 +128,8 @@ impl Store {
             };
             return Err(Error::NotFound(format!("{body} is not a {} of {list} ({has})", role.as_str())));
         }
-        let payload = serde_json::json!({ "list": list, "body": body, "role": role.as_str() });
-        audit::append(&tx, actor, "role.revoke", &format!("list:{list}"), payload.to_string().as_bytes())?;
+        let unit = format!("{list}/{body}/{}", role.as_str());
+        audit::append(&tx, actor, "role.revoke", &format!("list:{list}"), &[("wf_role", unit)])?;
         tx.commit()?;
         Ok(())
     }
@@ -184,7 +184,7 @@ impl Store {
             ],
         )?;
         let id = tx.last_insert_rowid();
-        audit::append(&tx, actor, "proposal.create", &format!("proposal:{id}"), body.as_bytes())?;
+        audit::append(&tx, actor, "proposal.create", &format!("proposal:{id}"), &[("wf_proposal", id.to_string())])?;
         tx.commit()?;
         Ok(id)
     }
@@ -261,7 +261,7 @@ impl Store {
             params![id, stored.proposal.state.as_str(), body, now(), stored.published_version],
         )?;
         let what = format!("proposal.{}", action.name().replace(' ', "_"));
-        audit::append(itx.conn(), actor, &what, &format!("proposal:{id}"), serde_json::to_string(&action)?.as_bytes())?;
+        audit::append(itx.conn(), actor, &what, &format!("proposal:{id}"), &[("wf_proposal", id.to_string())])?;
         itx.commit()?;
         Ok(stored)
     }

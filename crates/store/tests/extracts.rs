@@ -6,13 +6,13 @@ use proscribe_model::{Certainty, PartialDate, Status};
 use proscribe_store::{ImportOutcome, Outcome, Store, VersionMeta};
 use sha2::{Digest, Sha256};
 
-const OLDER: &str = "un/history/consolidated-2024-11-30.xml";
-const CURRENT: &str = "un/consolidated.xml";
+pub(crate) const OLDER: &str = "un/history/consolidated-2024-11-30.xml";
+pub(crate) const CURRENT: &str = "un/consolidated.xml";
 
 /// Imports one committed extract as the next version of its source, as `proscribe import`
 /// does: plan, skip files already imported, parse into the staging area, record the version,
 /// commit.
-fn import_extract(store: &mut Store, rel: &str) -> ImportOutcome {
+pub(crate) fn import_extract(store: &mut Store, rel: &str) -> ImportOutcome {
     let path = proscribe_testkit::fixture(rel);
     let sha = hex::encode(Sha256::digest(std::fs::read(&path).unwrap()));
     let plan = proscribe_import::plan(std::slice::from_ref(&path)).unwrap();

@@ -163,6 +163,19 @@ fn database_of_schema_v1_opens_and_reads() {
     assert_eq!(taliban.entity.caption(), "Taliban");
     let status = store.status_on("taliban", &"2025-05-01".parse().unwrap()).unwrap();
     assert!(status.designations.iter().any(|d| d.status == Status::Suspended));
+
+    // The upgrade put its data under the audit trail: one baseline record commits to it.
+    let log = store.audit_log(1, 100).unwrap();
+    assert_eq!(log.iter().map(|r| r.action.as_str()).collect::<Vec<_>>(), [proscribe_store::BASELINE]);
+    assert!(store.verify_audit().unwrap().intact());
+    drop(store);
+    rusqlite::Connection::open(&copy).unwrap().execute_batch("UPDATE source SET title = 'Other'").unwrap();
+    let store = Store::open(&copy).unwrap();
+    let check = store.verify_audit().unwrap();
+    assert_eq!(check.first_bad, None);
+    assert_eq!(check.findings.len(), 1, "{check:#?}");
+    assert_eq!((check.findings[0].table.as_str(), check.findings[0].key.as_str()), ("source", "example-taliban"));
+    assert_eq!(store.audit_log(1, 100).unwrap().len(), 1, "a baseline is written once");
 }
 
 #[test]
