@@ -125,6 +125,8 @@ def main():
             if dob and rnd.random() < 0.8:
                 y, m, d = dob.split("-")
                 y = str(int(y) + rnd.randrange(-15, 16))
+                if (m, d) == ("02", "29"):
+                    d = "28"
                 props["birthDate"] = [f"{y}-{m}-{d}" if rnd.random() < 0.8 else y]
             props["nationality"] = [rnd.choice(countries)]
             if rnd.random() < 0.3:

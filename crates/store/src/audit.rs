@@ -346,11 +346,15 @@ pub(crate) fn append(
     subject: &str,
     touched: &[Touched],
 ) -> Result<i64, Error> {
+    let started = std::time::Instant::now();
     let mut touched = touched.to_vec();
     touched.sort();
     touched.dedup();
     let entries = touched.iter().map(|(t, k)| unit_digest(conn, t, k)).collect::<Result<Vec<_>, _>>()?;
-    append_entries(conn, actor, action, subject, entries)
+    let rows: i64 = entries.iter().map(|e| e.rows).sum();
+    let seq = append_entries(conn, actor, action, subject, entries)?;
+    tracing::debug!(seq, action, rows, ms = started.elapsed().as_millis() as u64, "audit record written");
+    Ok(seq)
 }
 
 fn append_entries(
