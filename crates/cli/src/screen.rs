@@ -27,16 +27,17 @@ pub struct ScreenArgs {
     #[arg(required_unless_present = "input", conflicts_with = "input")]
     pub name: Option<String>,
     /// The kind of entity: Person, Organization, Company, LegalEntity, Vessel, Aircraft.
-    #[arg(long)]
+    /// With --input, each row gives its own (--schema-col).
+    #[arg(long, conflicts_with = "input")]
     pub schema: Option<String>,
     /// Birth (or incorporation) date: YYYY, YYYY-MM, YYYY-MM-DD, `12 Jan 1961`, `circa 1961`.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub birth_date: Option<String>,
     /// A country (ISO code or name) of nationality, residence or jurisdiction (repeatable).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "input")]
     pub country: Vec<String>,
     /// An identifying number: passport, national id, IMO, registration (repeatable).
-    #[arg(long = "id")]
+    #[arg(long = "id", conflicts_with = "input")]
     pub id: Vec<String>,
     /// Most entities shown per query (per input row with --input).
     #[arg(long, default_value_t = 10)]

@@ -105,3 +105,14 @@ fn read_commands_read_a_read_only_database_without_writing() {
     }
     assert_eq!(std::fs::metadata(&env.db).unwrap().modified().unwrap(), modified);
 }
+
+#[test]
+fn query_flags_are_refused_with_an_input_file_rather_than_ignored() {
+    let env = Env::example();
+    let input = env.path("rows.csv");
+    std::fs::write(&input, "name\nAmir Khan Muttaqi\n").unwrap();
+    for flag in [["--schema", "Person"], ["--birth-date", "1970"], ["--country", "af"], ["--id", "123"]] {
+        let err = env.fails(&["screen", "--input", input.to_str().unwrap(), flag[0], flag[1]]);
+        assert!(err.contains("cannot be used with") && err.contains(flag[0]), "{flag:?}: {err}");
+    }
+}
