@@ -403,6 +403,8 @@ struct Pair<'a> {
     mode: Mode,
     /// One side was transliterated from another script, the other not.
     cross_script: bool,
+    /// One side was read from a syllabic script (Han, kana, Hangul).
+    syllabic: bool,
     /// Similarities below it earn nothing; tokens that do not reach it stay unmatched.
     floor: f64,
 }
@@ -431,7 +433,8 @@ impl<'a> Pair<'a> {
         } else {
             p.floor_org
         };
-        Pair { qt, qf, ct, cf, qform, person, mode, cross_script, floor }
+        let syllabic = qf.syllabic || cf.syllabic;
+        Pair { qt, qf, ct, cf, qform, person, mode, cross_script, syllabic, floor }
     }
 
     /// Whether the token span `at` of `toks` is one initial.
@@ -503,6 +506,11 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
             // The person's own names (before any `bin`) against ancestors' names.
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
                 s *= p.filial;
+            }
+            // A syllable is the same syllable, spelled by one romanisation or another (the
+            // spelling key unifies them), or another syllable.
+            if pair.syllabic && a.key != b.key {
+                s = s.min(p.syllable);
             }
             if s > floor {
                 out.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
@@ -606,9 +614,12 @@ fn weigh(
     let base = base_weights(pair, weights, memo);
     let q_patronymic = pair.person && pair.qf.flags.iter().any(|f| f.patronymic);
     let c_patronymic = pair.person && pair.cf.flags.iter().any(|f| f.patronymic);
+    // Against a name read from a syllabic script, the other name's `bin` or `an` is a
+    // syllable of a Chinese or Korean name (`Bin Yang`, `An Chang-ho`), not a particle.
+    let syllabic = pair.syllabic;
     Sides {
-        q: weigh_side(pair.qt, &base.q, pair.qf, pair.person, c_patronymic, p),
-        c: weigh_side(pair.ct, &base.c, pair.cf, pair.person, q_patronymic, p),
+        q: weigh_side(pair.qt, &base.q, pair.qf, pair.person, c_patronymic, syllabic, p),
+        c: weigh_side(pair.ct, &base.c, pair.cf, pair.person, q_patronymic, syllabic, p),
     }
 }
 
@@ -639,11 +650,13 @@ fn weigh_side(
     form: &Form,
     person: bool,
     other_has_patronymic: bool,
+    syllabic: bool,
     p: &CompareParams,
 ) -> [f64; MAX_TOKENS] {
     let mut out = [0f64; MAX_TOKENS];
     for (i, t) in toks.iter().enumerate() {
-        let mut w = base[i] * p.class_factor(t.class);
+        let class = if syllabic && t.class == TokenClass::Particle { TokenClass::Word } else { t.class };
+        let mut w = base[i] * p.class_factor(class);
         // A patronymic the other name leaves out counts half; two different ones conflict.
         if person && !other_has_patronymic && form.flags[i].patronymic {
             w *= p.patronymic;
@@ -741,19 +754,22 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     }
     // Extra words make another company (`Trucking` and `Trucking Holdings`): they count
     // more in names of organisations than in people's.
-    let extra = if pair.person { 1.0 } else { p.extra_org };
+    // A syllable left over in a name read from a syllabic script makes another name as well:
+    // such names are two to four syllables, each of the surname or the given name.
+    let extra = if pair.person && !pair.syllabic { 1.0 } else { p.extra_org };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
-            let lenient = pair.person && a.covered.c && !a.links.is_empty();
+            // A syllable left over is part of another name, not a middle name.
+            let lenient = pair.person && !pair.syllabic && a.covered.c && !a.links.is_empty();
             total += a.weights.q[i] * if lenient { p.lenient } else { extra };
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
     for (j, t) in pair.ct.iter().enumerate() {
         if !a.used.c[j] {
-            let lenient = pair.person && a.covered.q && !a.links.is_empty();
+            let lenient = pair.person && !pair.syllabic && a.covered.q && !a.links.is_empty();
             total += a.weights.c[j] * if lenient { p.lenient } else { extra };
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
@@ -924,6 +940,15 @@ mod tests {
             ("محمد علي", "Mohamed Ali", Person, true),
             ("金正恩", "Kim Jong Un", Person, true),
             ("習近平", "Kim Jong Un", Person, false),
+            // A name read from a syllabic script: every syllable is itself or another one, none
+            // is a particle, and one left over is part of another name, not a middle name.
+            ("习近平", "Xi Jinping", Person, true),
+            ("최룡해", "CHOE, Ryong Hae", Person, true),
+            ("燕 杨", "Bin Yang", Person, false),
+            ("英 樊", "Bin Yang", Person, false),
+            ("强 迟", "Kuang-Chi", Person, false),
+            ("翼 岡田", "Tian Yi", Person, false),
+            ("斌 李", "RI, Myong Hun", Person, false),
             // Companies: legal forms, abbreviations, other words.
             ("Harrowfield Bearings Limited", "HARROWFIELD BEARINGS LTD.", Company, true),
             ("OAO Gazprom", "Open Joint Stock Company Gazprom", Company, true),

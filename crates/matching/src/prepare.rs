@@ -25,6 +25,10 @@ pub(crate) struct Form {
     pub transliterated: bool,
     /// Whether the source script writes no short vowels (Arabic, Hebrew).
     pub abjad: bool,
+    /// Whether the tokens are readings of a syllabic script (Han, kana, Hangul): each is a
+    /// syllable or a given name of syllables, never a particle (`bin`, `an`, `do` are
+    /// Chinese, Korean and Japanese syllables).
+    pub syllabic: bool,
     /// Runs of two to four adjacent tokens that may be written as one word elsewhere, with the
     /// spelling key of their joined text.
     pub runs: Vec<Run>,
@@ -250,6 +254,7 @@ impl PreparedName {
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
             || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
         let transliterated = !matches!(script, Script::Latin | Script::None);
+        let syllabic = matches!(script, Script::Han | Script::Japanese | Script::Hangul);
 
         // The current name: main parts plus annotations; each alias a name of its own.
         let mut names: Vec<(bool, Vec<(String, bool)>)> = vec![(false, Vec::new())];
@@ -284,7 +289,7 @@ impl PreparedName {
                     optional.extend(std::iter::repeat_n(*opt, t.len()));
                     toks.extend(t);
                 }
-                adjust_classes(&mut toks, schema);
+                adjust_classes(&mut toks, schema, syllabic);
                 if toks.is_empty() || variants.contains(&toks) {
                     continue;
                 }
@@ -297,6 +302,7 @@ impl PreparedName {
                     alternative,
                     transliterated,
                     abjad,
+                    syllabic,
                     runs,
                     flags,
                     acronyms,
@@ -335,7 +341,7 @@ impl PreparedName {
 }
 
 /// Token classes that depend on what is named.
-fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
+fn adjust_classes(toks: &mut [Token], schema: Option<Schema>, syllabic: bool) {
     for t in toks.iter_mut() {
         // A word as `tokens` made it has the key of its text already.
         let mut changed = t.class != TokenClass::Word;
@@ -347,6 +353,9 @@ fn adjust_classes(toks: &mut [Token], schema: Option<Schema>) {
             }
         }
         t.class = match (schema, t.class) {
+            // A reading of a syllabic script has no particles or titles: `an`, `bin`, `do`
+            // are syllables of names there.
+            (_, TokenClass::Particle | TokenClass::Honorific) if syllabic => TokenClass::Word,
             (Some(Schema::Person), TokenClass::LegalForm(_)) => TokenClass::Word,
             (Some(Schema::Person), TokenClass::Prefix) => TokenClass::Honorific,
             (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,

@@ -30,6 +30,10 @@ pub struct CompareParams {
     /// Least similarity of a word to a run of two to four words written together (`Abdul
     /// Salam` / `Abdulsalam`); the edit distance of the two gives up below it.
     pub joined: f64,
+    /// Highest similarity of two different syllables when one name was read from a syllabic
+    /// script (Han, kana, Hangul): a syllable is the same syllable or another one (`yang` is
+    /// not `yeong`, `qiang` not `kuang`), however alike the letters.
+    pub syllable: f64,
 
     // Weighting: what a token weighs is its weight from `TokenWeights` times its class's
     // factor (a plain word 1) times the factors below that apply to it.
@@ -99,6 +103,7 @@ impl CompareParams {
         filial: 0.7,
         acronym: 0.93,
         joined: 0.85,
+        syllable: 0.6,
         number: 1.3,
         initial: 0.35,
         particle: 0.15,
@@ -206,6 +211,7 @@ by_name!(
     filial,
     acronym,
     joined,
+    syllable,
     number,
     initial,
     particle,
