@@ -976,6 +976,21 @@ mod tests {
         }
     }
 
+    /// Only an organisation's name is written as its initials: a query of unknown kind that is
+    /// an acronym finds the organisation, and one of several words meets no listed acronym.
+    #[test]
+    fn acronyms_stand_for_organisations_only() {
+        let weights = FrequencyWeights::default_table();
+        let listed_full = PreparedName::new("Allied Democratic Forces", Some(Schema::Organization));
+        let listed_acronym = PreparedName::new("ADF", Some(Schema::Organization));
+        let acronym = PreparedName::new("ADF", None);
+        let person = PreparedName::new("Anne Derek Franklin", None);
+        assert!(score_names(&acronym, &listed_full, weights) >= DEFAULT_THRESHOLD);
+        assert!(score_names(&person, &listed_acronym, weights) < 0.5);
+        let full = PreparedName::new("Allied Democratic Forces", Some(Schema::Organization));
+        assert!(score_names(&full, &listed_acronym, weights) >= DEFAULT_THRESHOLD);
+    }
+
     /// A name of unknown kind with a legal form is compared as an organisation's, also with a
     /// person's name: the words the person's name lacks count in full.
     #[test]

@@ -295,7 +295,12 @@ impl PreparedName {
                 }
                 let runs = runs_of(&toks);
                 let flags = flags_of(&toks);
-                let acronyms = if schema == Some(Schema::Person) { Vec::new() } else { acronyms_of(&toks) };
+                // Only an organisation's name is written as its initials: a name of unknown kind
+                // may be a person's, and `Anne Derek Franklin` is not the `ADF`.
+                let acronyms = match schema {
+                    None | Some(Schema::Person) => Vec::new(),
+                    Some(_) => acronyms_of(&toks),
+                };
                 forms.push(Form {
                     variant: variants.len(),
                     optional,
@@ -657,11 +662,15 @@ mod tests {
     /// romanises (upside-down Latin, IPA) are kept as written, several bytes long.
     #[test]
     fn acronyms_of_letters_left_as_written() {
-        let p = PreparedName::new("ʇǝɯɐ ʇᴉs ɹolop ɯnsdᴉ", None);
+        let p = PreparedName::new("ʇǝɯɐ ʇᴉs ɹolop ɯnsdᴉ", Some(Schema::Organization));
         let acronyms: Vec<&str> = p.forms.iter().flat_map(|f| f.acronyms.iter().map(|a| a.0.as_str())).collect();
         assert!(acronyms.contains(&"ʇʇɹɯ"), "{acronyms:?}");
-        let p = PreparedName::new("People's Liberation Army", None);
+        let p = PreparedName::new("People's Liberation Army", Some(Schema::Organization));
         assert!(p.forms[0].acronyms.iter().any(|a| a.0 == "pla"));
+        // Of a name of unknown kind or a person's, none.
+        for schema in [None, Some(Schema::Person)] {
+            assert!(PreparedName::new("People's Liberation Army", schema).forms[0].acronyms.is_empty());
+        }
     }
 
     #[test]
