@@ -949,6 +949,9 @@ mod tests {
             ("强 迟", "Kuang-Chi", Person, false),
             ("翼 岡田", "Tian Yi", Person, false),
             ("斌 李", "RI, Myong Hun", Person, false),
+            // A foreign name transcribed into Chinese, its parts between dots, is read as words.
+            ("阿米尔·汗·穆塔基", "AMIR KHAN MOTAQI", Person, true),
+            ("阿卜杜勒·萨拉姆·哈纳菲", "Abdussalam Hanifi", Person, true),
             // Companies: legal forms, abbreviations, other words.
             ("Harrowfield Bearings Limited", "HARROWFIELD BEARINGS LTD.", Company, true),
             ("OAO Gazprom", "Open Joint Stock Company Gazprom", Company, true),

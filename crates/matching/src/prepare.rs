@@ -254,7 +254,10 @@ impl PreparedName {
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
             || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
         let transliterated = !matches!(script, Script::Latin | Script::None);
-        let syllabic = matches!(script, Script::Han | Script::Japanese | Script::Hangul);
+        // A foreign name transcribed into Han or kana (its parts between dots) is read as
+        // words, not syllables of a Chinese, Japanese or Korean name.
+        let syllabic = matches!(script, Script::Han | Script::Japanese | Script::Hangul)
+            && !name.contains(proscribe_text::NAME_DOTS);
 
         // The current name: main parts plus annotations; each alias a name of its own.
         let mut names: Vec<(bool, Vec<(String, bool)>)> = vec![(false, Vec::new())];

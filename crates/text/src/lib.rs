@@ -34,7 +34,7 @@ pub use classes::{
 };
 pub use key::{is_vowel, key, skeleton, skeleton_of_key};
 pub use normalize::{fold, fold_into, normalize};
-pub use script::{transliterator_for, transliterators, HanReadings, Transliterator};
+pub use script::{transliterator_for, transliterators, HanReadings, Transliterator, NAME_DOTS};
 
 use proscribe_model::Script;
 

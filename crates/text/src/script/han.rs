@@ -256,6 +256,66 @@ pub(crate) fn japanese(text: &str) -> String {
     japanese_style(text, JapaneseStyle::Kun)
 }
 
+/// The dots Chinese and Japanese write between the parts of a foreign name (`阿米尔·汗`).
+pub const NAME_DOTS: &[char] = &['\u{00B7}', '\u{30FB}', '\u{2027}', '\u{2022}', '\u{FF65}'];
+
+/// Characters that transcriptions of foreign names into Chinese use for a consonant without
+/// its vowel (Xinhua's tables: `尔` for a final `r`, `勒` for `l`, `斯` for `s`), with that
+/// consonant.
+const LONE_CONSONANTS: &[(char, &str)] = &[
+    ('尔', "r"),
+    ('爾', "r"),
+    ('勒', "l"),
+    ('斯', "s"),
+    ('德', "d"),
+    ('特', "t"),
+    ('克', "k"),
+    ('夫', "f"),
+    ('姆', "m"),
+    ('普', "p"),
+    ('布', "b"),
+    ('卜', "b"),
+    ('格', "g"),
+    ('兹', "z"),
+    ('茨', "ts"),
+];
+
+/// A foreign name transcribed into Chinese characters, its parts between [`NAME_DOTS`]: each
+/// part is read as one word (`阿米尔` → `amir`), not as syllables of a Chinese name. A
+/// character standing for a lone consonant gives the consonant when it is not the part's
+/// first and ends it or comes before another consonant.
+fn transcription(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for part in text.split(|c: char| NAME_DOTS.contains(&c) || c == ' ') {
+        let chars: Vec<char> = part.chars().collect();
+        if chars.is_empty() {
+            continue;
+        }
+        let reading = |c: char| HanReadings::of(c).map(|r| r.mandarin).filter(|m| !m.is_empty());
+        let mut word = String::new();
+        for (i, &c) in chars.iter().enumerate() {
+            let Some(m) = reading(c) else {
+                word.push_str(&any_ascii::any_ascii(&c.to_string()).to_lowercase());
+                continue;
+            };
+            let lone = LONE_CONSONANTS.iter().find(|(l, _)| *l == c).map(|(_, v)| *v);
+            let next_consonant = chars
+                .get(i + 1)
+                .and_then(|&n| reading(n))
+                .is_none_or(|n| !n.starts_with(['a', 'e', 'i', 'o', 'u', 'y', 'w']));
+            match lone {
+                Some(consonant) if i > 0 && next_consonant => word.push_str(consonant),
+                _ => word.push_str(m),
+            }
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&word);
+    }
+    out
+}
+
 impl Transliterator for Han {
     fn name(&self) -> &'static str {
         "han"
@@ -266,6 +326,9 @@ impl Transliterator for Han {
     }
 
     fn renderings(&self, run: &str) -> Vec<String> {
+        if run.contains(NAME_DOTS) {
+            return vec![crate::normalize(&transcription(run))];
+        }
         let mut out = vec![mandarin(run)];
         if let Some(k) = korean(run) {
             out.push(k);
@@ -301,6 +364,9 @@ mod tests {
             ("田中花子", "tanakahanako"),
             ("沧澜远洋航运有限公司", "cang lan ocean shipping co ltd"),
             ("株式会社霜月水産", "kk shimotsuki suisan"),
+            // Foreign names transcribed, their parts between dots.
+            ("阿米尔·汗·穆塔基", "amir han mutaji"),
+            ("阿卜杜勒·萨拉姆·哈纳菲", "abdul salam hanafei"),
         ]
     );
 }

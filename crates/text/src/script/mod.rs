@@ -22,7 +22,7 @@ mod kana;
 mod myanmar;
 mod thai;
 
-pub use han::HanReadings;
+pub use han::{HanReadings, NAME_DOTS};
 
 /// A transliterator for one script (or a family of scripts).
 pub trait Transliterator: Send + Sync {
