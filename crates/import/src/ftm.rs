@@ -31,7 +31,6 @@
 //! diagnostic, and so is a duplicate id.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::BufRead;
 use std::path::Path;
 
 use proscribe_model::{
@@ -40,7 +39,8 @@ use proscribe_model::{
 };
 use serde::Deserialize;
 
-use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::limits::Exceeded;
+use crate::{input, util, EntitySink, Error, Format, Job, Limits, Recognised, Report, Sample};
 
 /// The `ftm` format: FollowTheMoney JSON lines.
 #[derive(Debug)]
@@ -81,7 +81,7 @@ impl Format for FtmJson {
             lists: Vec::new(),
         });
         let mut index = Index::default();
-        read_lines(path, |line, rec| index.add(rec, line, &file, &mut report))?;
+        read_lines(path, &job.limits, |line, rec| index.add(rec, line, &file, &mut report))?;
         if index.records == 0 {
             return Err(Error::Empty { path: file });
         }
@@ -89,7 +89,7 @@ impl Format for FtmJson {
         report.source.authorities = index.authorities.values().cloned().collect();
         report.source.lists = index.lists.values().cloned().collect();
         let thing_lines = std::mem::take(&mut index.thing_lines);
-        read_lines(path, |line, rec| {
+        read_lines(path, &job.limits, |line, rec| {
             let Some(schema) = thing_lines.get(&line) else { return Ok(()) };
             let entity = build_thing(rec, *schema, &mut index, &file, line, &mut report);
             report.emit(sink, entity, line)
@@ -140,25 +140,40 @@ impl Record {
     }
 }
 
-/// Reads the non-empty lines of the file as records, with their 1-based line numbers.
-fn read_lines(path: &Path, mut each: impl FnMut(u64, Record) -> Result<(), Error>) -> Result<(), Error> {
-    let mut reader = input::open_text(path)?;
-    let mut buf = String::new();
+/// Reads the non-empty lines of the file as records, with their 1-based line numbers. A line
+/// longer than the `record-bytes` limit, or a property with more values than `values`, is
+/// refused.
+fn read_lines(path: &Path, limits: &Limits, mut each: impl FnMut(u64, Record) -> Result<(), Error>) -> Result<(), Error> {
+    let mut reader = input::open_text(path, limits)?;
+    let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
-        buf.clear();
-        let n = reader.read_line(&mut buf).map_err(|e| input::read_error(path, e))?;
+        let n = input::read_bounded_line(&mut reader, &mut buf, line + 1, limits)
+            .map_err(|e| input::read_error(path, e))?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
-        let text = buf.trim();
+        // The reader has checked the text is UTF-8, and a line ends at a whole character.
+        let text = std::str::from_utf8(&buf).map_err(|e| {
+            Error::malformed(path, Some(line), None, format!("not valid UTF-8: {e}"))
+        })?;
+        let text = text.trim();
         if text.is_empty() {
             continue;
         }
         let record: Record = serde_json::from_str(text).map_err(|e| {
             Error::malformed(path, Some(line), None, format!("not a FollowTheMoney entity (a JSON object): {e}"))
         })?;
+        if let Some((prop, values)) = record.properties.iter().find(|(_, v)| v.len() as u64 > limits.values) {
+            let what = format!("property {prop} with {} values", values.len());
+            return Err(Exceeded::new(format!("line {line}"), what, "values", limits.values).in_file(path));
+        }
+        let names: usize = NAME_PROPS.iter().map(|p| record.values(p).len()).sum();
+        if names as u64 > limits.names {
+            let what = format!("an entity with {names} names");
+            return Err(Exceeded::new(format!("line {line}"), what, "names", limits.names).in_file(path));
+        }
         each(line, record)?;
     }
 }
@@ -696,6 +711,9 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
     e.links = links;
     e
 }
+
+/// The properties that hold names of an entity.
+const NAME_PROPS: [&str; 5] = ["name", "alias", "abbreviation", "weakAlias", "previousName"];
 
 fn add_names(e: &mut Entity, rec: &Record) {
     for (i, v) in rec.values("name").iter().enumerate() {
