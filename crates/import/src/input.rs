@@ -193,12 +193,17 @@ impl<R> Inflated<R> {
 
     /// The bound the stream goes over once it passes its cap.
     pub(crate) fn over(&self) -> Exceeded {
+        self.over_by(format!("inflating to more than {} bytes", self.cap))
+    }
+
+    /// The bound gone over by `what` (inflating past the cap, declaring a size past it).
+    pub(crate) fn over_by(&self, what: String) -> Exceeded {
         let at = format!("{} (compressed {} bytes)", self.what, self.compressed);
         if self.cap < self.limits.inflated_bytes {
-            let what = format!("inflating to more than {} bytes, the ratio", self.cap);
+            let what = format!("{what}, {} times the compressed size,", self.limits.inflate_ratio);
             Exceeded::new(at, what, "inflate-ratio", self.limits.inflate_ratio)
         } else {
-            Exceeded::new(at, "the inflated size", "inflated-bytes", self.limits.inflated_bytes)
+            Exceeded::new(at, what, "inflated-bytes", self.limits.inflated_bytes)
         }
     }
 }

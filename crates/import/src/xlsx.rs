@@ -34,7 +34,7 @@ pub(crate) fn check(path: &Path, limits: &Limits) -> Result<(), Error> {
         let declared = member.size();
         if declared > limits.inflate_cap(compressed) {
             let stream = Inflated::new(std::io::empty(), compressed, limits, format!("zip member {name}"));
-            return Err(stream.declared(declared).in_file(path));
+            return Err(stream.over_by(format!("declaring {declared} bytes inflated")).in_file(path));
         }
         if !(name.ends_with(".xml") || name.ends_with(".rels")) {
             continue;
@@ -152,14 +152,6 @@ fn cell_position(reference: &str) -> (u64, u64) {
     (column, row)
 }
 
-impl<R> Inflated<R> {
-    /// The bound a member declaring `size` inflated bytes goes over.
-    pub(crate) fn declared(&self, size: u64) -> Exceeded {
-        let mut x = self.over();
-        x.what = format!("{} (declared {size} bytes)", x.what);
-        x
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -102,13 +102,14 @@ fn a_gzip_inflating_past_its_limits_is_refused() {
     let bytes = gzip(&[(&line.repeat(2000), 1)]);
     let (_d, path) = temp_file("sdn.csv.gz", &bytes);
     let err = refused(&OfacCsv, &path, limits(&["inflated-bytes=64K"]));
-    assert!(err.starts_with(&format!("F: the gzip content (compressed {} bytes): the inflated size", bytes.len())), "{err}");
+    let expect = format!("F: the gzip content (compressed {} bytes): inflating to more than 65536 bytes is over", bytes.len());
+    assert!(err.starts_with(&expect), "{err}");
     assert_names_limit(&err, "inflated-bytes=65536");
     // The ratio: past 16 MiB, at most 100 times the compressed size.
     let bytes = gzip(&[(&line.repeat(14_000), 17)]);
     let (_d, path) = temp_file("sdn.csv.gz", &bytes);
     let err = refused(&OfacCsv, &path, Limits::default());
-    assert!(err.contains("inflating to more than 16777216 bytes, the ratio"), "{err}");
+    assert!(err.contains("inflating to more than 16777216 bytes, 100 times the compressed size, is over"), "{err}");
     assert_names_limit(&err, "inflate-ratio=100");
 }
 
@@ -224,9 +225,40 @@ fn spreadsheets_over_their_limits_are_refused_before_they_are_read() {
     assert_names_limit(&err, "field-bytes=65536");
     let err = refused(&DfatXlsx, &path, limits(&["inflated-bytes=50K"]));
     assert!(err.starts_with("F: zip member xl/worksheets/sheet1.xml (compressed "), "{err}");
+    assert!(err.contains("bytes): declaring 10"), "{err}");
     assert_names_limit(&err, "inflated-bytes=51200");
     // Within raised limits the same file reads.
     assert_eq!(accepted(&DfatXlsx, &path, limits(&["field-bytes=1M"])), 1);
+}
+
+/// `bytes`, a zip, with the inflated size its headers declare for `member` set to `size`.
+fn declare_size(mut bytes: Vec<u8>, member: &str, size: u32) -> Vec<u8> {
+    let name = member.as_bytes();
+    let at: Vec<usize> = (0..bytes.len() - name.len()).filter(|&i| &bytes[i..i + name.len()] == name).collect();
+    for i in at {
+        let field = if bytes[i - 30..i - 26] == *b"PK\x03\x04" {
+            i - 30 + 22
+        } else if bytes[i - 46..i - 42] == *b"PK\x01\x02" {
+            i - 46 + 24
+        } else {
+            continue;
+        };
+        bytes[field..field + 4].copy_from_slice(&size.to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn a_zip_member_larger_than_it_declares_is_refused() {
+    // The declared sizes are checked against the limits; the zip reader holds a member to its
+    // declared size, so one that understates it cannot inflate past the limits either.
+    let header = row(1, &DFAT_HEADER);
+    let john = row(2, &["1", "John Doe", "Individual", "Primary Name"]);
+    let blank = "\n".repeat(200_000);
+    let bytes = declare_size(xlsx(&format!("{header}{blank}{john}"), &[]), "xl/worksheets/sheet1.xml", 1000);
+    let (_d, path) = temp_file("list.xlsx", &bytes);
+    let err = refused(&DfatXlsx, &path, limits(&["inflated-bytes=50K"]));
+    assert!(err.contains("larger than its declared uncompressed size"), "{err}");
 }
 
 #[test]
