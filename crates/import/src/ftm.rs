@@ -739,30 +739,49 @@ fn add_names(e: &mut Entity, rec: &Record) {
 
 /// Gives each name the parts (first name, last name, ...) that occur in it as whole words.
 fn fit_parts(e: &mut Entity, rec: &Record) {
+    let candidates = part_candidates(|prop| rec.values(prop));
     for name in &mut e.names {
-        name.parts = parts_in(&name.full, |prop| rec.values(prop));
+        name.parts = parts_in(&name.full, &candidates);
     }
+}
+
+/// The values of each name-part property, longest first, each with the form it is looked
+/// for in a name (lower case, spaces collapsed). Prepared once per entity, since every name
+/// is matched against them all.
+type Candidates<'a> = Vec<(proscribe_model::PartKind, Vec<(String, &'a str)>)>;
+
+fn part_candidates<'a>(values: impl Fn(&str) -> &'a [String]) -> Candidates<'a> {
+    ftm::NAME_PARTS
+        .iter()
+        .rev()
+        .map(|(prop, kind)| {
+            let mut candidates: Vec<&String> = values(prop).iter().collect();
+            candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+            let prepared = candidates
+                .into_iter()
+                .map(|v| (proscribe_model::collapse_spaces(&v.to_lowercase()), v.as_str()))
+                .collect();
+            (*kind, prepared)
+        })
+        .collect()
 }
 
 /// The parts of `full` among the values of the name-part properties. For each property, the
 /// longest value that occurs in `full` as whole words and does not overlap a part already
 /// found is taken; parts come out in the order they stand in the name.
-fn parts_in<'a>(full: &str, values: impl Fn(&str) -> &'a [String]) -> Vec<NamePart> {
+fn parts_in(full: &str, candidates: &Candidates<'_>) -> Vec<NamePart> {
     let hay = full.to_lowercase();
     let mut found: Vec<(usize, usize, NamePart)> = Vec::new();
-    for (prop, kind) in ftm::NAME_PARTS.iter().rev() {
-        let mut candidates: Vec<&String> = values(prop).iter().collect();
-        candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
-        for v in candidates {
-            let needle = proscribe_model::collapse_spaces(&v.to_lowercase());
-            let Some(start) = find_word(&hay, &needle) else { continue };
+    for (kind, values) in candidates {
+        for (needle, v) in values {
+            let Some(start) = find_word(&hay, needle) else { continue };
             let end = start + needle.len();
             if found.iter().any(|(s, t, _)| start < *t && *s < end) {
                 continue;
             }
             // Lower-casing may change byte lengths (rarely); then the value is taken as given.
             let same_len = hay.len() == full.len();
-            let value = same_len.then(|| full.get(start..end)).flatten().unwrap_or(v.as_str()).to_string();
+            let value = same_len.then(|| full.get(start..end)).flatten().unwrap_or(v).to_string();
             found.push((start, end, NamePart { kind: *kind, value }));
             break;
         }
@@ -917,7 +936,7 @@ mod tests {
         let map: BTreeMap<String, Vec<String>> =
             props.iter().map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect())).collect();
         let empty = Vec::new();
-        let parts = parts_in(full, |p| map.get(p).unwrap_or(&empty).as_slice());
+        let parts = parts_in(full, &part_candidates(|p| map.get(p).unwrap_or(&empty).as_slice()));
         let got: Vec<String> = parts.iter().map(|p| format!("{:?}={}", p.kind, p.value)).collect();
         assert_eq!(got.join(" "), expect, "{full}");
     }

@@ -336,15 +336,16 @@ enum Quoting {
 /// a field (it runs to the end of the file), so a file cut short inside one would otherwise
 /// read as a shorter, valid list.
 ///
-/// It also bounds what the csv crate buffers: a field longer than the `field-bytes` limit, or
-/// a row longer than `record-bytes`, fails at the line it reaches, before the csv crate has
-/// read it whole.
+/// It also bounds what the csv crate buffers: a field longer than the `field-bytes` limit, a
+/// row longer than `record-bytes` or with more fields than `columns` fails at the line it
+/// reaches, before the csv crate has read it whole.
 pub struct QuoteCheck<R> {
     inner: R,
     delimiter: u8,
     state: Quoting,
     line: u64,
     field: u64,
+    fields: u64,
     record: u64,
     limits: Limits,
 }
@@ -358,6 +359,7 @@ impl<R: Read> QuoteCheck<R> {
             state: Quoting::FieldStart,
             line: 1,
             field: 0,
+            fields: 1,
             record: 0,
             limits: Limits::default(),
         }
@@ -375,9 +377,13 @@ impl<R: Read> QuoteCheck<R> {
         if !quoted && b == b'\n' {
             self.record = 0;
             self.field = 0;
+            self.fields = 1;
             return Ok(());
         }
-        if !quoted && (b == self.delimiter || b == b'\r') {
+        if !quoted && b == self.delimiter {
+            self.field = 0;
+            self.fields += 1;
+        } else if !quoted && b == b'\r' {
             self.field = 0;
         } else {
             self.field += 1;
@@ -391,6 +397,10 @@ impl<R: Read> QuoteCheck<R> {
         if self.record > self.limits.record_bytes {
             let what = format!("a row of more than {} bytes", self.limits.record_bytes);
             return Err(Exceeded::new(at(), what, "record-bytes", self.limits.record_bytes));
+        }
+        if self.fields > self.limits.columns {
+            let what = format!("a row of more than {} fields", self.limits.columns);
+            return Err(Exceeded::new(at(), what, "columns", self.limits.columns));
         }
         Ok(())
     }

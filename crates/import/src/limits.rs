@@ -7,20 +7,31 @@
 //! What each bound protects:
 //! - `field-bytes`: one CSV field, one XML text or tag (a run of bytes between `<` and `>`),
 //!   one spreadsheet cell or shared string. Parsers buffer a field whole.
-//! - `record-bytes`: one CSV row, one JSON line, one XML record (`<INDIVIDUAL>`, `<sdnEntry>`),
-//!   one registry YAML file (read and parsed as one document).
+//! - `record-bytes`: one CSV row, one JSON line, one XML record (`<INDIVIDUAL>`, `<sdnEntry>`,
+//!   each element counted as [`ELEMENT_BYTES`] more), one registry YAML file (read and parsed
+//!   as one document).
 //! - `depth`: nested XML elements and nested YAML blocks; both are walked as trees, and a deep
 //!   tree costs stack or time out of proportion to its size.
 //! - `rows`, `columns`: the cell references of a spreadsheet, checked before the sheet is read,
-//!   so no row or range is ever sized after a reference such as `ZZZZZZ3`.
-//! - `shared-strings-bytes`: the text of an xlsx's shared strings, which are held in memory
-//!   while its sheets are read.
+//!   so no row or range is ever sized after a reference such as `ZZZZZZ3`; `columns` also
+//!   bounds the fields of a CSV row.
+//! - `shared-strings-bytes`: the text of an xlsx's shared strings (each string counted as
+//!   [`SHARED_STRING_BYTES`] more), which are held in memory while its sheets are read.
 //! - `inflated-bytes`, `inflate-ratio`: what a gzip file or a zip member may inflate to, in
 //!   bytes and as a multiple of its compressed size (the ratio is applied beyond
 //!   [`RATIO_FLOOR`], so small files of repetitive text pass).
 //! - `names`: names of one entity; `values`: values of one FollowTheMoney property.
 
 use crate::Error;
+
+/// What one element of an XML record counts towards the `record-bytes` limit besides its
+/// bytes: held as a tree node it takes about this much memory, so a record of many tiny
+/// elements is bounded like one of long texts.
+pub const ELEMENT_BYTES: u64 = 256;
+
+/// What one shared string of a spreadsheet counts towards the `shared-strings-bytes` limit
+/// besides its text: calamine holds each as a `String` of its own.
+pub const SHARED_STRING_BYTES: u64 = 64;
 
 /// Inflated content up to this size is never refused for its ratio: short files of
 /// repetitive text compress very well without being crafted.
@@ -31,15 +42,18 @@ pub const RATIO_FLOOR: u64 = 16 << 20;
 pub struct Limits {
     /// Bytes of one field, cell, shared string or XML text or tag run (default 1 MiB).
     pub field_bytes: u64,
-    /// Bytes of one CSV row, JSON line, XML record or registry YAML file (default 16 MiB).
+    /// Bytes of one CSV row, JSON line, XML record (each element counted as
+    /// [`ELEMENT_BYTES`] more) or registry YAML file (default 4 MiB).
     pub record_bytes: u64,
     /// Nesting depth of XML elements and YAML blocks (default 64).
     pub depth: u64,
     /// Rows of a spreadsheet (default 1,048,576, the xlsx format's own maximum).
     pub rows: u64,
-    /// Columns of a spreadsheet (default 16,384, column XFD, the xlsx format's own maximum).
+    /// Columns of a spreadsheet or fields of a CSV row (default 16,384, column XFD, the xlsx
+    /// format's own maximum).
     pub columns: u64,
-    /// Bytes of all shared strings of a spreadsheet together (default 64 MiB).
+    /// Bytes of all shared strings of a spreadsheet together, each counted as
+    /// [`SHARED_STRING_BYTES`] more (default 64 MiB).
     pub shared_strings_bytes: u64,
     /// Bytes a gzip file or a zip member may inflate to (default 1 GiB).
     pub inflated_bytes: u64,
@@ -56,7 +70,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             field_bytes: 1 << 20,
-            record_bytes: 16 << 20,
+            record_bytes: 4 << 20,
             depth: 64,
             rows: 1_048_576,
             columns: 16_384,
@@ -133,7 +147,7 @@ impl Limits {
     }
 }
 
-/// The limits' names with their defaults, `field-bytes=1M, record-bytes=16M, ...`, for help
+/// The limits' names with their defaults, `field-bytes=1M, record-bytes=4M, ...`, for help
 /// texts.
 pub fn summary() -> String {
     let defaults = Limits::default();

@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
-use crate::limits::Exceeded;
+use crate::limits::{Exceeded, ELEMENT_BYTES};
 use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::{self as csvfmt, remarks, VesselField};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
@@ -232,6 +232,7 @@ impl<R: BufRead> Parser<'_, R> {
         let mut stack = vec![Node { name, ..Default::default() }];
         let mut buf = Vec::new();
         let start = self.reader.buffer_position();
+        let mut elements = 1u64;
         loop {
             let limits = self.limits;
             let over = |what: String, limit: &'static str, value: u64, stack: &[Node], line: u64| {
@@ -243,7 +244,7 @@ impl<R: BufRead> Parser<'_, R> {
                 let what = format!("elements nested more than {} deep", limits.depth);
                 return Err(over(what, "depth", limits.depth, &stack, self.line()));
             }
-            if self.reader.buffer_position() - start > limits.record_bytes {
+            if self.reader.buffer_position() - start + elements * ELEMENT_BYTES > limits.record_bytes {
                 let what = format!("a record of more than {} bytes", limits.record_bytes);
                 return Err(over(what, "record-bytes", limits.record_bytes, &stack, self.line()));
             }
@@ -251,8 +252,12 @@ impl<R: BufRead> Parser<'_, R> {
             let event = self.reader.read_event_into(&mut buf);
             let open = stack.last().map(|n| n.name.clone());
             match event.map_err(|e| self.xml_error(e, open.as_deref()))? {
-                Event::Start(s) => stack.push(Node { name: s.local_name().as_ref().to_string(), ..Default::default() }),
+                Event::Start(s) => {
+                    elements += 1;
+                    stack.push(Node { name: s.local_name().as_ref().to_string(), ..Default::default() });
+                }
                 Event::Empty(s) => {
+                    elements += 1;
                     let node = Node { name: s.local_name().as_ref().to_string(), ..Default::default() };
                     if let Some(parent) = stack.last_mut() {
                         parent.children.push(node);

@@ -9,7 +9,7 @@
 //! - a text or tag longer than `field-bytes` (see [`MarkupRuns`]);
 //! - a cell, row or `<dimension>` reference beyond `rows` or `columns`;
 //! - a shared string longer than `field-bytes`, or shared strings longer than
-//!   `shared-strings-bytes` together.
+//!   `shared-strings-bytes` together (each counted as [`SHARED_STRING_BYTES`] more).
 
 use std::fs::File;
 use std::io::BufReader;
@@ -18,7 +18,7 @@ use std::path::Path;
 use quick_xml::events::{BytesStart, Event};
 
 use crate::input::{Inflated, MarkupRuns};
-use crate::limits::{Exceeded, Limits};
+use crate::limits::{Exceeded, Limits, SHARED_STRING_BYTES};
 use crate::Error;
 
 /// Checks the spreadsheet at `path` against `limits`. A file that is no zip archive passes:
@@ -79,6 +79,8 @@ impl Scan<'_> {
                 Event::Start(s) | Event::Empty(s) => {
                     if shared && s.local_name().as_ref() == "si" {
                         self.string = Some(0);
+                        *self.strings += SHARED_STRING_BYTES;
+                        self.text(0)?;
                     } else {
                         self.reference(&s)?;
                     }

@@ -26,7 +26,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
-use crate::limits::{Exceeded, Limits};
+use crate::limits::{Exceeded, Limits, ELEMENT_BYTES};
 use crate::{util, EntitySink, Error, Report};
 
 /// One element of a record: its attributes, its text and its child elements.
@@ -204,9 +204,10 @@ impl Records {
     fn read_record(&mut self, record: Node) -> Result<Node, Error> {
         self.push(&record)?;
         let start = self.reader.buffer_position();
+        let mut elements = 1u64;
         let mut stack = vec![record];
         loop {
-            if self.reader.buffer_position() - start > self.limits.record_bytes {
+            if self.reader.buffer_position() - start + elements * ELEMENT_BYTES > self.limits.record_bytes {
                 let what = format!("a record of more than {} bytes", self.limits.record_bytes);
                 return Err(self.exceeded(what, "record-bytes", self.limits.record_bytes));
             }
@@ -214,6 +215,7 @@ impl Records {
                 Step::Start(node) => {
                     self.push(&node)?;
                     stack.push(node);
+                    elements += 1;
                 }
                 Step::Text(t) => {
                     if let Some(top) = stack.last_mut() {

@@ -61,6 +61,9 @@ fn a_csv_field_or_row_over_its_limit_names_the_line() {
     let err = refused(&OfacCsv, &path, limits(&["record-bytes=2K"]));
     assert!(err.starts_with("F: line 2: a row of more than 2048 bytes"), "{err}");
     assert_names_limit(&err, "record-bytes=2048");
+    let err = refused(&OfacCsv, &path, limits(&["columns=11"]));
+    assert!(err.starts_with("F: line 1: a row of more than 11 fields"), "{err}");
+    assert_names_limit(&err, "columns=11");
 }
 
 /// A gzip file of members, each `(content, copies)` compressed once and repeated: it inflates
@@ -142,9 +145,15 @@ fn xml_texts_records_and_names_over_their_limits_are_refused() {
     let err = refused(&UnXml, &path, limits(&["field-bytes=4K"]));
     assert!(err.starts_with("F: line 12: a text or tag of more than 4096 bytes"), "{err}");
     assert_names_limit(&err, "field-bytes=4096");
-    let err = refused(&UnXml, &path, limits(&["record-bytes=2K"]));
-    assert!(err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1>: a record of more than 2048 bytes"), "{err}");
-    assert_names_limit(&err, "record-bytes=2048");
+    // Each element counts as 256 bytes: the nine before the comments and their text are
+    // within 5 KiB, the comments are not.
+    let err = refused(&UnXml, &path, limits(&["record-bytes=5K"]));
+    assert!(err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1>: a record of more than 5120 bytes"), "{err}");
+    assert_names_limit(&err, "record-bytes=5120");
+    let wide = un_xml(&"<a></a>".repeat(100));
+    let (_d, path) = temp_file("consolidated.xml", wide.as_bytes());
+    let err = refused(&UnXml, &path, limits(&["record-bytes=16K"]));
+    assert!(err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1/a>: a record of more than 16384 bytes"), "{err}");
     // Three names: JOHN DOE and two aliases.
     assert_eq!(accepted(&UnXml, &path, limits(&["names=3"])), 1);
     let err = refused(&UnXml, &path, limits(&["names=2"]));
@@ -216,6 +225,11 @@ fn spreadsheets_over_their_limits_are_refused_before_they_are_read() {
     let err = refused(&DfatXlsx, &path, limits(&["shared-strings-bytes=5K"]));
     assert!(err.starts_with("F: xl/sharedStrings.xml: shared strings of more than 5120 bytes together"), "{err}");
     assert_names_limit(&err, "shared-strings-bytes=5120");
+    // Many short strings count 64 bytes each besides their text.
+    let (_d, path) = temp_file("list.xlsx", &xlsx(&format!("{header}{john}"), &["<t>s</t>"; 100]));
+    assert_eq!(accepted(&DfatXlsx, &path, limits(&["shared-strings-bytes=6600"])), 1);
+    let err = refused(&DfatXlsx, &path, limits(&["shared-strings-bytes=6K"]));
+    assert_names_limit(&err, "shared-strings-bytes=6144");
 
     // White space in the sheet: a run without markup.
     let blank = " ".repeat(100_000);
