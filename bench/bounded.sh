@@ -4,6 +4,7 @@
 # CSV field, deep XML, deep YAML, an entity with 100,000 names), imports the real lists into a
 # fresh store, then imports each crafted file into it with the release build under GNU time
 # and prints: exit status, wall time, peak RSS, whether the store is unchanged, and the error.
+# Then imports the largest files the default limits accept, each into a fresh store.
 # Usage: bench/bounded.sh [WORKDIR]   (default: a temporary folder, removed at the end; the
 # crafted files take about 120 MB). Needs python3, sqlite3 and GNU time at /usr/bin/time.
 set -euo pipefail
@@ -101,6 +102,24 @@ with open(f"{out}/deep-flow.yaml", "w") as f:
 with open(f"{out}/deep-block.yaml", "w") as f:
     f.write("proscribe-registry: 1\nid: deep\nentities:\n  " + "- " * 40_000 + "x\n")
 
+# Largest accepted: just within the default limits, each imported into a fresh store.
+os.makedirs(f"{out}/ok", exist_ok=True)
+un = open("crates/testkit/fixtures/un/consolidated.xml").read()
+at = un.index("<COMMENTS1>") + len("<COMMENTS1>")
+# A UN record of 15,500 empty elements (each counts 256 bytes of the 4 MiB record).
+open(f"{out}/ok/wide.xml", "w").write(un[:at] + "<a></a>" * 15_500 + un[at:])
+# A FollowTheMoney line of 3.9 MB: 270,000 properties of one empty value.
+with open(f"{out}/ok/props.ftm.json", "w") as f:
+    f.write('{"id":"p1","schema":"Person","properties":{"name":["X"],%s}}\n' % ",".join('"p%d":[""]' % i for i in range(270_000)))
+# An entity with 10,000 names and 10,000 first names.
+with open(f"{out}/ok/names.ftm.json", "w") as f:
+    names = ",".join('"Name%d Surname%d"' % (i, i) for i in range(10_000))
+    first = ",".join('"Name%d"' % i for i in range(10_000))
+    f.write('{"id":"p1","schema":"Person","properties":{"name":[%s],"firstName":[%s]}}\n' % (names, first))
+# A DFAT sheet with 900,000 distinct shared strings (64 MiB counting 64 bytes each).
+xlsx(f"{out}/ok/strings.xlsx", [header, row(2, ["1", "John Doe", "Individual", "Primary Name"])],
+     [b"".join(b"<si><t>%s</t></si>" % os.urandom(3).hex().encode() for _ in range(900_000))])
+
 # 8. A FollowTheMoney entity with 100,000 names.
 with open(f"{out}/names.ftm.json", "w") as f:
     names = ",".join('"Name %d"' % i for i in range(100_000))
@@ -124,4 +143,19 @@ for f in far-cell.xlsx blank.xlsx shared.xlsx gz/consolidated.csv.gz sdn/sdn.csv
   unchanged=$([ "$after" = "$before" ] && echo unchanged || echo CHANGED)
   printf '%-22s %10s %6s %8s %9s %s\n' "$f" "$size" "$rc" "$wall" "$rss" "$unchanged"
   sed "s|$out/||" "$out/err" | grep -v '^$' | head -2 | sed 's/^/    /'
+done
+
+echo
+echo "largest accepted (each into a fresh store):"
+printf '%-22s %10s %6s %8s %9s\n' case "file MB" exit "wall s" "peak MiB"
+for f in ok/wide.xml ok/props.ftm.json ok/names.ftm.json ok/strings.xlsx; do
+  rm -f "$out"/ok.db*
+  set +e
+  /usr/bin/time -v -o "$out/time" "$bin" --db "$out/ok.db" import "$out/$f" > /dev/null 2> "$out/err"
+  rc=$?
+  set -e
+  wall=$(awk -F': ' '/Elapsed/ {print $2}' "$out/time" | awk -F: '{print ($1 * 60) + $2}')
+  rss=$(awk -F': ' '/Maximum resident/ {print int($2 / 1024)}' "$out/time")
+  size=$(du -m --apparent-size "$out/$f" | cut -f1)
+  printf '%-22s %10s %6s %8s %9s\n' "$f" "$size" "$rc" "$wall" "$rss"
 done

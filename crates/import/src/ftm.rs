@@ -143,7 +143,11 @@ impl Record {
 /// Reads the non-empty lines of the file as records, with their 1-based line numbers. A line
 /// longer than the `record-bytes` limit, or a property with more values than `values`, is
 /// refused.
-fn read_lines(path: &Path, limits: &Limits, mut each: impl FnMut(u64, Record) -> Result<(), Error>) -> Result<(), Error> {
+fn read_lines(
+    path: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(u64, Record) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut reader = input::open_text(path, limits)?;
     let mut buf = Vec::new();
     let mut line = 0u64;
@@ -155,9 +159,8 @@ fn read_lines(path: &Path, limits: &Limits, mut each: impl FnMut(u64, Record) ->
         }
         line += 1;
         // The reader has checked the text is UTF-8, and a line ends at a whole character.
-        let text = std::str::from_utf8(&buf).map_err(|e| {
-            Error::malformed(path, Some(line), None, format!("not valid UTF-8: {e}"))
-        })?;
+        let text = std::str::from_utf8(&buf)
+            .map_err(|e| Error::malformed(path, Some(line), None, format!("not valid UTF-8: {e}")))?;
         let text = text.trim();
         if text.is_empty() {
             continue;

@@ -7,7 +7,9 @@
 //! Parsers do not fail on one bad record: they skip it with a [`Diagnostic`]. They fail (with
 //! an [`Error`] naming the file, the line or element, and what is wrong) when the file as a
 //! whole cannot be read: malformed XML, a wrong encoding, a CSV row with the wrong number of
-//! columns, an empty file.
+//! columns, an empty file. And they refuse a file that goes over one of the [`Limits`] each
+//! [`Job`] carries (a field, a row, a nesting depth, an inflated size, a spreadsheet
+//! reference), so that memory and stack stay bounded whatever a file holds.
 //!
 //! ```no_run
 //! use proscribe_import::{plan, Entry};

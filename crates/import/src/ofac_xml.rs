@@ -237,7 +237,8 @@ impl<R: BufRead> Parser<'_, R> {
             let limits = self.limits;
             let over = |what: String, limit: &'static str, value: u64, stack: &[Node], line: u64| {
                 let names: Vec<&str> = stack.iter().take(4).map(|n| n.name.as_str()).collect();
-                let at = format!("line {line} in <sdnList/{}{}>", names.join("/"), if stack.len() > 4 { "/…" } else { "" });
+                let at =
+                    format!("line {line} in <sdnList/{}{}>", names.join("/"), if stack.len() > 4 { "/…" } else { "" });
                 Exceeded::new(at, what, limit, value).in_file(self.path)
             };
             if stack.len() as u64 + 1 > limits.depth {

@@ -93,7 +93,10 @@ fn read_text(path: &Path, limits: &Limits) -> Result<String, Error> {
     use std::io::Read;
     let mut text = String::new();
     let reader = input::open_text(path, limits)?;
-    reader.take(limits.record_bytes.saturating_add(1)).read_to_string(&mut text).map_err(|e| input::read_error(path, e))?;
+    reader
+        .take(limits.record_bytes.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(|e| input::read_error(path, e))?;
     if text.len() as u64 > limits.record_bytes {
         let what = format!("a registry file of more than {} bytes", limits.record_bytes);
         return Err(Exceeded::new("the whole file", what, "record-bytes", limits.record_bytes).in_file(path));

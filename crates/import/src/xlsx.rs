@@ -154,7 +154,6 @@ fn cell_position(reference: &str) -> (u64, u64) {
     (column, row)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -105,7 +105,8 @@ fn a_gzip_inflating_past_its_limits_is_refused() {
     let bytes = gzip(&[(&line.repeat(2000), 1)]);
     let (_d, path) = temp_file("sdn.csv.gz", &bytes);
     let err = refused(&OfacCsv, &path, limits(&["inflated-bytes=64K"]));
-    let expect = format!("F: the gzip content (compressed {} bytes): inflating to more than 65536 bytes is over", bytes.len());
+    let expect =
+        format!("F: the gzip content (compressed {} bytes): inflating to more than 65536 bytes is over", bytes.len());
     assert!(err.starts_with(&expect), "{err}");
     assert_names_limit(&err, "inflated-bytes=65536");
     // The ratio: past 16 MiB, at most 100 times the compressed size.
@@ -130,13 +131,16 @@ fn deep_xml_is_refused_at_default_limits_without_building_the_tree() {
     let err = refused(&UnXml, &path, Limits::default());
     assert!(started.elapsed().as_secs() < 5);
     assert!(
-        err.starts_with("F: line 12 in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/…/x/x>: elements nested more than 64 deep"),
+        err.starts_with(
+            "F: line 12 in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/…/x/x>: elements nested more than 64 deep"
+        ),
         "{err}"
     );
     assert_names_limit(&err, "depth=64");
     let (_d, path) = temp_file("consolidated.xml", un_xml("<x><y>z</y></x>").as_bytes());
     assert_eq!(accepted(&UnXml, &path, limits(&["depth=6"])), 1);
-    assert!(refused(&UnXml, &path, limits(&["depth=5"])).contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1/x/y>"));
+    assert!(refused(&UnXml, &path, limits(&["depth=5"]))
+        .contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1/x/y>"));
 }
 
 #[test]
@@ -148,12 +152,18 @@ fn xml_texts_records_and_names_over_their_limits_are_refused() {
     // Each element counts as 256 bytes: the nine before the comments and their text are
     // within 5 KiB, the comments are not.
     let err = refused(&UnXml, &path, limits(&["record-bytes=5K"]));
-    assert!(err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1>: a record of more than 5120 bytes"), "{err}");
+    assert!(
+        err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1>: a record of more than 5120 bytes"),
+        "{err}"
+    );
     assert_names_limit(&err, "record-bytes=5120");
     let wide = un_xml(&"<a></a>".repeat(100));
     let (_d, path) = temp_file("consolidated.xml", wide.as_bytes());
     let err = refused(&UnXml, &path, limits(&["record-bytes=16K"]));
-    assert!(err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1/a>: a record of more than 16384 bytes"), "{err}");
+    assert!(
+        err.contains("in <CONSOLIDATED_LIST/INDIVIDUALS/INDIVIDUAL/COMMENTS1/a>: a record of more than 16384 bytes"),
+        "{err}"
+    );
     // Three names: JOHN DOE and two aliases.
     assert_eq!(accepted(&UnXml, &path, limits(&["names=3"])), 1);
     let err = refused(&UnXml, &path, limits(&["names=2"]));
