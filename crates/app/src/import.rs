@@ -153,7 +153,9 @@ fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
     let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         let group = jobs.iter().position(|j| j.source_id == job.source_id).expect("present");
-        keyed.push((group, hint(job), i, job));
+        // Only several versions of one source need their dates; the others are not read again.
+        let several = jobs.iter().filter(|j| j.source_id == job.source_id).count() > 1;
+        keyed.push((group, several.then(|| hint(job)).flatten(), i, job));
     }
     // Within a source, dated files by date, then undated ones in plan order.
     keyed.sort_by(|a, b| (a.0, a.1.is_none(), &a.1, a.2).cmp(&(b.0, b.1.is_none(), &b.1, b.2)));
