@@ -87,8 +87,14 @@ impl Format for RegistryYaml {
     }
 }
 
-/// The whole file, which is parsed as one document: at most the `record-bytes` limit long,
-/// and nested at most `depth` deep (see [`nesting`]).
+/// What one YAML value (a key, a scalar, a collection) counts towards the `record-bytes`
+/// limit besides its bytes: the parser holds the whole document as events, at about 200
+/// bytes a value, so a file of many tiny values is bounded like one of long texts.
+const YAML_NODE_BYTES: u64 = 32;
+
+/// The whole file, which is parsed as one document: at most the `record-bytes` limit long
+/// (each value counted as [`YAML_NODE_BYTES`] more), and nested at most `depth` deep (see
+/// [`shape`]).
 fn read_text(path: &Path, limits: &Limits) -> Result<String, Error> {
     use std::io::Read;
     let mut text = String::new();
@@ -97,28 +103,43 @@ fn read_text(path: &Path, limits: &Limits) -> Result<String, Error> {
         .take(limits.record_bytes.saturating_add(1))
         .read_to_string(&mut text)
         .map_err(|e| input::read_error(path, e))?;
-    if text.len() as u64 > limits.record_bytes {
-        let what = format!("a registry file of more than {} bytes", limits.record_bytes);
-        return Err(Exceeded::new("the whole file", what, "record-bytes", limits.record_bytes).in_file(path));
-    }
-    if let Some(line) = nesting(&text, limits.depth) {
+    let shape = shape(&text, limits.depth);
+    if let Some(line) = shape.too_deep {
         let what = format!("YAML nested more than {} deep", limits.depth);
         return Err(Exceeded::new(format!("line {line}"), what, "depth", limits.depth).in_file(path));
+    }
+    if text.len() as u64 + shape.nodes * YAML_NODE_BYTES > limits.record_bytes {
+        let what = format!(
+            "a registry file of more than {} bytes (each of its {} values counted as {YAML_NODE_BYTES} more)",
+            limits.record_bytes, shape.nodes
+        );
+        return Err(Exceeded::new("the whole file", what, "record-bytes", limits.record_bytes).in_file(path));
     }
     Ok(text)
 }
 
+/// What [`shape`] finds in a YAML text.
+struct Shape {
+    /// The first line that nests deeper than allowed.
+    too_deep: Option<u64>,
+    /// About how many values (keys, scalars, collections) the text holds, up to `too_deep`.
+    nodes: u64,
+}
+
 /// The first line at which the YAML `text` nests more than `max` deep, counting blocks by
-/// their indentation, `- ` items that open on the line of their parent, and flow brackets.
+/// their indentation, `- ` items that open on the line of their parent, and flow brackets;
+/// and about how many values it holds (a line, its items and keys, flow items).
 /// The YAML parser's time grows with the square of the nesting, so nesting is judged by
 /// this one linear pass before it runs. It may count a bracket in a quoted string or an
 /// indented text block as nesting: that errs towards refusing files far deeper than any
 /// registry needs, never towards parsing a deep one.
-fn nesting(text: &str, max: u64) -> Option<u64> {
+fn shape(text: &str, max: u64) -> Shape {
     let mut indents: Vec<usize> = Vec::new();
     let mut block = 0u64;
     let mut flow = 0u64;
+    let mut nodes = 0u64;
     for (i, line) in text.lines().enumerate() {
+        let deep = Shape { too_deep: Some(i as u64 + 1), nodes };
         let content = line.trim_start_matches(' ');
         // Inside a flow collection lines continue it; outside, a flow collection opens only
         // as a value: at the start of an item or after `key: `.
@@ -139,11 +160,12 @@ fn nesting(text: &str, max: u64) -> Option<u64> {
                 rest = r.trim_start_matches(' ');
             }
             block = indents.len() as u64 + items;
+            nodes += 1 + items + rest.matches(": ").count() as u64;
             let value = rest.find(": ").map_or(rest, |p| rest[p + 2..].trim_start_matches(' '));
             flowing = if value.starts_with(['[', '{']) { value } else { "" };
         }
         if block > max {
-            return Some(i as u64 + 1);
+            return deep;
         }
         let mut quote: Option<char> = None;
         for c in flowing.chars() {
@@ -153,11 +175,13 @@ fn nesting(text: &str, max: u64) -> Option<u64> {
                 (None, '"' | '\'') => quote = Some(c),
                 (None, '[' | '{') => {
                     flow += 1;
+                    nodes += 1;
                     if block + flow > max {
-                        return Some(i as u64 + 1);
+                        return deep;
                     }
                 }
                 (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, ',') => nodes += 1,
                 _ => {}
             }
             if flow == 0 {
@@ -165,7 +189,7 @@ fn nesting(text: &str, max: u64) -> Option<u64> {
             }
         }
     }
-    None
+    Shape { too_deep: None, nodes }
 }
 
 /// A YAML error with its line in the error's own place; serde_norway writes it into the

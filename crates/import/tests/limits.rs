@@ -307,6 +307,15 @@ fn deep_yaml_is_refused_before_it_is_parsed() {
     let (_d, path) = temp_file("big.yaml", big.as_bytes());
     let err = refused(&RegistryYaml, &path, limits(&["record-bytes=2K"]));
     assert!(err.starts_with("F: the whole file: a registry file of more than 2048 bytes"), "{err}");
+    // Many tiny values count 32 bytes each besides their text.
+    let tiny = format!("proscribe-registry: 1\nid: tiny\nx: [{}]\n", vec!["a"; 3000].join(","));
+    let (_d, path) = temp_file("tiny.yaml", tiny.as_bytes());
+    let err = refused(&RegistryYaml, &path, limits(&["record-bytes=64K"]));
+    assert!(
+        err.contains("a registry file of more than 65536 bytes (each of its 3006 values counted as 32 more)"),
+        "{err}"
+    );
+    assert_names_limit(&err, "record-bytes=65536");
 }
 
 #[test]
