@@ -116,9 +116,17 @@ with open(f"{out}/ok/names.ftm.json", "w") as f:
     names = ",".join('"Name%d Surname%d"' % (i, i) for i in range(10_000))
     first = ",".join('"Name%d"' % i for i in range(10_000))
     f.write('{"id":"p1","schema":"Person","properties":{"name":[%s],"firstName":[%s]}}\n' % (names, first))
+# A registry YAML of 120,000 tiny values: within the limits, so parsed whole (and then refused,
+# being no registry).
+with open(f"{out}/ok/values.yaml", "w") as f:
+    f.write("proscribe-registry: 1\nid: big\nentities: [" + ",".join(["a"] * 120_000) + "]\n")
 # A DFAT sheet with 900,000 distinct shared strings (64 MiB counting 64 bytes each).
 xlsx(f"{out}/ok/strings.xlsx", [header, row(2, ["1", "John Doe", "Individual", "Primary Name"])],
      [b"".join(b"<si><t>%s</t></si>" % os.urandom(3).hex().encode() for _ in range(900_000))])
+
+# A registry YAML of 2,000,000 tiny values in 4 MB (the parser holds every value).
+with open(f"{out}/values.yaml", "w") as f:
+    f.write("proscribe-registry: 1\nid: big\nentities: [" + ",".join(["a"] * 2_000_000) + "]\n")
 
 # 8. A FollowTheMoney entity with 100,000 names.
 with open(f"{out}/names.ftm.json", "w") as f:
@@ -131,7 +139,7 @@ rm -f "$out"/store.db*
 state() { sqlite3 "$out/store.db" .dump | sha256sum | cut -c1-16; }
 before=$(state)
 printf '%-22s %10s %6s %8s %9s %s\n' case "file MB" exit "wall s" "peak MiB" "store"
-for f in far-cell.xlsx blank.xlsx shared.xlsx gz/consolidated.csv.gz sdn/sdn.csv consolidated.xml deep-flow.yaml deep-block.yaml names.ftm.json; do
+for f in far-cell.xlsx blank.xlsx shared.xlsx gz/consolidated.csv.gz sdn/sdn.csv consolidated.xml deep-flow.yaml deep-block.yaml values.yaml names.ftm.json; do
   set +e
   /usr/bin/time -v -o "$out/time" "$bin" --db "$out/store.db" import "$out/$f" > /dev/null 2> "$out/err"
   rc=$?
@@ -148,7 +156,7 @@ done
 echo
 echo "largest accepted (each into a fresh store):"
 printf '%-22s %10s %6s %8s %9s\n' case "file MB" exit "wall s" "peak MiB"
-for f in ok/wide.xml ok/props.ftm.json ok/names.ftm.json ok/strings.xlsx; do
+for f in ok/wide.xml ok/props.ftm.json ok/names.ftm.json ok/strings.xlsx ok/values.yaml; do
   rm -f "$out"/ok.db*
   set +e
   /usr/bin/time -v -o "$out/time" "$bin" --db "$out/ok.db" import "$out/$f" > /dev/null 2> "$out/err"
