@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::path::PathBuf;
 
-use proscribe_import::{plan, Diagnostic, Job, Skipped};
+use proscribe_import::{plan_within, Diagnostic, Job, Limits, Skipped};
 use proscribe_model::Entity;
 use proscribe_store::{FileMeta, ImportOutcome, Store, VersionMeta};
 use serde::Serialize;
@@ -37,6 +37,9 @@ pub struct ImportOptions {
     /// The share of a source's entities (0 to 1) a new version may remove without
     /// `allow_mass_change`.
     pub max_removed_share: f64,
+    /// The bounds every file is read within: a file over them is refused (see
+    /// [`proscribe_import::limits`]).
+    pub limits: Limits,
 }
 
 /// The share of a source's entities a version may remove unless asked: more is more often a
@@ -45,7 +48,12 @@ pub const DEFAULT_MAX_REMOVED_SHARE: f64 = 0.10;
 
 impl Default for ImportOptions {
     fn default() -> Self {
-        ImportOptions { published: None, allow_mass_change: false, max_removed_share: DEFAULT_MAX_REMOVED_SHARE }
+        ImportOptions {
+            published: None,
+            allow_mass_change: false,
+            max_removed_share: DEFAULT_MAX_REMOVED_SHARE,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -137,7 +145,7 @@ pub fn hash_files(job: &Job) -> Result<(String, Vec<FileMeta>)> {
 /// publication date the files state), each source where its first file stands in the plan.
 fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
     let hint = |job: &Job| {
-        proscribe_import::input::sample(&job.path)
+        proscribe_import::input::sample_within(&job.path, &job.limits)
             .ok()
             .and_then(|s| job.format.published_hint(&s))
             .and_then(|h| proscribe_store::normalise_timestamp(&h))
@@ -145,7 +153,9 @@ fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
     let mut keyed: Vec<(usize, Option<String>, usize, &Job)> = Vec::new();
     for (i, job) in jobs.iter().enumerate() {
         let group = jobs.iter().position(|j| j.source_id == job.source_id).expect("present");
-        keyed.push((group, hint(job), i, job));
+        // Only several versions of one source need their dates; the others are not read again.
+        let several = jobs.iter().filter(|j| j.source_id == job.source_id).count() > 1;
+        keyed.push((group, several.then(|| hint(job)).flatten(), i, job));
     }
     // Within a source, dated files by date, then undated ones in plan order.
     keyed.sort_by(|a, b| (a.0, a.1.is_none(), &a.1, a.2).cmp(&(b.0, b.1.is_none(), &b.1, b.2)));
@@ -153,14 +163,15 @@ fn oldest_first(jobs: Vec<&Job>) -> Vec<&Job> {
 }
 
 /// Imports the lists found at `paths` into the store in one transaction, as `options` say. A
-/// list refused (broken, or removing too many entities) leaves the store unchanged.
+/// list refused (broken, over the limits, or removing too many entities) leaves the store
+/// unchanged.
 pub fn import_paths(
     store: &mut Store,
     paths: &[PathBuf],
     options: &ImportOptions,
     progress: &dyn Progress,
 ) -> Result<ImportReport> {
-    let plan = plan(paths)?;
+    let plan = plan_within(paths, &options.limits)?;
     let jobs = oldest_first(plan.jobs().collect());
     progress.start(jobs.len());
     let mut tx = store.begin_import()?;
@@ -205,7 +216,7 @@ fn import_job(
         }
         Ok(())
     };
-    let report = job.format.parse(job, &mut sink)?;
+    let report = job.parse(&mut sink)?;
     if report.source.id != job.source_id {
         return Err(Error::Input(format!(
             "{}: the file describes source {} but was planned as {}",

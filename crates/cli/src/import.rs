@@ -33,9 +33,16 @@ pub struct ImportArgs {
     change: ChangeArgs,
 }
 
-/// How much a new version may change a list (`import` and `sync`).
+/// How much a new version may change a list, and the bounds its files are read within
+/// (`import` and `sync`).
 #[derive(Debug, Args)]
 pub struct ChangeArgs {
+    /// Raise (or lower) a bound on what a file may hold; repeatable. A file over a bound is
+    /// refused and nothing is imported.
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = limit,
+        long_help = format!("Raise (or lower) a bound on what a file may hold, as NAME=VALUE; repeatable. A file over a bound is refused and nothing is imported. VALUE takes K, M or G (binary). Names and defaults: {}", proscribe_import::limits::summary()))]
+    limits: Vec<String>,
+
     /// Import a new version even if it removes more than --max-removed-percent of its
     /// source's entities (a source's first version is never refused).
     #[arg(long)]
@@ -46,6 +53,10 @@ pub struct ChangeArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = proscribe_app::import::DEFAULT_MAX_REMOVED_SHARE * 100.0,
         value_parser = percent)]
     max_removed_percent: f64,
+}
+
+fn limit(text: &str) -> std::result::Result<String, String> {
+    proscribe_import::Limits::default().set(text).map(|()| text.to_string())
 }
 
 fn percent(text: &str) -> std::result::Result<f64, String> {
@@ -62,7 +73,17 @@ impl ChangeArgs {
             published: published.map(str::to_string),
             allow_mass_change: self.allow_mass_change,
             max_removed_share: self.max_removed_percent / 100.0,
+            limits: self.limits(),
         }
+    }
+
+    /// The bounds the `--limit` flags set, the defaults elsewhere.
+    fn limits(&self) -> proscribe_import::Limits {
+        let mut limits = proscribe_import::Limits::default();
+        for l in &self.limits {
+            limits.set(l).expect("checked when the flag was parsed");
+        }
+        limits
     }
 }
 

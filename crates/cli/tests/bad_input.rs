@@ -116,3 +116,30 @@ fn query_flags_are_refused_with_an_input_file_rather_than_ignored() {
         assert!(err.contains("cannot be used with") && err.contains(flag[0]), "{flag:?}: {err}");
     }
 }
+
+#[test]
+fn files_over_the_limits_are_refused_and_the_limit_flag_raises_them() {
+    let env = Env::new();
+    let un = proscribe_testkit::fixture("un/consolidated.xml");
+    env.ok(&["import", un.to_str().unwrap()]);
+
+    // Elements nested 100,000 deep inside a UN record.
+    let text = std::fs::read_to_string(&un).unwrap();
+    let deep = format!("<COMMENTS1>{}{}", "<x>".repeat(100_000), "</x>".repeat(100_000));
+    let deep_file = env.path("deep.xml");
+    std::fs::write(&deep_file, text.replacen("<COMMENTS1>", &deep, 1)).unwrap();
+    assert_rejected(&env, &deep_file, &["elements nested more than 64 deep", "limit depth=64", "--limit depth=N"]);
+
+    // An OFAC file whose second row has remarks of 2 MiB.
+    std::fs::create_dir(env.path("ofac")).unwrap();
+    let sdn = env.path("ofac/sdn.csv");
+    let row = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,";
+    let long = row.replacen("36", "37", 1);
+    std::fs::write(&sdn, format!("{row}-0- \r\n{long}\"{}\"\r\n", "r".repeat(2 << 20))).unwrap();
+    assert_rejected(&env, &sdn, &["line 2: a field of more than 1048576 bytes", "--limit field-bytes=N"]);
+    let sdn = sdn.to_str().unwrap();
+    let err = env.fails(&["import", "--limit", "bogus=1", sdn]);
+    assert!(err.contains("no limit is called \"bogus\""), "{err}");
+    let report = env.json(&["import", "--limit", "field-bytes=4M", sdn]);
+    assert_eq!(report["imported"][0]["entities"], 2, "{report}");
+}

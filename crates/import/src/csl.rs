@@ -21,7 +21,7 @@ use crate::ofac::csvio::{line_of, Columns, Rows};
 use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::group::{self, Grouper};
 use crate::ofac::{self, remarks, VesselField};
-use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::{util, EntitySink, Error, Format, Job, Limits, Recognised, Report, Sample};
 
 /// The `us-csl` format.
 #[derive(Debug)]
@@ -251,9 +251,9 @@ impl Format for UsCsl {
         };
         let mut report = Report::new(source);
         let file = job.path.display().to_string();
-        let cols = read_columns(&job.path, &mut report)?;
-        let mut groups = Grouper::new(count_ids(&job.path, &cols)?);
-        let mut rows = Rows::open(&job.path, b',', true)?;
+        let cols = read_columns(&job.path, &mut report, &job.limits)?;
+        let mut groups = Grouper::new(count_ids(&job.path, &cols, &job.limits)?);
+        let mut rows = Rows::open(&job.path, b',', true, &job.limits)?;
         let mut rec = StringRecord::new();
         let mut used: BTreeMap<String, ListInfo> = BTreeMap::new();
         while rows.next(&mut rec)? {
@@ -286,8 +286,8 @@ impl Format for UsCsl {
 
 /// Reads the header row: every column of [`COLUMNS`] must be there; others are reported and
 /// ignored.
-fn read_columns(path: &Path, report: &mut Report) -> Result<Columns, Error> {
-    let cols = Columns::read(path, b',', &COLUMNS)?;
+fn read_columns(path: &Path, report: &mut Report, limits: &Limits) -> Result<Columns, Error> {
+    let cols = Columns::read(path, b',', &COLUMNS, limits)?;
     for h in &cols.unknown {
         report.skip(&path.display().to_string(), Some(1), None, format!("unknown column {h:?} ignored"));
     }
@@ -304,8 +304,8 @@ fn split_list(value: &str) -> Vec<String> {
 }
 
 /// How many rows each `_id` has.
-fn count_ids(path: &Path, cols: &Columns) -> Result<HashMap<String, u32>, Error> {
-    let mut rows = Rows::open(path, b',', true)?;
+fn count_ids(path: &Path, cols: &Columns, limits: &Limits) -> Result<HashMap<String, u32>, Error> {
+    let mut rows = Rows::open(path, b',', true, limits)?;
     let mut rec = StringRecord::new();
     let mut counts = HashMap::new();
     while rows.next(&mut rec)? {

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::{formats, input, Error, Format, Job, Recognised};
+use crate::{formats, input, Error, Format, Job, Limits, Recognised};
 
 /// A file that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -52,9 +52,9 @@ impl Plan {
     }
 }
 
-/// Recognises the format of one file by its content.
-pub fn detect_file(path: &Path) -> Result<(&'static dyn Format, Recognised), Error> {
-    let sample = input::sample(path)?;
+/// Recognises the format of one file by its content, reading it within `limits`.
+pub fn detect_file(path: &Path, limits: &Limits) -> Result<(&'static dyn Format, Recognised), Error> {
+    let sample = input::sample_within(path, limits)?;
     if sample.head.is_empty() && !sample.zip {
         return Err(Error::Empty { path: path.display().to_string() });
     }
@@ -90,8 +90,15 @@ struct Found {
 
 /// Plans the import of files and folders. Folders are walked recursively in name order;
 /// files in them that are not lists are reported as skipped. A file named explicitly that is
-/// not a list (or is a companion without its main file) is an error.
+/// not a list (or is a companion without its main file) is an error. The jobs keep to the
+/// default [`Limits`].
 pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
+    plan_within(paths, &Limits::default())
+}
+
+/// Plans the import of files and folders as [`plan`] does, with jobs that keep to `limits`.
+/// A file over the limits is an error even in a folder: it is refused, not skipped.
+pub fn plan_within(paths: &[PathBuf], limits: &Limits) -> Result<Plan, Error> {
     let mut found: Vec<(Found, bool)> = Vec::new();
     let mut entries = Vec::new();
     for path in paths {
@@ -109,7 +116,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
                 if name.starts_with('.') || name.ends_with(".md") {
                     continue;
                 }
-                match detect_file(&file) {
+                match detect_file(&file, limits) {
                     Ok((format, recognised)) => found.push((Found { path: file, format, recognised }, false)),
                     Err(e @ (Error::UnknownFormat { .. } | Error::Empty { .. })) => {
                         entries.push(Entry::Skipped(Skipped { path: file, reason: skip_reason(&e) }));
@@ -118,12 +125,12 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
                 }
             }
         } else {
-            let (format, recognised) = detect_file(path)?;
+            let (format, recognised) = detect_file(path, limits)?;
             found.push((Found { path: path.clone(), format, recognised }, true));
         }
     }
 
-    let found_beside = companions_beside(&mut found);
+    let found_beside = companions_beside(&mut found, limits);
 
     // Main files by folder, so companions can find theirs.
     let mut jobs: Vec<Job> = Vec::new();
@@ -138,6 +145,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
                 path: f.path.clone(),
                 companions: Vec::new(),
                 source_id: f.format.source_id(&f.path),
+                limits: *limits,
             });
         }
     }
@@ -168,7 +176,7 @@ pub fn plan(paths: &[PathBuf]) -> Result<Plan, Error> {
 
 /// Adds to `found` the companions that lie beside a main file named alone, so that its set is
 /// read whole: OFAC's `sdn.csv` without `alt.csv` would drop every alias. Returns their paths.
-fn companions_beside(found: &mut Vec<(Found, bool)>) -> Vec<PathBuf> {
+fn companions_beside(found: &mut Vec<(Found, bool)>, limits: &Limits) -> Vec<PathBuf> {
     let named: Vec<(PathBuf, &'static str)> = found
         .iter()
         .filter(|(f, explicit)| *explicit && f.recognised == Recognised::List)
@@ -189,7 +197,7 @@ fn companions_beside(found: &mut Vec<(Found, bool)>) -> Vec<PathBuf> {
             if found.iter().any(|(f, _)| f.path == path) {
                 continue;
             }
-            let Ok((f, recognised)) = detect_file(&path) else { continue };
+            let Ok((f, recognised)) = detect_file(&path, limits) else { continue };
             let Recognised::Companion { main: mains, .. } = &recognised else { continue };
             if f.name() == format && mains.contains(&name) {
                 added.push(path.clone());

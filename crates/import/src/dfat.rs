@@ -70,6 +70,9 @@ impl Format for DfatXlsx {
         let path = job.path.as_path();
         let file = path.display().to_string();
         let mut report = Report::new(source_info(&job.source_id, self.name()));
+        // calamine reads the shared strings whole on opening, and cell positions size the
+        // rows below: both are checked against the limits first.
+        crate::xlsx::check(path, &job.limits)?;
         let mut book: Xlsx<BufReader<File>> = calamine::open_workbook(path)
             .map_err(|e| Error::malformed(path, None, None, format!("not a readable xlsx workbook: {e}")))?;
         let mut merged = Merged::default();

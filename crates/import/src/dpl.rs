@@ -19,7 +19,7 @@ use proscribe_model::{
 use crate::ofac::csvio::{line_of, Columns, Rows};
 use crate::ofac::features::{self, Ctx};
 use crate::ofac::group::{self, Grouper};
-use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::{util, EntitySink, Error, Format, Job, Limits, Recognised, Report, Sample};
 
 /// The `bis-dpl` format.
 #[derive(Debug)]
@@ -96,9 +96,9 @@ impl Format for BisDpl {
         };
         let mut report = Report::new(source);
         let file = job.path.display().to_string();
-        let cols = Columns::read(&job.path, b'\t', &COLUMNS)?;
-        let mut groups = Grouper::new(count_names(&job.path, &cols)?);
-        let mut rows = Rows::open(&job.path, b'\t', true)?;
+        let cols = Columns::read(&job.path, b'\t', &COLUMNS, &job.limits)?;
+        let mut groups = Grouper::new(count_names(&job.path, &cols, &job.limits)?);
+        let mut rows = Rows::open(&job.path, b'\t', true, &job.limits)?;
         let mut rec = StringRecord::new();
         while rows.next(&mut rec)? {
             rows.expect_len(&rec, cols.width)?;
@@ -125,8 +125,8 @@ impl Format for BisDpl {
 }
 
 /// How many rows each entity id has.
-fn count_names(path: &Path, cols: &Columns) -> Result<HashMap<String, u32>, Error> {
-    let mut rows = Rows::open(path, b'\t', true)?;
+fn count_names(path: &Path, cols: &Columns, limits: &Limits) -> Result<HashMap<String, u32>, Error> {
+    let mut rows = Rows::open(path, b'\t', true, limits)?;
     let mut rec = StringRecord::new();
     let mut counts = HashMap::new();
     while rows.next(&mut rec)? {

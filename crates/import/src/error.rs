@@ -58,6 +58,21 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// The file goes over one of the import's [`crate::Limits`]: crafted, broken, or (rarely)
+    /// genuine and larger than the limit foresees, which `--limit NAME=VALUE` raises.
+    #[error("{path}: {at}: {what} is over the limit {limit}={value} (refused; if the file is genuine, raise the limit with --limit {limit}=N)")]
+    Limit {
+        /// The file.
+        path: String,
+        /// Where: a line, a cell, an element path.
+        at: String,
+        /// What went over the limit.
+        what: String,
+        /// The limit's name, as `--limit` takes it.
+        limit: &'static str,
+        /// The limit's value.
+        value: u64,
+    },
     /// The sink refused an entity (the store failed): its message and source, as they are.
     #[error(transparent)]
     Sink(Box<dyn std::error::Error + Send + Sync>),

@@ -62,7 +62,7 @@ impl Format for EuFsf {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, root) = Records::open_root(&job.path, ROOT)?;
+        let (mut records, root) = Records::open_root(&job.path, ROOT, &job.limits)?;
         let mut ctx = RecordCtx::new(&job.path, source_info(root.attr_clean("generationDate")));
         while let Some(node) = records.next(&["sanctionEntity"])? {
             ctx.start(&node, node.attr_clean("euReferenceNumber").or_else(|| node.attr_clean("logicalId")));

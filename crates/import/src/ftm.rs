@@ -31,7 +31,6 @@
 //! diagnostic, and so is a duplicate id.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::BufRead;
 use std::path::Path;
 
 use proscribe_model::{
@@ -40,7 +39,8 @@ use proscribe_model::{
 };
 use serde::Deserialize;
 
-use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::limits::Exceeded;
+use crate::{input, util, EntitySink, Error, Format, Job, Limits, Recognised, Report, Sample};
 
 /// The `ftm` format: FollowTheMoney JSON lines.
 #[derive(Debug)]
@@ -81,7 +81,7 @@ impl Format for FtmJson {
             lists: Vec::new(),
         });
         let mut index = Index::default();
-        read_lines(path, |line, rec| index.add(rec, line, &file, &mut report))?;
+        read_lines(path, &job.limits, |line, rec| index.add(rec, line, &file, &mut report))?;
         if index.records == 0 {
             return Err(Error::Empty { path: file });
         }
@@ -89,7 +89,7 @@ impl Format for FtmJson {
         report.source.authorities = index.authorities.values().cloned().collect();
         report.source.lists = index.lists.values().cloned().collect();
         let thing_lines = std::mem::take(&mut index.thing_lines);
-        read_lines(path, |line, rec| {
+        read_lines(path, &job.limits, |line, rec| {
             let Some(schema) = thing_lines.get(&line) else { return Ok(()) };
             let entity = build_thing(rec, *schema, &mut index, &file, line, &mut report);
             report.emit(sink, entity, line)
@@ -140,25 +140,43 @@ impl Record {
     }
 }
 
-/// Reads the non-empty lines of the file as records, with their 1-based line numbers.
-fn read_lines(path: &Path, mut each: impl FnMut(u64, Record) -> Result<(), Error>) -> Result<(), Error> {
-    let mut reader = input::open_text(path)?;
-    let mut buf = String::new();
+/// Reads the non-empty lines of the file as records, with their 1-based line numbers. A line
+/// longer than the `record-bytes` limit, or a property with more values than `values`, is
+/// refused.
+fn read_lines(
+    path: &Path,
+    limits: &Limits,
+    mut each: impl FnMut(u64, Record) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut reader = input::open_text(path, limits)?;
+    let mut buf = Vec::new();
     let mut line = 0u64;
     loop {
-        buf.clear();
-        let n = reader.read_line(&mut buf).map_err(|e| input::read_error(path, e))?;
+        let n = input::read_bounded_line(&mut reader, &mut buf, line + 1, limits)
+            .map_err(|e| input::read_error(path, e))?;
         if n == 0 {
             return Ok(());
         }
         line += 1;
-        let text = buf.trim();
+        // The reader has checked the text is UTF-8, and a line ends at a whole character.
+        let text = std::str::from_utf8(&buf)
+            .map_err(|e| Error::malformed(path, Some(line), None, format!("not valid UTF-8: {e}")))?;
+        let text = text.trim();
         if text.is_empty() {
             continue;
         }
         let record: Record = serde_json::from_str(text).map_err(|e| {
             Error::malformed(path, Some(line), None, format!("not a FollowTheMoney entity (a JSON object): {e}"))
         })?;
+        if let Some((prop, values)) = record.properties.iter().find(|(_, v)| v.len() as u64 > limits.values) {
+            let what = format!("property {prop} with {} values", values.len());
+            return Err(Exceeded::new(format!("line {line}"), what, "values", limits.values).in_file(path));
+        }
+        let names: usize = NAME_PROPS.iter().map(|p| record.values(p).len()).sum();
+        if names as u64 > limits.names {
+            let what = format!("an entity with {names} names");
+            return Err(Exceeded::new(format!("line {line}"), what, "names", limits.names).in_file(path));
+        }
         each(line, record)?;
     }
 }
@@ -697,6 +715,9 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
     e
 }
 
+/// The properties that hold names of an entity.
+const NAME_PROPS: [&str; 5] = ["name", "alias", "abbreviation", "weakAlias", "previousName"];
+
 fn add_names(e: &mut Entity, rec: &Record) {
     for (i, v) in rec.values("name").iter().enumerate() {
         let kind = if i == 0 { NameKind::Primary } else { NameKind::Alias };
@@ -721,30 +742,49 @@ fn add_names(e: &mut Entity, rec: &Record) {
 
 /// Gives each name the parts (first name, last name, ...) that occur in it as whole words.
 fn fit_parts(e: &mut Entity, rec: &Record) {
+    let candidates = part_candidates(|prop| rec.values(prop));
     for name in &mut e.names {
-        name.parts = parts_in(&name.full, |prop| rec.values(prop));
+        name.parts = parts_in(&name.full, &candidates);
     }
+}
+
+/// The values of each name-part property, longest first, each with the form it is looked
+/// for in a name (lower case, spaces collapsed). Prepared once per entity, since every name
+/// is matched against them all.
+type Candidates<'a> = Vec<(proscribe_model::PartKind, Vec<(String, &'a str)>)>;
+
+fn part_candidates<'a>(values: impl Fn(&str) -> &'a [String]) -> Candidates<'a> {
+    ftm::NAME_PARTS
+        .iter()
+        .rev()
+        .map(|(prop, kind)| {
+            let mut candidates: Vec<&String> = values(prop).iter().collect();
+            candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
+            let prepared = candidates
+                .into_iter()
+                .map(|v| (proscribe_model::collapse_spaces(&v.to_lowercase()), v.as_str()))
+                .collect();
+            (*kind, prepared)
+        })
+        .collect()
 }
 
 /// The parts of `full` among the values of the name-part properties. For each property, the
 /// longest value that occurs in `full` as whole words and does not overlap a part already
 /// found is taken; parts come out in the order they stand in the name.
-fn parts_in<'a>(full: &str, values: impl Fn(&str) -> &'a [String]) -> Vec<NamePart> {
+fn parts_in(full: &str, candidates: &Candidates<'_>) -> Vec<NamePart> {
     let hay = full.to_lowercase();
     let mut found: Vec<(usize, usize, NamePart)> = Vec::new();
-    for (prop, kind) in ftm::NAME_PARTS.iter().rev() {
-        let mut candidates: Vec<&String> = values(prop).iter().collect();
-        candidates.sort_by_key(|v| std::cmp::Reverse(v.chars().count()));
-        for v in candidates {
-            let needle = proscribe_model::collapse_spaces(&v.to_lowercase());
-            let Some(start) = find_word(&hay, &needle) else { continue };
+    for (kind, values) in candidates {
+        for (needle, v) in values {
+            let Some(start) = find_word(&hay, needle) else { continue };
             let end = start + needle.len();
             if found.iter().any(|(s, t, _)| start < *t && *s < end) {
                 continue;
             }
             // Lower-casing may change byte lengths (rarely); then the value is taken as given.
             let same_len = hay.len() == full.len();
-            let value = same_len.then(|| full.get(start..end)).flatten().unwrap_or(v.as_str()).to_string();
+            let value = same_len.then(|| full.get(start..end)).flatten().unwrap_or(v).to_string();
             found.push((start, end, NamePart { kind: *kind, value }));
             break;
         }
@@ -899,7 +939,7 @@ mod tests {
         let map: BTreeMap<String, Vec<String>> =
             props.iter().map(|(k, vs)| (k.to_string(), vs.iter().map(|v| v.to_string()).collect())).collect();
         let empty = Vec::new();
-        let parts = parts_in(full, |p| map.get(p).unwrap_or(&empty).as_slice());
+        let parts = parts_in(full, &part_candidates(|p| map.get(p).unwrap_or(&empty).as_slice()));
         let got: Vec<String> = parts.iter().map(|p| format!("{:?}={}", p.kind, p.value)).collect();
         assert_eq!(got.join(" "), expect, "{full}");
     }

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
 
+use crate::limits::{Exceeded, Limits};
 use crate::{Error, Sample};
 
 /// How many bytes of a file `sample` reads.
@@ -156,28 +157,149 @@ fn io_error(path: &Path, e: io::Error) -> Error {
     Error::Io { path: path.display().to_string(), source: e }
 }
 
-/// The raw bytes of a file, gzip undone.
-fn raw(path: &Path) -> Result<Box<dyn Read + Send>, Error> {
+/// The raw bytes of a file, gzip undone within the `inflated-bytes` and `inflate-ratio`
+/// limits.
+fn raw(path: &Path, limits: &Limits) -> Result<Box<dyn Read + Send>, Error> {
     let mut file = File::open(path).map_err(|e| io_error(path, e))?;
     let mut magic = [0u8; 2];
     let n = file.read(&mut magic).map_err(|e| io_error(path, e))?;
     let file = File::open(path).map_err(|e| io_error(path, e))?;
     if n == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(MultiGzDecoder::new(BufReader::new(file))))
+        let compressed = file.metadata().map_err(|e| io_error(path, e))?.len();
+        let gz = MultiGzDecoder::new(BufReader::new(file));
+        Ok(Box::new(Inflated::new(gz, compressed, limits, "the gzip content".into())))
     } else {
         Ok(Box::new(file))
     }
 }
 
+/// Passes on what a decompressor inflates and fails once it is more than the limits allow
+/// for `compressed` bytes: a small file that inflates to gigabytes is refused after reading
+/// at most the cap, never held.
+pub struct Inflated<R> {
+    inner: R,
+    out: u64,
+    compressed: u64,
+    cap: u64,
+    limits: Limits,
+    what: String,
+}
+
+impl<R> Inflated<R> {
+    /// Wraps `inner`, the inflated stream of `compressed` bytes; `what` names it in errors.
+    pub fn new(inner: R, compressed: u64, limits: &Limits, what: String) -> Self {
+        Inflated { inner, out: 0, compressed, cap: limits.inflate_cap(compressed), limits: *limits, what }
+    }
+
+    /// The bound the stream goes over once it passes its cap.
+    pub(crate) fn over(&self) -> Exceeded {
+        self.over_by(format!("inflating to more than {} bytes", self.cap))
+    }
+
+    /// The bound gone over by `what` (inflating past the cap, declaring a size past it).
+    pub(crate) fn over_by(&self, what: String) -> Exceeded {
+        let at = format!("{} (compressed {} bytes)", self.what, self.compressed);
+        if self.cap < self.limits.inflated_bytes {
+            let what = format!("{what}, {} times the compressed size,", self.limits.inflate_ratio);
+            Exceeded::new(at, what, "inflate-ratio", self.limits.inflate_ratio)
+        } else {
+            Exceeded::new(at, what, "inflated-bytes", self.limits.inflated_bytes)
+        }
+    }
+}
+
+impl<R: Read> Read for Inflated<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        if self.out > self.cap {
+            return Err(self.over().into_io());
+        }
+        Ok(n)
+    }
+}
+
+/// Passes bytes on and fails at a run of more than the `field-bytes` limit without `<` or
+/// `>`: in XML such a run is one text or one tag, which an XML parser buffers whole. Counts
+/// lines for the error.
+pub struct MarkupRuns<R> {
+    inner: R,
+    run: u64,
+    line: u64,
+    limit: u64,
+    what: String,
+}
+
+impl<R: Read> MarkupRuns<R> {
+    /// Wraps `inner`; `what` names the stream in errors (empty for a file by itself).
+    pub fn new(inner: R, limits: &Limits, what: String) -> Self {
+        MarkupRuns { inner, run: 0, line: 1, limit: limits.field_bytes, what }
+    }
+}
+
+impl<R: Read> Read for MarkupRuns<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            match b {
+                b'<' | b'>' => self.run = 0,
+                b'\n' => {
+                    self.line += 1;
+                    self.run += 1;
+                }
+                _ => self.run += 1,
+            }
+            if self.run > self.limit {
+                let at = if self.what.is_empty() {
+                    format!("line {}", self.line)
+                } else {
+                    format!("{} line {}", self.what, self.line)
+                };
+                let what = format!("a text or tag of more than {} bytes", self.limit);
+                return Err(Exceeded::new(at, what, "field-bytes", self.limit).into_io());
+            }
+        }
+        Ok(n)
+    }
+}
+
+/// Opens an XML file for streaming as [`open_text`] does, failing at a text or tag longer
+/// than the `field-bytes` limit (see [`MarkupRuns`]).
+pub fn open_xml_text(path: &Path, limits: &Limits) -> Result<Utf8Reader<Box<dyn Read + Send>>, Error> {
+    Ok(Utf8Reader::new(Box::new(MarkupRuns::new(raw(path, limits)?, limits, String::new()))))
+}
+
 /// Opens a text file for streaming: gzip undone, BOM and 0x1A dropped, UTF-8 checked.
-pub fn open_text(path: &Path) -> Result<Utf8Reader<Box<dyn Read + Send>>, Error> {
-    Ok(Utf8Reader::new(raw(path)?))
+pub fn open_text(path: &Path, limits: &Limits) -> Result<Utf8Reader<Box<dyn Read + Send>>, Error> {
+    Ok(Utf8Reader::new(raw(path, limits)?))
 }
 
 /// Opens a CSV or tab-separated file for streaming as [`open_text`] does, failing at the end
-/// if the file ends inside a quoted field (see [`QuoteCheck`]).
-pub fn open_csv_text(path: &Path, delimiter: u8) -> Result<QuoteCheck<Utf8Reader<Box<dyn Read + Send>>>, Error> {
-    Ok(QuoteCheck::new(open_text(path)?, delimiter))
+/// if the file ends inside a quoted field, and at a field or row longer than the limits (see
+/// [`QuoteCheck`]).
+pub fn open_csv_text(
+    path: &Path,
+    delimiter: u8,
+    limits: &Limits,
+) -> Result<QuoteCheck<Utf8Reader<Box<dyn Read + Send>>>, Error> {
+    Ok(QuoteCheck::new(open_text(path, limits)?, delimiter).bounded(limits))
+}
+
+/// Reads one line of at most the `record-bytes` limit into `buf` (cleared first), with its
+/// line break; 0 at the end of the input. `line` is the line's number, for the error.
+pub fn read_bounded_line<R: BufRead>(
+    reader: &mut R,
+    buf: &mut Vec<u8>,
+    line: u64,
+    limits: &Limits,
+) -> io::Result<usize> {
+    buf.clear();
+    let n = reader.by_ref().take(limits.record_bytes.saturating_add(1)).read_until(b'\n', buf)?;
+    if n as u64 > limits.record_bytes {
+        let what = format!("a line of more than {} bytes", limits.record_bytes);
+        return Err(Exceeded::new(format!("line {line}"), what, "record-bytes", limits.record_bytes).into_io());
+    }
+    Ok(n)
 }
 
 /// The error a [`QuoteCheck`] raises at the end of a file that ends inside a quoted field,
@@ -213,17 +335,74 @@ enum Quoting {
 /// fails at the end of the stream if a quoted field is still open. The csv crate accepts such
 /// a field (it runs to the end of the file), so a file cut short inside one would otherwise
 /// read as a shorter, valid list.
+///
+/// It also bounds what the csv crate buffers: a field longer than the `field-bytes` limit, a
+/// row longer than `record-bytes` or with more fields than `columns` fails at the line it
+/// reaches, before the csv crate has read it whole.
 pub struct QuoteCheck<R> {
     inner: R,
     delimiter: u8,
     state: Quoting,
     line: u64,
+    field: u64,
+    fields: u64,
+    record: u64,
+    limits: Limits,
 }
 
 impl<R: Read> QuoteCheck<R> {
-    /// Wraps `inner`, whose fields are separated by `delimiter`.
+    /// Wraps `inner`, whose fields are separated by `delimiter`, with the default limits.
     pub fn new(inner: R, delimiter: u8) -> Self {
-        QuoteCheck { inner, delimiter, state: Quoting::FieldStart, line: 1 }
+        QuoteCheck {
+            inner,
+            delimiter,
+            state: Quoting::FieldStart,
+            line: 1,
+            field: 0,
+            fields: 1,
+            record: 0,
+            limits: Limits::default(),
+        }
+    }
+
+    /// The same check within `limits`.
+    pub fn bounded(mut self, limits: &Limits) -> Self {
+        self.limits = *limits;
+        self
+    }
+
+    /// Counts `b` into the current field and row; an error once either is over its limit.
+    fn count(&mut self, b: u8) -> Result<(), Exceeded> {
+        let quoted = matches!(self.state, Quoting::Quoted(_));
+        if !quoted && b == b'\n' {
+            self.record = 0;
+            self.field = 0;
+            self.fields = 1;
+            return Ok(());
+        }
+        if !quoted && b == self.delimiter {
+            self.field = 0;
+            self.fields += 1;
+        } else if !quoted && b == b'\r' {
+            self.field = 0;
+        } else {
+            self.field += 1;
+        }
+        self.record += 1;
+        let at = || format!("line {}", self.line);
+        if self.field > self.limits.field_bytes {
+            let what = format!("a field of more than {} bytes", self.limits.field_bytes);
+            return Err(Exceeded::new(at(), what, "field-bytes", self.limits.field_bytes));
+        }
+        if self.record > self.limits.record_bytes {
+            let what = format!("a row of more than {} bytes", self.limits.record_bytes);
+            return Err(Exceeded::new(at(), what, "record-bytes", self.limits.record_bytes));
+        }
+        if self.fields > self.limits.columns {
+            let what = format!("a row of more than {} fields", self.limits.columns);
+            return Err(Exceeded::new(at(), what, "columns", self.limits.columns));
+        }
+        Ok(())
     }
 
     fn step(&mut self, b: u8) {
@@ -253,6 +432,7 @@ impl<R: Read> Read for QuoteCheck<R> {
             }
         }
         for &b in &buf[..n] {
+            self.count(b).map_err(Exceeded::into_io)?;
             self.step(b);
         }
         Ok(n)
@@ -262,6 +442,9 @@ impl<R: Read> Read for QuoteCheck<R> {
 /// Turns an I/O error from reading `path` into an [`Error`], recognising encoding errors and
 /// files cut short inside a quoted field.
 pub fn read_error(path: &Path, e: io::Error) -> Error {
+    if let Some(x) = e.get_ref().and_then(|inner| inner.downcast_ref::<Exceeded>()) {
+        return x.clone().in_file(path);
+    }
     if let Some(enc) = e.get_ref().and_then(|inner| inner.downcast_ref::<EncodingError>()) {
         return Error::Encoding { path: path.display().to_string(), line: enc.line, offset: enc.offset };
     }
@@ -271,19 +454,26 @@ pub fn read_error(path: &Path, e: io::Error) -> Error {
     io_error(path, e)
 }
 
+/// Reads the start of a file to recognise its format, within the default limits (see
+/// [`sample_within`]).
+pub fn sample(path: &Path) -> Result<Sample, Error> {
+    sample_within(path, &Limits::default())
+}
+
 /// Reads the start of a file to recognise its format. For a spreadsheet (a zip container
 /// such as xlsx) the head is the first rows of each sheet as tab-separated lines, because its
-/// raw bytes say nothing about the list inside.
-pub fn sample(path: &Path) -> Result<Sample, Error> {
+/// raw bytes say nothing about the list inside; the spreadsheet is checked against `limits`
+/// first (see [`crate::xlsx::check`]).
+pub fn sample_within(path: &Path, limits: &Limits) -> Result<Sample, Error> {
     let mut head = Vec::with_capacity(SAMPLE_BYTES);
     let mut file = File::open(path).map_err(|e| io_error(path, e))?;
     let mut magic = [0u8; 4];
     let n = file.read(&mut magic).map_err(|e| io_error(path, e))?;
     let zip = n == 4 && magic == *b"PK\x03\x04";
     if zip {
-        head = sheet_heads(path);
+        head = sheet_heads(path, limits)?;
     } else {
-        raw(path)?.take(SAMPLE_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(path, e))?;
+        raw(path, limits)?.take(SAMPLE_BYTES as u64).read_to_end(&mut head).map_err(|e| io_error(path, e))?;
     }
     let file_name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
     Ok(Sample { file_name, head, zip })
@@ -293,10 +483,12 @@ pub fn sample(path: &Path) -> Result<Sample, Error> {
 const SHEET_HEAD_ROWS: u32 = 3;
 
 /// The first rows of each sheet of a spreadsheet as tab-separated lines; empty when the file
-/// is no spreadsheet calamine can open (another kind of zip archive).
-fn sheet_heads(path: &Path) -> Vec<u8> {
+/// is no spreadsheet calamine can open (another kind of zip archive). A spreadsheet over the
+/// limits is an error: calamine would read its shared strings whole on opening it.
+fn sheet_heads(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
     use calamine::{Reader, Sheets};
-    let Ok(mut book) = calamine::open_workbook_auto(path) else { return Vec::new() };
+    crate::xlsx::check(path, limits)?;
+    let Ok(mut book) = calamine::open_workbook_auto(path) else { return Ok(Vec::new()) };
     let mut out = String::new();
     for name in book.sheet_names() {
         let rows: Vec<Vec<String>> = match &mut book {
@@ -309,6 +501,7 @@ fn sheet_heads(path: &Path) -> Vec<u8> {
                     if row >= SHEET_HEAD_ROWS {
                         break;
                     }
+                    // Positions are within the limits checked above.
                     rows.resize(row as usize + 1, Vec::new());
                     let r = &mut rows[row as usize];
                     r.resize(col as usize + 1, String::new());
@@ -316,14 +509,9 @@ fn sheet_heads(path: &Path) -> Vec<u8> {
                 }
                 rows
             }
-            other => match other.worksheet_range(&name) {
-                Ok(range) => range
-                    .rows()
-                    .take(SHEET_HEAD_ROWS as usize)
-                    .map(|r| r.iter().map(|c| c.to_string()).collect())
-                    .collect(),
-                Err(_) => continue,
-            },
+            // No importer reads another kind of spreadsheet (ods), and calamine would size
+            // its ranges whole from what the file declares.
+            _ => continue,
         };
         for row in rows {
             out.push_str(&row.join("\t"));
@@ -333,7 +521,7 @@ fn sheet_heads(path: &Path) -> Vec<u8> {
             break;
         }
     }
-    out.into_bytes()
+    Ok(out.into_bytes())
 }
 
 #[cfg(test)]

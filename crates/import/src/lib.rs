@@ -7,7 +7,9 @@
 //! Parsers do not fail on one bad record: they skip it with a [`Diagnostic`]. They fail (with
 //! an [`Error`] naming the file, the line or element, and what is wrong) when the file as a
 //! whole cannot be read: malformed XML, a wrong encoding, a CSV row with the wrong number of
-//! columns, an empty file.
+//! columns, an empty file. And they refuse a file that goes over one of the [`Limits`] each
+//! [`Job`] carries (a field, a row, a nesting depth, an inflated size, a spreadsheet
+//! reference), so that memory and stack stay bounded whatever a file holds.
 //!
 //! ```no_run
 //! use proscribe_import::{plan, Entry};
@@ -15,7 +17,7 @@
 //! let plan = plan(&["consolidated.xml".into()]).unwrap();
 //! for entry in plan.entries {
 //!     if let Entry::List(job) = entry {
-//!         let report = job.format.parse(&job, &mut |entity: proscribe_model::Entity, _line: u64| {
+//!         let report = job.parse(&mut |entity: proscribe_model::Entity, _line: u64| {
 //!             println!("{}", entity.caption());
 //!             Ok(())
 //!         }).unwrap();
@@ -28,7 +30,9 @@
 mod detect;
 mod error;
 pub mod input;
+pub mod limits;
 pub mod util;
+mod xlsx;
 mod xmltree;
 
 pub mod csl;
@@ -45,8 +49,9 @@ pub mod un;
 
 use std::path::PathBuf;
 
-pub use detect::{detect_file, plan, Entry, Plan, Skipped};
+pub use detect::{detect_file, plan, plan_within, Entry, Plan, Skipped};
 pub use error::Error;
+pub use limits::Limits;
 use proscribe_model::{Entity, SourceInfo};
 use serde::Serialize;
 
@@ -139,9 +144,31 @@ pub struct Job {
     pub companions: Vec<(String, PathBuf)>,
     /// The source id the list will be stored under.
     pub source_id: String,
+    /// The bounds the parse keeps to.
+    pub limits: Limits,
 }
 
 impl Job {
+    /// Parses the job with its format, refusing an entity with more names than the `names`
+    /// limit: the sink, the store and the index would each hold them all.
+    pub fn parse(&self, sink: &mut dyn EntitySink) -> Result<Report, Error> {
+        let max = self.limits.names;
+        let mut bounded = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+            if entity.names.len() as u64 > max {
+                let what = format!("entity {} with {} names", entity.id, entity.names.len());
+                return Err(Box::new(limits::Exceeded::new(format!("line {line}"), what, "names", max)));
+            }
+            sink.accept(entity, line)
+        };
+        match self.format.parse(self, &mut bounded) {
+            Err(Error::Sink(e)) => match e.downcast::<limits::Exceeded>() {
+                Ok(x) => Err(x.in_file(&self.path)),
+                Err(e) => Err(Error::Sink(e)),
+            },
+            other => other,
+        }
+    }
+
     /// All files of the job, main file first.
     pub fn files(&self) -> Vec<&PathBuf> {
         std::iter::once(&self.path).chain(self.companions.iter().map(|(_, p)| p)).collect()

@@ -175,7 +175,7 @@ impl Format for OfacCsv {
         let mut report = Report::new(source);
         let mut companions = Companions::read(job, &mut report)?;
         let file = job.path.display().to_string();
-        let mut rows = Rows::open(&job.path, b',', false)?;
+        let mut rows = Rows::open(&job.path, b',', false, &job.limits)?;
         let mut rec = StringRecord::new();
         let mut seen = HashSet::new();
         let mut any = false;
@@ -413,11 +413,12 @@ struct Companions {
     add: HashMap<String, Vec<AddRow>>,
     comments: HashMap<String, Comment>,
     files: HashMap<&'static str, String>,
+    limits: crate::Limits,
 }
 
 impl Companions {
     fn read(job: &Job, report: &mut Report) -> Result<Companions, Error> {
-        let mut c = Companions::default();
+        let mut c = Companions { limits: job.limits, ..Companions::default() };
         for (role, path) in &job.companions {
             match role.as_str() {
                 "alt" => c.read_alt(path)?,
@@ -439,7 +440,8 @@ impl Companions {
         mut f: impl FnMut(&mut Self, &StringRecord, u64),
     ) -> Result<(), Error> {
         self.files.insert(role, path.display().to_string());
-        let mut rows = Rows::open(path, b',', false)?;
+        let limits = self.limits;
+        let mut rows = Rows::open(path, b',', false, &limits)?;
         let mut rec = StringRecord::new();
         while rows.next(&mut rec)? {
             rows.expect_len(&rec, columns)?;
@@ -558,7 +560,13 @@ mod tests {
         let at = whole[..cut].iter().rposition(|&b| b == b'"').unwrap() + 2;
         let path = dir.join("sdn.csv");
         std::fs::write(&path, &whole[..at]).unwrap();
-        let job = Job { format: &OfacCsv, path: path.clone(), companions: vec![], source_id: OfacCsv.source_id(&path) };
+        let job = Job {
+            format: &OfacCsv,
+            path: path.clone(),
+            companions: vec![],
+            source_id: OfacCsv.source_id(&path),
+            limits: crate::Limits::default(),
+        };
         let mut sink = |_e: Entity, _l: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> { Ok(()) };
         let err = OfacCsv.parse(&job, &mut sink).unwrap_err().to_string();
         let line = whole[..at].iter().filter(|&&b| b == b'\n').count() + 1;

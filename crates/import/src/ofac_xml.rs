@@ -15,6 +15,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
+use crate::limits::{Exceeded, ELEMENT_BYTES};
 use crate::ofac::features::{self, Ctx, Fact, MakeFact};
 use crate::ofac::{self as csvfmt, remarks, VesselField};
 use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
@@ -60,7 +61,8 @@ impl Format for OfacXml {
         let mut parser = Parser {
             path: &job.path,
             file: job.path.display().to_string(),
-            reader: Reader::from_reader(LineCount { inner: input::open_text(&job.path)?, line: 1 }),
+            reader: Reader::from_reader(LineCount { inner: input::open_xml_text(&job.path, &job.limits)?, line: 1 }),
+            limits: job.limits,
             report: Report::new(source),
             id_prefix: if cons { "ofac-cons-" } else { "ofac-" },
             list: list.id,
@@ -132,6 +134,7 @@ struct Parser<'a, R: BufRead> {
     report: Report,
     id_prefix: &'static str,
     list: String,
+    limits: crate::Limits,
 }
 
 impl<R: BufRead> Parser<'_, R> {
@@ -143,6 +146,9 @@ impl<R: BufRead> Parser<'_, R> {
         if let quick_xml::Error::Io(io) = &e {
             if let Some(enc) = io.get_ref().and_then(|i| i.downcast_ref::<EncodingError>()) {
                 return Error::Encoding { path: self.file.clone(), line: enc.line, offset: enc.offset };
+            }
+            if let Some(x) = io.get_ref().and_then(|i| i.downcast_ref::<Exceeded>()) {
+                return x.clone().in_file(self.path);
             }
         }
         Error::malformed(self.path, Some(self.line()), element, format!("malformed XML: {e}"))
@@ -221,16 +227,38 @@ impl<R: BufRead> Parser<'_, R> {
     }
 
     /// Reads the element just opened (`name`) and everything in it into a tree.
+    /// The tree is at most `depth` deep and its text at most `record-bytes` long.
     fn tree(&mut self, name: String) -> Result<Node, Error> {
         let mut stack = vec![Node { name, ..Default::default() }];
         let mut buf = Vec::new();
+        let start = self.reader.buffer_position();
+        let mut elements = 1u64;
         loop {
+            let limits = self.limits;
+            let over = |what: String, limit: &'static str, value: u64, stack: &[Node], line: u64| {
+                let names: Vec<&str> = stack.iter().take(4).map(|n| n.name.as_str()).collect();
+                let at =
+                    format!("line {line} in <sdnList/{}{}>", names.join("/"), if stack.len() > 4 { "/…" } else { "" });
+                Exceeded::new(at, what, limit, value).in_file(self.path)
+            };
+            if stack.len() as u64 + 1 > limits.depth {
+                let what = format!("elements nested more than {} deep", limits.depth);
+                return Err(over(what, "depth", limits.depth, &stack, self.line()));
+            }
+            if self.reader.buffer_position() - start + elements * ELEMENT_BYTES > limits.record_bytes {
+                let what = format!("a record of more than {} bytes", limits.record_bytes);
+                return Err(over(what, "record-bytes", limits.record_bytes, &stack, self.line()));
+            }
             buf.clear();
             let event = self.reader.read_event_into(&mut buf);
             let open = stack.last().map(|n| n.name.clone());
             match event.map_err(|e| self.xml_error(e, open.as_deref()))? {
-                Event::Start(s) => stack.push(Node { name: s.local_name().as_ref().to_string(), ..Default::default() }),
+                Event::Start(s) => {
+                    elements += 1;
+                    stack.push(Node { name: s.local_name().as_ref().to_string(), ..Default::default() });
+                }
                 Event::Empty(s) => {
+                    elements += 1;
                     let node = Node { name: s.local_name().as_ref().to_string(), ..Default::default() };
                     if let Some(parent) = stack.last_mut() {
                         parent.children.push(node);

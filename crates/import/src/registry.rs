@@ -25,6 +25,7 @@ use proscribe_model::{
 };
 use serde::Deserialize;
 
+use crate::limits::{Exceeded, Limits};
 use crate::{input, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `registry-yaml` format: a national registry kept in proscribe's YAML format.
@@ -58,7 +59,8 @@ impl Format for RegistryYaml {
             let stem = path.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
             format!("registry-{}", slug(&stem))
         };
-        let Ok(text) = read_text(path) else { return fallback() };
+        // Planning keeps to the default limits; a file over them is refused when it is parsed.
+        let Ok(text) = read_text(path, &Limits::default()) else { return fallback() };
         serde_norway::from_str::<IdOnly>(&text).map(|f| f.id).unwrap_or_else(|_| fallback())
     }
 
@@ -70,7 +72,7 @@ impl Format for RegistryYaml {
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
         let path = job.path.as_path();
-        let text = read_text(path)?;
+        let text = read_text(path, &job.limits)?;
         if text.trim().is_empty() {
             return Err(Error::Empty { path: path.display().to_string() });
         }
@@ -85,10 +87,109 @@ impl Format for RegistryYaml {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, Error> {
+/// What one YAML value (a key, a scalar, a collection) counts towards the `record-bytes`
+/// limit besides its bytes: the parser holds the whole document as events, at about 200
+/// bytes a value, so a file of many tiny values is bounded like one of long texts.
+const YAML_NODE_BYTES: u64 = 32;
+
+/// The whole file, which is parsed as one document: at most the `record-bytes` limit long
+/// (each value counted as [`YAML_NODE_BYTES`] more), and nested at most `depth` deep (see
+/// [`shape`]).
+fn read_text(path: &Path, limits: &Limits) -> Result<String, Error> {
+    use std::io::Read;
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut input::open_text(path)?, &mut text).map_err(|e| input::read_error(path, e))?;
+    let reader = input::open_text(path, limits)?;
+    reader
+        .take(limits.record_bytes.saturating_add(1))
+        .read_to_string(&mut text)
+        .map_err(|e| input::read_error(path, e))?;
+    let shape = shape(&text, limits.depth);
+    if let Some(line) = shape.too_deep {
+        let what = format!("YAML nested more than {} deep", limits.depth);
+        return Err(Exceeded::new(format!("line {line}"), what, "depth", limits.depth).in_file(path));
+    }
+    if text.len() as u64 + shape.nodes * YAML_NODE_BYTES > limits.record_bytes {
+        let what = format!(
+            "a registry file of more than {} bytes (each of its {} values counted as {YAML_NODE_BYTES} more)",
+            limits.record_bytes, shape.nodes
+        );
+        return Err(Exceeded::new("the whole file", what, "record-bytes", limits.record_bytes).in_file(path));
+    }
     Ok(text)
+}
+
+/// What [`shape`] finds in a YAML text.
+struct Shape {
+    /// The first line that nests deeper than allowed.
+    too_deep: Option<u64>,
+    /// About how many values (keys, scalars, collections) the text holds, up to `too_deep`.
+    nodes: u64,
+}
+
+/// The first line at which the YAML `text` nests more than `max` deep, counting blocks by
+/// their indentation, `- ` items that open on the line of their parent, and flow brackets;
+/// and about how many values it holds (a line, its items and keys, flow items).
+/// The YAML parser's time grows with the square of the nesting, so nesting is judged by
+/// this one linear pass before it runs. It may count a bracket in a quoted string or an
+/// indented text block as nesting: that errs towards refusing files far deeper than any
+/// registry needs, never towards parsing a deep one.
+fn shape(text: &str, max: u64) -> Shape {
+    let mut indents: Vec<usize> = Vec::new();
+    let mut block = 0u64;
+    let mut flow = 0u64;
+    let mut nodes = 0u64;
+    for (i, line) in text.lines().enumerate() {
+        let deep = Shape { too_deep: Some(i as u64 + 1), nodes };
+        let content = line.trim_start_matches(' ');
+        // Inside a flow collection lines continue it; outside, a flow collection opens only
+        // as a value: at the start of an item or after `key: `.
+        let mut flowing = content;
+        if flow == 0 {
+            if content.is_empty() || content.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - content.len();
+            while indents.last().is_some_and(|&top| top >= indent) {
+                indents.pop();
+            }
+            indents.push(indent);
+            let mut rest = content;
+            let mut items = 0u64;
+            while let Some(r) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+                items += 1;
+                rest = r.trim_start_matches(' ');
+            }
+            block = indents.len() as u64 + items;
+            nodes += 1 + items + rest.matches(": ").count() as u64;
+            let value = rest.find(": ").map_or(rest, |p| rest[p + 2..].trim_start_matches(' '));
+            flowing = if value.starts_with(['[', '{']) { value } else { "" };
+        }
+        if block > max {
+            return deep;
+        }
+        let mut quote: Option<char> = None;
+        for c in flowing.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '[' | '{') => {
+                    flow += 1;
+                    nodes += 1;
+                    if block + flow > max {
+                        return deep;
+                    }
+                }
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, ',') => nodes += 1,
+                _ => {}
+            }
+            if flow == 0 {
+                break;
+            }
+        }
+    }
+    Shape { too_deep: None, nodes }
 }
 
 /// A YAML error with its line in the error's own place; serde_norway writes it into the

@@ -58,7 +58,7 @@ impl Format for CaSema {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, _root) = Records::open_root(&job.path, ROOT)?;
+        let (mut records, _root) = Records::open_root(&job.path, ROOT, &job.limits)?;
         let mut ctx = RecordCtx::new(&job.path, source_info());
         while let Some(node) = records.next(&["record"])? {
             ctx.start(&node, Some(record_label(&node)));

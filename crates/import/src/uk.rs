@@ -69,7 +69,7 @@ impl Format for UkConList {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(lines.reader(input::open_csv_text(path, b',')?));
+            .from_reader(lines.reader(input::open_csv_text(path, b',', &job.limits)?));
         let mut columns: Option<Columns> = None;
         let mut groups = Groups::default();
         let mut record = csv::StringRecord::new();

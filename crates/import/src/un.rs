@@ -79,7 +79,7 @@ impl Format for UnXml {
     }
 
     fn parse(&self, job: &Job, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let (mut records, root) = Records::open_root(&job.path, ROOT)?;
+        let (mut records, root) = Records::open_root(&job.path, ROOT, &job.limits)?;
         let mut ctx = RecordCtx::new(&job.path, source_info(root.attr_clean("dateGenerated")));
         while let Some(node) = records.next(&["INDIVIDUAL", "ENTITY"])? {
             ctx.start(&node, node.child_value("REFERENCE_NUMBER").or_else(|| node.child_value("DATAID")));

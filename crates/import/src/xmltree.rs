@@ -4,6 +4,11 @@
 //! so memory stays flat in the size of the file while importers still get the convenience of
 //! looking fields up by name.
 //!
+//! Memory and stack stay bounded whatever the file holds: a text or tag is at most the
+//! `field-bytes` limit (see [`input::MarkupRuns`]), a record at most `record-bytes`, and
+//! elements nest at most `depth` deep, so no tree is deeper than that when it is built,
+//! walked or dropped.
+//!
 //! A broken file is an error naming the file, the line and the innermost open element: a
 //! syntax error, a closing tag that does not match, an unknown entity, text that is not UTF-8,
 //! and a file that ends while elements are still open (a truncated download).
@@ -21,6 +26,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use crate::input::{self, EncodingError};
+use crate::limits::{Exceeded, Limits, ELEMENT_BYTES};
 use crate::{util, EntitySink, Error, Report};
 
 /// One element of a record: its attributes, its text and its child elements.
@@ -130,20 +136,22 @@ pub(crate) struct Records {
     path: PathBuf,
     reader: Reader<LineReader<input::Utf8Reader<Box<dyn Read + Send>>>>,
     buf: Vec<u8>,
-    /// Open elements outside records, outermost first, with the lines they start on.
+    /// Open elements, outermost first, with the lines they start on.
     open: Vec<(String, u64)>,
+    limits: Limits,
 }
 
 impl Records {
     /// Opens `path` and reads up to the start of its root element, which it returns without
     /// children. A file without any element is [`Error::Empty`] (no content) or malformed.
     /// The root counts as open from here on, so a file that ends inside it is reported.
-    pub fn open(path: &Path) -> Result<(Records, Node), Error> {
-        let mut reader = Reader::from_reader(LineReader::new(input::open_text(path)?));
+    pub fn open(path: &Path, limits: &Limits) -> Result<(Records, Node), Error> {
+        let mut reader = Reader::from_reader(LineReader::new(input::open_xml_text(path, limits)?));
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
-        let mut records = Records { path: path.to_path_buf(), reader, buf: Vec::new(), open: Vec::new() };
+        let mut records =
+            Records { path: path.to_path_buf(), reader, buf: Vec::new(), open: Vec::new(), limits: *limits };
         loop {
             match records.step()? {
                 Step::Start(node) => {
@@ -165,8 +173,8 @@ impl Records {
 
     /// Opens `path` like [`Records::open`] and checks that the root element is `root`; another
     /// root element is an error naming it.
-    pub fn open_root(path: &Path, root: &str) -> Result<(Records, Node), Error> {
-        let (records, node) = Records::open(path)?;
+    pub fn open_root(path: &Path, root: &str, limits: &Limits) -> Result<(Records, Node), Error> {
+        let (records, node) = Records::open(path, limits)?;
         if node.name != root {
             let msg = format!("the root element is <{}>, not <{root}>", node.name);
             return Err(Error::malformed(path, Some(node.line), Some(&node.name), msg));
@@ -182,7 +190,7 @@ impl Records {
                 Step::Start(node) if names.contains(&node.name.as_str()) => {
                     return self.read_record(node).map(Some);
                 }
-                Step::Start(node) => self.open.push((node.name, node.line)),
+                Step::Start(node) => self.push(&node)?,
                 Step::End => {
                     self.open.pop();
                 }
@@ -194,13 +202,20 @@ impl Records {
 
     /// Reads the children and text of `record`, whose start tag was just read.
     fn read_record(&mut self, record: Node) -> Result<Node, Error> {
-        self.open.push((record.name.clone(), record.line));
+        self.push(&record)?;
+        let start = self.reader.buffer_position();
+        let mut elements = 1u64;
         let mut stack = vec![record];
         loop {
+            if self.reader.buffer_position() - start + elements * ELEMENT_BYTES > self.limits.record_bytes {
+                let what = format!("a record of more than {} bytes", self.limits.record_bytes);
+                return Err(self.exceeded(what, "record-bytes", self.limits.record_bytes));
+            }
             match self.step()? {
                 Step::Start(node) => {
-                    self.open.push((node.name.clone(), node.line));
+                    self.push(&node)?;
                     stack.push(node);
+                    elements += 1;
                 }
                 Step::Text(t) => {
                     if let Some(top) = stack.last_mut() {
@@ -266,6 +281,28 @@ impl Records {
         }
     }
 
+    /// Opens `node`, unless that nests elements deeper than the `depth` limit.
+    fn push(&mut self, node: &Node) -> Result<(), Error> {
+        self.open.push((node.name.clone(), node.line));
+        if self.open.len() as u64 > self.limits.depth {
+            let what = format!("elements nested more than {} deep", self.limits.depth);
+            return Err(self.exceeded(what, "depth", self.limits.depth));
+        }
+        Ok(())
+    }
+
+    /// The error for a limit gone over at the current line, inside the open elements.
+    fn exceeded(&self, what: String, limit: &'static str, value: u64) -> Error {
+        let names: Vec<&str> = self.open.iter().map(|(n, _)| n.as_str()).collect();
+        let path = if names.len() > 6 {
+            format!("{}/…/{}", names[..3].join("/"), names[names.len() - 2..].join("/"))
+        } else {
+            names.join("/")
+        };
+        let at = format!("line {} in <{path}>", self.reader.get_ref().line());
+        Exceeded::new(at, what, limit, value).in_file(&self.path)
+    }
+
     fn malformed(&self, element: Option<&str>, message: &str) -> Error {
         let element = element.map(str::to_string).or_else(|| self.open.last().map(|(n, _)| n.clone()));
         Error::malformed(&self.path, Some(self.reader.get_ref().line()), element.as_deref(), message)
@@ -275,6 +312,9 @@ impl Records {
         if let quick_xml::Error::Io(io) = &e {
             if let Some(enc) = io.get_ref().and_then(|i| i.downcast_ref::<EncodingError>()) {
                 return input::read_error(&self.path, io::Error::new(io::ErrorKind::InvalidData, *enc));
+            }
+            if let Some(x) = io.get_ref().and_then(|i| i.downcast_ref::<Exceeded>()) {
+                return x.clone().in_file(&self.path);
             }
             return input::read_error(&self.path, io::Error::new(io.kind(), io.to_string()));
         }
@@ -386,7 +426,7 @@ mod tests {
     fn read_all(content: &[u8]) -> Result<Vec<Node>, String> {
         let (_dir, path) = write(content);
         let run = || -> Result<Vec<Node>, Error> {
-            let (mut records, _root) = Records::open(&path)?;
+            let (mut records, _root) = Records::open(&path, &Limits::default())?;
             let mut out = Vec::new();
             while let Some(n) = records.next(&["r"])? {
                 out.push(n);
@@ -438,7 +478,7 @@ mod tests {
     fn record_context_reports_unknown_elements_once_and_skips_repeated_ids() {
         let xml = "<list>\n<r><a/><x/></r>\n<r><x/><y/></r>\n</list>\n";
         let (_dir, path) = write(xml.as_bytes());
-        let (mut records, _root) = Records::open_root(&path, "list").unwrap();
+        let (mut records, _root) = Records::open_root(&path, "list", &Limits::default()).unwrap();
         let source = SourceInfo {
             id: "test".into(),
             title: "Test".into(),
@@ -474,7 +514,7 @@ mod tests {
                 "F:3 (r2): a second record with id same: skipped",
             ]
         );
-        let wrong = Records::open_root(&path, "other").err().unwrap().to_string();
+        let wrong = Records::open_root(&path, "other", &Limits::default()).err().unwrap().to_string();
         assert_eq!(
             wrong.replace(&path.display().to_string(), "F"),
             "F:1 <list>: the root element is <list>, not <other>"

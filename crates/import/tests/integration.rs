@@ -9,6 +9,7 @@ mod dfat;
 mod dpl;
 mod eu;
 mod ftm;
+mod limits;
 mod ofac;
 mod ofac_xml;
 mod registry;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use csv::{ReaderBuilder, StringRecord};
 
-use crate::{input, Error};
+use crate::{input, Error, Limits};
 
 /// A CSV reader over a list file (gzip undone, BOM and 0x1A dropped, UTF-8 checked).
 pub(crate) struct Rows {
@@ -19,8 +19,8 @@ pub(crate) struct Rows {
 impl Rows {
     /// Opens `path`; `delimiter` is `b','` or `b'\t'`. Rows may differ in length: callers check
     /// the count themselves to name the file and line.
-    pub fn open(path: &Path, delimiter: u8, headers: bool) -> Result<Rows, Error> {
-        let text: Box<dyn Read + Send> = Box::new(NoCr::new(input::open_csv_text(path, delimiter)?));
+    pub fn open(path: &Path, delimiter: u8, headers: bool, limits: &Limits) -> Result<Rows, Error> {
+        let text: Box<dyn Read + Send> = Box::new(NoCr::new(input::open_csv_text(path, delimiter, limits)?));
         let reader = ReaderBuilder::new().delimiter(delimiter).has_headers(headers).flexible(true).from_reader(text);
         Ok(Rows { reader, path: path.to_path_buf() })
     }
@@ -62,8 +62,8 @@ pub(crate) struct Columns {
 impl Columns {
     /// Reads the header row of `path` (`delimiter` as for [`Rows::open`]). A blank header is
     /// [`Error::Empty`]; a header that lacks any of `required` is an error naming them.
-    pub fn read(path: &Path, delimiter: u8, required: &[&'static str]) -> Result<Columns, Error> {
-        let mut rows = Rows::open(path, delimiter, true)?;
+    pub fn read(path: &Path, delimiter: u8, required: &[&'static str], limits: &Limits) -> Result<Columns, Error> {
+        let mut rows = Rows::open(path, delimiter, true, limits)?;
         let header = rows.headers()?;
         if header.iter().all(|h| h.trim().is_empty()) {
             return Err(Error::Empty { path: path.display().to_string() });

@@ -37,13 +37,19 @@ pub fn single_job(paths: &[PathBuf]) -> Job {
 
 /// A job that reads `path` as `format`, whether or not the format would recognise the file.
 pub fn job(format: &'static dyn Format, path: &Path) -> Job {
-    Job { format, path: path.to_path_buf(), companions: Vec::new(), source_id: format.source_id(path) }
+    Job {
+        format,
+        path: path.to_path_buf(),
+        companions: Vec::new(),
+        source_id: format.source_id(path),
+        limits: proscribe_import::Limits::default(),
+    }
 }
 
 /// Parses a job and collects its entities with their start lines.
 pub fn parse_job(job: &Job) -> Result<(Report, Vec<(Entity, u64)>), Error> {
     let mut out = Vec::new();
-    let report = job.format.parse(job, &mut |e: Entity, line: u64| {
+    let report = job.parse(&mut |e: Entity, line: u64| {
         out.push((e, line));
         Ok(())
     })?;
