@@ -46,6 +46,9 @@ const SOURCE: &str = "au-dfat";
 const LIST: &str = "au-dfat-consolidated";
 const AUTHORITY: &str = "au-dfat";
 
+/// Columns of a worksheet (A to XFD), as Excel and the xlsx format limit them.
+const MAX_COLUMNS: u32 = 16_384;
+
 /// The columns without which a sheet is no DFAT list.
 const REQUIRED: [&str; 4] = ["reference", "name of individual or entity", "type", "name type"];
 
@@ -248,6 +251,16 @@ fn read_sheet(
         }
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
+        // The row is held as long as its last column: a cell reference past Excel's last
+        // column (`ZZZZZZ2`, a few bytes) would take gigabytes.
+        if c >= MAX_COLUMNS {
+            return Err(Error::malformed(
+                path,
+                Some(r as u64 + 1),
+                Some(sheet),
+                format!("broken sheet: a cell in column {}, past the last column XFD", c as u64 + 1),
+            ));
+        }
         row_index = Some(r);
         if row.len() <= c as usize {
             row.resize(c as usize + 1, Cell::Empty);
