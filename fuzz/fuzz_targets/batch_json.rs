@@ -36,7 +36,11 @@ fuzz_target!(|data: &[u8]| {
             break;
         }
         for row in &chunk {
-            assert!(row.number > last && row.number <= line_count, "row {} after {last} of {line_count} lines", row.number);
+            assert!(
+                row.number > last && row.number <= line_count,
+                "row {} after {last} of {line_count} lines",
+                row.number
+            );
             last = row.number;
         }
     }

@@ -18,7 +18,12 @@ fuzz_target!(|data: &[u8]| {
     let mut previous_start = 0;
     for (i, m) in mentions.iter().enumerate() {
         assert!(m.start < m.end && m.end <= text.len(), "mention {}..{} in {} bytes", m.start, m.end, text.len());
-        assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end), "mention {}..{} cuts a character", m.start, m.end);
+        assert!(
+            text.is_char_boundary(m.start) && text.is_char_boundary(m.end),
+            "mention {}..{} cuts a character",
+            m.start,
+            m.end
+        );
         assert!(m.start >= previous_start, "mention {}..{} is out of order", m.start, m.end);
         previous_start = m.start;
         for k in &mentions[..i] {
