@@ -36,7 +36,7 @@ use proscribe_model::{
 };
 
 use crate::util::{is_not_available, place_country, read_countries, split_items, strip_parentheses, Read};
-use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `dfat-xlsx` format: the Australian Consolidated List spreadsheet.
 #[derive(Debug)]
@@ -45,9 +45,6 @@ pub struct DfatXlsx;
 const SOURCE: &str = "au-dfat";
 const LIST: &str = "au-dfat-consolidated";
 const AUTHORITY: &str = "au-dfat";
-
-/// Columns of a worksheet (A to XFD), as Excel and the xlsx format limit them.
-const MAX_COLUMNS: u32 = 16_384;
 
 /// The columns without which a sheet is no DFAT list.
 const REQUIRED: [&str; 4] = ["reference", "name of individual or entity", "type", "name type"];
@@ -251,9 +248,7 @@ fn read_sheet(
         }
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
-        // The row is held as long as its last column: a cell reference past Excel's last
-        // column (`ZZZZZZ2`, a few bytes) would take gigabytes.
-        if c >= MAX_COLUMNS {
+        if c >= input::MAX_COLUMNS {
             return Err(Error::malformed(
                 path,
                 Some(r as u64 + 1),

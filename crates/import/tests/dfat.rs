@@ -165,11 +165,13 @@ fn written_workbook_is_read() {
 }
 
 /// Found by the `import_dfat` fuzz target: one cell reference past the last column
-/// (`ZZZZZZ2`, column 321,272,406) made the importer hold a row that long, gigabytes for a
-/// few bytes of input.
+/// (`ZZZZZZ2`, column 321,272,406) made both the recognition of the file (its first rows as
+/// text) and the importer hold a row that long, gigabytes for a few bytes of input.
 #[test]
 fn a_cell_past_the_last_column_is_an_error() {
     let (_d, path) = temp_file("list.xlsx", &workbook(&sheet_with(r#"<row r="2"><c r="ZZZZZZ2"><v>1</v></c></row>"#)));
+    // Recognised by the header row before it.
+    assert_eq!(single_job(std::slice::from_ref(&path)).format.name(), "dfat-xlsx");
     let err = parse_error(&DfatXlsx, &path);
     let expected =
         format!("{}:2 <Sheet1>: broken sheet: a cell in column 321272406, past the last column XFD", path.display());
