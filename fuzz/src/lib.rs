@@ -133,13 +133,14 @@ pub fn xlsx(sheet: &[u8], strings: &[u8]) -> Vec<u8> {
 /// arithmetic (`get_row_and_optional_column`): it wraps in release builds and panics where
 /// overflow is checked, as in fuzzing builds, in calamine and before any of our code sees
 /// the cell. The spreadsheet target leaves these inputs out so that it keeps finding bugs of
-/// ours. Reproducer: a sheet with `<c r="A4294967296"/>`.
+/// ours. Reproducer: a sheet with `<c r="A4294967296"><v>1</v></c>`.
 pub fn calamine_reference_overflows(xml: &[u8]) -> bool {
     let text = String::from_utf8_lossy(xml);
     let mut rest = text.as_ref();
     while let Some(at) = rest.find('=') {
-        let name = rest[..at].rsplit(|c: char| !c.is_ascii_alphanumeric() && c != ':').next().unwrap_or_default();
-        rest = &rest[at + 1..];
+        let name =
+            rest[..at].trim_end().rsplit(|c: char| !c.is_ascii_alphanumeric() && c != ':').next().unwrap_or_default();
+        rest = rest[at + 1..].trim_start();
         if !matches!(name, "r" | "ref") {
             continue;
         }
@@ -148,9 +149,9 @@ pub fn calamine_reference_overflows(xml: &[u8]) -> bool {
         for piece in value.split(|c: char| c == ':' || c.is_whitespace()) {
             let piece = piece.trim_start_matches('$');
             let letters = piece.chars().take_while(char::is_ascii_alphabetic).count();
-            let digits = piece[letters..].trim_start_matches('$');
-            let long_row =
-                digits.len() >= 10 && digits.bytes().all(|b| b.is_ascii_digit()) && digits.parse::<u32>().is_err();
+            // calamine accumulates the digits up to the first other character.
+            let digits: String = piece[letters..].chars().take_while(char::is_ascii_digit).collect();
+            let long_row = digits.parse::<u32>().is_err() && !digits.is_empty();
             if letters >= 7 || long_row {
                 return true;
             }
