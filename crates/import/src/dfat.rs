@@ -36,7 +36,7 @@ use proscribe_model::{
 };
 
 use crate::util::{is_not_available, place_country, read_countries, split_items, strip_parentheses, Read};
-use crate::{util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
+use crate::{input, util, EntitySink, Error, Format, Job, Recognised, Report, Sample};
 
 /// The `dfat-xlsx` format: the Australian Consolidated List spreadsheet.
 #[derive(Debug)]
@@ -251,6 +251,14 @@ fn read_sheet(
         }
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
+        if c >= input::MAX_COLUMNS {
+            return Err(Error::malformed(
+                path,
+                Some(r as u64 + 1),
+                Some(sheet),
+                format!("broken sheet: a cell in column {}, past the last column XFD", c as u64 + 1),
+            ));
+        }
         row_index = Some(r);
         if row.len() <= c as usize {
             row.resize(c as usize + 1, Cell::Empty);

@@ -479,6 +479,11 @@ pub fn sample_within(path: &Path, limits: &Limits) -> Result<Sample, Error> {
     Ok(Sample { file_name, head, zip })
 }
 
+/// Columns of a worksheet (A to XFD), as Excel and the xlsx format limit them. Rows are held
+/// as long as their last column, so a cell past it (`ZZZZZZ2`, a few bytes) would take
+/// gigabytes.
+pub(crate) const MAX_COLUMNS: u32 = 16_384;
+
 /// How many rows of each sheet [`sample`] reads.
 const SHEET_HEAD_ROWS: u32 = 3;
 
@@ -498,7 +503,7 @@ fn sheet_heads(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
                 let mut rows: Vec<Vec<String>> = Vec::new();
                 while let Ok(Some(cell)) = cells.next_cell() {
                     let (row, col) = cell.get_position();
-                    if row >= SHEET_HEAD_ROWS {
+                    if row >= SHEET_HEAD_ROWS || col >= MAX_COLUMNS {
                         break;
                     }
                     // Positions are within the limits checked above.

@@ -75,7 +75,7 @@ impl Default for Limits {
             record_bytes: 4 << 20,
             depth: 64,
             rows: 1_048_576,
-            columns: 16_384,
+            columns: crate::input::MAX_COLUMNS as u64,
             shared_strings_bytes: 64 << 20,
             inflated_bytes: 1 << 30,
             inflate_ratio: 100,

@@ -112,3 +112,73 @@ fn broken_workbooks_are_errors() {
     let err = parse_error(&DfatXlsx, &text);
     assert!(err.starts_with(&format!("{}: not a readable xlsx workbook: ", text.display())), "{err}");
 }
+
+/// A workbook of one sheet, `sheet` being its worksheet XML (strings inline, none shared).
+fn workbook(sheet: &str) -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const RELS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    const DOC: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/></Types>"#.to_string(),
+        ),
+        ("_rels/.rels", format!(r#"<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#)),
+        ("xl/workbook.xml", format!(r#"<workbook xmlns="{MAIN}" xmlns:r="{DOC}"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#)),
+        (
+            "xl/_rels/workbook.xml.rels",
+            format!(r#"<Relationships xmlns="{RELS}"><Relationship Id="rId1" Type="{DOC}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{DOC}/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet.to_string()),
+        ("xl/sharedStrings.xml", format!(r#"<sst xmlns="{MAIN}"></sst>"#)),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut zip = zip::ZipWriter::new(&mut out);
+    for (name, content) in parts {
+        zip.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    out.into_inner()
+}
+
+/// The DFAT header row and then `cells`, as worksheet XML.
+fn sheet_with(cells: &str) -> String {
+    let header: String = ["Reference", "Name of Individual or Entity", "Type", "Name Type"]
+        .iter()
+        .zip('A'..)
+        .map(|(h, col)| format!(r#"<c r="{col}1" t="inlineStr"><is><t>{h}</t></is></c>"#))
+        .collect();
+    format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{header}</row>{cells}</sheetData></worksheet>"#
+    )
+}
+
+#[test]
+fn written_workbook_is_read() {
+    let row = r#"<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>AIR BAGAN</t></is></c><c r="C2" t="inlineStr"><is><t>Entity</t></is></c><c r="D2" t="inlineStr"><is><t>Primary Name</t></is></c></row>"#;
+    let (_d, path) = temp_file("list.xlsx", &workbook(&sheet_with(row)));
+    let (report, entities) = parse_paths(&[path]).unwrap();
+    assert_eq!(report.entities, 1);
+    assert_eq!(entities[0].caption(), "AIR BAGAN");
+}
+
+/// Found by the `import_dfat` fuzz target: one cell reference past the last column
+/// (`ZZZZZZ2`, column 321,272,406) made both the recognition of the file (its first rows as
+/// text) and the importer hold a row that long, gigabytes for a few bytes of input.
+#[test]
+fn a_cell_past_the_last_column_is_an_error() {
+    let (_d, path) = temp_file("list.xlsx", &workbook(&sheet_with(r#"<row r="2"><c r="ZZZZZZ2"><v>1</v></c></row>"#)));
+    // Recognised by the header row before it.
+    assert_eq!(single_job(std::slice::from_ref(&path)).format.name(), "dfat-xlsx");
+    let err = parse_error(&DfatXlsx, &path);
+    let expected =
+        format!("{}:2 <Sheet1>: broken sheet: a cell in column 321272406, past the last column XFD", path.display());
+    assert_eq!(err, expected);
+
+    // A cell in the last column is read.
+    let row = r#"<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>AIR BAGAN</t></is></c><c r="C2" t="inlineStr"><is><t>Entity</t></is></c><c r="D2" t="inlineStr"><is><t>Primary Name</t></is></c><c r="XFD2"><v>1</v></c></row>"#;
+    let (_d, path) = temp_file("list.xlsx", &workbook(&sheet_with(row)));
+    assert_eq!(parse_paths(&[path]).unwrap().0.entities, 1);
+}
