@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use proscribe_import::{Format, Job};
+use proscribe_import::{Format, Job, Limits};
 use proscribe_matching::index::Index;
 use proscribe_model::Entity;
 
@@ -72,16 +72,16 @@ pub fn import(
         companions.iter().map(|(role, name, data)| (role.to_string(), write_file(name, data))).collect();
 
     // Recognition runs on every file an import is given; it must not panic either.
-    let _ = proscribe_import::detect_file(&path);
+    let _ = proscribe_import::detect_file(&path, &Limits::default());
 
-    let job = Job { format, source_id: format.source_id(&path), path, companions };
+    let job = Job { format, source_id: format.source_id(&path), path, companions, limits: Limits::default() };
     let mut entities = Vec::new();
     let mut sink = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         assert!(line >= 1, "{}: an entity on line {line}", format.name());
         entities.push(entity);
         Ok(())
     };
-    let report = format.parse(&job, &mut sink).ok()?;
+    let report = job.parse(&mut sink).ok()?;
     assert_eq!(
         report.entities,
         entities.len(),
@@ -169,12 +169,13 @@ pub fn fixture_index() -> &'static Index {
             let path = proscribe_testkit::fixture(main);
             let companions =
                 companions.iter().map(|(role, f)| (role.to_string(), proscribe_testkit::fixture(f))).collect();
-            let job = Job { format, source_id: format.source_id(&path), path, companions };
+            let job =
+                Job { format, source_id: format.source_id(&path), path, companions, limits: Limits::default() };
             let mut sink = |e: Entity, _line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
                 entities.push(e);
                 Ok(())
             };
-            format.parse(&job, &mut sink).expect("the committed fixtures parse");
+            job.parse(&mut sink).expect("the committed fixtures parse");
         };
         parse(&proscribe_import::un::UnXml, "un/consolidated.xml", &[]);
         parse(

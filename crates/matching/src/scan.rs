@@ -308,7 +308,8 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
             if listed.kind == NameKind::WeakAlias {
                 continue;
             }
-            if count == 1 && !distinctive_single_word(listed, &form.prepared, run) {
+            let schema = index.entities()[listed.entity as usize].schema;
+            if count == 1 && !distinctive_single_word(listed, schema, &form.prepared, run) {
                 continue;
             }
             if weight < MIN_PERSON_WEIGHT && index.entities()[listed.entity as usize].schema == Schema::Person {
@@ -330,39 +331,75 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
     hits
 }
 
-/// Whether a one-word mention may stand for a listed name: the name is the entity's main name
-/// (or its original-script form), that one word, and long enough. One-word aliases are too
-/// often first names or common words ("Patricio", "Lucas").
-fn distinctive_single_word(listed: &IndexedName, prepared: &PreparedName, word: &str) -> bool {
+/// Whether a one-word mention may stand for a listed name: the name is that one word, long
+/// enough, and the entity's main name (or its original-script form), or an alias of an
+/// organisation, vessel or aircraft written exactly so (`Hezbollah`). A person's one-word
+/// aliases are too often first names or common words ("Patricio", "Lucas").
+fn distinctive_single_word(listed: &IndexedName, schema: Schema, prepared: &PreparedName, word: &str) -> bool {
     let Some(tokens) = prepared.variants.first() else { return false };
-    matches!(listed.kind, NameKind::Primary | NameKind::Original)
-        && tokens.len() == 1
-        && word.chars().filter(|c| c.is_alphabetic()).count() >= MIN_SINGLE_WORD_LEN
+    let exact = || proscribe_text::fold(word) == proscribe_text::fold(&prepared.original);
+    let name_ok = match listed.kind {
+        NameKind::Primary | NameKind::Original => true,
+        NameKind::Alias => schema != Schema::Person && exact(),
+        NameKind::WeakAlias | NameKind::Former => false,
+    };
+    name_ok && tokens.len() == 1 && word.chars().filter(|c| c.is_alphabetic()).count() >= MIN_SINGLE_WORD_LEN
 }
 
-/// Case endings of Russian, Ukrainian and Belarusian nouns and names, longest first.
+/// Case endings of Russian, Ukrainian and Belarusian nouns and names, longest first: the
+/// instrumental of surnames in `-ин`/`-ов` (`Путиным`, `Лавровым`) and of given names
+/// (`Сергеем`), the Ukrainian dative and instrumental (`Зеленському`, `Петрові`, `Юлією`).
 const CYRILLIC_ENDINGS: &[&str] = &[
-    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ам", "ям", "ах", "ях", "а", "я",
-    "у", "ю", "е", "ы", "и",
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ові", "еві", "ою", "ею", "ым", "им", "ом", "ем", "ой",
+    "ей", "ам", "ям", "ах", "ях", "а", "я", "у", "ю", "е", "ы", "и", "і",
 ];
 
-/// The run with the case endings of its Cyrillic words taken off (`Амиром Ханом` → `Амир
-/// Хан`), when there is any: names are listed in the nominative.
+/// Arabic words that attach to the next word (`و` and, `ب` by, `ل` for, `ف` then, `ك` as),
+/// taken off when the rest is a word of three letters or more (`وحزب الله` → `حزب الله`),
+/// longest first; before the article, `لل` is `ل` + `ال`.
+const ARABIC_PROCLITICS: &[(&str, &str)] = &[
+    ("وال", "ال"),
+    ("بال", "ال"),
+    ("فال", "ال"),
+    ("كال", "ال"),
+    ("لل", "ال"),
+    ("و", ""),
+    ("ب", ""),
+    ("ل", ""),
+    ("ف", ""),
+];
+
+/// The run with the inflections of its words taken off, when there is any: names are
+/// listed in the nominative and standing alone. Cyrillic words lose a case ending
+/// (`Амиром Ханом` → `Амир Хан`), Arabic words the conjunction or preposition written onto
+/// them (`وطالبان` → `طالبان`).
 fn without_case_endings(run: &[&str]) -> Option<String> {
     let mut changed = false;
     let words: Vec<String> = run
         .iter()
         .map(|w| {
-            if Script::detect(w) != Script::Cyrillic {
-                return w.to_string();
-            }
-            for ending in CYRILLIC_ENDINGS {
-                if let Some(stem) = w.strip_suffix(ending) {
-                    if stem.chars().count() >= 3 {
-                        changed = true;
-                        return stem.to_string();
+            match Script::detect(w) {
+                Script::Cyrillic => {
+                    for ending in CYRILLIC_ENDINGS {
+                        if let Some(stem) = w.strip_suffix(ending) {
+                            if stem.chars().count() >= 3 {
+                                changed = true;
+                                return stem.to_string();
+                            }
+                        }
                     }
                 }
+                Script::Arabic => {
+                    for (proclitic, kept) in ARABIC_PROCLITICS {
+                        if let Some(rest) = w.strip_prefix(proclitic) {
+                            if rest.chars().count() + kept.chars().count() >= 3 {
+                                changed = true;
+                                return format!("{kept}{rest}");
+                            }
+                        }
+                    }
+                }
+                _ => {}
             }
             w.to_string()
         })
@@ -394,7 +431,13 @@ mod tests {
                     ("Амир Хан Муттаки", NameKind::Original),
                 ],
             ),
-            entity("taliban", Schema::Organization, &[("TALIBAN", NameKind::Primary), ("Талибан", NameKind::Original)]),
+            entity(
+                "taliban",
+                Schema::Organization,
+                &[("TALIBAN", NameKind::Primary), ("Талибан", NameKind::Original), ("طالبان", NameKind::Original)],
+            ),
+            entity("lavrov", Schema::Person, &[("LAVROV, Sergei Viktorovich", NameKind::Primary), ("Сергей Лавров", NameKind::Original)]),
+            entity("hezbollah", Schema::Organization, &[("HIZBALLAH", NameKind::Primary), ("Hezbollah", NameKind::Alias)]),
             entity(
                 "qaida",
                 Schema::Organization,
@@ -429,6 +472,11 @@ mod tests {
             ("Министр Амир Хан Муттаки заявил", &[("Амир Хан Муттаки", "motaqi")]),
             ("Представители Талибана прибыли", &[("Талибана", "taliban")]),
             ("встреча с Амиром Ханом Муттаки", &[("Амиром Ханом Муттаки", "motaqi")]),
+            ("переговоры с Сергеем Лавровым", &[("Сергеем Лавровым", "lavrov")]),
+            ("лист Лавровим і Муттаки", &[]),
+            ("التقى وفد وطالبان", &[("وطالبان", "taliban")]),
+            ("Officials of Hezbollah said", &[("Hezbollah", "hezbollah")]),
+            ("Officials of Hizbullah said", &[]),
             ("The Taliban and al-Qaida", &[("Taliban", "taliban"), ("al-Qaida", "qaida")]),
             ("the base of the hill; Patty said", &[]),
             ("Taliban leaders met. Talks went on", &[]),
