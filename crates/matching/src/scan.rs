@@ -436,8 +436,16 @@ mod tests {
                 Schema::Organization,
                 &[("TALIBAN", NameKind::Primary), ("Талибан", NameKind::Original), ("طالبان", NameKind::Original)],
             ),
-            entity("lavrov", Schema::Person, &[("LAVROV, Sergei Viktorovich", NameKind::Primary), ("Сергей Лавров", NameKind::Original)]),
-            entity("hezbollah", Schema::Organization, &[("HIZBALLAH", NameKind::Primary), ("Hezbollah", NameKind::Alias)]),
+            entity(
+                "lavrov",
+                Schema::Person,
+                &[("LAVROV, Sergei Viktorovich", NameKind::Primary), ("Сергей Лавров", NameKind::Original)],
+            ),
+            entity(
+                "hezbollah",
+                Schema::Organization,
+                &[("HIZBALLAH", NameKind::Primary), ("Hezbollah", NameKind::Alias)],
+            ),
             entity(
                 "qaida",
                 Schema::Organization,

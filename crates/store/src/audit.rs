@@ -511,7 +511,10 @@ impl Store {
             expected += 1;
         }
         if let Some((seq, _)) = sets.into_iter().next() {
-            return Ok(Some((seq, format!("write-set rows of record {seq}, which does not exist (table audit_write)"))));
+            return Ok(Some((
+                seq,
+                format!("write-set rows of record {seq}, which does not exist (table audit_write)"),
+            )));
         }
         // Every version has its record: cutting the end of the chain shows.
         let mut stmt = self.conn.prepare(
@@ -539,35 +542,32 @@ impl Store {
             each_unit(&self.conn, c, |key, digest, rows| {
                 let written = last.remove(&(c.table.to_string(), key.clone()));
                 let unit = unit_name(c, &key);
-                let finding = match written {
-                    None => Some(AuditFinding {
-                        table: c.table.into(),
+                let found = match written {
+                    None => Some(finding(
+                        c.table,
                         key,
-                        tampering: Tampering::Inserted,
-                        written_by: None,
-                        detail: format!("{unit}: no audit record wrote it"),
-                    }),
-                    Some((seq, None, _)) => Some(AuditFinding {
-                        table: c.table.into(),
+                        Tampering::Inserted,
+                        None,
+                        format!("{unit}: no audit record wrote it"),
+                    )),
+                    Some((seq, None, _)) => Some(finding(
+                        c.table,
                         key,
-                        tampering: Tampering::Inserted,
-                        written_by: Some(seq),
-                        detail: format!("{unit}: record {seq} deleted it, and it is back"),
-                    }),
-                    Some((seq, Some(d), n)) if Some(&d) != digest.as_ref() => Some(AuditFinding {
-                        table: c.table.into(),
-                        key,
-                        tampering: Tampering::Edited,
-                        written_by: Some(seq),
-                        detail: if n == rows {
+                        Tampering::Inserted,
+                        Some(seq),
+                        format!("{unit}: record {seq} deleted it, and it is back"),
+                    )),
+                    Some((seq, Some(d), n)) if Some(&d) != digest.as_ref() => {
+                        let detail = if n == rows {
                             format!("{unit}: its content differs from what record {seq} wrote")
                         } else {
                             format!("{unit}: {rows} rows, where record {seq} wrote {n}")
-                        },
-                    }),
+                        };
+                        Some(finding(c.table, key, Tampering::Edited, Some(seq), detail))
+                    }
                     Some(_) => None,
                 };
-                if let Some(f) = finding {
+                if let Some(f) = found {
                     mismatched = true;
                     check.findings.push(f);
                 }
@@ -587,13 +587,8 @@ impl Store {
                 if digest.is_some() {
                     mismatched = true;
                     let unit = unit_name(c, &key);
-                    check.findings.push(AuditFinding {
-                        table,
-                        key,
-                        tampering: Tampering::Deleted,
-                        written_by: Some(seq),
-                        detail: format!("{unit}: gone, where record {seq} wrote {n} rows"),
-                    });
+                    let detail = format!("{unit}: gone, where record {seq} wrote {n} rows");
+                    check.findings.push(finding(&table, key, Tampering::Deleted, Some(seq), detail));
                 }
             }
             if mismatched && matches!(c.table, "entity_ref" | "same_as") {
@@ -638,25 +633,21 @@ impl Store {
         while let Some(row) = rows.next()? {
             let pair: (String, String) = (row.get(0)?, row.get(1)?);
             if !expected.remove(&pair) {
-                check.findings.push(AuditFinding {
-                    table: table.into(),
-                    key: format!("{}/{}", pair.0, pair.1),
-                    tampering: Tampering::Inserted,
-                    written_by: None,
-                    detail: format!("row ({}, {}): no stored record states it", pair.0, pair.1),
-                });
+                let (a, b) = &pair;
+                let detail = format!("row ({a}, {b}): no stored record states it");
+                check.findings.push(finding(table, format!("{a}/{b}"), Tampering::Inserted, None, detail));
             }
         }
         let mut missing: Vec<_> = expected.into_iter().collect();
         missing.sort();
         for (a, b) in missing {
-            check.findings.push(AuditFinding {
-                table: table.into(),
-                key: format!("{a}/{b}"),
-                tampering: Tampering::Deleted,
-                written_by: None,
-                detail: format!("row ({a}, {b}): a stored record states it, and it is gone"),
-            });
+            check.findings.push(finding(
+                table,
+                format!("{a}/{b}"),
+                Tampering::Deleted,
+                None,
+                format!("row ({a}, {b}): a stored record states it, and it is gone"),
+            ));
         }
         Ok(())
     }
@@ -675,13 +666,13 @@ impl Store {
                     .ok()
                     .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(String::from))
                     .unwrap_or_else(|| "an unreadable entity".into());
-                check.findings.push(AuditFinding {
-                    table: "record".into(),
-                    key: id.to_string(),
-                    tampering: Tampering::Edited,
-                    written_by: None,
-                    detail: format!("row {id} ({entity}): its body does not give its hash"),
-                });
+                check.findings.push(finding(
+                    "record",
+                    id.to_string(),
+                    Tampering::Edited,
+                    None,
+                    format!("row {id} ({entity}): its body does not give its hash"),
+                ));
             }
         }
         let mut stmt = self.conn.prepare(
@@ -691,29 +682,39 @@ impl Store {
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let (id, version, entity): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            check.findings.push(AuditFinding {
-                table: "record".into(),
-                key: id.to_string(),
-                tampering: Tampering::Deleted,
-                written_by: None,
-                detail: format!("row {id}: gone, where version {version} holds it for {entity}"),
-            });
+            check.findings.push(finding(
+                "record",
+                id.to_string(),
+                Tampering::Deleted,
+                None,
+                format!("row {id}: gone, where version {version} holds it for {entity}"),
+            ));
         }
         let mut stmt =
             self.conn.prepare("SELECT id FROM record WHERE id NOT IN (SELECT record FROM member) ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(row) = rows.next()? {
             let id: i64 = row.get(0)?;
-            check.findings.push(AuditFinding {
-                table: "record".into(),
-                key: id.to_string(),
-                tampering: Tampering::Inserted,
-                written_by: None,
-                detail: format!("row {id}: no version holds it"),
-            });
+            check.findings.push(finding(
+                "record",
+                id.to_string(),
+                Tampering::Inserted,
+                None,
+                format!("row {id}: no version holds it"),
+            ));
         }
         Ok(())
     }
+}
+
+fn finding(
+    table: &str,
+    key: impl ToString,
+    tampering: Tampering,
+    written_by: Option<i64>,
+    detail: String,
+) -> AuditFinding {
+    AuditFinding { table: table.to_string(), key: key.to_string(), tampering, written_by, detail }
 }
 
 fn unit_name(c: &Covered, key: &str) -> String {

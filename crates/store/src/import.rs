@@ -373,7 +373,8 @@ impl Staging<'_, '_> {
         ];
         touched.extend(info.authorities.iter().map(|a| ("authority", a.id.clone())));
         touched.extend(info.lists.iter().map(|l| ("list", l.id.clone())));
-        let seq = crate::audit::append(tx, &self.itx.actor, "import", &format!("version:{}", self.version_id), &touched)?;
+        let seq =
+            crate::audit::append(tx, &self.itx.actor, "import", &format!("version:{}", self.version_id), &touched)?;
         tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", params![self.version_id, seq])?;
         tracing::debug!(source = %self.source_id, version = self.version_id, added = outcome.added,
             removed = outcome.removed, amended = outcome.amended, "version recorded");

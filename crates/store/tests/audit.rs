@@ -229,7 +229,10 @@ fn derived_rows_are_named_one_by_one() {
     let check = Store::open(&copy.path).unwrap().verify_audit().unwrap();
     let keys: Vec<(&str, &str, Tampering)> =
         check.findings.iter().map(|f| (f.table.as_str(), f.key.as_str(), f.tampering)).collect();
-    assert!(keys.iter().any(|k| k.0 == "entity_ref" && k.1.starts_with("tai.026/") && k.2 == Tampering::Deleted), "{keys:?}");
+    assert!(
+        keys.iter().any(|k| k.0 == "entity_ref" && k.1.starts_with("tai.026/") && k.2 == Tampering::Deleted),
+        "{keys:?}"
+    );
     assert!(keys.contains(&("same_as", "zz-1/zz-4", Tampering::Inserted)), "{keys:?}");
 }
 
