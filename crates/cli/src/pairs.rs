@@ -12,7 +12,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use proscribe_matching::metrics::{best_f1, prf_at, roc_auc, Prf};
+use proscribe_matching::metrics::{best_f1, cross_validate, prf_at, roc_auc, CrossValidation, Prf};
 use proscribe_matching::{
     compare_names, score_names, score_names_with, CompareParams, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD,
 };
@@ -52,6 +52,10 @@ pub struct EvalArgs {
     /// `CompareParams`, e.g. `floor_org=0.7`); repeatable.
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    /// Folds of the cross-validation over all files' pairs, by category (a pair without one
+    /// is a group with the pairs that share its first name).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(2..=100))]
+    folds: u16,
 }
 
 /// The comparison's constants with the overrides of `--param`.
@@ -228,6 +232,7 @@ struct Report {
     threshold: f64,
     files: Vec<FileReport>,
     pooled: Figures,
+    cross_validated: CrossValidation,
 }
 
 /// ROC AUC, best F1 and precision/recall at the threshold for each labelled pair file.
@@ -236,7 +241,7 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
     let threshold = args.threshold.unwrap_or(DEFAULT_THRESHOLD);
     let params = compare_params(&args.params)?;
     let weights = FrequencyWeights::default_table();
-    let (mut all_labels, mut all_scores) = (Vec::new(), Vec::new());
+    let (mut all_labels, mut all_scores, mut all_groups) = (Vec::new(), Vec::new(), Vec::new());
     let mut files = Vec::new();
     for path in &args.files {
         let (format, pairs) = read_pairs(path, default)?;
@@ -283,8 +288,15 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
         });
         all_labels.extend(labels);
         all_scores.extend(scores);
+        let file = path.display().to_string();
+        all_groups.extend(pairs.iter().map(|p| {
+            let group = if p.category.is_empty() { &p.name1 } else { &p.category };
+            format!("{file}\u{1f}{group}")
+        }));
     }
-    let report = Report { threshold, pooled: figures(&all_labels, &all_scores, threshold), files };
+    let groups: Vec<&str> = all_groups.iter().map(String::as_str).collect();
+    let cross_validated = cross_validate(&all_labels, &all_scores, &groups, usize::from(args.folds));
+    let report = Report { threshold, pooled: figures(&all_labels, &all_scores, threshold), files, cross_validated };
     if cli.json {
         return print_json(&report);
     }
@@ -304,6 +316,29 @@ pub fn eval(cli: &Cli, args: &EvalArgs) -> Result<()> {
     }
     let at = format!("P / R / F1 at {threshold}");
     print_table(&["file", "pairs (pos/neg)", "ROC AUC", "best F1 (thr)", &at], &rows);
+    let cv = &report.cross_validated;
+    outln!();
+    outln!(
+        "cross-validated over {} folds by category: mean ROC AUC {}, mean F1 {:.3} on each fold at the threshold the other folds chose",
+        cv.folds.len(),
+        f(cv.mean_roc_auc),
+        cv.mean_f1
+    );
+    let rows: Vec<Vec<String>> = cv
+        .folds
+        .iter()
+        .enumerate()
+        .map(|(i, fold)| {
+            vec![
+                (i + 1).to_string(),
+                fold.pairs.to_string(),
+                f(fold.roc_auc),
+                format!("{:.3}", fold.threshold),
+                format!("{:.3}", fold.f1),
+            ]
+        })
+        .collect();
+    print_table(&["fold", "pairs", "ROC AUC", "threshold", "F1"], &rows);
     for r in &report.files {
         if r.categories.is_empty() {
             continue;

@@ -7,7 +7,7 @@ use calamine::{open_workbook_auto, Data, Reader};
 use proscribe_import::dfat::DfatXlsx;
 use proscribe_model::collapse_spaces;
 
-use crate::common::{check_golden, parse_error, parse_paths, pretty, shared, single_job, temp_file};
+use crate::common::{check_golden, job, parse_error, parse_job, parse_paths, pretty, shared, single_job, temp_file};
 
 const FILE: &str = "lists/other/au_dfat/regulation8_consolidated.xlsx";
 
@@ -170,9 +170,13 @@ fn written_workbook_is_read() {
 #[test]
 fn a_cell_past_the_last_column_is_an_error() {
     let (_d, path) = temp_file("list.xlsx", &workbook(&sheet_with(r#"<row r="2"><c r="ZZZZZZ2"><v>1</v></c></row>"#)));
-    // Recognised by the header row before it.
-    assert_eq!(single_job(std::slice::from_ref(&path)).format.name(), "dfat-xlsx");
-    let err = parse_error(&DfatXlsx, &path);
+    // Planning the import refuses it by the `columns` limit, before any row is read.
+    let err = proscribe_import::plan(std::slice::from_ref(&path)).map(|_| ()).unwrap_err().to_string();
+    assert!(err.contains("c \"ZZZZZZ2\"") && err.contains("limit columns=16384"), "{err}");
+    // With the limit raised past the format's own last column, the reader refuses it.
+    let mut raised = job(&DfatXlsx, &path);
+    raised.limits.columns = u64::MAX;
+    let err = parse_job(&raised).map(|_| ()).unwrap_err().to_string();
     let expected =
         format!("{}:2 <Sheet1>: broken sheet: a cell in column 321272406, past the last column XFD", path.display());
     assert_eq!(err, expected);

@@ -561,12 +561,7 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                 if !masks_may_reach(amask, run.mask, ak.len().max(run.key.len()), p.joined) {
                     continue;
                 }
-                let mut s = word_key_similarity(&a.key, &run.key, p.joined);
-                // Syllables written together are still those syllables (`jie ning` is not
-                // `jinping`).
-                if pair.syllabic && a.key != run.key {
-                    s = s.min(p.syllable);
-                }
+                let s = word_key_similarity(&a.key, &run.key, p.joined);
                 if s >= p.joined {
                     out.push(Link::oriented(flip, (i as u8, i as u8 + 1), (run.start, run.start + run.len), s));
                 }
@@ -954,7 +949,10 @@ mod tests {
             ("强 迟", "Kuang-Chi", Person, false),
             ("翼 岡田", "Tian Yi", Person, false),
             ("斌 李", "RI, Myong Hun", Person, false),
-            ("杰 宁 陈", "Jinping Chen", Person, false),
+            // Words written together are compared by their letters: romanisations of one
+            // syllable differ (`Ji Sung` and `jiseong`, `Yamada` and `yamata`).
+            ("박지성", "Park Ji Sung", Person, true),
+            ("山田太郎", "Yamada Taro", Person, true),
             // A foreign name transcribed into Chinese, its parts between dots, is read as words.
             ("阿米尔·汗·穆塔基", "AMIR KHAN MOTAQI", Person, true),
             ("阿卜杜勒·萨拉姆·哈纳菲", "Abdussalam Hanifi", Person, true),
