@@ -627,6 +627,13 @@ fn weigh(
 /// kept by the index that interned it (a memo is only given with that index as `weights`).
 fn base_weights(pair: &Pair, weights: &dyn TokenWeights, mut memo: Option<&mut Memo>) -> Sides<[f64; MAX_TOKENS]> {
     let mut base = Sides { q: [0f64; MAX_TOKENS], c: [0f64; MAX_TOKENS] };
+    // Syllables count as syllables: a common surname (`wang`, `kim`) is half of a Chinese or
+    // Korean name however many names share it, so its being left over costs in full.
+    if pair.syllabic {
+        base.q[..pair.qt.len()].fill(1.0);
+        base.c[..pair.ct.len()].fill(1.0);
+        return base;
+    }
     for (i, t) in pair.qt.iter().enumerate() {
         base.q[i] = match memo.as_deref_mut() {
             Some(memo) => memo.weight(pair.qform * MAX_TOKENS + i, || weights.weight(t)),
@@ -949,6 +956,7 @@ mod tests {
             ("强 迟", "Kuang-Chi", Person, false),
             ("翼 岡田", "Tian Yi", Person, false),
             ("斌 李", "RI, Myong Hun", Person, false),
+            ("洁 王", "DJI", Organization, false),
             // Words written together are compared by their letters: romanisations of one
             // syllable differ (`Ji Sung` and `jiseong`, `Yamada` and `yamata`).
             ("박지성", "Park Ji Sung", Person, true),

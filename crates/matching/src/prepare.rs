@@ -361,9 +361,9 @@ fn adjust_classes(toks: &mut [Token], schema: Option<Schema>, syllabic: bool) {
             }
         }
         t.class = match (schema, t.class) {
-            // A reading of a syllabic script has no particles or titles: `an`, `bin`, `do`
-            // are syllables of names there.
-            (_, TokenClass::Particle | TokenClass::Honorific) if syllabic => TokenClass::Word,
+            // A reading of a syllabic script has no particles, titles or initials: `an`,
+            // `bin`, `do`, `o` are syllables of names there.
+            (_, TokenClass::Particle | TokenClass::Honorific | TokenClass::Initial) if syllabic => TokenClass::Word,
             (Some(Schema::Person), TokenClass::LegalForm(_)) => TokenClass::Word,
             (Some(Schema::Person), TokenClass::Prefix) => TokenClass::Honorific,
             (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,
