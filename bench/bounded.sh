@@ -139,14 +139,19 @@ rm -f "$out"/store.db*
 state() { sqlite3 "$out/store.db" .dump | sha256sum | cut -c1-16; }
 before=$(state)
 printf '%-22s %10s %6s %8s %9s %s\n' case "file MB" exit "wall s" "peak MiB" "store"
-for f in far-cell.xlsx blank.xlsx shared.xlsx gz/consolidated.csv.gz sdn/sdn.csv consolidated.xml deep-flow.yaml deep-block.yaml values.yaml names.ftm.json; do
+# Imports "$out/$1" into the store "$2"; sets rc, wall (s), rss (MiB) and size (MB).
+measure() {
   set +e
-  /usr/bin/time -v -o "$out/time" "$bin" --db "$out/store.db" import "$out/$f" > /dev/null 2> "$out/err"
+  /usr/bin/time -v -o "$out/time" "$bin" --db "$2" import "$out/$1" > /dev/null 2> "$out/err"
   rc=$?
   set -e
   wall=$(awk -F': ' '/Elapsed/ {print $2}' "$out/time" | awk -F: '{print ($1 * 60) + $2}')
   rss=$(awk -F': ' '/Maximum resident/ {print int($2 / 1024)}' "$out/time")
-  size=$(du -m --apparent-size "$out/$f" | cut -f1)
+  size=$(du -m --apparent-size "$out/$1" | cut -f1)
+}
+
+for f in far-cell.xlsx blank.xlsx shared.xlsx gz/consolidated.csv.gz sdn/sdn.csv consolidated.xml deep-flow.yaml deep-block.yaml values.yaml names.ftm.json; do
+  measure "$f" "$out/store.db"
   after=$(state)
   unchanged=$([ "$after" = "$before" ] && echo unchanged || echo CHANGED)
   printf '%-22s %10s %6s %8s %9s %s\n' "$f" "$size" "$rc" "$wall" "$rss" "$unchanged"
@@ -158,12 +163,6 @@ echo "largest accepted (each into a fresh store):"
 printf '%-22s %10s %6s %8s %9s\n' case "file MB" exit "wall s" "peak MiB"
 for f in ok/wide.xml ok/props.ftm.json ok/names.ftm.json ok/strings.xlsx ok/values.yaml; do
   rm -f "$out"/ok.db*
-  set +e
-  /usr/bin/time -v -o "$out/time" "$bin" --db "$out/ok.db" import "$out/$f" > /dev/null 2> "$out/err"
-  rc=$?
-  set -e
-  wall=$(awk -F': ' '/Elapsed/ {print $2}' "$out/time" | awk -F: '{print ($1 * 60) + $2}')
-  rss=$(awk -F': ' '/Maximum resident/ {print int($2 / 1024)}' "$out/time")
-  size=$(du -m --apparent-size "$out/$f" | cut -f1)
+  measure "$f" "$out/ok.db"
   printf '%-22s %10s %6s %8s %9s\n' "$f" "$size" "$rc" "$wall" "$rss"
 done
