@@ -27,7 +27,7 @@ use serde::Serialize;
 
 pub use self::params::{CompareParams, ParamError};
 use crate::prepare::{Form, PreparedName, Run};
-use crate::similarity::{masks_may_reach, token_similarity, word_key_similarity, Mode, TokenRef};
+use crate::similarity::{masks_may_reach, token_similarity, word_key_similarity, Abjad, Mode, TokenRef};
 use crate::weights::TokenWeights;
 
 /// The score at or above which two names are taken to be the same name, and from which a
@@ -299,7 +299,7 @@ impl Memo {
     /// The similarity of query token number `qt` (see [`Memo::query_token`]) and interned
     /// candidate token `c` compared in `context`, computed by `similarity` the first time.
     fn get(&mut self, qt: u32, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
-        let key = u64::from(c) << 32 | u64::from(qt) << 4 | u64::from(context.0);
+        let key = u64::from(c) << 32 | u64::from(qt) << 5 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
     }
 }
@@ -312,10 +312,7 @@ struct Context(u8);
 impl Context {
     fn new(mode: Mode, person: bool, cross_script: bool) -> Context {
         Context(
-            u8::from(mode.abjad)
-                | u8::from(mode.abbreviations) << 1
-                | u8::from(person) << 2
-                | u8::from(cross_script) << 3,
+            mode.abjad as u8 | u8::from(mode.abbreviations) << 2 | u8::from(person) << 3 | u8::from(cross_script) << 4,
         )
     }
 }
@@ -424,7 +421,7 @@ impl<'a> Pair<'a> {
         // Abbreviations stand for words among others (`Delancourt Bros. Mfg.`); a name of one
         // word is a name of its own, not a cut of another (`Inter`, `Interexpress`).
         let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
-        let mode = Mode { abjad: qf.abjad != cf.abjad || (qf.abjad && cf.abjad), abbreviations };
+        let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), abbreviations };
         let cross_script = qf.transliterated != cf.transliterated;
         let floor = if cross_script {
             p.floor_cross
@@ -559,6 +556,11 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                     continue;
                 }
                 if !masks_may_reach(amask, run.mask, ak.len().max(run.key.len()), p.joined) {
+                    continue;
+                }
+                // Syllables read from a syllabic script spell one word only as themselves
+                // (`yu lan`, `Yulan`): `mei ying` is not `Ming`, nor `wan ting` `Wentong`.
+                if many_form.syllabic && a.key != run.key {
                     continue;
                 }
                 let s = word_key_similarity(&a.key, &run.key, p.joined);

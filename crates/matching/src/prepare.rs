@@ -149,12 +149,18 @@ fn joinable(t: &Token) -> bool {
     !matches!(t.class, TokenClass::Number | TokenClass::Prefix)
 }
 
-fn runs_of(toks: &[Token]) -> Vec<Run> {
+/// The runs of `toks` that may be joined, none across the written words of `parts` (the
+/// word each token was read from, when known).
+fn runs_of(toks: &[Token], parts: Option<&[usize]>) -> Vec<Run> {
     let mut out = Vec::new();
     let mut text = String::new();
+    let same_part = |a: usize, b: usize| parts.is_none_or(|p| p.get(a) == p.get(b));
     for start in 0..toks.len().min(crate::compare::MAX_TOKENS) {
         text.clear();
         for n in 1..=MAX_RUN {
+            if !same_part(start, start + n - 1) {
+                break;
+            }
             let Some(t) = toks.get(start + n - 1).filter(|t| joinable(t)) else { break };
             text.push_str(&t.text);
             if n >= 2 {
@@ -167,6 +173,25 @@ fn runs_of(toks: &[Token]) -> Vec<Run> {
         }
     }
     out
+}
+
+/// For a name in a syllabic script, the written word each of `count` tokens of a reading was
+/// read from: readings give a token per character (Mandarin syllables) or per written word
+/// (a Korean or Japanese given name read as one word). `None` when the count fits neither.
+fn written_words(pieces: &[(String, bool)], count: usize) -> Option<Vec<usize>> {
+    let words: Vec<&str> = pieces.iter().flat_map(|(t, _)| t.split_whitespace()).collect();
+    if words.len() < 2 {
+        return None;
+    }
+    if count == words.len() {
+        return Some((0..count).collect());
+    }
+    let by_char: Vec<usize> = words
+        .iter()
+        .enumerate()
+        .flat_map(|(w, text)| std::iter::repeat_n(w, text.chars().filter(|c| c.is_alphabetic()).count()))
+        .collect();
+    (by_char.len() == count).then_some(by_char)
 }
 
 /// A name prepared for comparison: its Latin renderings as token lists.
@@ -296,7 +321,11 @@ impl PreparedName {
                 if toks.is_empty() || variants.contains(&toks) {
                     continue;
                 }
-                let runs = runs_of(&toks);
+                // Syllables are written together in Latin (`Jin Ping`, `Jinping`) within a
+                // given name, never across the words the name was written in: `燕 黄` is a
+                // given name and a surname, never one word `Enki`.
+                let parts = if syllabic { written_words(&pieces, toks.len()) } else { None };
+                let runs = runs_of(&toks, parts.as_deref());
                 let flags = flags_of(&toks);
                 // Only an organisation's name is written as its initials: a name of unknown kind
                 // may be a person's, and `Anne Derek Franklin` is not the `ADF`.

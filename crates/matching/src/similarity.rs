@@ -14,10 +14,37 @@ pub(crate) const MAX_KEY: usize = 32;
 /// How two tokens are compared, from the context of the two names.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Mode {
-    /// One side was written without vowels (Arabic, Hebrew): compare skeletons too.
-    pub abjad: bool,
+    /// Which side was written in a script that writes no short vowels (Arabic, Hebrew):
+    /// compare skeletons too.
+    pub abjad: Abjad,
     /// Abbreviations may stand for words (organisations, vessels).
     pub abbreviations: bool,
+}
+
+/// Which side of a comparison was written in an abjad (a script that writes consonants and
+/// long vowels only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Abjad {
+    /// Neither side.
+    Neither,
+    /// The first token compared (the query's).
+    First,
+    /// The second token compared (the candidate's).
+    Second,
+    /// Both sides.
+    Both,
+}
+
+impl Abjad {
+    /// From whether each side was written in an abjad.
+    pub(crate) fn of(first: bool, second: bool) -> Abjad {
+        match (first, second) {
+            (false, false) => Abjad::Neither,
+            (true, false) => Abjad::First,
+            (false, true) => Abjad::Second,
+            (true, true) => Abjad::Both,
+        }
+    }
 }
 
 /// A token as the comparison sees it: borrowed parts of a `Token`.
@@ -103,17 +130,85 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     if s > 0.0 && s < 0.9 {
         s = s.max(key_similarity_above(a.text.as_bytes(), b.text.as_bytes(), s));
     }
-    if mode.abjad {
+    if mode.abjad != Abjad::Neither {
+        // An abjad writes the long vowels: a romanisation that contradicts them is of another
+        // word with the same consonants (`حمیدی` Hamidi is not `Hammoud`, `ثنا` Sana not `Tony`).
+        let conflicts = match mode.abjad {
+            Abjad::First => vowel_conflicts(a.key, b.key),
+            Abjad::Second => vowel_conflicts(b.key, a.key),
+            _ => 0,
+        };
+        let most = (0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0);
         if a.skeleton == b.skeleton && a.skeleton.len() >= 2 {
-            s = s.max(0.95);
+            s = s.max(most);
         } else {
-            s = s.max(0.95 * key_similarity(a.skeleton.as_bytes(), b.skeleton.as_bytes()));
+            s = s.max(most * key_similarity(a.skeleton.as_bytes(), b.skeleton.as_bytes()));
         }
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
     }
     s
+}
+
+/// What each long vowel of an abjad word that a romanisation contradicts takes off the
+/// likeness of their skeletons.
+const VOWEL_CONFLICT: f64 = 0.15;
+
+/// A word's key as consonants (doubled ones as one), each with the span of the vowels that
+/// follow it, written into `out`; returns how many (at most `out.len()`; `None` past that).
+fn vowel_slots(key: &[u8], out: &mut [(u8, u8, u8); MAX_KEY]) -> Option<usize> {
+    if key.len() > usize::from(u8::MAX) {
+        return None;
+    }
+    let mut n: usize = 0;
+    let mut i = key.iter().take_while(|&&c| is_vowel(c)).count();
+    while i < key.len() {
+        let c = key[i];
+        let end = i + 1 + key[i + 1..].iter().take_while(|&&v| is_vowel(v)).count();
+        let span = (i as u8 + 1, end as u8);
+        match n.checked_sub(1).map(|last| &mut out[last]) {
+            Some(last) if last.0 == c && last.1 == last.2 => (last.1, last.2) = span,
+            _ => {
+                *out.get_mut(n)? = (c, span.0, span.1);
+                n += 1;
+            }
+        }
+        i = end;
+    }
+    Some(n)
+}
+
+/// How many long vowels of a word written in an abjad (`abjad`, the key of its rendering,
+/// where a vowel stands for a written alif, waw or ya) a Latin spelling of the same consonants
+/// contradicts: a written long vowel the romanisation has no vowel of its kind for, and a
+/// vowel the romanisation ends on that the abjad word would have written (`-i`, `-u`, `-o`).
+/// Short vowels are not written, so the romanisation's other vowels say nothing. Spellings of
+/// other consonants, or without any vowel (`Mhd`), are not judged here.
+pub(crate) fn vowel_conflicts(abjad: &str, latin: &str) -> usize {
+    let (a, l) = (abjad.as_bytes(), latin.as_bytes());
+    let (mut sa, mut sl) = ([(0u8, 0u8, 0u8); MAX_KEY], [(0u8, 0u8, 0u8); MAX_KEY]);
+    let (Some(na), Some(nl)) = (vowel_slots(a, &mut sa), vowel_slots(l, &mut sl)) else { return 0 };
+    if na == 0 || na != nl || !l.iter().any(|&b| is_vowel(b)) {
+        return 0;
+    }
+    // The vowels of a romanisation that may spell each written long vowel.
+    let spells = |long: u8, v: u8| match long {
+        b'a' => matches!(v, b'a' | b'e' | b'o'),
+        b'i' | b'e' => matches!(v, b'i' | b'e'),
+        _ => matches!(v, b'u' | b'o'),
+    };
+    let mut conflicts = 0;
+    for (at, (x, y)) in sa[..na].iter().zip(&sl[..nl]).enumerate() {
+        let av = &a[x.1 as usize..x.2 as usize];
+        let lv = &l[y.1 as usize..y.2 as usize];
+        if av.iter().any(|&long| !lv.iter().any(|&v| spells(long, v))) {
+            conflicts += 1;
+        } else if at == na - 1 && av.is_empty() && lv.last().is_some_and(|v| matches!(v, b'i' | b'u' | b'o')) {
+            conflicts += 1;
+        }
+    }
+    conflicts
 }
 
 /// Affixes of Arabic compound names, as spelling keys.
@@ -461,11 +556,39 @@ mod tests {
         assert!((lo..=hi).contains(&s), "{a} / {b}: {s:.3} not in [{lo}, {hi}]");
     }
 
+    /// Long vowels an abjad writes against the vowels of romanisations of the same consonants.
+    #[test]
+    fn written_long_vowels_are_kept() {
+        use proscribe_text::key;
+        let cases = [
+            // Agreeing: short vowels unwritten, long ones spelt any usual way.
+            ("mhsn", "mohsen", 0),
+            ("rvhani", "rohany", 0),
+            ("hsin", "hossein", 0),
+            ("shmshiri", "shamshiri", 0),
+            ("misun", "maysoon", 0),
+            ("mhmd", "mhd", 0),
+            ("ia", "au", 0),
+            ("ahmdi", "ahmadi", 0),
+            // A written long vowel the romanisation has none of its kind for.
+            ("hsin", "hassan", 1),
+            ("hmidi", "hammoud", 2),
+            ("ahmdi", "ahmed", 1),
+            ("tna", "tony", 1),
+            ("daud", "dada", 1),
+            // A romanisation ending on a vowel the abjad word would have written.
+            ("kil", "kayali", 1),
+        ];
+        for (abjad, latin, expected) in cases {
+            assert_eq!(vowel_conflicts(&key(abjad), &key(latin)), expected, "{abjad} / {latin}");
+        }
+    }
+
     #[test]
     fn similarities() {
-        let plain = Mode { abjad: false, abbreviations: false };
-        let abjad = Mode { abjad: true, abbreviations: false };
-        let org = Mode { abjad: false, abbreviations: true };
+        let plain = Mode { abjad: Abjad::Neither, abbreviations: false };
+        let abjad = Mode { abjad: Abjad::First, abbreviations: false };
+        let org = Mode { abjad: Abjad::Neither, abbreviations: true };
         let cases = [
             ("levitsky", "levitskiy", plain, 0.95, 1.0),
             ("abdalla", "abdulla", plain, 0.9, 1.0),

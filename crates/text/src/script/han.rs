@@ -333,7 +333,13 @@ impl Transliterator for Han {
         if let Some(k) = korean(run) {
             out.push(k);
         }
-        if !table().is_empty() {
+        // A character Japanese does not write (a simplified form such as `伟`, `陈`) makes the
+        // name Chinese: a Japanese reading of the others would be no one's reading of it.
+        let japanese_chars = run
+            .chars()
+            .filter(|&c| is_han(c))
+            .all(|c| HanReadings::of(c).is_some_and(|r| !r.kun.is_empty() || !r.on.is_empty()));
+        if !table().is_empty() && japanese_chars {
             for style in [JapaneseStyle::Kun, JapaneseStyle::On, JapaneseStyle::FamilyKun] {
                 out.push(japanese_style(run, style));
             }
@@ -361,6 +367,8 @@ mod tests {
             ("王伟", "wang wei"),
             ("金正恩", "kim jeongeun"),
             ("山田太郎", "yamatataro"),
+            // Simplified characters: Chinese only, no Korean or Japanese reading.
+            ("伟 王", "wei wang"),
             ("田中花子", "tanakahanako"),
             ("沧澜远洋航运有限公司", "cang lan ocean shipping co ltd"),
             ("株式会社霜月水産", "kk shimotsuki suisan"),
@@ -369,4 +377,16 @@ mod tests {
             ("阿卜杜勒·萨拉姆·哈纳菲", "abdul salam hanafei"),
         ]
     );
+
+    /// A simplified character is written only in Chinese: such a name has its Mandarin reading
+    /// alone; characters all three languages write keep every reading.
+    #[test]
+    fn simplified_characters_are_read_in_mandarin_only() {
+        use super::super::Transliterator;
+        let readings = |s: &str| super::Han.renderings(&crate::normalize(s));
+        assert_eq!(readings("伟 王"), ["wei wang"]);
+        assert_eq!(readings("丽华 陈"), ["li hua chen"]);
+        let all = readings("金正恩");
+        assert!(all.len() >= 3, "{all:?}");
+    }
 }
