@@ -202,11 +202,9 @@ pub(crate) fn vowel_conflicts(abjad: &str, latin: &str) -> usize {
     for (at, (x, y)) in sa[..na].iter().zip(&sl[..nl]).enumerate() {
         let av = &a[x.1 as usize..x.2 as usize];
         let lv = &l[y.1 as usize..y.2 as usize];
-        if av.iter().any(|&long| !lv.iter().any(|&v| spells(long, v))) {
-            conflicts += 1;
-        } else if at == na - 1 && av.is_empty() && lv.last().is_some_and(|v| matches!(v, b'i' | b'u' | b'o')) {
-            conflicts += 1;
-        }
+        let unspelt = av.iter().any(|&long| !lv.iter().any(|&v| spells(long, v)));
+        let unwritten_end = at == na - 1 && av.is_empty() && lv.last().is_some_and(|v| matches!(v, b'i' | b'u' | b'o'));
+        conflicts += usize::from(unspelt || unwritten_end);
     }
     conflicts
 }
