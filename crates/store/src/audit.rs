@@ -531,7 +531,7 @@ impl Store {
     /// Compares every covered unit with what its last record wrote.
     fn verify_data(&self, check: &mut AuditCheck) -> Result<(), Error> {
         // The last write of each unit: (seq, digest, rows).
-        let mut last: HashMap<(String, String), (i64, Option<String>, i64)> = HashMap::new();
+        let mut last: HashMap<Unit, LastWrite> = HashMap::new();
         for (seq, set) in self.write_sets()? {
             for e in set {
                 last.insert((e.table, e.key), (seq, e.digest, e.rows));
@@ -573,7 +573,7 @@ impl Store {
                 }
                 Ok(())
             })?;
-            let mut gone: Vec<((String, String), (i64, Option<String>, i64))> = Vec::new();
+            let mut gone: Vec<(Unit, LastWrite)> = Vec::new();
             last.retain(|k, v| {
                 if k.0 == c.table {
                     gone.push((k.clone(), v.clone()));
@@ -724,6 +724,12 @@ fn unit_name(c: &Covered, key: &str) -> String {
         group => format!("{group} {key}"),
     }
 }
+
+/// A covered unit: its table and key.
+type Unit = (String, String);
+
+/// The last write of a unit: the record's seq, the unit's digest, its rows.
+type LastWrite = (i64, Option<String>, i64);
 
 #[cfg(test)]
 mod tests {
