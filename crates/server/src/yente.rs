@@ -36,9 +36,6 @@ const DEFAULT_CUTOFF: f64 = proscribe_app::views::DEFAULT_CUTOFF;
 /// Most characters of a name.
 const MAX_NAME_CHARS: usize = proscribe_matching::entity::MAX_NAME_CHARS;
 
-/// FollowTheMoney schemata accepted in queries, with the kind of entity screened for (`None`:
-/// any kind).
-
 /// The body of `POST /match/{dataset}`.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct MatchRequest {

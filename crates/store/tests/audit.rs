@@ -19,7 +19,7 @@ fn written(path: &Path) {
     let mut staging = tx.stage("zz-linked").unwrap();
     for (id, other) in [("zz-1", "zz-2"), ("zz-2", "zz-1")] {
         let mut e = Entity::new(id, Schema::Organization);
-        e.add_name(Name::new(&format!("Orvalle {id}"), NameKind::Primary));
+        e.add_name(Name::new(format!("Orvalle {id}"), NameKind::Primary));
         let mut d = Designation::new("zz", "zz-list");
         d.reference = Some(format!("REF-{id}"));
         e.designations.push(d);
