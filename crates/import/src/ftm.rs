@@ -88,7 +88,10 @@ impl Format for FtmJson {
             authorities: Vec::new(),
             lists: Vec::new(),
         });
-        let mut index = Index::new(&file)?;
+        // A small file's scratch database stays in memory; a file whose size is unknown is
+        // taken as large.
+        let on_disk = !std::fs::metadata(path).is_ok_and(|m| m.len() < scratch::IN_MEMORY_BELOW);
+        let mut index = Index::new(&file, on_disk)?;
         read_lines(path, &job.limits, |line, rec| {
             if line.is_multiple_of(FIRST_PASS_EVERY) {
                 sink.first_pass(line);
@@ -334,8 +337,13 @@ struct Index {
 }
 
 impl Index {
-    fn new(file: &str) -> Result<Index, Error> {
-        Ok(Index { records: 0, scratch: Scratch::new(file)?, authorities: BTreeMap::new(), lists: BTreeMap::new() })
+    fn new(file: &str, on_disk: bool) -> Result<Index, Error> {
+        Ok(Index {
+            records: 0,
+            scratch: Scratch::new(file, on_disk)?,
+            authorities: BTreeMap::new(),
+            lists: BTreeMap::new(),
+        })
     }
 
     fn add(&mut self, rec: Record, line: u64, file: &str, report: &mut Report) -> Result<(), Error> {

@@ -5,7 +5,8 @@
 //! memory).
 //!
 //! The database lives in a folder of its own under the system's temporary folder (`TMPDIR`),
-//! removed when the [`Scratch`] is dropped: after the import, and on every error. It is
+//! removed when the [`Scratch`] is dropped: after the import, and on every error. A file under
+//! [`IN_MEMORY_BELOW`] keeps it in memory instead (the same tables and queries). It is
 //! written without a journal or syncs (nothing in it outlives the process) and read with a
 //! page cache of [`CACHE_KIB`].
 //!
@@ -69,11 +70,16 @@ impl FactKind {
 /// A fact read back: its kind and JSON body.
 pub(super) type Fact = (FactKind, String);
 
+/// Files smaller than this (on disk) keep their scratch database in memory: a few megabytes
+/// at most, and no folder to make (the fuzz targets parse thousands of tiny files a second).
+pub(super) const IN_MEMORY_BELOW: u64 = 4 << 20;
+
 /// The scratch database of one parse.
 pub(super) struct Scratch {
     // Declared before the folder, so that the connection is closed before the folder goes.
     conn: Connection,
-    _dir: tempfile::TempDir,
+    /// The folder of the database on disk; none when it is in memory.
+    _dir: Option<tempfile::TempDir>,
     /// The number of the next fact, in file order.
     seq: i64,
     /// The file, for errors.
@@ -81,19 +87,26 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Creates the scratch database for parsing `file`, with its tables, and starts the
-    /// transaction the first pass writes in.
-    pub(super) fn new(file: &str) -> Result<Scratch, Error> {
-        let fail = |action: &'static str| {
-            let file = file.to_string();
-            move |e: std::io::Error| Error::Scratch { path: file, action, source: Box::new(e) }
+    /// Creates the scratch database for parsing `file` (on disk, or in memory for a small
+    /// file), with its tables, and starts the transaction the first pass writes in.
+    pub(super) fn new(file: &str, on_disk: bool) -> Result<Scratch, Error> {
+        let failed = |action: &'static str| {
+            move |e: Box<dyn std::error::Error + Send + Sync>| Error::Scratch {
+                path: file.to_string(),
+                action,
+                source: e,
+            }
         };
-        let dir = tempfile::Builder::new().prefix("proscribe-ftm-").tempdir().map_err(fail("create a folder"))?;
-        let conn = Connection::open(dir.path().join("scratch.db")).map_err(|e| Error::Scratch {
-            path: file.to_string(),
-            action: "open",
-            source: Box::new(e),
-        })?;
+        let (conn, dir) = if on_disk {
+            let dir = tempfile::Builder::new()
+                .prefix("proscribe-ftm-")
+                .tempdir()
+                .map_err(|e| failed("create a folder")(Box::new(e)))?;
+            let conn = Connection::open(dir.path().join("scratch.db")).map_err(|e| failed("open")(Box::new(e)))?;
+            (conn, Some(dir))
+        } else {
+            (Connection::open_in_memory().map_err(|e| failed("open")(Box::new(e)))?, None)
+        };
         let scratch = Scratch { conn, _dir: dir, seq: 0, file: file.to_string() };
         scratch
             .conn
@@ -227,9 +240,15 @@ mod tests {
 
     #[test]
     fn the_folder_is_removed_with_the_scratch() {
-        let mut s = Scratch::new("x.ftm.json").unwrap();
-        let dir = s._dir.path().to_path_buf();
-        assert!(dir.join("scratch.db").exists());
+        check_scratch(Scratch::new("x.ftm.json", true).unwrap());
+        check_scratch(Scratch::new("x.ftm.json", false).unwrap());
+    }
+
+    fn check_scratch(mut s: Scratch) {
+        let dir = s._dir.as_ref().map(|d| d.path().to_path_buf());
+        if let Some(dir) = &dir {
+            assert!(dir.join("scratch.db").exists());
+        }
         assert!(s.add_record("a", 1, RecKind::Thing, Some("A")).unwrap());
         assert!(!s.add_record("a", 2, RecKind::Other, None).unwrap(), "a duplicate id");
         s.add_fact("a", FactKind::Identifier, &"one", "Passport:p", 3).unwrap();
@@ -245,6 +264,8 @@ mod tests {
         s.dangling(|id, src, line| dangling.push((id, src, line))).unwrap();
         assert_eq!(dangling, [("b".to_string(), "Passport:q".to_string(), 4)]);
         drop(s);
-        assert!(!dir.exists(), "{} is left behind", dir.display());
+        if let Some(dir) = dir {
+            assert!(!dir.exists(), "{} is left behind", dir.display());
+        }
     }
 }
