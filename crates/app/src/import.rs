@@ -102,6 +102,9 @@ pub trait Progress {
     fn start(&self, _lists: usize) {}
     /// Now reading `what` (format and file), with `entities` read so far.
     fn reading(&self, _what: &str, _entities: u64) {}
+    /// Reading `what` in a first pass over the file that yields no entity yet (FollowTheMoney
+    /// reads its file twice), `lines` read so far.
+    fn first_pass(&self, _what: &str, _lines: u64) {}
     /// One more list is done.
     fn list_done(&self) {}
 }
@@ -190,6 +193,35 @@ pub fn import_paths(
     })
 }
 
+/// The sink of an import: entities staged in the store, progress told as they come.
+struct Staged<'s, 't, 'a> {
+    staging: proscribe_store::Staging<'t, 'a>,
+    count: u64,
+    source_id: &'s str,
+    what: &'s str,
+    progress: &'s dyn Progress,
+}
+
+impl proscribe_import::EntitySink for Staged<'_, '_, '_> {
+    fn accept(
+        &mut self,
+        entity: Entity,
+        line: u64,
+    ) -> std::result::Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        self.staging.put(&entity, line)?;
+        self.count += 1;
+        if self.count.is_multiple_of(PROGRESS_EVERY) {
+            tracing::debug!(source = %self.source_id, entities = self.count, "staged entities");
+            self.progress.reading(self.what, self.count);
+        }
+        Ok(())
+    }
+
+    fn first_pass(&mut self, lines: u64) {
+        self.progress.first_pass(self.what, lines);
+    }
+}
+
 /// Imports one list (a file set) within the import's transaction.
 fn import_job(
     tx: &mut proscribe_store::ImportTx,
@@ -205,17 +237,8 @@ fn import_job(
         tracing::info!(source = %job.source_id, version = existing.version_id, "unchanged");
         return Ok(ListReport { files: files_list, format, outcome: existing, diagnostics: vec![] });
     }
-    let mut staging = tx.stage(&job.source_id)?;
-    let mut count = 0u64;
-    let mut sink = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-        staging.put(&entity, line)?;
-        count += 1;
-        if count.is_multiple_of(PROGRESS_EVERY) {
-            tracing::debug!(source = %job.source_id, entities = count, "staged entities");
-            progress.reading(what, count);
-        }
-        Ok(())
-    };
+    let staging = tx.stage(&job.source_id)?;
+    let mut sink = Staged { staging, count: 0, source_id: &job.source_id, what, progress };
     let report = job.parse(&mut sink)?;
     if report.source.id != job.source_id {
         return Err(Error::Input(format!(
@@ -230,7 +253,7 @@ fn import_job(
     meta.designations = report.designations;
     meta.diagnostics = serde_json::to_value(&report.diagnostics).expect("diagnostics serialise");
     meta.published_fallback = options.published.clone();
-    let outcome = staging.finish(meta)?;
+    let outcome = sink.staging.finish(meta)?;
     options.check_removals(&outcome)?;
     tracing::info!(source = %outcome.source_id, version = outcome.version_id, entities = outcome.entities,
         added = outcome.added, removed = outcome.removed, amended = outcome.amended, "imported");

@@ -58,7 +58,8 @@ impl Loaded {
     }
 }
 
-/// Reads the entities with at least one designation from every source's version in force on
+/// Reads the screenable entities ([`Entity::screenable`]: designated on a list, or marked by
+/// their source as targets or with a risk topic) from every source's version in force on
 /// `as_of` (the newest when none) and indexes them. `day` is the day statuses are given for.
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -> Result<Loaded> {
     let start = Instant::now();
@@ -66,7 +67,7 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
     let mut entities: Vec<Entity> = Vec::new();
     let mut sources: Vec<String> = Vec::new();
     store.current_entities(as_of, |version, mut e| {
-        if !e.designations.is_empty() {
+        if e.screenable() {
             slim(&mut e);
             entities.push(e);
             sources.push(version.source_id.clone());
@@ -92,12 +93,13 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
     })
 }
 
-/// Drops what screening neither weighs nor shows (remarks, positions, links, free-text
-/// details, address lines), to keep the index of every list small in memory.
+/// Drops what screening neither weighs, filters on nor shows (remarks, positions, links,
+/// free-text details but the topics and the target mark, address lines), to keep the index of
+/// every list small in memory.
 fn slim(e: &mut Entity) {
     e.remarks = Vec::new();
     e.positions = Vec::new();
-    e.properties = Default::default();
+    e.properties.retain(|k, _| k == "topics" || k == "target");
     e.links = Vec::new();
     e.same_as = Vec::new();
     e.acts = Vec::new();

@@ -102,6 +102,9 @@ pub struct HitView {
     pub caption: String,
     /// Its designations.
     pub references: Vec<ReferenceView>,
+    /// Its topics ([`Entity::topics`]: `sanction` when designated, and those its source gives,
+    /// such as `role.pep` or `debarment`).
+    pub topics: Vec<String>,
     /// The name that matched best.
     pub name: Option<NameView>,
     /// Evidence besides the name.
@@ -131,6 +134,7 @@ impl HitView {
             schema: e.schema,
             caption: e.caption().to_string(),
             references: references(e, day),
+            topics: e.topics().into_iter().map(str::to_string).collect(),
             name,
             features: hit.features.clone(),
         }
@@ -149,7 +153,7 @@ fn name_kind(kind: proscribe_model::NameKind) -> String {
 /// that matched with its aligned words; each piece of evidence with its effect.
 pub fn explanation(v: &HitView) -> Vec<String> {
     let refs: Vec<String> = v.references.iter().map(|r| r.to_string()).collect();
-    let mut lines = vec![format!(
+    let mut first = format!(
         "{:.3}  {}  {}  {} [{}]  {}",
         v.score,
         if v.is_match { "MATCH" } else { "-    " },
@@ -157,7 +161,11 @@ pub fn explanation(v: &HitView) -> Vec<String> {
         v.caption,
         v.schema,
         refs.join("; ")
-    )];
+    );
+    if !v.topics.is_empty() {
+        first.push_str(&format!("  topics: {}", v.topics.join(", ")));
+    }
+    let mut lines = vec![first];
     if let Some(n) = &v.name {
         let pairs = aligned_words(&n.pairs, &n.unmatched_query, &n.unmatched_candidate);
         let detail = if pairs.is_empty() { String::new() } else { format!(": {pairs}") };

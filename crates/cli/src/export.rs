@@ -157,7 +157,7 @@ fn ftm_lines(
         "properties": ftm::properties(e),
         "datasets": [source],
         "referents": e.same_as,
-        "target": !e.designations.is_empty(),
+        "target": e.screenable(),
     });
     writeln!(out, "{line}")?;
     for d in &e.designations {

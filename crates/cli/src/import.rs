@@ -104,6 +104,10 @@ impl Progress for Bar {
         }
     }
 
+    fn first_pass(&self, what: &str, lines: u64) {
+        self.0.set_message(format!("{what}: first pass, {lines} lines"));
+    }
+
     fn list_done(&self) {
         self.0.inc(1);
     }

@@ -38,8 +38,9 @@ fn dependencies_point_one_way() {
     for dep in ["proscribe-import", "proscribe-store", "rusqlite", "quick-xml", "csv", "clap", "ureq"] {
         assert!(!has("proscribe-model", dep), "model depends on {dep}");
     }
-    // Importers and the store do not know each other; only the store knows the database.
-    assert!(!has("proscribe-import", "proscribe-store") && !has("proscribe-import", "rusqlite"));
+    // Importers and the store do not know each other; only the store keeps data in a
+    // database (the FollowTheMoney importer's scratch space is SQLite too: see the test below).
+    assert!(!has("proscribe-import", "proscribe-store"));
     assert!(!has("proscribe-store", "proscribe-import"));
     // Name matching sits on the model alone: text ← matching, no I/O, no lists, no database.
     assert!(!has("proscribe-text", "proscribe-matching"));
@@ -84,6 +85,36 @@ fn the_application_layer_knows_no_http_server_terminal_or_command_line() {
     for dep in ["axum", "hyper", "askama", "tower", "tower-http", "tokio", "clap", "indicatif", "proscribe-server"] {
         assert!(!deps.contains(dep), "the application crate depends on {dep}, directly or not");
     }
+}
+
+/// The importers use SQLite only as the scratch space of the FollowTheMoney importer (a
+/// temporary database, an on-disk join), in one module: no importer writes or reads a store.
+#[test]
+fn the_importers_name_the_database_driver_in_the_scratch_module_only() {
+    let src = repo_root().join("crates/import/src");
+    let mut naming = Vec::new();
+    for entry in walkdir(&src) {
+        let text = std::fs::read_to_string(&entry).unwrap();
+        if text.contains("rusqlite") {
+            naming.push(entry.strip_prefix(&src).unwrap().to_string_lossy().to_string());
+        }
+    }
+    assert_eq!(naming, vec!["ftm/scratch.rs".to_string()], "modules of the importers that name the database driver");
+}
+
+/// Every `.rs` file under `dir`, in a stable order.
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walkdir(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
 }
 
 #[test]

@@ -251,3 +251,30 @@ fn a_single_name_shows_candidates_worth_reviewing() {
     let low = hits(&["--threshold", "0.05"]);
     assert_eq!(low, all);
 }
+
+#[test]
+fn targets_and_risk_topics_are_screened_without_a_sanction() {
+    let env = Env::new();
+    let fixture = proscribe_testkit::fixture("ftm/targets.ftm.json");
+    env.ok(&["import", fixture.to_str().unwrap()]);
+    let top = |name: &str| {
+        let v = env.json(&["screen", name, "--limit", "1"]);
+        v["hits"].as_array().expect("hits").first().cloned()
+    };
+    for (name, id, topics) in [
+        ("Valentina Morozkina", "tg-pep-morozkina", vec!["role.pep"]),
+        ("Kestrel Maritime Holdings", "tg-co-kestrel", vec![]),
+        ("Rashid Kadyrbekov", "tg-sdn-kadyrbekov", vec!["sanction"]),
+        ("Norvane Construction", "tg-co-norvane", vec!["debarment"]),
+    ] {
+        let hit = top(name).unwrap_or_else(|| panic!("{name}: no hit"));
+        assert_eq!((hit["entity_id"].as_str(), hit["match"].as_bool()), (Some(id), Some(true)), "{hit}");
+        assert_eq!(hit["topics"], serde_json::json!(topics), "{hit}");
+    }
+    // A person known only by an address, neither a target nor at risk, is not screened.
+    let brenner = top("Oskar Lindqvist Brenner");
+    assert!(brenner.as_ref().is_none_or(|h| h["entity_id"] != "tg-person-brenner"), "{brenner:?}");
+    // Text output says the topics.
+    let text = env.ok(&["screen", "Valentina Morozkina", "--limit", "1"]);
+    assert!(text.contains("tg-pep-morozkina") && text.contains("topics: role.pep"), "{text}");
+}

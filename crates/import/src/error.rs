@@ -73,6 +73,18 @@ pub enum Error {
         /// The limit's value.
         value: u64,
     },
+    /// The scratch database a format that joins records across its file keeps on disk
+    /// (FollowTheMoney's) failed: the temporary folder is not writable or full. Not a fault
+    /// of the file.
+    #[error("{path}: the import's scratch database in the temporary folder failed to {action}")]
+    Scratch {
+        /// The file being read.
+        path: String,
+        /// What it was doing.
+        action: &'static str,
+        /// The underlying error.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The sink refused an entity (the store failed): its message and source, as they are.
     #[error(transparent)]
     Sink(Box<dyn std::error::Error + Send + Sync>),

@@ -21,26 +21,34 @@
 //!
 //! Memory: joining these records to the things they describe needs them at hand, and a
 //! `Sanction` may come before or after its entity. The file is therefore read twice: the
-//! first pass keeps what the describing records say (designations, addresses, identifiers,
-//! links, positions) together with the id and caption of every thing; the second pass builds
-//! the things one at a time and passes them on. Memory grows with the describing records, not
-//! with the things, which are never all held at once.
+//! first pass writes what the describing records say (designations, addresses, identifiers,
+//! links, occupancies), with the id, line and caption of every record, to a temporary
+//! database on disk ([`scratch`]); the second pass builds the things one at a time, reading
+//! back what is said about each, and passes them on. Memory is flat in the file's size: only
+//! the authorities and lists met (a few per source) and the diagnostics stay in memory.
 //!
 //! A line that is not a JSON object is an error naming the file and the line. A record of a
 //! schema proscribe does not import (an `Event`, a `BankAccount`) is skipped with a
 //! diagnostic, and so is a duplicate id.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use proscribe_model::{
     ftm, slug, Address, Authority, AuthorityKind, DateFact, DateValue, Designation, Entity, Gender, IdKind, Identifier,
     Link, ListInfo, ListKind, Name, NameKind, NamePart, Place, Schema, SourceInfo, Text,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::limits::Exceeded;
 use crate::{input, util, EntitySink, Error, Format, Job, Limits, Recognised, Report, Sample};
+
+mod scratch;
+
+use scratch::{FactKind, RecKind, Scratch};
+
+/// How often the first pass tells the sink how many records it has read.
+const FIRST_PASS_EVERY: u64 = 10_000;
 
 /// The `ftm` format: FollowTheMoney JSON lines.
 #[derive(Debug)]
@@ -80,18 +88,30 @@ impl Format for FtmJson {
             authorities: Vec::new(),
             lists: Vec::new(),
         });
-        let mut index = Index::default();
-        read_lines(path, &job.limits, |line, rec| index.add(rec, line, &file, &mut report))?;
+        // A small file's scratch database stays in memory; a file whose size is unknown is
+        // taken as large.
+        let on_disk = !std::fs::metadata(path).is_ok_and(|m| m.len() < scratch::IN_MEMORY_BELOW);
+        let mut index = Index::new(&file, on_disk)?;
+        read_lines(path, &job.limits, |line, rec| {
+            if line.is_multiple_of(FIRST_PASS_EVERY) {
+                sink.first_pass(line);
+            }
+            index.add(rec, line, &file, &mut report)
+        })?;
         if index.records == 0 {
             return Err(Error::Empty { path: file });
         }
-        index.finish(&file, &mut report);
+        index.finish(&file, &mut report)?;
         report.source.authorities = index.authorities.values().cloned().collect();
         report.source.lists = index.lists.values().cloned().collect();
-        let thing_lines = std::mem::take(&mut index.thing_lines);
         read_lines(path, &job.limits, |line, rec| {
-            let Some(schema) = thing_lines.get(&line) else { return Ok(()) };
-            let entity = build_thing(rec, *schema, &mut index, &file, line, &mut report);
+            let Some(Kind::Thing(schema)) = rec.schema.as_deref().and_then(kind_of) else { return Ok(()) };
+            let Some(id) = rec.id.as_deref() else { return Ok(()) };
+            // Only the first record of an id is read; the others were reported as duplicates.
+            if index.scratch.first_line(id)? != Some(line) {
+                return Ok(());
+            }
+            let entity = build_thing(rec, schema, &index, &file, line, &mut report)?;
             report.emit(sink, entity, line)
         })?;
         Ok(report)
@@ -298,78 +318,76 @@ fn kind_of(schema: &str) -> Option<Kind> {
 }
 
 /// An occupancy waiting for its position's name.
+#[derive(Debug, Serialize, Deserialize)]
 struct Occupancy {
-    holder: String,
     post: String,
     details: Option<String>,
     src: String,
 }
 
-/// What the first pass learns: the things (by line), and what the other records say about
-/// them, keyed by the id of the thing.
-#[derive(Default)]
+/// What the first pass learns: every record's id (in the scratch database, with the captions
+/// of things, addresses and positions' names), what the describing records say about each
+/// thing (there too, keyed by the id of the thing), and the authorities and lists of the
+/// source.
 struct Index {
     records: usize,
-    seen: HashSet<String>,
-    thing_lines: HashMap<u64, Schema>,
-    captions: HashMap<String, String>,
-    addresses: HashMap<String, Address>,
-    designations: HashMap<String, Vec<Designation>>,
-    identifiers: HashMap<String, Vec<Identifier>>,
-    links: HashMap<String, Vec<Link>>,
-    positions: HashMap<String, Vec<Text>>,
-    position_names: HashMap<String, String>,
-    occupancies: Vec<Occupancy>,
+    scratch: Scratch,
     authorities: BTreeMap<String, Authority>,
     lists: BTreeMap<String, ListInfo>,
-    /// References from describing records to ids, checked once all things are known.
-    references: Vec<(String, String, u64)>,
 }
 
 impl Index {
+    fn new(file: &str, on_disk: bool) -> Result<Index, Error> {
+        Ok(Index {
+            records: 0,
+            scratch: Scratch::new(file, on_disk)?,
+            authorities: BTreeMap::new(),
+            lists: BTreeMap::new(),
+        })
+    }
+
     fn add(&mut self, rec: Record, line: u64, file: &str, report: &mut Report) -> Result<(), Error> {
         self.records += 1;
         let (Some(id), Some(schema)) = (rec.id.clone(), rec.schema.clone()) else {
             report.skip(file, Some(line), rec.id.clone(), "record without `id` or `schema` skipped");
             return Ok(());
         };
-        if !self.seen.insert(id.clone()) {
+        let kind = kind_of(&schema);
+        let src = format!("{schema}:{id}");
+        let named = || rec.caption.clone().or_else(|| rec.first("name").map(str::to_string)).unwrap_or_default();
+        let (rec_kind, text) = match kind {
+            Some(Kind::Thing(_)) => (RecKind::Thing, Some(named())),
+            Some(Kind::Address) => {
+                (RecKind::Address, Some(serde_json::to_string(&address_of(&rec, &src)).expect("addresses serialise")))
+            }
+            Some(Kind::Position) => (RecKind::Position, Some(named())),
+            _ => (RecKind::Other, None),
+        };
+        if !self.scratch.add_record(&id, line, rec_kind, text.as_deref())? {
             report.skip(file, Some(line), Some(id), "duplicate id: this record is skipped");
             return Ok(());
         }
-        let Some(kind) = kind_of(&schema) else {
+        let Some(kind) = kind else {
             report.skip(file, Some(line), Some(id), format!("schema {schema} is not imported: record skipped"));
             return Ok(());
         };
-        let src = format!("{schema}:{id}");
         match kind {
-            Kind::Thing(s) => {
-                self.thing_lines.insert(line, s);
-                let caption = rec.caption.clone().or_else(|| rec.first("name").map(str::to_string));
-                self.captions.insert(id, caption.unwrap_or_default());
-            }
-            Kind::Address => {
-                self.addresses.insert(id, address_of(&rec, &src));
-            }
+            Kind::Thing(_) | Kind::Address | Kind::Position => Ok(()),
             Kind::Sanction => self.add_sanction(&rec, &src, line),
             Kind::Identification => self.add_identification(&rec, &src, line, file, report),
-            Kind::Position => {
-                let name = rec.caption.clone().or_else(|| rec.first("name").map(str::to_string));
-                self.position_names.insert(id, name.unwrap_or_default());
-            }
             Kind::Occupancy => {
                 if let (Some(holder), Some(post)) = (rec.first("holder"), rec.first("post")) {
-                    self.references.push((holder.to_string(), src.clone(), line));
                     let details = details(&rec, &["status", "startDate", "endDate"]);
-                    self.occupancies.push(Occupancy { holder: holder.into(), post: post.into(), details, src });
+                    let occ = Occupancy { post: post.into(), details, src: src.clone() };
+                    self.scratch.add_fact(holder, FactKind::Occupancy, &occ, &src, line)?;
                 }
+                Ok(())
             }
             Kind::Link(spec) => self.add_link(&rec, spec, &src, line),
         }
-        Ok(())
     }
 
-    fn add_sanction(&mut self, rec: &Record, src: &str, line: u64) {
+    fn add_sanction(&mut self, rec: &Record, src: &str, line: u64) -> Result<(), Error> {
         let authority = self.authority_of(rec);
         let list = self.list_of(rec, &authority);
         let mut d = Designation::new(authority, list);
@@ -394,9 +412,9 @@ impl Index {
         d.reason = reason_of(rec);
         d.src = Some(src.to_string());
         for entity in rec.values("entity") {
-            self.references.push((entity.clone(), src.to_string(), line));
-            self.designations.entry(entity.clone()).or_default().push(d.clone());
+            self.scratch.add_fact(entity, FactKind::Designation, &d, src, line)?;
         }
+        Ok(())
     }
 
     /// The authority of a sanction, registered in the source's authorities.
@@ -440,15 +458,22 @@ impl Index {
         id
     }
 
-    fn add_identification(&mut self, rec: &Record, src: &str, line: u64, file: &str, report: &mut Report) {
+    fn add_identification(
+        &mut self,
+        rec: &Record,
+        src: &str,
+        line: u64,
+        file: &str,
+        report: &mut Report,
+    ) -> Result<(), Error> {
         let Some(holder) = rec.first("holder") else {
             report.skip(file, Some(line), rec.id.clone(), "identification without a holder skipped");
-            return;
+            return Ok(());
         };
         let number = rec.first("number").or_else(|| rec.first("passportNumber"));
         let Some(number) = number else {
             report.skip(file, Some(line), rec.id.clone(), format!("identification of {holder} has no number: skipped"));
-            return;
+            return Ok(());
         };
         let kind = if rec.schema.as_deref() == Some("Passport") { IdKind::Passport } else { IdKind::Other };
         let country = rec.first("country").and_then(util::country);
@@ -461,55 +486,87 @@ impl Index {
             note,
             src: Some(src.to_string()),
         };
-        self.references.push((holder.to_string(), src.to_string(), line));
-        self.identifiers.entry(holder.to_string()).or_default().push(id);
+        self.scratch.add_fact(holder, FactKind::Identifier, &id, src, line)
     }
 
-    fn add_link(&mut self, rec: &Record, spec: &LinkSpec, src: &str, line: u64) {
+    fn add_link(&mut self, rec: &Record, spec: &LinkSpec, src: &str, line: u64) -> Result<(), Error> {
         let note = details(rec, spec.details);
         for a in rec.values(spec.a) {
             for b in rec.values(spec.b) {
                 for (from, to, kind, side) in [(a, b, spec.a_kind, spec.a), (b, a, spec.b_kind, spec.b)] {
-                    self.references.push((from.clone(), src.to_string(), line));
-                    self.links.entry(from.clone()).or_default().push(Link {
+                    let link = Link {
                         kind: kind.to_string(),
                         target_id: Some(to.clone()),
                         target_name: None,
                         note: note.clone(),
                         src: Some(format!("{src}.{side}")),
-                    });
+                    };
+                    self.scratch.add_fact(from, FactKind::Link, &link, src, line)?;
                 }
             }
         }
+        Ok(())
     }
 
-    /// Resolves occupancies to position names and reports references to ids that are not
-    /// things in the file.
-    fn finish(&mut self, file: &str, report: &mut Report) {
-        for occ in std::mem::take(&mut self.occupancies) {
-            let name = self.position_names.get(&occ.post).filter(|n| !n.is_empty()).cloned();
-            let text = match (name, &occ.details) {
-                (Some(n), Some(d)) => format!("{n} ({d})"),
-                (Some(n), None) => n,
-                (None, _) => occ.post.clone(),
-            };
-            self.positions.entry(occ.holder).or_default().push(Text { text, src: Some(occ.src) });
-        }
-        let things: HashSet<&String> = self.captions.keys().collect();
+    /// Ends the first pass and reports references to ids that are not things in the file,
+    /// each id once per describing record, in file order.
+    fn finish(&mut self, file: &str, report: &mut Report) -> Result<(), Error> {
+        self.scratch.end_first_pass()?;
+        // Only the references reported are remembered, as many as the diagnostics they make.
         let mut reported = HashSet::new();
-        for (id, src, line) in &self.references {
-            if !things.contains(id) && reported.insert((id, src)) {
+        self.scratch.dangling(|id, src, line| {
+            if reported.insert((id.clone(), src.clone())) {
                 report.skip(
                     file,
-                    Some(*line),
-                    Some(src.clone()),
+                    Some(line),
+                    Some(src),
                     format!(
                         "refers to {id}, which is no person, organisation, vessel or aircraft in the file: ignored"
                     ),
                 );
             }
-        }
+        })
     }
+
+    /// What the describing records say about thing `id`: its designations, identifiers,
+    /// positions and links, each in file order.
+    fn facts_of(&self, id: &str) -> Result<Facts, Error> {
+        let mut facts = Facts::default();
+        let s = &self.scratch;
+        for (kind, body) in s.facts(id)? {
+            match kind {
+                FactKind::Designation => facts.designations.push(s.decode(&body)?),
+                FactKind::Identifier => facts.identifiers.push(s.decode(&body)?),
+                FactKind::Link => {
+                    let mut link: Link = s.decode(&body)?;
+                    if let Some(target) = &link.target_id {
+                        link.target_name = self.scratch.text(target, RecKind::Thing)?.filter(|c| !c.is_empty());
+                    }
+                    facts.links.push(link);
+                }
+                FactKind::Occupancy => {
+                    let occ: Occupancy = s.decode(&body)?;
+                    let name = self.scratch.text(&occ.post, RecKind::Position)?.filter(|n| !n.is_empty());
+                    let text = match (name, &occ.details) {
+                        (Some(n), Some(d)) => format!("{n} ({d})"),
+                        (Some(n), None) => n,
+                        (None, _) => occ.post.clone(),
+                    };
+                    facts.positions.push(Text { text, src: Some(occ.src) });
+                }
+            }
+        }
+        Ok(facts)
+    }
+}
+
+/// What the describing records say about one thing.
+#[derive(Default)]
+struct Facts {
+    designations: Vec<Designation>,
+    identifiers: Vec<Identifier>,
+    positions: Vec<Text>,
+    links: Vec<Link>,
 }
 
 /// A slug that keeps accented Latin letters as their base letter (`Direction Générale du
@@ -650,7 +707,14 @@ const CONSUMED: &[&str] = &[
     "title",
 ];
 
-fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line: u64, report: &mut Report) -> Entity {
+fn build_thing(
+    rec: Record,
+    schema: Schema,
+    index: &Index,
+    file: &str,
+    line: u64,
+    report: &mut Report,
+) -> Result<Entity, Error> {
     let id = rec.id.clone().unwrap_or_default();
     let mut e = Entity::new(id.clone(), schema);
     add_names(&mut e, &rec);
@@ -667,7 +731,7 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
     add_places(&mut e, &rec);
     add_countries(&mut e, &rec, file, line, report);
     add_identifiers(&mut e, &rec);
-    add_addresses(&mut e, &rec, index, file, line, report);
+    add_addresses(&mut e, &rec, index, file, line, report)?;
     for (prop, into_positions) in
         [("notes", false), ("summary", false), ("description", false), ("position", true), ("title", true)]
     {
@@ -704,15 +768,12 @@ fn build_thing(rec: Record, schema: Schema, index: &mut Index, file: &str, line:
         e.add_property("target", t.to_string());
     }
     e.same_as = rec.referents.iter().filter(|r| **r != id).cloned().collect();
-    e.designations = index.designations.remove(&id).unwrap_or_default();
-    e.identifiers.extend(index.identifiers.remove(&id).unwrap_or_default());
-    e.positions.extend(index.positions.remove(&id).unwrap_or_default());
-    let mut links = index.links.remove(&id).unwrap_or_default();
-    for l in &mut links {
-        l.target_name = l.target_id.as_ref().and_then(|t| index.captions.get(t)).filter(|c| !c.is_empty()).cloned();
-    }
-    e.links = links;
-    e
+    let facts = index.facts_of(&id)?;
+    e.designations = facts.designations;
+    e.identifiers.extend(facts.identifiers);
+    e.positions.extend(facts.positions);
+    e.links = facts.links;
+    Ok(e)
 }
 
 /// The properties that hold names of an entity.
@@ -906,11 +967,18 @@ fn add_identifiers(e: &mut Entity, rec: &Record) {
     }
 }
 
-fn add_addresses(e: &mut Entity, rec: &Record, index: &Index, file: &str, line: u64, report: &mut Report) {
+fn add_addresses(
+    e: &mut Entity,
+    rec: &Record,
+    index: &Index,
+    file: &str,
+    line: u64,
+    report: &mut Report,
+) -> Result<(), Error> {
     for (i, id) in rec.values("addressEntity").iter().enumerate() {
-        match index.addresses.get(id) {
+        match index.scratch.text(id, RecKind::Address)? {
             Some(a) => {
-                let mut a = a.clone();
+                let mut a: Address = index.scratch.decode(&a)?;
                 a.src = Some(format!("addressEntity[{i}]"));
                 e.addresses.push(a);
             }
@@ -929,6 +997,7 @@ fn add_addresses(e: &mut Entity, rec: &Record, index: &Index, file: &str, line: 
         }
         e.addresses.push(Address { full, src: Some(format!("address[{i}]")), ..Address::default() });
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -59,6 +59,11 @@ use serde::Serialize;
 pub trait EntitySink {
     /// Takes one entity. An error stops the parse and is passed on as [`Error::Sink`].
     fn accept(&mut self, entity: Entity, line: u64) -> Result<(), Box<dyn std::error::Error + Send + Sync>>;
+
+    /// Told, now and then, how many lines a format that reads its file twice (FollowTheMoney,
+    /// which joins records across the file) has read in its first pass, before any entity
+    /// comes: progress to show meanwhile. Ignored unless a sink cares.
+    fn first_pass(&mut self, _lines: u64) {}
 }
 
 impl<F> EntitySink for F
@@ -152,14 +157,7 @@ impl Job {
     /// Parses the job with its format, refusing an entity with more names than the `names`
     /// limit: the sink, the store and the index would each hold them all.
     pub fn parse(&self, sink: &mut dyn EntitySink) -> Result<Report, Error> {
-        let max = self.limits.names;
-        let mut bounded = |entity: Entity, line: u64| -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
-            if entity.names.len() as u64 > max {
-                let what = format!("entity {} with {} names", entity.id, entity.names.len());
-                return Err(Box::new(limits::Exceeded::new(format!("line {line}"), what, "names", max)));
-            }
-            sink.accept(entity, line)
-        };
+        let mut bounded = Bounded { sink, max: self.limits.names };
         match self.format.parse(self, &mut bounded) {
             Err(Error::Sink(e)) => match e.downcast::<limits::Exceeded>() {
                 Ok(x) => Err(x.in_file(&self.path)),
@@ -177,6 +175,26 @@ impl Job {
     /// The companion file with `role`, if present.
     pub fn companion(&self, role: &str) -> Option<&PathBuf> {
         self.companions.iter().find(|(r, _)| r == role).map(|(_, p)| p)
+    }
+}
+
+/// A sink that refuses an entity with more than `max` names before passing it on.
+struct Bounded<'a> {
+    sink: &'a mut dyn EntitySink,
+    max: u64,
+}
+
+impl EntitySink for Bounded<'_> {
+    fn accept(&mut self, entity: Entity, line: u64) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+        if entity.names.len() as u64 > self.max {
+            let what = format!("entity {} with {} names", entity.id, entity.names.len());
+            return Err(Box::new(limits::Exceeded::new(format!("line {line}"), what, "names", self.max)));
+        }
+        self.sink.accept(entity, line)
+    }
+
+    fn first_pass(&mut self, lines: u64) {
+        self.sink.first_pass(lines);
     }
 }
 

@@ -202,3 +202,71 @@ fn broken_files_are_errors_naming_file_and_line() {
     let (_d, blank) = temp_file("blank.ftm.json", b"\n\n");
     assert_eq!(parse_error(&FtmJson, &blank), format!("{}: the file is empty", blank.display()));
 }
+
+/// Records of every kind the importer joins: things, a duplicate, an address, an occupancy
+/// with its position, a passport, a relation, sanctions before and after their entity, and a
+/// reference to an id that is no thing. `pad` bytes of notes go on each thing.
+fn joined_records(things: usize, pad: usize) -> String {
+    let notes = "n".repeat(pad);
+    let mut lines = vec![
+        serde_json::json!({"id": "s-0", "schema": "Sanction", "properties": {"entity": ["t-0"], "authority": ["Ministry of Examples"], "authorityId": ["EX-0"]}, "datasets": ["ex_list"]}),
+        serde_json::json!({"id": "addr", "schema": "Address", "properties": {"full": ["1 Example Street, Valletta"], "country": ["mt"]}}),
+        serde_json::json!({"id": "pos", "schema": "Position", "properties": {"name": ["Minister of Examples"]}}),
+    ];
+    for i in 0..things {
+        let mut props = serde_json::json!({"name": [format!("Thing Number {i}")], "notes": [notes]});
+        if i % 3 == 0 {
+            props["addressEntity"] = serde_json::json!(["addr"]);
+        }
+        lines.push(serde_json::json!({"id": format!("t-{i}"), "schema": "Person", "properties": props}));
+        if i % 2 == 1 {
+            lines.push(serde_json::json!({"id": format!("s-{i}"), "schema": "Sanction", "properties": {"entity": [format!("t-{i}")], "authority": ["Ministry of Examples"], "startDate": [format!("2020-01-0{}", i % 9 + 1)]}, "datasets": ["ex_list"]}));
+        }
+    }
+    lines.extend([
+        serde_json::json!({"id": "t-1", "schema": "Company", "properties": {"name": ["A Duplicate"]}}),
+        serde_json::json!({"id": "occ", "schema": "Occupancy", "properties": {"holder": ["t-2"], "post": ["pos"], "startDate": ["2019"]}}),
+        serde_json::json!({"id": "pp", "schema": "Passport", "properties": {"holder": ["t-4"], "number": ["P123"], "country": ["mt"]}}),
+        serde_json::json!({"id": "fam", "schema": "Family", "properties": {"person": ["t-4"], "relative": ["t-5"], "relationship": ["sibling"]}}),
+        serde_json::json!({"id": "own", "schema": "Ownership", "properties": {"owner": ["nobody"], "asset": ["t-6"]}}),
+    ]);
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+#[test]
+fn joins_are_the_same_in_memory_and_on_disk() {
+    // A small file keeps its scratch database in memory; one over 4 MiB writes it to disk.
+    let (_d, small) = temp_file("small.ftm.json", joined_records(400, 0).as_bytes());
+    let big_text = joined_records(400, 12 * 1024);
+    assert!(big_text.len() > 4 << 20);
+    let (_e, big) = temp_file("small.ftm.json", big_text.as_bytes());
+    let (small_report, small_entities) = parse_paths(std::slice::from_ref(&small)).unwrap();
+    let (big_report, mut big_entities) = parse_paths(std::slice::from_ref(&big)).unwrap();
+    for e in &mut big_entities {
+        e.remarks.clear();
+    }
+    assert_eq!(small_entities, big_entities);
+    let reasons =
+        |r: &proscribe_import::Report| r.diagnostics.iter().map(|d| (d.line, d.reason.clone())).collect::<Vec<_>>();
+    assert_eq!(reasons(&small_report), reasons(&big_report));
+
+    let by_id = |id: &str| small_entities.iter().find(|e| e.id == id).unwrap();
+    assert_eq!(small_entities.len(), 400);
+    assert_eq!(by_id("t-0").designations[0].reference.as_deref(), Some("EX-0"), "a sanction before its entity");
+    assert_eq!(by_id("t-3").designations.len(), 1);
+    assert_eq!(by_id("t-3").addresses[0].full, "1 Example Street, Valletta");
+    assert_eq!(by_id("t-2").positions[0].text, "Minister of Examples (startDate: 2019)");
+    assert_eq!(by_id("t-4").identifiers[0].number, "P123");
+    assert_eq!(by_id("t-4").links[0].target_name.as_deref(), Some("Thing Number 5"));
+    assert_eq!(by_id("t-5").links[0].target_name.as_deref(), Some("Thing Number 4"));
+    assert_eq!(by_id("t-1").schema, proscribe_model::Schema::Person, "the first record of an id wins");
+    let reasons: Vec<String> = small_report.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:#?}");
+    assert!(reasons[0].ends_with("(t-1): duplicate id: this record is skipped"), "{reasons:#?}");
+    assert!(
+        reasons[1].ends_with(
+            "(Ownership:own): refers to nobody, which is no person, organisation, vessel or aircraft in the file: ignored"
+        ),
+        "{reasons:#?}"
+    );
+}

@@ -441,6 +441,70 @@ impl Entity {
     }
 }
 
+/// Topics (FollowTheMoney's `topics` property, as OpenSanctions sets it) that make an entity
+/// worth screening without a designation: sanctions and what is linked to them, politically
+/// exposed persons and their close associates, debarment, export control, wanted persons,
+/// persons of interest, frozen assets, disqualified directors, regulatory actions and
+/// forced labour. Every `crime` topic counts too ([`is_risk_topic`]).
+pub const RISK_TOPICS: &[&str] = &[
+    "sanction",
+    "sanction.linked",
+    "sanction.counter",
+    "role.pep",
+    "role.rca",
+    "role.oligarch",
+    "debarment",
+    "export.control",
+    "export.control.linked",
+    "wanted",
+    "poi",
+    "asset.frozen",
+    "corp.disqual",
+    "reg.action",
+    "reg.warn",
+    "forced.labor",
+];
+
+/// Whether a topic makes an entity worth screening: one of [`RISK_TOPICS`], or `crime` and
+/// its kinds (`crime.fin`, `crime.terror`, `crime.traffick.drug`, ...).
+pub fn is_risk_topic(topic: &str) -> bool {
+    RISK_TOPICS.contains(&topic) || topic == "crime" || topic.starts_with("crime.")
+}
+
+/// The topic every entity designated on a list carries.
+pub const SANCTION_TOPIC: &str = "sanction";
+
+impl Entity {
+    /// The entity's topics as answers show them: those its source gives (FollowTheMoney's
+    /// `topics` property, kept in [`Entity::properties`]), and [`SANCTION_TOPIC`] when it is
+    /// designated on a list.
+    pub fn topics(&self) -> Vec<&str> {
+        let mut topics: Vec<&str> = Vec::new();
+        for t in self.properties.get("topics").into_iter().flatten() {
+            if !topics.contains(&t.as_str()) {
+                topics.push(t);
+            }
+        }
+        if !self.designations.is_empty() && !topics.contains(&SANCTION_TOPIC) {
+            topics.push(SANCTION_TOPIC);
+        }
+        topics
+    }
+
+    /// Whether its source marks the entity as a target of screening (FollowTheMoney's
+    /// `target: true`, kept as the property `target`).
+    pub fn is_target(&self) -> bool {
+        self.properties.get("target").is_some_and(|v| v.iter().any(|t| t == "true"))
+    }
+
+    /// Whether screening sees the entity: it is designated on a list, its source marks it as
+    /// a target, or it carries a risk topic ([`is_risk_topic`]). The one decision every
+    /// interface follows (the application layer's index holds exactly these entities).
+    pub fn screenable(&self) -> bool {
+        !self.designations.is_empty() || self.is_target() || self.topics().iter().any(|t| is_risk_topic(t))
+    }
+}
+
 /// Makes an id-safe slug: ASCII lower-case letters and digits, other runs become one `-`.
 /// `slug("TAi.026")` is `tai-026`.
 pub fn slug(text: &str) -> String {
@@ -473,6 +537,33 @@ mod tests {
         assert!(!e.add_name(Name::new("  ", NameKind::Alias)));
         e.add_name(Name::new("Main", NameKind::Primary));
         assert_eq!(e.caption(), "Main");
+    }
+
+    #[test]
+    fn screenable_entities() {
+        let check = |props: &[(&str, &str)], designated: bool, topics: &[&str], screenable: bool| {
+            let mut e = Entity::new("x", Schema::Person);
+            for (k, v) in props {
+                e.add_property(k, *v);
+            }
+            if designated {
+                e.designations.push(crate::Designation::new("ofac".to_string(), "sdn".to_string()));
+            }
+            assert_eq!(e.topics(), topics, "{props:?}");
+            assert_eq!(e.screenable(), screenable, "{props:?} designated: {designated}");
+        };
+        check(&[], false, &[], false);
+        check(&[], true, &["sanction"], true);
+        check(&[("topics", "sanction")], true, &["sanction"], true);
+        check(&[("topics", "role.pep"), ("topics", "role.rca")], false, &["role.pep", "role.rca"], true);
+        check(&[("topics", "crime.fin")], false, &["crime.fin"], true);
+        check(&[("topics", "crime")], false, &["crime"], true);
+        check(&[("topics", "criminal")], false, &["criminal"], false);
+        check(&[("topics", "gov.national")], false, &["gov.national"], false);
+        check(&[("topics", "role.pep")], true, &["role.pep", "sanction"], true);
+        check(&[("target", "true")], false, &[], true);
+        check(&[("target", "false")], false, &[], false);
+        check(&[("target", "false"), ("topics", "debarment")], false, &["debarment"], true);
     }
 
     #[test]

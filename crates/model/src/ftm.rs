@@ -143,8 +143,8 @@ pub fn properties(e: &Entity) -> Properties {
             push(&mut p, k, v);
         }
     }
-    if !e.designations.is_empty() {
-        push(&mut p, "topics", "sanction");
+    for t in e.topics() {
+        push(&mut p, "topics", t);
     }
     p
 }

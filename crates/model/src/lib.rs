@@ -45,8 +45,8 @@ pub use designation::{
     Authority, AuthorityKind, Designation, ListInfo, ListKind, Measure, MeasureKind, Status, StatusOn,
 };
 pub use entity::{
-    collapse_spaces, slug, Address, CountryFact, CountryRole, DateFact, Entity, Gender, IdKind, Identifier, Link, Name,
-    NameKind, NamePart, PartKind, Place, Schema, Text,
+    collapse_spaces, is_risk_topic, slug, Address, CountryFact, CountryRole, DateFact, Entity, Gender, IdKind,
+    Identifier, Link, Name, NameKind, NamePart, PartKind, Place, Schema, Text, RISK_TOPICS, SANCTION_TOPIC,
 };
 pub use error::Error;
 pub use script::Script;

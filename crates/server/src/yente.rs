@@ -76,8 +76,12 @@ pub struct MatchParams {
     include_dataset: Vec<String>,
     #[serde(default)]
     exclude_dataset: Vec<String>,
+    /// Leave out results of these kinds (FollowTheMoney schemata: `Person`, `Company`, ...);
+    /// repeatable.
     #[serde(default)]
     exclude_schema: Vec<String>,
+    /// Keep only results carrying any of these topics (`sanction`, `role.pep`, `debarment`,
+    /// `crime.fin`, ...; compared whole, as yente does); repeatable.
     #[serde(default)]
     topics: Vec<String>,
     changed_since: Option<String>,
@@ -114,7 +118,8 @@ struct Filter {
     exclude_sources: Vec<String>,
     exclude_schema: Vec<Schema>,
     exclude_ids: Vec<String>,
-    no_sanction_topic: bool,
+    /// Keep results with any of these topics (none: every result), as yente's `topics`.
+    topics: Vec<String>,
     changed_since: Option<String>,
 }
 
@@ -267,7 +272,7 @@ impl Filter {
             && self.exclude_sources.is_empty()
             && self.exclude_schema.is_empty()
             && self.exclude_ids.is_empty()
-            && !self.no_sanction_topic
+            && self.topics.is_empty()
             && self.changed_since.is_none()
     }
 
@@ -279,10 +284,10 @@ impl Filter {
                 return false;
             }
         }
-        !self.no_sanction_topic
-            && !self.exclude_sources.contains(source)
+        !self.exclude_sources.contains(source)
             && !self.exclude_schema.contains(&e.schema)
             && !self.exclude_ids.contains(&e.id)
+            && (self.topics.is_empty() || e.topics().iter().any(|t| self.topics.iter().any(|w| w == t)))
     }
 }
 
@@ -314,7 +319,7 @@ fn entity_json(e: &Entity, source: &str, seen: Option<&proscribe_store::Seen>) -
     m.insert("properties".into(), json!(ftm::properties(e)));
     m.insert("datasets".into(), json!([source]));
     m.insert("referents".into(), json!(e.same_as));
-    m.insert("target".into(), json!(!e.designations.is_empty()));
+    m.insert("target".into(), json!(e.screenable()));
     m.insert("first_seen".into(), json!(seen.map(|s| &s.first_seen)));
     m.insert("last_seen".into(), json!(seen.map(|s| &s.last_seen)));
     m.insert("last_change".into(), json!(seen.map(|s| &s.last_change)));
@@ -436,7 +441,7 @@ pub async fn match_entities(
         exclude_sources: params.exclude_dataset.clone(),
         exclude_schema,
         exclude_ids: params.exclude_entity_ids.clone(),
-        no_sanction_topic: !params.topics.is_empty() && !params.topics.iter().any(|t| t.starts_with("sanction")),
+        topics: params.topics.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
         changed_since,
     };
     let as_of = params.as_of.as_deref().map(|d| crate::registry::parse_day(d, "as_of")).transpose()?;

@@ -555,3 +555,78 @@ async fn a_batch_is_read_only_by_the_key_that_sent_it_and_admins() {
         assert_eq!(status, StatusCode::OK, "an admin key: {path}");
     }
 }
+
+/// A service over the FollowTheMoney fixture of targets: a politically exposed person, a
+/// company marked as a target, a person known only by an address, a sanctioned person and a
+/// debarred company.
+fn targets() -> Arc<AppState> {
+    let state = AppState::new(open(), vec![store_of(&["ftm/targets.ftm.json"])]).unwrap();
+    state.reload().unwrap();
+    state
+}
+
+/// The ids of the results of each query of a `/match` answer, by the query's key.
+fn matched(v: &Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    v["responses"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no responses: {v}"))
+        .iter()
+        .map(|(k, r)| {
+            let ids = r["results"].as_array().unwrap().iter().map(|e| e["id"].as_str().unwrap().to_string()).collect();
+            (k.clone(), ids)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn targets_and_risk_topics_are_screened_without_a_sanction_and_filtered_by_topic_and_schema() {
+    let state = targets();
+    let queries = json!({"queries": {
+        "pep": {"schema": "Person", "properties": {"name": ["Valentina Morozkina"]}},
+        "kestrel": {"schema": "Company", "properties": {"name": ["Kestrel Maritime Holdings"]}},
+        "brenner": {"schema": "Person", "properties": {"name": ["Oskar Lindqvist Brenner"]}},
+        "sdn": {"schema": "Person", "properties": {"name": ["Rashid Kadyrbekov"]}},
+        "norvane": {"schema": "Company", "properties": {"name": ["Norvane Construction"]}},
+    }});
+    let ask = |params: &str| post(&format!("/match/default{params}"), &queries);
+    let (status, _, v) = send(&state, ask("")).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let ids = matched(&v);
+    assert_eq!(ids["pep"], ["tg-pep-morozkina"], "{v}");
+    assert_eq!(ids["kestrel"], ["tg-co-kestrel"], "{v}");
+    assert_eq!(ids["sdn"], ["tg-sdn-kadyrbekov"], "{v}");
+    assert_eq!(ids["norvane"], ["tg-co-norvane"], "{v}");
+    // Neither a target nor at risk: not screened, even by its exact name.
+    assert_eq!(ids["brenner"], Vec::<String>::new(), "{v}");
+
+    // Results carry their topics as yente shows them, and are targets.
+    let first = |key: &str| v["responses"][key]["results"][0].clone();
+    assert_eq!(first("pep")["properties"]["topics"], json!(["role.pep"]));
+    assert_eq!(first("sdn")["properties"]["topics"], json!(["sanction"]));
+    assert_eq!(first("norvane")["properties"]["topics"], json!(["debarment"]));
+    assert_eq!(first("kestrel")["properties"].get("topics"), None, "{}", first("kestrel"));
+    for key in ["pep", "kestrel", "sdn", "norvane"] {
+        assert_eq!(first(key)["target"], json!(true), "{key}");
+        assert_eq!(first(key)["match"], json!(true), "{key}");
+    }
+
+    // `topics` keeps results with any of the topics, compared whole.
+    let (_, _, v) = send(&state, ask("?topics=role.pep")).await;
+    let ids = matched(&v);
+    assert_eq!((ids["pep"].len(), ids["sdn"].len(), ids["kestrel"].len()), (1, 0, 0), "{v}");
+    let (_, _, v) = send(&state, ask("?topics=sanction&topics=debarment")).await;
+    let ids = matched(&v);
+    assert_eq!((ids["pep"].len(), ids["sdn"].len(), ids["norvane"].len()), (0, 1, 1), "{v}");
+    let (_, _, v) = send(&state, ask("?topics=role")).await;
+    assert!(matched(&v).values().all(Vec::is_empty), "a topic is not a prefix: {v}");
+
+    // `exclude_schema` leaves out results of those kinds.
+    let (_, _, v) = send(&state, ask("?exclude_schema=Company")).await;
+    let ids = matched(&v);
+    assert_eq!((ids["pep"].len(), ids["sdn"].len(), ids["kestrel"].len(), ids["norvane"].len()), (1, 1, 0, 0), "{v}");
+    let (_, _, v) = send(&state, ask("?exclude_schema=Person&topics=debarment&topics=role.pep")).await;
+    let ids = matched(&v);
+    assert_eq!((ids["pep"].len(), ids["norvane"].len(), ids["kestrel"].len()), (0, 1, 0), "{v}");
+    let (status, _, v) = send(&state, ask("?exclude_schema=Banana")).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("unknown_schema")), "{v}");
+}
