@@ -83,6 +83,29 @@ pub struct VersionDiff {
 /// The changes from version `from` (or nothing) to version `to`, sorted by kind, then
 /// reference, then entity.
 pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Result<Vec<Change>, Error> {
+    let mut changes = Vec::new();
+    each_change(conn, from, to, |c| {
+        changes.push(c);
+        Ok(())
+    })?;
+    changes.sort_by(|a, b| change_order(a).cmp(&change_order(b)));
+    Ok(changes)
+}
+
+/// The key changes sort by: kind, then reference (naturally), then entity.
+pub(crate) fn change_order(c: &Change) -> (ChangeKind, (String, u64, String), &str) {
+    (c.kind, reference_key(&c.reference), &c.entity_id)
+}
+
+/// Each change from version `from` (or nothing) to version `to`, in no particular order, one
+/// at a time: the records compared are read as they come, so memory does not grow with the
+/// number of entities.
+pub(crate) fn each_change(
+    conn: &Connection,
+    from: Option<i64>,
+    to: i64,
+    mut f: impl FnMut(Change) -> Result<(), Error>,
+) -> Result<(), Error> {
     let from_id = from.unwrap_or(-1);
     let source_id: String = conn.query_row("SELECT source_id FROM version WHERE id = ?1", [to], |r| r.get(0))?;
     let mut stmt = conn.prepare(
@@ -94,14 +117,13 @@ pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Re
           WHERE a.version_id = ?1 AND NOT EXISTS
                 (SELECT 1 FROM member b WHERE b.version_id = ?2 AND b.entity_id = a.entity_id)",
     )?;
-    let rows: Vec<(String, Option<i64>, Option<i64>)> =
-        stmt.query_map(params![from_id, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
-    let mut changes = Vec::new();
-    for (entity_id, old, new) in rows {
+    let mut rows = stmt.query(params![from_id, to])?;
+    while let Some(row) = rows.next()? {
+        let (entity_id, old, new): (String, Option<i64>, Option<i64>) = (row.get(0)?, row.get(1)?, row.get(2)?);
         let old = old.map(|h| load_record(conn, h)).transpose()?;
         let new = new.map(|h| load_record(conn, h)).transpose()?;
         let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { continue };
-        changes.push(Change {
+        f(Change {
             cursor: None,
             source_id: source_id.clone(),
             version_id: to,
@@ -111,12 +133,9 @@ pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Re
             reference: shown.designations.iter().find_map(|d| d.reference.clone()),
             caption: shown.caption().to_string(),
             detail,
-        });
+        })?;
     }
-    changes.sort_by(|a, b| {
-        (a.kind, reference_key(&a.reference), &a.entity_id).cmp(&(b.kind, reference_key(&b.reference), &b.entity_id))
-    });
-    Ok(changes)
+    Ok(())
 }
 
 /// What changed from record `old` to record `new` of one entity, with the record that shows
@@ -136,7 +155,7 @@ fn change_of<'e>(old: Option<&'e Entity>, new: Option<&'e Entity>) -> Option<(Ch
 }
 
 /// Sorts references naturally: `TAi.9` before `TAi.10`, `36` before `173`.
-fn reference_key(r: &Option<String>) -> (String, u64, String) {
+pub(crate) fn reference_key(r: &Option<String>) -> (String, u64, String) {
     let r = r.clone().unwrap_or_default();
     let digits: String =
         r.chars().rev().take_while(|c| c.is_ascii_digit()).collect::<Vec<_>>().into_iter().rev().collect();

@@ -10,7 +10,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::diffs::{diff_versions, ChangeKind};
+use crate::diffs::{each_change, reference_key, ChangeKind};
 use crate::versions::FileMeta;
 use crate::{normalise_timestamp, now, Error, Store};
 
@@ -311,7 +311,6 @@ impl Staging<'_, '_> {
                 )?;
             }
         }
-        let changes = diff_versions(tx, previous, self.version_id)?;
         let mut outcome = ImportOutcome {
             source_id: self.source_id.clone(),
             version_id: self.version_id,
@@ -331,11 +330,17 @@ impl Staging<'_, '_> {
             designations_started: 0,
             designations_ended: 0,
         };
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        // The feed lists a version's changes as a diff does (by kind, reference, entity). They
+        // are staged unsorted and sorted by SQLite, on disk beyond its cache, so that a first
+        // version of millions of entities is never held in memory.
+        tx.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS staged_change (kind_rank INTEGER, ref_prefix TEXT, ref_number INTEGER,
+                ref_text TEXT, entity_id TEXT, kind TEXT, reference TEXT, caption TEXT, detail TEXT);
+             DELETE FROM temp.staged_change;",
         )?;
-        for c in &changes {
+        let mut stage =
+            tx.prepare_cached("INSERT INTO temp.staged_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
+        each_change(tx, previous, self.version_id, |c| {
             match c.kind {
                 ChangeKind::Added => outcome.added += 1,
                 ChangeKind::Removed => outcome.removed += 1,
@@ -348,10 +353,12 @@ impl Staging<'_, '_> {
                 }
             }
             if newer.is_none() {
-                insert.execute(params![
-                    self.source_id,
-                    self.version_id,
-                    previous,
+                let (prefix, number, text) = reference_key(&c.reference);
+                stage.execute(params![
+                    c.kind as i64,
+                    prefix,
+                    i64::try_from(number).unwrap_or(i64::MAX),
+                    text,
                     c.entity_id,
                     c.kind,
                     c.reference,
@@ -359,8 +366,16 @@ impl Staging<'_, '_> {
                     serde_json::to_string(&c.detail)?,
                 ])?;
             }
-        }
-        drop(insert);
+            Ok(())
+        })?;
+        drop(stage);
+        tx.execute(
+            "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
+             SELECT ?1, ?2, ?3, entity_id, kind, reference, caption, detail FROM temp.staged_change
+              ORDER BY kind_rank, ref_prefix, ref_number, ref_text, entity_id",
+            params![self.source_id, self.version_id, previous],
+        )?;
+        tx.execute("DELETE FROM temp.staged_change", [])?;
         // The record commits to everything the version wrote, as it now stands.
         let version = self.version_id.to_string();
         let mut touched: Vec<crate::audit::Touched> = vec![

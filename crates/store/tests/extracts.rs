@@ -88,6 +88,16 @@ fn two_versions_of_the_un_extract() {
     let feed = store.changes_since(0, 100).unwrap();
     assert_eq!(feed.len(), 58);
     assert!(feed[40..].iter().all(|c| c.version_id == second.version_id));
+    // Each version's part of the feed lists its changes as the diff does (kind, reference
+    // naturally, entity), though the import sorts them in the database.
+    let shown = |c: &proscribe_store::Change| (c.kind, c.entity_id.clone(), c.reference.clone(), c.caption.clone());
+    let firsts = store.diff(None, first.version_id).unwrap();
+    assert_eq!(feed[..40].iter().map(shown).collect::<Vec<_>>(), firsts.changes.iter().map(shown).collect::<Vec<_>>());
+    assert_eq!(feed[40..].iter().map(shown).collect::<Vec<_>>(), diff.changes.iter().map(shown).collect::<Vec<_>>());
+    assert_eq!(
+        feed[40..].iter().map(|c| &c.detail).collect::<Vec<_>>(),
+        diff.changes.iter().map(|c| &c.detail).collect::<Vec<_>>()
+    );
 
     // Importing the same extract again changes nothing.
     assert_eq!(import_extract(&mut store, CURRENT).outcome, Outcome::Unchanged);
