@@ -1,0 +1,445 @@
+//! Segment files: the on-disk container of the screening index. A segment is one file of
+//! named sections (a term dictionary, inverted lists, per-entity facts), each aligned to 8
+//! bytes so that it can be read in place as a slice of numbers, each with its own CRC-32, and
+//! a directory of them at the end. A reader maps the file into memory ([`Segment::open`]):
+//! opening reads the header and the directory and checks every section's checksum, so a
+//! truncated or corrupted file is an error naming the file and the part, never data.
+//!
+//! A segment is written once and never changed. [`SegmentWriter`] writes to a temporary file
+//! beside the target, syncs it and renames it into place, so that a process killed while
+//! writing leaves either the previous file or none, never half of one; a temporary file left
+//! by such a process is not a segment (it has no name a reader opens) and is removed by
+//! whoever lists the folder ([`remove_leftovers`]).
+//!
+//! Layout (little-endian):
+//!
+//! ```text
+//! 0   header (64 bytes): magic "PRSCSEG\0", format u32, sections u32, file length u64,
+//!     directory offset u64, directory length u64, directory CRC u32, header CRC u32
+//! 64  sections, each starting at a multiple of 8, zero-padded between
+//! D   directory: per section: name length u16, name (UTF-8), offset u64, length u64, CRC u32
+//! ```
+
+#[cfg(target_endian = "big")]
+compile_error!("segment files are little-endian and read in place: big-endian targets are not supported");
+
+use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+
+/// The first bytes of every segment file.
+pub const MAGIC: &[u8; 8] = b"PRSCSEG\0";
+/// The layout this build writes and reads.
+pub const FORMAT: u32 = 1;
+/// The header's length; sections start after it.
+const HEADER: usize = 64;
+/// Every section starts at a multiple of this.
+const ALIGN: u64 = 8;
+/// The longest section name.
+const MAX_NAME: usize = 255;
+/// Marks the temporary files of writers (`.NAME.partial-PID-N`).
+const PARTIAL: &str = ".partial-";
+
+/// Why a segment could not be written or read. Each names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum SegmentError {
+    /// The file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The file does not start as a segment does.
+    #[error("{}: not a segment file", path.display())]
+    NotASegment {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Written in a layout this build does not read.
+    #[error("{}: segment format {found}, this build reads format {FORMAT}", path.display())]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// The format it says.
+        found: u32,
+    },
+    /// Shorter or longer than its header says.
+    #[error("{}: {actual} bytes where its header says {expected}: the file is truncated or was appended to", path.display())]
+    Length {
+        /// The file.
+        path: PathBuf,
+        /// The length the header gives.
+        expected: u64,
+        /// The file's length.
+        actual: u64,
+    },
+    /// A part of the file does not give its checksum.
+    #[error("{}: the {part} fails its checksum: the file is corrupted", path.display())]
+    Checksum {
+        /// The file.
+        path: PathBuf,
+        /// `header`, `directory` or `section NAME`.
+        part: String,
+    },
+    /// The header or directory describes no valid layout.
+    #[error("{}: malformed segment: {detail}", path.display())]
+    Malformed {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The segment has no section of this name.
+    #[error("{}: no section `{name}`", path.display())]
+    Missing {
+        /// The file.
+        path: PathBuf,
+        /// The section asked for.
+        name: String,
+    },
+    /// A section read as numbers is not a whole number of them.
+    #[error("{}: section `{name}` ({len} bytes) is no whole number of {size}-byte values", path.display())]
+    Size {
+        /// The file.
+        path: PathBuf,
+        /// The section.
+        name: String,
+        /// Its length.
+        len: usize,
+        /// The size of the values asked for.
+        size: usize,
+    },
+    /// A section given to the writer twice, or a name too long.
+    #[error("{}: section `{name}`: {detail}", path.display())]
+    Section {
+        /// The file.
+        path: PathBuf,
+        /// The section.
+        name: String,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+/// Where a section lies and its checksum.
+#[derive(Debug, Clone)]
+struct Entry {
+    name: String,
+    offset: u64,
+    len: u64,
+    crc: u32,
+}
+
+/// Writes a segment file: sections one after the other, then [`SegmentWriter::finish`] puts
+/// the file in place. Dropped unfinished, it removes what it wrote.
+pub struct SegmentWriter {
+    path: PathBuf,
+    partial: PathBuf,
+    file: Option<BufWriter<File>>,
+    pos: u64,
+    entries: Vec<Entry>,
+}
+
+impl SegmentWriter {
+    /// Starts a segment that [`SegmentWriter::finish`] will put at `path` (replacing any file
+    /// there). Writes to a temporary file in the same folder.
+    pub fn create(path: impl AsRef<Path>) -> Result<SegmentWriter, SegmentError> {
+        let path = path.as_ref().to_path_buf();
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let partial = path.with_file_name(format!(".{name}{PARTIAL}{}-{n}", std::process::id()));
+        let io_err = |source| SegmentError::Io { path: partial.clone(), source };
+        let mut file = BufWriter::new(File::create(&partial).map_err(io_err)?);
+        file.write_all(&[0u8; HEADER]).map_err(io_err)?;
+        Ok(SegmentWriter { path, partial, file: Some(file), pos: HEADER as u64, entries: Vec::new() })
+    }
+
+    fn io(&self, source: io::Error) -> SegmentError {
+        SegmentError::Io { path: self.partial.clone(), source }
+    }
+
+    /// Adds a section of raw bytes.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), SegmentError> {
+        self.add_streamed(name, |w| w.write_all(bytes))
+    }
+
+    /// Adds a section of plain numbers (`u32`, `u64`, `f32`, ...), readable in place with
+    /// [`Segment::values`].
+    pub fn add_values<T: bytemuck::Pod>(&mut self, name: &str, values: &[T]) -> Result<(), SegmentError> {
+        self.add(name, bytemuck::cast_slice(values))
+    }
+
+    /// Adds a section written by `write`, which may write it in pieces (a section larger than
+    /// memory goes straight to the file).
+    pub fn add_streamed(
+        &mut self,
+        name: &str,
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), SegmentError> {
+        if name.is_empty() || name.len() > MAX_NAME {
+            return Err(self.section_error(name, format!("a name has 1 to {MAX_NAME} bytes")));
+        }
+        if self.entries.iter().any(|e| e.name == name) {
+            return Err(self.section_error(name, "given twice".into()));
+        }
+        let Some(file) = self.file.as_mut() else { return Err(self.section_error(name, "after finish".into())) };
+        let pad = (ALIGN - self.pos % ALIGN) % ALIGN;
+        let mut sink = Sink { inner: file, crc: crc32fast::Hasher::new(), len: 0 };
+        let written = sink.inner.write_all(&[0u8; ALIGN as usize][..pad as usize]).and_then(|()| write(&mut sink));
+        let (crc, len) = (sink.crc.finalize(), sink.len);
+        written.map_err(|e| self.io(e))?;
+        let offset = self.pos + pad;
+        self.entries.push(Entry { name: name.to_string(), offset, len, crc });
+        self.pos = offset + len;
+        Ok(())
+    }
+
+    fn section_error(&self, name: &str, detail: String) -> SegmentError {
+        SegmentError::Section { path: self.path.clone(), name: name.to_string(), detail }
+    }
+
+    /// Writes the directory and the header, syncs the file and renames it into place. Returns
+    /// the segment's path.
+    pub fn finish(mut self) -> Result<PathBuf, SegmentError> {
+        let Some(mut file) = self.file.take() else { return Err(self.section_error("", "finished twice".into())) };
+        let mut dir = Vec::new();
+        for e in &self.entries {
+            dir.extend_from_slice(&(e.name.len() as u16).to_le_bytes());
+            dir.extend_from_slice(e.name.as_bytes());
+            dir.extend_from_slice(&e.offset.to_le_bytes());
+            dir.extend_from_slice(&e.len.to_le_bytes());
+            dir.extend_from_slice(&e.crc.to_le_bytes());
+        }
+        let dir_offset = self.pos;
+        let file_len = dir_offset + dir.len() as u64;
+        let mut header = [0u8; HEADER];
+        header[0..8].copy_from_slice(MAGIC);
+        header[8..12].copy_from_slice(&FORMAT.to_le_bytes());
+        header[12..16].copy_from_slice(&(self.entries.len() as u32).to_le_bytes());
+        header[16..24].copy_from_slice(&file_len.to_le_bytes());
+        header[24..32].copy_from_slice(&dir_offset.to_le_bytes());
+        header[32..40].copy_from_slice(&(dir.len() as u64).to_le_bytes());
+        header[40..44].copy_from_slice(&crc32fast::hash(&dir).to_le_bytes());
+        let header_crc = crc32fast::hash(&header[..44]);
+        header[44..48].copy_from_slice(&header_crc.to_le_bytes());
+        let result = (|| {
+            file.write_all(&dir)?;
+            file.seek(SeekFrom::Start(0))?;
+            file.write_all(&header)?;
+            let file = file.into_inner().map_err(|e| e.into_error())?;
+            file.sync_all()?;
+            fs::rename(&self.partial, &self.path)?;
+            // The rename is durable once the folder is synced.
+            if let Some(parent) = self.path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                File::open(parent)?.sync_all()?;
+            }
+            Ok(())
+        })();
+        result.map_err(|e| self.io(e))?;
+        Ok(self.path.clone())
+    }
+}
+
+impl Drop for SegmentWriter {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.partial);
+        }
+    }
+}
+
+/// A writer that counts and checksums what passes through it.
+struct Sink<'a> {
+    inner: &'a mut BufWriter<File>,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl Write for Sink<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// A segment file mapped into memory, its checksums verified.
+pub struct Segment {
+    path: PathBuf,
+    map: Mmap,
+    sections: HashMap<String, (usize, usize)>,
+    order: Vec<String>,
+}
+
+impl std::fmt::Debug for Segment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Segment").field("path", &self.path).field("sections", &self.order).finish()
+    }
+}
+
+impl Segment {
+    /// Maps the segment at `path` and checks it: its header, its length, its directory and
+    /// every section's checksum. Any fault is an error naming the file and the part.
+    pub fn open(path: impl AsRef<Path>) -> Result<Segment, SegmentError> {
+        let path = path.as_ref().to_path_buf();
+        let io_err = |source| SegmentError::Io { path: path.clone(), source };
+        let file = File::open(&path).map_err(io_err)?;
+        // SAFETY: a segment file is written once under a temporary name and renamed into
+        // place (`SegmentWriter::finish`); no writer of this program changes it afterwards,
+        // and replacing it makes a new file, so the mapping stays what was checked below.
+        #[allow(unsafe_code)]
+        let map = unsafe { Mmap::map(&file) }.map_err(io_err)?;
+        let sections = check(&path, &map)?;
+        let order = {
+            let mut o: Vec<(&String, &(usize, usize))> = sections.iter().collect();
+            o.sort_by_key(|(_, at)| at.0);
+            o.into_iter().map(|(n, _)| n.clone()).collect()
+        };
+        Ok(Segment { path, map, sections, order })
+    }
+
+    /// The file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The sections' names, in the order they were written.
+    pub fn names(&self) -> &[String] {
+        &self.order
+    }
+
+    /// The file's length in bytes.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Whether the file is empty (never: a segment has a header).
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The bytes of section `name`.
+    pub fn bytes(&self, name: &str) -> Result<&[u8], SegmentError> {
+        let &(start, len) = self
+            .sections
+            .get(name)
+            .ok_or_else(|| SegmentError::Missing { path: self.path.clone(), name: name.to_string() })?;
+        Ok(&self.map[start..start + len])
+    }
+
+    /// Section `name` read in place as values of `T` (written by
+    /// [`SegmentWriter::add_values`]).
+    pub fn values<T: bytemuck::Pod>(&self, name: &str) -> Result<&[T], SegmentError> {
+        let bytes = self.bytes(name)?;
+        bytemuck::try_cast_slice(bytes).map_err(|_| SegmentError::Size {
+            path: self.path.clone(),
+            name: name.to_string(),
+            len: bytes.len(),
+            size: std::mem::size_of::<T>(),
+        })
+    }
+}
+
+/// Checks a mapped segment and returns where each section lies.
+fn check(path: &Path, bytes: &[u8]) -> Result<HashMap<String, (usize, usize)>, SegmentError> {
+    let malformed = |detail: String| SegmentError::Malformed { path: path.to_path_buf(), detail };
+    let checksum = |part: &str| SegmentError::Checksum { path: path.to_path_buf(), part: part.to_string() };
+    if bytes.len() < HEADER || &bytes[0..8] != MAGIC {
+        return Err(SegmentError::NotASegment { path: path.to_path_buf() });
+    }
+    let u32_at = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap_or_default());
+    let u64_at = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap_or_default());
+    if crc32fast::hash(&bytes[..44]) != u32_at(44) {
+        return Err(checksum("header"));
+    }
+    if bytes[48..HEADER].iter().any(|&b| b != 0) {
+        return Err(malformed("the header's reserved bytes are not zero".into()));
+    }
+    let format = u32_at(8);
+    if format != FORMAT {
+        return Err(SegmentError::Format { path: path.to_path_buf(), found: format });
+    }
+    let (count, file_len, dir_offset, dir_len) = (u32_at(12), u64_at(16), u64_at(24), u64_at(32));
+    if file_len != bytes.len() as u64 {
+        return Err(SegmentError::Length { path: path.to_path_buf(), expected: file_len, actual: bytes.len() as u64 });
+    }
+    if dir_offset < HEADER as u64 || dir_offset.checked_add(dir_len) != Some(file_len) {
+        return Err(malformed(format!("directory at {dir_offset}, {dir_len} bytes, in a file of {file_len}")));
+    }
+    let dir = &bytes[dir_offset as usize..];
+    if crc32fast::hash(dir) != u32_at(40) {
+        return Err(checksum("directory"));
+    }
+    let mut sections = HashMap::with_capacity(count as usize);
+    let mut at = 0usize;
+    let mut end_of_previous = HEADER as u64;
+    for i in 0..count {
+        let entry = |at: usize, n: usize| {
+            dir.get(at..at + n).ok_or_else(|| malformed(format!("directory entry {i} cut short")))
+        };
+        let name_len = u16::from_le_bytes(entry(at, 2)?.try_into().unwrap_or_default()) as usize;
+        let name = std::str::from_utf8(entry(at + 2, name_len)?)
+            .map_err(|_| malformed(format!("directory entry {i}: the name is not UTF-8")))?
+            .to_string();
+        at += 2 + name_len;
+        let fields = entry(at, 20)?;
+        at += 20;
+        let offset = u64::from_le_bytes(fields[0..8].try_into().unwrap_or_default());
+        let len = u64::from_le_bytes(fields[8..16].try_into().unwrap_or_default());
+        let crc = u32::from_le_bytes(fields[16..20].try_into().unwrap_or_default());
+        if offset % ALIGN != 0 || offset < end_of_previous || offset.checked_add(len).is_none_or(|e| e > dir_offset) {
+            return Err(malformed(format!("section `{name}` at {offset}, {len} bytes, outside its place")));
+        }
+        end_of_previous = offset + len;
+        let (start, len) = (offset as usize, len as usize);
+        if crc32fast::hash(&bytes[start..start + len]) != crc {
+            return Err(checksum(&format!("section `{name}`")));
+        }
+        if sections.insert(name.clone(), (start, len)).is_some() {
+            return Err(malformed(format!("section `{name}` twice")));
+        }
+    }
+    if at != dir.len() {
+        return Err(malformed(format!("{} bytes after the directory's {count} entries", dir.len() - at)));
+    }
+    Ok(sections)
+}
+
+/// Removes the temporary files that writers killed before finishing left in `folder`, and
+/// returns how many. A temporary file is left alone while its writer may still be running:
+/// its process is alive (where `/proc` tells), or it was written to in the last hour.
+/// Finished segments are never touched.
+pub fn remove_leftovers(folder: impl AsRef<Path>) -> Result<usize, SegmentError> {
+    let folder = folder.as_ref();
+    let io_err = |source| SegmentError::Io { path: folder.to_path_buf(), source };
+    let proc_fs = Path::new("/proc/self").exists();
+    let mut removed = 0;
+    for entry in fs::read_dir(folder).map_err(io_err)? {
+        let entry = entry.map_err(io_err)?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some((_, rest)) = name.split_once(PARTIAL).filter(|_| name.starts_with('.')) else { continue };
+        let pid = rest.split('-').next().unwrap_or_default();
+        let running = if proc_fs {
+            Path::new("/proc").join(pid).exists()
+        } else {
+            let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+            age.is_none_or(|a| a.as_secs() < 3600)
+        };
+        if !running {
+            fs::remove_file(entry.path()).map_err(|source| SegmentError::Io { path: entry.path(), source })?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
