@@ -54,6 +54,15 @@ fn dependencies_point_one_way() {
     for dep in ["clap", "indicatif", "proscribe-import"] {
         assert!(!has("proscribe-server", dep), "proscribe-server depends on {dep}");
     }
+    // Segment files are a container of bytes: they know none of our crates, and no other
+    // crate maps a file into memory (the one `unsafe` call of the workspace is theirs).
+    for (krate, d) in &deps {
+        assert!(
+            !deps["proscribe-segment"].contains(krate.as_str()) || !krate.starts_with("proscribe-"),
+            "segment files depend on {krate}"
+        );
+        assert!(krate == "proscribe-segment" || !d.contains("memmap2"), "{krate} maps files itself");
+    }
     // Only the binary and the service know the command line, HTTP and the terminal.
     for krate in ["proscribe-model", "proscribe-text", "proscribe-matching", "proscribe-import", "proscribe-store"] {
         for dep in ["clap", "ureq", "indicatif", "anyhow", "tokio", "axum"] {
