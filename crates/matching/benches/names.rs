@@ -68,6 +68,13 @@ fn normalisation(c: &mut Criterion) {
     group.bench_function("sdn_names", |b| {
         b.iter(|| names.iter().map(|(n, s)| PreparedName::new(black_box(n), *s).variants.len()).sum::<usize>())
     });
+    // What reading a prepared name back costs at the least, were it stored: its clone makes
+    // the same allocations a decoder would (the persistent index weighs storing names
+    // prepared against preparing them again).
+    let prepared: Vec<PreparedName> = names.iter().map(|(n, s)| PreparedName::new(n, *s)).collect();
+    group.bench_function("sdn_names_cloned", |b| {
+        b.iter(|| prepared.iter().map(|p| black_box(p).clone().variants.len()).sum::<usize>())
+    });
     let mixed: Vec<(String, Option<Schema>)> = pairs().into_iter().flat_map(|(a, b, s)| [(a, s), (b, s)]).collect();
     group.throughput(Throughput::Elements(mixed.len() as u64));
     group.bench_function("pair_file_names", |b| {
