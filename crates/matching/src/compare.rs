@@ -27,7 +27,9 @@ use serde::Serialize;
 
 pub use self::params::{CompareParams, ParamError};
 use crate::prepare::{Form, PreparedName, Run};
-use crate::similarity::{masks_may_reach, token_similarity, word_key_similarity, Abjad, Mode, TokenRef};
+use crate::similarity::{
+    abjad_likeness, consonant_count, masks_may_reach, token_similarity, word_key_similarity, Abjad, Mode, TokenRef,
+};
 use crate::weights::TokenWeights;
 
 /// The score at or above which two names are taken to be the same name, and from which a
@@ -542,9 +544,8 @@ fn acronym_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
 
 /// Runs of two to four tokens against one word, both ways (`Abdul Salam` / `Abdulsalam`).
 fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
-    for (one, many_form, many_len, flip) in
-        [(pair.qt, pair.cf, pair.ct.len(), false), (pair.ct, pair.qf, pair.qt.len(), true)]
-    {
+    for (one, many_form, many, flip) in [(pair.qt, pair.cf, pair.ct, false), (pair.ct, pair.qf, pair.qt, true)] {
+        let many_len = many.len();
         for (i, a) in one.iter().enumerate() {
             let ak = a.key.as_bytes();
             if a.class != TokenClass::Word || ak.len() < 2 {
@@ -563,7 +564,22 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                 if many_form.syllabic && a.key != run.key {
                     continue;
                 }
-                let s = word_key_similarity(&a.key, &run.key, p.joined);
+                let mut s = word_key_similarity(&a.key, &run.key, p.joined);
+                // Words of an abjad written together are compared by their consonants too, as
+                // single words are (`حزب الله`, read `hzb allah`, is `Hizballah`).
+                // Each word of the run must say consonants of its own: a preposition (`في`,
+                // `fi`) written beside a name is no part of it.
+                let words = &many[run.start as usize..(run.start + run.len) as usize];
+                // Written together, the words' consonants must be the same ones, as many: a
+                // near skeleton of several words joined says little, and a skeleton merges a
+                // consonant that ends one word with the same one starting the next.
+                if pair.mode.abjad != Abjad::Neither && s < 0.95 && words.iter().all(|t| t.skeleton.len() >= 2) {
+                    let abjad = if flip { pair.mode.abjad.swapped() } else { pair.mode.abjad };
+                    let run_skeleton = proscribe_text::skeleton_of_key(&run.key);
+                    if run_skeleton == a.skeleton && consonant_count(&run.key) == consonant_count(&a.key) {
+                        s = s.max(abjad_likeness((&a.key, &a.skeleton), (&run.key, &run_skeleton), abjad));
+                    }
+                }
                 if s >= p.joined {
                     out.push(Link::oriented(flip, (i as u8, i as u8 + 1), (run.start, run.start + run.len), s));
                 }

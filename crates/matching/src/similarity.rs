@@ -36,6 +36,15 @@ pub(crate) enum Abjad {
 }
 
 impl Abjad {
+    /// The same sides with the first and the second exchanged.
+    pub(crate) fn swapped(self) -> Abjad {
+        match self {
+            Abjad::First => Abjad::Second,
+            Abjad::Second => Abjad::First,
+            other => other,
+        }
+    }
+
     /// From whether each side was written in an abjad.
     pub(crate) fn of(first: bool, second: bool) -> Abjad {
         match (first, second) {
@@ -131,24 +140,30 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         s = s.max(key_similarity_above(a.text.as_bytes(), b.text.as_bytes(), s));
     }
     if mode.abjad != Abjad::Neither {
-        // An abjad writes the long vowels: a romanisation that contradicts them is of another
-        // word with the same consonants (`حمیدی` Hamidi is not `Hammoud`, `ثنا` Sana not `Tony`).
-        let conflicts = match mode.abjad {
-            Abjad::First => vowel_conflicts(a.key, b.key),
-            Abjad::Second => vowel_conflicts(b.key, a.key),
-            _ => 0,
-        };
-        let most = (0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0);
-        if a.skeleton == b.skeleton && a.skeleton.len() >= 2 {
-            s = s.max(most);
-        } else {
-            s = s.max(most * key_similarity(a.skeleton.as_bytes(), b.skeleton.as_bytes()));
-        }
+        s = s.max(abjad_likeness((a.key, a.skeleton), (b.key, b.skeleton), mode.abjad));
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
     }
     s
+}
+
+/// The likeness of two words (key and skeleton each) when one side or both were written in an
+/// abjad, which writes consonants and long vowels only: their skeletons compared, less for each
+/// written long vowel a romanisation contradicts (`حمیدی` Hamidi is not `Hammoud`, `ثنا` Sana
+/// not `Tony`).
+pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad) -> f64 {
+    let conflicts = match abjad {
+        Abjad::First => vowel_conflicts(a.0, b.0),
+        Abjad::Second => vowel_conflicts(b.0, a.0),
+        _ => 0,
+    };
+    let most = (0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0);
+    if a.1 == b.1 && a.1.len() >= 2 {
+        most
+    } else {
+        most * key_similarity(a.1.as_bytes(), b.1.as_bytes())
+    }
 }
 
 /// What each long vowel of an abjad word that a romanisation contradicts takes off the
@@ -177,6 +192,12 @@ fn vowel_slots(key: &[u8], out: &mut [(u8, u8, u8); MAX_KEY]) -> Option<usize> {
         i = end;
     }
     Some(n)
+}
+
+/// How many consonants a key spells (doubled ones as one, the same one on either side of a
+/// vowel as two): what the consonant skeleton, which merges the latter, does not tell.
+pub(crate) fn consonant_count(key: &str) -> Option<usize> {
+    vowel_slots(key.as_bytes(), &mut [(0u8, 0u8, 0u8); MAX_KEY])
 }
 
 /// How many long vowels of a word written in an abjad (`abjad`, the key of its rendering,

@@ -246,3 +246,43 @@ fn names_in_their_own_script_find_their_entry() {
     assert!(outcomes.len() >= 300, "{} names in their own script", outcomes.len());
     assert!(first >= 0.85 && alone >= 0.7, "own entry first {first:.3}, alone {alone:.3}");
 }
+
+/// The scan of news-style sentences in Russian, Ukrainian, English and Arabic
+/// (`fixtures/scan/news.tsv`) against every shared list: every listed name they contain is
+/// found, inflected or with attached particles, naming the entity expected, and nothing else.
+#[test]
+fn news_sentences_name_the_listed_and_nothing_else() {
+    use proscribe_matching::scan::{scan, ScanOptions};
+    let Some(all) = lists::all_lists() else { return };
+    let index = Index::build(all.into_iter().filter(|e| e.screenable()));
+    let file = proscribe_testkit::fixture("scan/news.tsv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut checked = 0;
+    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let (sentence, expected) = line.split_once('\t').unwrap_or((line, ""));
+        let expected: Vec<(&str, &str)> = expected
+            .split(';')
+            .filter(|e| !e.is_empty())
+            .map(|e| e.split_once('=').expect("mention=reference"))
+            .collect();
+        let mentions = scan(&index, sentence, &ScanOptions::default());
+        let found: Vec<&str> = mentions.iter().map(|m| &sentence[m.start..m.end]).collect();
+        for &(mention, reference) in &expected {
+            let Some(m) = mentions.iter().find(|m| &sentence[m.start..m.end] == mention) else {
+                panic!("{sentence:?}: {mention:?} not found (found {found:?})");
+            };
+            let names = m.hits.iter().any(|h| {
+                index.entities()[h.entity as usize]
+                    .designations
+                    .iter()
+                    .any(|d| d.reference.as_deref() == Some(reference))
+            });
+            assert!(names, "{sentence:?}: {mention:?} does not name {reference}");
+        }
+        for f in &found {
+            assert!(expected.iter().any(|(m, _)| m == f), "{sentence:?}: {f:?} found, not a listed name of it");
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked} sentences");
+}
