@@ -1024,6 +1024,21 @@ mod tests {
         assert!(score_names(&full, &listed_acronym, weights) >= DEFAULT_THRESHOLD);
     }
 
+    /// A letter in a vessel's or an aircraft's name is part of the name, no initial of a
+    /// person's: `M-VITO` is not `Vito Modugno`, but is `M Vito`.
+    #[test]
+    fn vessels_have_no_initials() {
+        let weights = FrequencyWeights::default_table();
+        let vessel = PreparedName::new("M-VITO", Some(Schema::Vessel));
+        for (query, at_least) in [("Vito Modugno", false), ("M VITO", true), ("M-Vito", true)] {
+            let s = score_names(&PreparedName::new(query, None), &vessel, weights);
+            assert_eq!(s >= DEFAULT_THRESHOLD, at_least, "{query}: {s:.3}");
+        }
+        // A person's initial still stands for a word.
+        let person = PreparedName::new("M. Vito", Some(Schema::Person));
+        assert!(score_names(&PreparedName::new("Modugno Vito", None), &person, weights) >= DEFAULT_THRESHOLD);
+    }
+
     /// A name of unknown kind with a legal form is compared as an organisation's, also with a
     /// person's name: the words the person's name lacks count in full.
     #[test]

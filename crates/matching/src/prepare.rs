@@ -396,6 +396,9 @@ fn adjust_classes(toks: &mut [Token], schema: Option<Schema>, syllabic: bool) {
             (Some(Schema::Person), TokenClass::LegalForm(_)) => TokenClass::Word,
             (Some(Schema::Person), TokenClass::Prefix) => TokenClass::Honorific,
             (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Honorific) => TokenClass::Word,
+            // A vessel's or an aircraft's name has no initials: a letter in it is a letter of
+            // the name (`M-VITO` is not `Modugno, Vito`).
+            (Some(Schema::Vessel | Schema::Aircraft), TokenClass::Initial) => TokenClass::Word,
             (_, c) => c,
         };
         if changed
