@@ -562,11 +562,11 @@ impl ResultWriter {
                 OutputFormat::Refs => hits
                     .iter()
                     .take(self.limit)
-                    .map(|h| main_reference(&index.entities()[h.entity as usize]))
+                    .map(|h| main_reference(index.entity(h.entity)))
                     .collect::<Vec<_>>()
                     .join(REFERENCE_SEPARATOR),
                 _ => match hits.first() {
-                    Some(h) => format!("{:.6} {}", h.score, main_reference(&index.entities()[h.entity as usize])),
+                    Some(h) => format!("{:.6} {}", h.score, main_reference(index.entity(h.entity))),
                     None => "0".to_string(),
                 },
             };
@@ -589,7 +589,7 @@ impl ResultWriter {
             self.emit(&HitRow { error: Some(e), ..base })?;
         }
         for h in hits.iter().filter(|h| h.is_match) {
-            let e = &index.entities()[h.entity as usize];
+            let e = index.entity(h.entity);
             self.emit(&HitRow {
                 row: row.number,
                 key: row.key.as_deref(),

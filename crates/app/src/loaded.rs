@@ -43,7 +43,7 @@ impl Loaded {
     /// Reads when each entity was first and last seen, for answers that show it.
     pub fn with_seen(mut self, store: &Store) -> Result<Loaded> {
         let mut all = store.seen_all()?;
-        self.seen = self.index.entities().iter().map(|e| all.remove(&e.id)).collect();
+        self.seen = (0..self.index.entity_count() as u32).map(|e| all.remove(&self.index.entity(e).id)).collect();
         Ok(self)
     }
 
@@ -79,7 +79,7 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
     let index = Index::build(entities);
     let build_secs = start.elapsed().as_secs_f64();
     tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
-    let rendered = (0..index.entities().len()).map(|_| OnceLock::new()).collect();
+    let rendered = (0..index.entity_count()).map(|_| OnceLock::new()).collect();
     Ok(Loaded {
         index,
         sources,
@@ -137,7 +137,7 @@ impl Indexes {
     pub fn reload(&self, store: &Store, day: PartialDate) -> Result<Arc<Loaded>> {
         let loaded = Arc::new(load_index(store, None, day)?.with_seen(store)?);
         tracing::info!(
-            entities = loaded.index.entities().len(),
+            entities = loaded.index.entity_count(),
             data_version = loaded.data_version,
             build_secs = loaded.build_secs,
             "index swapped in"

@@ -114,7 +114,7 @@ pub struct HitView {
 impl HitView {
     /// The output form of a hit, with statuses on `day`.
     pub fn new(index: &Index, hit: &Hit, day: &PartialDate) -> HitView {
-        let e = &index.entities()[hit.entity as usize];
+        let e = index.entity(hit.entity);
         let name = hit.name.map(|n| {
             let listed = &index.names()[n as usize];
             let name = &e.names[listed.position as usize];

@@ -84,7 +84,7 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<()> {
         .iter()
         .flat_map(|m| m.hits.iter().map(move |h| (m, h)))
         .map(|(m, h)| {
-            let e = &loaded.index.entities()[h.entity as usize];
+            let e = loaded.index.entity(h.entity);
             let listed = &loaded.index.names()[h.name as usize];
             MentionView {
                 start: m.start,

@@ -42,7 +42,8 @@ fn dependencies_point_one_way() {
     // database (the FollowTheMoney importer's scratch space is SQLite too: see the test below).
     assert!(!has("proscribe-import", "proscribe-store"));
     assert!(!has("proscribe-store", "proscribe-import"));
-    // Name matching sits on the model alone: text ← matching, no I/O, no lists, no database.
+    // Name matching sits on the model alone: text ← matching, no lists, no database; its
+    // index files are read and written through the segment files.
     assert!(!has("proscribe-text", "proscribe-matching"));
     for krate in ["proscribe-text", "proscribe-matching"] {
         for dep in ["proscribe-import", "proscribe-store", "rusqlite", "csv", "quick-xml", "calamine", "walkdir"] {

@@ -23,6 +23,7 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
+use proscribe_segment::Column;
 use serde::Serialize;
 
 use crate::compare::{score_later, Memo, Scored};
@@ -193,7 +194,7 @@ pub fn screen(index: &Index, query: &Query, options: &ScreenOptions) -> Result<V
 /// Slow; for measuring the index's recall.
 pub fn screen_brute_force(index: &Index, query: &Query, options: &ScreenOptions) -> Result<Vec<Hit>, QueryError> {
     let prepared = prepare_query(&query.name, query.schema)?;
-    let forms: Vec<u32> = (0..index.forms().len() as u32).collect();
+    let forms: Vec<u32> = (0..index.form_count() as u32).collect();
     Ok(score_forms(index, query, &prepared, &forms, options, Order::Unranked))
 }
 
@@ -264,7 +265,7 @@ fn score_forms(
     let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
     let mut take = |name_id: u32, at: u32, score: f64, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
-        let rank = score + if name.kind == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
+        let rank = score + if name.kind() == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
         let found = Best { entity: name.entity, name: name_id, compared: at, rank };
         match entities.iter().position(|&e| e == name.entity) {
             Some(i) if rank > best[i].rank => best[i] = found,
@@ -292,7 +293,7 @@ fn score_forms(
     let with_memo = memo.is_some();
     let warm = |forms: &[u32]| {
         if with_memo {
-            std::hint::black_box(forms.iter().map(|&f| index.forms()[f as usize].prepared.warm()).sum::<usize>());
+            std::hint::black_box(forms.iter().map(|&f| index.form_prepared(f).warm()).sum::<usize>());
         }
     };
     warm(if staged { &forms[..head] } else { forms });
@@ -310,11 +311,10 @@ fn score_forms(
             }
             warm(&forms[head..]);
         }
-        let form = &index.forms()[f as usize];
-        let scored = score_later(prepared, &form.prepared, index, memo.as_mut());
+        let scored = score_later(prepared, index.form_prepared(f), index, memo.as_mut());
         let (at, score) = (compared.len() as u32, scored.score());
         compared.push(scored);
-        for &n in &form.names {
+        for &n in index.form_names(f) {
             take(n, at, score, &mut best);
         }
     }
@@ -349,12 +349,12 @@ fn score_forms(
         .filter(|(_, b)| weighed(b))
         .map(|(i, b)| {
             let name_score = compared[b.compared as usize].score();
-            let kind = index.names()[b.name as usize].kind;
+            let kind = index.names()[b.name as usize].kind();
             // Identifiers need the entity; the rest is in the index's facts.
             let effect = if query.identifiers.is_empty() {
                 effect(query, index, b.entity, kind == NameKind::WeakAlias)
             } else {
-                let effects = weigh(query, &index.entities()[b.entity as usize], kind, name_score, false);
+                let effects = weigh(query, index.entity(b.entity), kind, name_score, false);
                 effects.iter().map(|f| f.effect).sum::<f64>()
             };
             let score = (name_score + effect).clamp(0.0, 1.0);
@@ -368,8 +368,8 @@ fn score_forms(
         .into_iter()
         .map(|(score, name_score, _, i)| {
             let b = &best[i];
-            let entity = &index.entities()[b.entity as usize];
-            let kind = index.names()[b.name as usize].kind;
+            let entity = index.entity(b.entity);
+            let kind = index.names()[b.name as usize].kind();
             Hit {
                 entity: b.entity,
                 score,
@@ -389,43 +389,72 @@ fn score_forms(
 /// The evidence of each entity besides its names, in brief and in a few dense arrays: deciding
 /// whether an entity may reach the threshold reads these rather than the entity (entities are
 /// large and scattered in memory, and most of those met are ruled out).
+/// They are columns, read in place from an index file.
 #[derive(Debug, Default)]
 pub(crate) struct Facts {
-    entities: Vec<EntityFacts>,
-    /// The countries of every entity, each entity's in one run.
-    countries: Vec<Country>,
+    pub(crate) entities: Column<EntityFacts>,
+    /// The countries of every entity (ISO codes, upper case), each entity's in one run.
+    pub(crate) countries: Column<[u8; 2]>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct EntityFacts {
-    schema: Schema,
-    /// Whether it has a nationality or citizenship.
-    nationality: bool,
-    /// The first and the last year its birth dates may stand for, if it has any.
-    birth_years: Option<(i32, i32)>,
+/// What screening reads of an entity before its names are compared.
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub(crate) struct EntityFacts {
+    /// Its kind, by position in [`Schema::ALL`].
+    schema: u8,
+    /// 1 when it has a nationality or citizenship.
+    nationality: u8,
+    /// 1 when it has birth dates, whose first and last possible years follow.
+    has_birth_years: u8,
+    _pad: u8,
+    first_birth_year: i32,
+    last_birth_year: i32,
     /// Its run in [`Facts::countries`]: every country it is tied to (see [`country`]).
-    countries: (u32, u32),
+    pub(crate) countries_start: u32,
+    pub(crate) countries_end: u32,
+}
+
+impl EntityFacts {
+    fn schema(&self) -> Schema {
+        Schema::ALL.get(self.schema as usize).copied().unwrap_or(Schema::LegalEntity)
+    }
+
+    /// The first and the last year its birth dates may stand for, if it has any.
+    fn birth_years(&self) -> Option<(i32, i32)> {
+        (self.has_birth_years != 0).then_some((self.first_birth_year, self.last_birth_year))
+    }
 }
 
 impl Facts {
     pub(crate) fn of_all(entities: &[Entity]) -> Facts {
-        let mut facts = Facts::default();
+        let (mut all, mut countries) = (Vec::with_capacity(entities.len()), Vec::new());
         for e in entities {
-            let start = facts.countries.len() as u32;
-            facts.countries.extend(entity_countries(e).into_iter().map(|(c, _)| c));
+            let start = countries.len() as u32;
+            countries.extend(entity_countries(e).into_iter().map(|(c, _)| country_bytes(&c)));
             let years = e.birth_dates.iter().map(|d| (d.date.earliest().get_year(), d.date.latest().get_year()));
-            facts.entities.push(EntityFacts {
-                schema: e.schema,
-                nationality: e
-                    .countries
-                    .iter()
-                    .any(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship)),
-                birth_years: years.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1))),
-                countries: (start, facts.countries.len() as u32),
+            let years = years.reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+            all.push(EntityFacts {
+                schema: Schema::ALL.iter().position(|&s| s == e.schema).unwrap_or(0) as u8,
+                nationality: u8::from(
+                    e.countries.iter().any(|f| matches!(f.role, CountryRole::Nationality | CountryRole::Citizenship)),
+                ),
+                has_birth_years: u8::from(years.is_some()),
+                _pad: 0,
+                first_birth_year: years.map_or(0, |y| y.0),
+                last_birth_year: years.map_or(0, |y| y.1),
+                countries_start: start,
+                countries_end: countries.len() as u32,
             });
         }
-        facts
+        Facts { entities: all.into(), countries: countries.into() }
     }
+}
+
+/// A country's code as two bytes, as [`Facts`] keeps it.
+fn country_bytes(c: &Country) -> [u8; 2] {
+    let code = c.code().as_bytes();
+    [code.first().copied().unwrap_or(0), code.get(1).copied().unwrap_or(0)]
 }
 
 /// Those of `forms` that bear a name of an entity that may score `threshold`: one found by an
@@ -436,13 +465,13 @@ fn reachable_forms(index: &Index, query: &Query, forms: &[u32], threshold: f64) 
     // In steps, each reading what the one before found for every form at once: the forms,
     // their names and their entities' facts lie scattered in memory, and reads that do not
     // wait for one another are served together.
-    let members: Vec<&[u32]> = forms.iter().map(|&f| index.forms()[f as usize].names.as_slice()).collect();
+    let members: Vec<&[u32]> = forms.iter().map(|&f| index.form_names(f)).collect();
     let names: Vec<(u32, bool)> = members
         .iter()
         .flat_map(|m| m.iter())
         .map(|&n| {
             let name = &index.names()[n as usize];
-            (name.entity, name.kind == NameKind::WeakAlias)
+            (name.entity, name.kind() == NameKind::WeakAlias)
         })
         .collect();
     let reachable: Vec<bool> = names
@@ -489,7 +518,7 @@ fn weak_effect(weak: bool) -> f64 {
 
 fn schema_effect(query: &Query, index: &Index, e: u32) -> f64 {
     match query.schema {
-        Some(s) if !compatible(s, index.facts().entities[e as usize].schema) => SCHEMA_MISMATCH,
+        Some(s) if !compatible(s, index.facts().entities[e as usize].schema()) => SCHEMA_MISMATCH,
         _ => 0.0,
     }
 }
@@ -500,11 +529,10 @@ fn country_effect(query: &Query, index: &Index, e: u32) -> f64 {
         return 0.0;
     }
     let facts = &index.facts().entities[e as usize];
-    let (start, end) = facts.countries;
-    let tied = &index.facts().countries[start as usize..end as usize];
-    if tied.iter().any(|c| query.countries.contains(c)) {
+    let tied = &index.facts().countries[facts.countries_start as usize..facts.countries_end as usize];
+    if tied.iter().any(|c| query.countries.iter().any(|q| country_bytes(q) == *c)) {
         COUNTRY_MATCH
-    } else if facts.nationality {
+    } else if facts.nationality != 0 {
         COUNTRY_CONFLICT
     } else {
         0.0
@@ -515,14 +543,15 @@ fn country_effect(query: &Query, index: &Index, e: u32) -> f64 {
 /// from every listed birth date (a conflict, see `date_fit`) or the entity has none, else from
 /// the entity.
 fn date_effect(query: &Query, index: &Index, e: u32) -> f64 {
-    let (Some(date), Some((first, last))) = (&query.birth_date, index.facts().entities[e as usize].birth_years) else {
+    let (Some(date), Some((first, last))) = (&query.birth_date, index.facts().entities[e as usize].birth_years())
+    else {
         return 0.0;
     };
     let (qa, qb) = (date.earliest().get_year(), date.latest().get_year());
     if qb + 2 <= first || qa >= last + 2 {
         return BIRTH_DATE_CONFLICT;
     }
-    birth_date(date, &index.entities()[e as usize], false).map_or(0.0, |f| f.effect)
+    birth_date(date, index.entity(e), false).map_or(0.0, |f| f.effect)
 }
 
 /// The evidence besides the name's similarity.
@@ -827,7 +856,7 @@ mod tests {
                     let q = query(schema, birth, country, None);
                     for e in 0..3u32 {
                         for kind in [NameKind::Primary, NameKind::WeakAlias] {
-                            let entity = &index.entities()[e as usize];
+                            let entity = index.entity(e);
                             let want: f64 = weigh(&q, entity, kind, 1.0, false).iter().map(|f| f.effect).sum();
                             let weak = kind == NameKind::WeakAlias;
                             assert_eq!(effect(&q, &index, e, weak), want, "{q:?} {}", entity.id);
@@ -895,28 +924,25 @@ mod tests {
             memo.begin(index.stamp());
             // Twice over every name, so that the second round is answered from the memo.
             for _ in 0..2 {
-                for form in index.forms() {
-                    let fresh = compare_names(&q, &form.prepared, &index);
-                    let scored = score_later(&q, &form.prepared, &index, Some(&mut memo));
-                    assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
-                    assert_eq!(
-                        scored.explain(&q, &form.prepared, &index),
-                        fresh,
-                        "{query} / {}",
-                        form.prepared.original
-                    );
+                for f in 0..index.form_count() as u32 {
+                    let form = index.form_prepared(f);
+                    let fresh = compare_names(&q, form, &index);
+                    let scored = score_later(&q, form, &index, Some(&mut memo));
+                    assert_eq!(scored.score(), fresh.score, "{query} / {}", form.original);
+                    assert_eq!(scored.explain(&q, form, &index), fresh, "{query} / {}", form.original);
                 }
             }
         }
         // Another index interns its tokens in another order.
-        let reversed = Index::build(index.entities().iter().rev().cloned());
+        let reversed = Index::build((0..index.entity_count() as u32).rev().map(|e| index.entity(e).clone()));
         for (query, schema) in queries {
             let q = PreparedName::new(query, schema);
             memo.begin(reversed.stamp());
-            for form in reversed.forms() {
-                let fresh = compare_names(&q, &form.prepared, &reversed);
-                let scored = score_later(&q, &form.prepared, &reversed, Some(&mut memo));
-                assert_eq!(scored.score(), fresh.score, "{query} / {}", form.prepared.original);
+            for f in 0..reversed.form_count() as u32 {
+                let form = reversed.form_prepared(f);
+                let fresh = compare_names(&q, form, &reversed);
+                let scored = score_later(&q, form, &reversed, Some(&mut memo));
+                assert_eq!(scored.score(), fresh.score, "{query} / {}", form.original);
             }
         }
     }
@@ -943,17 +969,17 @@ mod tests {
         let index = Index::build(vec![person(), vessel]);
         let options = ScreenOptions::default();
         let hits = screen(&index, &query(Some("Person"), Some("1968-03-02"), Some("af"), None), &options).unwrap();
-        assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
+        assert_eq!(index.entity(hits[0].entity).id, "p1");
         assert!(hits[0].is_match);
         let features: Vec<FeatureKind> = hits[0].features.iter().map(|f| f.feature).collect();
         assert_eq!(features, [FeatureKind::BirthDate, FeatureKind::Country]);
-        let vessel_hit = hits.iter().find(|h| index.entities()[h.entity as usize].id == "v1").unwrap();
+        let vessel_hit = hits.iter().find(|h| index.entity(h.entity).id == "v1").unwrap();
         assert!(!vessel_hit.is_match);
         assert!(vessel_hit.features.iter().any(|f| f.feature == FeatureKind::Schema));
         // A passport number finds the entity even under a name no list gives.
         let q = Query { identifiers: vec!["OA123456".into()], ..Query::name("Ahmad Rahimi") };
         let hits = screen(&index, &q, &options).unwrap();
-        assert_eq!(index.entities()[hits[0].entity as usize].id, "p1");
+        assert_eq!(index.entity(hits[0].entity).id, "p1");
         assert!(hits[0].is_match && hits[0].score >= IDENTIFIER_FLOOR);
     }
 

@@ -1,4 +1,5 @@
-//! Screening, with no I/O: [`PreparedName`] (a name normalised once, split into its current
+//! Screening, with no I/O of its own (an [`index::Index`] is written to and opened from its
+//! file through `proscribe-segment`): [`PreparedName`] (a name normalised once, split into its current
 //! and former names, romanised and tokenised), [`compare_names`] (an explainable similarity
 //! of two names: which token matched which and how well, what was left over) with
 //! [`score_names`] as its fast path (both with `_with` variants taking the tuning constants,

@@ -301,21 +301,21 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
         prepared.variants.iter().map(|v| v.iter().map(|t| index.word_weight(&t.text)).sum::<f64>()).fold(0.0, f64::max);
     let mut hits: Vec<MentionHit> = Vec::new();
     for c in index.candidates(&prepared, CANDIDATES) {
-        let form = &index.forms()[c.form as usize];
+        let form = index.form_prepared(c.form);
         let mut m: Option<NameMatch> = None;
-        for &n in &form.names {
+        for &n in index.form_names(c.form) {
             let listed = &index.names()[n as usize];
-            if listed.kind == NameKind::WeakAlias {
+            if listed.kind() == NameKind::WeakAlias {
                 continue;
             }
-            let schema = index.entities()[listed.entity as usize].schema;
-            if count == 1 && !distinctive_single_word(listed, schema, &form.prepared, run) {
+            let schema = index.entity(listed.entity).schema;
+            if count == 1 && !distinctive_single_word(listed, schema, form, run) {
                 continue;
             }
-            if weight < MIN_PERSON_WEIGHT && index.entities()[listed.entity as usize].schema == Schema::Person {
+            if weight < MIN_PERSON_WEIGHT && index.entity(listed.entity).schema == Schema::Person {
                 continue;
             }
-            let m = m.get_or_insert_with(|| compare_names(&prepared, &form.prepared, index));
+            let m = m.get_or_insert_with(|| compare_names(&prepared, form, index));
             if m.score < options.threshold || !m.unmatched_query.is_empty() {
                 break;
             }
@@ -338,7 +338,7 @@ fn matches(index: &Index, run: &str, single_ok: bool, options: &ScanOptions) -> 
 fn distinctive_single_word(listed: &IndexedName, schema: Schema, prepared: &PreparedName, word: &str) -> bool {
     let Some(tokens) = prepared.variants.first() else { return false };
     let exact = || proscribe_text::fold(word) == proscribe_text::fold(&prepared.original);
-    let name_ok = match listed.kind {
+    let name_ok = match listed.kind() {
         NameKind::Primary | NameKind::Original => true,
         NameKind::Alias => schema != Schema::Person && exact(),
         NameKind::WeakAlias | NameKind::Former => false,
@@ -464,7 +464,7 @@ mod tests {
         let index = index();
         let got: Vec<(String, String)> = scan(&index, text, &ScanOptions::default())
             .iter()
-            .map(|m| (text[m.start..m.end].to_string(), index.entities()[m.hits[0].entity as usize].id.clone()))
+            .map(|m| (text[m.start..m.end].to_string(), index.entity(m.hits[0].entity).id.clone()))
             .collect();
         let expected: Vec<(String, String)> = expected.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(got, expected, "{text:?}");

@@ -7,5 +7,6 @@
 mod common;
 
 mod any_text;
+mod index_file;
 mod pairs;
 mod real;

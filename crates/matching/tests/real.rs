@@ -84,10 +84,7 @@ fn ofac_aliases_rank_their_entry_first() {
                 let query = Query { schema: with_kind.then_some(a.kind), ..Query::name(a.name.clone()) };
                 let hits = screen(&index, &query, &options).ok()?;
                 hits.iter().position(|h| {
-                    index.entities()[h.entity as usize]
-                        .designations
-                        .iter()
-                        .any(|d| d.reference.as_deref() == Some(&a.entry))
+                    index.entity(h.entity).designations.iter().any(|d| d.reference.as_deref() == Some(&a.entry))
                 })
             })
             .collect()
@@ -271,12 +268,10 @@ fn news_sentences_name_the_listed_and_nothing_else() {
             let Some(m) = mentions.iter().find(|m| &sentence[m.start..m.end] == mention) else {
                 panic!("{sentence:?}: {mention:?} not found (found {found:?})");
             };
-            let names = m.hits.iter().any(|h| {
-                index.entities()[h.entity as usize]
-                    .designations
-                    .iter()
-                    .any(|d| d.reference.as_deref() == Some(reference))
-            });
+            let names = m
+                .hits
+                .iter()
+                .any(|h| index.entity(h.entity).designations.iter().any(|d| d.reference.as_deref() == Some(reference)));
             assert!(names, "{sentence:?}: {mention:?} does not name {reference}");
         }
         for f in &found {

@@ -443,3 +443,67 @@ pub fn remove_leftovers(folder: impl AsRef<Path>) -> Result<usize, SegmentError>
     }
     Ok(removed)
 }
+
+/// Values read in place: owned (an index just built) or a section of a mapped segment (an
+/// index opened from its file), read alike as a slice. A mapped column keeps its segment
+/// mapped for as long as it lives.
+pub struct Column<T: bytemuck::Pod> {
+    ptr: *const T,
+    len: usize,
+    _owner: Owner<T>,
+}
+
+/// What keeps a column's values alive (never read: the column reads through its pointer).
+#[allow(dead_code)]
+enum Owner<T> {
+    Vec(Vec<T>),
+    Segment(std::sync::Arc<Segment>),
+}
+
+// SAFETY: a column is an immutable slice of plain values, owned or kept alive by its
+// segment (whose mapping is read-only): sharing or sending it is sharing or sending `&[T]`.
+#[allow(unsafe_code)]
+unsafe impl<T: bytemuck::Pod + Sync> Send for Column<T> {}
+#[allow(unsafe_code)]
+unsafe impl<T: bytemuck::Pod + Sync> Sync for Column<T> {}
+
+impl<T: bytemuck::Pod> Column<T> {
+    /// Section `name` of `segment` read in place (see [`Segment::values`]).
+    pub fn mapped(segment: &std::sync::Arc<Segment>, name: &str) -> Result<Column<T>, SegmentError> {
+        let values: &[T] = segment.values(name)?;
+        Ok(Column { ptr: values.as_ptr(), len: values.len(), _owner: Owner::Segment(segment.clone()) })
+    }
+}
+
+impl<T: bytemuck::Pod> From<Vec<T>> for Column<T> {
+    fn from(values: Vec<T>) -> Column<T> {
+        // Moving a vector leaves its buffer where it is.
+        Column { ptr: values.as_ptr(), len: values.len(), _owner: Owner::Vec(values) }
+    }
+}
+
+impl<T: bytemuck::Pod> Default for Column<T> {
+    fn default() -> Column<T> {
+        Column::from(Vec::new())
+    }
+}
+
+impl<T: bytemuck::Pod> std::ops::Deref for Column<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        // SAFETY: `ptr` and `len` describe the owned vector's buffer, which is never changed or
+        // moved while the column lives, or a section of the mapping the column keeps alive,
+        // checked by `Segment::values` to be aligned and a whole number of `T`.
+        #[allow(unsafe_code)]
+        unsafe {
+            std::slice::from_raw_parts(self.ptr, self.len)
+        }
+    }
+}
+
+impl<T: bytemuck::Pod + std::fmt::Debug> std::fmt::Debug for Column<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter().take(8)).finish()
+    }
+}

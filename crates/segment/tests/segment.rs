@@ -3,7 +3,7 @@
 use std::fs;
 
 use proptest::prelude::*;
-use proscribe_segment::{remove_leftovers, Segment, SegmentError, SegmentWriter};
+use proscribe_segment::{remove_leftovers, Column, Segment, SegmentError, SegmentWriter};
 
 fn sample(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("sample.seg");
@@ -41,6 +41,24 @@ fn sections_read_back_in_place() {
     // Nothing is left beside the segment.
     let files: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(files, ["sample.seg"]);
+}
+
+/// A column read from a segment keeps the segment mapped after every other handle is gone,
+/// from any thread; an owned column reads alike.
+#[test]
+fn columns_read_in_place_and_keep_their_segment() {
+    let dir = tempfile::tempdir().unwrap();
+    let seg = std::sync::Arc::new(Segment::open(sample(dir.path())).unwrap());
+    let big: Column<u32> = Column::mapped(&seg, "big").unwrap();
+    let postings: Column<u32> = Column::mapped(&seg, "postings").unwrap();
+    assert!(Column::<u64>::mapped(&seg, "name").is_err());
+    drop(seg);
+    let sum = std::thread::spawn(move || big.iter().map(|&v| u64::from(v)).sum::<u64>()).join().unwrap();
+    assert_eq!(sum, 999 * 1000 / 2);
+    assert_eq!(&postings[..], [1, 2, 3, 5, 8]);
+    let owned = Column::from(vec![1u32, 2, 3, 5, 8]);
+    assert_eq!(&owned[..], &postings[..]);
+    assert!(Column::<u8>::default().is_empty());
 }
 
 #[test]

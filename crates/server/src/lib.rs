@@ -307,9 +307,7 @@ async fn reload(
         .await
         .map_err(|e| ApiError::internal(&anyhow::anyhow!("reload task failed: {e}")))??;
     let loaded = state.loaded()?;
-    Ok(axum::Json(
-        serde_json::json!({ "entities": loaded.index.entities().len(), "data_version": loaded.data_version }),
-    ))
+    Ok(axum::Json(serde_json::json!({ "entities": loaded.index.entity_count(), "data_version": loaded.data_version })))
 }
 
 /// Watches the store and swaps in a new index when it changes (or the day does), until the

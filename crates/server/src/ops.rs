@@ -75,10 +75,8 @@ pub(crate) async fn healthz() -> Json<serde_json::Value> {
     (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
     match state.loaded() {
-        Ok(l) => {
-            Json(json!({ "status": "ready", "entities": l.index.entities().len(), "data_version": l.data_version }))
-                .into_response()
-        }
+        Ok(l) => Json(json!({ "status": "ready", "entities": l.index.entity_count(), "data_version": l.data_version }))
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }

@@ -70,7 +70,7 @@ fn screen_chunk(loaded: &Loaded, lines: &[Line], options: &ScreenOptions, all: b
                 .iter()
                 .filter(|h| all || h.is_match)
                 .map(|h| {
-                    let e = &loaded.index.entities()[h.entity as usize];
+                    let e = loaded.index.entity(h.entity);
                     json!({
                         "entity_id": e.id,
                         "caption": e.caption(),
@@ -226,7 +226,7 @@ pub async fn scan(
             .iter()
             .flat_map(|m| m.hits.iter().map(move |h| (m, h)))
             .map(|(m, h)| {
-                let e = &loaded.index.entities()[h.entity as usize];
+                let e = loaded.index.entity(h.entity);
                 let in_force: Vec<_> = references(e, &loaded.day)
                     .into_iter()
                     .filter(|r| r.status == Status::Listed.as_str() || r.status == Status::Suspended.as_str())

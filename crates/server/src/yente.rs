@@ -277,7 +277,7 @@ impl Filter {
     }
 
     fn keeps(&self, loaded: &Loaded, hit: &Hit) -> bool {
-        let e = &loaded.index.entities()[hit.entity as usize];
+        let e = loaded.index.entity(hit.entity);
         let source = &loaded.sources[hit.entity as usize];
         if let Some(only) = &self.sources {
             if !only.contains(source) {
@@ -294,7 +294,7 @@ impl Filter {
 /// Entity `at` of `loaded` as results show it: its full record (as the lists stood on the
 /// index's day) read from the store the first time, then kept with the index.
 fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<proscribe_app::loaded::Rendered, ApiError> {
-    let e = &loaded.index.entities()[at as usize];
+    let e = loaded.index.entity(at);
     let source = &loaded.sources[at as usize];
     let seen = loaded.seen.get(at as usize).and_then(Option::as_ref);
     let rendered = loaded.rendered(at, || {

@@ -40,11 +40,6 @@ pub(super) fn by_identifier(entities: &[Entity]) -> FxHashMap<String, Vec<u32>> 
 }
 
 impl Index {
-    /// The indexed entities, in the order they were given.
-    pub fn entities(&self) -> &[Entity] {
-        &self.entities
-    }
-
     /// The entities' evidence besides names, in brief.
     pub(crate) fn facts(&self) -> &crate::entity::Facts {
         &self.facts
@@ -57,7 +52,7 @@ impl Index {
         if key.len() < MIN_IDENTIFIER_LEN {
             return &[];
         }
-        self.by_identifier.get(&key).map_or(&[], |v| v.as_slice())
+        self.by_identifier.get(&key)
     }
 }
 

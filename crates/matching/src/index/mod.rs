@@ -12,52 +12,63 @@
 //! index knows of the entities besides their names.
 
 mod facts;
+mod file;
 mod retrieval;
 mod spelling;
+mod table;
 mod vocabulary;
+
+use std::sync::OnceLock;
 
 use proscribe_model::{Entity, NameKind, Schema};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use self::facts::{normalise_identifier, MIN_IDENTIFIER_LEN};
+pub use self::file::{IndexFileError, FINGERPRINT};
 pub use self::retrieval::DEFAULT_CANDIDATES;
 use self::spelling::{Spelling, SpellingMaps};
-use self::vocabulary::{says_one_word, Interned, Term};
+use self::table::{Runs, StrTable, U64Table};
+use self::vocabulary::{says_one_word, Interned, TermEntry};
 use crate::PreparedName;
+use proscribe_segment::Column;
 
-/// A name of an indexed entity.
-#[derive(Debug, Clone)]
+/// A name of an indexed entity: four numbers, laid out to be read in place from an index
+/// file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub struct IndexedName {
     /// Position of its entity in [`Index::entities`].
     pub entity: u32,
     /// Position of the name in its entity's `names`.
     pub position: u32,
-    /// Primary, alias, weak alias, ...
-    pub kind: NameKind,
     /// Its form: the name as written, prepared once for every entity of the same kind that
     /// bears it (the same person is often on several lists under the same names).
     pub form: u32,
+    /// Primary, alias, weak alias, ... (see [`IndexedName::kind`]).
+    kind: u32,
 }
 
-/// A distinct name (its text and the kind of entity it names), prepared once: what retrieval
-/// finds and what is compared.
-#[derive(Debug, Clone)]
-pub struct NameForm {
-    /// The name normalised for comparison.
-    pub prepared: PreparedName,
-    /// Positions in [`Index::names`] of the names of this form.
-    pub names: Vec<u32>,
-    /// Vocabulary ids of its words and joined words, sorted, distinct.
-    terms: Box<[u32]>,
-    /// Sum of its word weights (the lightest rendering), for the retrieval score.
-    weight: f32,
+/// Name kinds by their number in an [`IndexedName`].
+const NAME_KINDS: [NameKind; 5] =
+    [NameKind::Primary, NameKind::Alias, NameKind::WeakAlias, NameKind::Former, NameKind::Original];
+
+impl IndexedName {
+    fn new(entity: u32, position: u32, kind: NameKind, form: u32) -> IndexedName {
+        let kind = NAME_KINDS.iter().position(|&k| k == kind).unwrap_or(0) as u32;
+        IndexedName { entity, position, form, kind }
+    }
+
+    /// Primary, alias, weak alias, ...
+    pub fn kind(&self) -> NameKind {
+        NAME_KINDS.get(self.kind as usize).copied().unwrap_or(NameKind::Alias)
+    }
 }
 
 /// A name form that retrieval proposes for scoring.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
-    /// Position in [`Index::forms`].
+    /// Position in the index's forms (see [`Index::form_count`]).
     pub form: u32,
     /// Retrieval score in [0, 1]: the weighted share of words the names have in common.
     pub score: f32,
@@ -78,31 +89,40 @@ pub struct IndexStats {
     pub postings: usize,
 }
 
-/// The in-memory candidate index over all names of a set of entities.
+/// The candidate index over all names of a set of entities. Apart from the entities and the
+/// prepared names, it is made of flat columns and tables of them ([`Column`], [`StrTable`],
+/// [`U64Table`]), which an index just built owns and an index opened from its file reads in
+/// place.
 pub struct Index {
-    entities: Vec<Entity>,
+    entities: Entities,
     /// What screening asks of each entity before comparing its names, apart for locality.
     facts: crate::entity::Facts,
-    names: Vec<IndexedName>,
-    forms: Vec<NameForm>,
-    /// The forms' weights, apart for locality: retrieval reads one per form found.
-    form_weights: Vec<f32>,
-    /// Per form: it says one word alone, but for weak words and countries (`PLA`, `PLA
-    /// China`), the only names that a query's acronym of three letters or fewer may be.
-    form_alone: Vec<bool>,
-    /// Words of names.
-    vocab: FxHashMap<Box<str>, u32>,
-    /// Adjacent words of names written together (`abdul salam` → `abdulsalam`).
-    joins: FxHashMap<Box<str>, u32>,
-    terms: Vec<Term>,
-    postings: Vec<u32>,
+    names: Column<IndexedName>,
+    /// Per form: the name prepared for comparison.
+    forms: Forms,
+    /// Per form: positions in `names` of the names of this form.
+    form_names: Runs<u32>,
+    /// Per form: vocabulary ids of its words and joined words, sorted, distinct.
+    form_terms: Runs<u32>,
+    /// Per form: the sum of its word weights (the lightest rendering), for the retrieval score.
+    form_weights: Column<f32>,
+    /// Per form: 1 when it says one word alone, but for weak words and countries (`PLA`,
+    /// `PLA China`), the only names that a query's acronym of three letters or fewer may be.
+    form_alone: Column<u8>,
+    /// Words of names, to their term.
+    vocab: StrTable<u32>,
+    /// Adjacent words of names written together (`abdul salam` → `abdulsalam`), runs of
+    /// initials and acronyms, to their term.
+    joins: StrTable<u32>,
+    terms: Column<TermEntry>,
+    postings: Column<u32>,
     /// Words (and words written together) by voicing-blind consonant skeleton.
-    by_skeleton: FxHashMap<Box<str>, Vec<Spelling>>,
+    by_skeleton: StrTable<Spelling>,
     /// Words by deletion key.
-    by_deletion: FxHashMap<u64, Vec<Spelling>>,
+    by_deletion: U64Table<Spelling>,
     /// Words by spelling key (`attiyah` and `atia` share `atia`; see `proscribe_text::key`).
-    by_key: FxHashMap<Box<str>, Vec<u32>>,
-    by_identifier: FxHashMap<String, Vec<u32>>,
+    by_key: StrTable<u32>,
+    by_identifier: StrTable<u32>,
     /// Weight of a word no listed name uses.
     unseen_weight: f32,
     /// Tells this index from every other built by the process (see [`Index::stamp`]).
@@ -128,29 +148,31 @@ impl Index {
         vocabulary::intern_tokens(&mut forms, &vocab, &terms, unseen_weight);
         let SpellingMaps { by_skeleton, by_deletion, by_key } = SpellingMaps::build(&terms);
         let by_identifier = facts::by_identifier(&entities);
-        let form_weights = forms.iter().map(|f| f.weight).collect();
-        let form_alone = forms.iter().map(|f| says_one_word(&f.prepared)).collect();
+        let form_weights: Vec<f32> = forms.iter().map(|f| f.weight).collect();
+        let form_alone: Vec<u8> = forms.iter().map(|f| u8::from(says_one_word(&f.prepared))).collect();
         let facts = crate::entity::Facts::of_all(&entities);
+        let form_names = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.names)));
+        let form_terms = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.terms).into_vec()));
+        let terms: Vec<TermEntry> = terms.iter().map(TermEntry::of).collect();
         Index {
-            entities,
+            entities: Entities::Built(entities),
             facts,
-            names,
-            forms,
-            form_weights,
-            form_alone,
-            vocab,
-            joins,
-            terms,
-            postings,
-            by_skeleton,
-            by_deletion,
-            by_key,
-            by_identifier,
+            names: names.into(),
+            forms: Forms::Built(forms.into_iter().map(|f| f.prepared).collect()),
+            form_names,
+            form_terms,
+            form_weights: form_weights.into(),
+            form_alone: form_alone.into(),
+            vocab: StrTable::build(vocab.into_iter().map(|(k, v)| (k, vec![v]))),
+            joins: StrTable::build(joins.into_iter().map(|(k, v)| (k, vec![v]))),
+            terms: terms.into(),
+            postings: postings.into(),
+            by_skeleton: StrTable::build(by_skeleton),
+            by_deletion: U64Table::build(by_deletion),
+            by_key: StrTable::build(by_key),
+            by_identifier: StrTable::build(by_identifier),
             unseen_weight,
-            stamp: {
-                static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-                BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-            },
+            stamp: next_stamp(),
         }
     }
 
@@ -165,32 +187,119 @@ impl Index {
         &self.names
     }
 
-    /// The distinct names (text and kind of entity) of the index.
-    pub fn forms(&self) -> &[NameForm] {
-        &self.forms
+    /// How many distinct names (text and kind of entity) the index has: its forms.
+    pub fn form_count(&self) -> usize {
+        match &self.forms {
+            Forms::Built(p) => p.len(),
+            Forms::Stored { prepared, .. } => prepared.len(),
+        }
+    }
+
+    /// Form `form` prepared for comparison (in an index opened from its file, prepared again
+    /// from its text the first time it is asked for, and kept).
+    pub fn form_prepared(&self, form: u32) -> &PreparedName {
+        match &self.forms {
+            Forms::Built(p) => &p[form as usize],
+            Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, prepared } => {
+                prepared[form as usize].get_or_init(|| {
+                    let f = form as usize;
+                    let span = |ends: &[u32]| (if f == 0 { 0 } else { ends[f - 1] as usize })..ends[f] as usize;
+                    let text = String::from_utf8_lossy(&texts[span(text_ends)]);
+                    let tokens = span(token_ends);
+                    let p = file::prepare_stored(&text, schemas[f], &token_ids[tokens.clone()], &token_weights[tokens]);
+                    // The file was checked whole when it was opened and names this build.
+                    Box::new(p.unwrap_or_else(|e| panic!("index file, form {form}: {e}")))
+                })
+            }
+        }
+    }
+
+    /// How many entities the index has.
+    pub fn entity_count(&self) -> usize {
+        match &self.entities {
+            Entities::Built(e) => e.len(),
+            Entities::Stored { decoded, .. } => decoded.len(),
+        }
+    }
+
+    /// Entity `entity` (in an index opened from its file, read the first time it is asked
+    /// for, and kept).
+    pub fn entity(&self, entity: u32) -> &Entity {
+        match &self.entities {
+            Entities::Built(e) => &e[entity as usize],
+            Entities::Stored { json, ends, decoded } => decoded[entity as usize].get_or_init(|| {
+                let e = entity as usize;
+                let start = if e == 0 { 0 } else { ends[e - 1] as usize };
+                let read = file::decode_entity(&json[start..ends[e] as usize]);
+                // The file was checked whole when it was opened and names this build.
+                Box::new(read.unwrap_or_else(|err| panic!("index file, entity {entity}: {err}")))
+            }),
+        }
+    }
+
+    /// Positions in [`Index::names`] of the names of form `form`, in entity order.
+    pub fn form_names(&self, form: u32) -> &[u32] {
+        self.form_names.of(form as usize)
     }
 
     /// Name `name` as its entity's list writes it (its form may be another name's writing).
     pub fn name_text(&self, name: u32) -> &str {
         let n = &self.names[name as usize];
-        &self.entities[n.entity as usize].names[n.position as usize].full
+        &self.entity(n.entity).names[n.position as usize].full
     }
 
     /// The prepared form of name `name`.
     pub fn prepared(&self, name: u32) -> &PreparedName {
-        &self.forms[self.names[name as usize].form as usize].prepared
+        self.form_prepared(self.names[name as usize].form)
     }
 
     /// Figures about the index.
     pub fn stats(&self) -> IndexStats {
         IndexStats {
-            entities: self.entities.len(),
+            entities: self.entity_count(),
             names: self.names.len(),
-            forms: self.forms.len(),
+            forms: self.form_count(),
             terms: self.terms.len(),
             postings: self.postings.len(),
         }
     }
+}
+
+/// The entities of an index: given to it, or read from its file as they are asked for.
+enum Entities {
+    Built(Vec<Entity>),
+    Stored {
+        /// The entities as JSON, one after another.
+        json: Column<u8>,
+        /// Where each entity's JSON ends.
+        ends: Column<u64>,
+        decoded: Vec<OnceLock<Box<Entity>>>,
+    },
+}
+
+/// The prepared names of an index's forms: prepared when it was built, or prepared again from
+/// their text as they are asked for (see [`file`]). One per index: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Forms {
+    Built(Vec<PreparedName>),
+    Stored {
+        /// Where each form's text ends in `texts`.
+        text_ends: Column<u32>,
+        texts: Column<u8>,
+        /// Each form's kind of entity (see `file::schema_number`).
+        schemas: Column<u8>,
+        /// Where each form's token ids and weights end.
+        token_ends: Column<u32>,
+        token_ids: Column<u32>,
+        token_weights: Column<f32>,
+        prepared: Vec<OnceLock<Box<PreparedName>>>,
+    },
+}
+
+/// The next [`Index::stamp`].
+fn next_stamp() -> u64 {
+    static BUILT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    BUILT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// The distinct names of `entities`, one per name of each kind of entity, prepared on all
@@ -305,8 +414,8 @@ mod tests {
     fn top_entities_as(index: &Index, query: &str, schema: Option<Schema>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for c in index.candidates(&PreparedName::new(query, schema), 10) {
-            for &n in &index.forms()[c.form as usize].names {
-                let id = index.entities()[index.names()[n as usize].entity as usize].id.clone();
+            for &n in index.form_names(c.form) {
+                let id = index.entity(index.names()[n as usize].entity).id.clone();
                 if !out.contains(&id) {
                     out.push(id);
                 }
@@ -395,7 +504,7 @@ mod tests {
         entities.push(entity("p1", Schema::Person, &[("Abdul Samad", NameKind::Primary)]));
         let index = Index::build(entities);
         let got = index.candidates(&PreparedName::new("SORVAL, Abdul Samad", None), 3);
-        let first = got.first().map(|c| index.forms()[c.form as usize].prepared.original.as_str());
+        let first = got.first().map(|c| index.form_prepared(c.form).original.as_str());
         assert_eq!(first, Some("Abdul Samad"), "{got:?}");
     }
 
@@ -410,10 +519,10 @@ mod tests {
         ]);
         // One form for the person's three writings, one for the organisation's name.
         assert_eq!(
-            index.forms().len(),
+            index.form_count(),
             2,
             "{:?}",
-            index.forms().iter().map(|f| &f.prepared.original).collect::<Vec<_>>()
+            (0..index.form_count() as u32).map(|f| &index.form_prepared(f).original).collect::<Vec<_>>()
         );
         let texts: Vec<&str> = (0..index.names().len() as u32).map(|n| index.name_text(n)).collect();
         assert_eq!(texts, ["Samir DA'BUL", "Samir Dabul", "DABUL, Samir", "Samir Dabul"]);

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use proscribe_text::TokenClass;
 
 use super::spelling::SpellingWork;
-use super::vocabulary::{acronyms, is_weak, Term, WEAK_FACTOR};
+use super::vocabulary::{acronyms, is_weak, TermEntry, WEAK_FACTOR};
 use super::{Candidate, Index};
 use crate::PreparedName;
 
@@ -34,12 +34,12 @@ const MEMBERSHIP_MIN_POSTINGS: usize = 256;
 impl Index {
     /// Whether some listed name uses `word` or a spelling of it (as the index finds spellings).
     pub fn knows_word(&self, word: &str) -> bool {
-        if self.vocab.contains_key(word) || self.joins.contains_key(word) {
+        if self.vocab.contains(word) || self.joins.contains(word) {
             return true;
         }
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
-            s.begin(self.forms.len(), self.terms.len());
+            s.begin(self.form_count(), self.terms.len());
             let (mut out, mut work) = (Vec::new(), SpellingWork::default());
             self.spellings(word, false, &mut out, &mut s.terms, &mut work);
             !out.is_empty()
@@ -54,10 +54,10 @@ impl Index {
     }
 
     fn candidates_with(&self, query: &PreparedName, limit: usize, s: &mut Scratch) -> Vec<Candidate> {
-        if limit == 0 || self.forms.is_empty() {
+        if limit == 0 || self.form_count() == 0 {
             return Vec::new();
         }
-        s.begin(self.forms.len(), self.terms.len());
+        s.begin(self.form_count(), self.terms.len());
 
         // Query terms: each word of each rendering, and each pair of adjacent words joined.
         let mut qterms: Vec<QueryTerm> = Vec::new();
@@ -119,10 +119,10 @@ impl Index {
             if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(letters) {
                 continue;
             }
-            let Some(&id) = self.vocab.get(letters) else { continue };
+            let Some(id) = self.vocab.get_one(letters) else { continue };
             let term = &self.terms[id as usize];
             // Comparison links acronyms to plain words only: `S.A.S.` is no `Sial Abdul Samad`.
-            if term.weak {
+            if term.weak() {
                 continue;
             }
             s.texts.push(letters);
@@ -207,10 +207,10 @@ impl Index {
     #[inline(never)]
     fn look_up(&self, q: &QueryTerm, key: u32, s: &mut Scratch) {
         for &name in &s.touched {
-            if q.alone && !self.form_alone[name as usize] {
+            if q.alone && self.form_alone[name as usize] == 0 {
                 continue;
             }
-            let terms = &self.forms[name as usize].terms;
+            let terms = self.form_terms.of(name as usize);
             if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                 let w = q.gain(&self.terms[id as usize], sim);
                 let slot = &mut s.slots[name as usize];
@@ -229,7 +229,7 @@ impl Index {
             let w = q.gain(t, sim);
             let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
             if q.alone {
-                for &name in postings.iter().filter(|&&name| self.form_alone[name as usize]) {
+                for &name in postings.iter().filter(|&&name| self.form_alone[name as usize] != 0) {
                     s.add(name, key, w, open);
                 }
             } else {
@@ -298,10 +298,10 @@ impl QueryTerm {
     /// found as a listed acronym counts for the words the acronym stands for only as much as
     /// the word is worth itself: a common word (`Air` in `Yas Air`) is no acronym (`AIR` of
     /// `The Airline of the Islamic Republic of Iran`), a word like no other (`CJNG`) is.
-    fn gain(&self, t: &Term, sim: f32) -> f32 {
+    fn gain(&self, t: &TermEntry, sim: f32) -> f32 {
         let w = (t.rank_weight * sim).min(self.cap);
-        if t.acronym {
-            w.min(self.own * t.text.len() as f32)
+        if t.acronym() {
+            w.min(self.own * t.text_len() as f32)
         } else {
             w
         }
@@ -481,6 +481,7 @@ thread_local! {
 
 #[cfg(test)]
 mod tests {
+    use super::super::vocabulary::{Term, TermKind};
     use super::*;
 
     /// Candidates as integers sort best first (higher score, then lower form) and come back
@@ -498,26 +499,19 @@ mod tests {
     /// as much as the word is worth itself.
     #[test]
     fn common_words_are_no_acronyms() {
-        let acronym = |text: &str, rank_weight: f32| Term {
-            text: text.into(),
-            joined: false,
-            acronym: true,
-            weak: false,
-            skeleton: "".into(),
-            rank_weight,
-            df: 1,
-            forms: 1,
-            weight: 1.0,
-            start: 0,
-            len: 0,
+        let term = |text: &str, rank_weight: f32, acronym: bool| {
+            let mut t = Term::new(text, if acronym { TermKind::Acronym } else { TermKind::Word { weak: false } });
+            t.rank_weight = rank_weight;
+            TermEntry::of(&t)
         };
+        let acronym = |text: &str, rank_weight: f32| term(text, rank_weight, true);
         let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false };
         // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
         assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
         // A word no name uses stands for all the words of its acronym.
         assert_eq!(word(1.2).gain(&acronym("cjng", 4.4), 1.0), 4.4);
         // Other terms are not capped by the word's own weight.
-        let plain = Term { acronym: false, ..acronym("air", 3.3) };
+        let plain = term("air", 3.3, false);
         assert_eq!(word(0.2).gain(&plain, 1.0), 3.3);
     }
 }

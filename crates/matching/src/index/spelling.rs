@@ -4,11 +4,10 @@
 //! (`gaddafi`, `ghathafi`; an `abd` compound with the article or without); a query word is
 //! looked up under each, and every term found gets a likeness that retrieval weighs it by.
 
-use std::hash::Hasher;
-
-use rustc_hash::{FxHashMap, FxHasher};
+use rustc_hash::FxHashMap;
 
 use super::retrieval::{candidate_of, rank_key, Marks};
+use super::table::hash_bytes;
 use super::vocabulary::Term;
 use super::{Candidate, Index};
 
@@ -36,29 +35,33 @@ fn skeleton_likeness(skeleton: &str) -> f32 {
 /// How much a word written without vowels counts when its consonants are the query word's.
 const VOWELLESS_LIKENESS: f32 = 0.9;
 
-/// A term as the spelling maps hold it: what the lookup needs without touching the term.
-#[derive(Debug, Clone, Copy)]
+/// A term as the spelling maps hold it: what the lookup needs without touching the term,
+/// laid out to be read in place from an index file.
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
 pub(super) struct Spelling {
     term: u32,
     /// Length of the term in bytes (at most 255 counted).
     len: u8,
-    /// Several words written together.
-    joined: bool,
-    /// Written without vowels (a romanised Arabic or Hebrew name: `mhmd`, `wly`), so that its
-    /// consonants are all there is to match.
-    vowelless: bool,
+    /// 1 for several words written together.
+    joined: u8,
+    /// 1 when written without vowels (a romanised Arabic or Hebrew name: `mhmd`, `wly`), so
+    /// that its consonants are all there is to match.
+    vowelless: u8,
+    _pad: u8,
     /// Hash of the exact consonant skeleton.
     skeleton: u64,
 }
 
-fn hash_str(s: &str) -> u64 {
-    hash_bytes(s.as_bytes())
+impl Spelling {
+    /// The term spelled.
+    pub(super) fn term(&self) -> u32 {
+        self.term
+    }
 }
 
-fn hash_bytes(b: &[u8]) -> u64 {
-    let mut h = FxHasher::default();
-    h.write(b);
-    h.finish()
+fn hash_str(s: &str) -> u64 {
+    hash_bytes(s.as_bytes())
 }
 
 /// Calls `f` with the hash of `word` and of every string made by deleting one character of it.
@@ -180,9 +183,11 @@ impl SpellingMaps {
             let spelling = Spelling {
                 term: id as u32,
                 len: t.text.len().min(255) as u8,
-                joined: t.joined,
-                vowelless: t.text.len() > 2
-                    && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
+                joined: u8::from(t.joined),
+                vowelless: u8::from(
+                    t.text.len() > 2 && !t.text.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u')),
+                ),
+                _pad: 0,
                 skeleton: hash_str(&t.skeleton),
             };
             if !t.skeleton.is_empty() {
@@ -222,11 +227,11 @@ impl Index {
                 out.push((id, likeness));
             }
         };
-        if let Some(&id) = self.vocab.get(word) {
+        if let Some(id) = self.vocab.get_one(word) {
             push(id, 1.0, out);
         }
         if !joined {
-            if let Some(&id) = self.joins.get(word) {
+            if let Some(id) = self.joins.get_one(word) {
                 push(id, 1.0, out);
             }
         }
@@ -236,17 +241,17 @@ impl Index {
             if (!joined && word.len() > 2) || by_skeleton { proscribe_text::key(word) } else { String::new() };
         // Words spelt alike by the spelling rules of the comparison.
         if !joined && word.len() > 2 {
-            for &id in self.by_key.get(word_key.as_str()).map_or(&[][..], |v| v.as_slice()) {
+            for &id in self.by_key.get(word_key.as_str()) {
                 push(id, KEY_LIKENESS, out);
             }
         }
         // Spellings of one word differ little in length; anything else a shared key brings
         // in is noise.
         let len = word.len().min(255) as u8;
-        let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined);
+        let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined != 0);
         if fuzzy_by_deletion(word) {
             deletion_keys(word, &mut work.deletion, |k| {
-                for sp in self.by_deletion.get(&k).map_or(&[][..], |v| v.as_slice()) {
+                for sp in self.by_deletion.get(k) {
                     if near(sp) {
                         push(sp.term, deletion_likeness(len.min(sp.len) as usize), out);
                     }
@@ -256,14 +261,15 @@ impl Index {
         if by_skeleton {
             let key = proscribe_text::skeleton_of_key(&word_key);
             coarse_into(&key, buf);
-            if let Some(list) = self.by_skeleton.get(buf.as_str()) {
+            let list = self.by_skeleton.get(buf.as_str());
+            if !list.is_empty() {
                 let likeness = skeleton_likeness(&key);
                 let exact = hash_str(&key);
                 for sp in list {
                     if near(sp) {
                         // Consonants that differ in voicing only count for a little less; a word
                         // written without vowels matches by its consonants.
-                        let likeness = if sp.vowelless { VOWELLESS_LIKENESS } else { likeness };
+                        let likeness = if sp.vowelless != 0 { VOWELLESS_LIKENESS } else { likeness };
                         push(sp.term, if sp.skeleton == exact { likeness } else { likeness * 0.9 }, out);
                     }
                 }

@@ -9,7 +9,7 @@ use proscribe_text::{skeleton, Token, TokenClass};
 use rustc_hash::FxHashMap;
 
 use super::spelling::fuzzy_by_skeleton;
-use super::{Index, IndexedName, NameForm};
+use super::{Index, IndexedName};
 use crate::{PreparedName, TokenWeights};
 
 /// Weight of the commonest words, and of the rarest; a word in three names weighs about 1.
@@ -46,7 +46,7 @@ pub(super) struct Term {
 }
 
 impl Term {
-    fn new(text: &str, kind: TermKind) -> Term {
+    pub(super) fn new(text: &str, kind: TermKind) -> Term {
         let acronym = kind == TermKind::Acronym;
         let rank_weight = match kind {
             TermKind::Word { weak: true } => WEAK_FACTOR,
@@ -70,6 +70,72 @@ impl Term {
     }
 }
 
+/// A term as the index keeps it: what retrieval reads of it, laid out to be read in place
+/// from an index file.
+#[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub(super) struct TermEntry {
+    /// [`TermEntry::JOINED`], [`TermEntry::ACRONYM`], [`TermEntry::WEAK`].
+    flags: u16,
+    /// Length of its text in bytes.
+    text_len: u16,
+    /// What it counts for in retrieval: its weight, less for a weak word.
+    pub(super) rank_weight: f32,
+    /// Names that contain the term.
+    pub(super) df: u32,
+    /// Informativeness: about 1.0 for a word found in a few names, less for common words.
+    pub(super) weight: f32,
+    /// Its inverted list: a slice of `Index::postings`.
+    pub(super) start: u32,
+    pub(super) len: u32,
+}
+
+impl TermEntry {
+    const JOINED: u16 = 1;
+    const ACRONYM: u16 = 2;
+    const WEAK: u16 = 4;
+
+    pub(super) fn of(t: &Term) -> TermEntry {
+        let flag = |on: bool, f: u16| if on { f } else { 0 };
+        TermEntry {
+            flags: flag(t.joined, Self::JOINED) | flag(t.acronym, Self::ACRONYM) | flag(t.weak, Self::WEAK),
+            text_len: t.text.len().min(u16::MAX as usize) as u16,
+            rank_weight: t.rank_weight,
+            df: t.df,
+            weight: t.weight,
+            start: t.start,
+            len: t.len,
+        }
+    }
+
+    /// An acronym of a name (matched only as it is, by a query word).
+    pub(super) fn acronym(&self) -> bool {
+        self.flags & Self::ACRONYM != 0
+    }
+
+    /// A weak word (a legal form, particle or title), which no acronym stands for.
+    pub(super) fn weak(&self) -> bool {
+        self.flags & Self::WEAK != 0
+    }
+
+    /// Length of its text in bytes.
+    pub(super) fn text_len(&self) -> usize {
+        self.text_len as usize
+    }
+}
+
+/// A distinct name while the index is built: its prepared form, its names, its terms and its
+/// weight, which the index then lays out in columns.
+pub(super) struct NameForm {
+    pub(super) prepared: PreparedName,
+    /// Positions in the index's names of the names of this form.
+    pub(super) names: Vec<u32>,
+    /// Vocabulary ids of its words and joined words, sorted, distinct.
+    pub(super) terms: Box<[u32]>,
+    /// Sum of its word weights (the lightest rendering), for the retrieval score.
+    pub(super) weight: f32,
+}
+
 /// (haji, sheikh, dr) or a legal form (ltd, llc). Such words count for less in retrieval.
 pub(super) fn is_weak(token: &Token) -> bool {
     matches!(token.class, TokenClass::Particle | TokenClass::Honorific | TokenClass::LegalForm(..))
@@ -77,7 +143,7 @@ pub(super) fn is_weak(token: &Token) -> bool {
 
 /// What a term of a name is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TermKind {
+pub(super) enum TermKind {
     /// A word; weak (particle, honorific, legal form) or not.
     Word { weak: bool },
     /// Two adjacent words written together.
@@ -192,7 +258,7 @@ pub(super) fn intern(prepared: Vec<PreparedName>, members: Vec<Vec<(u32, u32)>>,
         let form = forms.len() as u32;
         for (ei, ni) in members {
             let kind = entities[ei as usize].names[ni as usize].kind;
-            names.push(IndexedName { entity: ei, position: ni, kind, form });
+            names.push(IndexedName::new(ei, ni, kind, form));
         }
         forms.push(NameForm { prepared: p, names: Vec::new(), terms: ids.into_boxed_slice(), weight: 0.0 });
     }
@@ -291,12 +357,12 @@ pub(super) fn intern_tokens(
 impl Index {
     /// The weight of a word given as text: [`TokenWeights::weight`] without a [`Token`].
     pub fn word_weight(&self, word: &str) -> f64 {
-        self.vocab.get(word).map_or(self.unseen_weight, |&id| self.terms[id as usize].weight) as f64
+        self.vocab.get_one(word).map_or(self.unseen_weight, |id| self.terms[id as usize].weight) as f64
     }
 
     /// How many names contain `word` (0 for a word no name uses).
     pub fn word_frequency(&self, word: &str) -> usize {
-        self.vocab.get(word).map_or(0, |&id| self.terms[id as usize].df as usize)
+        self.vocab.get_one(word).map_or(0, |id| self.terms[id as usize].df as usize)
     }
 }
 

@@ -197,7 +197,7 @@ async fn home(State(state): State<Arc<AppState>>, axum::Extension(who): axum::Ex
     let loaded = state.loaded().ok();
     let page = HomePage {
         page: Page::new(&who, "home", "proscribe"),
-        entities: loaded.as_ref().map_or(0, |l| l.index.entities().len()),
+        entities: loaded.as_ref().map_or(0, |l| l.index.entity_count()),
         ready: loaded.is_some(),
         sources: sources.iter().map(lists::SourceRow::from).collect(),
     };

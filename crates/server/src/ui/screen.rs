@@ -107,7 +107,7 @@ pub(crate) fn marked_words(listed: &str, m: &NameMatch) -> Vec<Word> {
 }
 
 fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
-    let e = &loaded.index.entities()[hit.entity as usize];
+    let e = loaded.index.entity(hit.entity);
     let listed = hit.name.map(|n| loaded.index.name_text(n).to_string()).unwrap_or_default();
     let m = &hit.name_match;
     ResultView {
@@ -367,7 +367,7 @@ pub(crate) async fn scan_article(
                 .hits
                 .iter()
                 .map(|h| {
-                    let e = &loaded.index.entities()[h.entity as usize];
+                    let e = loaded.index.entity(h.entity);
                     MentionHit {
                         entity_id: e.id.clone(),
                         caption: e.caption().to_string(),

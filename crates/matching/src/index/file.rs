@@ -1,0 +1,266 @@
+//! Index files: an [`Index`] written once to a segment file ([`proscribe_segment`]) and
+//! opened by mapping it, so that a process that screens reads the index where it lies instead
+//! of building it. Every column and table of the index is a section, read in place; the
+//! entities are kept as JSON records and each name form as its text and kind, decoded the
+//! first time a query reaches them (a name is prepared again from its text, which gives what
+//! was indexed: preparing is a function of the text and the kind alone, and the file names the
+//! build that wrote it, see [`FINGERPRINT`]).
+//!
+//! Opening checks the segment's checksums (a truncated or damaged file is an error, never
+//! data) and the shape of every column against the others (runs in order, positions in
+//! range), so that no lookup reads out of bounds whatever the file holds.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use proscribe_model::{Entity, Schema};
+use proscribe_segment::{Column, Segment, SegmentError, SegmentWriter};
+use serde::{Deserialize, Serialize};
+
+use super::table::{Runs, StrTable, U64Table};
+use super::{next_stamp, Entities, Forms, Index};
+use crate::entity::Facts;
+use crate::PreparedName;
+
+/// The build of the code that prepares names and lays out the index: a hash of its sources
+/// (computed when the crate is built). An index file written by another build is not read,
+/// since it would not answer as this build's index does.
+pub const FINGERPRINT: &str = env!("PROSCRIBE_INDEX_FINGERPRINT");
+
+/// Why an index file could not be written or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexFileError {
+    /// The segment file could not be written, or read as a segment (checksums included).
+    #[error(transparent)]
+    Segment(#[from] SegmentError),
+    /// The file was written by another build of the index.
+    #[error("{path}: written by another build of the index ({found}, this build is {FINGERPRINT})")]
+    OtherBuild {
+        /// The file.
+        path: String,
+        /// The build that wrote it.
+        found: String,
+    },
+    /// The file's sections do not fit together.
+    #[error("{path}: {detail}")]
+    Malformed {
+        /// The file.
+        path: String,
+        /// What does not fit.
+        detail: String,
+    },
+}
+
+/// What the `meta` section says of the index.
+#[derive(Debug, Serialize, Deserialize)]
+struct Meta {
+    fingerprint: String,
+    entities: usize,
+    forms: usize,
+    unseen_weight: f32,
+}
+
+impl Index {
+    /// Writes the index to `path` as one segment file (atomically: a reader sees the previous
+    /// file or this one, whole) and returns its size in bytes.
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<u64, IndexFileError> {
+        let mut w = SegmentWriter::create(path.as_ref())?;
+        let meta = Meta {
+            fingerprint: FINGERPRINT.to_string(),
+            entities: self.entity_count(),
+            forms: self.form_count(),
+            unseen_weight: self.unseen_weight,
+        };
+        w.add("meta", &serde_json::to_vec(&meta).unwrap_or_default())?;
+        w.add_values("names", &self.names)?;
+        // Each form as its text and kind, and the ids and weights of its tokens.
+        let (mut text_ends, mut texts, mut schemas) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut ids, mut weights, mut token_ends) = (Vec::new(), Vec::new(), Vec::new());
+        for f in 0..self.form_count() as u32 {
+            let p = self.form_prepared(f);
+            texts.extend_from_slice(p.original.as_bytes());
+            text_ends.push(texts.len() as u32);
+            schemas.push(schema_number(p.schema));
+            for form in &p.forms {
+                ids.extend_from_slice(&form.ids);
+                weights.extend_from_slice(&form.weights);
+            }
+            token_ends.push(ids.len() as u32);
+        }
+        w.add_values("form.text_ends", &text_ends)?;
+        w.add_values("form.texts", &texts)?;
+        w.add_values("form.schemas", &schemas)?;
+        w.add_values("form.token_ends", &token_ends)?;
+        w.add_values("form.token_ids", &ids)?;
+        w.add_values("form.token_weights", &weights)?;
+        self.form_names.write(&mut w, "form.names")?;
+        self.form_terms.write(&mut w, "form.terms")?;
+        w.add_values("form.weights", &self.form_weights)?;
+        w.add_values("form.alone", &self.form_alone)?;
+        self.vocab.write(&mut w, "vocab")?;
+        self.joins.write(&mut w, "joins")?;
+        w.add_values("terms", &self.terms)?;
+        w.add_values("postings", &self.postings)?;
+        self.by_skeleton.write(&mut w, "by_skeleton")?;
+        self.by_deletion.write(&mut w, "by_deletion")?;
+        self.by_key.write(&mut w, "by_key")?;
+        self.by_identifier.write(&mut w, "by_identifier")?;
+        w.add_values("facts.entities", &self.facts.entities)?;
+        w.add_values("facts.countries", &self.facts.countries)?;
+        // The entities as JSON records, one after another.
+        let mut ends = Vec::with_capacity(self.entity_count());
+        w.add_streamed("entities.json", |out| {
+            let mut written = 0u64;
+            for e in 0..self.entity_count() as u32 {
+                let json = serde_json::to_vec(self.entity(e)).map_err(std::io::Error::other)?;
+                out.write_all(&json)?;
+                written += json.len() as u64;
+                ends.push(written);
+            }
+            Ok(())
+        })?;
+        w.add_values("entities.ends", &ends)?;
+        let path = w.finish()?;
+        Ok(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
+    }
+
+    /// Opens the index file at `path` (see the module's documentation for what is checked).
+    pub fn open(path: impl AsRef<Path>) -> Result<Index, IndexFileError> {
+        let segment = Arc::new(Segment::open(path.as_ref())?);
+        let name = path.as_ref().display().to_string();
+        let malformed = |detail: String| IndexFileError::Malformed { path: name.clone(), detail };
+        let meta: Meta =
+            serde_json::from_slice(segment.bytes("meta")?).map_err(|e| malformed(format!("section `meta`: {e}")))?;
+        if meta.fingerprint != FINGERPRINT {
+            return Err(IndexFileError::OtherBuild { path: name, found: meta.fingerprint });
+        }
+        let table_err = |e: String| malformed(e);
+        let index = Index {
+            entities: Entities::Stored {
+                json: Column::mapped(&segment, "entities.json")?,
+                ends: Column::mapped(&segment, "entities.ends")?,
+                decoded: (0..meta.entities).map(|_| OnceLock::new()).collect(),
+            },
+            facts: Facts {
+                entities: Column::mapped(&segment, "facts.entities")?,
+                countries: Column::mapped(&segment, "facts.countries")?,
+            },
+            names: Column::mapped(&segment, "names")?,
+            forms: Forms::Stored {
+                text_ends: Column::mapped(&segment, "form.text_ends")?,
+                texts: Column::mapped(&segment, "form.texts")?,
+                schemas: Column::mapped(&segment, "form.schemas")?,
+                token_ends: Column::mapped(&segment, "form.token_ends")?,
+                token_ids: Column::mapped(&segment, "form.token_ids")?,
+                token_weights: Column::mapped(&segment, "form.token_weights")?,
+                prepared: (0..meta.forms).map(|_| OnceLock::new()).collect(),
+            },
+            form_names: Runs::open(&segment, "form.names")?,
+            form_terms: Runs::open(&segment, "form.terms")?,
+            form_weights: Column::mapped(&segment, "form.weights")?,
+            form_alone: Column::mapped(&segment, "form.alone")?,
+            vocab: StrTable::open(&segment, "vocab").map_err(table_err)?,
+            joins: StrTable::open(&segment, "joins").map_err(table_err)?,
+            terms: Column::mapped(&segment, "terms")?,
+            postings: Column::mapped(&segment, "postings")?,
+            by_skeleton: StrTable::open(&segment, "by_skeleton").map_err(table_err)?,
+            by_deletion: U64Table::open(&segment, "by_deletion").map_err(table_err)?,
+            by_key: StrTable::open(&segment, "by_key").map_err(table_err)?,
+            by_identifier: StrTable::open(&segment, "by_identifier").map_err(table_err)?,
+            unseen_weight: meta.unseen_weight,
+            stamp: next_stamp(),
+        };
+        index.check(meta.entities, meta.forms).map_err(malformed)?;
+        Ok(index)
+    }
+
+    /// Checks that the columns fit together: every position points into what it names.
+    fn check(&self, entities: usize, forms: usize) -> Result<(), String> {
+        let (terms, names) = (self.terms.len(), self.names.len());
+        let Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, .. } = &self.forms else {
+            return Ok(());
+        };
+        let Entities::Stored { json, ends, .. } = &self.entities else { return Ok(()) };
+        let ordered = |ends: &[u32], len: usize| ends.is_sorted() && ends.last().map_or(0, |&e| e as usize) == len;
+        let checks: [(bool, &str); 13] = [
+            (ends.len() == entities && ends.is_sorted(), "entities.ends"),
+            (ends.last().map_or(0, |&e| e as usize) == json.len(), "entities.json"),
+            (self.facts.entities.len() == entities, "facts.entities"),
+            (
+                self.facts.entities.iter().all(|f| {
+                    f.countries_start <= f.countries_end && f.countries_end as usize <= self.facts.countries.len()
+                }),
+                "facts.countries",
+            ),
+            (text_ends.len() == forms && ordered(text_ends, texts.len()), "form.texts"),
+            (schemas.len() == forms, "form.schemas"),
+            (token_ends.len() == forms && ordered(token_ends, token_ids.len()), "form.token_ids"),
+            (token_weights.len() == token_ids.len(), "form.token_weights"),
+            (self.form_weights.len() == forms && self.form_alone.len() == forms, "form.weights"),
+            (self.names.iter().all(|n| (n.entity as usize) < entities && (n.form as usize) < forms), "names"),
+            (self.terms.iter().all(|t| t.start as usize + t.len as usize <= self.postings.len()), "terms"),
+            (self.postings.iter().all(|&f| (f as usize) < forms), "postings"),
+            (self.by_identifier_in_range(entities), "by_identifier"),
+        ];
+        if let Some((_, section)) = checks.iter().find(|(ok, _)| !ok) {
+            return Err(format!("section `{section}` does not fit the others"));
+        }
+        self.form_names.check(forms, "form.names")?;
+        self.form_terms.check(forms, "form.terms")?;
+        if self.form_names.values().iter().any(|&n| n as usize >= names) {
+            return Err("section `form.names` points past the names".into());
+        }
+        if self.form_terms.values().iter().any(|&t| t as usize >= terms) {
+            return Err("section `form.terms` points past the terms".into());
+        }
+        for (table, what) in [(&self.vocab, "vocab"), (&self.joins, "joins"), (&self.by_key, "by_key")] {
+            if table.values().iter().any(|&t| t as usize >= terms) {
+                return Err(format!("section `{what}` points past the terms"));
+            }
+        }
+        if self.by_skeleton.values().iter().chain(self.by_deletion.values()).any(|s| s.term() as usize >= terms) {
+            return Err("a spelling table points past the terms".into());
+        }
+        Ok(())
+    }
+
+    fn by_identifier_in_range(&self, entities: usize) -> bool {
+        self.by_identifier.values().iter().all(|&e| (e as usize) < entities)
+    }
+}
+
+/// A kind as a number of an index file (255: none).
+fn schema_number(schema: Option<Schema>) -> u8 {
+    schema.and_then(|s| Schema::ALL.iter().position(|&a| a == s)).map_or(u8::MAX, |n| n as u8)
+}
+
+/// The name form `form` of a stored index, prepared again from its text and kind and given
+/// the ids and weights of its tokens in the index.
+pub(super) fn prepare_stored(
+    text: &str,
+    schema: u8,
+    token_ids: &[u32],
+    token_weights: &[f32],
+) -> Result<PreparedName, String> {
+    let schema = Schema::ALL.get(schema as usize).copied();
+    let mut p = PreparedName::new(text, schema);
+    let mut at = 0;
+    for form in &mut p.forms {
+        let n = p.variants[form.variant].len();
+        let (Some(ids), Some(weights)) = (token_ids.get(at..at + n), token_weights.get(at..at + n)) else {
+            return Err(format!("the name {text:?} prepares to more tokens than were indexed"));
+        };
+        form.ids = ids.to_vec();
+        form.weights = weights.to_vec();
+        at += n;
+    }
+    if at != token_ids.len() {
+        return Err(format!("the name {text:?} prepares to fewer tokens than were indexed"));
+    }
+    Ok(p)
+}
+
+/// Decodes an entity of a stored index.
+pub(super) fn decode_entity(json: &[u8]) -> Result<Entity, String> {
+    serde_json::from_slice(json).map_err(|e| format!("a stored entity does not read: {e}"))
+}
