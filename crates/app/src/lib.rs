@@ -52,7 +52,7 @@ pub mod views;
 pub mod webhooks;
 
 pub use error::{Error, Result};
-pub use loaded::{load_index, Indexes, Loaded};
+pub use loaded::{load_index, Indexes, Loaded, Sources};
 
 /// Today (UTC): the day designation statuses are given for when no other is asked.
 pub fn today() -> proscribe_model::PartialDate {

@@ -3,11 +3,12 @@
 //! store changes, and a few as of past days. The command line, the API, the web UI and the
 //! tests all load through [`load_index`].
 
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
-use proscribe_matching::index::Index;
+use proscribe_matching::index::{Index, FINGERPRINT};
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::{Seen, Store};
 
@@ -16,16 +17,19 @@ use crate::Result;
 /// An entity's full record as the API shows it, rendered once per index.
 pub type Rendered = Arc<serde_json::Map<String, serde_json::Value>>;
 
-/// An index built from the store, with what it took.
+/// An index built from the store, or opened from the index file an earlier build left beside
+/// it, with what it took.
 pub struct Loaded {
     /// The index.
     pub index: Index,
     /// The source of each entity of the index, by position.
-    pub sources: Vec<String>,
-    /// Seconds spent reading entities from the store.
+    pub sources: Sources,
+    /// Seconds spent reading entities from the store (0 when the index was opened).
     pub read_secs: f64,
-    /// Seconds spent building the index.
+    /// Seconds spent building the index, or opening its file.
     pub build_secs: f64,
+    /// The index file the index was opened from or written to, if any.
+    pub file: Option<PathBuf>,
     /// The day designation statuses are given for.
     pub day: PartialDate,
     /// [`Store::data_version`] when the entities were read.
@@ -43,7 +47,7 @@ impl Loaded {
     /// Reads when each entity was first and last seen, for answers that show it.
     pub fn with_seen(mut self, store: &Store) -> Result<Loaded> {
         let mut all = store.seen_all()?;
-        self.seen = (0..self.index.entity_count() as u32).map(|e| all.remove(&self.index.entity(e).id)).collect();
+        self.seen = (0..self.index.entity_count() as u32).map(|e| all.remove(self.index.entity_id(e))).collect();
         Ok(self)
     }
 
@@ -58,19 +62,109 @@ impl Loaded {
     }
 }
 
+/// The source of each entity of an index: few distinct sources, one number per entity.
+#[derive(Debug, Default)]
+pub struct Sources {
+    names: Vec<String>,
+    of: Vec<u16>,
+}
+
+impl Sources {
+    /// The source of entity `entity`.
+    pub fn of(&self, entity: u32) -> &str {
+        self.of.get(entity as usize).and_then(|&n| self.names.get(n as usize)).map_or("", String::as_str)
+    }
+
+    fn push(&mut self, source: &str) {
+        let n = match self.names.iter().position(|s| s == source) {
+            Some(n) => n,
+            None => {
+                self.names.push(source.to_string());
+                self.names.len() - 1
+            }
+        };
+        self.of.push(n as u16);
+    }
+
+    /// The two sections an index file keeps them in: the names as JSON, the numbers.
+    fn encode(&self) -> (Vec<u8>, Vec<u8>) {
+        let names = serde_json::to_vec(&self.names).unwrap_or_default();
+        (names, self.of.iter().flat_map(|n| n.to_le_bytes()).collect())
+    }
+
+    fn decode(names: &[u8], of: &[u8], entities: usize) -> Option<Sources> {
+        let names: Vec<String> = serde_json::from_slice(names).ok()?;
+        let of: Vec<u16> = of.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        (of.len() == entities && of.iter().all(|&n| (n as usize) < names.len())).then_some(Sources { names, of })
+    }
+}
+
 /// Reads the screenable entities ([`Entity::screenable`]: designated on a list, or marked by
 /// their source as targets or with a risk topic) from every source's version in force on
 /// `as_of` (the newest when none) and indexes them. `day` is the day statuses are given for.
+///
+/// A store in a file keeps its indexes beside it, in the folder `FILE.index`, one file per
+/// data version and day of the lists ([`index_file`]): the first process to need an index
+/// builds and writes it, the next ones open it (in milliseconds, reading in place what a query
+/// reaches). A file that cannot be used (damaged, cut, written by another build) is never
+/// read: it is said in the log and the index is built again and written over it. Files of
+/// older data versions are removed.
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -> Result<Loaded> {
-    let start = Instant::now();
     let data_version = store.data_version()?;
+    let Some(folder) = store.path().map(|p| index_folder(&p)) else {
+        return build_index(store, as_of, day, data_version);
+    };
+    let path = folder.join(index_file(data_version, as_of));
+    if path.exists() {
+        match open_index(&path, as_of, day, data_version) {
+            Ok(loaded) => return Ok(loaded),
+            Err(error) => {
+                tracing::warn!(file = %path.display(), %error, "index file not used: building the index again")
+            }
+        }
+    }
+    let mut loaded = build_index(store, as_of, day, data_version)?;
+    match write_index(&loaded, &folder, &path) {
+        Ok(bytes) => {
+            tracing::info!(file = %path.display(), bytes, "index file written");
+            loaded.file = Some(path);
+        }
+        Err(error) => tracing::warn!(file = %path.display(), %error, "index file not written"),
+    }
+    Ok(loaded)
+}
+
+/// The folder of a store's index files.
+pub fn index_folder(db: &Path) -> PathBuf {
+    let mut name = db.file_name().unwrap_or_default().to_os_string();
+    name.push(".index");
+    db.with_file_name(name)
+}
+
+/// The index file of a data version, for the newest lists or as of a day. The name carries the
+/// build's fingerprint, so that two builds side by side each keep their own.
+pub fn index_file(data_version: i64, as_of: Option<&PartialDate>) -> String {
+    let build = FINGERPRINT.rsplit('-').next().unwrap_or_default();
+    match as_of {
+        None => format!("v{data_version}-{build}.seg"),
+        Some(day) => format!("v{data_version}-asof-{day}-{build}.seg"),
+    }
+}
+
+/// The data version an index file is of (from its name).
+fn file_version(name: &str) -> Option<i64> {
+    name.strip_prefix('v')?.split('-').next()?.parse().ok()
+}
+
+fn build_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded> {
+    let start = Instant::now();
     let mut entities: Vec<Entity> = Vec::new();
-    let mut sources: Vec<String> = Vec::new();
+    let mut sources = Sources::default();
     store.current_entities(as_of, |version, mut e| {
         if e.screenable() {
             slim(&mut e);
             entities.push(e);
-            sources.push(version.source_id.clone());
+            sources.push(&version.source_id);
         }
         Ok(())
     })?;
@@ -79,18 +173,66 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
     let index = Index::build(entities);
     let build_secs = start.elapsed().as_secs_f64();
     tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
+    Ok(loaded(index, sources, read_secs, build_secs, None, as_of, day, data_version))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn loaded(
+    index: Index,
+    sources: Sources,
+    read_secs: f64,
+    build_secs: f64,
+    file: Option<PathBuf>,
+    as_of: Option<&PartialDate>,
+    day: PartialDate,
+    data_version: i64,
+) -> Loaded {
     let rendered = (0..index.entity_count()).map(|_| OnceLock::new()).collect();
-    Ok(Loaded {
+    Loaded {
         index,
         sources,
         read_secs,
         build_secs,
+        file,
         day,
         data_version,
         as_of: as_of.copied(),
         seen: Vec::new(),
         rendered,
-    })
+    }
+}
+
+fn open_index(path: &Path, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded, String> {
+    let start = Instant::now();
+    let index = Index::open(path).map_err(|e| e.to_string())?;
+    let sources = match (index.extra("sources.names"), index.extra("sources.of")) {
+        (Some(names), Some(of)) => Sources::decode(names, of, index.entity_count()),
+        _ => None,
+    }
+    .ok_or_else(|| format!("{}: the entities' sources do not read", path.display()))?;
+    let build_secs = start.elapsed().as_secs_f64();
+    tracing::info!(file = %path.display(), stats = ?index.stats(), open_secs = build_secs, "index opened");
+    Ok(loaded(index, sources, 0.0, build_secs, Some(path.to_path_buf()), as_of, day, data_version))
+}
+
+/// Writes the index file and removes those of older data versions (and what writers killed
+/// before finishing left); returns the file's size.
+fn write_index(loaded: &Loaded, folder: &Path, path: &Path) -> Result<u64, String> {
+    std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let (names, of) = loaded.sources.encode();
+    let bytes =
+        loaded.index.write_with(path, &[("sources.names", &names), ("sources.of", &of)]).map_err(|e| e.to_string())?;
+    let _ = proscribe_segment::remove_leftovers(folder);
+    if let Ok(entries) = std::fs::read_dir(folder) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if file_version(&name).is_some_and(|v| v < loaded.data_version) {
+                // A process that still has it open keeps reading its mapping.
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(bytes)
 }
 
 /// Drops what screening neither weighs, filters on nor shows (remarks, positions, links,
@@ -174,5 +316,73 @@ impl Indexes {
         }
         cache.push(loaded.clone());
         Ok(loaded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proscribe_matching::entity::{screen, Query, ScreenOptions};
+    use proscribe_model::PartialDate;
+
+    use super::*;
+    use crate::import::{import_paths, ImportOptions, Quiet};
+
+    fn store_of_extracts(dir: &Path) -> Store {
+        let mut store = Store::open(&dir.join("lists.db")).unwrap();
+        let paths = [proscribe_testkit::fixture("un/consolidated.xml"), proscribe_testkit::fixture("ofac/sdn.csv")];
+        import_paths(&mut store, &paths, &ImportOptions::default(), &Quiet).unwrap();
+        store
+    }
+
+    fn answers(loaded: &Loaded, queries: &[&str]) -> Vec<String> {
+        let options = ScreenOptions { limit: 5, explain: true, ..ScreenOptions::default() };
+        queries
+            .iter()
+            .flat_map(|q| screen(&loaded.index, &Query::name(*q), &options).unwrap())
+            .map(|h| format!("{} {} {:?}", loaded.index.entity_id(h.entity), loaded.sources.of(h.entity), h))
+            .collect()
+    }
+
+    /// The first load builds the index and writes its file; the next opens the file and answers
+    /// alike; a new import makes a new file and removes the old; a damaged file is built again,
+    /// never read.
+    #[test]
+    fn the_index_is_built_once_per_data_version_and_opened_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_of_extracts(dir.path());
+        let day = PartialDate::ymd(2026, 12, 1).unwrap();
+        let queries = ["Amir Khan Motaqi", "Abdul Salam Hanafi", "AL-QAIDA", "Mohammed Omar", "Hamas"];
+        let built = load_index(&store, None, day).unwrap();
+        assert!(built.read_secs > 0.0, "the first load reads the store");
+        let file = built.file.clone().expect("an index file written");
+        assert_eq!(file.parent(), Some(index_folder(&dir.path().join("lists.db")).as_path()));
+        let opened = load_index(&store, None, day).unwrap();
+        assert_eq!(opened.read_secs, 0.0, "the second load opens the file");
+        assert_eq!(opened.file.as_ref(), Some(&file));
+        let expected = answers(&built, &queries);
+        assert!(expected.len() >= queries.len(), "{expected:?}");
+        assert_eq!(answers(&opened, &queries), expected);
+
+        // A byte changed in the file: it is not read, the index is built and written again.
+        let mut bytes = std::fs::read(&file).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 1;
+        std::fs::write(&file, &bytes).unwrap();
+        let rebuilt = load_index(&store, None, day).unwrap();
+        assert!(rebuilt.read_secs > 0.0, "a damaged file is not read");
+        assert_eq!(answers(&rebuilt, &queries), expected);
+        assert_eq!(answers(&load_index(&store, None, day).unwrap(), &queries), expected);
+
+        // As of a day: a file of its own.
+        let past = load_index(&store, Some(&day), day).unwrap();
+        assert_ne!(past.file, Some(file.clone()));
+
+        // A new import: a new data version, a new file; the old ones are removed.
+        let more = [proscribe_testkit::fixture("ofac/sdn.csv"), proscribe_testkit::fixture("ofac/alt.csv")];
+        import_paths(&mut store, &more, &ImportOptions::default(), &Quiet).unwrap();
+        let newer = load_index(&store, None, day).unwrap();
+        assert_ne!(newer.file, Some(file.clone()));
+        assert!(!file.exists(), "the file of the older data version is removed");
+        assert!(newer.file.as_ref().is_some_and(|f| f.exists()));
     }
 }

@@ -56,10 +56,13 @@ fn queries_from(entities: &[Entity], step: usize) -> Vec<Query> {
 fn check_alike(built: &Index, queries: &[Query]) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index.seg");
-    let size = built.write(&path).expect("write the index");
-    assert!(size > 0);
+    let size = built.write_with(&path, &[("note", b"beside the index")]).expect("write the index");
     let opened = Index::open(&path).expect("open the index");
+    assert_eq!(opened.file_size(), Some(size));
     assert_eq!(opened.stats(), built.stats());
+    assert_eq!(opened.extra("note"), Some(&b"beside the index"[..]));
+    assert_eq!(opened.extra("absent"), None);
+    assert_eq!(built.extra("note"), None);
     let options = ScreenOptions { limit: 10, explain: true, ..ScreenOptions::default() };
     let differing: Vec<String> = queries
         .par_iter()
@@ -70,6 +73,9 @@ fn check_alike(built: &Index, queries: &[Query]) -> usize {
         .collect();
     assert!(differing.is_empty(), "{} of {} queries differ, first: {}", differing.len(), queries.len(), differing[0]);
     // Entities and names read back as they were given.
+    for e in 0..built.entity_count() as u32 {
+        assert_eq!(opened.entity_id(e), built.entity_id(e));
+    }
     for e in (0..built.entity_count() as u32).step_by(7) {
         assert_eq!(opened.entity(e), built.entity(e));
     }

@@ -278,13 +278,13 @@ impl Filter {
 
     fn keeps(&self, loaded: &Loaded, hit: &Hit) -> bool {
         let e = loaded.index.entity(hit.entity);
-        let source = &loaded.sources[hit.entity as usize];
+        let source = loaded.sources.of(hit.entity);
         if let Some(only) = &self.sources {
-            if !only.contains(source) {
+            if !only.iter().any(|s| s == source) {
                 return false;
             }
         }
-        !self.exclude_sources.contains(source)
+        !self.exclude_sources.iter().any(|s| s == source)
             && !self.exclude_schema.contains(&e.schema)
             && !self.exclude_ids.contains(&e.id)
             && (self.topics.is_empty() || e.topics().iter().any(|t| self.topics.iter().any(|w| w == t)))
@@ -295,7 +295,7 @@ impl Filter {
 /// index's day) read from the store the first time, then kept with the index.
 fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<proscribe_app::loaded::Rendered, ApiError> {
     let e = loaded.index.entity(at);
-    let source = &loaded.sources[at as usize];
+    let source = loaded.sources.of(at);
     let seen = loaded.seen.get(at as usize).and_then(Option::as_ref);
     let rendered = loaded.rendered(at, || {
         let full = state.with_store(|store| {
@@ -553,7 +553,7 @@ pub async fn search(
         let hits: Vec<&Hit> = hits
             .iter()
             .filter(|h| h.score > 0.0)
-            .filter(|h| sources.as_ref().is_none_or(|s| s.contains(&loaded.sources[h.entity as usize])))
+            .filter(|h| sources.as_ref().is_none_or(|s| s.iter().any(|x| x == loaded.sources.of(h.entity))))
             .collect();
         let total = hits.len();
         let mut results = Vec::new();

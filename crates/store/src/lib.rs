@@ -178,7 +178,9 @@ impl Store {
     }
 
     /// Opens the database at `path` for reading only: nothing is written to it or beside it
-    /// beyond what SQLite needs to read a WAL database, no migration runs, and a file
+    /// beyond what SQLite needs to read a WAL database (the screening index files that
+    /// `proscribe-app` keeps in the folder `FILE.index` are its own, and written only where
+    /// the folder allows), no migration runs, and a file
     /// without write permission or on a read-only mount can be read. A database of another
     /// schema version than this build's is an error ([`Error::SchemaTooOld`],
     /// [`Error::SchemaTooNew`]), since it cannot be upgraded here.
@@ -189,6 +191,11 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         schema::check_version(&conn)?;
         Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
+    }
+
+    /// The database's file (none for a database in memory).
+    pub fn path(&self) -> Option<std::path::PathBuf> {
+        self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
     }
 
     /// A fresh database in memory.

@@ -64,7 +64,18 @@ impl Index {
     /// Writes the index to `path` as one segment file (atomically: a reader sees the previous
     /// file or this one, whole) and returns its size in bytes.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<u64, IndexFileError> {
+        self.write_with(path, &[])
+    }
+
+    /// [`Index::write`], with sections of the caller's own beside the index (what it needs
+    /// of the entities that the index does not keep), read back with [`Index::extra`]. Their
+    /// names must not start with an index section's (`meta`, `names`, `form.`, ...): they are
+    /// given a prefix, `extra.`.
+    pub fn write_with(&self, path: impl AsRef<Path>, extras: &[(&str, &[u8])]) -> Result<u64, IndexFileError> {
         let mut w = SegmentWriter::create(path.as_ref())?;
+        for (name, bytes) in extras {
+            w.add(&format!("extra.{name}"), bytes)?;
+        }
         let meta = Meta {
             fingerprint: FINGERPRINT.to_string(),
             entities: self.entity_count(),
@@ -107,6 +118,8 @@ impl Index {
         self.by_identifier.write(&mut w, "by_identifier")?;
         w.add_values("facts.entities", &self.facts.entities)?;
         w.add_values("facts.countries", &self.facts.countries)?;
+        let ids = Runs::build((0..self.entity_count() as u32).map(|e| self.entity_id(e).as_bytes().to_vec()));
+        ids.write(&mut w, "entities.ids")?;
         // The entities as JSON records, one after another.
         let mut ends = Vec::with_capacity(self.entity_count());
         w.add_streamed("entities.json", |out| {
@@ -137,6 +150,7 @@ impl Index {
         let table_err = |e: String| malformed(e);
         let index = Index {
             entities: Entities::Stored {
+                ids: Runs::open(&segment, "entities.ids")?,
                 json: Column::mapped(&segment, "entities.json")?,
                 ends: Column::mapped(&segment, "entities.ends")?,
                 decoded: (0..meta.entities).map(|_| OnceLock::new()).collect(),
@@ -168,6 +182,7 @@ impl Index {
             by_key: StrTable::open(&segment, "by_key").map_err(table_err)?,
             by_identifier: StrTable::open(&segment, "by_identifier").map_err(table_err)?,
             unseen_weight: meta.unseen_weight,
+            segment: Some(segment.clone()),
             stamp: next_stamp(),
         };
         index.check(meta.entities, meta.forms).map_err(malformed)?;
@@ -180,7 +195,11 @@ impl Index {
         let Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, .. } = &self.forms else {
             return Ok(());
         };
-        let Entities::Stored { json, ends, .. } = &self.entities else { return Ok(()) };
+        let Entities::Stored { ids, json, ends, .. } = &self.entities else { return Ok(()) };
+        ids.check(entities, "entities.ids")?;
+        if std::str::from_utf8(ids.values()).is_err() {
+            return Err("section `entities.ids` is not UTF-8".into());
+        }
         let ordered = |ends: &[u32], len: usize| ends.is_sorted() && ends.last().map_or(0, |&e| e as usize) == len;
         let checks: [(bool, &str); 13] = [
             (ends.len() == entities && ends.is_sorted(), "entities.ends"),
@@ -222,6 +241,17 @@ impl Index {
             return Err("a spelling table points past the terms".into());
         }
         Ok(())
+    }
+
+    /// The caller's section `name` written beside the index by [`Index::write_with`] (none for
+    /// an index built here, or when the file has no such section).
+    pub fn extra(&self, name: &str) -> Option<&[u8]> {
+        self.segment.as_ref()?.bytes(&format!("extra.{name}")).ok()
+    }
+
+    /// The size of the file the index was opened from (none for an index built here).
+    pub fn file_size(&self) -> Option<u64> {
+        self.segment.as_ref().map(|s| s.len() as u64)
     }
 
     fn by_identifier_in_range(&self, entities: usize) -> bool {

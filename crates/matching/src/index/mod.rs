@@ -125,6 +125,8 @@ pub struct Index {
     by_identifier: StrTable<u32>,
     /// Weight of a word no listed name uses.
     unseen_weight: f32,
+    /// The file the index was opened from, kept mapped (none for an index built here).
+    segment: Option<std::sync::Arc<proscribe_segment::Segment>>,
     /// Tells this index from every other built by the process (see [`Index::stamp`]).
     stamp: u64,
 }
@@ -172,6 +174,7 @@ impl Index {
             by_key: StrTable::build(by_key),
             by_identifier: StrTable::build(by_identifier),
             unseen_weight,
+            segment: None,
             stamp: next_stamp(),
         }
     }
@@ -222,12 +225,21 @@ impl Index {
         }
     }
 
+    /// The id of entity `entity` (without reading the entity from an index file).
+    pub fn entity_id(&self, entity: u32) -> &str {
+        match &self.entities {
+            Entities::Built(e) => &e[entity as usize].id,
+            // The ids were checked to be UTF-8 when the file was opened.
+            Entities::Stored { ids, .. } => std::str::from_utf8(ids.of(entity as usize)).unwrap_or_default(),
+        }
+    }
+
     /// Entity `entity` (in an index opened from its file, read the first time it is asked
     /// for, and kept).
     pub fn entity(&self, entity: u32) -> &Entity {
         match &self.entities {
             Entities::Built(e) => &e[entity as usize],
-            Entities::Stored { json, ends, decoded } => decoded[entity as usize].get_or_init(|| {
+            Entities::Stored { json, ends, decoded, .. } => decoded[entity as usize].get_or_init(|| {
                 let e = entity as usize;
                 let start = if e == 0 { 0 } else { ends[e - 1] as usize };
                 let read = file::decode_entity(&json[start..ends[e] as usize]);
@@ -269,6 +281,8 @@ impl Index {
 enum Entities {
     Built(Vec<Entity>),
     Stored {
+        /// The entities' ids.
+        ids: Runs<u8>,
         /// The entities as JSON, one after another.
         json: Column<u8>,
         /// Where each entity's JSON ends.

@@ -114,7 +114,7 @@ fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
         entity_id: e.id.clone(),
         caption: e.caption().to_string(),
         schema: ftm::schema_name(e.schema),
-        source: loaded.sources[hit.entity as usize].clone(),
+        source: loaded.sources.of(hit.entity).to_string(),
         score: format!("{:.2}", hit.score),
         is_match: hit.is_match,
         rendering: (!listed.is_ascii() && !m.candidate_rendering.is_empty()).then(|| m.candidate_rendering.clone()),
