@@ -300,7 +300,7 @@ impl Segment {
         // and replacing it makes a new file, so the mapping stays what was checked below.
         #[allow(unsafe_code)]
         let map = unsafe { Mmap::map(&file) }.map_err(io_err)?;
-        let sections = check(&path, &map)?;
+        let sections = check(&path, &map, &file)?;
         let order = {
             let mut o: Vec<(&String, &(usize, usize))> = sections.iter().collect();
             o.sort_by_key(|(_, at)| at.0);
@@ -351,8 +351,10 @@ impl Segment {
     }
 }
 
-/// Checks a mapped segment and returns where each section lies.
-fn check(path: &Path, bytes: &[u8]) -> Result<HashMap<String, (usize, usize)>, SegmentError> {
+/// Checks a mapped segment and returns where each section lies. The sections' checksums are
+/// computed over the file as read (see [`verify`]), not through the mapping: checking leaves
+/// no page mapped, so that a process's resident memory holds only what it goes on to read.
+fn check(path: &Path, bytes: &[u8], file: &File) -> Result<HashMap<String, (usize, usize)>, SegmentError> {
     let malformed = |detail: String| SegmentError::Malformed { path: path.to_path_buf(), detail };
     let checksum = |part: &str| SegmentError::Checksum { path: path.to_path_buf(), part: part.to_string() };
     if bytes.len() < HEADER || &bytes[0..8] != MAGIC {
@@ -382,6 +384,7 @@ fn check(path: &Path, bytes: &[u8]) -> Result<HashMap<String, (usize, usize)>, S
         return Err(checksum("directory"));
     }
     let mut sections = HashMap::with_capacity(count as usize);
+    let mut crcs: Vec<(String, usize, usize, u32)> = Vec::with_capacity(count as usize);
     let mut at = 0usize;
     let mut end_of_previous = HEADER as u64;
     for i in 0..count {
@@ -403,17 +406,82 @@ fn check(path: &Path, bytes: &[u8]) -> Result<HashMap<String, (usize, usize)>, S
         }
         end_of_previous = offset + len;
         let (start, len) = (offset as usize, len as usize);
-        if crc32fast::hash(&bytes[start..start + len]) != crc {
-            return Err(checksum(&format!("section `{name}`")));
-        }
         if sections.insert(name.clone(), (start, len)).is_some() {
             return Err(malformed(format!("section `{name}` twice")));
         }
+        crcs.push((name, start, len, crc));
     }
     if at != dir.len() {
         return Err(malformed(format!("{} bytes after the directory's {count} entries", dir.len() - at)));
     }
+    if let Some(name) = verify(file, &crcs).map_err(|source| SegmentError::Io { path: path.to_path_buf(), source })? {
+        return Err(checksum(&format!("section `{name}`")));
+    }
     Ok(sections)
+}
+
+/// Pieces of a section checked apart (and their checksums combined), so that the cores share
+/// the work however the file is divided into sections.
+const PIECE: usize = 16 << 20;
+
+/// Computes every section's checksum over the file as read (on all cores, in pieces of at
+/// most [`PIECE`] bytes), and returns the first section whose checksum is not the one
+/// written, if any.
+fn verify(file: &File, sections: &[(String, usize, usize, u32)]) -> io::Result<Option<String>> {
+    use std::os::unix::fs::FileExt;
+    // (section, start, length) of each piece, in file order.
+    let mut pieces: Vec<(usize, usize, usize)> = Vec::new();
+    for (i, &(_, start, len, _)) in sections.iter().enumerate() {
+        let mut at = 0;
+        loop {
+            let n = (len - at).min(PIECE);
+            pieces.push((i, start + at, n));
+            at += n;
+            if at >= len {
+                break;
+            }
+        }
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(pieces.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut hashed: Vec<Option<crc32fast::Hasher>> = vec![None; pieces.len()];
+    let results: Vec<io::Result<Vec<(usize, crc32fast::Hasher)>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| -> io::Result<Vec<(usize, crc32fast::Hasher)>> {
+                    let mut buf = vec![0u8; 1 << 20];
+                    let mut done = Vec::new();
+                    loop {
+                        let p = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&(_, start, len)) = pieces.get(p) else { return Ok(done) };
+                        let mut h = crc32fast::Hasher::new();
+                        let mut at = 0;
+                        while at < len {
+                            let n = (len - at).min(buf.len());
+                            file.read_exact_at(&mut buf[..n], (start + at) as u64)?;
+                            h.update(&buf[..n]);
+                            at += n;
+                        }
+                        done.push((p, h));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_else(|_| Err(io::Error::other("a checksum thread failed"))))
+            .collect()
+    });
+    for r in results {
+        for (p, h) in r? {
+            hashed[p] = Some(h);
+        }
+    }
+    let mut combined: Vec<crc32fast::Hasher> = vec![crc32fast::Hasher::new(); sections.len()];
+    for (&(section, _, _), h) in pieces.iter().zip(hashed) {
+        combined[section].combine(&h.unwrap_or_default());
+    }
+    Ok(sections.iter().zip(combined).find(|((_, _, _, crc), h)| h.clone().finalize() != *crc).map(|(s, _)| s.0.clone()))
 }
 
 /// Removes the temporary files that writers killed before finishing left in `folder`, and

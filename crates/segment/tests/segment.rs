@@ -194,3 +194,25 @@ proptest! {
         }
     }
 }
+
+/// A section larger than the pieces checksums are computed in (and combined) is checked
+/// whole: a byte changed in any piece is found.
+#[test]
+fn a_large_section_is_checked_in_pieces() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("large.seg");
+    let values: Vec<u64> = (0..5_000_000u64).collect();
+    let mut w = SegmentWriter::create(&path).unwrap();
+    w.add("small", b"abc").unwrap();
+    w.add_values("large", &values).unwrap();
+    w.finish().unwrap();
+    assert_eq!(Segment::open(&path).unwrap().values::<u64>("large").unwrap().len(), 5_000_000);
+    let good = fs::read(&path).unwrap();
+    for at in [72 + 8, 72 + 17 * 1024 * 1024, good.len() - 200] {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0x10;
+        fs::write(&path, &bytes).unwrap();
+        let err = Segment::open(&path).unwrap_err();
+        assert!(matches!(err, SegmentError::Checksum { .. }), "byte {at}: {err}");
+    }
+}

@@ -53,13 +53,6 @@ pub(super) struct Spelling {
     skeleton: u64,
 }
 
-impl Spelling {
-    /// The term spelled.
-    pub(super) fn term(&self) -> u32 {
-        self.term
-    }
-}
-
 fn hash_str(s: &str) -> u64 {
     hash_bytes(s.as_bytes())
 }
