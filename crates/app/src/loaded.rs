@@ -10,7 +10,7 @@ use std::time::Instant;
 use arc_swap::ArcSwapOption;
 use proscribe_matching::index::{Index, FINGERPRINT};
 use proscribe_model::{Entity, PartialDate};
-use proscribe_store::{Seen, Store};
+use proscribe_store::Store;
 
 use crate::Result;
 
@@ -36,21 +36,11 @@ pub struct Loaded {
     pub data_version: i64,
     /// The day of the lists the index holds, when not the newest versions.
     pub as_of: Option<PartialDate>,
-    /// When each entity was first and last seen and last changed, by position (filled by
-    /// [`Loaded::with_seen`]; empty otherwise).
-    pub seen: Vec<Option<Seen>>,
     /// Full records rendered for answers, by position, filled as they are asked for.
     rendered: Vec<OnceLock<Rendered>>,
 }
 
 impl Loaded {
-    /// Reads when each entity was first and last seen, for answers that show it.
-    pub fn with_seen(mut self, store: &Store) -> Result<Loaded> {
-        let mut all = store.seen_all()?;
-        self.seen = (0..self.index.entity_count() as u32).map(|e| all.remove(self.index.entity_id(e))).collect();
-        Ok(self)
-    }
-
     /// Entity `at` rendered by `render` the first time it is asked for, and kept.
     pub fn rendered<E>(&self, at: u32, render: impl FnOnce() -> Result<Rendered, E>) -> Result<Rendered, E> {
         let slot = &self.rendered[at as usize];
@@ -188,18 +178,7 @@ fn loaded(
     data_version: i64,
 ) -> Loaded {
     let rendered = (0..index.entity_count()).map(|_| OnceLock::new()).collect();
-    Loaded {
-        index,
-        sources,
-        read_secs,
-        build_secs,
-        file,
-        day,
-        data_version,
-        as_of: as_of.copied(),
-        seen: Vec::new(),
-        rendered,
-    }
+    Loaded { index, sources, read_secs, build_secs, file, day, data_version, as_of: as_of.copied(), rendered }
 }
 
 fn open_index(path: &Path, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded, String> {
@@ -274,10 +253,10 @@ impl Indexes {
         self.current.load_full()
     }
 
-    /// Builds the index of the newest versions from `store`, for statuses on `day`, with when
-    /// each entity was seen, and swaps it in.
+    /// Loads the index of the newest versions from `store`, for statuses on `day`, and swaps
+    /// it in.
     pub fn reload(&self, store: &Store, day: PartialDate) -> Result<Arc<Loaded>> {
-        let loaded = Arc::new(load_index(store, None, day)?.with_seen(store)?);
+        let loaded = Arc::new(load_index(store, None, day)?);
         tracing::info!(
             entities = loaded.index.entity_count(),
             data_version = loaded.data_version,
@@ -308,7 +287,7 @@ impl Indexes {
             return Ok(hit);
         }
         drop(cache);
-        let loaded = Arc::new(load_index(store, Some(&day), day)?.with_seen(store)?);
+        let loaded = Arc::new(load_index(store, Some(&day), day)?);
         let mut cache = self.as_of.lock().unwrap_or_else(|p| p.into_inner());
         cache.retain(|l| l.data_version == version && l.day != day);
         if cache.len() >= AS_OF_INDEXES {
@@ -363,6 +342,13 @@ mod tests {
         assert!(expected.len() >= queries.len(), "{expected:?}");
         assert_eq!(answers(&opened, &queries), expected);
 
+        // What a process killed while writing the file left beside it (a temporary file of a
+        // process no longer running) is not read, and is removed by the next writer.
+        let folder = file.parent().unwrap().to_path_buf();
+        let partial = folder.join(format!(".{}.partial-999999999-0", file.file_name().unwrap().to_string_lossy()));
+        std::fs::write(&partial, b"half a segment").unwrap();
+        assert_eq!(answers(&load_index(&store, None, day).unwrap(), &queries), expected);
+
         // A byte changed in the file: it is not read, the index is built and written again.
         let mut bytes = std::fs::read(&file).unwrap();
         let at = bytes.len() / 2;
@@ -370,6 +356,7 @@ mod tests {
         std::fs::write(&file, &bytes).unwrap();
         let rebuilt = load_index(&store, None, day).unwrap();
         assert!(rebuilt.read_secs > 0.0, "a damaged file is not read");
+        assert!(!partial.exists(), "a dead writer's temporary file is removed");
         assert_eq!(answers(&rebuilt, &queries), expected);
         assert_eq!(answers(&load_index(&store, None, day).unwrap(), &queries), expected);
 

@@ -296,16 +296,17 @@ impl Filter {
 fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<proscribe_app::loaded::Rendered, ApiError> {
     let e = loaded.index.entity(at);
     let source = loaded.sources.of(at);
-    let seen = loaded.seen.get(at as usize).and_then(Option::as_ref);
     let rendered = loaded.rendered(at, || {
         let full = state.with_store(|store| {
-            Ok(match &loaded.as_of {
+            let full = match &loaded.as_of {
                 Some(d) => store.entity_on(&e.id, d)?,
                 None => store.entity(&e.id)?,
-            })
+            };
+            Ok((full, store.seen(&e.id)?))
         });
-        let full = full.map_err(|e| anyhow::anyhow!("{}", e.message))?.map(|v| v.entity);
-        Ok(Arc::new(entity_json(full.as_ref().unwrap_or(e), source, seen)))
+        let (full, seen) = full.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+        let full = full.map(|v| v.entity);
+        Ok(Arc::new(entity_json(full.as_ref().unwrap_or(e), source, seen.as_ref())))
     });
     rendered.map_err(|e| ApiError::internal(&e))
 }
@@ -468,8 +469,10 @@ pub async fn match_entities(
                         hits.iter().filter(|(h, _)| h.score >= cutoff && filter.keeps(&loaded, h)).collect();
                     let mut results = Vec::new();
                     for (h, name) in kept {
-                        if let (Some(since), Some(Some(s))) = (&filter.changed_since, loaded.seen.get(h.entity as usize)) {
-                            if s.last_change.as_str() < since.as_str() {
+                        if let Some(since) = &filter.changed_since {
+                            let id = loaded.index.entity_id(h.entity);
+                            let seen = state2.with_store(|store| Ok(store.seen(id)?))?;
+                            if seen.is_some_and(|s| s.last_change.as_str() < since.as_str()) {
                                 continue;
                             }
                         }

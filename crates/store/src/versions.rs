@@ -136,32 +136,6 @@ impl Store {
         Ok(Some(Seen { last_change: changed.unwrap_or_else(|| first_seen.clone()), first_seen, last_seen }))
     }
 
-    /// [`Store::seen`] of every stored entity at once, by id.
-    pub fn seen_all(&self) -> Result<HashMap<String, Seen>, Error> {
-        let mut out: HashMap<String, Seen> = HashMap::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT m.entity_id, min(v.effective), max(v.imported_at) FROM member m JOIN version v ON v.id = m.version_id
-              GROUP BY m.entity_id",
-        )?;
-        let rows =
-            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
-        for row in rows {
-            let (id, first_seen, last_seen) = row?;
-            out.insert(id, Seen { last_change: first_seen.clone(), first_seen, last_seen });
-        }
-        let mut stmt = self.conn.prepare(
-            "SELECT c.entity_id, max(v.effective) FROM change c JOIN version v ON v.id = c.version_id GROUP BY c.entity_id",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        for row in rows {
-            let (id, changed) = row?;
-            if let Some(s) = out.get_mut(&id) {
-                s.last_change = changed;
-            }
-        }
-        Ok(out)
-    }
-
     /// A number that grows with every import: what a reader compares to know the data changed.
     pub fn data_version(&self) -> Result<i64, Error> {
         Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM version", [], |r| r.get(0))?)
