@@ -38,7 +38,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!m.hits.is_empty(), "mention {}..{} without hits", m.start, m.end);
         let mut best = f64::INFINITY;
         for h in &m.hits {
-            assert!((h.entity as usize) < index.entities().len());
+            assert!((h.entity as usize) < index.entity_count());
             assert!((h.name as usize) < index.names().len());
             assert!(h.score >= options.threshold && h.score <= 1.0, "hit scored {}", h.score);
             assert!(h.score <= best, "hits not best first");

@@ -135,7 +135,7 @@ fn a_damaged_or_foreign_index_file_is_refused() {
     assert!(Index::open(dir.path().join("absent.seg")).is_err());
     // A file of another build of the index: its `meta` names another fingerprint.
     let mut w = proscribe_segment::SegmentWriter::create(&damaged).unwrap();
-    w.add("meta", br#"{"fingerprint":"0.0.0-0","entities":0,"forms":0,"unseen_weight":1.0}"#).unwrap();
+    w.add("meta", br#"{"fingerprint":"0.0.0-0","entities":0,"forms":0,"unseen_weight_bits":0}"#).unwrap();
     w.finish().unwrap();
     assert!(matches!(Index::open(&damaged), Err(IndexFileError::OtherBuild { .. })));
 }

@@ -1,5 +1,5 @@
 //! Index files: an [`Index`] written once to a segment file ([`proscribe_segment`]) and
-//! opened by mapping it, so that a process that screens reads the index where it lies instead
+//! opened by mapping it into memory, so that a process that screens reads the index where it lies instead
 //! of building it. Every column and table of the index is a section, read in place; the
 //! entities are kept as JSON records and each name form as its text and kind, decoded the
 //! first time a query reaches them (a name is prepared again from its text, which gives what
@@ -58,7 +58,8 @@ struct Meta {
     fingerprint: String,
     entities: usize,
     forms: usize,
-    unseen_weight: f32,
+    /// The weight of a word no name uses, as the bits of an `f32` (kept exactly).
+    unseen_weight_bits: u32,
 }
 
 impl Index {
@@ -69,9 +70,8 @@ impl Index {
     }
 
     /// [`Index::write`], with sections of the caller's own beside the index (what it needs
-    /// of the entities that the index does not keep), read back with [`Index::extra`]. Their
-    /// names must not start with an index section's (`meta`, `names`, `form.`, ...): they are
-    /// given a prefix, `extra.`.
+    /// of the entities that the index does not keep), read back with [`Index::extra`]. They are
+    /// kept under the prefix `extra.`, apart from the index's own sections.
     pub fn write_with(&self, path: impl AsRef<Path>, extras: &[(&str, &[u8])]) -> Result<u64, IndexFileError> {
         let mut w = SegmentWriter::create(path.as_ref())?;
         for (name, bytes) in extras {
@@ -81,7 +81,7 @@ impl Index {
             fingerprint: FINGERPRINT.to_string(),
             entities: self.entity_count(),
             forms: self.form_count(),
-            unseen_weight: self.unseen_weight,
+            unseen_weight_bits: self.unseen_weight.to_bits(),
         };
         w.add("meta", &serde_json::to_vec(&meta).unwrap_or_default())?;
         w.add_values("names", &self.names)?;
@@ -182,7 +182,7 @@ impl Index {
             by_deletion: U64Table::open(&segment, "by_deletion").map_err(table_err)?,
             by_key: StrTable::open(&segment, "by_key").map_err(table_err)?,
             by_identifier: StrTable::open(&segment, "by_identifier").map_err(table_err)?,
-            unseen_weight: meta.unseen_weight,
+            unseen_weight: f32::from_bits(meta.unseen_weight_bits),
             segment: Some(segment.clone()),
             stamp: next_stamp(),
         };
