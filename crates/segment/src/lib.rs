@@ -543,6 +543,23 @@ impl<T: bytemuck::Pod> Column<T> {
     }
 }
 
+impl<T: bytemuck::Pod> Column<T> {
+    /// Section `name` of `segment` copied into memory: for a small file read often, whose
+    /// pages are then the process's own (and may be huge pages), not the file's.
+    pub fn copied(segment: &Segment, name: &str) -> Result<Column<T>, SegmentError> {
+        Ok(Column::from(segment.values::<T>(name)?.to_vec()))
+    }
+
+    /// Section `name` of `segment`, copied into memory when `copy`, else read in place.
+    pub fn load(segment: &std::sync::Arc<Segment>, name: &str, copy: bool) -> Result<Column<T>, SegmentError> {
+        if copy {
+            Column::copied(segment, name)
+        } else {
+            Column::mapped(segment, name)
+        }
+    }
+}
+
 impl<T: bytemuck::Pod> From<Vec<T>> for Column<T> {
     fn from(values: Vec<T>) -> Column<T> {
         // Moving a vector leaves its buffer where it is.

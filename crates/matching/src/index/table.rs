@@ -2,8 +2,9 @@
 //! laid out in flat columns so that a table opened from an index file is used where it lies,
 //! without being rebuilt. Open addressing with linear probing over a power-of-two number of
 //! slots, at most three quarters full; each slot holds its key (a number, or where a string
-//! lies and 32 bits of its hash) and where its run of values lies, so that a lookup reads one
-//! slot per probe and then the values. The hash is fixed here ([`hash_bytes`]), the same in
+//! lies and 32 bits of its hash) and where its run of values lies, and a byte per slot (its
+//! tag: free, or seven bits of the key's hash) lets a probe pass over the slots of other keys
+//! reading the tags alone, so that a lookup reads a line of tags, the slot and the values. The hash is fixed here ([`hash_bytes`]), the same in
 //! every build, since tables are written to files.
 
 use proscribe_segment::{Column, Segment, SegmentError, SegmentWriter};
@@ -48,19 +49,51 @@ fn slot_count(entries: usize) -> usize {
     }
 }
 
-/// Places each of `entries` keys (by its hash) into the first free slot from its home.
-fn place<S: bytemuck::Pod>(entries: Vec<(u64, S)>, is_free: impl Fn(&S) -> bool) -> Vec<S> {
+/// A slot's tag: 0 for a free slot, else the top seven bits of its key's hash with the high
+/// bit set. A probe reads the tags, 64 to a cache line, and a slot only where its tag is the
+/// key's: a key that is not there (most lookups of spellings) costs a line or two of tags.
+fn tag(hash: u64) -> u8 {
+    0x80 | (hash >> 57) as u8
+}
+
+/// Places each of `entries` keys (by its hash) into the first free slot from its home; returns
+/// the slots and their tags.
+fn place<S: bytemuck::Pod>(entries: Vec<(u64, S)>) -> (Vec<S>, Vec<u8>) {
     let len = slot_count(entries.len());
     let mut slots = vec![S::zeroed(); len];
+    let mut tags = vec![0u8; len];
     let mask = len.wrapping_sub(1);
     for (hash, slot) in entries {
         let mut i = hash as usize & mask;
-        while !is_free(&slots[i]) {
+        while tags[i] != 0 {
             i = (i + 1) & mask;
         }
         slots[i] = slot;
+        tags[i] = tag(hash);
     }
-    slots
+    (slots, tags)
+}
+
+/// The slots whose tag is `hash`'s, from its home, until a free one: at most one round.
+#[inline]
+fn probe(tags: &[u8], hash: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
+    if tags.is_empty() {
+        return None;
+    }
+    let mask = tags.len() - 1;
+    let want = tag(hash);
+    let mut i = hash as usize & mask;
+    for _ in 0..tags.len() {
+        let t = tags[i];
+        if t == 0 {
+            return None;
+        }
+        if t == want && is_key(i) {
+            return Some(i);
+        }
+        i = (i + 1) & mask;
+    }
+    None
 }
 
 /// Runs of values one after another (a form's names, its terms): run `i` is `of(i)`.
@@ -96,10 +129,10 @@ impl<V: bytemuck::Pod> Runs<V> {
         w.add_values(&format!("{prefix}.values"), &self.values)
     }
 
-    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str) -> Result<Runs<V>, SegmentError> {
+    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str, copy: bool) -> Result<Runs<V>, SegmentError> {
         Ok(Runs {
-            ends: Column::mapped(segment, &format!("{prefix}.ends"))?,
-            values: Column::mapped(segment, &format!("{prefix}.values"))?,
+            ends: Column::load(segment, &format!("{prefix}.ends"), copy)?,
+            values: Column::load(segment, &format!("{prefix}.values"), copy)?,
         })
     }
 
@@ -119,14 +152,14 @@ impl<V: bytemuck::Pod> Runs<V> {
 /// table is opened (that would read every page of the largest sections): the file's checksums
 /// and its build's fingerprint vouch for it, and a lookup stays within the table whatever a
 /// slot says (at most one probe per slot, values taken only where they lie within).
-fn check_slots(slots: usize, what: &str) -> Result<(), String> {
-    if slots != 0 && !slots.is_power_of_two() {
-        return Err(format!("{what}: {slots} slots, not a power of two"));
+fn check_slots(slots: usize, tags: usize, what: &str) -> Result<(), String> {
+    if slots != tags || (slots != 0 && !slots.is_power_of_two()) {
+        return Err(format!("{what}: {slots} slots and {tags} tags, not one each of a power of two"));
     }
     Ok(())
 }
 
-/// A slot of a [`StrTable`] (free when `len` is 0: no key has an empty run).
+/// A slot of a [`StrTable`] (its tag says whether it is free; no key has an empty run).
 #[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C)]
 struct StrSlot {
@@ -144,6 +177,7 @@ struct StrSlot {
 /// Strings to runs of values.
 pub(super) struct StrTable<V: bytemuck::Pod> {
     slots: Column<StrSlot>,
+    tags: Column<u8>,
     key_bytes: Column<u8>,
     values: Column<V>,
 }
@@ -170,37 +204,30 @@ impl<V: bytemuck::Pod> StrTable<V> {
             values.extend(run);
             placed.push((hash, slot));
         }
-        let slots = place(placed, |s: &StrSlot| s.len == 0);
-        StrTable { slots: slots.into(), key_bytes: key_bytes.into(), values: values.into() }
+        let (slots, tags) = place(placed);
+        StrTable { slots: slots.into(), tags: tags.into(), key_bytes: key_bytes.into(), values: values.into() }
     }
 
     /// The values of `key` (none when the table does not have it).
     #[inline]
     pub(super) fn get(&self, key: &str) -> &[V] {
         let key = key.as_bytes();
-        if self.slots.is_empty() {
-            return &[];
-        }
         let hash = hash_bytes(key);
         let high = (hash >> 32) as u32;
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        // At most one probe per slot: a table always has a free slot, but a lookup never
-        // relies on a file for its end.
-        for _ in 0..self.slots.len() {
+        let found = probe(&self.tags, hash, |i| {
             let s = &self.slots[i];
-            if s.len == 0 {
-                return &[];
+            let start = s.key_start as usize;
+            s.hash == high
+                && s.key_len as usize == key.len()
+                && self.key_bytes.get(start..start + key.len()) == Some(key)
+        });
+        match found {
+            Some(i) => {
+                let s = &self.slots[i];
+                self.values.get(s.start as usize..s.start as usize + s.len as usize).unwrap_or_default()
             }
-            if s.hash == high && s.key_len as usize == key.len() {
-                let start = s.key_start as usize;
-                if self.key_bytes.get(start..start + key.len()) == Some(key) {
-                    return self.values.get(s.start as usize..s.start as usize + s.len as usize).unwrap_or_default();
-                }
-            }
-            i = (i + 1) & mask;
+            None => &[],
         }
-        &[]
     }
 
     /// The first value of `key`, for tables of one value per key.
@@ -217,25 +244,27 @@ impl<V: bytemuck::Pod> StrTable<V> {
     /// Writes the table's columns as sections named after `prefix`.
     pub(super) fn write(&self, w: &mut SegmentWriter, prefix: &str) -> Result<(), SegmentError> {
         w.add_values(&format!("{prefix}.slots"), &self.slots)?;
+        w.add_values(&format!("{prefix}.tags"), &self.tags)?;
         w.add_values(&format!("{prefix}.keys"), &self.key_bytes)?;
         w.add_values(&format!("{prefix}.values"), &self.values)
     }
 
     /// The table written by [`StrTable::write`], read in place; its shape is checked, so that a
     /// lookup never reads out of bounds or loops.
-    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str) -> Result<StrTable<V>, String> {
+    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str, copy: bool) -> Result<StrTable<V>, String> {
         let err = |e: SegmentError| e.to_string();
         let table = StrTable {
-            slots: Column::mapped(segment, &format!("{prefix}.slots")).map_err(err)?,
-            key_bytes: Column::mapped(segment, &format!("{prefix}.keys")).map_err(err)?,
-            values: Column::mapped(segment, &format!("{prefix}.values")).map_err(err)?,
+            slots: Column::load(segment, &format!("{prefix}.slots"), copy).map_err(err)?,
+            tags: Column::load(segment, &format!("{prefix}.tags"), copy).map_err(err)?,
+            key_bytes: Column::load(segment, &format!("{prefix}.keys"), copy).map_err(err)?,
+            values: Column::load(segment, &format!("{prefix}.values"), copy).map_err(err)?,
         };
-        check_slots(table.slots.len(), prefix)?;
+        check_slots(table.slots.len(), table.tags.len(), prefix)?;
         Ok(table)
     }
 }
 
-/// A slot of a [`U64Table`] (free when `len` is 0).
+/// A slot of a [`U64Table`] (its tag says whether it is free).
 #[derive(Debug, Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 #[repr(C)]
 struct U64Slot {
@@ -247,6 +276,7 @@ struct U64Slot {
 /// Numbers (hashes) to runs of values.
 pub(super) struct U64Table<V: bytemuck::Pod> {
     slots: Column<U64Slot>,
+    tags: Column<u8>,
     values: Column<V>,
 }
 
@@ -261,45 +291,38 @@ impl<V: bytemuck::Pod> U64Table<V> {
             placed.push((mix(key), U64Slot { key, start: values.len() as u32, len: run.len() as u32 }));
             values.extend(run);
         }
-        let slots = place(placed, |s: &U64Slot| s.len == 0);
-        U64Table { slots: slots.into(), values: values.into() }
+        let (slots, tags) = place(placed);
+        U64Table { slots: slots.into(), tags: tags.into(), values: values.into() }
     }
 
     /// The values of `key`.
     #[inline]
     pub(super) fn get(&self, key: u64) -> &[V] {
-        if self.slots.is_empty() {
-            return &[];
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = mix(key) as usize & mask;
-        for _ in 0..self.slots.len() {
-            let s = &self.slots[i];
-            if s.len == 0 {
-                return &[];
+        match probe(&self.tags, mix(key), |i| self.slots[i].key == key) {
+            Some(i) => {
+                let s = &self.slots[i];
+                self.values.get(s.start as usize..s.start as usize + s.len as usize).unwrap_or_default()
             }
-            if s.key == key {
-                return self.values.get(s.start as usize..s.start as usize + s.len as usize).unwrap_or_default();
-            }
-            i = (i + 1) & mask;
+            None => &[],
         }
-        &[]
     }
 
     /// Writes the table's columns as sections named after `prefix`.
     pub(super) fn write(&self, w: &mut SegmentWriter, prefix: &str) -> Result<(), SegmentError> {
         w.add_values(&format!("{prefix}.slots"), &self.slots)?;
+        w.add_values(&format!("{prefix}.tags"), &self.tags)?;
         w.add_values(&format!("{prefix}.values"), &self.values)
     }
 
     /// The table written by [`U64Table::write`], read in place, its shape checked.
-    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str) -> Result<U64Table<V>, String> {
+    pub(super) fn open(segment: &std::sync::Arc<Segment>, prefix: &str, copy: bool) -> Result<U64Table<V>, String> {
         let err = |e: SegmentError| e.to_string();
         let table = U64Table {
-            slots: Column::mapped(segment, &format!("{prefix}.slots")).map_err(err)?,
-            values: Column::mapped(segment, &format!("{prefix}.values")).map_err(err)?,
+            slots: Column::load(segment, &format!("{prefix}.slots"), copy).map_err(err)?,
+            tags: Column::load(segment, &format!("{prefix}.tags"), copy).map_err(err)?,
+            values: Column::load(segment, &format!("{prefix}.values"), copy).map_err(err)?,
         };
-        check_slots(table.slots.len(), prefix)?;
+        check_slots(table.slots.len(), table.tags.len(), prefix)?;
         Ok(table)
     }
 }
