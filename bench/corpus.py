@@ -15,7 +15,7 @@ places and nationalities are drawn from the shared lists and the synthetic-peopl
 A share of the entities (`--pep-share`, default 0.3) are politically exposed persons or
 debarred companies: `topics` without a `Sanction`. The rest carry one `Sanction` each.
 
-    python3 bench/corpus.py --entities 1000000 --seed 7 > /tmp/corpus-1m.ftm.json
+    python3 bench/corpus.py --entities 1000000 --seed 7 > corpus-1m.ftm.json
 """
 
 import argparse

@@ -5,9 +5,10 @@
 # pass, the entities staged, the version's changes written).
 #
 # Usage: bench/ftm-scale.sh BASE_BIN NEW_BIN CORPUS...
-#   e.g. bench/ftm-scale.sh /work/base/target/release/proscribe target/release/proscribe \
-#          /tmp/c100k.ftm.json /tmp/c1m.ftm.json
-# Corpora: python3 bench/corpus.py --entities 1000000 --seed 7 > /tmp/c1m.ftm.json
+#   e.g. bench/ftm-scale.sh ../base/target/release/proscribe target/release/proscribe \
+#          c100k.ftm.json c1m.ftm.json
+#   (BASE_BIN: a release build of the commit compared against, from a checkout of its own)
+# Corpora: python3 bench/corpus.py --entities 1000000 --seed 7 > c1m.ftm.json
 # Needs GNU time at /usr/bin/time. Stores and logs go to a temporary folder, removed at exit.
 set -euo pipefail
 base="${1:?usage: bench/ftm-scale.sh BASE_BIN NEW_BIN CORPUS...}"

@@ -4,7 +4,7 @@
 
 use proscribe_import::{plan, Job};
 use proscribe_matching::entity::{screen, Query, ScreenOptions};
-use proscribe_matching::index::{Index, IndexFileError};
+use proscribe_matching::index::{Index, IndexFileError, Reading};
 use proscribe_model::{Entity, Schema};
 use rayon::prelude::*;
 
@@ -52,12 +52,19 @@ fn queries_from(entities: &[Entity], step: usize) -> Vec<Query> {
     out
 }
 
-/// Writes `built` to a file and opens it; checks that both answer every query alike.
+/// Writes `built` to a file and opens it, read in place and into memory; checks that each
+/// answers every query as the built one.
 fn check_alike(built: &Index, queries: &[Query]) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("index.seg");
     let size = built.write_with(&path, &[("note", b"beside the index")]).expect("write the index");
-    let opened = Index::open(&path).expect("open the index");
+    for reading in [Reading::InPlace, Reading::InMemory] {
+        check_opened(built, &Index::open_as(&path, reading).expect("open the index"), size, queries);
+    }
+    queries.len()
+}
+
+fn check_opened(built: &Index, opened: &Index, size: u64, queries: &[Query]) {
     assert_eq!(opened.file_size(), Some(size));
     assert_eq!(opened.stats(), built.stats());
     assert_eq!(opened.extra("note"), Some(&b"beside the index"[..]));
@@ -67,7 +74,7 @@ fn check_alike(built: &Index, queries: &[Query]) -> usize {
     let differing: Vec<String> = queries
         .par_iter()
         .filter_map(|q| {
-            let (a, b) = (screen(built, q, &options), screen(&opened, q, &options));
+            let (a, b) = (screen(built, q, &options), screen(opened, q, &options));
             (a != b).then(|| format!("{:?}:\n built {a:?}\n opened {b:?}", q.name))
         })
         .collect();
@@ -82,7 +89,6 @@ fn check_alike(built: &Index, queries: &[Query]) -> usize {
     for n in (0..built.names().len() as u32).step_by(5) {
         assert_eq!(opened.name_text(n), built.name_text(n));
     }
-    queries.len()
 }
 
 #[test]

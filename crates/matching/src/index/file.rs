@@ -52,8 +52,21 @@ pub enum IndexFileError {
     },
 }
 
-/// Indexes of at most this many name forms (and entities) are read into memory and decoded
-/// whole when opened (see `Index::decode_small`).
+/// How an index file is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Into memory when it has at most 200,000 name forms (the shared lists have some 40,000),
+    /// else in place.
+    BySize,
+    /// Into memory whole, every form and entity decoded at once, as a built index is held:
+    /// queries run as fast as a built index's.
+    InMemory,
+    /// In place, mapped: each form and entity decoded the first time a query reaches it, the
+    /// pages read as queries reach them (a process's memory holds what it reads).
+    InPlace,
+}
+
+/// The most name forms of an index that [`Reading::BySize`] reads into memory.
 const EAGER_FORMS: usize = 200_000;
 
 /// What the `meta` section says of the index.
@@ -142,8 +155,14 @@ impl Index {
         Ok(std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0))
     }
 
-    /// Opens the index file at `path` (see the module's documentation for what is checked).
+    /// Opens the index file at `path` (see the module's documentation for what is checked),
+    /// reading a small index into memory and a large one in place ([`Reading::BySize`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Index, IndexFileError> {
+        Index::open_as(path, Reading::BySize)
+    }
+
+    /// [`Index::open`], read as `reading` says.
+    pub fn open_as(path: impl AsRef<Path>, reading: Reading) -> Result<Index, IndexFileError> {
         let segment = Arc::new(Segment::open(path.as_ref())?);
         let name = path.as_ref().display().to_string();
         let malformed = |detail: String| IndexFileError::Malformed { path: name.clone(), detail };
@@ -152,9 +171,11 @@ impl Index {
         if meta.fingerprint != FINGERPRINT {
             return Err(IndexFileError::OtherBuild { path: name, found: meta.fingerprint });
         }
-        // A small index is read into memory whole, as a built one is held; a large one is read
-        // in place, as its queries reach it.
-        let copy = meta.forms <= EAGER_FORMS;
+        let copy = match reading {
+            Reading::BySize => meta.forms <= EAGER_FORMS,
+            Reading::InMemory => true,
+            Reading::InPlace => false,
+        };
         let table_err = |e: String| malformed(e);
         let index = Index {
             entities: Entities::Stored {
@@ -195,26 +216,23 @@ impl Index {
         };
         index.check(meta.entities, meta.forms).map_err(malformed)?;
         let mut index = index;
-        index.decode_small();
+        if copy {
+            index.decode_whole();
+        }
         Ok(index)
     }
 
-    /// Decodes every name form and entity of an index small enough that doing it at once, on
-    /// all cores, costs less than a build (the shared lists: some 40,000 forms, a tenth of a
-    /// second): its queries then run as fast as a built index's, with nothing left to decode
-    /// the first time they reach a name. A large index decodes as its queries reach.
-    fn decode_small(&mut self) {
+    /// Decodes every name form and entity at once, on all cores (the shared lists: some 40,000
+    /// forms, a tenth of a second): queries then run as fast as a built index's, with nothing
+    /// left to decode the first time they reach a name.
+    fn decode_whole(&mut self) {
         use rayon::prelude::*;
-        if self.form_count() <= EAGER_FORMS {
-            let all: Vec<PreparedName> =
-                (0..self.form_count() as u32).into_par_iter().map(|f| self.form_prepared(f).clone()).collect();
-            self.forms = Forms::Built(all);
-        }
-        if self.entity_count() <= EAGER_FORMS {
-            let all: Vec<Entity> =
-                (0..self.entity_count() as u32).into_par_iter().map(|e| self.entity(e).clone()).collect();
-            self.entities = Entities::Built(all);
-        }
+        let forms: Vec<PreparedName> =
+            (0..self.form_count() as u32).into_par_iter().map(|f| self.forms.read(f)).collect();
+        self.forms = Forms::Built(forms);
+        let entities: Vec<Entity> =
+            (0..self.entity_count() as u32).into_par_iter().map(|e| self.entities.read(e)).collect();
+        self.entities = Entities::Built(entities);
     }
 
     /// Checks that the columns fit together: one entry per entity, form or term where there

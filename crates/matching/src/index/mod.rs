@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 pub use self::facts::{normalise_identifier, MIN_IDENTIFIER_LEN};
-pub use self::file::{IndexFileError, FINGERPRINT};
+pub use self::file::{IndexFileError, Reading, FINGERPRINT};
 pub use self::retrieval::DEFAULT_CANDIDATES;
 use self::spelling::{Spelling, SpellingMaps};
 use self::table::{Runs, StrTable, U64Table};
@@ -203,17 +203,7 @@ impl Index {
     pub fn form_prepared(&self, form: u32) -> &PreparedName {
         match &self.forms {
             Forms::Built(p) => &p[form as usize],
-            Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, prepared } => {
-                prepared[form as usize].get_or_init(|| {
-                    let f = form as usize;
-                    let span = |ends: &[u32]| (if f == 0 { 0 } else { ends[f - 1] as usize })..ends[f] as usize;
-                    let text = String::from_utf8_lossy(&texts[span(text_ends)]);
-                    let tokens = span(token_ends);
-                    let p = file::prepare_stored(&text, schemas[f], &token_ids[tokens.clone()], &token_weights[tokens]);
-                    // The file was checked whole when it was opened and names this build.
-                    Box::new(p.unwrap_or_else(|e| panic!("index file, form {form}: {e}")))
-                })
-            }
+            Forms::Stored { prepared, .. } => prepared[form as usize].get_or_init(|| Box::new(self.forms.read(form))),
         }
     }
 
@@ -239,13 +229,9 @@ impl Index {
     pub fn entity(&self, entity: u32) -> &Entity {
         match &self.entities {
             Entities::Built(e) => &e[entity as usize],
-            Entities::Stored { json, ends, decoded, .. } => decoded[entity as usize].get_or_init(|| {
-                let e = entity as usize;
-                let start = if e == 0 { 0 } else { ends[e - 1] as usize };
-                let read = file::decode_entity(&json[start..ends[e] as usize]);
-                // The file was checked whole when it was opened and names this build.
-                Box::new(read.unwrap_or_else(|err| panic!("index file, entity {entity}: {err}")))
-            }),
+            Entities::Stored { decoded, .. } => {
+                decoded[entity as usize].get_or_init(|| Box::new(self.entities.read(entity)))
+            }
         }
     }
 
@@ -308,6 +294,40 @@ enum Forms {
         token_weights: Column<f32>,
         prepared: Vec<OnceLock<Box<PreparedName>>>,
     },
+}
+
+impl Entities {
+    /// Entity `entity` read from an index file (a built index has it already).
+    fn read(&self, entity: u32) -> Entity {
+        match self {
+            Entities::Built(e) => e[entity as usize].clone(),
+            Entities::Stored { json, ends, .. } => {
+                let e = entity as usize;
+                let start = if e == 0 { 0 } else { ends[e - 1] as usize };
+                let read = file::decode_entity(&json[start..ends[e] as usize]);
+                // The file was checked when it was opened and names this build.
+                read.unwrap_or_else(|err| panic!("index file, entity {entity}: {err}"))
+            }
+        }
+    }
+}
+
+impl Forms {
+    /// Form `form` prepared again from its text in an index file (a built index has it).
+    fn read(&self, form: u32) -> PreparedName {
+        match self {
+            Forms::Built(p) => p[form as usize].clone(),
+            Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, .. } => {
+                let f = form as usize;
+                let span = |ends: &[u32]| (if f == 0 { 0 } else { ends[f - 1] as usize })..ends[f] as usize;
+                let text = String::from_utf8_lossy(&texts[span(text_ends)]);
+                let tokens = span(token_ends);
+                let p = file::prepare_stored(&text, schemas[f], &token_ids[tokens.clone()], &token_weights[tokens]);
+                // The file was checked when it was opened and names this build.
+                p.unwrap_or_else(|e| panic!("index file, form {form}: {e}"))
+            }
+        }
+    }
 }
 
 /// The next [`Index::stamp`].
