@@ -190,21 +190,35 @@ impl Row {
 }
 
 /// A value as read: text, or why it cannot be read.
-type Value = Result<String, String>;
+pub type Value = Result<String, String>;
 
-/// The raw values of one row.
-#[derive(Default)]
-struct Values {
-    name: Option<Value>,
-    birth_date: Vec<Value>,
-    country: Vec<Value>,
-    id: Vec<Value>,
-    schema: Option<Value>,
-    key: Option<String>,
+/// The raw values of one row, as every reader of rows finds them (CSV, JSON lines, and the
+/// Arrow tables of the Python package).
+#[derive(Debug, Default)]
+pub struct RowValues {
+    /// The name; `None` when the row has none at all.
+    pub name: Option<Value>,
+    /// Birth dates.
+    pub birth_date: Vec<Value>,
+    /// Countries.
+    pub country: Vec<Value>,
+    /// Identifying numbers.
+    pub id: Vec<Value>,
+    /// The kind of entity.
+    pub schema: Option<Value>,
+    /// The row's own key.
+    pub key: Option<String>,
+}
+
+impl RowValues {
+    /// Row `number` read from these values; see [`to_row`].
+    pub fn into_row(self, number: u64) -> Row {
+        to_row(number, self)
+    }
 }
 
 /// Turns the values of a row into a query; only a bad name refuses the row.
-fn to_row(number: u64, v: Values) -> Row {
+fn to_row(number: u64, v: RowValues) -> Row {
     let mut notes = Vec::new();
     let mut readable = |values: Vec<Value>| -> Vec<String> {
         values.into_iter().filter_map(|r| r.map_err(|e| notes.push(e)).ok()).collect()
@@ -300,7 +314,7 @@ impl CsvRows {
         let (width, header) = (record.len(), self.width);
         let name = text(self.name, Field::Name)
             .or_else(|| Some(Err(format!("missing columns: the row has {width} values, the header {header}"))));
-        let v = Values {
+        let v = RowValues {
             name,
             birth_date: many(self.birth_date, Field::BirthDate),
             country: many(self.country, Field::Country),
@@ -436,7 +450,7 @@ pub fn json_row(number: u64, line: &[u8], cols: &Columns) -> Row {
         Some(serde_json::Value::Null) => Some(Ok(String::new())),
         Some(_) => Some(Err(format!("{}: must be a string", cols.name.name))),
     };
-    let v = Values {
+    let v = RowValues {
         name: Some(name.unwrap_or_else(|| Ok(String::new()))),
         birth_date: many(&cols.birth_date),
         country: many(&cols.country),
@@ -502,21 +516,84 @@ impl std::str::FromStr for OutputFormat {
     }
 }
 
-/// One output row of the hits format.
-#[derive(Serialize)]
-struct HitRow<'a> {
-    row: u64,
-    key: Option<&'a str>,
-    name: Option<&'a str>,
-    score: Option<f64>,
+/// One output row of the hits format: a matching hit of an input row, or an input row's
+/// error or notes. Its fields are the columns of [`CSV_HEADER`], in that order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HitRecord {
+    /// The input row's number.
+    pub row: u64,
+    /// The input row's key.
+    pub key: Option<String>,
+    /// The name screened.
+    pub name: Option<String>,
+    /// The hit's score, to four decimals.
+    pub score: Option<f64>,
+    /// Whether it is a match (always, for a hit).
     #[serde(rename = "match")]
-    is_match: Option<bool>,
-    entity_id: Option<&'a str>,
-    reference: Option<String>,
-    caption: Option<&'a str>,
+    pub is_match: Option<bool>,
+    /// The entity's id.
+    pub entity_id: Option<String>,
+    /// Its list references, joined by [`REFERENCE_SEPARATOR`].
+    pub reference: Option<String>,
+    /// Its caption.
+    pub caption: Option<String>,
     /// The listed name that matched, as written in the list.
-    matched_name: Option<&'a str>,
-    error: Option<&'a str>,
+    pub matched_name: Option<String>,
+    /// The row's error, or the values left out of its query.
+    pub error: Option<String>,
+}
+
+impl HitRecord {
+    /// The record's values as text, in the order of [`CSV_HEADER`] (empty when absent).
+    pub fn cells(&self) -> [String; 10] {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        [
+            self.row.to_string(),
+            opt(&self.key),
+            opt(&self.name),
+            self.score.map(|s| s.to_string()).unwrap_or_default(),
+            self.is_match.map(|m| m.to_string()).unwrap_or_default(),
+            opt(&self.entity_id),
+            opt(&self.reference),
+            opt(&self.caption),
+            opt(&self.matched_name),
+            opt(&self.error),
+        ]
+    }
+}
+
+/// The output rows of the hits format for one input row: one for its error or notes, if
+/// any, then one per matching hit (`hits`: none when the row was not screened).
+pub fn hit_records(index: &Index, row: &Row, hits: &[Hit]) -> Vec<HitRecord> {
+    let base = HitRecord {
+        row: row.number,
+        key: row.key.clone(),
+        name: row.name.clone(),
+        score: None,
+        is_match: None,
+        entity_id: None,
+        reference: None,
+        caption: None,
+        matched_name: None,
+        error: None,
+    };
+    let mut out = Vec::new();
+    if let Some(e) = row.error_text() {
+        out.push(HitRecord { error: Some(e), ..base.clone() });
+    }
+    for h in hits.iter().filter(|h| h.is_match) {
+        let e = index.entity(h.entity);
+        out.push(HitRecord {
+            score: Some((h.score * 1e4).round() / 1e4),
+            is_match: Some(true),
+            entity_id: Some(e.id.clone()),
+            reference: Some(joined_references(e)),
+            caption: Some(e.caption().to_string()),
+            matched_name: h.name.map(|n| index.name_text(n).to_string()),
+            ..base.clone()
+        });
+    }
+    out
 }
 
 enum Sink {
@@ -573,60 +650,21 @@ impl ResultWriter {
             writeln!(out, "{line}").map_err(output_error)?;
             return Ok(error);
         }
-        let base = HitRow {
-            row: row.number,
-            key: row.key.as_deref(),
-            name: row.name.as_deref(),
-            score: None,
-            is_match: None,
-            entity_id: None,
-            reference: None,
-            caption: None,
-            matched_name: None,
-            error: None,
-        };
-        if let Some(e) = &error {
-            self.emit(&HitRow { error: Some(e), ..base })?;
-        }
-        for h in hits.iter().filter(|h| h.is_match) {
-            let e = index.entity(h.entity);
-            self.emit(&HitRow {
-                row: row.number,
-                key: row.key.as_deref(),
-                name: row.name.as_deref(),
-                score: Some((h.score * 1e4).round() / 1e4),
-                is_match: Some(true),
-                entity_id: Some(&e.id),
-                reference: Some(joined_references(e)),
-                caption: Some(e.caption()),
-                matched_name: h.name.map(|n| index.name_text(n)),
-                error: None,
-            })?;
+        for record in hit_records(index, row, hits) {
+            self.emit(&record)?;
         }
         Ok(None)
     }
 
-    fn emit(&mut self, row: &HitRow) -> Result<()> {
+    fn emit(&mut self, record: &HitRecord) -> Result<()> {
         match &mut self.sink {
             Sink::Csv(w) => {
-                let opt = |v: Option<&str>| v.unwrap_or("").to_string();
-                let cells = [
-                    row.row.to_string(),
-                    opt(row.key),
-                    opt(row.name),
-                    row.score.map(|s| s.to_string()).unwrap_or_default(),
-                    row.is_match.map(|m| m.to_string()).unwrap_or_default(),
-                    opt(row.entity_id),
-                    row.reference.clone().unwrap_or_default(),
-                    opt(row.caption),
-                    opt(row.matched_name),
-                    opt(row.error),
-                ];
+                let cells = record.cells();
                 w.write_record(spreadsheet::record(cells.iter().map(String::as_str)).iter().map(|c| c.as_bytes()))
                     .map_err(|e| output_error(e.into()))?;
             }
             Sink::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, row).map_err(|e| output_error(e.into()))?;
+                serde_json::to_writer(&mut *out, record).map_err(|e| output_error(e.into()))?;
                 out.write_all(b"\n").map_err(output_error)?;
             }
             Sink::Lines(..) => {}

@@ -15,6 +15,10 @@ pub enum Error {
     /// The store failed, refused a write, or holds data it cannot read.
     #[error(transparent)]
     Store(#[from] proscribe_store::Error),
+    /// An index file cannot be used (missing, damaged, cut, written by another build, or
+    /// without what proscribe writes beside the index).
+    #[error(transparent)]
+    IndexFile(#[from] proscribe_matching::index::IndexFileError),
     /// A file could not be opened, read or written.
     #[error("cannot {action} {}", path.display())]
     File {

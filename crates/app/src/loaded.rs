@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
-use proscribe_matching::index::{Index, FINGERPRINT};
+use proscribe_matching::index::{Index, IndexFileError, FINGERPRINT};
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::Store;
 
@@ -181,26 +181,64 @@ fn loaded(
     Loaded { index, sources, read_secs, build_secs, file, day, data_version, as_of: as_of.copied(), rendered }
 }
 
-fn open_index(path: &Path, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded, String> {
+fn open_index(path: &Path, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded> {
     let start = Instant::now();
-    let index = Index::open(path).map_err(|e| e.to_string())?;
+    let index = Index::open(path)?;
     let sources = match (index.extra("sources.names"), index.extra("sources.of")) {
         (Some(names), Some(of)) => Sources::decode(names, of, index.entity_count()),
         _ => None,
     }
-    .ok_or_else(|| format!("{}: the entities' sources do not read", path.display()))?;
+    .ok_or_else(|| malformed(path, "the entities' sources do not read"))?;
     let build_secs = start.elapsed().as_secs_f64();
     tracing::info!(file = %path.display(), stats = ?index.stats(), open_secs = build_secs, "index opened");
     Ok(loaded(index, sources, 0.0, build_secs, Some(path.to_path_buf()), as_of, day, data_version))
+}
+
+fn malformed(path: &Path, detail: &str) -> crate::Error {
+    IndexFileError::Malformed { path: path.display().to_string(), detail: detail.to_string() }.into()
+}
+
+/// What an index file says of the store it was built from.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct Origin {
+    data_version: i64,
+    as_of: Option<PartialDate>,
+}
+
+/// Opens an index file that [`write_index_file`] wrote (or one kept beside a store), for
+/// statuses on `day`. A file that is missing, damaged, cut, written by another build of the
+/// matching engine, or without what proscribe writes beside the index is an error saying so.
+pub fn open_index_file(path: &Path, day: PartialDate) -> Result<Loaded> {
+    if !path.is_file() {
+        return Err(crate::Error::File {
+            action: "open",
+            path: path.to_path_buf(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+        });
+    }
+    let index = Index::open(path)?;
+    let origin: Origin = index
+        .extra("origin")
+        .and_then(|b| serde_json::from_slice(b).ok())
+        .ok_or_else(|| malformed(path, "it does not say which store it was built from"))?;
+    drop(index);
+    open_index(path, origin.as_of.as_ref(), day, origin.data_version)
+}
+
+/// Writes `loaded`'s index to `path` (replaced whole, never half-written) with what
+/// [`open_index_file`] needs beside it; returns the file's size.
+pub fn write_index_file(loaded: &Loaded, path: &Path) -> Result<u64> {
+    let (names, of) = loaded.sources.encode();
+    let origin = serde_json::to_vec(&Origin { data_version: loaded.data_version, as_of: loaded.as_of })
+        .map_err(|e| crate::Error::Input(format!("cannot describe the index: {e}")))?;
+    Ok(loaded.index.write_with(path, &[("sources.names", &names), ("sources.of", &of), ("origin", &origin)])?)
 }
 
 /// Writes the index file and removes those of older data versions (and what writers killed
 /// before finishing left); returns the file's size.
 fn write_index(loaded: &Loaded, folder: &Path, path: &Path) -> Result<u64, String> {
     std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-    let (names, of) = loaded.sources.encode();
-    let bytes =
-        loaded.index.write_with(path, &[("sources.names", &names), ("sources.of", &of)]).map_err(|e| e.to_string())?;
+    let bytes = write_index_file(loaded, path).map_err(|e| e.to_string())?;
     let _ = proscribe_segment::remove_leftovers(folder);
     if let Ok(entries) = std::fs::read_dir(folder) {
         for entry in entries.flatten() {

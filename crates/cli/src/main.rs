@@ -93,6 +93,9 @@ enum Command {
     Eval(pairs::EvalArgs),
     /// Screen a name (or a file of names with --input) against every listed entity.
     Screen(screen::ScreenArgs),
+    /// Write the screening index of the current (or as-of) lists to a file, which the Python
+    /// package and Spark jobs open (`proscribe.Screener.open`).
+    Index(screen::IndexArgs),
     /// Find mentions of listed names in a text (a file, or - for standard input).
     Scan(scan::ScanArgs),
     /// Make, list and revoke API keys of the HTTP service.
@@ -308,6 +311,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::ScorePairs(args) => pairs::score_pairs(&cli, args),
         Command::Eval(args) => pairs::eval(&cli, args),
         Command::Screen(args) => screen::run(&cli, args),
+        Command::Index(args) => screen::write_index(&cli, args),
         Command::Scan(args) => scan::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Keys(args) => keys::run(&cli, args),

@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 use proscribe_matching::metrics::{best_f1, cross_validate, prf_at, roc_auc, CrossValidation, Prf};
 use proscribe_matching::{
-    compare_names, score_names, score_names_with, CompareParams, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD,
+    compare_names, score_names_with, score_pair, CompareParams, FrequencyWeights, PreparedName, DEFAULT_THRESHOLD,
 };
 use proscribe_model::Schema;
 use serde::Serialize;
@@ -84,14 +84,13 @@ pub fn score_pairs(_cli: &Cli, args: &ScorePairsArgs) -> Result<()> {
         let score = match record {
             Ok(r) if r.len() >= 2 => {
                 let schema = schema_of(r.get(2).unwrap_or(""), default);
-                let q = PreparedName::new(&r[0], schema);
-                let c = PreparedName::new(&r[1], schema);
                 if args.explain {
-                    let m = compare_names(&q, &c, weights);
+                    let m =
+                        compare_names(&PreparedName::new(&r[0], schema), &PreparedName::new(&r[1], schema), weights);
                     writeln!(out, "{}", serde_json::to_string(&m)?)?;
                     continue;
                 }
-                score_names(&q, &c, weights)
+                score_pair(&r[0], &r[1], schema)
             }
             Ok(_) => {
                 eprintln!("record {}: fewer than two names; scored 0", n + 1);

@@ -99,6 +99,37 @@ pub struct ScreenArgs {
     pub measure_recall: bool,
 }
 
+/// Arguments of `proscribe index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The file to write (replaced whole when it exists).
+    pub out: PathBuf,
+    /// The lists in force on this day instead of the newest.
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+/// Runs `proscribe index`: the index the store keeps for its data version (built now if none
+/// is kept), written to the file asked for.
+pub fn write_index(cli: &Cli, args: &IndexArgs) -> Result<()> {
+    let store = open_for_reading(cli, Reading::Screening)?;
+    let day = args.as_of.as_deref().map(parse_day).transpose()?;
+    let loaded = load_index(&store, day.as_ref())?;
+    drop(store);
+    let bytes = proscribe_app::loaded::write_index_file(&loaded, &args.out)
+        .with_context(|| format!("cannot write the index to {}", args.out.display()))?;
+    outln!(
+        "{}: {} entities, {} names, {:.1} MiB, data version {}{}",
+        args.out.display(),
+        loaded.index.entity_count(),
+        loaded.index.names().len(),
+        bytes as f64 / (1024.0 * 1024.0),
+        loaded.data_version,
+        loaded.as_of.map(|d| format!(", lists as of {d}")).unwrap_or_default()
+    );
+    Ok(())
+}
+
 /// Input formats of `screen --input`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {

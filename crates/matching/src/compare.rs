@@ -177,6 +177,14 @@ pub fn score_names(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeight
     score_names_with(q, c, weights, &CompareParams::DEFAULT)
 }
 
+/// How alike two names are, as written, for a kind of entity (`None`: any kind): both are
+/// prepared and compared with the default word weights. The one pair score of the command
+/// line (`score-pairs`) and the Python package.
+pub fn score_pair(name1: &str, name2: &str, schema: Option<Schema>) -> f64 {
+    let weights = crate::weights::FrequencyWeights::default_table();
+    score_names(&PreparedName::new(name1, schema), &PreparedName::new(name2, schema), weights)
+}
+
 /// [`score_names`] with other constants than the defaults (for tuning and benchmarks).
 pub fn score_names_with(q: &PreparedName, c: &PreparedName, weights: &dyn TokenWeights, params: &CompareParams) -> f64 {
     best_alignment(q, c, weights, params, None).map_or(0.0, |a| a.score)

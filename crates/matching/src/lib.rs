@@ -34,8 +34,8 @@ mod similarity;
 mod weights;
 
 pub use compare::{
-    compare_names, compare_names_with, score_names, score_names_with, CompareParams, NameMatch, ParamError, TokenPair,
-    DEFAULT_THRESHOLD,
+    compare_names, compare_names_with, score_names, score_names_with, score_pair, CompareParams, NameMatch, ParamError,
+    TokenPair, DEFAULT_THRESHOLD,
 };
 pub use prepare::PreparedName;
 pub use weights::{FrequencyWeights, TokenWeights, Uniform};
