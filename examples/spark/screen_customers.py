@@ -17,6 +17,7 @@ import os
 import sys
 import time
 
+from pyspark import SparkConf
 from pyspark.sql import SparkSession
 
 from proscribe import spark as ps
@@ -56,7 +57,9 @@ def main(argv=None):
     p.add_argument("--ship", action="store_true", help="send the index with the job (SparkContext.addFile)")
     args = p.parse_args(argv)
     started = time.perf_counter()
-    spark = session(args.master or (None if "spark.master" in SparkSession.builder._options else "local[2]"))
+    # spark-submit names the master; run by hand, the job runs in local mode.
+    submitted = SparkConf().contains("spark.master")
+    spark = session(args.master or (None if submitted else "local[2]"))
     ready = time.perf_counter()
     df = read(spark, args.input)
     if args.partitions:

@@ -38,6 +38,9 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("curl", "asks a running server"),
     ("proscribe sync", "fetches the lists over the network"),
     ("cargo", "builds and tests the workspace, inside which this test runs"),
+    ("pip", "installs from PyPI; .ci/python.sh builds and installs the package for its tests"),
+    ("maturin", "builds the Python package; .ci/python.sh does, for its tests"),
+    ("python3", "runs in the Python package's virtualenv; .ci/python.sh runs these examples' code in pytest"),
 ];
 
 /// How README's first command is run: as `proscribe ARGS` on a fresh machine.

@@ -5,7 +5,9 @@ OFAC), its index file and its FollowTheMoney export, made with the `proscribe` b
 import importlib.util
 import os
 import pathlib
+import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -107,3 +109,30 @@ def comparable_arrow(rows):
         ],
         key=repr,
     )
+
+
+def need(ready, why):
+    """Skips without what Spark needs, but fails in CI, which installs it."""
+    if not ready:
+        if os.environ.get("CI"):
+            pytest.fail(f"{why} (CI installs it: .ci/run)")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def spark():
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        need(False, "pyspark is not installed (pip install -r crates/python/requirements-dev.txt)")
+    need(shutil.which("java") or os.environ.get("JAVA_HOME"), "no Java runtime (apt-get install openjdk-17-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    # The workers run this Python, which has proscribe installed.
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    session = (SparkSession.builder.master("local[2]").appName("proscribe-test")
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.shuffle.partitions", "4")
+               .getOrCreate())
+    yield session
+    session.stop()
