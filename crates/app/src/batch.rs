@@ -470,6 +470,15 @@ pub struct Screened {
     pub nanos: u64,
 }
 
+/// The options a batch screens with, from the caller's limit, threshold and candidates: a
+/// batch's output never shows explanations, so hits are not explained; and where it writes
+/// matches only (`matches_only`: the hits format), entities whose other evidence keeps them
+/// below the threshold are not compared. The command line, the API, the web UI and the
+/// Python package all screen batches with these.
+pub fn batch_options(base: &ScreenOptions, matches_only: bool) -> ScreenOptions {
+    ScreenOptions { explain: false, matches_only, ..*base }
+}
+
 /// Screens the rows that have a query, on rayon's pool. A row whose name screening refuses
 /// (no letters, too long) gets that reason as its error and no outcome.
 pub fn screen_rows(index: &Index, rows: &mut [Row], options: &ScreenOptions) -> Vec<Option<Screened>> {

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
-use proscribe_app::batch::{screen_rows, Column, Columns, CsvRows, JsonRows, ResultWriter, Rows};
+use proscribe_app::batch::{batch_options, screen_rows, Column, Columns, CsvRows, JsonRows, ResultWriter, Rows};
 use proscribe_matching::entity::{screen, screen_brute_force, Hit, Query, ScreenOptions};
 use rayon::prelude::*;
 
@@ -93,9 +93,7 @@ pub fn run(
     options: &ScreenOptions,
     (mut rows, len): (Box<dyn Rows>, Option<u64>),
 ) -> Result<()> {
-    // No batch output shows the explanations: hits are not explained.
-    // Hits list matches only: entities that cannot reach the threshold need no comparison.
-    let options = &ScreenOptions { explain: false, matches_only: args.format == OutputFormat::Hits, ..*options };
+    let options = &batch_options(options, args.format == OutputFormat::Hits);
     let out = open_output(args.output.as_ref())?;
     let mut writer = ResultWriter::new(out, args.format, cli.json, options.limit)?;
     let bar = progress_bar(len);

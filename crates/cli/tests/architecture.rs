@@ -64,6 +64,14 @@ fn dependencies_point_one_way() {
         );
         assert!(krate == "proscribe-segment" || !d.contains("memmap2"), "{krate} maps files itself");
     }
+    // The Python package is an adapter over the application layer, as the binary is: no HTTP
+    // server, command line or terminal, no importer; and no crate of ours depends on it.
+    for dep in ["clap", "indicatif", "axum", "tokio", "proscribe-server", "proscribe-cli", "proscribe-import"] {
+        assert!(!has("proscribe-python", dep), "proscribe-python depends on {dep}");
+    }
+    for (krate, d) in &deps {
+        assert!(!d.contains("proscribe-python"), "{krate} depends on the Python package");
+    }
     // Only the binary and the service know the command line, HTTP and the terminal.
     for krate in ["proscribe-model", "proscribe-text", "proscribe-matching", "proscribe-import", "proscribe-store"] {
         for dep in ["clap", "ureq", "indicatif", "anyhow", "tokio", "axum"] {

@@ -17,12 +17,11 @@ use std::path::{Path, PathBuf};
 use arrow_array::RecordBatch;
 use arrow_pyarrow::{FromPyArrow, PyArrowType, Table};
 use arrow_schema::DataType;
-use proscribe_app::batch::{screen_rows, Column, Columns};
+use proscribe_app::batch::{batch_options, screen_rows, Column, Columns};
 use proscribe_app::query::{parse_query, parse_schema, Field, FieldError as QueryFieldError, QueryFields};
 use proscribe_app::views::{explanation, shown, HitView, DEFAULT_CUTOFF};
 use proscribe_app::Loaded;
 use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
-use proscribe_matching::index::DEFAULT_CANDIDATES;
 use proscribe_model::PartialDate;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyValueError};
@@ -42,6 +41,13 @@ create_exception!(
     PyValueError,
     "A value that cannot be used; `field` names the argument or column, `message` says what is wrong."
 );
+
+/// mimalloc, as the command line and the service: screening allocates many small,
+/// short-lived buffers, which it serves faster than the system allocator (BENCHMARKS.md).
+/// Only Rust's allocations use it: the tables built here go to pyarrow through the C data
+/// interface and are freed by their release callback, here, with the same allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Rows of a table screened at a time: read, screened on all cores, written.
 const CHUNK: usize = 8192;
@@ -320,7 +326,7 @@ impl Screener {
             identifiers: many(py, "identifiers", identifiers)?,
         };
         let query = parse_query(fields).and_then(|p| p.strict()).map_err(|e| query_error(py, &e))?;
-        let options = options(threshold, limit);
+        let options = ScreenOptions { limit, threshold, ..ScreenOptions::default() };
         let loaded = &self.loaded;
         let views = py.detach(|| {
             screen(&loaded.index, &query, &options).map(|hits| {
@@ -360,7 +366,7 @@ impl Screener {
         } else {
             vec![RecordBatch::from_pyarrow_bound(table)?]
         };
-        let options = options(threshold, limit);
+        let options = batch_options(&ScreenOptions { limit, threshold, ..ScreenOptions::default() }, true);
         let out = py.detach(|| match &self.pool {
             Some(pool) => pool.install(|| self.screen_batches(&batches, &cols, &options)),
             None => self.screen_batches(&batches, &cols, &options),
@@ -409,11 +415,6 @@ impl Screener {
         }
         Ok(out)
     }
-}
-
-/// The options every batch screens with (those of `proscribe screen --input`).
-fn options(threshold: f64, limit: usize) -> ScreenOptions {
-    ScreenOptions { limit, threshold, candidates: DEFAULT_CANDIDATES, explain: true, matches_only: false }
 }
 
 fn check_score(py: Python<'_>, field: &str, value: f64) -> PyResult<()> {

@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use axum_extra::extract::{Query, QueryRejection};
 use futures_util::StreamExt;
-use proscribe_app::batch::{line_row, screen_rows, Columns, Line, LineSplitter, Row};
+use proscribe_app::batch::{batch_options, line_row, screen_rows, Columns, Line, LineSplitter, Row};
 use proscribe_app::views::references;
 use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::scan::{scan_until, ScanOptions};
@@ -120,7 +120,7 @@ pub async fn batch(
         }
     };
     let all = params.all;
-    let options = ScreenOptions { limit, threshold, explain: false, matches_only: !all, ..ScreenOptions::default() };
+    let options = batch_options(&ScreenOptions { limit, threshold, ..ScreenOptions::default() }, !all);
     let max_bytes = state.config.max_batch_bytes;
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(4);
     tokio::spawn(async move {

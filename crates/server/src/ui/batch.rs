@@ -12,7 +12,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Json};
-use proscribe_app::batch::{screen_rows, Columns, CsvRows, OutputFormat, ResultWriter, Row, Rows};
+use proscribe_app::batch::{batch_options, screen_rows, Columns, CsvRows, OutputFormat, ResultWriter, Row, Rows};
 use proscribe_matching::entity::ScreenOptions;
 use proscribe_matching::DEFAULT_THRESHOLD;
 use serde_json::json;
@@ -101,12 +101,10 @@ impl std::io::Write for Buffer {
 /// Screens every row (on rayon's pool) a chunk at a time, counting progress on `job`, and
 /// writes the results with the batch writer every interface shares.
 fn run(job: &Job, loaded: &Loaded, mut rows: Vec<Row>) -> proscribe_app::Result<Vec<u8>> {
-    let options = ScreenOptions {
-        limit: HITS_PER_ROW,
-        threshold: DEFAULT_THRESHOLD,
-        matches_only: true,
-        ..ScreenOptions::default()
-    };
+    let options = batch_options(
+        &ScreenOptions { limit: HITS_PER_ROW, threshold: DEFAULT_THRESHOLD, ..ScreenOptions::default() },
+        true,
+    );
     let buffer = Buffer::default();
     let mut writer = ResultWriter::new(Box::new(buffer.clone()), OutputFormat::Hits, false, HITS_PER_ROW)?;
     for chunk in rows.chunks_mut(CHUNK_ROWS) {
