@@ -72,15 +72,6 @@ def spark_run(index, table_path, out, threads, partition_mib):
         for b in batches:
             yield b.slice(0, 0)
 
-    t2 = time.perf_counter()
-    selected.mapInArrow(identity, selected.schema).write.format("noop").mode("overwrite").save()
-    t3 = time.perf_counter()
-    hits = ps.screen(df, index, columns=COLUMNS, threads=threads)
-    hits.write.mode("overwrite").parquet(out)
-    t4 = time.perf_counter()
-    written = spark.read.parquet(out)
-    output_rows, matches = written.count(), written.filter("match").count()
-
     def peak(batches):
         import pyarrow as pa
 
@@ -89,14 +80,30 @@ def spark_run(index, table_path, out, threads, partition_mib):
         usage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         yield pa.record_batch({"pid": [os.getpid()], "peak_mib": [usage]})
 
-    workers = {r["pid"]: r["peak_mib"] for r in
-               spark.range(0, 64, numPartitions=8).mapInArrow(peak, "pid long, peak_mib long").collect()}
+    def workers():
+        return {r["pid"]: r["peak_mib"] for r in
+                spark.range(0, 64, numPartitions=8).mapInArrow(peak, "pid long, peak_mib long").collect()}
+
+    t2 = time.perf_counter()
+    selected.mapInArrow(identity, selected.schema).write.format("noop").mode("overwrite").save()
+    t3 = time.perf_counter()
+    # The workers' memory before they open the index: Python with pyarrow, pandas, pyspark.
+    before = workers()
+    hits = ps.screen(df, index, columns=COLUMNS, threads=threads)
+    hits.write.mode("overwrite").parquet(out)
+    t4 = time.perf_counter()
+    written = spark.read.parquet(out)
+    output_rows, matches = written.count(), written.filter("match").count()
+
+    after = workers()
     jvm = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
     rows = df.count()
     emit(run=f"spark-local[2]-threads-{threads or 'all'}", rows=rows, partitions=partitions,
          session_secs=round(t1 - t0, 2), arrow_pass_secs=round(t3 - t2, 2), job_secs=round(t4 - t3, 2),
          rows_per_sec=round(rows / (t4 - t3)), rows_per_sec_with_session=round(rows / (t4 - t3 + t1 - t0)),
-         output_rows=output_rows, matches=matches, python_worker_peak_mib=sorted(workers.values()),
+         output_rows=output_rows, matches=matches, python_worker_peak_mib=sorted(after.values()),
+         python_worker_before_index_mib=sorted(before.values()),
+         python_worker_engine_mib=sorted(after[p] - before.get(p, max(before.values())) for p in after),
          jvm_peak_mib=vm_hwm_mib(jvm), index_mib=round(os.path.getsize(index) / 2**20, 1))
     spark.stop()
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
-use proscribe_matching::index::{Index, IndexFileError, FINGERPRINT};
+use proscribe_matching::index::{Index, IndexFileError, Reading, FINGERPRINT};
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::Store;
 
@@ -106,7 +106,7 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
     };
     let path = folder.join(index_file(data_version, as_of));
     if path.exists() {
-        match open_index(&path, as_of, day, data_version) {
+        match open_index(&path, Reading::BySize, as_of, day, data_version) {
             Ok(loaded) => return Ok(loaded),
             Err(error) => {
                 tracing::warn!(file = %path.display(), %error, "index file not used: building the index again")
@@ -181,9 +181,15 @@ fn loaded(
     Loaded { index, sources, read_secs, build_secs, file, day, data_version, as_of: as_of.copied(), rendered }
 }
 
-fn open_index(path: &Path, as_of: Option<&PartialDate>, day: PartialDate, data_version: i64) -> Result<Loaded> {
+fn open_index(
+    path: &Path,
+    reading: Reading,
+    as_of: Option<&PartialDate>,
+    day: PartialDate,
+    data_version: i64,
+) -> Result<Loaded> {
     let start = Instant::now();
-    let index = Index::open(path)?;
+    let index = Index::open_as(path, reading)?;
     let sources = match (index.extra("sources.names"), index.extra("sources.of")) {
         (Some(names), Some(of)) => Sources::decode(names, of, index.entity_count()),
         _ => None,
@@ -206,9 +212,9 @@ struct Origin {
 }
 
 /// Opens an index file that [`write_index_file`] wrote (or one kept beside a store), for
-/// statuses on `day`. A file that is missing, damaged, cut, written by another build of the
+/// statuses on `day`, read as `reading` says. A file that is missing, damaged, cut, written by another build of the
 /// matching engine, or without what proscribe writes beside the index is an error saying so.
-pub fn open_index_file(path: &Path, day: PartialDate) -> Result<Loaded> {
+pub fn open_index_file(path: &Path, reading: Reading, day: PartialDate) -> Result<Loaded> {
     if !path.is_file() {
         return Err(crate::Error::File {
             action: "open",
@@ -216,13 +222,13 @@ pub fn open_index_file(path: &Path, day: PartialDate) -> Result<Loaded> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    let index = Index::open(path)?;
+    let index = Index::open_as(path, Reading::InPlace)?;
     let origin: Origin = index
         .extra("origin")
         .and_then(|b| serde_json::from_slice(b).ok())
         .ok_or_else(|| malformed(path, "it does not say which store it was built from"))?;
     drop(index);
-    open_index(path, origin.as_of.as_ref(), day, origin.data_version)
+    open_index(path, reading, origin.as_of.as_ref(), day, origin.data_version)
 }
 
 /// Writes `loaded`'s index to `path` (replaced whole, never half-written) with what

@@ -22,6 +22,7 @@ use proscribe_app::query::{parse_query, parse_schema, Field, FieldError as Query
 use proscribe_app::views::{explanation, shown, HitView, DEFAULT_CUTOFF};
 use proscribe_app::Loaded;
 use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::index::Reading;
 use proscribe_model::PartialDate;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyFileNotFoundError, PyValueError};
@@ -210,10 +211,27 @@ impl Screener {
     /// Opens an index file written by `proscribe index FILE`, or a registry database (its
     /// index is built, or opened from the file kept beside it). `threads`: threads for
     /// `screen_arrow` (default: all cores). `as_of`: for a database, the lists in force on
-    /// that day (YYYY-MM-DD).
+    /// that day (YYYY-MM-DD). `reading`, for an index file: `"memory"` decodes it whole into
+    /// memory when opened (the fastest queries), `"mapped"` maps it and decodes what queries
+    /// reach (the least memory), `"auto"` (the default) reads into memory an index of up to
+    /// 200,000 name forms and maps a larger one.
     #[staticmethod]
-    #[pyo3(signature = (path, *, threads=None, as_of=None))]
-    fn open(py: Python<'_>, path: PathBuf, threads: Option<usize>, as_of: Option<String>) -> PyResult<Screener> {
+    #[pyo3(signature = (path, *, threads=None, as_of=None, reading="auto"))]
+    fn open(
+        py: Python<'_>,
+        path: PathBuf,
+        threads: Option<usize>,
+        as_of: Option<String>,
+        reading: &str,
+    ) -> PyResult<Screener> {
+        let reading = match reading {
+            "auto" => Reading::BySize,
+            "memory" => Reading::InMemory,
+            "mapped" => Reading::InPlace,
+            other => {
+                return Err(field_error(py, "reading", &format!("{other:?} is none of auto, memory, mapped")));
+            }
+        };
         let text = path.to_string_lossy();
         if let Some((scheme, _)) = text.split_once("://") {
             return Err(field_error(
@@ -249,7 +267,7 @@ impl Screener {
                 }
                 proscribe_app::load_index(&store, as_of.as_ref(), day).map_err(app_error)
             } else {
-                proscribe_app::loaded::open_index_file(&path, day).map_err(app_error)
+                proscribe_app::loaded::open_index_file(&path, reading, day).map_err(app_error)
             }
         })?;
         let pool = match threads {

@@ -27,6 +27,18 @@ def test_an_index_file_and_its_database_answer_alike(registry):
         assert a == b, name
 
 
+def test_an_index_read_in_memory_or_mapped_answers_alike(registry):
+    memory = proscribe.Screener.open(registry["index"], reading="memory")
+    mapped = proscribe.Screener.open(registry["index"], reading="mapped")
+    for name in ["Yun Ho Jin", "Taliban", "Abu Zeid", "Amir Khan Mutaqi"]:
+        a = [(h.entity_id, h.score, h.explanation) for h in memory.screen(name, cutoff=0.0)]
+        b = [(h.entity_id, h.score, h.explanation) for h in mapped.screen(name, cutoff=0.0)]
+        assert a == b, name
+    with pytest.raises(proscribe.FieldError) as e:
+        proscribe.Screener.open(registry["index"], reading="lazy")
+    assert e.value.field == "reading"
+
+
 def test_a_hit_carries_its_lists_status_and_explanation(registry):
     screener = proscribe.Screener.open(registry["index"])
     hits = screener.screen("Yun Ho-jin", schema="Person", country="KP")

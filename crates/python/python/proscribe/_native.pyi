@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Literal, Mapping, Optional, Sequence, Union
 
 import pyarrow
 
@@ -64,11 +64,15 @@ class Screener:
         *,
         threads: Optional[int] = None,
         as_of: Optional[str] = None,
+        reading: Literal["auto", "memory", "mapped"] = "auto",
     ) -> "Screener":
         """Opens an index file written by ``proscribe index FILE``, or a registry database.
 
         ``threads``: threads for ``screen_arrow`` (default: all cores). ``as_of``: for a
-        database, the lists in force on that day (YYYY-MM-DD). Raises FileNotFoundError,
+        database, the lists in force on that day (YYYY-MM-DD). ``reading``, for an index
+        file: ``memory`` decodes it whole when opened (the fastest queries), ``mapped`` maps
+        it and decodes what queries reach (the least memory), ``auto`` reads an index of up
+        to 200,000 name forms into memory and maps a larger one. Raises FileNotFoundError,
         IndexFileError, or FieldError for a bad argument."""
 
     @property

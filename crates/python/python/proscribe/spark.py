@@ -18,19 +18,19 @@ from typing import Dict, Iterator, Mapping, Optional, Tuple
 from ._native import DEFAULT_THRESHOLD, Screener, hit_columns
 
 # The screeners a worker process opened, by path and threads: a worker runs many tasks.
-_OPENED: Dict[Tuple[str, Optional[int]], Screener] = {}
+_OPENED: Dict[Tuple[str, Optional[int], str], Screener] = {}
 _LOCK = threading.Lock()
 
 # The batch fields and their default column names.
 FIELDS = ("name", "birth_date", "country", "id", "schema", "key")
 
 
-def _screener(path: str, threads: Optional[int]) -> Screener:
+def _screener(path: str, threads: Optional[int], reading: str) -> Screener:
     with _LOCK:
-        found = _OPENED.get((path, threads))
+        found = _OPENED.get((path, threads, reading))
         if found is None:
-            found = Screener.open(path, threads=threads)
-            _OPENED[(path, threads)] = found
+            found = Screener.open(path, threads=threads, reading=reading)
+            _OPENED[(path, threads, reading)] = found
         return found
 
 
@@ -65,6 +65,7 @@ def screen(
     threads: Optional[int] = None,
     ship: bool = False,
     errors: bool = True,
+    reading: str = "mapped",
 ):
     """Screens every row of ``df`` against the index at ``index_path``.
 
@@ -78,7 +79,9 @@ def screen(
 
     ``threads``: threads per task (default: all cores of the worker; set 1 when an executor
     runs as many tasks at once as it has cores). ``ship``: send the file to the executors
-    with the job instead of reading it from a shared path.
+    with the job instead of reading it from a shared path. ``reading``: how each worker opens
+    the index (``Screener.open``); mapped by default, so that an executor's workers share the
+    file's pages and each holds only what its queries reach.
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold: {threshold} is not between 0 and 1")
@@ -101,7 +104,7 @@ def screen(
         df.sparkSession.sparkContext.addFile(index_path)
 
     def run(batches: Iterator) -> Iterator:
-        screener = _screener(_local_path(index_path, ship), threads)
+        screener = _screener(_local_path(index_path, ship), threads, reading)
         for batch in batches:
             if batch.num_rows == 0:
                 continue
