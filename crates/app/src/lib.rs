@@ -46,6 +46,7 @@ pub mod import;
 pub mod loaded;
 pub mod query;
 pub mod registry;
+pub mod resolve;
 pub mod secrets;
 pub mod spreadsheet;
 pub mod views;

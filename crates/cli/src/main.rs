@@ -11,6 +11,7 @@ mod keys;
 mod output;
 mod pairs;
 mod query;
+mod resolve;
 mod scan;
 mod screen;
 mod serve;
@@ -96,6 +97,8 @@ enum Command {
     /// Write the screening index of the current (or as-of) lists to a file, which the Python
     /// package and Spark jobs open (`proscribe.Screener.open`).
     Index(screen::IndexArgs),
+    /// One real-world entity across lists: the pairs linked and those for review.
+    Resolve(resolve::ResolveArgs),
     /// Find mentions of listed names in a text (a file, or - for standard input).
     Scan(scan::ScanArgs),
     /// Make, list and revoke API keys of the HTTP service.
@@ -312,6 +315,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Eval(args) => pairs::eval(&cli, args),
         Command::Screen(args) => screen::run(&cli, args),
         Command::Index(args) => screen::write_index(&cli, args),
+        Command::Resolve(args) => resolve::run(&cli, args),
         Command::Scan(args) => scan::run(&cli, args),
         Command::Serve(args) => serve::run(&cli, args),
         Command::Keys(args) => keys::run(&cli, args),

@@ -29,6 +29,7 @@ pub mod entity;
 pub mod index;
 pub mod metrics;
 mod prepare;
+pub mod resolve;
 pub mod scan;
 mod similarity;
 mod weights;

@@ -130,6 +130,15 @@ impl Store {
         Ok(seen)
     }
 
+    /// Every link the lists state between two entities (a reference to another list's entry),
+    /// each once, as `(lower id, higher id)`, in order.
+    pub fn stated_links(&self) -> Result<Vec<(String, String)>, Error> {
+        let mut stmt =
+            self.conn.prepare("SELECT entity_id, other_id FROM same_as WHERE entity_id < other_id ORDER BY 1, 2")?;
+        let links = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(links)
+    }
+
     /// The sources with a version that has entity `id`.
     pub(crate) fn sources_of(&self, id: &str) -> Result<Vec<String>, Error> {
         let mut stmt = self.conn.prepare_cached(
