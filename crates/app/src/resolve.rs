@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use proscribe_matching::resolve::{cross_reference as candidates, strong_evidence, CrossOptions, Evidence, Shared};
+use proscribe_model::resolution::{Decision, Verdict};
 use proscribe_store::Store;
 use serde::Serialize;
 
@@ -25,10 +26,12 @@ pub const PAGE: usize = 10;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Link {
-    /// Linked without a person, by the evidence given.
+    /// One entity: by the evidence given, or as an analyst decided.
     Auto,
-    /// For a person to decide.
+    /// For a person to decide (an analyst may have said "unsure").
     Review,
+    /// Two entities, as an analyst decided, whatever the evidence.
+    Apart,
 }
 
 /// A pair of entities of different sources.
@@ -50,6 +53,8 @@ pub struct Pair {
     pub evidence: Option<Evidence>,
     /// The name screened and the name it matched.
     pub names: Option<(String, Option<String>)>,
+    /// The analyst's decision in force on the pair, which goes before the evidence.
+    pub decision: Option<Decision>,
 }
 
 /// Options of [`cross_reference`].
@@ -70,7 +75,8 @@ impl Default for Options {
 /// What a cross-reference found.
 #[derive(Debug, Clone, Serialize)]
 pub struct CrossReference {
-    /// The pairs: links first, then the review queue, each best first.
+    /// The pairs: links first, then the review queue, then the pairs kept apart, each best
+    /// first.
     pub pairs: Vec<Pair>,
     /// Entities cross-referenced.
     pub entities: usize,
@@ -96,17 +102,33 @@ pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Resu
     let source_of = |e: u32| source_ids[loaded.sources.of(e)];
     let found = candidates(index, &source_of, CrossOptions { floor: options.review_threshold });
     let shared = Shared::of(index, &source_of);
+    let mut decisions: HashMap<(u32, u32), Decision> = HashMap::new();
+    for d in store.decisions(false)? {
+        if let (Some(&x), Some(&y)) = (position.get(d.a.as_str()), position.get(d.b.as_str())) {
+            decisions.insert((x.min(y), x.max(y)), d);
+        }
+    }
     let mut pairs = Vec::new();
     let mut seen = HashSet::new();
-    let pair = |a: u32, b: u32, score, link, evidence, names| Pair {
-        a: index.entity_id(a).to_string(),
-        a_source: loaded.sources.of(a).to_string(),
-        b: index.entity_id(b).to_string(),
-        b_source: loaded.sources.of(b).to_string(),
-        score,
-        link,
-        evidence,
-        names,
+    let pair = |a: u32, b: u32, score, link, evidence, names| {
+        let decision = decisions.get(&(a, b)).cloned();
+        let link = match decision.as_ref().map(|d| d.verdict) {
+            Some(Verdict::Same) => Link::Auto,
+            Some(Verdict::Different) => Link::Apart,
+            Some(Verdict::Unsure) => Link::Review,
+            None => link,
+        };
+        Pair {
+            a: index.entity_id(a).to_string(),
+            a_source: loaded.sources.of(a).to_string(),
+            b: index.entity_id(b).to_string(),
+            b_source: loaded.sources.of(b).to_string(),
+            score,
+            link,
+            evidence,
+            names,
+            decision,
+        }
     };
     for c in &found {
         seen.insert((c.a, c.b));
@@ -119,12 +141,23 @@ pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Resu
         let link = if evidence.is_some() { Link::Auto } else { Link::Review };
         pairs.push(pair(c.a, c.b, c.score, link, evidence, names));
     }
-    for &(a, b) in stated.iter().filter(|p| !seen.contains(p)) {
+    let unfound: Vec<(u32, u32)> = stated.iter().filter(|p| !seen.contains(*p)).copied().collect();
+    for (a, b) in unfound {
+        seen.insert((a, b));
         pairs.push(pair(a, b, 0.0, Link::Auto, Some(Evidence::Stated), None));
     }
+    // Decided pairs that screening did not propose.
+    for &(a, b) in decisions.keys().filter(|p| !seen.contains(p)) {
+        pairs.push(pair(a, b, 0.0, Link::Review, None, None));
+    }
+    let order = |l: Link| match l {
+        Link::Auto => 0,
+        Link::Review => 1,
+        Link::Apart => 2,
+    };
     pairs.sort_by(|x, y| {
-        (x.link == Link::Review)
-            .cmp(&(y.link == Link::Review))
+        order(x.link)
+            .cmp(&order(y.link))
             .then(y.score.total_cmp(&x.score))
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
@@ -212,6 +245,7 @@ pub fn evaluate(store: &Store, loaded: &Loaded, options: Options) -> Result<Eval
                 queue.entry(a).or_default().push((p.score, b));
                 queue.entry(b).or_default().push((p.score, a));
             }
+            Link::Apart => {}
             Link::Auto => {
                 let kind = match &p.evidence {
                     Some(Evidence::Identifier { .. }) => "identifier",
@@ -248,6 +282,7 @@ pub fn evaluate(store: &Store, loaded: &Loaded, options: Options) -> Result<Eval
     for (a, b) in stated {
         match result.get(&(a, b)) {
             Some(Link::Auto) => ev.found_auto += 1,
+            Some(Link::Apart) => ev.missed += 1,
             Some(Link::Review) => {
                 let best = [rank(&queue, a, b), rank(&queue, b, a)].into_iter().flatten().min();
                 if best.is_some_and(|r| r < PAGE) {
@@ -316,6 +351,25 @@ mod tests {
         assert!(found.pairs[first_review..].windows(2).all(|w| w[0].score >= w[1].score));
         // No pair of one source.
         assert!(found.pairs.iter().all(|p| p.a_source != p.b_source));
+    }
+
+    #[test]
+    fn an_analyst_s_decision_goes_before_the_evidence() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        store.decide("ana", "w-yun", "un-kpi-001", Verdict::Different, "another Yun Ho-jin").unwrap();
+        store.decide("ana", "ofac-6366", "un-qde-004", Verdict::Same, "one organisation").unwrap();
+        let loaded = crate::load_index(&store, None, crate::today()).unwrap();
+        let found = cross_reference(&store, &loaded, Options::default()).unwrap();
+        let find = |a: &str, b: &str| {
+            found.pairs.iter().find(|p| (p.a == a && p.b == b) || (p.a == b && p.b == a)).cloned().unwrap()
+        };
+        let yun = find("un-kpi-001", "w-yun");
+        assert_eq!(yun.link, Link::Apart);
+        assert!(yun.evidence.is_some(), "the evidence is still shown");
+        let aq = find("ofac-6366", "un-qde-004");
+        assert_eq!((aq.link, aq.decision.map(|d| d.actor)), (Link::Auto, Some("ana".to_string())));
+        assert_eq!(found.pairs.last().unwrap().link, Link::Apart);
     }
 
     #[test]

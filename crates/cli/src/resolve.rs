@@ -2,15 +2,17 @@
 //! screened entities of every source (see `proscribe_app::resolve`): the pairs linked without a
 //! person (with the evidence) and the review queue, best first. `evaluate` hides the links the
 //! lists state and measures how many the cross-reference finds again, and how precise its
-//! automatic links are.
+//! automatic links are. `decide`, `undo` and `decisions` keep analysts' decisions on pairs
+//! (same, different, unsure, with the reason; audited).
 
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
 use proscribe_app::resolve::{cross_reference, evaluate, Link, Options, PAGE, REVIEW_THRESHOLD};
+use proscribe_model::resolution::{Decision, Verdict};
 
 use crate::output::{outln, print_json, print_table};
 use crate::screen::load_index;
-use crate::{open_for_reading, Cli, Reading};
+use crate::{open_for_reading, open_store, open_store_to_read, Cli, Reading};
 
 /// Arguments of `proscribe resolve`.
 #[derive(Debug, Args)]
@@ -27,6 +29,30 @@ enum ResolveCommand {
     /// How many of the links the lists state the cross-reference finds when they are hidden,
     /// and how precise its automatic links are.
     Evaluate(CandidatesArgs),
+    /// Decide whether two entities are one: same, different (kept apart whatever the
+    /// evidence) or unsure. A newer decision on a pair replaces the one before.
+    Decide {
+        /// One entity's id.
+        entity: String,
+        /// The other's.
+        other: String,
+        /// same, different or unsure.
+        verdict: Verdict,
+        /// Why (kept with the decision and in the audit trail).
+        #[arg(long)]
+        reason: String,
+    },
+    /// Undo a decision: the pair goes back to what the evidence says.
+    Undo {
+        /// The decision's number (`resolve decisions`).
+        id: i64,
+    },
+    /// The decisions in force (with --all, every decision ever made, undone ones too).
+    Decisions {
+        /// Undone decisions too.
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -47,8 +73,58 @@ fn options(args: &CandidatesArgs) -> Result<Options> {
     Ok(Options { review_threshold, hide_stated: false })
 }
 
+fn decision_row(d: &Decision) -> Vec<String> {
+    vec![
+        d.id.to_string(),
+        d.verdict.to_string(),
+        d.a.clone(),
+        d.b.clone(),
+        d.actor.clone(),
+        d.decided_at.clone(),
+        d.undone_at
+            .as_ref()
+            .map(|at| format!("undone {at} by {}", d.undone_by.as_deref().unwrap_or("")))
+            .unwrap_or_default(),
+        d.reason.clone(),
+    ]
+}
+
+const DECISION_HEADER: [&str; 8] = ["id", "verdict", "entity", "other", "by", "at", "undone", "reason"];
+
 /// Runs `proscribe resolve`.
 pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
+    let actor = proscribe_store::local_actor();
+    match &args.command {
+        ResolveCommand::Decide { entity, other, verdict, reason } => {
+            let store = open_store(cli)?;
+            let d = store.decide(&actor, entity, other, *verdict, reason)?;
+            if cli.json {
+                return print_json(&d);
+            }
+            outln!("decision {}: {} and {} are {}", d.id, d.a, d.b, verdict_words(d.verdict));
+            return Ok(());
+        }
+        ResolveCommand::Undo { id } => {
+            let store = open_store(cli)?;
+            let d = store.undo_decision(&actor, *id)?;
+            if cli.json {
+                return print_json(&d);
+            }
+            outln!("decision {} on {} and {} undone", d.id, d.a, d.b);
+            return Ok(());
+        }
+        ResolveCommand::Decisions { all } => {
+            let store = open_store_to_read(cli)?;
+            let decisions = store.decisions(*all)?;
+            if cli.json {
+                return print_json(&decisions);
+            }
+            let rows: Vec<Vec<String>> = decisions.iter().map(decision_row).collect();
+            print_table(&DECISION_HEADER, &rows);
+            return Ok(());
+        }
+        _ => {}
+    }
     let store = open_for_reading(cli, Reading::Screening)?;
     let loaded = load_index(&store, None)?;
     match &args.command {
@@ -57,12 +133,13 @@ pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
             if cli.json {
                 return print_json(&found);
             }
-            let linked = found.pairs.iter().filter(|p| p.link == Link::Auto).count();
+            let count = |l: Link| found.pairs.iter().filter(|p| p.link == l).count();
             outln!(
-                "{} entities: {} pairs linked, {} for review ({:.1} s)",
+                "{} entities: {} pairs linked, {} for review, {} kept apart ({:.1} s)",
                 found.entities,
-                linked,
-                found.pairs.len() - linked,
+                count(Link::Auto),
+                count(Link::Review),
+                count(Link::Apart),
                 found.secs
             );
             let shown = if a.limit == 0 { found.pairs.len() } else { a.limit };
@@ -73,9 +150,11 @@ pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
                 .map(|p| {
                     vec![
                         format!("{:.3}", p.score),
-                        match p.link {
-                            Link::Auto => "linked".to_string(),
-                            Link::Review => "review".to_string(),
+                        match (p.link, &p.decision) {
+                            (Link::Auto, None) => "linked".to_string(),
+                            (Link::Review, None) => "review".to_string(),
+                            (Link::Apart, None) => "apart".to_string(),
+                            (_, Some(d)) => format!("{} ({})", d.verdict, d.id),
                         },
                         format!("{} ({})", p.a, p.a_source),
                         format!("{} ({})", p.b, p.b_source),
@@ -128,6 +207,15 @@ pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
                 outln!("  {e}");
             }
         }
+        ResolveCommand::Decide { .. } | ResolveCommand::Undo { .. } | ResolveCommand::Decisions { .. } => {}
     }
     Ok(())
+}
+
+fn verdict_words(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Same => "one entity",
+        Verdict::Different => "two entities, kept apart",
+        Verdict::Unsure => "not known yet (kept in the review queue)",
+    }
 }

@@ -34,6 +34,7 @@ mod entity;
 mod error;
 pub mod ftm;
 pub mod publication;
+pub mod resolution;
 mod script;
 mod source;
 pub mod timeline;

@@ -209,6 +209,13 @@ pub(crate) const COVERED: &[Covered] = &[
         one: "SELECT id, list_id, entity_id, state, body, new_entity, created_at, updated_at, published_version
                 FROM wf_proposal WHERE id = CAST(?1 AS INTEGER)",
     },
+    Covered {
+        table: "resolve_decision",
+        unit: "row",
+        all: "SELECT id, a, b, verdict, reason, actor, decided_at, undone_at, undone_by FROM resolve_decision ORDER BY id",
+        one: "SELECT id, a, b, verdict, reason, actor, decided_at, undone_at, undone_by FROM resolve_decision
+               WHERE id = CAST(?1 AS INTEGER)",
+    },
 ];
 
 fn covered(table: &str) -> &'static Covered {

@@ -164,6 +164,20 @@ CREATE TABLE audit_write (
 ) WITHOUT ROWID;
 CREATE INDEX change_version ON change (version_id, id);
 "#,
+    r#"
+CREATE TABLE resolve_decision (
+    id          INTEGER PRIMARY KEY,
+    a           TEXT NOT NULL,             -- an entity id, the lower of the pair
+    b           TEXT NOT NULL,             -- the other entity id
+    verdict     TEXT NOT NULL,             -- same | different | unsure
+    reason      TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    decided_at  TEXT NOT NULL,
+    undone_at   TEXT,                      -- set when undone (or replaced by a newer decision)
+    undone_by   TEXT
+);
+CREATE INDEX resolve_decision_pair ON resolve_decision (a, b);
+"#,
 ];
 
 /// The first schema version whose audit trail covers the data.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use proscribe_model::resolution::Verdict;
 use proscribe_model::workflow::{BodyRole, Proposal, ProposalKind};
 use proscribe_model::{Designation, Entity, Name, NameKind, Schema, SourceInfo};
 use proscribe_store::{Role, Store, Tampering, VersionMeta};
@@ -56,6 +57,8 @@ fn written(path: &Path) {
     let p = Proposal::draft(ProposalKind::Delist, &list, &entity, &["un-sc-members"], "Deceased.", &roles).unwrap();
     store.create_proposal("test", p.clone(), None).unwrap();
     store.create_proposal("test", p, None).unwrap();
+    store.decide("test", "zz-1", "zz-2", Verdict::Same, "the lists link them").unwrap();
+    store.decide("test", "zz-1", &entity, Verdict::Different, "another organisation").unwrap();
 }
 
 /// A copy of the written store, a fresh one for each case.
@@ -200,6 +203,20 @@ fn every_edit_insert_and_delete_of_served_data_is_named() {
             Tampering::Inserted,
         ),
         ("wf_proposal", "DELETE FROM wf_proposal WHERE id = 2".into(), "2".into(), Tampering::Deleted),
+        (
+            "resolve_decision",
+            "UPDATE resolve_decision SET verdict = 'different' WHERE id = 1".into(),
+            "1".into(),
+            Tampering::Edited,
+        ),
+        (
+            "resolve_decision",
+            "INSERT INTO resolve_decision SELECT 3, a, b, verdict, reason, actor, decided_at, NULL, NULL FROM resolve_decision WHERE id = 1"
+                .into(),
+            "3".into(),
+            Tampering::Inserted,
+        ),
+        ("resolve_decision", "DELETE FROM resolve_decision WHERE id = 2".into(), "2".into(), Tampering::Deleted),
     ];
     let mut tables_seen = std::collections::BTreeSet::new();
     for (table, statements, key, tampering) in &cases {

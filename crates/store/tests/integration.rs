@@ -5,3 +5,4 @@
 mod audit;
 mod extracts;
 mod history;
+mod resolution;

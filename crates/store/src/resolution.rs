@@ -1,0 +1,129 @@
+//! Analysts' decisions on pairs of entities ([`Decision`]): whether two entities of two lists
+//! are one real-world entity. Each decision and each undoing is one audited write
+//! (`resolve.decide`, `resolve.undo`). Decisions are kept by entity ids, which stay the same
+//! across versions of a list, so they survive re-imports. A pair has at most one decision in
+//! force: deciding again undoes the one before, in the same write.
+
+use proscribe_model::resolution::{Decision, Verdict};
+use rusqlite::{params, OptionalExtension};
+
+use crate::{now, Error, Store};
+
+/// The longest reason kept.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Decision, String)> {
+    let verdict: String = r.get(3)?;
+    Ok((
+        Decision {
+            id: r.get(0)?,
+            a: r.get(1)?,
+            b: r.get(2)?,
+            verdict: Verdict::Unsure,
+            reason: r.get(4)?,
+            actor: r.get(5)?,
+            decided_at: r.get(6)?,
+            undone_at: r.get(7)?,
+            undone_by: r.get(8)?,
+        },
+        verdict,
+    ))
+}
+
+const COLUMNS: &str = "id, a, b, verdict, reason, actor, decided_at, undone_at, undone_by";
+
+fn with_verdict((mut d, verdict): (Decision, String)) -> Result<Decision, Error> {
+    d.verdict =
+        verdict.parse().map_err(|reason: String| Error::corrupt("resolve_decision", d.id, "verdict", reason))?;
+    Ok(d)
+}
+
+impl Store {
+    /// Decides whether entities `x` and `y` are one (`verdict`), for `reason`, as `actor`.
+    /// Both must be entities of the store, and differ; the reason must be given. A decision in
+    /// force on the pair is undone by this one.
+    pub fn decide(&self, actor: &str, x: &str, y: &str, verdict: Verdict, reason: &str) -> Result<Decision, Error> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+            return Err(Error::Invalid(format!("a decision's reason is 1 to {MAX_REASON_CHARS} characters")));
+        }
+        if x == y {
+            return Err(Error::Invalid(format!("{x} is one entity: a decision is on two")));
+        }
+        for id in [x, y] {
+            if !self.has_entity(id)? {
+                return Err(Error::NotFound(format!("no entity {id}")));
+            }
+        }
+        let (a, b) = if x < y { (x, y) } else { (y, x) };
+        let tx = self.conn.unchecked_transaction()?;
+        let at = now();
+        let before: Option<i64> = tx
+            .query_row(
+                "SELECT id FROM resolve_decision WHERE a = ?1 AND b = ?2 AND undone_at IS NULL",
+                params![a, b],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(old) = before {
+            tx.execute(
+                "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+                params![old, at, actor],
+            )?;
+        }
+        tx.execute(
+            "INSERT INTO resolve_decision (a, b, verdict, reason, actor, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![a, b, verdict.as_str(), reason, actor, at],
+        )?;
+        let id = tx.last_insert_rowid();
+        let mut touched = vec![("resolve_decision", id.to_string())];
+        touched.extend(before.map(|old| ("resolve_decision", old.to_string())));
+        crate::audit::append(&tx, actor, "resolve.decide", &format!("pair:{a}~{b}"), &touched)?;
+        tx.commit()?;
+        Ok(self.decision(id)?.expect("the decision just stored"))
+    }
+
+    /// Undoes decision `id`, as `actor`: the pair goes back to what the evidence says.
+    pub fn undo_decision(&self, actor: &str, id: i64) -> Result<Decision, Error> {
+        let Some(d) = self.decision(id)? else { return Err(Error::NotFound(format!("no decision {id}"))) };
+        if !d.in_force() {
+            return Err(Error::Invalid(format!("decision {id} was undone at {}", d.undone_at.unwrap_or_default())));
+        }
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute(
+            "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+            params![id, now(), actor],
+        )?;
+        crate::audit::append(
+            &tx,
+            actor,
+            "resolve.undo",
+            &format!("pair:{}~{}", d.a, d.b),
+            &[("resolve_decision", id.to_string())],
+        )?;
+        tx.commit()?;
+        Ok(self.decision(id)?.expect("the decision just undone"))
+    }
+
+    /// Decision `id`.
+    pub fn decision(&self, id: i64) -> Result<Option<Decision>, Error> {
+        let row = self
+            .conn
+            .query_row(&format!("SELECT {COLUMNS} FROM resolve_decision WHERE id = ?1"), [id], decision_row)
+            .optional()?;
+        row.map(with_verdict).transpose()
+    }
+
+    /// The decisions, oldest first: those in force, or every one (`all`).
+    pub fn decisions(&self, all: bool) -> Result<Vec<Decision>, Error> {
+        let filter = if all { "" } else { "WHERE undone_at IS NULL" };
+        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM resolve_decision {filter} ORDER BY id"))?;
+        let rows = stmt.query_map([], decision_row)?.collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(with_verdict).collect()
+    }
+
+    /// Whether any version of any source has entity `id`.
+    fn has_entity(&self, id: &str) -> Result<bool, Error> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [id], |r| r.get(0))?)
+    }
+}
