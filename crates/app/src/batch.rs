@@ -18,14 +18,14 @@
 use std::io::{BufRead, Read, Write};
 use std::time::Instant;
 
-use proscribe_matching::entity::{screen, Hit, Query, ScreenOptions};
-use proscribe_matching::index::Index;
+use proscribe_matching::entity::{Hit, Query, ScreenOptions};
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::query::{parse_query, Field, QueryFields};
 use crate::spreadsheet;
-use crate::views::{joined_references, main_reference, REFERENCE_SEPARATOR};
+use crate::views::{cluster_references, main_reference, screen_loaded, REFERENCE_SEPARATOR};
+use crate::Loaded;
 use crate::{Error, Result};
 
 /// Longest line of a JSON-lines batch; a longer one is that row's error.
@@ -479,14 +479,15 @@ pub fn batch_options(base: &ScreenOptions, matches_only: bool) -> ScreenOptions 
     ScreenOptions { explain: false, matches_only, ..*base }
 }
 
-/// Screens the rows that have a query, on rayon's pool. A row whose name screening refuses
-/// (no letters, too long) gets that reason as its error and no outcome.
-pub fn screen_rows(index: &Index, rows: &mut [Row], options: &ScreenOptions) -> Vec<Option<Screened>> {
+/// Screens the rows that have a query, on rayon's pool, one hit per cluster unless
+/// `members` ([`screen_loaded`]). A row whose name screening refuses (no letters, too long)
+/// gets that reason as its error and no outcome.
+pub fn screen_rows(loaded: &Loaded, rows: &mut [Row], options: &ScreenOptions, members: bool) -> Vec<Option<Screened>> {
     rows.par_iter_mut()
         .map(|row| {
             let query = row.query.as_ref().ok()?;
             let start = Instant::now();
-            match screen(index, query, options) {
+            match screen_loaded(loaded, query, options, members) {
                 Ok(hits) => Some(Screened { hits, nanos: start.elapsed().as_nanos() as u64 }),
                 Err(e) => {
                     row.query = Err(format!("{}: {e}", Field::Name));
@@ -542,7 +543,8 @@ pub struct HitRecord {
     pub is_match: Option<bool>,
     /// The entity's id.
     pub entity_id: Option<String>,
-    /// Its list references, joined by [`REFERENCE_SEPARATOR`].
+    /// Its list references and those of the other members of its cluster, joined by
+    /// [`REFERENCE_SEPARATOR`].
     pub reference: Option<String>,
     /// Its caption.
     pub caption: Option<String>,
@@ -573,7 +575,8 @@ impl HitRecord {
 
 /// The output rows of the hits format for one input row: one for its error or notes, if
 /// any, then one per matching hit (`hits`: none when the row was not screened).
-pub fn hit_records(index: &Index, row: &Row, hits: &[Hit]) -> Vec<HitRecord> {
+pub fn hit_records(loaded: &Loaded, row: &Row, hits: &[Hit]) -> Vec<HitRecord> {
+    let index = &loaded.index;
     let base = HitRecord {
         row: row.number,
         key: row.key.clone(),
@@ -596,7 +599,7 @@ pub fn hit_records(index: &Index, row: &Row, hits: &[Hit]) -> Vec<HitRecord> {
             score: Some((h.score * 1e4).round() / 1e4),
             is_match: Some(true),
             entity_id: Some(e.id.clone()),
-            reference: Some(joined_references(e)),
+            reference: Some(cluster_references(loaded, h.entity)),
             caption: Some(e.caption().to_string()),
             matched_name: h.name.map(|n| index.name_text(n).to_string()),
             ..base.clone()
@@ -641,7 +644,8 @@ impl ResultWriter {
     /// Writes what `row` gave (`hits`: none when it was not screened). Returns the row's
     /// error or notes when the format has no place for them (references and scores), for
     /// the caller to report.
-    pub fn write(&mut self, index: &Index, row: &Row, hits: &[Hit]) -> Result<Option<String>> {
+    pub fn write(&mut self, loaded: &Loaded, row: &Row, hits: &[Hit]) -> Result<Option<String>> {
+        let index = &loaded.index;
         let error = row.error_text();
         if let Sink::Lines(out, format) = &mut self.sink {
             let line = match format {
@@ -659,7 +663,7 @@ impl ResultWriter {
             writeln!(out, "{line}").map_err(output_error)?;
             return Ok(error);
         }
-        for record in hit_records(index, row, hits) {
+        for record in hit_records(loaded, row, hits) {
             self.emit(&record)?;
         }
         Ok(None)

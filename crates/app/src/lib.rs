@@ -41,6 +41,7 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod clusters;
 mod error;
 pub mod import;
 pub mod loaded;

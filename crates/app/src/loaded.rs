@@ -9,9 +9,11 @@ use std::time::Instant;
 
 use arc_swap::ArcSwapOption;
 use proscribe_matching::index::{Index, IndexFileError, Reading, FINGERPRINT};
+use proscribe_matching::resolve::strong_links;
 use proscribe_model::{Entity, PartialDate};
 use proscribe_store::Store;
 
+use crate::clusters::Clusters;
 use crate::Result;
 
 /// An entity's full record as the API shows it, rendered once per index.
@@ -36,11 +38,22 @@ pub struct Loaded {
     pub data_version: i64,
     /// The day of the lists the index holds, when not the newest versions.
     pub as_of: Option<PartialDate>,
+    /// The pairs of entities strong evidence links (by position), found when the index was
+    /// built ([`proscribe_matching::resolve::strong_links`]).
+    pub links: Vec<(u32, u32)>,
+    /// The entities that are one real-world entity ([`Clusters`]).
+    pub clusters: Clusters,
     /// Full records rendered for answers, by position, filled as they are asked for.
     rendered: Vec<OnceLock<Rendered>>,
 }
 
 impl Loaded {
+    /// An index built elsewhere than from a store (tests, tools), its entities of no named
+    /// source and each its own cluster, with statuses on `day`.
+    pub fn of_index(index: Index, day: PartialDate) -> Loaded {
+        loaded(index, Sources::default(), 0.0, 0.0, None, None, day, 0)
+    }
+
     /// Entity `at` rendered by `render` the first time it is asked for, and kept.
     pub fn rendered<E>(&self, at: u32, render: impl FnOnce() -> Result<Rendered, E>) -> Result<Rendered, E> {
         let slot = &self.rendered[at as usize];
@@ -63,6 +76,11 @@ impl Sources {
     /// The source of entity `entity`.
     pub fn of(&self, entity: u32) -> &str {
         self.of.get(entity as usize).and_then(|&n| self.names.get(n as usize)).map_or("", String::as_str)
+    }
+
+    /// The number of the source of entity `entity` (the same for entities of one source).
+    pub fn number(&self, entity: u32) -> u32 {
+        self.of.get(entity as usize).map_or(u32::MAX, |&n| u32::from(n))
     }
 
     fn push(&mut self, source: &str) {
@@ -100,6 +118,13 @@ impl Sources {
 /// read: it is said in the log and the index is built again and written over it. Files of
 /// older data versions are removed.
 pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -> Result<Loaded> {
+    let mut loaded = load_entities(store, as_of, day)?;
+    loaded.clusters = Clusters::build(store, &loaded.index, &loaded.links)?;
+    Ok(loaded)
+}
+
+/// [`load_index`] without the clusters: the index built, or opened from its file.
+fn load_entities(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -> Result<Loaded> {
     let data_version = store.data_version()?;
     let Some(folder) = store.path().map(|p| index_folder(&p)) else {
         return build_index(store, as_of, day, data_version);
@@ -161,9 +186,12 @@ fn build_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate, dat
     let read_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let index = Index::build(entities);
+    let links = strong_links(&index, &|e| sources.number(e)).into_iter().map(|(a, b, _)| (a, b)).collect();
     let build_secs = start.elapsed().as_secs_f64();
     tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
-    Ok(loaded(index, sources, read_secs, build_secs, None, as_of, day, data_version))
+    let mut loaded = loaded(index, sources, read_secs, build_secs, None, as_of, day, data_version);
+    loaded.links = links;
+    Ok(loaded)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -178,7 +206,20 @@ fn loaded(
     data_version: i64,
 ) -> Loaded {
     let rendered = (0..index.entity_count()).map(|_| OnceLock::new()).collect();
-    Loaded { index, sources, read_secs, build_secs, file, day, data_version, as_of: as_of.copied(), rendered }
+    let clusters = Clusters::singletons(index.entity_count());
+    Loaded {
+        index,
+        sources,
+        read_secs,
+        build_secs,
+        file,
+        day,
+        data_version,
+        as_of: as_of.copied(),
+        links: Vec::new(),
+        clusters,
+        rendered,
+    }
 }
 
 fn open_index(
@@ -195,9 +236,37 @@ fn open_index(
         _ => None,
     }
     .ok_or_else(|| malformed(path, "the entities' sources do not read"))?;
+    let entities = index.entity_count() as u32;
+    let links = index
+        .extra("resolve.links")
+        .and_then(|b| decode_u32s(b).filter(|v| v.len().is_multiple_of(2) && v.iter().all(|&e| e < entities)))
+        .ok_or_else(|| malformed(path, "the links between entities do not read"))?
+        .chunks_exact(2)
+        .map(|p| (p[0], p[1]))
+        .collect();
+    let clusters = index
+        .extra("clusters.of")
+        .and_then(decode_u32s)
+        .filter(|of| of.len() == entities as usize && of.iter().all(|&c| c < entities))
+        .map(|of| Clusters::from_of(&index, of))
+        .ok_or_else(|| malformed(path, "the entities' clusters do not read"))?;
     let build_secs = start.elapsed().as_secs_f64();
     tracing::info!(file = %path.display(), stats = ?index.stats(), open_secs = build_secs, "index opened");
-    Ok(loaded(index, sources, 0.0, build_secs, Some(path.to_path_buf()), as_of, day, data_version))
+    let mut loaded = loaded(index, sources, 0.0, build_secs, Some(path.to_path_buf()), as_of, day, data_version);
+    loaded.links = links;
+    loaded.clusters = clusters;
+    Ok(loaded)
+}
+
+fn encode_u32s(values: impl Iterator<Item = u32>) -> Vec<u8> {
+    values.flat_map(u32::to_le_bytes).collect()
+}
+
+fn decode_u32s(bytes: &[u8]) -> Option<Vec<u32>> {
+    bytes
+        .len()
+        .is_multiple_of(4)
+        .then(|| bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
 }
 
 fn malformed(path: &Path, detail: &str) -> crate::Error {
@@ -237,7 +306,18 @@ pub fn write_index_file(loaded: &Loaded, path: &Path) -> Result<u64> {
     let (names, of) = loaded.sources.encode();
     let origin = serde_json::to_vec(&Origin { data_version: loaded.data_version, as_of: loaded.as_of })
         .map_err(|e| crate::Error::Input(format!("cannot describe the index: {e}")))?;
-    Ok(loaded.index.write_with(path, &[("sources.names", &names), ("sources.of", &of), ("origin", &origin)])?)
+    let links = encode_u32s(loaded.links.iter().flat_map(|&(a, b)| [a, b]));
+    let clusters = encode_u32s((0..loaded.index.entity_count() as u32).map(|e| loaded.clusters.of(e)));
+    Ok(loaded.index.write_with(
+        path,
+        &[
+            ("sources.names", &names),
+            ("sources.of", &of),
+            ("origin", &origin),
+            ("resolve.links", &links),
+            ("clusters.of", &clusters),
+        ],
+    )?)
 }
 
 /// Writes the index file and removes those of older data versions (and what writers killed
@@ -316,7 +396,9 @@ impl Indexes {
     pub fn stale(&self, store: &Store, day: PartialDate) -> Result<bool> {
         let current = self.current.load();
         let Some(loaded) = current.as_ref() else { return Ok(true) };
-        Ok(store.data_version()? != loaded.data_version || loaded.day != day)
+        Ok(store.data_version()? != loaded.data_version
+            || loaded.day != day
+            || store.decisions_version()? != loaded.clusters.decisions_version)
     }
 
     /// The index as of `day`: the entities of each source's version in force that day, with

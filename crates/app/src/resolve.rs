@@ -304,13 +304,13 @@ pub fn evaluate(store: &Store, loaded: &Loaded, options: Options) -> Result<Eval
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::import::{import_paths, ImportOptions, Quiet};
 
     /// The UN extract and a FollowTheMoney file of ours: one person with the UN entry's name,
     /// birth date and nationality, one organisation that names its UN entry as a referent.
-    fn store(dir: &std::path::Path) -> Store {
+    pub(crate) fn store(dir: &std::path::Path) -> Store {
         let ftm = dir.join("watch.ftm.json");
         std::fs::write(
             &ftm,

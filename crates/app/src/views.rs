@@ -2,15 +2,42 @@
 //! status on the day screened against ([`ReferenceView`]), and its explanation in words
 //! ([`explanation`]).
 
-use proscribe_matching::entity::{Feature, Hit};
+use proscribe_matching::entity::{screen, Feature, Hit, Query, QueryError, ScreenOptions};
 use proscribe_matching::index::Index;
 use proscribe_matching::TokenPair;
 use proscribe_model::{Entity, PartialDate, Schema};
 use serde::Serialize;
 
+use crate::Loaded;
+
 /// Score below which a candidate is not shown when the caller sets no cutoff (as yente):
 /// nothing below it is alike enough to review. A threshold set lower lowers it too.
 pub const DEFAULT_CUTOFF: f64 = 0.5;
+
+/// The hits of one query with one per cluster: each cluster's best-scoring member (hits come
+/// best first), the others left out. With `members`, every entity stays on its own.
+pub fn one_per_cluster(loaded: &Loaded, hits: Vec<Hit>, members: bool) -> Vec<Hit> {
+    if members {
+        return hits;
+    }
+    let mut seen = std::collections::HashSet::new();
+    hits.into_iter().filter(|h| seen.insert(loaded.clusters.of(h.entity))).collect()
+}
+
+/// Screens `query` against `loaded` with one hit per cluster (see [`one_per_cluster`]), at
+/// most `options.limit` of them: what every interface answers a query with.
+pub fn screen_loaded(
+    loaded: &Loaded,
+    query: &Query,
+    options: &ScreenOptions,
+    members: bool,
+) -> Result<Vec<Hit>, QueryError> {
+    let room = if members || loaded.clusters.count() == 0 { options.limit } else { options.limit * 4 + 10 };
+    let hits = screen(&loaded.index, query, &ScreenOptions { limit: room, ..*options })?;
+    let mut hits = one_per_cluster(loaded, hits, members);
+    hits.truncate(options.limit);
+    Ok(hits)
+}
 
 /// The hits worth showing: those scoring at least `cutoff` (or the threshold, if lower).
 pub fn shown(hits: Vec<Hit>, cutoff: f64, threshold: f64) -> Vec<Hit> {
@@ -57,16 +84,59 @@ pub fn references(e: &Entity, day: &PartialDate) -> Vec<ReferenceView> {
         .collect()
 }
 
-/// The list references of `e`, joined by [`REFERENCE_SEPARATOR`].
-pub fn joined_references(e: &Entity) -> String {
-    let refs: Vec<&str> = e.designations.iter().filter_map(|d| d.reference.as_deref()).collect();
-    refs.join(REFERENCE_SEPARATOR)
-}
-
 /// The list's reference of an entity for one-word output: its first designation's
 /// reference, else its id.
 pub fn main_reference(e: &Entity) -> &str {
     e.designations.iter().find_map(|d| d.reference.as_deref()).unwrap_or(&e.id)
+}
+
+/// Another member of a hit's cluster: the same real-world entity on another list.
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    /// Its entity id.
+    pub entity_id: String,
+    /// Its caption.
+    pub caption: String,
+    /// Its source.
+    pub source: String,
+    /// Its designations.
+    pub references: Vec<ReferenceView>,
+}
+
+/// The other members of the cluster of entity `e`, with their designations on the index's day.
+pub fn members(loaded: &Loaded, e: u32) -> Vec<MemberView> {
+    loaded
+        .clusters
+        .members(e)
+        .into_iter()
+        .filter(|&m| m != e)
+        .map(|m| {
+            let entity = loaded.index.entity(m);
+            MemberView {
+                entity_id: entity.id.clone(),
+                caption: entity.caption().to_string(),
+                source: loaded.sources.of(m).to_string(),
+                references: references(entity, &loaded.day),
+            }
+        })
+        .collect()
+}
+
+/// The list references of entity `e` and of the other members of its cluster, joined by
+/// [`REFERENCE_SEPARATOR`], each once.
+pub fn cluster_references(loaded: &Loaded, e: u32) -> String {
+    let mut refs: Vec<&str> = Vec::new();
+    let mut cluster = loaded.clusters.members(e);
+    cluster.retain(|&m| m != e);
+    cluster.insert(0, e);
+    for m in cluster {
+        for r in loaded.index.entity(m).designations.iter().filter_map(|d| d.reference.as_deref()) {
+            if !refs.contains(&r) {
+                refs.push(r);
+            }
+        }
+    }
+    refs.join(REFERENCE_SEPARATOR)
 }
 
 /// The matched name of a hit, for output.
@@ -109,11 +179,27 @@ pub struct HitView {
     pub name: Option<NameView>,
     /// Evidence besides the name.
     pub features: Vec<Feature>,
+    /// The id of the cluster the entity is one of, when it is one of several entries of one
+    /// real-world entity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The cluster's other members: the same entity on other lists.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberView>,
 }
 
 impl HitView {
-    /// The output form of a hit, with statuses on `day`.
-    pub fn new(index: &Index, hit: &Hit, day: &PartialDate) -> HitView {
+    /// The output form of a hit of `loaded`, with statuses on its day and the other members
+    /// of its cluster.
+    pub fn new(loaded: &Loaded, hit: &Hit) -> HitView {
+        let mut view = HitView::alone(&loaded.index, hit, &loaded.day);
+        view.cluster = loaded.clusters.id(&loaded.index, hit.entity);
+        view.members = members(loaded, hit.entity);
+        view
+    }
+
+    /// The output form of a hit of `index` on its own, with statuses on `day`.
+    pub fn alone(index: &Index, hit: &Hit, day: &PartialDate) -> HitView {
         let e = index.entity(hit.entity);
         let name = hit.name.map(|n| {
             let listed = &index.names()[n as usize];
@@ -137,6 +223,8 @@ impl HitView {
             topics: e.topics().into_iter().map(str::to_string).collect(),
             name,
             features: hit.features.clone(),
+            cluster: None,
+            members: Vec::new(),
         }
     }
 }
@@ -166,6 +254,10 @@ pub fn explanation(v: &HitView) -> Vec<String> {
         first.push_str(&format!("  topics: {}", v.topics.join(", ")));
     }
     let mut lines = vec![first];
+    for m in &v.members {
+        let refs: Vec<String> = m.references.iter().map(|r| r.to_string()).collect();
+        lines.push(format!("       also {}  {} [{}]  {}", m.entity_id, m.caption, m.source, refs.join("; ")));
+    }
     if let Some(n) = &v.name {
         let pairs = aligned_words(&n.pairs, &n.unmatched_query, &n.unmatched_candidate);
         let detail = if pairs.is_empty() { String::new() } else { format!(": {pairs}") };

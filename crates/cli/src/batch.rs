@@ -111,7 +111,7 @@ pub fn run(
         } else {
             Vec::new()
         };
-        let outcomes = screen_rows(&loaded.index, &mut chunk, options);
+        let outcomes = screen_rows(loaded, &mut chunk, options, args.members);
         for (i, (row, outcome)) in chunk.iter().zip(&outcomes).enumerate() {
             summary.rows += 1;
             if row.query.is_err() {
@@ -129,7 +129,7 @@ pub fn run(
                 summary.recall.extend_from_slice(r);
             }
             let hits = outcome.as_ref().map(|o| o.hits.as_slice()).unwrap_or_default();
-            match writer.write(&loaded.index, row, hits) {
+            match writer.write(loaded, row, hits) {
                 Ok(Some(unsaid)) => eprintln!("row {}: {unsaid}", row.number),
                 Ok(None) => {}
                 Err(e) => return Err(e.into()),

@@ -10,9 +10,9 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 pub use proscribe_app::batch::OutputFormat;
 use proscribe_app::query::{parse_query, Field, FieldError, QueryFields};
-use proscribe_app::views::{explanation, shown, HitView, DEFAULT_CUTOFF};
+use proscribe_app::views::{explanation, screen_loaded, shown, HitView, DEFAULT_CUTOFF};
 pub use proscribe_app::Loaded;
-use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::DEFAULT_CANDIDATES;
 use proscribe_model::PartialDate;
 use proscribe_store::Store;
@@ -87,6 +87,10 @@ pub struct ScreenArgs {
     /// Column of the row's own key, copied to the output. Default: key (optional).
     #[arg(long)]
     pub key_col: Option<String>,
+    /// Show each list's entry of one real-world entity as a hit of its own, instead of one
+    /// hit per cluster (see `proscribe resolve`).
+    #[arg(long)]
+    pub members: bool,
     /// Threads for --input (default: all cores).
     #[arg(long)]
     pub threads: Option<usize>,
@@ -204,9 +208,10 @@ fn single(cli: &Cli, args: &ScreenArgs, loaded: &Loaded, options: &ScreenOptions
         identifiers: args.id.clone(),
     };
     let query = parse_query(fields).and_then(|p| p.strict()).map_err(argument_error)?;
-    let hits = screen(&loaded.index, &query, options).with_context(|| format!("cannot screen {name:?}"))?;
+    let hits =
+        screen_loaded(loaded, &query, options, args.members).with_context(|| format!("cannot screen {name:?}"))?;
     let hits = shown(hits, args.cutoff.unwrap_or(DEFAULT_CUTOFF), options.threshold);
-    let views: Vec<HitView> = hits.iter().map(|h| HitView::new(&loaded.index, h, &loaded.day)).collect();
+    let views: Vec<HitView> = hits.iter().map(|h| HitView::new(loaded, h)).collect();
     if cli.json {
         return print_json(&serde_json::json!({
             "query": {

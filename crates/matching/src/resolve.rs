@@ -109,19 +109,25 @@ fn strong_names(e: &Entity) -> impl Iterator<Item = (Vec<String>, &proscribe_mod
     e.names.iter().filter(|n| n.kind != NameKind::WeakAlias).map(|n| (words(&n.full), n)).filter(|(w, _)| w.len() >= 2)
 }
 
+/// A name's words with a birth day: what the name rule compares.
+type NameKey = (Vec<String>, String);
+
+/// The entities holding a key, with their sources: (source, entity).
+type Holders = HashSet<(u32, u32)>;
+
 /// What two or more entities of one source share: numbers of one kind, and names with a
 /// birth date. Evidence made of these identifies no one.
 #[derive(Debug, Default)]
 pub struct Shared {
     numbers: HashSet<(IdKind, String)>,
-    names: HashSet<(Vec<String>, String)>,
+    names: HashSet<NameKey>,
 }
 
 impl Shared {
     /// What entities of one source share in `index` (`source_of`: an entity's source).
     pub fn of(index: &Index, source_of: &(dyn Fn(u32) -> u32 + Sync)) -> Shared {
-        let mut numbers: HashMap<(IdKind, String), HashSet<(u32, u32)>> = HashMap::new();
-        let mut names: HashMap<(Vec<String>, String), HashSet<(u32, u32)>> = HashMap::new();
+        let mut numbers: HashMap<(IdKind, String), Holders> = HashMap::new();
+        let mut names: HashMap<NameKey, Holders> = HashMap::new();
         for e in 0..index.entity_count() as u32 {
             let entity = index.entity(e);
             let source = source_of(e);
@@ -136,7 +142,7 @@ impl Shared {
                 }
             }
         }
-        let shared = |holders: &HashSet<(u32, u32)>| {
+        let shared = |holders: &Holders| {
             let mut per_source: HashMap<u32, usize> = HashMap::new();
             holders.iter().any(|(s, _)| {
                 let n = per_source.entry(*s).or_default();
@@ -185,6 +191,49 @@ pub fn strong_evidence(a: &Entity, b: &Entity, shared: &Shared) -> Option<Eviden
         }
     }
     None
+}
+
+/// Every pair of entities of different sources that [`strong_evidence`] links, found by what
+/// the evidence is made of (an identifying number, a name with a birth day) rather than by
+/// screening: each pair once, lower position first, in order. What links a pair is what the
+/// cross-reference links it by; this is the part of it cheap enough to run whenever an index
+/// is built.
+pub fn strong_links(index: &Index, source_of: &(dyn Fn(u32) -> u32 + Sync)) -> Vec<(u32, u32, Evidence)> {
+    let shared = Shared::of(index, source_of);
+    let mut by_number: HashMap<(IdKind, String), Vec<u32>> = HashMap::new();
+    let mut by_name: HashMap<NameKey, Vec<u32>> = HashMap::new();
+    for e in 0..index.entity_count() as u32 {
+        let entity = index.entity(e);
+        for (kind, number) in numbers_of(entity) {
+            if !shared.numbers.contains(&(kind, number.clone())) {
+                by_number.entry((kind, number)).or_default().push(e);
+            }
+        }
+        for date in full_birth_dates(entity) {
+            for (w, _) in strong_names(entity) {
+                let key = (w, date.clone());
+                if !shared.names.contains(&key) {
+                    by_name.entry(key).or_default().push(e);
+                }
+            }
+        }
+    }
+    let mut pairs: HashSet<(u32, u32)> = HashSet::new();
+    for group in by_number.values().chain(by_name.values()) {
+        for (i, &x) in group.iter().enumerate() {
+            for &y in &group[i + 1..] {
+                if x != y && source_of(x) != source_of(y) {
+                    pairs.insert((x.min(y), x.max(y)));
+                }
+            }
+        }
+    }
+    let mut out: Vec<(u32, u32, Evidence)> = pairs
+        .into_par_iter()
+        .filter_map(|(a, b)| strong_evidence(index.entity(a), index.entity(b), &shared).map(|ev| (a, b, ev)))
+        .collect();
+    out.sort_by_key(|(a, b, _)| (*a, *b));
+    out
 }
 
 /// Whether two kinds can be one entity: the same, or an organisation and a company (lists

@@ -19,9 +19,9 @@ use arrow_pyarrow::{FromPyArrow, PyArrowType, Table};
 use arrow_schema::DataType;
 use proscribe_app::batch::{batch_options, screen_rows, Column, Columns};
 use proscribe_app::query::{parse_query, parse_schema, Field, FieldError as QueryFieldError, QueryFields};
-use proscribe_app::views::{explanation, shown, HitView, DEFAULT_CUTOFF};
+use proscribe_app::views::{explanation, screen_loaded, shown, HitView, DEFAULT_CUTOFF};
 use proscribe_app::Loaded;
-use proscribe_matching::entity::{screen, ScreenOptions, DEFAULT_THRESHOLD};
+use proscribe_matching::entity::{ScreenOptions, DEFAULT_THRESHOLD};
 use proscribe_matching::index::Reading;
 use proscribe_model::PartialDate;
 use pyo3::create_exception;
@@ -132,6 +132,11 @@ pub struct Hit {
     matched_name: Option<String>,
     /// The explanation in words, one line each, as the command line prints it.
     explanation: Vec<String>,
+    /// The cluster the entity is one of, when several lists' entries are one real-world
+    /// entity.
+    cluster: Option<String>,
+    /// The entity ids of the cluster's other entries.
+    members: Vec<String>,
     /// The hit as JSON, as the command line's `--json` writes it.
     json: String,
 }
@@ -176,6 +181,8 @@ impl Hit {
             topics: view.topics.clone(),
             matched_name: view.name.as_ref().map(|n| n.text.clone()),
             explanation: explanation(&view),
+            cluster: view.cluster.clone(),
+            members: view.members.iter().map(|m| m.entity_id.clone()).collect(),
             json: serde_json::to_string(&view).unwrap_or_default(),
         }
     }
@@ -317,8 +324,9 @@ impl Screener {
     /// Aircraft. `birth_date`: YYYY, YYYY-MM, YYYY-MM-DD or a `datetime.date`. `country`:
     /// one or several ISO codes or names. Returns the hits scoring at least `cutoff` (default
     /// 0.5, or the threshold if lower), best first, at most `limit`. A value that cannot be
-    /// read raises `FieldError` naming it.
-    #[pyo3(signature = (name, *, schema=None, birth_date=None, country=None, identifiers=None, limit=10, threshold=DEFAULT_THRESHOLD, cutoff=None))]
+    /// read raises `FieldError` naming it. One hit per real-world entity: an entity several lists
+    /// name is one hit, its other entries in `members`; `members=True` shows each alone.
+    #[pyo3(signature = (name, *, schema=None, birth_date=None, country=None, identifiers=None, limit=10, threshold=DEFAULT_THRESHOLD, cutoff=None, members=false))]
     #[allow(clippy::too_many_arguments)]
     fn screen(
         &self,
@@ -331,6 +339,7 @@ impl Screener {
         limit: usize,
         threshold: f64,
         cutoff: Option<f64>,
+        members: bool,
     ) -> PyResult<Vec<Hit>> {
         check_score(py, "threshold", threshold)?;
         if let Some(c) = cutoff {
@@ -347,10 +356,10 @@ impl Screener {
         let options = ScreenOptions { limit, threshold, ..ScreenOptions::default() };
         let loaded = &self.loaded;
         let views = py.detach(|| {
-            screen(&loaded.index, &query, &options).map(|hits| {
+            screen_loaded(loaded, &query, &options, members).map(|hits| {
                 shown(hits, cutoff.unwrap_or(DEFAULT_CUTOFF), threshold)
                     .iter()
-                    .map(|h| HitView::new(&loaded.index, h, &loaded.day))
+                    .map(|h| HitView::new(loaded, h))
                     .collect::<Vec<_>>()
             })
         });
@@ -367,7 +376,7 @@ impl Screener {
     /// screen --input` (`row`, `key`, `name`, `score`, `match`, `entity_id`, `reference`,
     /// `caption`, `matched_name`, `error`); `key` keeps the input key column's type. Runs on
     /// all cores without the GIL.
-    #[pyo3(signature = (table, *, columns=None, threshold=DEFAULT_THRESHOLD, limit=10))]
+    #[pyo3(signature = (table, *, columns=None, threshold=DEFAULT_THRESHOLD, limit=10, members=false))]
     fn screen_arrow(
         &self,
         py: Python<'_>,
@@ -375,6 +384,7 @@ impl Screener {
         columns: Option<&Bound<'_, PyDict>>,
         threshold: f64,
         limit: usize,
+        members: bool,
     ) -> PyResult<PyArrowType<Table>> {
         check_score(py, "threshold", threshold)?;
         let cols = batch_columns(py, columns)?;
@@ -386,8 +396,8 @@ impl Screener {
         };
         let options = batch_options(&ScreenOptions { limit, threshold, ..ScreenOptions::default() }, true);
         let out = py.detach(|| match &self.pool {
-            Some(pool) => pool.install(|| self.screen_batches(&batches, &cols, &options)),
-            None => self.screen_batches(&batches, &cols, &options),
+            Some(pool) => pool.install(|| self.screen_batches(&batches, &cols, &options, members)),
+            None => self.screen_batches(&batches, &cols, &options, members),
         });
         let out = out.map_err(|e| field_error(py, &e.column, &e.message))?;
         let schema = match out.first() {
@@ -414,8 +424,8 @@ impl Screener {
         batches: &[RecordBatch],
         cols: &Columns,
         options: &ScreenOptions,
+        members: bool,
     ) -> Result<Vec<RecordBatch>, table::ColumnError> {
-        let index = &self.loaded.index;
         let mut out = Vec::new();
         let mut first = 1u64;
         for batch in batches {
@@ -424,9 +434,9 @@ impl Screener {
                 let len = CHUNK.min(batch.num_rows() - offset);
                 let part = batch.slice(offset, len);
                 let mut rows = table::read_rows(&part, cols, first)?;
-                let screened = screen_rows(index, &mut rows, options);
+                let screened = screen_rows(&self.loaded, &mut rows, options, members);
                 let hits: Vec<_> = screened.into_iter().map(|s| s.map(|s| s.hits)).collect();
-                out.push(table::hit_batch(index, &part, cols, first, &rows, &hits)?);
+                out.push(table::hit_batch(&self.loaded, &part, cols, first, &rows, &hits)?);
                 offset += len;
                 first += len as u64;
             }

@@ -17,8 +17,8 @@ use arrow_array::{Array, ArrayRef, BooleanArray, Float64Array, RecordBatch, Stri
 use arrow_cast::cast;
 use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
 use proscribe_app::batch::{hit_records, Columns, HitRecord, Row, RowValues, Value, CSV_HEADER};
+use proscribe_app::Loaded;
 use proscribe_matching::entity::Hit;
-use proscribe_matching::index::Index;
 
 /// Why a table cannot be read: the column (as the caller named it) and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ pub fn hit_schema(key_type: &DataType) -> SchemaRef {
 /// [`hit_records`] of its hits (none when it was not screened). `input` is the batch the rows
 /// were read from, numbered from `first`, whose key column (found by `cols`) is copied.
 pub fn hit_batch(
-    index: &Index,
+    loaded: &Loaded,
     input: &RecordBatch,
     cols: &Columns,
     first: u64,
@@ -165,7 +165,7 @@ pub fn hit_batch(
     hits: &[Option<Vec<Hit>>],
 ) -> Result<RecordBatch, ColumnError> {
     let records: Vec<HitRecord> =
-        rows.iter().zip(hits).flat_map(|(row, h)| hit_records(index, row, h.as_deref().unwrap_or(&[]))).collect();
+        rows.iter().zip(hits).flat_map(|(row, h)| hit_records(loaded, row, h.as_deref().unwrap_or(&[]))).collect();
     let key = find(input, &cols.key)?.map(|at| input.column(at).clone());
     let key_type = key.as_ref().map_or(DataType::Utf8, |k| k.data_type().clone());
     let schema = hit_schema(&key_type);
@@ -270,13 +270,13 @@ mod tests {
 
     #[test]
     fn hits_keep_the_key_s_type_and_the_csv_columns() {
-        let index = Index::build(Vec::new());
+        let loaded = Loaded::of_index(proscribe_matching::index::Index::build(Vec::new()), proscribe_app::today());
         let table = batch(vec![
             ("name", strings(&[Some("Ivan"), Some("")])),
             ("key", Arc::new(Int64Array::from(vec![41, 42])) as ArrayRef),
         ]);
         let rows = read_rows(&table, &Columns::default(), 1).unwrap();
-        let out = hit_batch(&index, &table, &Columns::default(), 1, &rows, &[Some(Vec::new()), None]).unwrap();
+        let out = hit_batch(&loaded, &table, &Columns::default(), 1, &rows, &[Some(Vec::new()), None]).unwrap();
         let names: Vec<&str> = out.schema_ref().fields().iter().map(|f| f.name().as_str()).collect();
         assert_eq!(names, CSV_HEADER);
         // Only the row without a name has something to say: its error, with its own key.

@@ -54,7 +54,7 @@ pub struct BatchParams {
 fn screen_chunk(loaded: &Loaded, lines: &[Line], options: &ScreenOptions, all: bool) -> Vec<u8> {
     let columns = Columns::default();
     let mut rows: Vec<Row> = lines.iter().filter_map(|line| line_row(line, &columns)).collect();
-    let outcomes = screen_rows(&loaded.index, &mut rows, options);
+    let outcomes = screen_rows(loaded, &mut rows, options, false);
     let mut out = Vec::new();
     for (row, outcome) in rows.iter().zip(outcomes) {
         let mut line = json!({ "row": row.number });

@@ -89,6 +89,10 @@ pub struct MatchParams {
     exclude_entity_ids: Vec<String>,
     /// Screen against the lists as they stood on this day (versions in force, statuses).
     as_of: Option<String>,
+    /// Answer each list's entry of one real-world entity as a result of its own, instead of
+    /// one result per entity whose `referents` and `datasets` name its entries.
+    #[serde(default)]
+    members: bool,
 }
 
 /// Query parameters of `/search`.
@@ -327,6 +331,36 @@ fn entity_json(e: &Entity, source: &str, seen: Option<&proscribe_store::Seen>) -
     m
 }
 
+/// Names in result `m` of entity `e` the other entries of its cluster, as yente's merged
+/// entities do: their ids among the `referents`, their sources among the `datasets`.
+fn merge_members(m: &mut serde_json::Map<String, Value>, loaded: &Loaded, e: u32) {
+    let members = loaded.clusters.members(e);
+    if members.len() < 2 {
+        return;
+    }
+    let mut referents: Vec<String> = m
+        .get("referents")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    let mut datasets = vec![loaded.sources.of(e).to_string()];
+    for &other in members.iter().filter(|&&o| o != e) {
+        let id = loaded.index.entity_id(other).to_string();
+        if !referents.contains(&id) {
+            referents.push(id);
+        }
+        let source = loaded.sources.of(other).to_string();
+        if !datasets.contains(&source) {
+            datasets.push(source);
+        }
+    }
+    m.insert("referents".into(), json!(referents));
+    m.insert("datasets".into(), json!(datasets));
+    if let Some(cluster) = loaded.clusters.id(&loaded.index, e) {
+        m.insert("cluster".into(), json!(cluster));
+    }
+}
+
 fn feature_name(kind: FeatureKind) -> &'static str {
     match kind {
         FeatureKind::NameKind => "name_kind",
@@ -468,7 +502,11 @@ pub async fn match_entities(
                     let kept: Vec<&(Hit, String)> =
                         hits.iter().filter(|(h, _)| h.score >= cutoff && filter.keeps(&loaded, h)).collect();
                     let mut results = Vec::new();
+                    let mut clusters = std::collections::HashSet::new();
                     for (h, name) in kept {
+                        if !params.members && !clusters.insert(loaded.clusters.of(h.entity)) {
+                            continue;
+                        }
                         if let Some(since) = &filter.changed_since {
                             let id = loaded.index.entity_id(h.entity);
                             let seen = state2.with_store(|store| Ok(store.seen(id)?))?;
@@ -477,6 +515,9 @@ pub async fn match_entities(
                             }
                         }
                         let mut m = (*result_entity(&state2, &loaded, h.entity)?).clone();
+                        if !params.members {
+                            merge_members(&mut m, &loaded, h.entity);
+                        }
                         m.insert("score".into(), json!(h.score));
                         m.insert("match".into(), json!(h.score >= threshold));
                         m.insert("explanations".into(), explanations(&loaded, h, name));

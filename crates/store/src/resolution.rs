@@ -122,6 +122,14 @@ impl Store {
         rows.into_iter().map(with_verdict).collect()
     }
 
+    /// A number that grows with every decision made or undone: what a reader compares to know
+    /// the decisions changed.
+    pub fn decisions_version(&self) -> Result<i64, Error> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) + count(undone_at) FROM resolve_decision", [], |r| r.get(0))?)
+    }
+
     /// Whether any version of any source has entity `id`.
     fn has_entity(&self, id: &str) -> Result<bool, Error> {
         Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [id], |r| r.get(0))?)

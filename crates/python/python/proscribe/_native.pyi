@@ -48,6 +48,10 @@ class Hit:
     """The listed name that matched best, as written in the list."""
     explanation: List[str]
     """Why it scored so, one line each, as the command line prints it."""
+    cluster: Optional[str]
+    """The cluster the entity is one of, when several lists' entries are one entity."""
+    members: List[str]
+    """The entity ids of the cluster's other entries (details in ``to_dict()``)."""
 
     def to_dict(self) -> Dict[str, Any]:
         """The hit as plain values (the command line's ``--json`` form)."""
@@ -98,9 +102,11 @@ class Screener:
         limit: int = 10,
         threshold: float = 0.7,
         cutoff: Optional[float] = None,
+        members: bool = False,
     ) -> List[Hit]:
         """Screens one name; hits scoring at least ``cutoff`` (0.5 by default, or the
-        threshold if lower), best first. Raises FieldError naming a value it cannot read."""
+        threshold if lower), best first, one per real-world entity (``members=True``: each
+        list's entry alone). Raises FieldError naming a value it cannot read."""
 
     def screen_arrow(
         self,
@@ -109,6 +115,7 @@ class Screener:
         columns: Optional[Mapping[str, str]] = None,
         threshold: float = 0.7,
         limit: int = 10,
+        members: bool = False,
     ) -> pyarrow.Table:
         """Screens every row of an Arrow table with the batch columns ``name`` (required),
         ``birth_date``, ``country``, ``id``, ``schema``, ``key`` (``columns`` maps them to

@@ -108,7 +108,7 @@ fn run(job: &Job, loaded: &Loaded, mut rows: Vec<Row>) -> proscribe_app::Result<
     let buffer = Buffer::default();
     let mut writer = ResultWriter::new(Box::new(buffer.clone()), OutputFormat::Hits, false, HITS_PER_ROW)?;
     for chunk in rows.chunks_mut(CHUNK_ROWS) {
-        let outcomes = screen_rows(&loaded.index, chunk, &options);
+        let outcomes = screen_rows(loaded, chunk, &options, false);
         for (row, outcome) in chunk.iter().zip(&outcomes) {
             let hits = outcome.as_ref().map(|o| o.hits.as_slice()).unwrap_or_default();
             if row.query.is_err() {
@@ -116,7 +116,7 @@ fn run(job: &Job, loaded: &Loaded, mut rows: Vec<Row>) -> proscribe_app::Result<
             } else if hits.iter().any(|h| h.is_match) {
                 job.matched_rows.fetch_add(1, Ordering::Relaxed);
             }
-            writer.write(&loaded.index, row, hits)?;
+            writer.write(loaded, row, hits)?;
         }
         job.done.fetch_add(chunk.len(), Ordering::Relaxed);
     }

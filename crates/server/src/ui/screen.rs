@@ -8,7 +8,7 @@ use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
-use proscribe_matching::entity::{screen, FeatureKind, Hit, Query as ScreenQuery, ScreenOptions};
+use proscribe_matching::entity::{FeatureKind, Hit, Query as ScreenQuery, ScreenOptions};
 use proscribe_matching::scan::{scan_until, ScanOptions};
 use proscribe_matching::{NameMatch, PreparedName, DEFAULT_THRESHOLD};
 use proscribe_model::{ftm, Status};
@@ -19,7 +19,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use crate::Loaded;
 use proscribe_app::query::{parse_query, QueryFields};
-use proscribe_app::views::{references, ReferenceView};
+use proscribe_app::views::{references, MemberView, ReferenceView};
 
 /// The query of `/screen`, as the form sends it.
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +65,8 @@ pub(crate) struct ResultView {
     pub unmatched_listed: Vec<String>,
     pub evidence: Vec<Evidence>,
     pub designations: Vec<ReferenceView>,
+    /// The other entries of the same real-world entity on other lists.
+    pub members: Vec<MemberView>,
 }
 
 #[derive(Template)]
@@ -140,6 +142,7 @@ fn result_view(loaded: &Loaded, hit: &Hit) -> ResultView {
             })
             .collect(),
         designations: references(e, &loaded.day),
+        members: proscribe_app::views::members(loaded, hit.entity),
     }
 }
 
@@ -235,7 +238,7 @@ async fn run(
     let s = state.clone();
     tokio::task::spawn_blocking(move || {
         let loaded = if as_of.is_some() { s.loaded_as_of(as_of)? } else { current };
-        let hits = screen(&loaded.index, &q, &options)
+        let hits = proscribe_app::views::screen_loaded(&loaded, &q, &options, false)
             .map_err(|e| ApiError::bad_request("unusable_name", format!("the name cannot be screened: {e}")))?;
         let hits = proscribe_app::views::shown(hits, proscribe_app::views::DEFAULT_CUTOFF, options.threshold);
         let results = hits.iter().map(|h| result_view(&loaded, h)).collect();

@@ -1,0 +1,243 @@
+//! Clusters: the entities of an index that are one real-world entity. A cluster is the union
+//! of the links the lists state (the store's `same_as`), the links strong evidence makes
+//! ([`proscribe_matching::resolve::strong_links`], found when the index is built), and the
+//! analysts' "same" decisions; an analyst's "different" keeps two entities apart, whatever
+//! links them (a union that would put both in one cluster is not made). Decisions come
+//! first, then stated links, then evidence, so that a decision wins.
+//!
+//! A cluster's id is `cluster:` and its first member's entity id (in id order): it stays
+//! the same while that entity stays in it.
+
+use std::collections::HashMap;
+
+use proscribe_matching::index::Index;
+use proscribe_model::resolution::Verdict;
+use proscribe_store::Store;
+
+use crate::Result;
+
+/// The clusters of an index's entities.
+#[derive(Debug, Clone, Default)]
+pub struct Clusters {
+    /// Each entity's cluster, as the position of its first member.
+    of: Vec<u32>,
+    /// Each cluster's members (by its first member), in id order; single entities absent.
+    members: HashMap<u32, Vec<u32>>,
+    /// The decisions' version they were built with ([`Store::decisions_version`]).
+    pub decisions_version: i64,
+}
+
+impl Clusters {
+    /// Every entity on its own.
+    pub fn singletons(entities: usize) -> Clusters {
+        Clusters { of: (0..entities as u32).collect(), ..Clusters::default() }
+    }
+
+    /// Clusters read back from each entity's cluster (as [`Clusters::of`] gives it).
+    pub fn from_of(index: &Index, of: Vec<u32>) -> Clusters {
+        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (e, &c) in of.iter().enumerate() {
+            members.entry(c).or_default().push(e as u32);
+        }
+        members.retain(|_, m| m.len() > 1);
+        for m in members.values_mut() {
+            m.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
+        }
+        Clusters { of, members, decisions_version: 0 }
+    }
+
+    /// The clusters of `index`: its strong links (`links`, by position), the store's stated
+    /// links and the decisions in force.
+    pub fn build(store: &Store, index: &Index, links: &[(u32, u32)]) -> Result<Clusters> {
+        let n = index.entity_count();
+        let position: HashMap<&str, u32> = (0..n as u32).map(|e| (index.entity_id(e), e)).collect();
+        let pos = |a: &str, b: &str| Some((*position.get(a)?, *position.get(b)?));
+        let decisions_version = store.decisions_version()?;
+        let decisions = store.decisions(false)?;
+        let mut uf = Unions::new(n);
+        for d in decisions.iter().filter(|d| d.verdict == Verdict::Different) {
+            if let Some((a, b)) = pos(&d.a, &d.b) {
+                uf.keep_apart(a, b);
+            }
+        }
+        for d in decisions.iter().filter(|d| d.verdict == Verdict::Same) {
+            if let Some((a, b)) = pos(&d.a, &d.b) {
+                uf.join(a, b);
+            }
+        }
+        for (a, b) in store.stated_links()? {
+            if let Some((a, b)) = pos(&a, &b) {
+                uf.join(a, b);
+            }
+        }
+        for &(a, b) in links {
+            uf.join(a, b);
+        }
+        // Each cluster by its first member in id order.
+        let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+        for e in 0..n as u32 {
+            let r = uf.root(e);
+            groups.entry(r).or_default().push(e);
+        }
+        let mut of: Vec<u32> = (0..n as u32).collect();
+        let mut members = HashMap::new();
+        for (_, mut group) in groups {
+            if group.len() < 2 {
+                continue;
+            }
+            group.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
+            let first = group[0];
+            for &m in &group {
+                of[m as usize] = first;
+            }
+            members.insert(first, group);
+        }
+        Ok(Clusters { of, members, decisions_version })
+    }
+
+    /// The cluster of entity `e`, as the position of its first member.
+    pub fn of(&self, e: u32) -> u32 {
+        self.of.get(e as usize).copied().unwrap_or(e)
+    }
+
+    /// The members of the cluster of `e`, `e` alone when it has none other.
+    pub fn members(&self, e: u32) -> Vec<u32> {
+        self.members.get(&self.of(e)).cloned().unwrap_or_else(|| vec![e])
+    }
+
+    /// The id of the cluster of `e` (`cluster:` and its first member's id), when it has more
+    /// than one member.
+    pub fn id(&self, index: &Index, e: u32) -> Option<String> {
+        let first = self.of(e);
+        self.members.contains_key(&first).then(|| format!("cluster:{}", index.entity_id(first)))
+    }
+
+    /// How many clusters have more than one member.
+    pub fn count(&self) -> usize {
+        self.members.len()
+    }
+}
+
+/// Union-find over positions, with pairs kept apart.
+struct Unions {
+    parent: Vec<u32>,
+    /// Per root, the entities its set must not be joined with.
+    apart: HashMap<u32, Vec<u32>>,
+}
+
+impl Unions {
+    fn new(n: usize) -> Unions {
+        Unions { parent: (0..n as u32).collect(), apart: HashMap::new() }
+    }
+
+    fn root(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let up = self.parent[self.parent[x as usize] as usize];
+            self.parent[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+
+    fn keep_apart(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        self.apart.entry(ra).or_default().push(b);
+        self.apart.entry(rb).or_default().push(a);
+    }
+
+    /// Joins the sets of `a` and `b` unless one holds an entity the other must stay apart
+    /// from.
+    fn join(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.root(a), self.root(b));
+        if ra == rb {
+            return;
+        }
+        let forbidden = |this: &mut Unions, r: u32, other: u32| {
+            let partners = this.apart.get(&r).cloned().unwrap_or_default();
+            partners.into_iter().any(|p| this.root(p) == other)
+        };
+        if forbidden(self, ra, rb) || forbidden(self, rb, ra) {
+            return;
+        }
+        self.parent[ra as usize] = rb;
+        if let Some(mut moved) = self.apart.remove(&ra) {
+            self.apart.entry(rb).or_default().append(&mut moved);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pair_kept_apart_is_never_joined_however_it_is_linked() {
+        let mut uf = Unions::new(5);
+        uf.keep_apart(0, 3);
+        uf.join(0, 1);
+        uf.join(2, 3);
+        // 1 ~ 2 would put 0 and 3 together.
+        uf.join(1, 2);
+        assert_ne!(uf.root(0), uf.root(3));
+        assert_eq!(uf.root(0), uf.root(1));
+        assert_eq!(uf.root(2), uf.root(3));
+        uf.join(4, 1);
+        assert_eq!(uf.root(4), uf.root(0));
+        uf.join(4, 2);
+        assert_ne!(uf.root(4), uf.root(3));
+    }
+}
+
+#[cfg(test)]
+mod store_tests {
+    use proscribe_matching::entity::{Query, ScreenOptions};
+    use proscribe_model::resolution::Verdict;
+
+    use crate::loaded::{open_index_file, write_index_file};
+    use crate::resolve::tests::store;
+    use crate::views::{screen_loaded, HitView};
+
+    fn ids(loaded: &crate::Loaded, name: &str, members: bool) -> Vec<(String, Vec<String>)> {
+        let hits = screen_loaded(loaded, &Query::name(name), &ScreenOptions::default(), members).unwrap();
+        hits.iter()
+            .filter(|h| h.is_match)
+            .map(|h| {
+                let v = HitView::new(loaded, h);
+                (v.entity_id, v.members.into_iter().map(|m| m.entity_id).collect())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn screening_answers_one_hit_per_cluster_as_links_and_decisions_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store(dir.path());
+        let loaded = crate::load_index(&store, None, crate::today()).unwrap();
+        // Strong evidence (name, birth day, nationality) and a stated link make clusters.
+        let yun = ids(&loaded, "Yun Ho Jin", false);
+        assert_eq!(yun.len(), 1, "{yun:?}");
+        assert_eq!(yun[0].1.len(), 1, "{yun:?}");
+        assert_eq!(ids(&loaded, "Yun Ho Jin", true).len(), 2);
+        let aq = ids(&loaded, "Al Qaeda", false);
+        assert!(aq.iter().any(|(e, m)| [e.as_str(), m.first().map_or("", String::as_str)].contains(&"w-aq")), "{aq:?}");
+        // "Different" keeps them apart; "same" joins what only a person can tell.
+        store.decide("ana", "w-yun", "un-kpi-001", Verdict::Different, "another man").unwrap();
+        store.decide("ana", "un-qde-004", "ofac-6366", Verdict::Same, "Al-Qaida on both lists").unwrap();
+        let loaded = crate::load_index(&store, None, crate::today()).unwrap();
+        assert_eq!(ids(&loaded, "Yun Ho Jin", false).len(), 2);
+        let aq = ids(&loaded, "Al-Qaida", false);
+        let cluster: Vec<&(String, Vec<String>)> =
+            aq.iter().filter(|(e, m)| e == "un-qde-004" || m.contains(&"un-qde-004".to_string())).collect();
+        assert_eq!(cluster.len(), 1, "{aq:?}");
+        assert_eq!(cluster[0].1.len(), 2, "UN, OFAC and the watch list's entry: {aq:?}");
+        // An index file keeps the clusters as they were when it was written.
+        let file = dir.path().join("lists.idx");
+        write_index_file(&loaded, &file).unwrap();
+        let opened = open_index_file(&file, proscribe_matching::index::Reading::InMemory, crate::today()).unwrap();
+        for e in 0..loaded.index.entity_count() as u32 {
+            assert_eq!(opened.clusters.of(e), loaded.clusters.of(e));
+        }
+        assert_eq!(opened.links, loaded.links);
+        assert_eq!(ids(&opened, "Al-Qaida", false), aq);
+    }
+}
