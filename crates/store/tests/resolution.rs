@@ -5,11 +5,11 @@ use proscribe_model::resolution::Verdict;
 use proscribe_model::{Entity, Name, NameKind, Schema, SourceInfo};
 use proscribe_store::{Error, Store, VersionMeta};
 
-fn store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
+/// Imports one version of a source `test` with an entity of each (id, name).
+fn import(store: &mut Store, entities: &[(&str, &str)]) {
     let mut tx = store.begin_import().unwrap();
     let mut staging = tx.stage("test").unwrap();
-    for (i, (id, name)) in [("un-qde-004", "AL-QAIDA"), ("ofac-6366", "AL QA'IDA")].iter().enumerate() {
+    for (i, (id, name)) in entities.iter().enumerate() {
         let mut e = Entity::new(*id, Schema::Organization);
         e.add_name(Name::new(*name, NameKind::Primary));
         staging.put(&e, i as u64 + 1).unwrap();
@@ -24,6 +24,11 @@ fn store() -> Store {
     };
     staging.finish(VersionMeta::new(info, "sha", vec![])).unwrap();
     tx.commit().unwrap();
+}
+
+fn store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &[("un-qde-004", "AL-QAIDA"), ("ofac-6366", "AL QA'IDA")]);
     store
 }
 
@@ -67,23 +72,7 @@ fn a_decision_edited_outside_proscribe_is_found() {
     let path = dir.path().join("lists.db");
     {
         let mut file = Store::open(&path).unwrap();
-        let mut tx = file.begin_import().unwrap();
-        let mut staging = tx.stage("test").unwrap();
-        for (i, id) in ["a-1", "b-1"].iter().enumerate() {
-            let mut e = Entity::new(*id, Schema::Person);
-            e.add_name(Name::new("Ivan Petrov", NameKind::Primary));
-            staging.put(&e, i as u64 + 1).unwrap();
-        }
-        let info = SourceInfo {
-            id: "test".into(),
-            title: "test".into(),
-            format: "test".into(),
-            published: None,
-            authorities: vec![],
-            lists: vec![],
-        };
-        staging.finish(VersionMeta::new(info, "sha", vec![])).unwrap();
-        tx.commit().unwrap();
+        import(&mut file, &[("a-1", "Ivan Petrov"), ("b-1", "Ivan Petrov")]);
         file.decide("ana", "a-1", "b-1", Verdict::Different, "two people").unwrap();
     }
     let conn = rusqlite::Connection::open(&path).unwrap();
