@@ -52,5 +52,8 @@ $py bench/python_bench.py spark --index "$work/lists.idx" --table "$work/custome
   --out "$work/spark-hits.parquet" 2> /dev/null
 $py bench/python_bench.py spark --index "$work/lists.idx" --table "$work/customers-$rows.parquet" \
   --out "$work/spark-hits.parquet" --threads 1 --partition-mib 4 2> /dev/null
+# One task at a time on both cores: one Python worker per executor.
+$py bench/python_bench.py spark --index "$work/lists.idx" --table "$work/customers-$rows.parquet" \
+  --out "$work/spark-hits.parquet" --task-cpus 2 --partition-mib 4 2> /dev/null
 cli
 $py bench/python_bench.py python --index "$work/lists.idx" --table "$work/customers-$rows.parquet"

@@ -3,7 +3,8 @@
 
 Prints one JSON object per measurement on standard output:
 - python: Screener.open, reading the Parquet table, screen_arrow (all cores), rows/s;
-- spark-*: Spark local[2] — the session's start (JVM), an Arrow pass of the same columns
+- spark-*: Spark local[2] (two tasks at a time, or one with `--task-cpus 2`) — the
+  session's start (JVM), an Arrow pass of the same columns
   through a Python worker without screening (the transfer's share), the screening job
   (read, screen on the executors, write Parquet), rows/s, and the peak resident memory of
   each Python worker and of the JVM.
@@ -51,7 +52,7 @@ def vm_hwm_mib(pid):
     return None
 
 
-def spark_run(index, table_path, out, threads, partition_mib):
+def spark_run(index, table_path, out, threads, partition_mib, task_cpus):
     os.environ["PYSPARK_PYTHON"] = sys.executable
     from pyspark.sql import SparkSession
 
@@ -62,6 +63,7 @@ def spark_run(index, table_path, out, threads, partition_mib):
              .config("spark.ui.enabled", "false")
              .config("spark.sql.files.maxPartitionBytes", f"{partition_mib}m")
              .config("spark.sql.execution.arrow.maxRecordsPerBatch", "8192")
+             .config("spark.task.cpus", str(task_cpus))
              .getOrCreate())
     t1 = time.perf_counter()
     df = spark.read.parquet(table_path)
@@ -98,7 +100,7 @@ def spark_run(index, table_path, out, threads, partition_mib):
     after = workers()
     jvm = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
     rows = df.count()
-    emit(run=f"spark-local[2]-threads-{threads or 'all'}", rows=rows, partitions=partitions,
+    emit(run=f"spark-local[2]-task-cpus-{task_cpus}-threads-{threads or 'all'}", rows=rows, partitions=partitions,
          session_secs=round(t1 - t0, 2), arrow_pass_secs=round(t3 - t2, 2), job_secs=round(t4 - t3, 2),
          rows_per_sec=round(rows / (t4 - t3)), rows_per_sec_with_session=round(rows / (t4 - t3 + t1 - t0)),
          output_rows=output_rows, matches=matches, python_worker_peak_mib=sorted(after.values()),
@@ -116,11 +118,12 @@ def main():
     p.add_argument("--out", default=None)
     p.add_argument("--threads", type=int, default=None)
     p.add_argument("--partition-mib", type=int, default=128)
+    p.add_argument("--task-cpus", type=int, default=1, help="spark.task.cpus: 2 runs one task at a time")
     a = p.parse_args()
     if a.what == "python":
         python_run(a.index, a.table)
     else:
-        spark_run(a.index, a.table, a.out, a.threads, a.partition_mib)
+        spark_run(a.index, a.table, a.out, a.threads, a.partition_mib, a.task_cpus)
 
 
 if __name__ == "__main__":
