@@ -8,13 +8,16 @@
 //! A cluster's id is `cluster:` and its first member's entity id (in id order): it stays
 //! the same while that entity stays in it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use proscribe_matching::index::Index;
 use proscribe_model::resolution::Verdict;
-use proscribe_store::Store;
+use proscribe_model::PartialDate;
+use proscribe_store::{HistoryEvent, StatusReport, Store};
+use serde::Serialize;
 
-use crate::Result;
+use crate::views::{listed_by, ListedBy};
+use crate::{Loaded, Result};
 
 /// The clusters of an index's entities.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +26,8 @@ pub struct Clusters {
     of: Vec<u32>,
     /// Each cluster's members (by its first member), in id order; single entities absent.
     members: HashMap<u32, Vec<u32>>,
+    /// The position of each entity of a cluster, by its id.
+    clustered: HashMap<String, u32>,
     /// The decisions' version they were built with ([`Store::decisions_version`]).
     pub decisions_version: i64,
 }
@@ -43,7 +48,8 @@ impl Clusters {
         for m in members.values_mut() {
             m.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
         }
-        Clusters { of, members, decisions_version: 0 }
+        let clustered = clustered(index, &members);
+        Clusters { of, members, clustered, decisions_version: 0 }
     }
 
     /// The clusters of `index`: its strong links (`links`, by position), the store's stated
@@ -92,7 +98,8 @@ impl Clusters {
             }
             members.insert(first, group);
         }
-        Ok(Clusters { of, members, decisions_version })
+        let clustered = clustered(index, &members);
+        Ok(Clusters { of, members, clustered, decisions_version })
     }
 
     /// The cluster of entity `e`, as the position of its first member.
@@ -116,6 +123,76 @@ impl Clusters {
     pub fn count(&self) -> usize {
         self.members.len()
     }
+
+    /// The position of entity `id` when it is one of a cluster of several.
+    pub fn clustered(&self, id: &str) -> Option<u32> {
+        self.clustered.get(id).copied()
+    }
+}
+
+fn clustered(index: &Index, members: &HashMap<u32, Vec<u32>>) -> HashMap<String, u32> {
+    members.values().flatten().map(|&m| (index.entity_id(m).to_string(), m)).collect()
+}
+
+/// The entity ids of the real-world entity `id` is one of: its cluster in `loaded` (stated
+/// links, strong evidence, decisions), with the entries the lists state are it that are not
+/// screened (removed from their list, or never designated) unless an analyst keeps them
+/// apart; `id` alone when it is one on its own. What entity pages, `history` and `status`
+/// show.
+pub fn cluster_ids(store: &Store, loaded: &Loaded, id: &str) -> Result<BTreeSet<String>> {
+    let index = &loaded.index;
+    let here = loaded.clusters.clustered(id).map(|e| loaded.clusters.of(e));
+    let mut ids: BTreeSet<String> = match here {
+        Some(first) => loaded.clusters.members(first).into_iter().map(|m| index.entity_id(m).to_string()).collect(),
+        None => BTreeSet::from([id.to_string()]),
+    };
+    let apart: HashSet<(String, String)> = store
+        .decisions(false)?
+        .into_iter()
+        .filter(|d| d.verdict == Verdict::Different)
+        .map(|d| (d.a, d.b))
+        .collect();
+    let kept_apart = |x: &str, y: &str| {
+        let (a, b) = if x < y { (x, y) } else { (y, x) };
+        apart.contains(&(a.to_string(), b.to_string()))
+    };
+    for member in ids.clone() {
+        for other in store.cluster(&member)? {
+            // An entity of another cluster of the index is not this one's.
+            let elsewhere = loaded.clusters.clustered(&other).is_some_and(|o| Some(loaded.clusters.of(o)) != here);
+            if !elsewhere && !ids.iter().any(|x| kept_apart(x, &other)) {
+                ids.insert(other);
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// The timeline of the real-world entity `id` is one of: every entry of its cluster
+/// ([`cluster_ids`]).
+pub fn history(store: &Store, loaded: &Loaded, id: &str) -> Result<Vec<HistoryEvent>> {
+    Ok(store.history_of(&cluster_ids(store, loaded, id)?)?)
+}
+
+/// The status on `day` of the designations of the real-world entity `id` is one of, with the
+/// summary by list ([`listed_by`]).
+pub fn status(store: &Store, loaded: &Loaded, id: &str, day: &PartialDate) -> Result<ClusterStatus> {
+    let ids = cluster_ids(store, loaded, id)?;
+    let report = store.status_of(&ids, day)?;
+    let listed_by = listed_by(&report.designations);
+    Ok(ClusterStatus { entities: ids.into_iter().collect(), report, listed_by })
+}
+
+/// The status of a real-world entity's entries on a day.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterStatus {
+    /// The entries (entity ids) of the entity.
+    pub entities: Vec<String>,
+    /// Each designation of each entry, with its status.
+    #[serde(flatten)]
+    pub report: StatusReport,
+    /// One row per list and reference.
+    pub listed_by: Vec<ListedBy>,
 }
 
 /// Union-find over positions, with pairs kept apart.

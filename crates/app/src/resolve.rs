@@ -84,11 +84,25 @@ pub struct CrossReference {
     pub secs: f64,
 }
 
-/// Cross-references the entities of `loaded` (see the module's documentation).
-pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Result<CrossReference> {
+/// What screening every entity against the others found, before the analysts' decisions are
+/// applied: the costly part of a cross-reference, the same while the index is
+/// ([`Found::data_version`]), so that a process can keep it while analysts decide.
+#[derive(Debug)]
+pub struct Found {
+    /// The index's data version ([`Loaded::data_version`]).
+    pub data_version: i64,
+    candidates: Vec<proscribe_matching::resolve::Candidate>,
+    stated: HashSet<(u32, u32)>,
+    shared: Shared,
+    /// Seconds taken.
+    pub secs: f64,
+}
+
+/// Screens every entity of `loaded` against the others (see the module's documentation).
+pub fn find(store: &Store, loaded: &Loaded, options: Options) -> Result<Found> {
     let start = Instant::now();
     let index = &loaded.index;
-    let position: HashMap<&str, u32> = (0..index.entity_count() as u32).map(|e| (index.entity_id(e), e)).collect();
+    let position = positions(loaded);
     let stated: HashSet<(u32, u32)> =
         if options.hide_stated { HashSet::new() } else { stated_pairs(store, loaded, &position)? };
     let source_ids: HashMap<&str, u32> = {
@@ -100,8 +114,34 @@ pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Resu
         m
     };
     let source_of = |e: u32| source_ids[loaded.sources.of(e)];
-    let found = candidates(index, &source_of, CrossOptions { floor: options.review_threshold });
+    let candidates = candidates(index, &source_of, CrossOptions { floor: options.review_threshold });
     let shared = Shared::of(index, &source_of);
+    Ok(Found { data_version: loaded.data_version, candidates, stated, shared, secs: start.elapsed().as_secs_f64() })
+}
+
+fn positions(loaded: &Loaded) -> HashMap<&str, u32> {
+    let index = &loaded.index;
+    (0..index.entity_count() as u32).map(|e| (index.entity_id(e), e)).collect()
+}
+
+/// Cross-references the entities of `loaded` (see the module's documentation).
+pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Result<CrossReference> {
+    let found = find(store, loaded, options)?;
+    pairs(store, loaded, &found)
+}
+
+/// The pairs of a cross-reference ([`find`]) with the analysts' decisions in force applied.
+pub fn pairs(store: &Store, loaded: &Loaded, found: &Found) -> Result<CrossReference> {
+    let start = Instant::now();
+    if found.data_version != loaded.data_version {
+        return Err(crate::Error::Input(format!(
+            "a cross-reference of data version {} does not fit the index of version {}",
+            found.data_version, loaded.data_version
+        )));
+    }
+    let index = &loaded.index;
+    let position = positions(loaded);
+    let (stated, shared) = (&found.stated, &found.shared);
     let mut decisions: HashMap<(u32, u32), Decision> = HashMap::new();
     for d in store.decisions(false)? {
         if let (Some(&x), Some(&y)) = (position.get(d.a.as_str()), position.get(d.b.as_str())) {
@@ -130,18 +170,19 @@ pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Resu
             decision,
         }
     };
-    for c in &found {
+    for c in &found.candidates {
         seen.insert((c.a, c.b));
         let names = Some((c.query_name.clone(), c.matched_name.clone()));
         let evidence = if stated.contains(&(c.a, c.b)) {
             Some(Evidence::Stated)
         } else {
-            strong_evidence(index.entity(c.a), index.entity(c.b), &shared)
+            strong_evidence(index.entity(c.a), index.entity(c.b), shared)
         };
         let link = if evidence.is_some() { Link::Auto } else { Link::Review };
         pairs.push(pair(c.a, c.b, c.score, link, evidence, names));
     }
-    let unfound: Vec<(u32, u32)> = stated.iter().filter(|p| !seen.contains(*p)).copied().collect();
+    let mut unfound: Vec<(u32, u32)> = stated.iter().filter(|p| !seen.contains(*p)).copied().collect();
+    unfound.sort_unstable();
     for (a, b) in unfound {
         seen.insert((a, b));
         pairs.push(pair(a, b, 0.0, Link::Auto, Some(Evidence::Stated), None));
@@ -161,7 +202,8 @@ pub fn cross_reference(store: &Store, loaded: &Loaded, options: Options) -> Resu
             .then(y.score.total_cmp(&x.score))
             .then_with(|| (&x.a, &x.b).cmp(&(&y.a, &y.b)))
     });
-    Ok(CrossReference { pairs, entities: index.entity_count(), secs: start.elapsed().as_secs_f64() })
+    let secs = found.secs + start.elapsed().as_secs_f64();
+    Ok(CrossReference { pairs, entities: index.entity_count(), secs })
 }
 
 /// The links the lists state between entities of the index, of different sources, as
@@ -250,7 +292,9 @@ pub fn evaluate(store: &Store, loaded: &Loaded, options: Options) -> Result<Eval
                 let kind = match &p.evidence {
                     Some(Evidence::Identifier { .. }) => "identifier",
                     Some(Evidence::NameBirthDateNationality { .. }) => "name, birth date and nationality",
-                    _ => "stated",
+                    Some(Evidence::NameBirthPlace { .. }) => "name, birth date, place of birth and nationality",
+                    Some(Evidence::Stated) => "stated",
+                    None => "an analyst's decision",
                 };
                 *ev.auto_by_evidence.entry(kind.to_string()).or_default() += 1;
                 if !(linked[a as usize] && linked[b as usize]) {

@@ -280,3 +280,74 @@ pub fn aligned_words(pairs: &[TokenPair], unmatched_query: &[String], unmatched_
         .collect();
     words.join(", ")
 }
+
+/// One list's entry of a real-world entity, as "listed by" shows it: once per list and
+/// reference, however many sources carry it (OFAC's entry in its own list and in the CSL's
+/// copy of it) and however many of the entity's entries hold it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListedBy {
+    /// The list.
+    pub list: String,
+    /// The authority keeping it.
+    pub authority: String,
+    /// The list's reference for the entry.
+    pub reference: Option<String>,
+    /// The day it was listed, as the list states it.
+    pub listed_on: Option<String>,
+    /// The status on the day asked about: the list's own publication's, when one of the
+    /// sources is it, else the first source's.
+    pub status: proscribe_model::Status,
+    /// Whether the status is only possible (uncertain dates).
+    pub possible: bool,
+    /// What the status rests on (the version in force on the day).
+    pub basis: String,
+    /// The sources that carry the entry, the list's own first.
+    pub sources: Vec<String>,
+    /// The entities that hold it.
+    pub entities: Vec<String>,
+}
+
+/// The designations of one real-world entity's entries (a status report of its cluster),
+/// one per list and reference, in the order first seen.
+pub fn listed_by(designations: &[proscribe_store::DesignationStatus]) -> Vec<ListedBy> {
+    let mut out: Vec<ListedBy> = Vec::new();
+    for d in designations {
+        let own = d.source_id == d.list;
+        let at = out.iter().position(|l| l.list == d.list && l.reference == d.reference);
+        let entry = match at {
+            Some(i) => &mut out[i],
+            None => {
+                out.push(ListedBy {
+                    list: d.list.clone(),
+                    authority: d.authority.clone(),
+                    reference: d.reference.clone(),
+                    listed_on: d.listed_on.clone(),
+                    status: d.status,
+                    possible: d.certainty == proscribe_model::Certainty::Possible,
+                    basis: d.basis.clone(),
+                    sources: Vec::new(),
+                    entities: Vec::new(),
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        if own && entry.sources.first() != Some(&d.list) {
+            // The list's own publication says the status.
+            entry.status = d.status;
+            entry.possible = d.certainty == proscribe_model::Certainty::Possible;
+            entry.basis = d.basis.clone();
+            entry.listed_on = d.listed_on.clone().or(entry.listed_on.take());
+            entry.sources.retain(|s| s != &d.source_id);
+            entry.sources.insert(0, d.source_id.clone());
+        } else if !entry.sources.contains(&d.source_id) {
+            entry.sources.push(d.source_id.clone());
+        }
+        if entry.listed_on.is_none() {
+            entry.listed_on = d.listed_on.clone();
+        }
+        if !entry.entities.contains(&d.entity_id) {
+            entry.entities.push(d.entity_id.clone());
+        }
+    }
+    out
+}

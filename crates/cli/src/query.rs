@@ -8,6 +8,7 @@ use proscribe_store::{AuthorityReport, ChangeKind, Store, VersionInfo};
 use crate::output::{outln, print_json, print_table};
 use proscribe_app::registry::{Against, Diff};
 
+use crate::screen::load_index;
 use crate::{open_for_reading, parse_day, Cli, Reading};
 
 /// Arguments of `proscribe lists`.
@@ -210,7 +211,8 @@ fn print_entity(e: &Entity) {
 pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
     let store = open_for_reading(cli, Reading::Registry)?;
     let id = resolve_one(&store, &args.id)?;
-    let events = store.history(&id)?;
+    let loaded = load_index(&store, None)?;
+    let events = proscribe_app::clusters::history(&store, &loaded, &id)?;
     if cli.json {
         return print_json(&events);
     }
@@ -229,11 +231,17 @@ pub fn history(cli: &Cli, args: &ShowArgs) -> Result<()> {
 pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
     let store = open_for_reading(cli, Reading::Registry)?;
     let day: PartialDate = parse_day(&args.as_of)?;
+    let mut listed_by = None;
     let (designations, acts) = match &args.id {
         Some(key) => {
             let id = resolve_one(&store, key)?;
-            let report = store.status_on(&id, &day)?;
-            (report.designations, report.acts)
+            let loaded = load_index(&store, None)?;
+            let status = proscribe_app::clusters::status(&store, &loaded, &id, &day)?;
+            if cli.json {
+                return print_json(&status);
+            }
+            listed_by = Some(status.listed_by);
+            (status.report.designations, status.report.acts)
         }
         None => {
             if args.list.is_none() && args.authority.is_none() {
@@ -271,6 +279,23 @@ pub fn status(cli: &Cli, args: &StatusArgs) -> Result<()> {
         })
         .collect();
     print_table(&["ENTITY", "NAME", "LIST", "REFERENCE", "STATUS", "BASIS"], &rows);
+    if let Some(listed_by) = listed_by {
+        // Each list once, however many sources and entries carry its entry.
+        outln!("listed by:");
+        let rows: Vec<Vec<String>> = listed_by
+            .iter()
+            .map(|l| {
+                vec![
+                    l.list.clone(),
+                    l.reference.clone().unwrap_or_else(|| "-".into()),
+                    l.listed_on.clone().unwrap_or_else(|| "-".into()),
+                    format!("{}{}", l.status.as_str(), if l.possible { " (possibly)" } else { "" }),
+                    l.sources.join(", "),
+                ]
+            })
+            .collect();
+        print_table(&["LIST", "REFERENCE", "LISTED ON", "STATUS", "SOURCES"], &rows);
+    }
     for (entity, act) in &acts {
         outln!(
             "act on {entity}: {} {:?} by {}{}",

@@ -8,7 +8,11 @@
 //! - an identifying number of the same kind (and the same issuing country, where both say
 //!   one), long enough not to repeat by chance;
 //! - the same name, word for word (case, punctuation and word order aside), with the same
-//!   birth date to the day and a nationality in common.
+//!   birth date to the day and a nationality in common;
+//! - the same name, word for word, with a birth date stated alike (`~1968` and `~1968`), a
+//!   nationality in common and the same place of birth, named below the country (a town, a
+//!   district): where lists give only a year, the place of birth is what identification
+//!   documents pair the name and year with.
 //!
 //! Links the lists state themselves (a UN reference in another list, the CSL's copy of an
 //! OFAC entry, FollowTheMoney `referents`) are the store's and the application's to add.
@@ -51,6 +55,18 @@ pub enum Evidence {
         /// The nationality (ISO code, lower case).
         country: String,
     },
+    /// The same name, word for word, a birth date stated alike, a nationality in common and
+    /// the same place of birth.
+    NameBirthPlace {
+        /// The name (of the first entity).
+        name: String,
+        /// The birth date, as both state it.
+        birth_date: String,
+        /// The place of birth (of the first entity).
+        place: String,
+        /// The nationality (ISO code, lower case).
+        country: String,
+    },
 }
 
 impl std::fmt::Display for Evidence {
@@ -61,6 +77,10 @@ impl std::fmt::Display for Evidence {
             Evidence::NameBirthDateNationality { name, birth_date, country } => {
                 write!(f, "the same name {name:?}, birth date {birth_date} and nationality {country}")
             }
+            Evidence::NameBirthPlace { name, birth_date, place, country } => write!(
+                f,
+                "the same name {name:?}, birth date {birth_date}, place of birth {place:?} and nationality {country}"
+            ),
         }
     }
 }
@@ -84,6 +104,33 @@ fn full_birth_dates(e: &Entity) -> Vec<String> {
         .filter_map(|d| match &d.date {
             DateValue::On(p) if p.precision() == Precision::Day => Some(p.to_string()),
             _ => None,
+        })
+        .collect()
+}
+
+/// The birth dates of `e` as stated, at a year's precision or finer (`~1968`, `1968-03`):
+/// what the place rule compares.
+fn stated_birth_dates(e: &Entity) -> Vec<String> {
+    e.birth_dates
+        .iter()
+        .filter(|d| matches!(d.date, DateValue::On(_) | DateValue::Circa(_)))
+        .map(|d| d.date.to_string())
+        .collect()
+}
+
+/// The places of birth of `e` that name more than a country, as the words left when the
+/// country's name is taken out (case, punctuation and order aside): `Zurmat District, Paktia
+/// Province, Afghanistan` and `Zurmat District,  Paktia Province, Afghanistan` are one place;
+/// `Afghanistan` alone is none.
+fn birth_places(e: &Entity) -> Vec<(Vec<String>, &proscribe_model::Place)> {
+    e.birth_places
+        .iter()
+        .filter_map(|p| {
+            let country = p.country.map(|c| words(c.name())).unwrap_or_default();
+            let mut w = words(&p.text);
+            w.retain(|x| !country.contains(x));
+            w.dedup();
+            (!w.is_empty()).then_some((w, p))
         })
         .collect()
 }
@@ -121,6 +168,24 @@ type Holders = HashSet<(u32, u32)>;
 pub struct Shared {
     numbers: HashSet<(IdKind, String)>,
     names: HashSet<NameKey>,
+    places: HashSet<PlaceKey>,
+}
+
+/// A name's words with a birth date as stated and a place of birth's words: what the place
+/// rule compares.
+type PlaceKey = (Vec<String>, String, Vec<String>);
+
+/// The keys of the place rule `e` has.
+fn place_keys(e: &Entity) -> Vec<PlaceKey> {
+    let mut keys = Vec::new();
+    for date in stated_birth_dates(e) {
+        for (place, _) in birth_places(e) {
+            for (w, _) in strong_names(e) {
+                keys.push((w, date.clone(), place.clone()));
+            }
+        }
+    }
+    keys
 }
 
 impl Shared {
@@ -128,6 +193,7 @@ impl Shared {
     pub fn of(index: &Index, source_of: &(dyn Fn(u32) -> u32 + Sync)) -> Shared {
         let mut numbers: HashMap<(IdKind, String), Holders> = HashMap::new();
         let mut names: HashMap<NameKey, Holders> = HashMap::new();
+        let mut places: HashMap<PlaceKey, Holders> = HashMap::new();
         for e in 0..index.entity_count() as u32 {
             let entity = index.entity(e);
             let source = source_of(e);
@@ -141,6 +207,9 @@ impl Shared {
                     names.entry((w, date.clone())).or_default().insert((source, e));
                 }
             }
+            for key in place_keys(entity) {
+                places.entry(key).or_default().insert((source, e));
+            }
         }
         let shared = |holders: &Holders| {
             let mut per_source: HashMap<u32, usize> = HashMap::new();
@@ -153,6 +222,7 @@ impl Shared {
         Shared {
             numbers: numbers.into_iter().filter(|(_, h)| shared(h)).map(|(k, _)| k).collect(),
             names: names.into_iter().filter(|(_, h)| shared(h)).map(|(k, _)| k).collect(),
+            places: places.into_iter().filter(|(_, h)| shared(h)).map(|(k, _)| k).collect(),
         }
     }
 }
@@ -186,7 +256,28 @@ pub fn strong_evidence(a: &Entity, b: &Entity, shared: &Shared) -> Option<Eviden
     for date in full_birth_dates(a).into_iter().filter(|d| dates_b.contains(d)) {
         for (w, name) in strong_names(a) {
             if names_b.contains(&w) && !shared.names.contains(&(w.clone(), date.clone())) {
-                return Some(Evidence::NameBirthDateNationality { name: name.full.clone(), birth_date: date, country });
+                return Some(Evidence::NameBirthDateNationality {
+                    name: name.full.clone(),
+                    birth_date: date,
+                    country,
+                });
+            }
+        }
+    }
+    let dates_b = stated_birth_dates(b);
+    let places_b: Vec<Vec<String>> = birth_places(b).into_iter().map(|(w, _)| w).collect();
+    for date in stated_birth_dates(a).into_iter().filter(|d| dates_b.contains(d)) {
+        for (place, p) in birth_places(a).into_iter().filter(|(w, _)| places_b.contains(w)) {
+            for (w, name) in strong_names(a) {
+                let key = (w, date.clone(), place.clone());
+                if names_b.contains(&key.0) && !shared.places.contains(&key) {
+                    return Some(Evidence::NameBirthPlace {
+                        name: name.full.clone(),
+                        birth_date: date,
+                        place: p.text.clone(),
+                        country,
+                    });
+                }
             }
         }
     }
@@ -202,6 +293,7 @@ pub fn strong_links(index: &Index, source_of: &(dyn Fn(u32) -> u32 + Sync)) -> V
     let shared = Shared::of(index, source_of);
     let mut by_number: HashMap<(IdKind, String), Vec<u32>> = HashMap::new();
     let mut by_name: HashMap<NameKey, Vec<u32>> = HashMap::new();
+    let mut by_place: HashMap<PlaceKey, Vec<u32>> = HashMap::new();
     for e in 0..index.entity_count() as u32 {
         let entity = index.entity(e);
         for (kind, number) in numbers_of(entity) {
@@ -217,9 +309,14 @@ pub fn strong_links(index: &Index, source_of: &(dyn Fn(u32) -> u32 + Sync)) -> V
                 }
             }
         }
+        for key in place_keys(entity) {
+            if !shared.places.contains(&key) {
+                by_place.entry(key).or_default().push(e);
+            }
+        }
     }
     let mut pairs: HashSet<(u32, u32)> = HashSet::new();
-    for group in by_number.values().chain(by_name.values()) {
+    for group in by_number.values().chain(by_name.values()).chain(by_place.values()) {
         for (i, &x) in group.iter().enumerate() {
             for &y in &group[i + 1..] {
                 if x != y && source_of(x) != source_of(y) {
@@ -411,6 +508,48 @@ mod tests {
         let mut other_twin = twin.clone();
         other_twin.id = "u".to_string();
         assert_eq!(strong_evidence(&twin, &other_twin, &Shared::default()), None);
+    }
+
+    #[test]
+    fn the_same_name_birth_year_nationality_and_town_of_birth_link() {
+        let place = |text: &str| proscribe_model::Place {
+            text: text.to_string(),
+            country: Some(Country::from_code("AF").unwrap()),
+            src: None,
+        };
+        let circa = |y: &str| DateFact { date: DateValue::Circa(y.parse::<PartialDate>().unwrap()), src: None };
+        let mut a = person("a", &["AMIR KHAN MOTAQI"], None, Some("AF"));
+        a.birth_dates.push(circa("1968"));
+        a.birth_places.push(place("Zurmat District, Paktia Province, Afghanistan"));
+        let mut b = person("b", &["Amir Khan Motaqi"], None, Some("AF"));
+        b.birth_dates.push(circa("1968"));
+        b.birth_places.push(place("Shin Kalai village, Nad-e-Ali District, Helmand Province, Afghanistan"));
+        b.birth_places.push(place("Zurmat District,  Paktia Province, Afghanistan"));
+        let Some(Evidence::NameBirthPlace { birth_date, place: at, .. }) = strong_evidence(&a, &b, &Shared::default())
+        else {
+            panic!("no link")
+        };
+        assert_eq!((birth_date.as_str(), at.as_str()), ("~1968", "Zurmat District, Paktia Province, Afghanistan"));
+        // A country alone is no place; another year, or a year stated otherwise, no link.
+        let mut c = b.clone();
+        c.birth_places = vec![place("Afghanistan")];
+        let mut c2 = a.clone();
+        c2.birth_places = vec![place("Afghanistan")];
+        assert_eq!(strong_evidence(&c2, &c, &Shared::default()), None, "a country alone");
+        let mut d = b.clone();
+        d.birth_dates = vec![circa("1970")];
+        assert_eq!(strong_evidence(&a, &d, &Shared::default()), None, "another year");
+        let mut e = b.clone();
+        e.birth_dates = vec![DateFact { date: DateValue::On("1968".parse().unwrap()), src: None }];
+        assert_eq!(strong_evidence(&a, &e, &Shared::default()), None, "a year stated otherwise");
+        let mut f = b.clone();
+        f.names = vec![Name::new("Amir Khan Muttaqi", NameKind::Primary)];
+        assert_eq!(strong_evidence(&a, &f, &Shared::default()), None, "another spelling");
+        // Found when an index is built, unless one list has two such entries.
+        let index = crate::index::Index::build(vec![a.clone(), b.clone()]);
+        assert_eq!(strong_links(&index, &|e| e).len(), 1);
+        let index = crate::index::Index::build(vec![a.clone(), a.clone(), b]);
+        assert!(strong_links(&index, &|e| u32::from(e == 2)).is_empty());
     }
 
     #[test]

@@ -105,14 +105,15 @@ pub async fn diff(
 
 /// `GET /entities/{id}/timeline`.
 #[utoipa::path(get, path = "/entities/{id}/timeline", tag = "registry", params(("id" = String, Path, description = "Entity id")),
-    responses((status = 200, description = "Events", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
-        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "Events of the entity and of its other entries (its cluster)", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn timeline(State(state): State<Arc<AppState>>, Path(id): Path<String>) -> Result<Json<Value>, ApiError> {
     check_id(&id)?;
+    let loaded = state.loaded()?;
     let events = state
         .run_store(move |s: &Store| {
             known_entity(s, &id)?;
-            Ok(s.history(&id)?)
+            Ok(proscribe_app::clusters::history(s, &loaded, &id)?)
         })
         .await?;
     Ok(Json(json!({ "events": events })))
@@ -135,8 +136,8 @@ pub fn parse_day(text: &str, what: &str) -> Result<PartialDate, ApiError> {
 
 /// `GET /entities/{id}/status?as_of=DATE`.
 #[utoipa::path(get, path = "/entities/{id}/status", tag = "registry", params(("id" = String, Path, description = "Entity id"), StatusParams),
-    responses((status = 200, description = "Designations and their status", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
-        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "Designations of the entity and of its other entries with their status, and listed_by: one row per list and reference", body = Object), (status = 400, description = "Bad input", body = crate::error::ErrorBody), (status = 401, description = "No key, or an unknown one", body = crate::error::ErrorBody),
+        (status = 404, description = "Unknown entity", body = crate::error::ErrorBody), (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
 pub async fn status(
     State(state): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -147,10 +148,11 @@ pub async fn status(
         Some(d) => parse_day(&d, "as_of")?,
         None => crate::today(),
     };
+    let loaded = state.loaded()?;
     let report = state
         .run_store(move |s: &Store| {
             known_entity(s, &id)?;
-            Ok(s.status_on(&id, &day)?)
+            Ok(proscribe_app::clusters::status(s, &loaded, &id, &day)?)
         })
         .await?;
     Ok(Json(serde_json::to_value(report).map_err(|e| ApiError::internal(&e.into()))?))

@@ -2,6 +2,8 @@
 //! amended or removed it, the dated measures and acts its records state, and every step of
 //! the proposals about it. The events are found here; `model::timeline` names and tells them.
 
+use std::collections::BTreeSet;
+
 use proscribe_model::diff::EntityDiff;
 use proscribe_model::timeline::{self, EventKind};
 use proscribe_model::Entity;
@@ -76,17 +78,24 @@ impl Store {
     /// added, amended or removed it, the dated measures and acts its records state, and the
     /// steps of the proposals about it.
     pub fn history(&self, id: &str) -> Result<Vec<HistoryEvent>, Error> {
+        self.history_of(&self.cluster(id)?)
+    }
+
+    /// The timeline of the entities `ids` (one real-world entity's entries, as a cluster gives
+    /// them), as [`Store::history`].
+    pub fn history_of(&self, ids: &BTreeSet<String>) -> Result<Vec<HistoryEvent>, Error> {
         let mut events = Vec::new();
-        for eid in self.cluster(id)? {
-            for source_id in self.sources_of(&eid)? {
-                self.version_events(&eid, &source_id, &mut events)?;
+        for eid in ids {
+            let eid = eid.as_str();
+            for source_id in self.sources_of(eid)? {
+                self.version_events(eid, &source_id, &mut events)?;
             }
-            if let Some(view) = self.entity(&eid)? {
+            if let Some(view) = self.entity(eid)? {
                 let source_id = &view.version.source_id;
                 let entries = timeline::record_entries(&view.entity);
-                events.extend(entries.into_iter().map(|entry| HistoryEvent::of(&eid, source_id, entry)));
+                events.extend(entries.into_iter().map(|entry| HistoryEvent::of(eid, source_id, entry)));
             }
-            self.proposal_events(&eid, &mut events)?;
+            self.proposal_events(eid, &mut events)?;
         }
         events.sort_by(in_order);
         Ok(events)

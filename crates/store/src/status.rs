@@ -31,6 +31,9 @@ pub struct DesignationStatus {
     pub reference: Option<String>,
     /// Programs.
     pub programs: Vec<String>,
+    /// The day the entry was listed, as the list states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listed_on: Option<String>,
     /// The status.
     pub status: Status,
     /// How certain, given uncertain dates.
@@ -74,10 +77,16 @@ impl Store {
     /// The status on `day` of every designation of an entity and of the same entity in other
     /// sources.
     pub fn status_on(&self, id: &str, day: &PartialDate) -> Result<StatusReport, Error> {
+        self.status_of(&self.cluster(id)?, day)
+    }
+
+    /// The status on `day` of every designation of the entities `ids` (one real-world
+    /// entity's entries, as a cluster gives them).
+    pub fn status_of(&self, ids: &BTreeSet<String>, day: &PartialDate) -> Result<StatusReport, Error> {
         let mut report = StatusReport { as_of: day.to_string(), designations: vec![], acts: vec![] };
-        for eid in self.cluster(id)? {
-            for source_id in self.sources_of(&eid)? {
-                self.entity_status_in_source(&eid, &source_id, day, &mut report)?;
+        for eid in ids {
+            for source_id in self.sources_of(eid)? {
+                self.entity_status_in_source(eid, &source_id, day, &mut report)?;
             }
         }
         Ok(report)
@@ -132,6 +141,7 @@ impl Store {
                             authority: d.authority.clone(),
                             reference: d.reference.clone(),
                             programs: d.programs.clone(),
+                            listed_on: d.listed_on.as_ref().map(|v| v.to_string()),
                             status: if view.version.effective < version.effective {
                                 Status::Delisted
                             } else {
@@ -326,6 +336,7 @@ fn push_entity_status(
             authority: d.authority.clone(),
             reference: d.reference.clone(),
             programs: d.programs.clone(),
+            listed_on: d.listed_on.as_ref().map(|v| v.to_string()),
             status: s.status,
             certainty: s.certainty,
             basis: basis.to_string(),

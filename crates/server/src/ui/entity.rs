@@ -18,6 +18,7 @@ use proscribe_store::{HistoryEvent, Store};
 use super::{error_page, render, Page, SignedIn};
 use crate::error::ApiError;
 use crate::AppState;
+use proscribe_app::Loaded;
 
 /// A fact and where it comes from.
 pub(crate) struct Fact {
@@ -69,8 +70,10 @@ pub(crate) struct StatusRow {
     pub list: String,
     pub authority: String,
     pub reference: String,
+    pub listed_on: String,
     pub status: &'static str,
     pub possible: bool,
+    pub sources: String,
     pub basis: String,
 }
 
@@ -206,20 +209,21 @@ struct Gathered {
     acts: Vec<(String, proscribe_model::Measure)>,
 }
 
-fn gather(store: &Store, id: &str, today: &PartialDate) -> Result<Gathered, ApiError> {
+fn gather(store: &Store, loaded: &Loaded, id: &str, today: &PartialDate) -> Result<Gathered, ApiError> {
     if store.entity(id)?.is_none() {
         return Err(ApiError::not_found("not_found", format!("no entity {id:?}")));
     }
+    let ids = proscribe_app::clusters::cluster_ids(store, loaded, id)?;
     let mut members = Vec::new();
-    for eid in store.cluster(id)? {
-        if let Some(v) = store.entity(&eid)? {
+    for eid in &ids {
+        if let Some(v) = store.entity(eid)? {
             members.push((v.entity, v.version.source_id, v.version.number));
         }
     }
     // The entity asked for first.
     members.sort_by_key(|(e, _, _)| e.id != id);
-    let events = store.history(id)?;
-    let report = store.status_on(id, today)?;
+    let events = store.history_of(&ids)?;
+    let report = store.status_of(&ids, today)?;
     Ok(Gathered { members, events, statuses: report.designations, acts: report.acts })
 }
 
@@ -310,10 +314,20 @@ fn timeline(
     let start = NaiveDate::from_ymd_opt(chrono::Datelike::year(&first), 1, 1).unwrap_or(first);
     let axis = Axis { start, days: ((today - start).num_days().max(1)) as f64 };
     let mut lanes: Vec<Lane> = Vec::new();
+    // A list's entry once, from the list's own source when one carries it (OFAC's entry, not
+    // the CSL's copy of it).
+    let mut entries: Vec<(&Designation, &str)> = Vec::new();
     for (e, source, _) in members {
         for d in &e.designations {
-            lanes.push(lane_for(d, source, &axis, today));
+            match entries.iter_mut().find(|(x, _)| x.list == d.list && x.reference == d.reference) {
+                Some(entry) if *source == d.list => *entry = (d, source),
+                Some(_) => {}
+                None => entries.push((d, source)),
+            }
         }
+    }
+    for (d, source) in entries {
+        lanes.push(lane_for(d, source, &axis, today));
     }
     // Acts outside any list, one lane per authority; workflow steps on their list's lane.
     let mut acts: BTreeMap<String, Vec<Mark>> = BTreeMap::new();
@@ -376,7 +390,11 @@ pub(crate) async fn page(
     let day = as_of.unwrap_or(today_pd);
     let shown = day.to_string();
     let key = id.clone();
-    let gathered = state.run_store(move |s| gather(s, &key, &day)).await;
+    let loaded = match state.loaded() {
+        Ok(l) => l,
+        Err(e) => return error_page(&who, e),
+    };
+    let gathered = state.run_store(move |s| gather(s, &loaded, &key, &day)).await;
     let g = match gathered {
         Ok(g) => g,
         Err(e) => return error_page(&who, e),
@@ -403,16 +421,18 @@ pub(crate) async fn page(
             entity: (ev.entity_id != id).then(|| ev.entity_id.clone()),
         })
         .collect();
-    let statuses = g
-        .statuses
-        .iter()
-        .map(|d| StatusRow {
-            list: d.list.clone(),
-            authority: d.authority.clone(),
-            reference: d.reference.clone().unwrap_or_default(),
-            status: d.status.as_str(),
-            possible: d.certainty == Certainty::Possible,
-            basis: d.basis.clone(),
+    // Each list's entry once, with the sources that carry it.
+    let statuses = proscribe_app::views::listed_by(&g.statuses)
+        .into_iter()
+        .map(|l| StatusRow {
+            list: l.list,
+            authority: l.authority,
+            reference: l.reference.unwrap_or_default(),
+            listed_on: l.listed_on.unwrap_or_default(),
+            status: l.status.as_str(),
+            possible: l.possible,
+            sources: l.sources.join(", "),
+            basis: l.basis,
         })
         .collect();
     let page = EntityPage {
