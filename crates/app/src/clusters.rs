@@ -71,9 +71,13 @@ impl Clusters {
                 uf.join(a, b);
             }
         }
-        for (a, b) in store.stated_links()? {
-            if let Some((a, b)) = pos(&a, &b) {
-                uf.join(a, b);
+        // Stated links followed through entities the index does not hold (a registry's entry
+        // of the Taliban that each list's entry names, itself on no list): the screened
+        // entities of one stated group are one cluster.
+        for ids in stated_groups(store.stated_links()?) {
+            let screened: Vec<u32> = ids.iter().filter_map(|id| position.get(id.as_str()).copied()).collect();
+            for pair in screened.windows(2) {
+                uf.join(pair[0], pair[1]);
             }
         }
         for &(a, b) in links {
@@ -193,6 +197,37 @@ pub struct ClusterStatus {
     pub report: StatusReport,
     /// One row per list and reference.
     pub listed_by: Vec<ListedBy>,
+}
+
+/// The groups the stated links make, followed transitively: each group's ids, in order.
+fn stated_groups(links: Vec<(String, String)>) -> Vec<Vec<String>> {
+    let mut number: HashMap<String, u32> = HashMap::new();
+    let mut ids: Vec<String> = Vec::new();
+    let mut pairs = Vec::with_capacity(links.len());
+    for (a, b) in links {
+        let mut at = |id: String| {
+            *number.entry(id.clone()).or_insert_with(|| {
+                ids.push(id);
+                ids.len() as u32 - 1
+            })
+        };
+        let (x, y) = (at(a), at(b));
+        pairs.push((x, y));
+    }
+    let mut uf = Unions::new(ids.len());
+    for (x, y) in pairs {
+        uf.join(x, y);
+    }
+    let mut groups: HashMap<u32, Vec<String>> = HashMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        groups.entry(uf.root(i as u32)).or_default().push(id.clone());
+    }
+    let mut groups: Vec<Vec<String>> = groups.into_values().collect();
+    for g in &mut groups {
+        g.sort();
+    }
+    groups.sort();
+    groups
 }
 
 /// Union-find over positions, with pairs kept apart.

@@ -41,10 +41,14 @@ pub struct Pair {
     pub a: String,
     /// Its source.
     pub a_source: String,
+    /// Its caption.
+    pub a_caption: String,
     /// The other entity's id.
     pub b: String,
     /// Its source.
     pub b_source: String,
+    /// Its caption.
+    pub b_caption: String,
     /// Screening's score for the pair (0 for a stated link screening did not find).
     pub score: f64,
     /// Linked or for review.
@@ -161,8 +165,10 @@ pub fn pairs(store: &Store, loaded: &Loaded, found: &Found) -> Result<CrossRefer
         Pair {
             a: index.entity_id(a).to_string(),
             a_source: loaded.sources.of(a).to_string(),
+            a_caption: index.entity(a).caption().to_string(),
             b: index.entity_id(b).to_string(),
             b_source: loaded.sources.of(b).to_string(),
+            b_caption: index.entity(b).caption().to_string(),
             score,
             link,
             evidence,

@@ -399,3 +399,100 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
         .iter()
         .any(|r| r["action"] == "proposal.decide" && r["actor"].as_str().unwrap_or("").contains("court")));
 }
+
+/// An analyst with an editor key reviews the cross-reference's queue over the committed UN and
+/// OFAC extracts: the pair's page shows both entries side by side with what only one says
+/// marked; the keyboard alone gives the reason and decides "one entity"; the next pair opens;
+/// screening the name then answers one hit that lists the other list's entry; the decision is
+/// on the audit trail under the analyst's key and can be undone from the queue.
+#[test]
+fn an_analyst_reviews_a_pair_and_screening_merges_it() {
+    let Some((browser, driver)) = proscribe_testkit::chromium() else { return };
+    let env = Env::new();
+    let un = proscribe_testkit::fixture("un/consolidated.xml");
+    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
+    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+    let reviewer = env.json(&["keys", "add", "reviewer", "--role", "editor"])["secret"].as_str().unwrap().to_string();
+    let server = Server::start(&env, &[]);
+    let base = server.base.clone();
+    let driver = Driver::start(&driver);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let c = driver.session(&browser).await;
+        c.goto(&format!("{base}/login?next=/review")).await.unwrap();
+        c.find(Locator::Id("key")).await.unwrap().send_keys(&reviewer).await.unwrap();
+        click_away(&c, "form.stack button").await;
+        wait_for(&c, "table.review-queue").await;
+        assert_labelled(&c, "review").await;
+        let queued: usize = text(&c, "#queued").await.parse().unwrap();
+        assert!(queued >= 2, "{queued} pairs for review");
+        let first = text(&c, "table.review-queue tbody tr:first-child").await;
+        assert!(first.contains("AL-QAIDA") && first.contains("AL QA'IDA"), "{first}");
+        screenshot(&c, "review").await;
+
+        // The pair side by side: names only one list gives are marked; a name both give, in
+        // their own punctuation (AL QA'IDA and Al Qa’ida), is not.
+        click_away(&c, "table.review-queue tbody tr:first-child a").await;
+        wait_for(&c, "form.decide").await;
+        assert_labelled(&c, "review-pair").await;
+        assert_contrast(&c, "review-pair").await;
+        assert_eq!(text(&c, "#position").await, format!("pair 1 of {queued} for review"));
+        let mut marked = Vec::new();
+        for m in c.find_all(Locator::Css("table.compare mark.differs")).await.unwrap() {
+            marked.push(m.text().await.unwrap());
+        }
+        assert!(marked.iter().any(|m| m.contains("EGYPTIAN ISLAMIC JIHAD")), "{marked:?}");
+        assert!(!marked.iter().any(|m| m.contains("AL QA'IDA") || m.contains("Al Qa’ida\n")), "{marked:?}");
+        assert!(text(&c, "table.compare").await.contains("AL QA'IDA"));
+        screenshot(&c, "review-pair").await;
+
+        // Deciding without a reason is stopped by the form; r, the reason, Esc and s decide.
+        let body = c.find(Locator::Css("body")).await.unwrap();
+        body.send_keys("s").await.unwrap();
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(text(&c, "#position").await, format!("pair 1 of {queued} for review"), "decided without a reason");
+        let focused = c.execute("return document.activeElement.id", vec![]).await.unwrap();
+        assert_eq!(focused, json!("reason"), "the form points at the missing reason");
+        c.execute("document.activeElement.blur()", vec![]).await.unwrap();
+        body.send_keys("r").await.unwrap();
+        let reason = c.find(Locator::Id("reason")).await.unwrap();
+        reason.send_keys("UN QDe.004 and OFAC's SDGT entry are the same organisation").await.unwrap();
+        reason.send_keys("\u{e00c}").await.unwrap(); // Escape
+        let old = c.find(Locator::Css("html")).await.unwrap();
+        body.send_keys("s").await.unwrap();
+        left(&old).await;
+        wait_for(&c, "form.decide").await;
+        assert_eq!(text(&c, "#position").await, format!("pair 1 of {} for review", queued - 1), "the next pair");
+        assert!(!text(&c, "table.compare thead").await.contains("AL-QAIDA"));
+
+        // Screening the name: one hit, with the other list's entry.
+        c.goto(&format!("{base}/screen?name=Al-Qaida&schema=Organization")).await.unwrap();
+        wait_for(&c, "ol.results").await;
+        let hit = text(&c, "ol.results li:first-child").await;
+        assert!(hit.contains("Also listed as") && hit.contains("6366") && hit.contains("QDe.004"), "{hit}");
+        let hits = text(&c, "ol.results").await;
+        assert_eq!(hits.matches("6366").count(), 1, "OFAC's entry once: {hits}");
+        assert_eq!(hits.matches("QDe.004").count(), 1, "the UN's entry once: {hits}");
+        screenshot(&c, "review-merged").await;
+
+        // The decision in the queue's list, undone from there: screening splits them again.
+        c.goto(&format!("{base}/review")).await.unwrap();
+        wait_for(&c, "table.decisions").await;
+        assert!(text(&c, "table.decisions").await.contains("the same organisation"));
+        submit_away(&c, "form[aria-label='Undo decision 1']").await;
+        wait_for(&c, "table.review-queue").await;
+        assert_eq!(text(&c, "#queued").await, queued.to_string());
+        c.close().await.unwrap();
+    });
+    let log = env.json(&["audit", "log"]);
+    let actions: Vec<(String, String)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["action"].as_str().unwrap_or("").to_string(), r["actor"].as_str().unwrap_or("").to_string()))
+        .filter(|(a, _)| a.starts_with("resolve."))
+        .collect();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert!(actions.iter().all(|(_, actor)| actor.contains("reviewer")), "{actions:?}");
+    env.ok(&["audit", "verify"]);
+}

@@ -87,7 +87,7 @@ impl std::fmt::Display for Evidence {
 
 /// A name's words, case, punctuation and order aside: `MOTAQI, Amir Khan` and
 /// `Amir Khan Motaqi` are the same name.
-fn words(name: &str) -> Vec<String> {
+pub fn words(name: &str) -> Vec<String> {
     let mut w: Vec<String> = name
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

@@ -32,3 +32,33 @@
   };
   setTimeout(tick, 300);
 })();
+
+// A pair's review is done from the keyboard: s, d and u decide (one entity, different,
+// unsure), r goes to the reason and Esc leaves it, n skips to the next pair. A decision
+// without a reason is stopped by the form's own check, which shows where the reason goes.
+(function () {
+  var form = document.querySelector("form.decide");
+  if (!form) return;
+  var reason = document.getElementById("reason");
+  var verdicts = { s: "same", d: "different", u: "unsure" };
+  reason.addEventListener("keydown", function (e) {
+    if (e.key === "Escape") reason.blur();
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    var t = e.target;
+    if (t && (t.tagName === "TEXTAREA" || t.tagName === "INPUT" || t.tagName === "SELECT")) return;
+    var key = e.key.toLowerCase();
+    if (key === "r") {
+      e.preventDefault();
+      reason.focus();
+    } else if (key === "n") {
+      var skip = document.getElementById("skip");
+      if (skip) skip.click();
+    } else if (verdicts[key]) {
+      e.preventDefault();
+      var button = form.querySelector("button[value='" + verdicts[key] + "']");
+      if (form.requestSubmit) form.requestSubmit(button); else button.click();
+    }
+  });
+})();

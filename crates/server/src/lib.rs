@@ -14,6 +14,7 @@ pub mod error;
 mod openapi;
 mod ops;
 pub mod registry;
+pub mod resolve;
 mod screening;
 mod ui;
 pub mod workflow;
@@ -117,6 +118,8 @@ pub struct AppState {
     keys: ArcSwap<auth::Keys>,
     metrics: ops::Metrics,
     ui: ui::UiState,
+    /// The cross-reference of the index in use ([`resolve::cross_reference`]), once found.
+    found: Mutex<Option<Arc<proscribe_app::resolve::Found>>>,
 }
 
 impl AppState {
@@ -131,6 +134,7 @@ impl AppState {
             keys: ArcSwap::from_pointee(keys),
             metrics: ops::Metrics::new()?,
             ui: ui::UiState::new()?,
+            found: Mutex::new(None),
         }))
     }
 
@@ -235,11 +239,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/scan", post(screening::scan))
         .route("/proposals", get(workflow::list))
         .route("/proposals/{id}", get(workflow::one))
+        .route("/resolve/pairs", get(resolve::list_pairs))
+        .route("/resolve/decisions", get(resolve::list_decisions))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::reader));
     let writes = Router::new()
         .route("/admin/reload", post(reload))
         .route("/proposals", post(workflow::create))
         .route("/proposals/{id}/actions", post(workflow::act))
+        .route("/resolve/decisions", post(resolve::create_decision))
+        .route("/resolve/decisions/{id}", axum::routing::delete(resolve::delete_decision))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), auth::editor));
     let admin = Router::new()
         .route("/admin/keys", get(auth::list_keys).post(auth::add_key))

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::{auth, ops, registry, screening, workflow, yente};
+use crate::{auth, ops, registry, resolve, screening, workflow, yente};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,9 +16,10 @@ use crate::{auth, ops, registry, screening, workflow, yente};
         screening::batch, screening::scan,
         auth::list_keys, auth::add_key, auth::revoke_key, crate::reload,
         workflow::list, workflow::one, workflow::create, workflow::act,
+        resolve::list_pairs, resolve::list_decisions, resolve::create_decision, resolve::delete_decision,
         ops::healthz, ops::readyz, ops::metrics,
     ),
-    components(schemas(crate::error::ErrorBody, yente::MatchRequest, yente::EntityQuery, screening::ScanRequest, auth::NewKey, workflow::NewProposal)),
+    components(schemas(crate::error::ErrorBody, yente::MatchRequest, yente::EntityQuery, screening::ScanRequest, auth::NewKey, workflow::NewProposal, resolve::NewDecision)),
     modifiers(&Security),
     security(("api_key" = []), ()),
 )]

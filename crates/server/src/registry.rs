@@ -27,7 +27,7 @@ use crate::AppState;
 /// Most changes in one page of the feed.
 pub const MAX_PAGE: usize = 1000;
 
-fn params<T>(p: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+pub(crate) fn params<T>(p: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     p.map(|Query(p)| p).map_err(|e| ApiError::bad_request("invalid_parameter", e.body_text()))
 }
 

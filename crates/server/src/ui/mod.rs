@@ -12,6 +12,7 @@ mod batch;
 mod entity;
 mod guard;
 mod lists;
+mod review;
 mod screen;
 mod workflow;
 
@@ -57,6 +58,9 @@ pub(crate) fn routes(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/lists/{source}/diff", get(lists::diff))
         .route("/workflow", get(workflow::queue).post(workflow::propose))
         .route("/workflow/{id}", get(workflow::page).post(workflow::act))
+        .route("/review", get(review::page))
+        .route("/review/pair", get(review::pair).post(review::decide))
+        .route("/review/undo", post(review::undo))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
         .route_layer(axum::middleware::from_fn_with_state(state.clone(), signed_in));
     Router::new()
