@@ -42,6 +42,7 @@
 
 pub mod batch;
 pub mod clusters;
+pub mod decisions;
 mod error;
 pub mod import;
 pub mod loaded;

@@ -3,10 +3,12 @@
 //! person (with the evidence) and the review queue, best first. `evaluate` hides the links the
 //! lists state and measures how many the cross-reference finds again, and how precise its
 //! automatic links are. `decide`, `undo` and `decisions` keep analysts' decisions on pairs
-//! (same, different, unsure, with the reason; audited).
+//! (same, different, unsure, with the reason; audited); `export` and `import` move them as a
+//! file.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand};
+use proscribe_app::decisions;
 use proscribe_app::resolve::{cross_reference, evaluate, Link, Options, PAGE, REVIEW_THRESHOLD};
 use proscribe_model::resolution::{Decision, Verdict};
 
@@ -52,6 +54,19 @@ enum ResolveCommand {
         /// Undone decisions too.
         #[arg(long)]
         all: bool,
+    },
+    /// Write the decisions in force as a file (JSON Lines, ordered by the pair), to review in
+    /// version control or to import into another deployment.
+    Export {
+        /// The file (default: standard output).
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Make the decisions of a file (from `resolve export`) that are not in force, in one
+    /// write; those on entities this database does not hold are left out and listed.
+    Import {
+        /// The file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -121,6 +136,45 @@ pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
             }
             let rows: Vec<Vec<String>> = decisions.iter().map(decision_row).collect();
             print_table(&DECISION_HEADER, &rows);
+            return Ok(());
+        }
+        ResolveCommand::Export { output } => {
+            let store = open_store_to_read(cli)?;
+            let n = match output {
+                Some(path) => {
+                    // Written beside the file and renamed over it: a failed export leaves
+                    // the file as it was.
+                    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+                    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                        .with_context(|| format!("cannot create a file in {}", dir.display()))?;
+                    let n = decisions::export(&store, &mut std::io::BufWriter::new(tmp.as_file_mut()))?;
+                    tmp.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
+                    n
+                }
+                None => decisions::export(&store, &mut std::io::stdout().lock())?,
+            };
+            if output.is_some() {
+                eprintln!("{n} decisions written");
+            }
+            return Ok(());
+        }
+        ResolveCommand::Import { file } => {
+            let store = open_store(cli)?;
+            let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+            let report = decisions::import(&store, &mut std::io::BufReader::new(f), file, &actor)?;
+            if cli.json {
+                return print_json(&report);
+            }
+            outln!(
+                "{}: {} decisions made, {} already in force, {} left out",
+                file.display(),
+                report.made,
+                report.unchanged,
+                report.left_out.len()
+            );
+            for l in &report.left_out {
+                outln!("  {l}");
+            }
             return Ok(());
         }
         _ => {}
@@ -207,7 +261,11 @@ pub fn run(cli: &Cli, args: &ResolveArgs) -> Result<()> {
                 outln!("  {e}");
             }
         }
-        ResolveCommand::Decide { .. } | ResolveCommand::Undo { .. } | ResolveCommand::Decisions { .. } => {}
+        ResolveCommand::Decide { .. }
+        | ResolveCommand::Undo { .. }
+        | ResolveCommand::Decisions { .. }
+        | ResolveCommand::Export { .. }
+        | ResolveCommand::Import { .. } => {}
     }
     Ok(())
 }

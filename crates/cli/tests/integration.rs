@@ -13,6 +13,7 @@ mod export;
 mod import;
 mod kill;
 mod readme;
+mod resolve;
 mod screen;
 mod serve;
 mod sync;

@@ -56,7 +56,7 @@ pub use import::{ImportOutcome, ImportTx, Outcome, Staging, VersionMeta};
 pub use keys::{key_hash, ApiKey, Role};
 pub use proscribe_model::workflow::{Refusal, RefusalKind};
 use proscribe_model::PartialDate;
-pub use resolution::MAX_REASON_CHARS;
+pub use resolution::{ToDecide, MAX_REASON_CHARS};
 use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
 pub use status::{AuthorityReport, DesignationStatus, StatusReport};

@@ -9,6 +9,21 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::{now, Error, Store};
 
+/// A decision to make ([`Store::decide_all`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ToDecide<'a> {
+    /// Who makes it.
+    pub actor: &'a str,
+    /// One entity's id.
+    pub x: &'a str,
+    /// The other's.
+    pub y: &'a str,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why.
+    pub reason: &'a str,
+}
+
 /// The longest reason kept.
 pub const MAX_REASON_CHARS: usize = 2000;
 
@@ -43,44 +58,62 @@ impl Store {
     /// Both must be entities of the store, and differ; the reason must be given. A decision in
     /// force on the pair is undone by this one.
     pub fn decide(&self, actor: &str, x: &str, y: &str, verdict: Verdict, reason: &str) -> Result<Decision, Error> {
-        let reason = reason.trim();
-        if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
-            return Err(Error::Invalid(format!("a decision's reason is 1 to {MAX_REASON_CHARS} characters")));
-        }
-        if x == y {
-            return Err(Error::Invalid(format!("{x} is one entity: a decision is on two")));
-        }
-        for id in [x, y] {
-            if !self.has_entity(id)? {
-                return Err(Error::NotFound(format!("no entity {id}")));
+        let ids = self.decide_all(&[ToDecide { actor, x, y, verdict, reason }])?;
+        Ok(self.decision(ids[0])?.expect("the decision just stored"))
+    }
+
+    /// Makes every decision of `all` in one write, in order, each as [`Store::decide`] would:
+    /// all of them or, when one cannot be made, none. Returns their numbers.
+    pub fn decide_all(&self, all: &[ToDecide<'_>]) -> Result<Vec<i64>, Error> {
+        for d in all {
+            let reason = d.reason.trim();
+            if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+                return Err(Error::Invalid(format!("a decision's reason is 1 to {MAX_REASON_CHARS} characters")));
+            }
+            if d.x == d.y {
+                return Err(Error::Invalid(format!("{} is one entity: a decision is on two", d.x)));
+            }
+            for id in [d.x, d.y] {
+                if !self.has_entity(id)? {
+                    return Err(Error::NotFound(format!("no entity {id}")));
+                }
             }
         }
-        let (a, b) = if x < y { (x, y) } else { (y, x) };
         let tx = self.conn.unchecked_transaction()?;
         let at = now();
-        let before: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM resolve_decision WHERE a = ?1 AND b = ?2 AND undone_at IS NULL",
-                params![a, b],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(old) = before {
+        let mut ids = Vec::with_capacity(all.len());
+        for d in all {
+            let (a, b) = if d.x < d.y { (d.x, d.y) } else { (d.y, d.x) };
+            let before: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM resolve_decision WHERE a = ?1 AND b = ?2 AND undone_at IS NULL",
+                    params![a, b],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(old) = before {
+                tx.execute(
+                    "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
+                    params![old, at, d.actor],
+                )?;
+            }
             tx.execute(
-                "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-                params![old, at, actor],
+                "INSERT INTO resolve_decision (a, b, verdict, reason, actor, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![a, b, d.verdict.as_str(), d.reason.trim(), d.actor, at],
             )?;
+            let id = tx.last_insert_rowid();
+            let mut touched = vec![("resolve_decision", id.to_string())];
+            touched.extend(before.map(|old| ("resolve_decision", old.to_string())));
+            crate::audit::append(&tx, d.actor, "resolve.decide", &format!("pair:{a}~{b}"), &touched)?;
+            ids.push(id);
         }
-        tx.execute(
-            "INSERT INTO resolve_decision (a, b, verdict, reason, actor, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![a, b, verdict.as_str(), reason, actor, at],
-        )?;
-        let id = tx.last_insert_rowid();
-        let mut touched = vec![("resolve_decision", id.to_string())];
-        touched.extend(before.map(|old| ("resolve_decision", old.to_string())));
-        crate::audit::append(&tx, actor, "resolve.decide", &format!("pair:{a}~{b}"), &touched)?;
         tx.commit()?;
-        Ok(self.decision(id)?.expect("the decision just stored"))
+        Ok(ids)
+    }
+
+    /// Whether any version of any source has entity `id`.
+    pub fn has_entity(&self, id: &str) -> Result<bool, Error> {
+        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [id], |r| r.get(0))?)
     }
 
     /// Undoes decision `id`, as `actor`: the pair goes back to what the evidence says.
@@ -128,10 +161,5 @@ impl Store {
         Ok(self
             .conn
             .query_row("SELECT coalesce(max(id), 0) + count(undone_at) FROM resolve_decision", [], |r| r.get(0))?)
-    }
-
-    /// Whether any version of any source has entity `id`.
-    fn has_entity(&self, id: &str) -> Result<bool, Error> {
-        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [id], |r| r.get(0))?)
     }
 }

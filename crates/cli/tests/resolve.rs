@@ -1,0 +1,97 @@
+//! One real-world entity across lists, end to end on the committed UN and OFAC extracts: the
+//! review queue, a decision, the merged answers of `screen`, `status` and `history`, and the
+//! decisions moved to another database as a file.
+
+use serde_json::Value;
+
+use crate::common::Env;
+
+/// A database of the UN and OFAC extracts.
+fn lists() -> Env {
+    let env = Env::new();
+    let un = proscribe_testkit::fixture("un/consolidated.xml");
+    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
+    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+    env
+}
+
+/// The first hit of screening `name` as an organisation, with the ids of its cluster.
+fn first_hit(env: &Env, name: &str) -> (String, Vec<String>) {
+    let hits = env.json(&["screen", name, "--schema", "Organization"]);
+    let hit = &hits["hits"][0];
+    let members = hit["members"].as_array().map(|m| m.iter().map(|x| x["entity_id"].as_str().unwrap().to_string()).collect());
+    (hit["entity_id"].as_str().unwrap().to_string(), members.unwrap_or_default())
+}
+
+#[test]
+fn a_decision_merges_two_entries_everywhere_and_moves_as_a_file() {
+    let env = lists();
+    let pairs = env.json(&["resolve", "candidates"]);
+    let queued = |p: &Value| p["link"] == "review";
+    let qaida = pairs["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| queued(p) && [&p["a"], &p["b"]].iter().any(|x| *x == "un-qde-004"))
+        .expect("Al-Qaida's two entries queued")
+        .clone();
+    assert_eq!((qaida["a_caption"].as_str(), qaida["b_caption"].as_str()), (Some("AL-QAIDA"), Some("AL QA'IDA")));
+    let (_, members) = first_hit(&env, "Al-Qaida");
+    assert!(members.is_empty(), "two entries before a decision: {members:?}");
+
+    let reason = "UN QDe.004 and OFAC's entry name the same organisation";
+    env.ok(&["resolve", "decide", "un-qde-004", "ofac-6366", "same", "--reason", reason]);
+    let (first, members) = first_hit(&env, "Al-Qaida");
+    let mut cluster = [vec![first], members].concat();
+    cluster.sort();
+    assert_eq!(cluster, ["ofac-6366", "un-qde-004"]);
+
+    // The status of either entry is the whole entity's, each list once.
+    let status = env.json(&["status", "ofac-6366"]);
+    let by: Vec<&str> = status["listed_by"].as_array().unwrap().iter().map(|l| l["list"].as_str().unwrap()).collect();
+    assert_eq!(by, ["us-ofac-sdn", "un-sc-consolidated"]);
+    assert_eq!(status["entities"], serde_json::json!(["ofac-6366", "un-qde-004"]));
+    let text = env.ok(&["status", "un-qde-004"]);
+    assert!(text.contains("listed by:") && text.contains("QDe.004") && text.contains("6366"), "{text}");
+    let history = env.json(&["history", "un-qde-004"]);
+    let sources: std::collections::BTreeSet<&str> =
+        history.as_array().unwrap().iter().map(|e| e["source_id"].as_str().unwrap()).collect();
+    assert_eq!(sources.into_iter().collect::<Vec<_>>(), ["un-sc", "us-ofac-sdn"]);
+
+    // The decisions as a file: one line per decision, read back by another database.
+    let file = env.path("decisions.jsonl");
+    env.ok(&["resolve", "export", "--output", file.to_str().unwrap()]);
+    let written = std::fs::read_to_string(&file).unwrap();
+    let lines: Vec<Value> = written.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 1, "{written}");
+    assert_eq!((lines[0]["a"].as_str(), lines[0]["b"].as_str()), (Some("ofac-6366"), Some("un-qde-004")));
+    assert_eq!((lines[0]["verdict"].as_str(), lines[0]["reason"].as_str()), (Some("same"), Some(reason)));
+    assert_eq!(env.ok(&["resolve", "export"]), written, "the same to standard output");
+
+    let other = lists();
+    let report = other.json(&["resolve", "import", file.to_str().unwrap()]);
+    assert_eq!((report["made"].as_u64(), report["unchanged"].as_u64()), (Some(1), Some(0)));
+    let (_, members) = first_hit(&other, "Al-Qaida");
+    assert_eq!(members.len(), 1, "merged in the other database too");
+    let again = other.json(&["resolve", "import", file.to_str().unwrap()]);
+    assert_eq!((again["made"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(1)));
+    let imported = &other.json(&["resolve", "decisions"])[0];
+    let actor = imported["actor"].as_str().unwrap();
+    assert!(actor.contains("imported by") && actor.contains(lines[0]["actor"].as_str().unwrap()), "{actor}");
+    other.ok(&["audit", "verify"]);
+
+    // A file with a broken line changes nothing, and says where; a decision on an entity this
+    // database does not hold is left out and listed.
+    let broken = other.path("broken.jsonl");
+    let different = written.replace("\"same\"", "\"different\"");
+    std::fs::write(&broken, format!("{different}{{\"a\": \"un-qde-004\"}}\n")).unwrap();
+    let err = other.fails(&["resolve", "import", broken.to_str().unwrap()]);
+    assert!(err.contains("broken.jsonl:2") && err.contains("missing field"), "{err}");
+    assert_eq!(other.json(&["resolve", "decisions"])[0]["verdict"], "same", "nothing changed");
+    let elsewhere = other.path("elsewhere.jsonl");
+    std::fs::write(&elsewhere, different.replace("ofac-6366", "uk-hmt-12345")).unwrap();
+    let report = other.json(&["resolve", "import", elsewhere.to_str().unwrap()]);
+    assert_eq!(report["made"].as_u64(), Some(0));
+    let left_out = report["left_out"][0].as_str().unwrap();
+    assert!(left_out.contains("elsewhere.jsonl:1") && left_out.contains("uk-hmt-12345"), "{left_out}");
+}
