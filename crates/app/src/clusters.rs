@@ -150,12 +150,8 @@ pub fn cluster_ids(store: &Store, loaded: &Loaded, id: &str) -> Result<BTreeSet<
         Some(first) => loaded.clusters.members(first).into_iter().map(|m| index.entity_id(m).to_string()).collect(),
         None => BTreeSet::from([id.to_string()]),
     };
-    let apart: HashSet<(String, String)> = store
-        .decisions(false)?
-        .into_iter()
-        .filter(|d| d.verdict == Verdict::Different)
-        .map(|d| (d.a, d.b))
-        .collect();
+    let apart: HashSet<(String, String)> =
+        store.decisions(false)?.into_iter().filter(|d| d.verdict == Verdict::Different).map(|d| (d.a, d.b)).collect();
     let kept_apart = |x: &str, y: &str| {
         let (a, b) = if x < y { (x, y) } else { (y, x) };
         apart.contains(&(a.to_string(), b.to_string()))

@@ -50,7 +50,14 @@ pub fn export(store: &Store, out: &mut dyn Write) -> Result<usize> {
     let mut lines: Vec<Line> = store
         .decisions(false)?
         .into_iter()
-        .map(|d| Line { a: d.a, b: d.b, verdict: d.verdict, reason: d.reason, actor: d.actor, decided_at: d.decided_at })
+        .map(|d| Line {
+            a: d.a,
+            b: d.b,
+            verdict: d.verdict,
+            reason: d.reason,
+            actor: d.actor,
+            decided_at: d.decided_at,
+        })
         .collect();
     lines.sort_by(|x, y| (&x.a, &x.b).cmp(&(&y.a, &y.b)));
     for l in &lines {

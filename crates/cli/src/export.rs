@@ -38,6 +38,11 @@ pub struct ExportArgs {
     /// Only these sources (repeatable).
     #[arg(long)]
     source: Vec<String>,
+    /// FollowTheMoney only: one entity per real-world entity, as screening answers (the
+    /// entries of one cluster merged: their properties, datasets and ids as `referents`, their
+    /// sanctions pointing at it; the cluster's id as its id).
+    #[arg(long)]
+    merged: bool,
 }
 
 /// Runs `proscribe export`.
@@ -63,9 +68,25 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         }
         ExportFormat::Ftm => Sink::Ftm(out),
     };
+    if args.merged && !matches!(sink, Sink::Ftm(_)) {
+        anyhow::bail!("--merged is for --format ftm");
+    }
+    // The clusters of the screened entities, as of the same day.
+    let loaded = if args.merged { Some(crate::screen::load_index(&store, day.as_ref())?) } else { None };
+    let cluster_of = |id: &str| {
+        let loaded = loaded.as_ref()?;
+        let at = loaded.clusters.clustered(id)?;
+        loaded.clusters.id(&loaded.index, at)
+    };
+    // A cluster's entries wait until the export's end, then go out as one entity.
+    let mut clusters: std::collections::BTreeMap<String, Vec<(String, Entity)>> = Default::default();
     let mut count = 0usize;
     store.current_entities(day.as_ref(), |version, e| {
         if !args.source.is_empty() && !args.source.contains(&version.source_id) {
+            return Ok(());
+        }
+        if let Some(cluster) = cluster_of(&e.id) {
+            clusters.entry(cluster).or_default().push((version.source_id.clone(), e));
             return Ok(());
         }
         count += 1;
@@ -75,6 +96,14 @@ pub fn run(cli: &Cli, args: &ExportArgs) -> Result<()> {
         };
         result.map_err(|err| proscribe_store::Error::Invalid(format!("export failed: {err}")))
     })?;
+    if let Sink::Ftm(out) = &mut sink {
+        for (id, members) in &mut clusters {
+            // In id order, as the cluster's id is its first member's.
+            members.sort_by(|x, y| x.1.id.cmp(&y.1.id));
+            count += 1;
+            merged_lines(out, id, members, &authorities, &status_day)?;
+        }
+    }
     match sink {
         Sink::Csv(mut w) => w.flush()?,
         Sink::Ftm(mut out) => out.flush()?,
@@ -139,6 +168,69 @@ fn csv_rows(w: &mut csv::Writer<Box<dyn Write>>, source: &str, e: &Entity, day: 
             d.status_on(day).status.as_str().to_string(),
         ]);
         w.write_record(spreadsheet::record(row.iter().map(String::as_str)).iter().map(|c| c.as_bytes()))?;
+    }
+    Ok(())
+}
+
+/// One real-world entity's entries (in id order) as one FollowTheMoney entity `id`: the most
+/// specific kind of its entries (a company before an organisation before a legal entity), the
+/// first entry's caption, every entry's properties and dataset, the entries' ids as
+/// `referents`; each entry's sanctions point at the merged entity.
+fn merged_lines(
+    out: &mut dyn Write,
+    id: &str,
+    members: &[(String, Entity)],
+    authorities: &HashMap<String, Authority>,
+    day: &PartialDate,
+) -> Result<()> {
+    use proscribe_model::Schema;
+    let specific = |s: Schema| match s {
+        Schema::LegalEntity => 0,
+        Schema::Organization => 1,
+        _ => 2,
+    };
+    let first = &members[0].1;
+    let schema = members.iter().map(|(_, e)| e.schema).max_by_key(|s| specific(*s)).unwrap_or(first.schema);
+    let mut properties = ftm::Properties::new();
+    let mut datasets: Vec<&str> = Vec::new();
+    let mut referents: Vec<&str> = Vec::new();
+    for (source, e) in members {
+        for (key, values) in ftm::properties(e) {
+            for v in values {
+                ftm::push(&mut properties, &key, v);
+            }
+        }
+        if !datasets.contains(&source.as_str()) {
+            datasets.push(source);
+        }
+        for r in std::iter::once(&e.id).chain(&e.same_as) {
+            if !referents.contains(&r.as_str()) {
+                referents.push(r);
+            }
+        }
+    }
+    let line = json!({
+        "id": id,
+        "schema": ftm::schema_name(schema),
+        "caption": first.caption(),
+        "properties": properties,
+        "datasets": datasets,
+        "referents": referents,
+        "target": members.iter().any(|(_, e)| e.screenable()),
+    });
+    writeln!(out, "{line}")?;
+    for (source, e) in members {
+        for d in &e.designations {
+            let mut properties = ftm::sanction_properties(e, d, authorities.get(&d.authority), day);
+            properties.insert("entity".into(), vec![id.to_string()]);
+            let sanction = json!({
+                "id": ftm::sanction_id(e, d),
+                "schema": "Sanction",
+                "properties": properties,
+                "datasets": [source],
+            });
+            writeln!(out, "{sanction}")?;
+        }
     }
     Ok(())
 }

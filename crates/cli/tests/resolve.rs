@@ -19,7 +19,8 @@ fn lists() -> Env {
 fn first_hit(env: &Env, name: &str) -> (String, Vec<String>) {
     let hits = env.json(&["screen", name, "--schema", "Organization"]);
     let hit = &hits["hits"][0];
-    let members = hit["members"].as_array().map(|m| m.iter().map(|x| x["entity_id"].as_str().unwrap().to_string()).collect());
+    let members =
+        hit["members"].as_array().map(|m| m.iter().map(|x| x["entity_id"].as_str().unwrap().to_string()).collect());
     (hit["entity_id"].as_str().unwrap().to_string(), members.unwrap_or_default())
 }
 
@@ -57,6 +58,27 @@ fn a_decision_merges_two_entries_everywhere_and_moves_as_a_file() {
     let sources: std::collections::BTreeSet<&str> =
         history.as_array().unwrap().iter().map(|e| e["source_id"].as_str().unwrap()).collect();
     assert_eq!(sources.into_iter().collect::<Vec<_>>(), ["un-sc", "us-ofac-sdn"]);
+
+    // FollowTheMoney, merged: one entity for the two entries, their sanctions pointing at it.
+    let entities = |merged: bool| -> Vec<Value> {
+        let args: &[&str] =
+            if merged { &["export", "--format", "ftm", "--merged"] } else { &["export", "--format", "ftm"] };
+        env.ok(args).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let (plain, merged) = (entities(false), entities(true));
+    let not_sanctions = |all: &[Value]| all.iter().filter(|e| e["schema"] != "Sanction").count();
+    assert_eq!(not_sanctions(&merged), not_sanctions(&plain) - 1);
+    let one = merged.iter().find(|e| e["id"] == "cluster:ofac-6366").expect("the merged entity");
+    assert_eq!(one["referents"], serde_json::json!(["ofac-6366", "un-qde-004"]));
+    assert_eq!(one["datasets"], serde_json::json!(["us-ofac-sdn", "un-sc"]));
+    let names = one["properties"]["name"].as_array().unwrap();
+    assert!(names.contains(&Value::from("AL QA'IDA")) && names.contains(&Value::from("AL-QAIDA")), "{names:?}");
+    assert!(!merged.iter().any(|e| e["id"] == "ofac-6366" || e["id"] == "un-qde-004"));
+    let sanctions: Vec<&Value> =
+        merged.iter().filter(|e| e["properties"]["entity"][0] == "cluster:ofac-6366").collect();
+    assert_eq!(sanctions.len(), 2, "each list's sanction");
+    let err = env.fails(&["export", "--format", "csv", "--merged"]);
+    assert!(err.contains("--merged is for --format ftm"), "{err}");
 
     // The decisions as a file: one line per decision, read back by another database.
     let file = env.path("decisions.jsonl");

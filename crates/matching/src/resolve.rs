@@ -256,11 +256,7 @@ pub fn strong_evidence(a: &Entity, b: &Entity, shared: &Shared) -> Option<Eviden
     for date in full_birth_dates(a).into_iter().filter(|d| dates_b.contains(d)) {
         for (w, name) in strong_names(a) {
             if names_b.contains(&w) && !shared.names.contains(&(w.clone(), date.clone())) {
-                return Some(Evidence::NameBirthDateNationality {
-                    name: name.full.clone(),
-                    birth_date: date,
-                    country,
-                });
+                return Some(Evidence::NameBirthDateNationality { name: name.full.clone(), birth_date: date, country });
             }
         }
     }

@@ -218,7 +218,10 @@ fn facts(e: &Entity) -> Vec<(&'static str, Vec<(String, String)>)> {
         .iter()
         .map(|i| {
             let country = i.country.map(|c| format!(", {c}")).unwrap_or_default();
-            (format!("{} ({:?}{country})", i.number, i.kind), format!("{:?} {}", i.kind, normalise_identifier(&i.number)))
+            (
+                format!("{} ({:?}{country})", i.number, i.kind),
+                format!("{:?} {}", i.kind, normalise_identifier(&i.number)),
+            )
         })
         .collect();
     let addresses = e.addresses.iter().map(|a| (a.full.clone(), words(&a.full).join(" "))).collect();
