@@ -145,25 +145,33 @@ fn clustered(index: &Index, members: &HashMap<u32, Vec<u32>>) -> HashMap<String,
 /// show.
 pub fn cluster_ids(store: &Store, loaded: &Loaded, id: &str) -> Result<BTreeSet<String>> {
     let index = &loaded.index;
-    let here = loaded.clusters.clustered(id).map(|e| loaded.clusters.of(e));
-    let mut ids: BTreeSet<String> = match here {
-        Some(first) => loaded.clusters.members(first).into_iter().map(|m| index.entity_id(m).to_string()).collect(),
-        None => BTreeSet::from([id.to_string()]),
-    };
+    let clusters = &loaded.clusters;
     let apart: HashSet<(String, String)> =
         store.decisions(false)?.into_iter().filter(|d| d.verdict == Verdict::Different).map(|d| (d.a, d.b)).collect();
     let kept_apart = |x: &str, y: &str| {
         let (a, b) = if x < y { (x, y) } else { (y, x) };
         apart.contains(&(a.to_string(), b.to_string()))
     };
-    for member in ids.clone() {
-        for other in store.cluster(&member)? {
-            // An entity of another cluster of the index is not this one's.
-            let elsewhere = loaded.clusters.clustered(&other).is_some_and(|o| Some(loaded.clusters.of(o)) != here);
-            if !elsewhere && !ids.iter().any(|x| kept_apart(x, &other)) {
-                ids.insert(other);
-            }
+    // The cluster of the index the entity is one of, once one of its entries is found in one.
+    let mut here: Option<u32> = None;
+    let mut ids = BTreeSet::new();
+    let mut todo = vec![id.to_string()];
+    while let Some(next) = todo.pop() {
+        if ids.contains(&next) {
+            continue;
         }
+        if let Some(e) = clusters.clustered(&next) {
+            // An entry of another cluster of the index is another entity's.
+            if here.is_some_and(|h| h != clusters.of(e)) {
+                continue;
+            }
+            here = Some(clusters.of(e));
+            todo.extend(clusters.members(e).into_iter().map(|m| index.entity_id(m).to_string()));
+        } else if ids.iter().any(|x: &String| kept_apart(x, &next)) {
+            continue;
+        }
+        todo.extend(store.cluster(&next)?);
+        ids.insert(next);
     }
     Ok(ids)
 }

@@ -186,9 +186,12 @@ fn build_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate, dat
     let read_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let index = Index::build(entities);
-    let links = strong_links(&index, &|e| sources.number(e)).into_iter().map(|(a, b, _)| (a, b)).collect();
+    let linking = Instant::now();
+    let links: Vec<(u32, u32)> =
+        strong_links(&index, &|e| sources.number(e)).into_iter().map(|(a, b, _)| (a, b)).collect();
+    let links_secs = linking.elapsed().as_secs_f64();
     let build_secs = start.elapsed().as_secs_f64();
-    tracing::info!(stats = ?index.stats(), read_secs, build_secs, "index built");
+    tracing::info!(stats = ?index.stats(), read_secs, build_secs, links_secs, links = links.len(), "index built");
     let mut loaded = loaded(index, sources, read_secs, build_secs, None, as_of, day, data_version);
     loaded.links = links;
     Ok(loaded)

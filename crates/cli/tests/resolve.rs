@@ -117,3 +117,31 @@ fn a_decision_merges_two_entries_everywhere_and_moves_as_a_file() {
     let left_out = report["left_out"][0].as_str().unwrap();
     assert!(left_out.contains("elsewhere.jsonl:1") && left_out.contains("uk-hmt-12345"), "{left_out}");
 }
+
+/// Over every shared list: the Taliban minister listed by the UN and by Australia is one hit
+/// without anyone deciding (the same name, birth year, nationality and town of birth), and
+/// OFAC's Taliban entry, which the CSL repeats, is listed once on the Taliban's status.
+#[test]
+fn every_shared_list_one_hit_per_real_world_entity() {
+    let Some(data) = proscribe_testkit::shared_data() else { return };
+    let env = Env::new();
+    env.ok(&["import", data.join("lists").to_str().unwrap(), data.join("ftm").to_str().unwrap()]);
+    let hits = env.json(&["screen", "Amir Khan Mutaqi"]);
+    let hits = hits["hits"].as_array().unwrap();
+    let ids = |h: &Value| -> Vec<String> {
+        let mut ids = vec![h["entity_id"].as_str().unwrap().to_string()];
+        ids.extend(h["members"].as_array().into_iter().flatten().map(|m| m["entity_id"].as_str().unwrap().to_string()));
+        ids
+    };
+    let first = ids(&hits[0]);
+    assert!(first.contains(&"un-tai-026".to_string()) && first.contains(&"au-dfat-26".to_string()), "{first:?}");
+    for other in &hits[1..] {
+        assert!(!ids(other).iter().any(|id| first.contains(id)), "an entry of the first hit again: {other}");
+    }
+    let status = env.json(&["status", "ofac-6636"]);
+    let rows: Vec<&Value> =
+        status["listed_by"].as_array().unwrap().iter().filter(|l| l["reference"] == "6636").collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["list"], "us-ofac-sdn");
+    assert_eq!(rows[0]["sources"], serde_json::json!(["us-ofac-sdn", "us-csl"]));
+}
