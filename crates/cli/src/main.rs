@@ -33,7 +33,7 @@ use proscribe_store::Store;
 struct Cli {
     /// The database file (SQLite). Default: $PROSCRIBE_DB, else
     /// $XDG_DATA_HOME/proscribe/proscribe.db (~/.local/share/proscribe/proscribe.db).
-    #[arg(long, global = true, env = "PROSCRIBE_DB")]
+    #[arg(long, global = true, env = "PROSCRIBE_DB", value_parser = database_path)]
     db: Option<PathBuf>,
 
     /// Print machine-readable JSON instead of text.
@@ -142,6 +142,24 @@ pub(crate) fn default_db() -> PathBuf {
     match base {
         Some(b) => b.join("proscribe").join("proscribe.db"),
         None => PathBuf::from("proscribe.db"),
+    }
+}
+
+/// Reads `--db`: a file path. A URL (`scheme://...`) is refused, naming its scheme, rather
+/// than taken for a relative path (`postgres://host/db` would make a folder `postgres:`).
+fn database_path(text: &str) -> std::result::Result<PathBuf, String> {
+    let scheme = text.split_once("://").map(|(s, _)| s).filter(|s| {
+        let mut c = s.chars();
+        c.next().is_some_and(|f| f.is_ascii_alphabetic())
+            && c.all(|x| x.is_ascii_alphanumeric() || matches!(x, '+' | '-' | '.'))
+    });
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(PathBuf::from(text)),
+        Some("postgres" | "postgresql") => {
+            Err("a PostgreSQL database is not supported by this build: give the path of an SQLite file".into())
+        }
+        Some("file") => Err("give the file's path itself, not a file:// URL".into()),
+        Some(other) => Err(format!("unknown URL scheme {other:?}: give the path of an SQLite file")),
     }
 }
 

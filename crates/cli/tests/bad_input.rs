@@ -143,3 +143,37 @@ fn files_over_the_limits_are_refused_and_the_limit_flag_raises_them() {
     let report = env.json(&["import", "--limit", "field-bytes=4M", sdn]);
     assert_eq!(report["imported"][0]["entities"], 2, "{report}");
 }
+
+/// A database given as a URL is refused with its scheme named, from `--db` and from
+/// `PROSCRIBE_DB`, and nothing is created (no folder `postgres:` in the working folder).
+#[test]
+fn a_database_url_is_refused_not_taken_for_a_path() {
+    let env = Env::new();
+    let run = |db_arg: Option<&str>, db_env: Option<&str>| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_proscribe"));
+        c.current_dir(env.dir.path()).env_remove("PROSCRIBE_DB").env_remove("RUST_LOG");
+        if let Some(d) = db_arg {
+            c.args(["--db", d]);
+        }
+        if let Some(d) = db_env {
+            c.env("PROSCRIBE_DB", d);
+        }
+        c.args(["lists"]).output().unwrap()
+    };
+    for (arg, env_value, expect) in [
+        (Some("postgres://user@localhost:5432/lists"), None, "PostgreSQL"),
+        (None, Some("postgresql://localhost/lists"), "PostgreSQL"),
+        (Some("mysql://localhost/lists"), None, "unknown URL scheme \"mysql\""),
+        (Some("file:///tmp/lists.db"), None, "file:// URL"),
+    ] {
+        let out = run(arg, env_value);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(expect), "{arg:?} {env_value:?}: {err}");
+    }
+    let left: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing created: {left:?}");
+    // A path with a colon but no scheme is still a path.
+    let out = run(Some("lists:2026.db"), None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no database at lists:2026.db"), "{err}");
+}
