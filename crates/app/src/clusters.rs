@@ -355,5 +355,24 @@ mod store_tests {
         }
         assert_eq!(opened.links, loaded.links);
         assert_eq!(ids(&opened, "Al-Qaida", false), aq);
+
+        // Histories and statuses cover the cluster, each list's entry once.
+        let all = |id: &str| super::cluster_ids(&store, &loaded, id).unwrap().into_iter().collect::<Vec<_>>();
+        assert_eq!(all("ofac-6366"), all("un-qde-004"));
+        assert!(all("un-qde-004").contains(&"ofac-6366".to_string()));
+        assert!(!all("w-yun").contains(&"un-kpi-001".to_string()), "kept apart");
+        let status = super::status(&store, &loaded, "un-qde-004", &crate::today()).unwrap();
+        assert_eq!(status.entities, all("un-qde-004"));
+        let mut lists: Vec<(&str, Option<&str>)> =
+            status.listed_by.iter().map(|l| (l.list.as_str(), l.reference.as_deref())).collect();
+        let n = lists.len();
+        lists.sort();
+        lists.dedup();
+        assert_eq!(lists.len(), n, "each list's entry once: {lists:?}");
+        assert!(
+            lists.contains(&("un-sc-consolidated", Some("QDe.004"))) && lists.contains(&("us-ofac-sdn", Some("6366")))
+        );
+        let history = super::history(&store, &loaded, "ofac-6366").unwrap();
+        assert!(history.iter().any(|e| e.entity_id == "un-qde-004"));
     }
 }

@@ -351,3 +351,46 @@ pub fn listed_by(designations: &[proscribe_store::DesignationStatus]) -> Vec<Lis
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use proscribe_model::{Certainty, Status};
+    use proscribe_store::DesignationStatus;
+
+    use super::*;
+
+    fn row(entity: &str, source: &str, list: &str, reference: &str, status: Status) -> DesignationStatus {
+        DesignationStatus {
+            entity_id: entity.into(),
+            caption: "TALIBAN".into(),
+            source_id: source.into(),
+            list: list.into(),
+            authority: "us-ofac".into(),
+            reference: Some(reference.into()),
+            programs: vec![],
+            listed_on: None,
+            status,
+            certainty: Certainty::Certain,
+            basis: format!("{source} version 1"),
+            version_id: 1,
+        }
+    }
+
+    /// A list's entry that another source repeats (the CSL's copy of OFAC's) is one row, with
+    /// the status of the list's own publication, whichever comes first.
+    #[test]
+    fn each_list_s_entry_once_with_its_own_publication_s_status() {
+        let copy = row("us-csl-6636", "us-csl", "us-ofac-sdn", "6636", Status::Listed);
+        let own = row("ofac-6636", "us-ofac-sdn", "us-ofac-sdn", "6636", Status::Delisted);
+        let other = row("au-dfat-1", "au-dfat", "au-dfat-consolidated", "1", Status::Listed);
+        for order in [vec![copy.clone(), own.clone(), other.clone()], vec![own.clone(), other.clone(), copy.clone()]] {
+            let by = listed_by(&order);
+            assert_eq!(by.len(), 2);
+            let ofac = by.iter().find(|l| l.list == "us-ofac-sdn").unwrap();
+            assert_eq!(ofac.sources, ["us-ofac-sdn", "us-csl"]);
+            assert_eq!(ofac.status, Status::Delisted);
+            assert_eq!(ofac.basis, "us-ofac-sdn version 1");
+            assert_eq!(ofac.entities.len(), 2);
+        }
+    }
+}

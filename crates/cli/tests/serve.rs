@@ -938,3 +938,77 @@ fn stalled_headers_are_cut_off() {
     assert!(started.elapsed() < Duration::from_secs(10), "stalled connections lasted {:?}", started.elapsed());
     assert_eq!(server.get("/healthz").0, 200);
 }
+
+/// The review queue and decisions over the API, on the UN and OFAC extracts: readers read,
+/// editors decide and undo; a decision is in the next `/match` (one result with the other
+/// entry in `referents`), and undone, the two are apart again; bad input is a 4xx naming it.
+#[test]
+fn pairs_are_decided_over_the_api() {
+    let env = Env::new();
+    let un = proscribe_testkit::fixture("un/consolidated.xml");
+    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
+    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+    let make = |name: &str, role: &str| {
+        env.json(&["keys", "add", name, "--role", role])["secret"].as_str().unwrap().to_string()
+    };
+    let (reader, editor) = (make("analyst", "reader"), make("reviewer", "editor"));
+    let server = Server::start(&env, &[]);
+    let (status, queue) = server.with_key("GET", "/resolve/pairs?limit=2", Some(&reader), None);
+    assert_eq!(status, 200, "{queue}");
+    let total = queue["total"].as_u64().unwrap();
+    assert!(total >= 2 && queue["pairs"].as_array().unwrap().len() == 2, "{queue}");
+    let first = &queue["pairs"][0];
+    assert_eq!((first["a"].as_str(), first["b"].as_str()), (Some("un-qde-004"), Some("ofac-6366")));
+    assert_eq!(server.with_key("GET", "/resolve/pairs?link=auto&source=un-sc", Some(&reader), None).0, 200);
+    assert_error(&server.with_key("GET", "/resolve/pairs?link=maybe", Some(&reader), None), 400, "invalid_parameter");
+    assert_error(&server.with_key("GET", "/resolve/pairs?limit=0", Some(&reader), None), 400, "invalid_parameter");
+
+    let decision = json!({"a": "un-qde-004", "b": "ofac-6366", "verdict": "same", "reason": "one organisation"});
+    assert_error(&server.with_key("POST", "/resolve/decisions", Some(&reader), Some(&decision)), 403, "forbidden");
+    let bad = |body: Value, status: u16, code: &str| {
+        assert_error(&server.with_key("POST", "/resolve/decisions", Some(&editor), Some(&body)), status, code)
+    };
+    bad(json!({"a": "un-qde-004", "b": "ofac-6366", "verdict": "maybe", "reason": "x"}), 400, "invalid_verdict");
+    bad(json!({"a": "un-qde-004", "b": "ofac-6366", "verdict": "same", "reason": " "}), 400, "invalid_request");
+    bad(json!({"a": "un-qde-004", "b": "un-qde-004", "verdict": "same", "reason": "x"}), 400, "invalid_request");
+    bad(json!({"a": "un-qde-004", "b": "nobody", "verdict": "same", "reason": "x"}), 404, "not_found");
+    bad(json!({"a": "un-qde-004"}), 422, "invalid_body");
+
+    let match_qaida = || {
+        let q = json!({"queries": {"q": {"schema": "Organization", "properties": {"name": ["Al-Qaida"]}}}});
+        let (status, answer) = server.with_key("POST", "/match/default", Some(&reader), Some(&q));
+        assert_eq!(status, 200, "{answer}");
+        answer["responses"]["q"]["results"].as_array().unwrap().clone()
+    };
+    let ids =
+        |results: &[Value]| -> Vec<String> { results.iter().map(|r| r["id"].as_str().unwrap().to_string()).collect() };
+    let before = match_qaida();
+    assert!(ids(&before).contains(&"ofac-6366".into()) && ids(&before).contains(&"un-qde-004".into()));
+    let (status, made) = server.with_key("POST", "/resolve/decisions", Some(&editor), Some(&decision));
+    assert_eq!(status, 201, "{made}");
+    let after = match_qaida();
+    let one = after.iter().find(|r| r["id"] == "un-qde-004" || r["id"] == "ofac-6366").unwrap();
+    let referents: Vec<&str> = one["referents"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(referents.contains(&"ofac-6366") || referents.contains(&"un-qde-004"), "{one}");
+    assert_eq!(after.len(), before.len() - 1, "one result fewer");
+    let (_, queue) = server.with_key("GET", "/resolve/pairs", Some(&reader), None);
+    assert_eq!(queue["total"].as_u64(), Some(total - 1), "the pair left the queue");
+    let (_, decisions) = server.with_key("GET", "/resolve/decisions", Some(&reader), None);
+    assert_eq!(decisions["decisions"][0]["actor"].as_str().map(|a| a.contains("reviewer")), Some(true));
+
+    let id = made["id"].as_i64().unwrap();
+    assert_error(
+        &server.with_key("DELETE", &format!("/resolve/decisions/{id}"), Some(&reader), None),
+        403,
+        "forbidden",
+    );
+    assert_eq!(server.with_key("DELETE", &format!("/resolve/decisions/{id}"), Some(&editor), None).0, 200);
+    assert_error(
+        &server.with_key("DELETE", &format!("/resolve/decisions/{id}"), Some(&editor), None),
+        400,
+        "invalid_request",
+    );
+    assert_error(&server.with_key("DELETE", "/resolve/decisions/999", Some(&editor), None), 404, "not_found");
+    assert_eq!(ids(&match_qaida()), ids(&before), "apart again");
+    env.ok(&["audit", "verify"]);
+}
