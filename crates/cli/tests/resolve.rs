@@ -6,15 +6,6 @@ use serde_json::Value;
 
 use crate::common::Env;
 
-/// A database of the UN and OFAC extracts.
-fn lists() -> Env {
-    let env = Env::new();
-    let un = proscribe_testkit::fixture("un/consolidated.xml");
-    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
-    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
-    env
-}
-
 /// The first hit of screening `name` as an organisation, with the ids of its cluster.
 fn first_hit(env: &Env, name: &str) -> (String, Vec<String>) {
     let hits = env.json(&["screen", name, "--schema", "Organization"]);
@@ -26,7 +17,7 @@ fn first_hit(env: &Env, name: &str) -> (String, Vec<String>) {
 
 #[test]
 fn a_decision_merges_two_entries_everywhere_and_moves_as_a_file() {
-    let env = lists();
+    let env = Env::extracts();
     let pairs = env.json(&["resolve", "candidates"]);
     let queued = |p: &Value| p["link"] == "review";
     let qaida = pairs["pairs"]
@@ -90,7 +81,7 @@ fn a_decision_merges_two_entries_everywhere_and_moves_as_a_file() {
     assert_eq!((lines[0]["verdict"].as_str(), lines[0]["reason"].as_str()), (Some("same"), Some(reason)));
     assert_eq!(env.ok(&["resolve", "export"]), written, "the same to standard output");
 
-    let other = lists();
+    let other = Env::extracts();
     let report = other.json(&["resolve", "import", file.to_str().unwrap()]);
     assert_eq!((report["made"].as_u64(), report["unchanged"].as_u64()), (Some(1), Some(0)));
     let (_, members) = first_hit(&other, "Al-Qaida");

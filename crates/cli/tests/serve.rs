@@ -944,10 +944,7 @@ fn stalled_headers_are_cut_off() {
 /// entry in `referents`), and undone, the two are apart again; bad input is a 4xx naming it.
 #[test]
 fn pairs_are_decided_over_the_api() {
-    let env = Env::new();
-    let un = proscribe_testkit::fixture("un/consolidated.xml");
-    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
-    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+    let env = Env::extracts();
     let make = |name: &str, role: &str| {
         env.json(&["keys", "add", name, "--role", role])["secret"].as_str().unwrap().to_string()
     };

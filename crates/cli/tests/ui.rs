@@ -408,10 +408,7 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
 #[test]
 fn an_analyst_reviews_a_pair_and_screening_merges_it() {
     let Some((browser, driver)) = proscribe_testkit::chromium() else { return };
-    let env = Env::new();
-    let un = proscribe_testkit::fixture("un/consolidated.xml");
-    let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
-    env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+    let env = Env::extracts();
     let reviewer = env.json(&["keys", "add", "reviewer", "--role", "editor"])["secret"].as_str().unwrap().to_string();
     let server = Server::start(&env, &[]);
     let base = server.base.clone();

@@ -28,6 +28,15 @@ impl Env {
         env
     }
 
+    /// A database of the committed UN and OFAC extracts.
+    pub fn extracts() -> Env {
+        let env = Env::new();
+        let un = proscribe_testkit::fixture("un/consolidated.xml");
+        let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
+        env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
+        env
+    }
+
     /// The `proscribe` command with `--db` set and logs quiet.
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_proscribe"));
