@@ -101,6 +101,14 @@ fn other_site(base: &str, id: i64) -> String {
     url
 }
 
+/// `proscribe serve` on `env`, ChromeDriver, and a runtime to drive the browser from.
+fn browse(env: &Env, driver: &PathBuf) -> (Server, Driver, tokio::runtime::Runtime) {
+    let server = Server::start(env, &[]);
+    let driver = Driver::start(driver);
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    (server, driver, runtime)
+}
+
 /// Saves what the browser shows as `target/ui-screenshots/NAME.png`.
 async fn screenshot(c: &Client, name: &str) {
     let dir = proscribe_testkit::repo_root().join("target/ui-screenshots");
@@ -223,10 +231,8 @@ fn an_analyst_and_a_decider_use_the_web_ui() {
     env.ok(&["deliberate", &id.to_string(), "--by", "ru-supreme-court", "--open", "--on", "2026-01-12"]);
     let versions_before = env.json(&["lists", "example-ru-terrorist-organisations"]).as_array().map(Vec::len);
 
-    let server = Server::start(&env, &[]);
+    let (server, driver, runtime) = browse(&env, &driver);
     let base = server.base.clone();
-    let driver = Driver::start(&driver);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let c = driver.session(&browser).await;
 
@@ -410,10 +416,8 @@ fn an_analyst_reviews_a_pair_and_screening_merges_it() {
     let Some((browser, driver)) = proscribe_testkit::chromium() else { return };
     let env = Env::extracts();
     let reviewer = env.json(&["keys", "add", "reviewer", "--role", "editor"])["secret"].as_str().unwrap().to_string();
-    let server = Server::start(&env, &[]);
+    let (server, driver, runtime) = browse(&env, &driver);
     let base = server.base.clone();
-    let driver = Driver::start(&driver);
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let c = driver.session(&browser).await;
         c.goto(&format!("{base}/login?next=/review")).await.unwrap();
