@@ -25,16 +25,17 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use proscribe_model::PartialDate;
-use proscribe_store::Store;
+use proscribe_store::{Location, Store};
 
 /// proscribe: a registry of sanctions and terrorist-designation lists with full history.
 #[derive(Debug, Parser)]
 #[command(name = "proscribe", version, about, long_about = None)]
 struct Cli {
-    /// The database file (SQLite). Default: $PROSCRIBE_DB, else
+    /// The database: an SQLite file, or a PostgreSQL URL (postgres://user@host/db) that
+    /// several processes share. Default: $PROSCRIBE_DB, else
     /// $XDG_DATA_HOME/proscribe/proscribe.db (~/.local/share/proscribe/proscribe.db).
-    #[arg(long, global = true, env = "PROSCRIBE_DB", value_parser = database_path)]
-    db: Option<PathBuf>,
+    #[arg(long, global = true, env = "PROSCRIBE_DB", value_parser = Location::parse, value_name = "FILE|URL")]
+    db: Option<Location>,
 
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
@@ -145,31 +146,19 @@ pub(crate) fn default_db() -> PathBuf {
     }
 }
 
-/// Reads `--db`: a file path. A URL (`scheme://...`) is refused, naming its scheme, rather
-/// than taken for a relative path (`postgres://host/db` would make a folder `postgres:`).
-fn database_path(text: &str) -> std::result::Result<PathBuf, String> {
-    let scheme = text.split_once("://").map(|(s, _)| s).filter(|s| {
-        let mut c = s.chars();
-        c.next().is_some_and(|f| f.is_ascii_alphabetic())
-            && c.all(|x| x.is_ascii_alphanumeric() || matches!(x, '+' | '-' | '.'))
-    });
-    match scheme.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(PathBuf::from(text)),
-        Some("postgres" | "postgresql") => {
-            Err("a PostgreSQL database is not supported by this build: give the path of an SQLite file".into())
-        }
-        Some("file") => Err("give the file's path itself, not a file:// URL".into()),
-        Some(other) => Err(format!("unknown URL scheme {other:?}: give the path of an SQLite file")),
+/// The database a command reads or writes: the one named by `--db` or `PROSCRIBE_DB`, else
+/// the default one; and whether it was named.
+fn database(cli: &Cli) -> (Location, bool) {
+    match &cli.db {
+        Some(l) => (l.clone(), true),
+        None => (Location::File(default_db()), false),
     }
 }
 
-/// The database a command reads or writes: the one named by `--db` or `PROSCRIBE_DB`, else
-/// the default one; and whether it was named.
-fn database(cli: &Cli) -> (PathBuf, bool) {
-    match &cli.db {
-        Some(p) => (p.clone(), true),
-        None => (default_db(), false),
-    }
+/// Whether the database at `location` is there: an SQLite file that exists, or a PostgreSQL
+/// database (whether it can be reached is found when it is opened).
+fn database_exists(location: &Location) -> bool {
+    location.file().is_none_or(|p| p.exists())
 }
 
 /// Opens the database to import into, creating it (and its folder) if it does not exist.
@@ -177,11 +166,11 @@ fn create_store(cli: &Cli) -> Result<Store> {
     if cli.example {
         bail!("--example reads the built-in example registry; it cannot be written to");
     }
-    let (path, _) = database(cli);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+    let (location, _) = database(cli);
+    if let Some(dir) = location.file().and_then(|p| p.parent()).filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create folder {}", dir.display()))?;
     }
-    let mut store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+    let mut store = Store::open_at(&location).with_context(|| format!("cannot open database {location}"))?;
     store.set_horizon_days(cli.date_horizon_days);
     Ok(store)
 }
@@ -189,8 +178,8 @@ fn create_store(cli: &Cli) -> Result<Store> {
 /// Opens an existing database to write to (keys, roles, proposals, webhooks). A database that
 /// does not exist is an error: it would hold no lists to act on.
 fn open_store(cli: &Cli) -> Result<Store> {
-    let path = existing_database(cli)?;
-    let mut store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+    let location = existing_database(cli)?;
+    let mut store = Store::open_at(&location).with_context(|| format!("cannot open database {location}"))?;
     store.set_horizon_days(cli.date_horizon_days);
     Ok(store)
 }
@@ -198,30 +187,26 @@ fn open_store(cli: &Cli) -> Result<Store> {
 /// Opens an existing database to read its keys, roles or audit trail, read-only: a file
 /// without write permission or on a read-only mount can be read, and nothing is written.
 fn open_store_to_read(cli: &Cli) -> Result<Store> {
-    let path = existing_database(cli)?;
-    open_read_only(&path)
+    let location = existing_database(cli)?;
+    open_read_only(&location)
 }
 
 /// The database a command acting on stored keys, roles or the audit trail opens: it must
 /// exist, and it is not the example registry.
-fn existing_database(cli: &Cli) -> Result<PathBuf> {
+fn existing_database(cli: &Cli) -> Result<Location> {
     if cli.example {
         bail!("--example reads the built-in example registry; it cannot be written to");
     }
-    let (path, _) = database(cli);
-    if !path.exists() {
-        bail!(
-            "no database at {}: import lists into it first (`proscribe --db {} import PATH`)",
-            path.display(),
-            path.display()
-        );
+    let (location, _) = database(cli);
+    if !database_exists(&location) {
+        bail!("no database at {location}: import lists into it first (`proscribe --db {location} import PATH`)");
     }
-    Ok(path)
+    Ok(location)
 }
 
-/// Opens the database at `path` read-only.
-fn open_read_only(path: &std::path::Path) -> Result<Store> {
-    Store::open_read_only(path).with_context(|| format!("cannot open database {}", path.display()))
+/// Opens the database at `location` read-only.
+fn open_read_only(location: &Location) -> Result<Store> {
+    Store::open_at_read_only(location).with_context(|| format!("cannot open database {location}"))
 }
 
 /// What a read command answers from.
@@ -270,7 +255,7 @@ fn open_for_reading(cli: &Cli, reading: Reading) -> Result<Store> {
     let (path, named) = database(cli);
     let fallback = !cli.example && !named && reading == Reading::Registry;
     if !cli.example {
-        if path.exists() {
+        if database_exists(&path) {
             let store = open_read_only(&path)?;
             if !store.is_empty()? {
                 if example::holds_example(&store)? {
@@ -280,18 +265,15 @@ fn open_for_reading(cli: &Cli, reading: Reading) -> Result<Store> {
             }
             if !fallback {
                 bail!(
-                    "the database {} holds no lists: import lists into it (`proscribe import PATH`), or read the built-in example registry with --example",
-                    path.display()
+                    "the database {path} holds no lists: import lists into it (`proscribe import PATH`), or read the built-in example registry with --example"
                 );
             }
         } else if !fallback {
             bail!(
-                "no database at {}: import lists into it (`proscribe --db {} import PATH`), or read the built-in example registry with --example",
-                path.display(),
-                path.display()
+                "no database at {path}: import lists into it (`proscribe --db {path} import PATH`), or read the built-in example registry with --example"
             );
         }
-        eprintln!("note: no lists at {}; reading the built-in example registry", path.display());
+        eprintln!("note: no lists at {path}; reading the built-in example registry");
     }
     mark_example(cli, reading);
     let mut store = Store::open_in_memory()?;

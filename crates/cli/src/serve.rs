@@ -8,7 +8,7 @@ use clap::Args;
 use proscribe_server::{AppState, Config, ServeOptions};
 use proscribe_store::Store;
 
-use crate::{default_db, example, Cli};
+use crate::{example, Cli};
 
 /// Arguments of `proscribe serve`.
 #[derive(Debug, Args)]
@@ -44,7 +44,7 @@ pub struct ServeArgs {
 
 /// Runs `proscribe serve`.
 pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
-    let path = cli.db.clone().unwrap_or_else(default_db);
+    let (path, _) = crate::database(cli);
     let config = Config {
         max_queries: args.max_queries.max(1),
         max_body_bytes: args.max_body_bytes.max(1024),
@@ -64,18 +64,15 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         AppState::new(config.clone(), vec![store])?
     } else {
         // The service answers from a database of lists, never silently from the example.
-        if !path.exists() {
+        if !crate::database_exists(&path) {
             bail!(
-                "no database at {}: import lists into it (`proscribe --db {} import PATH`), or serve the built-in example registry with --example",
-                path.display(),
-                path.display()
+                "no database at {path}: import lists into it (`proscribe --db {path} import PATH`), or serve the built-in example registry with --example"
             );
         }
-        let store = Store::open(&path).with_context(|| format!("cannot open database {}", path.display()))?;
+        let store = Store::open_at(&path).with_context(|| format!("cannot open database {path}"))?;
         if store.is_empty()? {
             bail!(
-                "the database {} holds no lists: import lists into it (`proscribe import PATH`), or serve the built-in example registry with --example",
-                path.display()
+                "the database {path} holds no lists: import lists into it (`proscribe import PATH`), or serve the built-in example registry with --example"
             );
         }
         let example = example::holds_example(&store)?;

@@ -189,8 +189,11 @@ pub fn run(cli: &Cli, args: &SyncArgs) -> Result<()> {
             bail!("--only {only}: no such source in the sync configuration");
         }
     }
-    let db = cli.db.clone().unwrap_or_else(crate::default_db);
-    let cache = args.cache.clone().unwrap_or_else(|| PathBuf::from(format!("{}.downloads", db.display())));
+    // Downloads are kept beside an SQLite file; for a database on a server, beside the
+    // default database.
+    let (db, _) = crate::database(cli);
+    let beside = db.file().map(std::path::Path::to_path_buf).unwrap_or_else(crate::default_db);
+    let cache = args.cache.clone().unwrap_or_else(|| PathBuf::from(format!("{}.downloads", beside.display())));
     let mut store = crate::create_store(cli)?;
     crate::import::keep_example_apart(&store, false)?;
     let agent = agent();

@@ -22,7 +22,6 @@ pub mod yente;
 
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -138,10 +137,10 @@ impl AppState {
         }))
     }
 
-    /// A state over the store at `path`, with a few connections.
-    pub fn open(config: Config, path: &std::path::Path) -> Result<Arc<AppState>> {
+    /// A state over the store at `location`, with a few connections.
+    pub fn open(config: Config, location: &proscribe_store::Location) -> Result<Arc<AppState>> {
         let stores = (0..4)
-            .map(|_| Store::open(path).with_context(|| format!("cannot open database {}", path.display())))
+            .map(|_| Store::open_at(location).with_context(|| format!("cannot open database {location}")))
             .collect::<Result<Vec<_>>>()?;
         AppState::new(config, stores)
     }
@@ -441,7 +440,7 @@ pub struct ServeOptions {
     /// Address to listen on.
     pub listen: SocketAddr,
     /// The database file.
-    pub db: PathBuf,
+    pub db: proscribe_store::Location,
     /// Limits and intervals.
     pub config: Config,
 }
@@ -454,7 +453,7 @@ pub fn run(options: ServeOptions, state: Arc<AppState>) -> Result<()> {
         let listener = tokio::net::TcpListener::bind(options.listen)
             .await
             .with_context(|| format!("cannot listen on {}", options.listen))?;
-        tracing::info!(listen = %listener.local_addr()?, db = %options.db.display(), "serving");
+        tracing::info!(listen = %listener.local_addr()?, db = %options.db, "serving");
         eprintln!("proscribe serves on http://{}", listener.local_addr()?);
         serve(listener, state, ops::shutdown_signal()).await
     })

@@ -28,8 +28,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::{Db, Row, Value};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -140,7 +139,7 @@ pub(crate) const COVERED: &[Covered] = &[
         all: "SELECT id, source_id, sha256, published, effective, imported_at, files, entities, names, designations,
                      diagnostics FROM version ORDER BY id",
         one: "SELECT id, source_id, sha256, published, effective, imported_at, files, entities, names, designations,
-                     diagnostics FROM version WHERE id = CAST(?1 AS INTEGER)",
+                     diagnostics FROM version WHERE id = CAST(CAST(?1 AS TEXT) AS BIGINT)",
     },
     Covered {
         table: "member",
@@ -148,7 +147,7 @@ pub(crate) const COVERED: &[Covered] = &[
         all: "SELECT m.version_id, m.entity_id, r.hash, m.line FROM member m LEFT JOIN record r ON r.id = m.record
                ORDER BY m.version_id, m.entity_id",
         one: "SELECT m.version_id, m.entity_id, r.hash, m.line FROM member m LEFT JOIN record r ON r.id = m.record
-               WHERE m.version_id = CAST(?1 AS INTEGER) ORDER BY m.entity_id",
+               WHERE m.version_id = CAST(CAST(?1 AS TEXT) AS BIGINT) ORDER BY m.entity_id",
     },
     Covered {
         table: "change",
@@ -156,7 +155,7 @@ pub(crate) const COVERED: &[Covered] = &[
         all: "SELECT version_id, id, source_id, prev_version_id, entity_id, kind, reference, caption, detail
                 FROM change ORDER BY version_id, id",
         one: "SELECT version_id, id, source_id, prev_version_id, entity_id, kind, reference, caption, detail
-                FROM change WHERE version_id = CAST(?1 AS INTEGER) ORDER BY id",
+                FROM change WHERE version_id = CAST(CAST(?1 AS TEXT) AS BIGINT) ORDER BY id",
     },
     Covered {
         table: "entity_ref",
@@ -186,13 +185,13 @@ pub(crate) const COVERED: &[Covered] = &[
         table: "api_key",
         unit: "row",
         all: "SELECT id, name, role, hash, created_at, revoked_at, bodies FROM api_key ORDER BY id",
-        one: "SELECT id, name, role, hash, created_at, revoked_at, bodies FROM api_key WHERE id = CAST(?1 AS INTEGER)",
+        one: "SELECT id, name, role, hash, created_at, revoked_at, bodies FROM api_key WHERE id = CAST(CAST(?1 AS TEXT) AS BIGINT)",
     },
     Covered {
         table: "webhook",
         unit: "row",
         all: "SELECT id, url, sources, secret, created_at, removed_at FROM webhook ORDER BY id",
-        one: "SELECT id, url, sources, secret, created_at, removed_at FROM webhook WHERE id = CAST(?1 AS INTEGER)",
+        one: "SELECT id, url, sources, secret, created_at, removed_at FROM webhook WHERE id = CAST(CAST(?1 AS TEXT) AS BIGINT)",
     },
     Covered {
         table: "wf_role",
@@ -207,14 +206,14 @@ pub(crate) const COVERED: &[Covered] = &[
         all: "SELECT id, list_id, entity_id, state, body, new_entity, created_at, updated_at, published_version
                 FROM wf_proposal ORDER BY id",
         one: "SELECT id, list_id, entity_id, state, body, new_entity, created_at, updated_at, published_version
-                FROM wf_proposal WHERE id = CAST(?1 AS INTEGER)",
+                FROM wf_proposal WHERE id = CAST(CAST(?1 AS TEXT) AS BIGINT)",
     },
     Covered {
         table: "resolve_decision",
         unit: "row",
         all: "SELECT id, a, b, verdict, reason, actor, decided_at, undone_at, undone_by FROM resolve_decision ORDER BY id",
         one: "SELECT id, a, b, verdict, reason, actor, decided_at, undone_at, undone_by FROM resolve_decision
-               WHERE id = CAST(?1 AS INTEGER)",
+               WHERE id = CAST(CAST(?1 AS TEXT) AS BIGINT)",
     },
 ];
 
@@ -242,18 +241,19 @@ struct UnitHasher {
 }
 
 impl UnitHasher {
-    fn row(&mut self, row: &rusqlite::Row<'_>, columns: usize) -> rusqlite::Result<()> {
-        for i in 1..columns {
-            let (tag, bytes): (u8, std::borrow::Cow<'_, [u8]>) = match row.get_ref(i)? {
-                ValueRef::Null => (b'n', (&[][..]).into()),
-                ValueRef::Integer(v) => (b'i', v.to_string().into_bytes().into()),
-                ValueRef::Real(v) => (b'r', v.to_string().into_bytes().into()),
-                ValueRef::Text(t) => (b't', t.into()),
-                ValueRef::Blob(b) => (b'b', b.into()),
+    fn row(&mut self, row: &Row<'_>) -> Result<(), Error> {
+        for i in 1..row.len() {
+            let value = row.value(i)?;
+            let (tag, bytes): (u8, &[u8]) = match &value {
+                Value::Null => (b'n', &[]),
+                Value::Int(v) => (b'i', &v.to_string().into_bytes()),
+                Value::Real(v) => (b'r', &v.to_string().into_bytes()),
+                Value::Text(t) => (b't', t.as_bytes()),
+                Value::Blob(b) => (b'b', b),
             };
             self.hasher.update([tag]);
             self.hasher.update((bytes.len() as u64).to_le_bytes());
-            self.hasher.update(&bytes);
+            self.hasher.update(bytes);
         }
         self.hasher.update([b'\n']);
         self.rows += 1;
@@ -269,50 +269,42 @@ impl UnitHasher {
     }
 }
 
-fn key_text(v: ValueRef<'_>) -> String {
+fn key_text(v: Value<'_>) -> String {
     match v {
-        ValueRef::Null => String::new(),
-        ValueRef::Integer(i) => i.to_string(),
-        ValueRef::Real(f) => f.to_string(),
-        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned(),
-        ValueRef::Blob(b) => hex::encode(b),
+        Value::Null => String::new(),
+        Value::Int(i) => i.to_string(),
+        Value::Real(f) => f.to_string(),
+        Value::Text(t) => t.into_owned(),
+        Value::Blob(b) => hex::encode(b),
     }
 }
 
 /// The digest of one unit as it stands.
-fn unit_digest(conn: &Connection, table: &'static str, key: &str) -> Result<Entry, Error> {
+fn unit_digest(conn: &Db, table: &'static str, key: &str) -> Result<Entry, Error> {
     let c = covered(table);
-    let mut stmt = conn.prepare_cached(c.one)?;
-    let columns = stmt.column_count();
-    let mut rows = stmt.query([key])?;
     let mut h = UnitHasher::default();
-    while let Some(row) = rows.next()? {
-        h.row(row, columns)?;
-    }
+    conn.each(c.one, &[&key], |row| h.row(row))?;
     let (digest, rows) = h.finish();
     Ok(Entry { table: table.to_string(), key: key.to_string(), digest, rows })
 }
 
 /// Every unit of a covered table as it stands, in key order, handed to `f`.
 fn each_unit(
-    conn: &Connection,
+    conn: &Db,
     c: &Covered,
     mut f: impl FnMut(String, Option<String>, i64) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let mut stmt = conn.prepare(c.all)?;
-    let columns = stmt.column_count();
-    let mut rows = stmt.query([])?;
     let mut current: Option<(String, UnitHasher)> = None;
-    while let Some(row) = rows.next()? {
-        let key = key_text(row.get_ref(0)?);
+    conn.each(c.all, &[], |row| {
+        let key = key_text(row.value(0)?);
         if current.as_ref().is_some_and(|(k, _)| *k != key) {
             let (k, h) = current.take().expect("a unit");
             let (digest, n) = h.finish();
             f(k, digest, n)?;
         }
         let (_, h) = current.get_or_insert_with(|| (key, UnitHasher::default()));
-        h.row(row, columns)?;
-    }
+        h.row(row)
+    })?;
     if let Some((k, h)) = current {
         let (digest, n) = h.finish();
         f(k, digest, n)?;
@@ -347,7 +339,7 @@ fn chain_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, subject
 /// Appends a record for a write, on the write's own transaction, after the write: it commits
 /// to the units `touched` as they now stand.
 pub(crate) fn append(
-    conn: &Connection,
+    conn: &Db,
     actor: &str,
     action: &str,
     subject: &str,
@@ -365,15 +357,14 @@ pub(crate) fn append(
 }
 
 fn append_entries(
-    conn: &Connection,
+    conn: &Db,
     actor: &str,
     action: &str,
     subject: &str,
     entries: Vec<Entry>,
 ) -> Result<i64, Error> {
-    let last: Option<(i64, String)> = conn
-        .query_row("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+    let last: Option<(i64, String)> =
+        conn.first("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS.to_string()),
@@ -383,12 +374,13 @@ fn append_entries(
     let hash = chain_hash(&prev, seq, &at, actor, action, subject, &digest);
     conn.execute(
         "INSERT INTO audit (seq, at, actor, action, subject, digest, prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, actor, action, subject, digest, prev, hash],
+        &[&seq, &at, &actor, &action, &subject, &digest, &prev, &hash],
     )?;
-    let mut insert =
-        conn.prepare_cached("INSERT INTO audit_write (seq, tbl, key, digest, rows) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     for e in &entries {
-        insert.execute(params![seq, e.table, e.key, e.digest, e.rows])?;
+        conn.execute(
+            "INSERT INTO audit_write (seq, tbl, key, digest, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[&seq, &e.table, &e.key, &e.digest, &e.rows],
+        )?;
     }
     Ok(seq)
 }
@@ -396,10 +388,10 @@ fn append_entries(
 /// After an upgrade to a schema whose trail covers the data: one record that commits to
 /// every unit as it stands, when the database holds anything. Later records are checked
 /// against the data; earlier ones as a chain only.
-pub(crate) fn baseline(conn: &Connection, actor: &str) -> Result<(), Error> {
-    let records: i64 = conn.query_row("SELECT count(*) FROM audit", [], |r| r.get(0))?;
-    let versions: i64 = conn.query_row("SELECT count(*) FROM version", [], |r| r.get(0))?;
-    let keys: i64 = conn.query_row("SELECT count(*) FROM api_key", [], |r| r.get(0))?;
+pub(crate) fn baseline(conn: &Db, actor: &str) -> Result<(), Error> {
+    let records: i64 = conn.scalar("SELECT count(*) FROM audit", &[])?;
+    let versions: i64 = conn.scalar("SELECT count(*) FROM version", &[])?;
+    let keys: i64 = conn.scalar("SELECT count(*) FROM api_key", &[])?;
     if records + versions + keys == 0 {
         return Ok(());
     }
@@ -414,7 +406,7 @@ pub(crate) fn baseline(conn: &Connection, actor: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
+fn record_row(r: &Row<'_>) -> Result<AuditRecord, Error> {
     Ok(AuditRecord {
         seq: r.get(0)?,
         at: r.get(1)?,
@@ -430,11 +422,11 @@ fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuditRecord> {
 impl Store {
     /// The audit trail, oldest first, from record `from` on, at most `limit` records.
     pub fn audit_log(&self, from: i64, limit: usize) -> Result<Vec<AuditRecord>, Error> {
-        let mut stmt = self.conn.prepare(
+        self.db.rows(
             "SELECT seq, at, actor, action, subject, digest, prev, hash FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![from, limit as i64], record_row)?.collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            &[&from, &(limit as i64)],
+            record_row,
+        )
     }
 
     /// Verifies the audit trail and the data it covers:
@@ -460,35 +452,30 @@ impl Store {
     }
 
     fn write_sets(&self) -> Result<BTreeMap<i64, Vec<Entry>>, Error> {
-        let mut stmt = self.conn.prepare("SELECT seq, tbl, key, digest, rows FROM audit_write ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
         let mut sets: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
+        self.db.each("SELECT seq, tbl, key, digest, rows FROM audit_write ORDER BY seq", &[], |r| {
             sets.entry(r.get(0)?).or_default().push(Entry {
                 table: r.get(1)?,
                 key: r.get(2)?,
                 digest: r.get(3)?,
                 rows: r.get(4)?,
             });
-        }
+            Ok(())
+        })?;
         Ok(sets)
     }
 
     /// Walks the chain; the first bad record, if any.
     fn verify_chain(&self, check: &mut AuditCheck) -> Result<Option<(i64, String)>, Error> {
         // Records before the baseline (if the database was upgraded) have no write sets.
-        let covered_from: i64 = self
-            .conn
-            .query_row("SELECT min(seq) FROM audit WHERE action = ?1", [BASELINE], |r| r.get::<_, Option<i64>>(0))?
-            .unwrap_or(1);
+        let covered_from: i64 =
+            self.db.scalar::<Option<i64>>("SELECT min(seq) FROM audit WHERE action = ?1", &[&BASELINE])?.unwrap_or(1);
         let mut sets = self.write_sets()?;
-        let mut stmt = self
-            .conn
-            .prepare("SELECT seq, at, actor, action, subject, digest, prev, hash FROM audit ORDER BY rowid")?;
-        let mut rows = stmt.query([])?;
+        // In the order the records are stored (SQLite's rowid is the seq).
+        let records =
+            self.db.rows("SELECT seq, at, actor, action, subject, digest, prev, hash FROM audit ORDER BY seq", &[], record_row)?;
         let mut expected = 1;
-        while let Some(row) = rows.next()? {
-            let r = record_row(row)?;
+        for r in records {
             check.records += 1;
             let set = sets.remove(&r.seq);
             let bad = if r.seq != expected {
@@ -524,11 +511,13 @@ impl Store {
             )));
         }
         // Every version has its record: cutting the end of the chain shows.
-        let mut stmt = self.conn.prepare(
-            "SELECT v.id, v.audit_seq FROM version v LEFT JOIN audit a ON a.seq = v.audit_seq AND a.subject = 'version:' || v.id
+        let orphan: Option<(i64, i64)> = self.db.first(
+            "SELECT v.id, v.audit_seq FROM version v
+               LEFT JOIN audit a ON a.seq = v.audit_seq AND a.subject = 'version:' || CAST(v.id AS TEXT)
               WHERE v.audit_seq IS NOT NULL AND a.seq IS NULL ORDER BY v.audit_seq LIMIT 1",
+            &[],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let orphan: Option<(i64, i64)> = stmt.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
         if let Some((version, seq)) = orphan {
             return Ok(Some((seq, format!("record {seq} of version {version} is missing"))));
         }
@@ -546,7 +535,7 @@ impl Store {
         }
         for c in COVERED {
             let mut mismatched = false;
-            each_unit(&self.conn, c, |key, digest, rows| {
+            each_unit(&self.db, c, |key, digest, rows| {
                 let written = last.remove(&(c.table.to_string(), key.clone()));
                 let unit = unit_name(c, &key);
                 let found = match written {
@@ -610,10 +599,7 @@ impl Store {
     /// versions: when their digest differs, the rows that differ are named.
     fn name_derived_rows(&self, table: &'static str, check: &mut AuditCheck) -> Result<(), Error> {
         let mut expected: HashSet<(String, String)> = HashSet::new();
-        let mut stmt =
-            self.conn.prepare("SELECT r.id, r.body FROM record r WHERE r.id IN (SELECT record FROM member)")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
+        self.db.each("SELECT r.id, r.body FROM record r WHERE r.id IN (SELECT record FROM member)", &[], |row| {
             let id: i64 = row.get(0)?;
             let body: String = row.get(1)?;
             let Ok(entity) = serde_json::from_str::<proscribe_model::Entity>(&body) else {
@@ -629,22 +615,22 @@ impl Store {
                     expected.insert((other.clone(), entity.id.clone()));
                 }
             }
-        }
+            Ok(())
+        })?;
         let sql = if table == "entity_ref" {
             "SELECT key, entity_id FROM entity_ref ORDER BY 1, 2"
         } else {
             "SELECT entity_id, other_id FROM same_as ORDER BY 1, 2"
         };
-        let mut stmt = self.conn.prepare(sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
+        self.db.each(sql, &[], |row| {
             let pair: (String, String) = (row.get(0)?, row.get(1)?);
             if !expected.remove(&pair) {
                 let (a, b) = &pair;
                 let detail = format!("row ({a}, {b}): no stored record states it");
                 check.findings.push(finding(table, format!("{a}/{b}"), Tampering::Inserted, None, detail));
             }
-        }
+            Ok(())
+        })?;
         let mut missing: Vec<_> = expected.into_iter().collect();
         missing.sort();
         for (a, b) in missing {
@@ -662,9 +648,7 @@ impl Store {
     /// Each record's body has its hash; each member has its record; no record is
     /// unreferenced (a record is only ever written with a member).
     fn verify_records(&self, check: &mut AuditCheck) -> Result<(), Error> {
-        let mut stmt = self.conn.prepare("SELECT id, hash, body FROM record ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
+        self.db.each("SELECT id, hash, body FROM record ORDER BY id", &[], |row| {
             let id: i64 = row.get(0)?;
             let hash: Vec<u8> = row.get(1)?;
             let body: String = row.get(2)?;
@@ -681,13 +665,13 @@ impl Store {
                     format!("row {id} ({entity}): its body does not give its hash"),
                 ));
             }
-        }
-        let mut stmt = self.conn.prepare(
+            Ok(())
+        })?;
+        self.db.each(
             "SELECT m.record, m.version_id, m.entity_id FROM member m LEFT JOIN record r ON r.id = m.record
               WHERE r.id IS NULL ORDER BY m.record, m.version_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
+            &[],
+            |row| {
             let (id, version, entity): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
             check.findings.push(finding(
                 "record",
@@ -696,11 +680,10 @@ impl Store {
                 None,
                 format!("row {id}: gone, where version {version} holds it for {entity}"),
             ));
-        }
-        let mut stmt =
-            self.conn.prepare("SELECT id FROM record WHERE id NOT IN (SELECT record FROM member) ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(row) = rows.next()? {
+            Ok(())
+            },
+        )?;
+        self.db.each("SELECT id FROM record WHERE id NOT IN (SELECT record FROM member) ORDER BY id", &[], |row| {
             let id: i64 = row.get(0)?;
             check.findings.push(finding(
                 "record",
@@ -709,7 +692,8 @@ impl Store {
                 None,
                 format!("row {id}: no version holds it"),
             ));
-        }
+            Ok(())
+        })?;
         Ok(())
     }
 }
@@ -745,9 +729,10 @@ mod tests {
     #[test]
     fn every_covered_query_reads_its_table_with_the_key_first() {
         let store = Store::open_in_memory().unwrap();
+        let conn = store.db.sqlite_conn().unwrap();
         for c in COVERED {
-            let all = store.conn.prepare(c.all).unwrap();
-            let one = store.conn.prepare(c.one).unwrap();
+            let all = conn.prepare(c.all).unwrap();
+            let one = conn.prepare(c.one).unwrap();
             assert_eq!(all.column_count(), one.column_count(), "{}", c.table);
             assert_eq!(one.parameter_count(), 1, "{}", c.table);
             assert!(c.all.contains(&format!("FROM {}", c.table)), "{}", c.table);
@@ -756,14 +741,10 @@ mod tests {
 
     #[test]
     fn a_unit_digest_depends_on_types_and_boundaries() {
-        let conn = Connection::open_in_memory().unwrap();
+        let db = Db::sqlite(rusqlite::Connection::open_in_memory().unwrap());
         let digest = |sql: &str| {
-            let mut stmt = conn.prepare(sql).unwrap();
-            let mut rows = stmt.query([]).unwrap();
             let mut h = UnitHasher::default();
-            while let Some(r) = rows.next().unwrap() {
-                h.row(r, 3).unwrap();
-            }
+            db.each(sql, &[], |r| h.row(r)).unwrap();
             h.finish()
         };
         let a = digest("SELECT 1, 'ab', 'c'");

@@ -4,10 +4,10 @@
 
 use proscribe_model::diff::{self, DesignationChangeKind, EntityDiff};
 use proscribe_model::Entity;
-use rusqlite::{params, Connection, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::rows::{collect, json, load_record, stored_by_name, text};
+use crate::db::{Db, Row};
+use crate::rows::{json, load_record, stored_by_name, text};
 use crate::versions::VersionInfo;
 use crate::{Error, Store};
 
@@ -82,7 +82,7 @@ pub struct VersionDiff {
 
 /// The changes from version `from` (or nothing) to version `to`, sorted by kind, then
 /// reference, then entity.
-pub(crate) fn diff_versions(conn: &Connection, from: Option<i64>, to: i64) -> Result<Vec<Change>, Error> {
+pub(crate) fn diff_versions(conn: &Db, from: Option<i64>, to: i64) -> Result<Vec<Change>, Error> {
     let mut changes = Vec::new();
     each_change(conn, from, to, |c| {
         changes.push(c);
@@ -101,14 +101,14 @@ pub(crate) fn change_order(c: &Change) -> (ChangeKind, (String, u64, String), &s
 /// at a time: the records compared are read as they come, so memory does not grow with the
 /// number of entities.
 pub(crate) fn each_change(
-    conn: &Connection,
+    conn: &Db,
     from: Option<i64>,
     to: i64,
     mut f: impl FnMut(Change) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let from_id = from.unwrap_or(-1);
-    let source_id: String = conn.query_row("SELECT source_id FROM version WHERE id = ?1", [to], |r| r.get(0))?;
-    let mut stmt = conn.prepare(
+    let source_id: String = conn.scalar("SELECT source_id FROM version WHERE id = ?1", &[&to])?;
+    conn.each(
         "SELECT b.entity_id, a.record, b.record FROM member b
            LEFT JOIN member a ON a.version_id = ?1 AND a.entity_id = b.entity_id
           WHERE b.version_id = ?2 AND (a.record IS NULL OR a.record != b.record)
@@ -116,13 +116,12 @@ pub(crate) fn each_change(
          SELECT a.entity_id, a.record, NULL FROM member a
           WHERE a.version_id = ?1 AND NOT EXISTS
                 (SELECT 1 FROM member b WHERE b.version_id = ?2 AND b.entity_id = a.entity_id)",
-    )?;
-    let mut rows = stmt.query(params![from_id, to])?;
-    while let Some(row) = rows.next()? {
+        &[&from_id, &to],
+        |row| {
         let (entity_id, old, new): (String, Option<i64>, Option<i64>) = (row.get(0)?, row.get(1)?, row.get(2)?);
         let old = old.map(|h| load_record(conn, h)).transpose()?;
         let new = new.map(|h| load_record(conn, h)).transpose()?;
-        let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { continue };
+        let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { return Ok(()) };
         f(Change {
             cursor: None,
             source_id: source_id.clone(),
@@ -133,9 +132,8 @@ pub(crate) fn each_change(
             reference: shown.designations.iter().find_map(|d| d.reference.clone()),
             caption: shown.caption().to_string(),
             detail,
-        })?;
-    }
-    Ok(())
+        })
+    })
 }
 
 /// What changed from record `old` to record `new` of one entity, with the record that shows
@@ -195,17 +193,18 @@ impl Store {
                 )));
             }
         }
-        let changes = diff_versions(&self.conn, from, to)?;
+        let changes = diff_versions(&self.db, from, to)?;
         Ok(VersionDiff { from: from_v, to: to_v, changes })
     }
 
     /// Changes in the feed after `cursor` (0 for all), oldest first, at most `limit`.
     pub fn changes_since(&self, cursor: i64, limit: usize) -> Result<Vec<Change>, Error> {
-        let mut stmt = self.conn.prepare_cached(
+        self.db.rows(
             "SELECT id, source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail
                FROM change WHERE id > ?1 ORDER BY id LIMIT ?2",
-        )?;
-        collect(&mut stmt, params![cursor, limit as i64], change_row)
+            &[&cursor, &(limit as i64)],
+            change_row,
+        )
     }
 }
 
@@ -241,13 +240,13 @@ mod tests {
         staging.finish(crate::VersionMeta::new(info, "sha", vec![])).unwrap();
         tx.commit().unwrap();
         assert_eq!(store.changes_since(0, 10).unwrap()[0].kind, ChangeKind::Added);
-        store.conn.execute("UPDATE change SET kind = 'renamed'", []).unwrap();
+        store.db.execute("UPDATE change SET kind = 'renamed'", &[]).unwrap();
         let err = store.changes_since(0, 10).unwrap_err();
         assert_eq!(
             err.to_string(),
             "stored data is corrupt: change row 1, column kind: unknown change kind \"renamed\""
         );
-        store.conn.execute("UPDATE change SET kind = 'added', detail = '{\"fields\": 3}'", []).unwrap();
+        store.db.execute("UPDATE change SET kind = 'added', detail = '{\"fields\": 3}'", &[]).unwrap();
         assert!(matches!(
             store.changes_since(0, 10).unwrap_err(),
             Error::Corrupt { table: "change", column: "detail", .. }

@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 use proscribe_model::diff::EntityDiff;
 use proscribe_model::timeline::{self, EventKind};
 use proscribe_model::Entity;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use crate::rows::load_record;
@@ -102,20 +101,19 @@ impl Store {
     }
 
     fn version_events(&self, eid: &str, source_id: &str, events: &mut Vec<HistoryEvent>) -> Result<(), Error> {
-        let mut stmt = self.conn.prepare_cached(
+        let rows: Vec<(i64, String, Option<i64>, i64)> = self.db.rows(
             "SELECT v.id, COALESCE(v.published, v.effective), m.record,
                     (SELECT count(*) FROM version AS o WHERE o.source_id = v.source_id AND o.id <= v.id)
                FROM version v
                LEFT JOIN member m ON m.version_id = v.id AND m.entity_id = ?2
               WHERE v.source_id = ?1 ORDER BY v.effective, v.id",
+            &[&source_id, &eid],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )?;
-        let rows: Vec<(i64, String, Option<i64>, i64)> = stmt
-            .query_map(params![source_id, eid], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
-            .collect::<Result<_, _>>()?;
         let mut prev: Option<Entity> = None;
         let mut seen_any = false;
         for (vid, date, record, number) in rows {
-            let rec = record.map(|h| load_record(&self.conn, h)).transpose()?;
+            let rec = record.map(|h| load_record(&self.db, h)).transpose()?;
             if let Some((kind, summary, diff)) =
                 timeline::version_change(source_id, number, prev.as_ref(), rec.as_ref(), seen_any)
             {
@@ -140,7 +138,7 @@ impl Store {
 
     /// Each step of the proposals about entity `eid`, dated as the acting body dated it.
     fn proposal_events(&self, eid: &str, events: &mut Vec<HistoryEvent>) -> Result<(), Error> {
-        for (stored, source) in crate::workflow::proposals_about(&self.conn, eid)? {
+        for (stored, source) in crate::workflow::proposals_about(&self.db, eid)? {
             let p = &stored.proposal;
             for action in &p.actions {
                 let publication = stored.published_number.map(|v| (source.as_str(), v));

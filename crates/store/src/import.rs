@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use proscribe_model::diff::DesignationChangeKind;
 use proscribe_model::workflow::check_horizon;
 use proscribe_model::{Entity, PartialDate, SourceInfo};
-use rusqlite::{params, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::{Db, Dialect, Tx};
 use crate::diffs::{each_change, reference_key, ChangeKind};
 use crate::versions::FileMeta;
 use crate::{normalise_timestamp, now, Error, Store};
@@ -98,7 +98,7 @@ pub struct ImportOutcome {
 
 /// One import: a transaction over any number of source versions.
 pub struct ImportTx<'a> {
-    tx: Transaction<'a>,
+    tx: Tx<'a>,
     imported_at: String,
     actor: String,
     /// The latest day a publication may be dated.
@@ -114,7 +114,7 @@ impl Store {
     /// Starts an import on behalf of `actor`, whom the audit trail names.
     pub fn begin_import_as(&mut self, actor: &str) -> Result<ImportTx<'_>, Error> {
         let horizon = self.horizon();
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin_write()?;
         Ok(ImportTx { tx, imported_at: now(), actor: actor.to_string(), horizon })
     }
 }
@@ -122,12 +122,10 @@ impl Store {
 impl<'a> ImportTx<'a> {
     /// The version of `source_id` imported from files with this hash, if there is one.
     pub fn existing(&self, source_id: &str, sha256: &str) -> Result<Option<ImportOutcome>, Error> {
-        let row = self
-            .tx
-            .query_row(
-                "SELECT id, published, entities, names, designations FROM version WHERE source_id = ?1 AND sha256 = ?2",
-                params![source_id, sha256],
-                |r| {
+        let row = self.tx.first(
+            "SELECT id, published, entities, names, designations FROM version WHERE source_id = ?1 AND sha256 = ?2",
+            &[&source_id, &sha256],
+            |r| {
                     Ok(ImportOutcome {
                         source_id: source_id.to_string(),
                         version_id: r.get(0)?,
@@ -136,18 +134,17 @@ impl<'a> ImportTx<'a> {
                         previous_version_number: None,
                         outcome: Outcome::Unchanged,
                         published: r.get(1)?,
-                        entities: r.get::<_, i64>(2)? as usize,
-                        names: r.get::<_, i64>(3)? as usize,
-                        designations: r.get::<_, i64>(4)? as usize,
+                        entities: r.get::<i64>(2)? as usize,
+                        names: r.get::<i64>(3)? as usize,
+                        designations: r.get::<i64>(4)? as usize,
                         added: 0,
                         removed: 0,
                         amended: 0,
                         designations_started: 0,
                         designations_ended: 0,
                     })
-                },
-            )
-            .optional()?;
+            },
+        )?;
         match row {
             Some(mut o) => {
                 o.version_number = crate::versions::version_number(&self.tx, source_id, o.version_id)?;
@@ -161,19 +158,19 @@ impl<'a> ImportTx<'a> {
     pub fn stage(&mut self, source_id: &str) -> Result<Staging<'_, 'a>, Error> {
         self.tx.execute(
             "INSERT INTO source (id, title, format, info) VALUES (?1, ?1, '', '{}') ON CONFLICT (id) DO NOTHING",
-            [source_id],
+            &[&source_id],
         )?;
         // A placeholder hash keeps UNIQUE(source_id, sha256) until `finish` sets the real one.
-        self.tx.execute(
-            "INSERT INTO version (source_id, sha256, effective, imported_at, files) VALUES (?1, 'staging', ?2, ?2, '[]')",
-            params![source_id, self.imported_at],
+        let version_id: i64 = self.tx.scalar(
+            "INSERT INTO version (source_id, sha256, effective, imported_at, files) VALUES (?1, 'staging', ?2, ?2, '[]')
+             RETURNING id",
+            &[&source_id, &self.imported_at],
         )?;
-        let version_id = self.tx.last_insert_rowid();
         Ok(Staging { itx: self, source_id: source_id.to_string(), version_id, lines: HashMap::new() })
     }
 
     /// The transaction's connection, for writes that go with the import.
-    pub(crate) fn conn(&self) -> &rusqlite::Connection {
+    pub(crate) fn conn(&self) -> &Db {
         &self.tx
     }
 
@@ -212,27 +209,25 @@ impl Staging<'_, '_> {
         let body = serde_json::to_string(entity)?;
         let hash = record_hash(&body);
         let tx = &self.itx.tx;
-        let existing: Option<i64> =
-            tx.prepare_cached("SELECT id FROM record WHERE hash = ?1")?.query_row([&hash], |r| r.get(0)).optional()?;
-        let record = match existing {
+        let existing: Option<i64> = tx.first("SELECT id FROM record WHERE hash = ?1", &[&hash], |r| r.get(0))?;
+        let record: i64 = match existing {
             Some(id) => id,
-            None => {
-                tx.prepare_cached("INSERT INTO record (hash, body) VALUES (?1, ?2)")?.execute(params![hash, body])?;
-                tx.last_insert_rowid()
-            }
+            None => tx.scalar("INSERT INTO record (hash, body) VALUES (?1, ?2) RETURNING id", &[&hash, &body])?,
         };
-        tx.prepare_cached("INSERT INTO member (version_id, entity_id, record, line) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![self.version_id, entity.id, record, line as i64])?;
-        let mut refs = tx.prepare_cached("INSERT OR IGNORE INTO entity_ref (key, entity_id) VALUES (?1, ?2)")?;
+        tx.execute(
+            "INSERT INTO member (version_id, entity_id, record, line) VALUES (?1, ?2, ?3, ?4)",
+            &[&self.version_id, &entity.id, &record, &(line as i64)],
+        )?;
+        const REF: &str = "INSERT INTO entity_ref (key, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
         for d in &entity.designations {
             if let Some(r) = &d.reference {
-                refs.execute(params![r.to_lowercase(), entity.id])?;
+                tx.execute(REF, &[&r.to_lowercase(), &entity.id])?;
             }
         }
-        let mut same = tx.prepare_cached("INSERT OR IGNORE INTO same_as (entity_id, other_id) VALUES (?1, ?2)")?;
+        const SAME: &str = "INSERT INTO same_as (entity_id, other_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
         for other in &entity.same_as {
-            same.execute(params![entity.id, other])?;
-            same.execute(params![other, entity.id])?;
+            tx.execute(SAME, &[&entity.id, other])?;
+            tx.execute(SAME, &[other, &entity.id])?;
         }
         Ok(())
     }
@@ -251,63 +246,59 @@ impl Staging<'_, '_> {
         tx.execute(
             "UPDATE version SET sha256 = ?2, published = ?3, effective = ?4, files = ?5, entities = ?6, names = ?7,
                     designations = ?8, diagnostics = ?9 WHERE id = ?1",
-            params![
-                self.version_id,
-                meta.sha256,
-                published,
-                effective,
-                serde_json::to_string(&meta.files)?,
-                self.lines.len() as i64,
-                meta.names as i64,
-                meta.designations as i64,
-                meta.diagnostics.to_string(),
+            &[
+                &self.version_id,
+                &meta.sha256,
+                &published,
+                &effective,
+                &serde_json::to_string(&meta.files)?,
+                &(self.lines.len() as i64),
+                &(meta.names as i64),
+                &(meta.designations as i64),
+                &meta.diagnostics.to_string(),
             ],
         )?;
-        let previous: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND (effective < ?3 OR (effective = ?3 AND id < ?2))
-                 ORDER BY effective DESC, id DESC LIMIT 1",
-                params![self.source_id, self.version_id, effective],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let newer: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND effective > ?3 LIMIT 1",
-                params![self.source_id, self.version_id, effective],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let previous: Option<i64> = tx.first(
+            "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND (effective < ?3 OR (effective = ?3 AND id < ?2))
+             ORDER BY effective DESC, id DESC LIMIT 1",
+            &[&self.source_id, &self.version_id, &effective],
+            |r| r.get(0),
+        )?;
+        let newer: Option<i64> = tx.first(
+            "SELECT id FROM version WHERE source_id = ?1 AND id != ?2 AND effective > ?3 LIMIT 1",
+            &[&self.source_id, &self.version_id, &effective],
+            |r| r.get(0),
+        )?;
         if newer.is_none() {
             // The newest version describes the source: its title, authorities and lists.
             tx.execute(
                 "UPDATE source SET title = ?2, format = ?3, info = ?4 WHERE id = ?1",
-                params![self.source_id, info.title, info.format, serde_json::to_string(info)?],
+                &[&self.source_id, &info.title, &info.format, &serde_json::to_string(info)?],
             )?;
             for a in &info.authorities {
                 tx.execute(
                     "INSERT INTO authority (id, body) VALUES (?1, ?2) ON CONFLICT (id) DO UPDATE SET body = ?2",
-                    params![a.id, serde_json::to_string(a)?],
+                    &[&a.id, &serde_json::to_string(a)?],
                 )?;
             }
             for l in &info.lists {
                 tx.execute(
                     "INSERT INTO list (id, source_id, body) VALUES (?1, ?2, ?3) ON CONFLICT (id) DO UPDATE SET source_id = ?2, body = ?3",
-                    params![l.id, self.source_id, serde_json::to_string(l)?],
+                    &[&l.id, &self.source_id, &serde_json::to_string(l)?],
                 )?;
             }
         } else {
             // Authorities and lists an older version names are still worth knowing.
             for a in &info.authorities {
                 tx.execute(
-                    "INSERT OR IGNORE INTO authority (id, body) VALUES (?1, ?2)",
-                    params![a.id, serde_json::to_string(a)?],
+                    "INSERT INTO authority (id, body) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    &[&a.id, &serde_json::to_string(a)?],
                 )?;
             }
             for l in &info.lists {
                 tx.execute(
-                    "INSERT OR IGNORE INTO list (id, source_id, body) VALUES (?1, ?2, ?3)",
-                    params![l.id, self.source_id, serde_json::to_string(l)?],
+                    "INSERT INTO list (id, source_id, body) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                    &[&l.id, &self.source_id, &serde_json::to_string(l)?],
                 )?;
             }
         }
@@ -331,15 +322,22 @@ impl Staging<'_, '_> {
             designations_ended: 0,
         };
         // The feed lists a version's changes as a diff does (by kind, reference, entity). They
-        // are staged unsorted and sorted by SQLite, on disk beyond its cache, so that a first
-        // version of millions of entities is never held in memory.
-        tx.execute_batch(
-            "CREATE TEMP TABLE IF NOT EXISTS staged_change (kind_rank INTEGER, ref_prefix TEXT, ref_number INTEGER,
-                ref_text TEXT, entity_id TEXT, kind TEXT, reference TEXT, caption TEXT, detail TEXT);
-             DELETE FROM temp.staged_change;",
-        )?;
-        let mut stage =
-            tx.prepare_cached("INSERT INTO temp.staged_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
+        // are staged unsorted and sorted by the database, on disk beyond its memory, so that a
+        // first version of millions of entities is never held in memory.
+        tx.batch(match tx.dialect() {
+            Dialect::Sqlite => {
+                "CREATE TEMP TABLE IF NOT EXISTS staged_change (kind_rank INTEGER, ref_prefix TEXT, ref_number INTEGER,
+                    ref_text TEXT, entity_id TEXT, kind TEXT, reference TEXT, caption TEXT, detail TEXT);
+                 DELETE FROM staged_change;"
+            }
+            Dialect::Postgres => {
+                r#"CREATE TEMP TABLE IF NOT EXISTS staged_change (kind_rank BIGINT, ref_prefix TEXT COLLATE "C",
+                    ref_number BIGINT, ref_text TEXT COLLATE "C", entity_id TEXT COLLATE "C", kind TEXT COLLATE "C",
+                    reference TEXT COLLATE "C", caption TEXT COLLATE "C", detail TEXT COLLATE "C");
+                 DELETE FROM staged_change;"#
+            }
+        })?;
+        const STAGE: &str = "INSERT INTO staged_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
         each_change(tx, previous, self.version_id, |c| {
             match c.kind {
                 ChangeKind::Added => outcome.added += 1,
@@ -354,28 +352,30 @@ impl Staging<'_, '_> {
             }
             if newer.is_none() {
                 let (prefix, number, text) = reference_key(&c.reference);
-                stage.execute(params![
-                    c.kind as i64,
-                    prefix,
-                    i64::try_from(number).unwrap_or(i64::MAX),
-                    text,
-                    c.entity_id,
-                    c.kind,
-                    c.reference,
-                    c.caption,
-                    serde_json::to_string(&c.detail)?,
-                ])?;
+                tx.execute(
+                    STAGE,
+                    &[
+                        &(c.kind as i64),
+                        &prefix,
+                        &i64::try_from(number).unwrap_or(i64::MAX),
+                        &text,
+                        &c.entity_id,
+                        &c.kind,
+                        &c.reference,
+                        &c.caption,
+                        &serde_json::to_string(&c.detail)?,
+                    ],
+                )?;
             }
             Ok(())
         })?;
-        drop(stage);
         tx.execute(
             "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
-             SELECT ?1, ?2, ?3, entity_id, kind, reference, caption, detail FROM temp.staged_change
-              ORDER BY kind_rank, ref_prefix, ref_number, ref_text, entity_id",
-            params![self.source_id, self.version_id, previous],
+             SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), CAST(?3 AS BIGINT), entity_id, kind, reference, caption, detail
+               FROM staged_change ORDER BY kind_rank, ref_prefix, ref_number, ref_text, entity_id",
+            &[&self.source_id, &self.version_id, &previous],
         )?;
-        tx.execute("DELETE FROM temp.staged_change", [])?;
+        tx.execute("DELETE FROM staged_change", &[])?;
         // The record commits to everything the version wrote, as it now stands.
         let version = self.version_id.to_string();
         let mut touched: Vec<crate::audit::Touched> = vec![
@@ -390,7 +390,7 @@ impl Staging<'_, '_> {
         touched.extend(info.lists.iter().map(|l| ("list", l.id.clone())));
         let seq =
             crate::audit::append(tx, &self.itx.actor, "import", &format!("version:{}", self.version_id), &touched)?;
-        tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", params![self.version_id, seq])?;
+        tx.execute("UPDATE version SET audit_seq = ?2 WHERE id = ?1", &[&self.version_id, &seq])?;
         tracing::debug!(source = %self.source_id, version = self.version_id, added = outcome.added,
             removed = outcome.removed, amended = outcome.amended, "version recorded");
         Ok(outcome)

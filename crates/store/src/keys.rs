@@ -2,11 +2,11 @@
 //! when the key is made, and never stored). Keys are revoked, not deleted, so that what they
 //! did stays attributable.
 
-use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::rows::{collect, first, json, stored_by_name, text};
+use crate::db::Row;
+use crate::rows::{json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// What a key may do. Each role may do what the ones before it may.
@@ -76,7 +76,7 @@ fn key_row(r: &Row<'_>) -> Result<ApiKey, Error> {
         role: text(&role, "api_key", id, "role")?,
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
-        bodies: json(&r.get::<_, String>(5)?, "api_key", id, "bodies")?,
+        bodies: json(&r.get::<String>(5)?, "api_key", id, "bodies")?,
     })
 }
 
@@ -90,13 +90,12 @@ impl Store {
         if secret.len() < 32 {
             return Err(Error::Invalid("a key's secret is at least 32 characters".into()));
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.db.begin_write()?;
         let hash = key_hash(secret);
-        tx.execute(
-            "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role, hash.as_slice(), now()],
+        let id: i64 = tx.scalar(
+            "INSERT INTO api_key (name, role, hash, created_at) VALUES (?1, ?2, ?3, ?4) RETURNING id",
+            &[&name, &role, &hash.as_slice(), &now()],
         )?;
-        let id = tx.last_insert_rowid();
         crate::audit::append(&tx, actor, "key.add", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         tx.commit()?;
         Ok(self.key(id)?.expect("the key just stored"))
@@ -108,9 +107,9 @@ impl Store {
             return Err(Error::NotFound(format!("no key {id}")));
         };
         self.check_key_bodies(key.role, bodies)?;
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.db.begin_write()?;
         let json = serde_json::to_string(bodies)?;
-        tx.execute("UPDATE api_key SET bodies = ?2 WHERE id = ?1", params![id, json])?;
+        tx.execute("UPDATE api_key SET bodies = ?2 WHERE id = ?1", &[&id, &json])?;
         crate::audit::append(&tx, actor, "key.bodies", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         tx.commit()?;
         Ok(self.key(id)?.expect("the key just updated"))
@@ -125,9 +124,8 @@ impl Store {
                 bodies.join(", ")
             )));
         }
-        let mut stmt = self.conn.prepare_cached("SELECT 1 FROM wf_role WHERE body_id = ?1 LIMIT 1")?;
         for body in bodies {
-            if !stmt.exists([body])? {
+            if self.db.first("SELECT 1 FROM wf_role WHERE body_id = ?1 LIMIT 1", &[body], |_| Ok(()))?.is_none() {
                 return Err(Error::NotFound(format!(
                     "body {body:?} has no role on any list (give it one with `proscribe roles grant`)"
                 )));
@@ -138,32 +136,28 @@ impl Store {
 
     /// Key `id`.
     pub fn key(&self, id: i64) -> Result<Option<ApiKey>, Error> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1")?;
-        first(&mut stmt, [id], key_row)
+        self.db.first("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1", &[&id], key_row)
     }
 
     /// Every key, revoked ones too, oldest first.
     pub fn keys(&self) -> Result<Vec<ApiKey>, Error> {
-        let mut stmt =
-            self.conn.prepare("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key ORDER BY id")?;
-        collect(&mut stmt, [], key_row)
+        self.db.rows("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key ORDER BY id", &[], key_row)
     }
 
     /// The keys in force, by the hash of their secret.
     pub fn active_keys(&self) -> Result<Vec<([u8; 32], ApiKey)>, Error> {
-        let mut stmt = self.conn.prepare(
+        self.db.rows(
             "SELECT id, name, role, created_at, revoked_at, bodies, hash FROM api_key WHERE revoked_at IS NULL ORDER BY id",
-        )?;
-        collect(&mut stmt, [], |r| {
+            &[],
+            |r| {
             let hash: Vec<u8> = r.get(6)?;
             let mut h = [0u8; 32];
             if hash.len() == 32 {
                 h.copy_from_slice(&hash);
             }
             Ok((h, key_row(r)?))
-        })
+            },
+        )
     }
 
     /// Revokes key `id`; false when it was already revoked.
@@ -171,9 +165,8 @@ impl Store {
         if self.key(id)?.is_none() {
             return Err(Error::NotFound(format!("no key {id}")));
         }
-        let tx = self.conn.unchecked_transaction()?;
-        let n =
-            tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", params![id, now()])?;
+        let tx = self.db.begin_write()?;
+        let n = tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", &[&id, &now()])?;
         if n == 1 {
             crate::audit::append(&tx, actor, "key.revoke", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         }
@@ -193,7 +186,7 @@ mod tests {
         let k = store.add_key("test", "ci", Role::Editor, secret).unwrap();
         assert_eq!((k.name.as_str(), k.role, k.revoked_at.is_none()), ("ci", Role::Editor, true));
         // Only the hash is kept.
-        let stored: Vec<u8> = store.conn.query_row("SELECT hash FROM api_key", [], |r| r.get(0)).unwrap();
+        let stored: Vec<u8> = store.db.scalar("SELECT hash FROM api_key", &[]).unwrap();
         assert_eq!(stored, key_hash(secret).to_vec());
         assert!(!String::from_utf8_lossy(&stored).contains("0123456789"));
         assert_eq!(store.active_keys().unwrap()[0].0, key_hash(secret));
@@ -212,12 +205,12 @@ mod tests {
     fn unreadable_roles_and_bodies_are_errors() {
         let store = Store::open_in_memory().unwrap();
         let k = store.add_key("test", "ci", Role::Editor, "psk_0123456789abcdef0123456789abcdef").unwrap();
-        store.conn.execute("UPDATE api_key SET role = 'root'", []).unwrap();
+        store.db.execute("UPDATE api_key SET role = 'root'", &[]).unwrap();
         assert_eq!(
             store.key(k.id).unwrap_err().to_string(),
             "stored data is corrupt: api_key row 1, column role: unknown role \"root\""
         );
-        store.conn.execute("UPDATE api_key SET role = 'editor', bodies = '[1'", []).unwrap();
+        store.db.execute("UPDATE api_key SET role = 'editor', bodies = '[1'", &[]).unwrap();
         assert!(matches!(store.active_keys(), Err(Error::Corrupt { table: "api_key", column: "bodies", .. })));
     }
 }

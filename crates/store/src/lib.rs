@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod db;
 mod diffs;
 mod entities;
 mod history;
@@ -57,7 +58,6 @@ pub use keys::{key_hash, ApiKey, Role};
 pub use proscribe_model::workflow::{Refusal, RefusalKind};
 use proscribe_model::PartialDate;
 pub use resolution::{ToDecide, MAX_REASON_CHARS};
-use rusqlite::Connection;
 pub use schema::SCHEMA_VERSION;
 pub use status::{AuthorityReport, DesignationStatus, StatusReport};
 pub use versions::{FileMeta, Seen, SourceSummary, VersionInfo};
@@ -71,6 +71,19 @@ pub enum Error {
     /// context only: the driver's reason is the error's source.
     #[error("database error")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL server failed or refused (cannot connect, connection lost, a
+    /// constraint). The message is the context only: the driver's reason is the error's
+    /// source.
+    #[error("PostgreSQL error")]
+    Postgres(#[from] postgres::Error),
+    /// A column holds a value of another type than the store reads from it.
+    #[error("unexpected value in column {column}: {reason}")]
+    Column {
+        /// The column's name.
+        column: String,
+        /// What was expected and found.
+        reason: String,
+    },
     /// A value could not be written as JSON (the reason is the error's source).
     #[error("cannot encode a record")]
     Record(#[from] serde_json::Error),
@@ -156,9 +169,75 @@ pub struct FetchState {
     pub sha256: Option<String>,
 }
 
+/// Where a store is kept: an SQLite file, or a PostgreSQL database that several processes
+/// share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// An SQLite file.
+    File(std::path::PathBuf),
+    /// A PostgreSQL connection URL (`postgres://user:password@host:port/db?options`).
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads where a store is from a path or a URL: `postgres://` or `postgresql://` names a
+    /// PostgreSQL database, anything without a URL scheme an SQLite file. Another scheme
+    /// (`file://`, `mysql://`) is an error saying what to give instead.
+    pub fn parse(text: &str) -> Result<Location, String> {
+        let scheme = text.split_once("://").map(|(s, _)| s).filter(|s| {
+            let mut c = s.chars();
+            c.next().is_some_and(|f| f.is_ascii_alphabetic())
+                && c.all(|x| x.is_ascii_alphanumeric() || matches!(x, '+' | '-' | '.'))
+        });
+        match scheme.map(str::to_ascii_lowercase).as_deref() {
+            None if text.is_empty() => Err("the database is empty: give a file's path or a postgres:// URL".into()),
+            None => Ok(Location::File(text.into())),
+            Some("postgres" | "postgresql") => {
+                text.parse::<postgres::Config>().map_err(|e| format!("not a PostgreSQL URL: {e}"))?;
+                Ok(Location::Postgres(text.to_string()))
+            }
+            Some("file") => Err("give the file's path itself, not a file:// URL".into()),
+            Some(other) => Err(format!(
+                "unknown URL scheme {other:?}: give the path of an SQLite file or a postgres:// URL"
+            )),
+        }
+    }
+
+    /// The SQLite file, if the store is one.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(p) => Some(p),
+            Location::Postgres(_) => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    /// The file's path, or the URL without its password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::File(p) => write!(f, "{}", p.display()),
+            Location::Postgres(url) => f.write_str(&redact_password(url)),
+        }
+    }
+}
+
+/// `url` with the password of its user part replaced by `***`.
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
+    let (authority, tail) = rest.split_at(rest.find(['/', '?']).unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
+}
+
 /// A proscribe database.
 pub struct Store {
-    conn: Connection,
+    db: db::Db,
     horizon_days: u32,
 }
 
@@ -167,9 +246,56 @@ pub struct Store {
 pub const DEFAULT_HORIZON_DAYS: u32 = 1;
 
 impl Store {
+    /// Opens (or creates) the store at `location` and brings its schema up to date.
+    pub fn open_at(location: &Location) -> Result<Store, Error> {
+        match location {
+            Location::File(path) => Store::open(path),
+            Location::Postgres(url) => Store::connect(url),
+        }
+    }
+
+    /// Opens the store at `location` for reading only (see [`Store::open_read_only`]).
+    pub fn open_at_read_only(location: &Location) -> Result<Store, Error> {
+        match location {
+            Location::File(path) => Store::open_read_only(path),
+            Location::Postgres(url) => {
+                let store = Store::connect_with(url, false)?;
+                store.db.batch("SET default_transaction_read_only = on")?;
+                Ok(store)
+            }
+        }
+    }
+
+    /// Connects to the PostgreSQL database at `url`, creates the store's tables if it has
+    /// none and brings them up to date. Connections are not encrypted: give a server on this
+    /// machine or a private network.
+    pub fn connect(url: &str) -> Result<Store, Error> {
+        Store::connect_with(url, true)
+    }
+
+    fn connect_with(url: &str, migrate: bool) -> Result<Store, Error> {
+        let mut config: postgres::Config = url.parse()?;
+        if config.get_application_name().is_none() {
+            config.application_name("proscribe");
+        }
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(std::time::Duration::from_secs(10));
+        }
+        let client = config.connect(postgres::NoTls)?;
+        let db = db::Db::postgres(client);
+        if migrate {
+            let was = schema::migrate(&db)?;
+            Store::baseline_after(&db, was)?;
+        } else {
+            schema::check_version(&db)?;
+        }
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
+    }
+
     /// Opens or creates the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, Error> {
-        let conn = Connection::open(path)?;
+        let conn = rusqlite::Connection::open(path)?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL lets readers (a server) go on while an import writes; NORMAL is durable at each
         // commit in WAL mode except on power loss, which loses at most the last commit.
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -189,32 +315,46 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Store, Error> {
         use rusqlite::OpenFlags;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
+        let conn = rusqlite::Connection::open_with_flags(path, flags)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
-        schema::check_version(&conn)?;
-        Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
+        let db = db::Db::sqlite(conn);
+        schema::check_version(&db)?;
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
     }
 
-    /// The database's file (none for a database in memory).
+    /// The database's file (none for a database in memory or on a server).
     pub fn path(&self) -> Option<std::path::PathBuf> {
-        self.conn.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+        self.db.sqlite_conn()?.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+    }
+
+    /// Whether the store is kept by a PostgreSQL server.
+    pub fn is_postgres(&self) -> bool {
+        self.db.dialect() == db::Dialect::Postgres
     }
 
     /// A fresh database in memory.
     pub fn open_in_memory() -> Result<Store, Error> {
-        Store::setup(Connection::open_in_memory()?)
+        Store::setup(rusqlite::Connection::open_in_memory()?)
     }
 
-    fn setup(mut conn: Connection) -> Result<Store, Error> {
+    fn setup(conn: rusqlite::Connection) -> Result<Store, Error> {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "foreign_keys", true)?;
-        let was = schema::migrate(&mut conn)?;
+        let db = db::Db::sqlite(conn);
+        let was = schema::migrate(&db)?;
+        Store::baseline_after(&db, was)?;
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
+    }
+
+    /// Starts the audit trail's coverage of the data in a database that had a schema from
+    /// before it.
+    fn baseline_after(db: &db::Db, was: u32) -> Result<(), Error> {
         if was > 0 && was < schema::AUDIT_COVERS_DATA {
-            let tx = conn.transaction()?;
+            let tx = db.begin_write()?;
             audit::baseline(&tx, &local_actor())?;
             tx.commit()?;
         }
-        Ok(Store { conn, horizon_days: DEFAULT_HORIZON_DAYS })
+        Ok(())
     }
 
     /// Lets publications and decisions be dated up to `days` days after today (by default
@@ -233,18 +373,20 @@ impl Store {
     /// Whether the store holds no source at all.
     pub fn is_empty(&self) -> Result<bool, Error> {
         // An empty file opened read-only has no tables yet.
-        let tables: i64 =
-            self.conn.query_row("SELECT count(*) FROM sqlite_master WHERE name = 'source'", [], |r| r.get(0))?;
-        if tables == 0 {
+        if !self.db.has_table("source")? {
             return Ok(true);
         }
-        let n: i64 = self.conn.query_row("SELECT count(*) FROM source", [], |r| r.get(0))?;
+        let n: i64 = self.db.scalar("SELECT count(*) FROM source", &[])?;
         Ok(n == 0)
     }
 
-    /// Checks the database file for corruption (`PRAGMA integrity_check`).
+    /// Checks the database for corruption: SQLite's `PRAGMA integrity_check`. A PostgreSQL
+    /// server checks its pages itself (with data checksums, if the cluster has them).
     pub fn integrity_check(&self) -> Result<(), Error> {
-        let result: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if self.db.dialect() != db::Dialect::Sqlite {
+            return Ok(());
+        }
+        let result: String = self.db.scalar("PRAGMA integrity_check", &[])?;
         if result == "ok" {
             Ok(())
         } else {
@@ -254,13 +396,9 @@ impl Store {
 
     /// The saved conditional-request state of a URL.
     pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>, Error> {
-        use rusqlite::OptionalExtension;
-        Ok(self
-            .conn
-            .query_row("SELECT etag, last_modified, sha256 FROM fetch_state WHERE url = ?1", [url], |r| {
-                Ok(FetchState { etag: r.get(0)?, last_modified: r.get(1)?, sha256: r.get(2)? })
-            })
-            .optional()?)
+        self.db.first("SELECT etag, last_modified, sha256 FROM fetch_state WHERE url = ?1", &[&url], |r| {
+            Ok(FetchState { etag: r.get(0)?, last_modified: r.get(1)?, sha256: r.get(2)? })
+        })
     }
 
     /// Saves the conditional-request state of a URL after a successful fetch.
@@ -271,10 +409,10 @@ impl Store {
         last_modified: Option<&str>,
         sha256: &str,
     ) -> Result<(), Error> {
-        self.conn.execute(
+        self.db.execute(
             "INSERT INTO fetch_state (url, etag, last_modified, sha256, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3, sha256 = ?4, fetched_at = ?5",
-            rusqlite::params![url, etag, last_modified, sha256, now()],
+            &[&url, &etag, &last_modified, &sha256, &now()],
         )?;
         Ok(())
     }
@@ -345,7 +483,19 @@ pub fn normalise_timestamp(text: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalise_timestamp, passwd_name};
+    use super::{normalise_timestamp, passwd_name, Location};
+
+    #[test]
+    fn a_location_is_a_file_or_a_postgres_url() {
+        assert_eq!(Location::parse("lists.db").unwrap(), Location::File("lists.db".into()));
+        let pg = Location::parse("postgres://ana:secret@db.example:5433/lists").unwrap();
+        assert!(matches!(pg, Location::Postgres(_)));
+        assert_eq!(pg.to_string(), "postgres://ana:***@db.example:5433/lists");
+        assert!(Location::parse("postgresql://localhost/lists?host=/run/pg").is_ok());
+        assert!(Location::parse("file:///tmp/lists.db").unwrap_err().contains("file's path"));
+        assert!(Location::parse("mysql://x/y").unwrap_err().contains("\"mysql\""));
+        assert!(Location::parse("postgres://h/d?sslmode=bogus").unwrap_err().contains("not a PostgreSQL URL"));
+    }
 
     #[test]
     fn a_uid_is_named_from_passwd() {

@@ -5,7 +5,6 @@
 //! force: deciding again undoes the one before, in the same write.
 
 use proscribe_model::resolution::{Decision, Verdict};
-use rusqlite::{params, OptionalExtension};
 
 use crate::{now, Error, Store};
 
@@ -27,7 +26,7 @@ pub struct ToDecide<'a> {
 /// The longest reason kept.
 pub const MAX_REASON_CHARS: usize = 2000;
 
-fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(Decision, String)> {
+fn decision_row(r: &crate::db::Row<'_>) -> Result<(Decision, String), Error> {
     let verdict: String = r.get(3)?;
     Ok((
         Decision {
@@ -79,29 +78,27 @@ impl Store {
                 }
             }
         }
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.db.begin_write()?;
         let at = now();
         let mut ids = Vec::with_capacity(all.len());
         for d in all {
             let (a, b) = if d.x < d.y { (d.x, d.y) } else { (d.y, d.x) };
-            let before: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM resolve_decision WHERE a = ?1 AND b = ?2 AND undone_at IS NULL",
-                    params![a, b],
-                    |r| r.get(0),
-                )
-                .optional()?;
+            let before: Option<i64> = tx.first(
+                "SELECT id FROM resolve_decision WHERE a = ?1 AND b = ?2 AND undone_at IS NULL",
+                &[&a, &b],
+                |r| r.get(0),
+            )?;
             if let Some(old) = before {
                 tx.execute(
                     "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-                    params![old, at, d.actor],
+                    &[&old, &at, &d.actor],
                 )?;
             }
-            tx.execute(
-                "INSERT INTO resolve_decision (a, b, verdict, reason, actor, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![a, b, d.verdict.as_str(), d.reason.trim(), d.actor, at],
+            let id: i64 = tx.scalar(
+                "INSERT INTO resolve_decision (a, b, verdict, reason, actor, decided_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 RETURNING id",
+                &[&a, &b, &d.verdict.as_str(), &d.reason.trim(), &d.actor, &at],
             )?;
-            let id = tx.last_insert_rowid();
             let mut touched = vec![("resolve_decision", id.to_string())];
             touched.extend(before.map(|old| ("resolve_decision", old.to_string())));
             crate::audit::append(&tx, d.actor, "resolve.decide", &format!("pair:{a}~{b}"), &touched)?;
@@ -113,7 +110,7 @@ impl Store {
 
     /// Whether any version of any source has entity `id`.
     pub fn has_entity(&self, id: &str) -> Result<bool, Error> {
-        Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", [id], |r| r.get(0))?)
+        self.db.scalar("SELECT EXISTS (SELECT 1 FROM member WHERE entity_id = ?1)", &[&id])
     }
 
     /// Undoes decision `id`, as `actor`: the pair goes back to what the evidence says.
@@ -122,11 +119,8 @@ impl Store {
         if !d.in_force() {
             return Err(Error::Invalid(format!("decision {id} was undone at {}", d.undone_at.unwrap_or_default())));
         }
-        let tx = self.conn.unchecked_transaction()?;
-        tx.execute(
-            "UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1",
-            params![id, now(), actor],
-        )?;
+        let tx = self.db.begin_write()?;
+        tx.execute("UPDATE resolve_decision SET undone_at = ?2, undone_by = ?3 WHERE id = ?1", &[&id, &now(), &actor])?;
         crate::audit::append(
             &tx,
             actor,
@@ -140,26 +134,20 @@ impl Store {
 
     /// Decision `id`.
     pub fn decision(&self, id: i64) -> Result<Option<Decision>, Error> {
-        let row = self
-            .conn
-            .query_row(&format!("SELECT {COLUMNS} FROM resolve_decision WHERE id = ?1"), [id], decision_row)
-            .optional()?;
+        let row = self.db.first(&format!("SELECT {COLUMNS} FROM resolve_decision WHERE id = ?1"), &[&id], decision_row)?;
         row.map(with_verdict).transpose()
     }
 
     /// The decisions, oldest first: those in force, or every one (`all`).
     pub fn decisions(&self, all: bool) -> Result<Vec<Decision>, Error> {
         let filter = if all { "" } else { "WHERE undone_at IS NULL" };
-        let mut stmt = self.conn.prepare(&format!("SELECT {COLUMNS} FROM resolve_decision {filter} ORDER BY id"))?;
-        let rows = stmt.query_map([], decision_row)?.collect::<Result<Vec<_>, _>>()?;
+        let rows = self.db.rows(&format!("SELECT {COLUMNS} FROM resolve_decision {filter} ORDER BY id"), &[], decision_row)?;
         rows.into_iter().map(with_verdict).collect()
     }
 
     /// A number that grows with every decision made or undone: what a reader compares to know
     /// the decisions changed.
     pub fn decisions_version(&self) -> Result<i64, Error> {
-        Ok(self
-            .conn
-            .query_row("SELECT coalesce(max(id), 0) + count(undone_at) FROM resolve_decision", [], |r| r.get(0))?)
+        self.db.scalar("SELECT coalesce(max(id), 0) + count(undone_at) FROM resolve_decision", &[])
     }
 }

@@ -4,9 +4,9 @@
 //! sources would mean "every source".
 
 use proscribe_model::{Entity, PartialDate};
-use rusqlite::{Connection, Params, Row, Statement};
 use serde::de::DeserializeOwned;
 
+use crate::db::Db;
 use crate::Error;
 
 /// Decodes the JSON `text` of `column` of row `row` of `table`.
@@ -28,7 +28,7 @@ pub(crate) trait StoredText: Sized {
     fn from_stored(name: &str) -> Option<Self>;
 }
 
-/// Implements `Display` (padded), `ToSql` and [`StoredText`] for an enum of the store written
+/// Implements `Display` (padded), [`crate::db::Arg`] and [`StoredText`] for an enum of the store written
 /// as its name: `as_str` gives the name and `ALL` lists the values.
 macro_rules! stored_by_name {
     ($t:ty, $what:literal) => {
@@ -38,9 +38,9 @@ macro_rules! stored_by_name {
             }
         }
 
-        impl rusqlite::types::ToSql for $t {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                Ok(rusqlite::types::ToSqlOutput::from(self.as_str()))
+        impl crate::db::Arg for $t {
+            fn arg(&self) -> crate::db::Value<'_> {
+                crate::db::Value::Text(self.as_str().into())
             }
         }
 
@@ -71,34 +71,9 @@ pub(crate) fn record(body: &str, id: i64) -> Result<Entity, Error> {
 }
 
 /// Reads and decodes record `id`.
-pub(crate) fn load_record(conn: &Connection, id: i64) -> Result<Entity, Error> {
-    let body: String = conn.prepare_cached("SELECT body FROM record WHERE id = ?1")?.query_row([id], |r| r.get(0))?;
+pub(crate) fn load_record(db: &Db, id: i64) -> Result<Entity, Error> {
+    let body: String = db.scalar("SELECT body FROM record WHERE id = ?1", &[&id])?;
     record(&body, id)
-}
-
-/// The rows of `stmt` with `params`, each read by `read`, which may fail with any error of
-/// the store (where `query_map` allows only the driver's).
-pub(crate) fn collect<T>(
-    stmt: &mut Statement<'_>,
-    params: impl Params,
-    mut read: impl FnMut(&Row<'_>) -> Result<T, Error>,
-) -> Result<Vec<T>, Error> {
-    let mut rows = stmt.query(params)?;
-    let mut out = Vec::new();
-    while let Some(row) = rows.next()? {
-        out.push(read(row)?);
-    }
-    Ok(out)
-}
-
-/// The first row of `stmt` with `params`, read by `read`, if there is one.
-pub(crate) fn first<T>(
-    stmt: &mut Statement<'_>,
-    params: impl Params,
-    read: impl FnOnce(&Row<'_>) -> Result<T, Error>,
-) -> Result<Option<T>, Error> {
-    let mut rows = stmt.query(params)?;
-    rows.next()?.map(read).transpose()
 }
 
 /// The last instant of `day`, to compare with versions' effective instants.

@@ -8,7 +8,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use proscribe_model::timeline::{self, EventKind};
 use proscribe_model::workflow::BodyRole;
 use proscribe_model::{Certainty, Entity, Measure, PartialDate, Status};
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use crate::rows::{load_record, text};
@@ -100,15 +99,12 @@ impl Store {
         report: &mut StatusReport,
     ) -> Result<(), Error> {
         let member = |vid: i64| -> Result<Option<Entity>, Error> {
-            let hash: Option<i64> = self
-                .conn
-                .query_row(
-                    "SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2",
-                    params![vid, eid],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            hash.map(|h| load_record(&self.conn, h)).transpose()
+            let hash: Option<i64> = self.db.first(
+                "SELECT record FROM member WHERE version_id = ?1 AND entity_id = ?2",
+                &[&vid, &eid],
+                |r| r.get(0),
+            )?;
+            hash.map(|h| load_record(&self.db, h)).transpose()
         };
         let (version, basis, before_first) = match self.version_on(source_id, day)? {
             Some(v) => {
@@ -222,8 +218,7 @@ impl Store {
     fn known_authorities(&self) -> Result<BTreeSet<String>, Error> {
         let mut known: BTreeSet<String> = self.authorities()?.into_keys().collect();
         known.extend(self.lists()?.into_values().map(|(_, info)| info.authority));
-        let mut stmt = self.conn.prepare("SELECT DISTINCT body_id FROM wf_role")?;
-        known.extend(stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?);
+        known.extend(self.db.rows("SELECT DISTINCT body_id FROM wf_role", &[], |r| r.get::<String>(0))?);
         Ok(known)
     }
 
@@ -238,9 +233,12 @@ impl Store {
             lists.iter().filter(|(_, (_, info))| info.authority == authority_id).map(|(id, _)| id.clone()).collect();
         keeps.sort();
         let mut roles: BTreeMap<String, BTreeSet<BodyRole>> = BTreeMap::new();
-        let mut stmt = self.conn.prepare("SELECT list_id, role FROM wf_role WHERE body_id = ?1")?;
-        for row in stmt.query_map([authority_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-            let (list, role) = row?;
+        let rows: Vec<(String, String)> = self.db.rows(
+            "SELECT list_id, role FROM wf_role WHERE body_id = ?1",
+            &[&authority_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        for (list, role) in rows {
             let role = text(&role, "wf_role", format!("{list}/{authority_id}"), "role")?;
             roles.entry(list).or_default().insert(role);
         }

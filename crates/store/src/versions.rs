@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 
 use proscribe_model::{Authority, ListInfo, PartialDate};
-use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
-use crate::rows::{collect, end_of_day, first, json};
+use crate::db::{Db, Row};
+use crate::rows::{end_of_day, json};
 use crate::{Error, Store};
 
 /// A file of a version, for the record.
@@ -103,49 +103,44 @@ pub(crate) fn version_row(r: &Row<'_>) -> Result<VersionInfo, Error> {
 }
 
 /// The number within its source of version `id` of `source_id` (see [`VersionInfo::number`]).
-pub(crate) fn version_number(conn: &rusqlite::Connection, source_id: &str, id: i64) -> Result<i64, Error> {
-    Ok(conn.query_row(
-        "SELECT count(*) FROM version WHERE source_id = ?1 AND id <= ?2",
-        rusqlite::params![source_id, id],
-        |r| r.get(0),
-    )?)
+pub(crate) fn version_number(db: &Db, source_id: &str, id: i64) -> Result<i64, Error> {
+    db.scalar("SELECT count(*) FROM version WHERE source_id = ?1 AND id <= ?2", &[&source_id, &id])
 }
 
 /// The number within its source of version `id` (see [`VersionInfo::number`]).
-pub(crate) fn number_of(conn: &rusqlite::Connection, id: i64) -> Result<i64, Error> {
-    Ok(conn.query_row(
+pub(crate) fn number_of(db: &Db, id: i64) -> Result<i64, Error> {
+    db.scalar(
         "SELECT count(*) FROM version AS o WHERE o.source_id = (SELECT source_id FROM version WHERE id = ?1) AND o.id <= ?1",
-        [id],
-        |r| r.get(0),
-    )?)
+        &[&id],
+    )
 }
 
 impl Store {
     /// When entity `id` was first and last seen and last changed; `None` for an unknown id.
     pub fn seen(&self, id: &str) -> Result<Option<Seen>, Error> {
-        let mut stmt = self.conn.prepare_cached(
+        let (first, last): (Option<String>, Option<String>) = self.db.one(
             "SELECT min(v.effective), max(v.imported_at) FROM member m JOIN version v ON v.id = m.version_id
               WHERE m.entity_id = ?1",
+            &[&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        let (first, last): (Option<String>, Option<String>) = stmt.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let (Some(first_seen), Some(last_seen)) = (first, last) else { return Ok(None) };
-        let mut stmt = self.conn.prepare_cached(
+        let changed: Option<String> = self.db.scalar(
             "SELECT max(v.effective) FROM change c JOIN version v ON v.id = c.version_id WHERE c.entity_id = ?1",
+            &[&id],
         )?;
-        let changed: Option<String> = stmt.query_row([id], |r| r.get(0))?;
         Ok(Some(Seen { last_change: changed.unwrap_or_else(|| first_seen.clone()), first_seen, last_seen }))
     }
 
     /// A number that grows with every import: what a reader compares to know the data changed.
     pub fn data_version(&self) -> Result<i64, Error> {
-        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM version", [], |r| r.get(0))?)
+        self.db.scalar("SELECT coalesce(max(id), 0) FROM version", &[])
     }
 
     /// Every source with its newest version.
     pub fn sources(&self) -> Result<Vec<SourceSummary>, Error> {
-        let mut stmt = self.conn.prepare("SELECT id, title, format FROM source ORDER BY id")?;
         let rows: Vec<(String, String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            self.db.rows("SELECT id, title, format FROM source ORDER BY id", &[], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let mut out = Vec::new();
         for (id, title, format) in rows {
             let versions = self.versions(&id)?;
@@ -157,25 +152,30 @@ impl Store {
 
     /// The versions of a source, oldest first.
     pub fn versions(&self, source_id: &str) -> Result<Vec<VersionInfo>, Error> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 ORDER BY effective, id"
-        ))?;
-        collect(&mut stmt, [source_id], version_row)
+        self.db.rows(
+            &format!("SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 ORDER BY effective, id"),
+            &[&source_id],
+            version_row,
+        )
     }
 
     /// One version by id.
     pub fn version(&self, id: i64) -> Result<VersionInfo, Error> {
-        let mut stmt = self.conn.prepare_cached(&format!("SELECT {VERSION_COLS} FROM version WHERE id = ?1"))?;
-        first(&mut stmt, [id], version_row)?.ok_or_else(|| Error::NotFound(format!("no version {id}")))
+        self.db
+            .first(&format!("SELECT {VERSION_COLS} FROM version WHERE id = ?1"), &[&id], version_row)?
+            .ok_or_else(|| Error::NotFound(format!("no version {id}")))
     }
 
     /// The version of a source in force at the end of `day`: the newest one published by then.
     pub fn version_on(&self, source_id: &str, day: &PartialDate) -> Result<Option<VersionInfo>, Error> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 AND effective <= ?2
-             ORDER BY effective DESC, id DESC LIMIT 1"
-        ))?;
-        first(&mut stmt, params![source_id, end_of_day(day)], version_row)
+        self.db.first(
+            &format!(
+                "SELECT {VERSION_COLS} FROM version WHERE source_id = ?1 AND effective <= ?2
+                 ORDER BY effective DESC, id DESC LIMIT 1"
+            ),
+            &[&source_id, &end_of_day(day)],
+            version_row,
+        )
     }
 
     /// The version of each source in force on `day` (the newest versions when `day` is none).
@@ -192,17 +192,15 @@ impl Store {
 
     /// Authorities by id.
     pub fn authorities(&self) -> Result<HashMap<String, Authority>, Error> {
-        let mut stmt = self.conn.prepare("SELECT id, body FROM authority")?;
         let rows: Vec<(String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            self.db.rows("SELECT id, body FROM authority", &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.into_iter().map(|(id, b)| Ok((id.clone(), json(&b, "authority", id, "body")?))).collect()
     }
 
     /// Lists by id, with the source that publishes each.
     pub fn lists(&self) -> Result<HashMap<String, (String, ListInfo)>, Error> {
-        let mut stmt = self.conn.prepare("SELECT id, source_id, body FROM list")?;
         let rows: Vec<(String, String, String)> =
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+            self.db.rows("SELECT id, source_id, body FROM list", &[], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         rows.into_iter().map(|(id, s, b)| Ok((id.clone(), (s, json(&b, "list", id, "body")?)))).collect()
     }
 }

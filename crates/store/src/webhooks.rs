@@ -2,11 +2,11 @@
 //! delivery, and a cursor into the change feed up to which everything was delivered. Every
 //! attempt is logged in `webhook_delivery`.
 
-use rusqlite::{params, Row};
 use serde::{Deserialize, Serialize};
 
 use crate::diffs::Change;
-use crate::rows::{collect, first, json, stored_by_name, text};
+use crate::db::Row;
+use crate::rows::{json, stored_by_name, text};
 use crate::{now, Error, Store};
 
 /// A subscription.
@@ -98,8 +98,7 @@ impl Store {
             return Err(Error::Invalid("a webhook's secret is at least 32 characters".into()));
         }
         for source in sources {
-            let known: bool =
-                self.conn.query_row("SELECT EXISTS (SELECT 1 FROM source WHERE id = ?1)", [source], |r| r.get(0))?;
+            let known: bool = self.db.scalar("SELECT EXISTS (SELECT 1 FROM source WHERE id = ?1)", &[source])?;
             if !known {
                 let ids: Vec<String> = self.sources()?.into_iter().map(|s| s.id).collect();
                 let known = if ids.is_empty() {
@@ -110,13 +109,12 @@ impl Store {
                 return Err(Error::NotFound(format!("unknown list {source:?} ({known})")));
             }
         }
-        let tx = self.conn.unchecked_transaction()?;
-        let cursor: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM change", [], |r| r.get(0))?;
-        tx.execute(
-            "INSERT INTO webhook (url, sources, secret, created_at, cursor) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![url, serde_json::to_string(sources)?, secret, now(), cursor],
+        let tx = self.db.begin_write()?;
+        let cursor: i64 = tx.scalar("SELECT coalesce(max(id), 0) FROM change", &[])?;
+        let id: i64 = tx.scalar(
+            "INSERT INTO webhook (url, sources, secret, created_at, cursor) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            &[&url, &serde_json::to_string(sources)?, &secret, &now(), &cursor],
         )?;
-        let id = tx.last_insert_rowid();
         crate::audit::append(&tx, actor, "webhook.add", &format!("webhook:{id}"), &[("webhook", id.to_string())])?;
         tx.commit()?;
         Ok(self.webhook(id)?.expect("the webhook just stored"))
@@ -124,23 +122,18 @@ impl Store {
 
     /// Webhook `id`, if it is subscribed.
     pub fn webhook(&self, id: i64) -> Result<Option<Webhook>, Error> {
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"))?;
-        first(&mut stmt, [id], webhook_row)
+        self.db.first(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"), &[&id], webhook_row)
     }
 
     /// The subscribed webhooks.
     pub fn webhooks(&self) -> Result<Vec<Webhook>, Error> {
-        let mut stmt =
-            self.conn.prepare(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE removed_at IS NULL ORDER BY id"))?;
-        collect(&mut stmt, [], webhook_row)
+        self.db.rows(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE removed_at IS NULL ORDER BY id"), &[], webhook_row)
     }
 
     /// Unsubscribes webhook `id`.
     pub fn remove_webhook(&self, actor: &str, id: i64) -> Result<(), Error> {
-        let tx = self.conn.unchecked_transaction()?;
-        let n =
-            tx.execute("UPDATE webhook SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", params![id, now()])?;
+        let tx = self.db.begin_write()?;
+        let n = tx.execute("UPDATE webhook SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", &[&id, &now()])?;
         if n == 0 {
             return Err(Error::NotFound(format!("no webhook {id}")));
         }
@@ -172,43 +165,47 @@ impl Store {
 
     /// The newest change's cursor (0: none).
     pub fn data_changes_max(&self) -> Result<i64, Error> {
-        Ok(self.conn.query_row("SELECT coalesce(max(id), 0) FROM change", [], |r| r.get(0))?)
+        self.db.scalar("SELECT coalesce(max(id), 0) FROM change", &[])
     }
 
     /// Moves webhook `id`'s cursor to `cursor` (everything up to it is delivered).
     pub fn advance_webhook(&self, id: i64, cursor: i64) -> Result<(), Error> {
-        self.conn.execute("UPDATE webhook SET cursor = max(cursor, ?2) WHERE id = ?1", params![id, cursor])?;
+        self.db.execute(
+            "UPDATE webhook SET cursor = CASE WHEN cursor > ?2 THEN cursor ELSE ?2 END WHERE id = ?1",
+            &[&id, &cursor],
+        )?;
         Ok(())
     }
 
     /// Logs an attempt to deliver a change.
     pub fn log_delivery(&self, d: &Delivery) -> Result<(), Error> {
-        self.conn.execute(
+        self.db.execute(
             "INSERT INTO webhook_delivery (webhook_id, change_id, attempt, at, status, http_status, error)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![d.webhook_id, d.change_id, d.attempt, d.at, d.status, d.http_status, d.error],
+            &[&d.webhook_id, &d.change_id, &d.attempt, &d.at, &d.status, &d.http_status, &d.error],
         )?;
         Ok(())
     }
 
     /// The delivery log of webhook `id`, oldest first.
     pub fn deliveries(&self, id: i64) -> Result<Vec<Delivery>, Error> {
-        let mut stmt = self.conn.prepare(
+        self.db.rows(
             "SELECT id, webhook_id, change_id, attempt, at, status, http_status, error FROM webhook_delivery
               WHERE webhook_id = ?1 ORDER BY id",
-        )?;
-        collect(&mut stmt, [id], |r| {
+            &[&id],
+            |r| {
             let status: String = r.get(5)?;
             Ok(Delivery {
                 webhook_id: r.get(1)?,
                 change_id: r.get(2)?,
                 attempt: r.get(3)?,
                 at: r.get(4)?,
-                status: text(&status, "webhook_delivery", r.get::<_, i64>(0)?, "status")?,
+                status: text(&status, "webhook_delivery", r.get::<i64>(0)?, "status")?,
                 http_status: r.get(6)?,
                 error: r.get(7)?,
             })
-        })
+            },
+        )
     }
 }
 
@@ -225,7 +222,7 @@ mod tests {
         let err = store.add_webhook("test", "https://example.org/hook", &["un-sc".into()], SECRET).unwrap_err();
         assert_eq!(err.to_string(), "unknown list \"un-sc\" (the store holds no list yet)");
         let hook = store.add_webhook("test", "https://example.org/hook", &[], SECRET).unwrap();
-        store.conn.execute("UPDATE webhook SET sources = 'un-sc' WHERE id = ?1", [hook.id]).unwrap();
+        store.db.execute("UPDATE webhook SET sources = 'un-sc' WHERE id = ?1", &[&hook.id]).unwrap();
         for err in [store.webhook(hook.id).unwrap_err(), store.webhooks().unwrap_err()] {
             assert!(
                 matches!(&err, Error::Corrupt { table: "webhook", column: "sources", row, .. } if *row == hook.id.to_string()),
@@ -250,19 +247,13 @@ mod tests {
         };
         store.log_delivery(&attempt(DeliveryStatus::Failed)).unwrap();
         store.log_delivery(&attempt(DeliveryStatus::Delivered)).unwrap();
-        let stored: Vec<String> = store
-            .conn
-            .prepare("SELECT status FROM webhook_delivery ORDER BY id")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let stored: Vec<String> =
+            store.db.rows("SELECT status FROM webhook_delivery ORDER BY id", &[], |r| r.get(0)).unwrap();
         assert_eq!(stored, ["failed", "delivered"]);
         let read: Vec<DeliveryStatus> = store.deliveries(hook.id).unwrap().into_iter().map(|d| d.status).collect();
         assert_eq!(read, [DeliveryStatus::Failed, DeliveryStatus::Delivered]);
         assert_eq!(serde_json::to_value(DeliveryStatus::Delivered).unwrap(), "delivered");
-        store.conn.execute("UPDATE webhook_delivery SET status = 'maybe' WHERE id = 2", []).unwrap();
+        store.db.execute("UPDATE webhook_delivery SET status = 'maybe' WHERE id = 2", &[]).unwrap();
         assert_eq!(
             store.deliveries(hook.id).unwrap_err().to_string(),
             "stored data is corrupt: webhook_delivery row 2, column status: unknown delivery status \"maybe\""

@@ -5,10 +5,10 @@
 
 use proscribe_model::workflow::{Action, BodyRole, Proposal, ProposalKind, Refusal, Roles};
 use proscribe_model::{publication, Entity, SourceInfo};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::db::Db;
 use crate::entities::for_each_member;
 use crate::import::VersionMeta;
 use crate::rows::{json, text, StoredText};
@@ -39,26 +39,25 @@ impl StoredText for BodyRole {
 }
 
 /// The source that holds `list`, and the list's authority.
-fn list_source(conn: &Connection, list: &str) -> Result<(String, String), Error> {
-    let row: Option<(String, String)> = conn
-        .query_row("SELECT source_id, body FROM list WHERE id = ?1", [list], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
+fn list_source(conn: &Db, list: &str) -> Result<(String, String), Error> {
+    let row: Option<(String, String)> =
+        conn.first("SELECT source_id, body FROM list WHERE id = ?1", &[&list], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let (source, body) = row.ok_or_else(|| Error::NotFound(format!("no list {list:?}")))?;
     let info: proscribe_model::ListInfo = json(&body, "list", list, "body")?;
     Ok((source, info.authority))
 }
 
 /// The newest version of `source`: its id and the instant it took effect.
-fn current_version(conn: &Connection, source: &str) -> Result<(i64, String), Error> {
-    Ok(conn.query_row(
+fn current_version(conn: &Db, source: &str) -> Result<(i64, String), Error> {
+    conn.one(
         "SELECT id, effective FROM version WHERE source_id = ?1 ORDER BY effective DESC, id DESC LIMIT 1",
-        [source],
+        &[&source],
         |r| Ok((r.get(0)?, r.get(1)?)),
-    )?)
+    )
 }
 
 /// The entities of the newest version of `source`, by line order.
-fn current_entities(conn: &Connection, source: &str) -> Result<(i64, Vec<Entity>), Error> {
+fn current_entities(conn: &Db, source: &str) -> Result<(i64, Vec<Entity>), Error> {
     let (version, _) = current_version(conn, source)?;
     let mut entities = Vec::new();
     for_each_member(conn, version, |e| {
@@ -68,12 +67,11 @@ fn current_entities(conn: &Connection, source: &str) -> Result<(i64, Vec<Entity>
     Ok((version, entities))
 }
 
-fn load(conn: &Connection, id: i64) -> Result<StoredProposal, Error> {
-    let row: Option<(String, Option<String>, Option<i64>)> = conn
-        .query_row("SELECT body, new_entity, published_version FROM wf_proposal WHERE id = ?1", [id], |r| {
+fn load(conn: &Db, id: i64) -> Result<StoredProposal, Error> {
+    let row: Option<(String, Option<String>, Option<i64>)> =
+        conn.first("SELECT body, new_entity, published_version FROM wf_proposal WHERE id = ?1", &[&id], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-        })
-        .optional()?;
+        })?;
     let (body, new_entity, published_version) = row.ok_or_else(|| Error::NotFound(format!("no proposal {id}")))?;
     Ok(StoredProposal {
         id,
@@ -84,11 +82,11 @@ fn load(conn: &Connection, id: i64) -> Result<StoredProposal, Error> {
     })
 }
 
-fn roles_of(conn: &Connection, list: &str) -> Result<Roles, Error> {
-    let mut stmt = conn.prepare("SELECT body_id, role FROM wf_role WHERE list_id = ?1")?;
+fn roles_of(conn: &Db, list: &str) -> Result<Roles, Error> {
+    let rows: Vec<(String, String)> =
+        conn.rows("SELECT body_id, role FROM wf_role WHERE list_id = ?1", &[&list], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let mut roles = Roles::default();
-    for row in stmt.query_map([list], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
-        let (body, role) = row?;
+    for (body, role) in rows {
         roles.grant(&body, text(&role, "wf_role", format!("{list}/{body}"), "role")?);
     }
     Ok(roles)
@@ -97,11 +95,11 @@ fn roles_of(conn: &Connection, list: &str) -> Result<Roles, Error> {
 impl Store {
     /// Gives `body` `role` on `list` (which must be a stored list).
     pub fn grant_role(&self, actor: &str, list: &str, body: &str, role: BodyRole) -> Result<(), Error> {
-        list_source(&self.conn, list)?;
-        let tx = self.conn.unchecked_transaction()?;
+        list_source(&self.db, list)?;
+        let tx = self.db.begin_write()?;
         tx.execute(
-            "INSERT OR IGNORE INTO wf_role (list_id, body_id, role) VALUES (?1, ?2, ?3)",
-            params![list, body, role.as_str()],
+            "INSERT INTO wf_role (list_id, body_id, role) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            &[&list, &body, &role.as_str()],
         )?;
         let unit = format!("{list}/{body}/{}", role.as_str());
         audit::append(&tx, actor, "role.grant", &format!("list:{list}"), &[("wf_role", unit)])?;
@@ -113,11 +111,11 @@ impl Store {
     /// does not have is refused ([`Error::NotFound`], naming the roles it has), and nothing
     /// is written.
     pub fn revoke_role(&self, actor: &str, list: &str, body: &str, role: BodyRole) -> Result<(), Error> {
-        list_source(&self.conn, list)?;
-        let tx = self.conn.unchecked_transaction()?;
+        list_source(&self.db, list)?;
+        let tx = self.db.begin_write()?;
         let removed = tx.execute(
             "DELETE FROM wf_role WHERE list_id = ?1 AND body_id = ?2 AND role = ?3",
-            params![list, body, role.as_str()],
+            &[&list, &body, &role.as_str()],
         )?;
         if removed == 0 {
             let has = match roles_of(&tx, list)?.0.get(body) {
@@ -136,7 +134,7 @@ impl Store {
 
     /// The roles of the bodies of `list`.
     pub fn roles(&self, list: &str) -> Result<Roles, Error> {
-        roles_of(&self.conn, list)
+        roles_of(&self.db, list)
     }
 
     /// Stores a new proposal. It must be about an entity of the list's source, or, to list a
@@ -147,7 +145,7 @@ impl Store {
         proposal: Proposal,
         new_entity: Option<Entity>,
     ) -> Result<i64, Error> {
-        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let tx = self.db.begin_write()?;
         let (source, _) = list_source(&tx, &proposal.list)?;
         let (_, entities) = current_entities(&tx, &source)?;
         let known = entities.iter().any(|e| e.id == proposal.entity_id);
@@ -171,19 +169,18 @@ impl Store {
             _ => {}
         }
         let body = serde_json::to_string(&proposal)?;
-        tx.execute(
+        let id: i64 = tx.scalar(
             "INSERT INTO wf_proposal (list_id, entity_id, state, body, new_entity, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![
-                proposal.list,
-                proposal.entity_id,
-                proposal.state.as_str(),
-                body,
-                new_entity.as_ref().map(serde_json::to_string).transpose()?,
-                now()
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id",
+            &[
+                &proposal.list,
+                &proposal.entity_id,
+                &proposal.state.as_str(),
+                &body,
+                &new_entity.as_ref().map(serde_json::to_string).transpose()?,
+                &now(),
             ],
         )?;
-        let id = tx.last_insert_rowid();
         audit::append(&tx, actor, "proposal.create", &format!("proposal:{id}"), &[("wf_proposal", id.to_string())])?;
         tx.commit()?;
         Ok(id)
@@ -191,15 +188,17 @@ impl Store {
 
     /// Proposal `id`.
     pub fn proposal(&self, id: i64) -> Result<StoredProposal, Error> {
-        load(&self.conn, id)
+        load(&self.db, id)
     }
 
     /// The proposals, newest first, of `list` when given.
     pub fn proposals(&self, list: Option<&str>) -> Result<Vec<StoredProposal>, Error> {
-        let mut stmt =
-            self.conn.prepare("SELECT id FROM wf_proposal WHERE ?1 IS NULL OR list_id = ?1 ORDER BY id DESC")?;
-        let ids = stmt.query_map([list], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
-        ids.into_iter().map(|id| load(&self.conn, id)).collect()
+        let ids: Vec<i64> = self.db.rows(
+            "SELECT id FROM wf_proposal WHERE CAST(?1 AS TEXT) IS NULL OR list_id = ?1 ORDER BY id DESC",
+            &[&list],
+            |r| r.get(0),
+        )?;
+        ids.into_iter().map(|id| load(&self.db, id)).collect()
     }
 
     /// Applies `action` to proposal `id`, in one transaction with its audit record; publishing
@@ -215,7 +214,7 @@ impl Store {
             let p = &stored.proposal;
             let (source, authority) = list_source(itx.conn(), &p.list)?;
             let info_json: String =
-                itx.conn().query_row("SELECT info FROM source WHERE id = ?1", [&source], |r| r.get(0))?;
+                itx.conn().scalar("SELECT info FROM source WHERE id = ?1", &[&source])?;
             let mut info: SourceInfo = json(&info_json, "source", &source, "info")?;
             let Action::Publish { on, .. } = &action else { unreachable!("a publication") };
             // A publication is the list's next edition: it cannot come before the one in force.
@@ -258,7 +257,7 @@ impl Store {
         let body = serde_json::to_string(&stored.proposal)?;
         itx.conn().execute(
             "UPDATE wf_proposal SET state = ?2, body = ?3, updated_at = ?4, published_version = ?5 WHERE id = ?1",
-            params![id, stored.proposal.state.as_str(), body, now(), stored.published_version],
+            &[&id, &stored.proposal.state.as_str(), &body, &now(), &stored.published_version],
         )?;
         let what = format!("proposal.{}", action.name().replace(' ', "_"));
         audit::append(itx.conn(), actor, &what, &format!("proposal:{id}"), &[("wf_proposal", id.to_string())])?;
@@ -268,9 +267,8 @@ impl Store {
 }
 
 /// The proposals about entity `eid`, oldest first, each with the source of its list.
-pub(crate) fn proposals_about(conn: &Connection, eid: &str) -> Result<Vec<(StoredProposal, String)>, Error> {
-    let mut stmt = conn.prepare_cached("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id")?;
-    let ids = stmt.query_map([eid], |r| r.get::<_, i64>(0))?.collect::<Result<Vec<_>, _>>()?;
+pub(crate) fn proposals_about(conn: &Db, eid: &str) -> Result<Vec<(StoredProposal, String)>, Error> {
+    let ids: Vec<i64> = conn.rows("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id", &[&eid], |r| r.get(0))?;
     ids.into_iter()
         .map(|id| {
             let stored = load(conn, id)?;

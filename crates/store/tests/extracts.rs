@@ -43,9 +43,10 @@ fn un_status(store: &Store, id: &str, on: &str) -> (Status, Certainty, String) {
     (d.status, d.certainty, d.basis.clone())
 }
 
-#[test]
-fn two_versions_of_the_un_extract() {
-    let mut store = Store::open_in_memory().unwrap();
+crate::backend::on_both!(two_versions_of_the_un_extract, status_as_of_a_day_between_the_versions);
+
+fn two_versions_of_the_un_extract(db: &crate::backend::Backend) {
+    let mut store = db.open();
     let first = import_extract(&mut store, OLDER);
     assert_eq!(first.outcome, Outcome::New);
     assert_eq!((first.entities, first.added, first.removed, first.amended), (40, 40, 0, 0));
@@ -103,9 +104,8 @@ fn two_versions_of_the_un_extract() {
     assert_eq!(import_extract(&mut store, CURRENT).outcome, Outcome::Unchanged);
 }
 
-#[test]
-fn status_as_of_a_day_between_the_versions() {
-    let mut store = Store::open_in_memory().unwrap();
+fn status_as_of_a_day_between_the_versions(db: &crate::backend::Backend) {
+    let mut store = db.open();
     let first = import_extract(&mut store, OLDER);
     let second = import_extract(&mut store, CURRENT);
     let between = "2025-06-01";

@@ -48,9 +48,14 @@ fn v1() -> Vec<Entity> {
     ]
 }
 
-#[test]
-fn changes_between_versions_and_as_of() {
-    let mut store = Store::open_in_memory().unwrap();
+crate::backend::on_both!(
+    changes_between_versions_and_as_of,
+    older_version_imported_later_is_a_backfill,
+    import_not_committed_leaves_nothing,
+);
+
+fn changes_between_versions_and_as_of(db: &crate::backend::Backend) {
+    let mut store = db.open();
     let first = import(&mut store, "2024-11-30T00:00:00Z", "a", &v1());
     assert_eq!((first.outcome, first.added, first.removed, first.amended), (Outcome::New, 3, 0, 0));
     assert_eq!(first.designations_started, 3);
@@ -113,9 +118,8 @@ fn changes_between_versions_and_as_of() {
     assert_eq!(store.resolve("tai.027").unwrap(), ["un-tai-027"]);
 }
 
-#[test]
-fn older_version_imported_later_is_a_backfill() {
-    let mut store = Store::open_in_memory().unwrap();
+fn older_version_imported_later_is_a_backfill(db: &crate::backend::Backend) {
+    let mut store = db.open();
     let mut v2 = v1();
     v2.pop();
     let newer = import(&mut store, "2026-02-27", "b", &v2);
@@ -129,9 +133,8 @@ fn older_version_imported_later_is_a_backfill() {
     assert_eq!(diff.changes[0].kind, ChangeKind::Removed);
 }
 
-#[test]
-fn import_not_committed_leaves_nothing() {
-    let mut store = Store::open_in_memory().unwrap();
+fn import_not_committed_leaves_nothing(db: &crate::backend::Backend) {
+    let mut store = db.open();
     import(&mut store, "2024-11-30", "a", &v1());
     {
         let mut tx = store.begin_import().unwrap();

@@ -26,15 +26,16 @@ fn import(store: &mut Store, entities: &[(&str, &str)]) {
     tx.commit().unwrap();
 }
 
-fn store() -> Store {
-    let mut store = Store::open_in_memory().unwrap();
+fn store(db: &crate::backend::Backend) -> Store {
+    let mut store = db.open();
     import(&mut store, &[("un-qde-004", "AL-QAIDA"), ("ofac-6366", "AL QA'IDA")]);
     store
 }
 
-#[test]
-fn a_decision_is_kept_audited_replaced_and_undone() {
-    let store = store();
+crate::backend::on_both!(a_decision_is_kept_audited_replaced_and_undone, a_decision_needs_two_known_entities_and_a_reason);
+
+fn a_decision_is_kept_audited_replaced_and_undone(db: &crate::backend::Backend) {
+    let store = store(db);
     let d =
         store.decide("ana", "un-qde-004", "ofac-6366", Verdict::Same, "the UN and OFAC entries of Al-Qaida").unwrap();
     assert_eq!((d.a.as_str(), d.b.as_str(), d.verdict), ("ofac-6366", "un-qde-004", Verdict::Same));
@@ -55,9 +56,8 @@ fn a_decision_is_kept_audited_replaced_and_undone() {
     assert!(store.verify_audit().unwrap().intact());
 }
 
-#[test]
-fn a_decision_needs_two_known_entities_and_a_reason() {
-    let store = store();
+fn a_decision_needs_two_known_entities_and_a_reason(db: &crate::backend::Backend) {
+    let store = store(db);
     for (x, y, reason) in
         [("un-qde-004", "un-qde-004", "same"), ("un-qde-004", "ofac-6366", "  "), ("un-qde-004", "nobody", "why")]
     {
