@@ -78,6 +78,11 @@ impl Sources {
         self.of.get(entity as usize).and_then(|&n| self.names.get(n as usize)).map_or("", String::as_str)
     }
 
+    /// Whether any entity of the index is of source `source`.
+    pub fn holds(&self, source: &str) -> bool {
+        self.names.iter().any(|s| s == source)
+    }
+
     /// The number of the source of entity `entity` (the same for entities of one source).
     pub fn number(&self, entity: u32) -> u32 {
         self.of.get(entity as usize).map_or(u32::MAX, |&n| u32::from(n))

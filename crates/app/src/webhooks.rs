@@ -76,8 +76,14 @@ fn attempt(agent: &ureq::Agent, hook: &Webhook, cursor: i64, body: &[u8]) -> (Op
     }
 }
 
-/// Delivers what every webhook has pending, in order, once.
+/// Delivers what every webhook has pending, in order, once. Of several processes sharing one
+/// database, one delivers at a time ([`Store::with_lease`]); the others pass, reporting
+/// nothing.
 pub fn deliver_pending(store: &Store, options: &DeliveryOptions) -> Result<PassReport> {
+    store.with_lease("webhooks", || deliver(store, options))?.unwrap_or_else(|| Ok(PassReport::default()))
+}
+
+fn deliver(store: &Store, options: &DeliveryOptions) -> Result<PassReport> {
     let agent: ureq::Agent =
         ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(options.timeout)).build().into();
     let mut report = PassReport::default();

@@ -8,6 +8,7 @@ mod example;
 mod export;
 mod import;
 mod keys;
+mod migrate;
 mod output;
 mod pairs;
 mod query;
@@ -128,6 +129,9 @@ enum Command {
     Timeline(query::ShowArgs),
     /// Serve the HTTP API (yente-compatible /match, /search, /entities, /catalog; /metrics).
     Serve(serve::ServeArgs),
+    /// Move the registry (versions, workflow, keys, webhooks, decisions, audit trail) into a
+    /// new store, such as a PostgreSQL database several instances share.
+    Migrate(migrate::MigrateArgs),
 }
 
 /// mimalloc: screening and the service allocate many small, short-lived buffers, which it
@@ -304,6 +308,7 @@ fn init_logging(format: LogFormat, default: &str) {
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Import(args) => import::run(&cli, args),
+        Command::Migrate(args) => migrate::run(&cli, args),
         Command::Sync(args) => sync::run(&cli, args),
         Command::Lists(args) => query::lists(&cli, args),
         Command::Show(args) => query::show(&cli, args),

@@ -147,7 +147,7 @@ fn files_over_the_limits_are_refused_and_the_limit_flag_raises_them() {
 /// A database given as a URL is refused with its scheme named, from `--db` and from
 /// `PROSCRIBE_DB`, and nothing is created (no folder `postgres:` in the working folder).
 #[test]
-fn a_database_url_is_refused_not_taken_for_a_path() {
+fn a_database_url_is_a_server_or_refused_never_taken_for_a_path() {
     let env = Env::new();
     let run = |db_arg: Option<&str>, db_env: Option<&str>| {
         let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_proscribe"));
@@ -160,15 +160,19 @@ fn a_database_url_is_refused_not_taken_for_a_path() {
         }
         c.args(["lists"]).output().unwrap()
     };
+    // A PostgreSQL URL names a server (none listens on port 1): the error says it could not
+    // connect, without the password.
     for (arg, env_value, expect) in [
-        (Some("postgres://user@localhost:5432/lists"), None, "PostgreSQL"),
-        (None, Some("postgresql://localhost/lists"), "PostgreSQL"),
+        (Some("postgres://ana:secret@127.0.0.1:1/lists"), None, "cannot open database postgres://ana:***@127.0.0.1:1/lists"),
+        (None, Some("postgresql://127.0.0.1:1/lists"), "PostgreSQL error: error connecting to server"),
+        (Some("postgres://127.0.0.1/lists?sslmode=sometimes"), None, "not a PostgreSQL URL"),
         (Some("mysql://localhost/lists"), None, "unknown URL scheme \"mysql\""),
         (Some("file:///tmp/lists.db"), None, "file:// URL"),
     ] {
         let out = run(arg, env_value);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success() && err.contains(expect), "{arg:?} {env_value:?}: {err}");
+        assert!(!err.contains("secret"), "{err}");
     }
     let left: Vec<_> = std::fs::read_dir(env.dir.path()).unwrap().collect();
     assert!(left.is_empty(), "nothing created: {left:?}");

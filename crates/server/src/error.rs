@@ -48,6 +48,18 @@ impl ApiError {
         }
     }
 
+    /// A 503 while the database cannot be reached; the cause is logged, and the request may
+    /// be tried again.
+    pub fn database_unavailable(cause: &anyhow::Error) -> ApiError {
+        tracing::warn!(error = %format!("{cause:#}"), "the database is unavailable");
+        ApiError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: "database_unavailable",
+            message: "the database cannot be reached; screening goes on from the loaded index, retry writes shortly"
+                .into(),
+        }
+    }
+
     /// A 500 for a failure on the server's side; the cause is logged, not answered.
     pub fn internal(cause: &anyhow::Error) -> ApiError {
         tracing::error!(error = %format!("{cause:#}"), "request failed");
@@ -96,6 +108,7 @@ impl From<proscribe_store::Error> for ApiError {
             proscribe_store::Error::NotFound(m) => ApiError::not_found("not_found", m),
             proscribe_store::Error::Invalid(m) => ApiError::bad_request("invalid_request", m),
             proscribe_store::Error::Refused(r) => r.into(),
+            e if proscribe_store::Store::is_unavailable(&e) => ApiError::database_unavailable(&anyhow::Error::new(e)),
             e => ApiError::internal(&anyhow::Error::new(e)),
         }
     }

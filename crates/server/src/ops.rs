@@ -70,15 +70,20 @@ pub(crate) async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// `GET /readyz`: the index is loaded (503 until then).
+/// `GET /readyz`: the index is loaded and the database answers (503 until then, or while
+/// the database cannot be reached, with the reason).
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200, description = "Ready", body = Object),
-    (status = 503, description = "The index is still being built", body = crate::error::ErrorBody)))]
+    (status = 503, description = "The index is still being built, or the database cannot be reached", body = crate::error::ErrorBody)))]
 pub(crate) async fn readyz(State(state): State<Arc<AppState>>) -> Response {
-    match state.loaded() {
-        Ok(l) => Json(json!({ "status": "ready", "entities": l.index.entity_count(), "data_version": l.data_version }))
-            .into_response(),
-        Err(e) => e.into_response(),
+    let loaded = match state.loaded() {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = state.run_store(|store| Ok(store.ping()?)).await {
+        return e.into_response();
     }
+    Json(json!({ "status": "ready", "entities": loaded.index.entity_count(), "data_version": loaded.data_version }))
+        .into_response()
 }
 
 /// `GET /metrics`: Prometheus text, with each source's data age read from the store.

@@ -251,7 +251,9 @@ fn dataset_sources(state: &AppState, dataset: &str) -> Result<Option<Vec<String>
     if dataset == ALL_DATASETS || dataset == "sanctions" {
         return Ok(None);
     }
-    let known = state.with_store(|s| Ok(s.sources()?.into_iter().any(|x| x.id == dataset)))?;
+    // A source the index holds is known without asking the database (which may be down).
+    let in_index = state.loaded().is_ok_and(|l| l.sources.holds(dataset));
+    let known = in_index || state.with_store(|s| Ok(s.sources()?.into_iter().any(|x| x.id == dataset)))?;
     if known {
         Ok(Some(vec![dataset.to_string()]))
     } else {
@@ -300,19 +302,33 @@ impl Filter {
 fn result_entity(state: &AppState, loaded: &Loaded, at: u32) -> Result<proscribe_app::loaded::Rendered, ApiError> {
     let e = loaded.index.entity(at);
     let source = loaded.sources.of(at);
+    let unavailable = std::cell::Cell::new(false);
     let rendered = loaded.rendered(at, || {
         let full = state.with_store(|store| {
-            let full = match &loaded.as_of {
-                Some(d) => store.entity_on(&e.id, d)?,
-                None => store.entity(&e.id)?,
+            let read = || -> Result<_, proscribe_store::Error> {
+                let full = match &loaded.as_of {
+                    Some(d) => store.entity_on(&e.id, d)?,
+                    None => store.entity(&e.id)?,
+                };
+                Ok((full, store.seen(&e.id)?))
             };
-            Ok((full, store.seen(&e.id)?))
+            read().map_err(|err| {
+                unavailable.set(proscribe_store::Store::is_unavailable(&err));
+                ApiError::from(err)
+            })
         });
         let (full, seen) = full.map_err(|e| anyhow::anyhow!("{}", e.message))?;
         let full = full.map(|v| v.entity);
         Ok(Arc::new(entity_json(full.as_ref().unwrap_or(e), source, seen.as_ref())))
     });
-    rendered.map_err(|e| ApiError::internal(&e))
+    match rendered {
+        Ok(r) => Ok(r),
+        // While the database is down, results show what the index holds of the entity (its
+        // names, facts and designations, without first and last seen); the full record is
+        // read, and kept, once the database answers again.
+        Err(_) if unavailable.get() => Ok(Arc::new(entity_json(e, source, None))),
+        Err(err) => Err(ApiError::internal(&err)),
+    }
 }
 
 /// One result entity, as yente answers it.

@@ -313,7 +313,11 @@ enum Backend {
 }
 
 struct Pg {
+    /// How to connect again when the connection is lost.
+    config: postgres::Config,
     client: RefCell<postgres::Client>,
+    /// Whether a transaction is open (a lost connection is then an error, not reconnected).
+    in_transaction: std::cell::Cell<bool>,
     /// Prepared statements by the store's SQL text.
     statements: RefCell<HashMap<String, postgres::Statement>>,
 }
@@ -326,8 +330,16 @@ impl Db {
     }
 
     /// A connection to a PostgreSQL database.
-    pub(crate) fn postgres(client: postgres::Client) -> Db {
-        Db { backend: Backend::Postgres(Pg { client: RefCell::new(client), statements: RefCell::default() }) }
+    pub(crate) fn postgres(config: postgres::Config) -> Result<Db, Error> {
+        let client = config.connect(postgres::NoTls)?;
+        Ok(Db {
+            backend: Backend::Postgres(Pg {
+                config,
+                client: RefCell::new(client),
+                in_transaction: Default::default(),
+                statements: RefCell::default(),
+            }),
+        })
     }
 
     /// The SQL this database speaks.
@@ -350,7 +362,7 @@ impl Db {
     pub(crate) fn batch(&self, sql: &str) -> Result<(), Error> {
         match &self.backend {
             Backend::Sqlite(c) => c.execute_batch(sql)?,
-            Backend::Postgres(pg) => pg.client.borrow_mut().batch_execute(sql)?,
+            Backend::Postgres(pg) => pg.client()?.batch_execute(sql)?,
         }
         Ok(())
     }
@@ -363,7 +375,7 @@ impl Db {
             Backend::Postgres(pg) => {
                 let stmt = pg.statement(sql)?;
                 let params = pg_params(&values);
-                Ok(pg.client.borrow_mut().execute(&stmt, &params)? as usize)
+                Ok(pg.client()?.execute(&stmt, &params)? as usize)
             }
         }
     }
@@ -388,7 +400,7 @@ impl Db {
                 let stmt = pg.statement(sql)?;
                 let params = pg_params(&values);
                 // Fetched whole before `read` runs, so that it can query the same connection.
-                let rows = pg.client.borrow_mut().query(&stmt, &params)?;
+                let rows = pg.client()?.query(&stmt, &params)?;
                 for row in &rows {
                     read(&Row::Postgres(row))?;
                 }
@@ -429,7 +441,7 @@ impl Db {
             Backend::Postgres(pg) => {
                 let stmt = pg.statement(sql)?;
                 let params = pg_params(&values);
-                let row = pg.client.borrow_mut().query_opt(&stmt, &params)?;
+                let row = pg.client()?.query_opt(&stmt, &params)?;
                 row.as_ref().map(|r| read(&Row::Postgres(r))).transpose()
             }
         }
@@ -456,15 +468,24 @@ impl Db {
         match &self.backend {
             Backend::Sqlite(c) => c.execute_batch("BEGIN IMMEDIATE")?,
             Backend::Postgres(pg) => {
-                let mut client = pg.client.borrow_mut();
+                let mut client = pg.client()?;
                 client.batch_execute("BEGIN")?;
+                pg.in_transaction.set(true);
                 if let Err(e) = client.execute("SELECT pg_advisory_xact_lock($1)", &[&WRITER_LOCK]) {
                     let _ = client.batch_execute("ROLLBACK");
+                    pg.in_transaction.set(false);
                     return Err(e.into());
                 }
             }
         }
         Ok(Tx { db: self, open: true })
+    }
+
+    /// Notes that the open transaction ended.
+    fn ended(&self) {
+        if let Backend::Postgres(pg) = &self.backend {
+            pg.in_transaction.set(false);
+        }
     }
 
     /// Whether a table exists.
@@ -481,12 +502,26 @@ impl Db {
 }
 
 impl Pg {
+    /// The connection, made again if it was lost (the server restarted, the network failed)
+    /// outside a transaction. Prepared statements are prepared again on the new one.
+    fn client(&self) -> Result<std::cell::RefMut<'_, postgres::Client>, Error> {
+        let mut client = self.client.borrow_mut();
+        if client.is_closed() && !self.in_transaction.get() {
+            *client = self.config.connect(postgres::NoTls)?;
+            self.statements.borrow_mut().clear();
+            tracing::info!("connected to PostgreSQL again");
+        }
+        Ok(client)
+    }
+
     /// The prepared statement of `sql`, its `?N` parameters written `$N`.
     fn statement(&self, sql: &str) -> Result<postgres::Statement, Error> {
+        // A lost connection's statements are gone with it.
+        self.client()?;
         if let Some(s) = self.statements.borrow().get(sql) {
             return Ok(s.clone());
         }
-        let stmt = self.client.borrow_mut().prepare(&postgres_sql(sql))?;
+        let stmt = self.client()?.prepare(&postgres_sql(sql))?;
         self.statements.borrow_mut().insert(sql.to_string(), stmt.clone());
         Ok(stmt)
     }
@@ -530,7 +565,9 @@ impl Tx<'_> {
     /// Makes the transaction's writes durable and visible.
     pub(crate) fn commit(mut self) -> Result<(), Error> {
         self.open = false;
-        self.db.batch("COMMIT")
+        let done = self.db.batch("COMMIT");
+        self.db.ended();
+        done
     }
 }
 
@@ -548,6 +585,7 @@ impl Drop for Tx<'_> {
             if let Err(e) = self.db.batch("ROLLBACK") {
                 tracing::warn!(error = %e, "rolling back a transaction failed");
             }
+            self.db.ended();
         }
     }
 }

@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod copy;
 mod db;
 mod diffs;
 mod entities;
@@ -48,6 +49,8 @@ mod webhooks;
 mod workflow;
 
 use std::path::Path;
+
+use sha2::Digest;
 
 pub use audit::{AuditCheck, AuditFinding, AuditRecord, Tampering, BASELINE, GENESIS};
 pub use diffs::{Change, ChangeKind, VersionDiff};
@@ -258,11 +261,7 @@ impl Store {
     pub fn open_at_read_only(location: &Location) -> Result<Store, Error> {
         match location {
             Location::File(path) => Store::open_read_only(path),
-            Location::Postgres(url) => {
-                let store = Store::connect_with(url, false)?;
-                store.db.batch("SET default_transaction_read_only = on")?;
-                Ok(store)
-            }
+            Location::Postgres(url) => Store::connect_with(url, false),
         }
     }
 
@@ -281,8 +280,13 @@ impl Store {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(std::time::Duration::from_secs(10));
         }
-        let client = config.connect(postgres::NoTls)?;
-        let db = db::Db::postgres(client);
+        if !migrate {
+            // Every transaction of the session only reads, also after a reconnection.
+            let read_only = "-c default_transaction_read_only=on";
+            let options = config.get_options().map_or(read_only.to_string(), |o| format!("{o} {read_only}"));
+            config.options(&options);
+        }
+        let db = db::Db::postgres(config)?;
         if migrate {
             let was = schema::migrate(&db)?;
             Store::baseline_after(&db, was)?;
@@ -368,6 +372,47 @@ impl Store {
         let day = chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(self.horizon_days));
         // A horizon past the last day a date can name allows every date.
         day.format("%Y-%m-%d").to_string().parse().unwrap_or_else(|_| "2999-12-31".parse().expect("a day"))
+    }
+
+    /// Runs `f` while this connection holds the lease `name`, unless a connection of another
+    /// process (or this one) holds it: then `f` does not run, and the answer is `None`. On
+    /// PostgreSQL the lease is a session advisory lock, released when `f` ends or the process
+    /// dies, so that one of several instances sharing the database does work that must be
+    /// done once (delivering webhooks in order). On SQLite, where one process serves a file,
+    /// `f` always runs.
+    pub fn with_lease<T>(&self, name: &str, f: impl FnOnce() -> T) -> Result<Option<T>, Error> {
+        if self.db.dialect() != db::Dialect::Postgres {
+            return Ok(Some(f()));
+        }
+        let digest = sha2::Sha256::digest(format!("proscribe lease {name}").as_bytes());
+        let key = i64::from_le_bytes(digest[..8].try_into().expect("8 bytes"));
+        if !self.db.scalar::<bool>("SELECT pg_try_advisory_lock(?1)", &[&key])? {
+            return Ok(None);
+        }
+        let out = f();
+        self.db.scalar::<bool>("SELECT pg_advisory_unlock(?1)", &[&key])?;
+        Ok(Some(out))
+    }
+
+    /// Checks that the database answers (a PostgreSQL server may be unreachable).
+    pub fn ping(&self) -> Result<(), Error> {
+        self.db.scalar::<i64>("SELECT 1", &[]).map(|_| ())
+    }
+
+    /// Whether the database could not be reached: the error is the server's absence or a lost
+    /// connection, not something the request did.
+    pub fn is_unavailable(error: &Error) -> bool {
+        let Error::Postgres(e) = error else { return false };
+        if let Some(db) = e.as_db_error() {
+            // Connection exceptions (class 08) and the server shutting down (class 57).
+            let code = db.code().code();
+            return code.starts_with("08") || code.starts_with("57");
+        }
+        // Not the server's answer: connecting, a timeout, the connection lost.
+        e.is_closed() || std::error::Error::source(e).is_some_and(|s| s.is::<std::io::Error>()) || {
+            let text = e.to_string();
+            text.starts_with("error connecting") || text.starts_with("timeout")
+        }
     }
 
     /// Whether the store holds no source at all.

@@ -18,6 +18,7 @@ on_both!(
     a_decision_made_twice_at_once_is_taken_once,
     concurrent_writes_keep_one_chain,
     the_schema_is_made_once,
+    a_registry_moves_with_its_audit_trail,
 );
 
 const LIST: &str = "ru-terrorist-organisations";
@@ -270,4 +271,39 @@ fn the_schema_is_made_once(db: &Backend) {
     assert_eq!(read_only.sources().unwrap().len(), 1);
     let refused = read_only.add_key("admin", "x", Role::Reader, &"r".repeat(40));
     assert!(refused.is_err(), "a store opened to read takes no write");
+}
+
+fn a_registry_moves_with_its_audit_trail(db: &Backend) {
+    // The registry to move: an SQLite file with a list, its workflow, a key, a decision.
+    let from = Backend::sqlite();
+    let mut old = from.open();
+    import_list(&mut old);
+    let id = draft(&mut old);
+    to_deliberation(&mut old, id);
+    old.act("bo", id, decide("ru-supreme-court")).unwrap();
+    old.act("cy", id, Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }).unwrap();
+    old.add_key("admin", "ana", Role::Editor, &"k".repeat(40)).unwrap();
+    old.decide("ana", "ru-taliban", "ru-other", proscribe_model::resolution::Verdict::Different, "two groups")
+        .unwrap();
+    let before = old.verify_audit().unwrap();
+    assert!(before.intact());
+
+    let mut new = db.open();
+    let counts = old.copy_to(&mut new, |_, _| {}).unwrap();
+    let count = |t: &str| counts.iter().find(|(name, _)| *name == t).unwrap().1;
+    assert_eq!((count("version"), count("member"), count("audit")), (2, 4, before.records as u64));
+    let after = new.verify_audit().unwrap();
+    assert!(after.intact(), "{after:?}");
+    assert_eq!((after.head.as_str(), after.records), (before.head.as_str(), before.records));
+    assert_eq!(new.proposal(id).unwrap().published_number, Some(2));
+    assert_eq!(new.status_on("ru-taliban", &day("2025-05-01")).unwrap().designations[0].status, Status::Delisted);
+    assert_eq!(new.decisions(false).unwrap(), old.decisions(false).unwrap());
+    // The copy numbers new rows after the copied ones and extends the same chain.
+    let key = new.add_key("admin", "bo", Role::Reader, &"b".repeat(40)).unwrap();
+    assert_eq!(key.id, 2);
+    let check = new.verify_audit().unwrap();
+    assert!(check.intact() && check.records == before.records + 1, "{check:?}");
+    // A store that holds anything is not copied into.
+    let refused = old.copy_to(&mut new, |_, _| {}).unwrap_err();
+    assert!(refused.to_string().contains("not empty"), "{refused}");
 }
