@@ -163,7 +163,11 @@ fn a_database_url_is_a_server_or_refused_never_taken_for_a_path() {
     // A PostgreSQL URL names a server (none listens on port 1): the error says it could not
     // connect, without the password.
     for (arg, env_value, expect) in [
-        (Some("postgres://ana:secret@127.0.0.1:1/lists"), None, "cannot open database postgres://ana:***@127.0.0.1:1/lists"),
+        (
+            Some("postgres://ana:secret@127.0.0.1:1/lists"),
+            None,
+            "cannot open database postgres://ana:***@127.0.0.1:1/lists",
+        ),
         (None, Some("postgresql://127.0.0.1:1/lists"), "PostgreSQL error: error connecting to server"),
         (Some("postgres://127.0.0.1/lists?sslmode=sometimes"), None, "not a PostgreSQL URL"),
         (Some("mysql://localhost/lists"), None, "unknown URL scheme \"mysql\""),

@@ -1,7 +1,8 @@
 //! End-to-end tests of the `proscribe` command on real list files and on the example
 //! registry: imports, re-imports, changes, as-of queries, bad input, kills, sync, export,
 //! screening and free-text scans, the token table of the name scorer, the HTTP service, the
-//! workflow, the web UI in a real browser, and the commands of README and docs/.
+//! workflow, the web UI in a real browser, several servers on one PostgreSQL database, and the
+//! commands of README and docs/.
 
 mod common;
 
@@ -13,6 +14,7 @@ mod export;
 mod import;
 mod kill;
 mod readme;
+mod replicas;
 mod resolve;
 mod screen;
 mod serve;

@@ -61,12 +61,12 @@ impl Server {
         (status, v)
     }
 
-    fn get(&self, path: &str) -> (u16, Value) {
+    pub(crate) fn get(&self, path: &str) -> (u16, Value) {
         Server::answer(self.agent.get(format!("{}{path}", self.base)).call().expect("GET"))
     }
 
     /// A request with a key (`None`: without), a JSON body for POST.
-    fn with_key(&self, method: &str, path: &str, key: Option<&str>, body: Option<&Value>) -> (u16, Value) {
+    pub(crate) fn with_key(&self, method: &str, path: &str, key: Option<&str>, body: Option<&Value>) -> (u16, Value) {
         let url = format!("{}{path}", self.base);
         let auth = key.map(|k| format!("Bearer {k}"));
         let r = match (method, body) {
@@ -130,6 +130,14 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Kills the server at once (SIGKILL): no request in flight is finished.
+    pub(crate) fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = std::process::Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
@@ -137,7 +145,7 @@ impl Drop for Server {
     }
 }
 
-fn person(name: &str) -> Value {
+pub(crate) fn person(name: &str) -> Value {
     json!({"queries": {"q1": {"schema": "Person", "properties": {"name": [name]}}}})
 }
 

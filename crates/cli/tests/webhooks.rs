@@ -14,21 +14,21 @@ use crate::common::{ftm, Env};
 
 /// What the receiver got: the body and its signature headers.
 #[derive(Debug, Clone)]
-struct Received {
-    body: String,
+pub(crate) struct Received {
+    pub(crate) body: String,
     timestamp: String,
     signature: String,
 }
 
 /// A receiver that answers 500 to the next `failures` requests, then 200.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
+    pub(crate) got: Arc<Mutex<Vec<Received>>>,
     failures: Arc<AtomicUsize>,
 }
 
 impl Receiver {
-    fn start() -> Receiver {
+    pub(crate) fn start() -> Receiver {
         let server = tiny_http::Server::http("127.0.0.1:0").expect("receiver");
         let url = format!("http://127.0.0.1:{}/hook", server.server_addr().to_ip().unwrap().port());
         let got: Arc<Mutex<Vec<Received>>> = Arc::default();

@@ -338,13 +338,7 @@ fn chain_hash(prev: &str, seq: i64, at: &str, actor: &str, action: &str, subject
 
 /// Appends a record for a write, on the write's own transaction, after the write: it commits
 /// to the units `touched` as they now stand.
-pub(crate) fn append(
-    conn: &Db,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    touched: &[Touched],
-) -> Result<i64, Error> {
+pub(crate) fn append(conn: &Db, actor: &str, action: &str, subject: &str, touched: &[Touched]) -> Result<i64, Error> {
     let started = std::time::Instant::now();
     let mut touched = touched.to_vec();
     touched.sort();
@@ -356,13 +350,7 @@ pub(crate) fn append(
     Ok(seq)
 }
 
-fn append_entries(
-    conn: &Db,
-    actor: &str,
-    action: &str,
-    subject: &str,
-    entries: Vec<Entry>,
-) -> Result<i64, Error> {
+fn append_entries(conn: &Db, actor: &str, action: &str, subject: &str, entries: Vec<Entry>) -> Result<i64, Error> {
     let last: Option<(i64, String)> =
         conn.first("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &[], |r| Ok((r.get(0)?, r.get(1)?)))?;
     let (seq, prev) = match last {
@@ -472,8 +460,11 @@ impl Store {
             self.db.scalar::<Option<i64>>("SELECT min(seq) FROM audit WHERE action = ?1", &[&BASELINE])?.unwrap_or(1);
         let mut sets = self.write_sets()?;
         // In the order the records are stored (SQLite's rowid is the seq).
-        let records =
-            self.db.rows("SELECT seq, at, actor, action, subject, digest, prev, hash FROM audit ORDER BY seq", &[], record_row)?;
+        let records = self.db.rows(
+            "SELECT seq, at, actor, action, subject, digest, prev, hash FROM audit ORDER BY seq",
+            &[],
+            record_row,
+        )?;
         let mut expected = 1;
         for r in records {
             check.records += 1;
@@ -672,15 +663,15 @@ impl Store {
               WHERE r.id IS NULL ORDER BY m.record, m.version_id",
             &[],
             |row| {
-            let (id, version, entity): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            check.findings.push(finding(
-                "record",
-                id.to_string(),
-                Tampering::Deleted,
-                None,
-                format!("row {id}: gone, where version {version} holds it for {entity}"),
-            ));
-            Ok(())
+                let (id, version, entity): (i64, i64, String) = (row.get(0)?, row.get(1)?, row.get(2)?);
+                check.findings.push(finding(
+                    "record",
+                    id.to_string(),
+                    Tampering::Deleted,
+                    None,
+                    format!("row {id}: gone, where version {version} holds it for {entity}"),
+                ));
+                Ok(())
             },
         )?;
         self.db.each("SELECT id FROM record WHERE id NOT IN (SELECT record FROM member) ORDER BY id", &[], |row| {

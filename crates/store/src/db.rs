@@ -231,10 +231,11 @@ impl Row<'_> {
 
 fn pg_value<'r>(r: &'r postgres::Row, i: usize) -> Result<Value<'r>, Error> {
     use postgres::types::Type;
-    let ty = r.columns().get(i).map(|c| c.type_().clone()).ok_or_else(|| Error::Column {
-        column: i.to_string(),
-        reason: "no such column".into(),
-    })?;
+    let ty = r
+        .columns()
+        .get(i)
+        .map(|c| c.type_().clone())
+        .ok_or_else(|| Error::Column { column: i.to_string(), reason: "no such column".into() })?;
     let v = if ty == Type::INT8 {
         r.try_get::<_, Option<i64>>(i)?.map(Value::Int)
     } else if ty == Type::INT4 {
@@ -596,7 +597,10 @@ mod tests {
 
     #[test]
     fn parameters_are_numbered_for_postgres_outside_quotes() {
-        assert_eq!(postgres_sql("SELECT a FROM t WHERE b = ?1 AND c = ?12"), "SELECT a FROM t WHERE b = $1 AND c = $12");
+        assert_eq!(
+            postgres_sql("SELECT a FROM t WHERE b = ?1 AND c = ?12"),
+            "SELECT a FROM t WHERE b = $1 AND c = $12"
+        );
         assert_eq!(postgres_sql("SELECT '?1', \"?2\" FROM t WHERE x = ?3"), "SELECT '?1', \"?2\" FROM t WHERE x = $3");
         assert_eq!(postgres_sql("SELECT 'it''s ?1' WHERE y = ?2"), "SELECT 'it''s ?1' WHERE y = $2");
     }

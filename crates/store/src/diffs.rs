@@ -118,22 +118,23 @@ pub(crate) fn each_change(
                 (SELECT 1 FROM member b WHERE b.version_id = ?2 AND b.entity_id = a.entity_id)",
         &[&from_id, &to],
         |row| {
-        let (entity_id, old, new): (String, Option<i64>, Option<i64>) = (row.get(0)?, row.get(1)?, row.get(2)?);
-        let old = old.map(|h| load_record(conn, h)).transpose()?;
-        let new = new.map(|h| load_record(conn, h)).transpose()?;
-        let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { return Ok(()) };
-        f(Change {
-            cursor: None,
-            source_id: source_id.clone(),
-            version_id: to,
-            prev_version_id: from,
-            entity_id,
-            kind,
-            reference: shown.designations.iter().find_map(|d| d.reference.clone()),
-            caption: shown.caption().to_string(),
-            detail,
-        })
-    })
+            let (entity_id, old, new): (String, Option<i64>, Option<i64>) = (row.get(0)?, row.get(1)?, row.get(2)?);
+            let old = old.map(|h| load_record(conn, h)).transpose()?;
+            let new = new.map(|h| load_record(conn, h)).transpose()?;
+            let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { return Ok(()) };
+            f(Change {
+                cursor: None,
+                source_id: source_id.clone(),
+                version_id: to,
+                prev_version_id: from,
+                entity_id,
+                kind,
+                reference: shown.designations.iter().find_map(|d| d.reference.clone()),
+                caption: shown.caption().to_string(),
+                detail,
+            })
+        },
+    )
 }
 
 /// What changed from record `old` to record `new` of one entity, with the record that shows

@@ -34,9 +34,11 @@ impl Store {
         if exists {
             return Ok(vec![key.to_string()]);
         }
-        self.db.rows("SELECT entity_id FROM entity_ref WHERE key = ?1 ORDER BY entity_id", &[&key.trim().to_lowercase()], |r| {
-            r.get(0)
-        })
+        self.db.rows(
+            "SELECT entity_id FROM entity_ref WHERE key = ?1 ORDER BY entity_id",
+            &[&key.trim().to_lowercase()],
+            |r| r.get(0),
+        )
     }
 
     /// An entity: its record in the newest version that has it.

@@ -126,23 +126,23 @@ impl<'a> ImportTx<'a> {
             "SELECT id, published, entities, names, designations FROM version WHERE source_id = ?1 AND sha256 = ?2",
             &[&source_id, &sha256],
             |r| {
-                    Ok(ImportOutcome {
-                        source_id: source_id.to_string(),
-                        version_id: r.get(0)?,
-                        previous_version_id: None,
-                        version_number: 0,
-                        previous_version_number: None,
-                        outcome: Outcome::Unchanged,
-                        published: r.get(1)?,
-                        entities: r.get::<i64>(2)? as usize,
-                        names: r.get::<i64>(3)? as usize,
-                        designations: r.get::<i64>(4)? as usize,
-                        added: 0,
-                        removed: 0,
-                        amended: 0,
-                        designations_started: 0,
-                        designations_ended: 0,
-                    })
+                Ok(ImportOutcome {
+                    source_id: source_id.to_string(),
+                    version_id: r.get(0)?,
+                    previous_version_id: None,
+                    version_number: 0,
+                    previous_version_number: None,
+                    outcome: Outcome::Unchanged,
+                    published: r.get(1)?,
+                    entities: r.get::<i64>(2)? as usize,
+                    names: r.get::<i64>(3)? as usize,
+                    designations: r.get::<i64>(4)? as usize,
+                    added: 0,
+                    removed: 0,
+                    amended: 0,
+                    designations_started: 0,
+                    designations_ended: 0,
+                })
             },
         )?;
         match row {

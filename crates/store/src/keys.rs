@@ -136,7 +136,11 @@ impl Store {
 
     /// Key `id`.
     pub fn key(&self, id: i64) -> Result<Option<ApiKey>, Error> {
-        self.db.first("SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1", &[&id], key_row)
+        self.db.first(
+            "SELECT id, name, role, created_at, revoked_at, bodies FROM api_key WHERE id = ?1",
+            &[&id],
+            key_row,
+        )
     }
 
     /// Every key, revoked ones too, oldest first.
@@ -166,7 +170,8 @@ impl Store {
             return Err(Error::NotFound(format!("no key {id}")));
         }
         let tx = self.db.begin_write()?;
-        let n = tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", &[&id, &now()])?;
+        let n =
+            tx.execute("UPDATE api_key SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL", &[&id, &now()])?;
         if n == 1 {
             crate::audit::append(&tx, actor, "key.revoke", &format!("key:{id}"), &[("api_key", id.to_string())])?;
         }

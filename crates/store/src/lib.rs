@@ -200,9 +200,9 @@ impl Location {
                 Ok(Location::Postgres(text.to_string()))
             }
             Some("file") => Err("give the file's path itself, not a file:// URL".into()),
-            Some(other) => Err(format!(
-                "unknown URL scheme {other:?}: give the path of an SQLite file or a postgres:// URL"
-            )),
+            Some(other) => {
+                Err(format!("unknown URL scheme {other:?}: give the path of an SQLite file or a postgres:// URL"))
+            }
         }
     }
 

@@ -134,14 +134,16 @@ impl Store {
 
     /// Decision `id`.
     pub fn decision(&self, id: i64) -> Result<Option<Decision>, Error> {
-        let row = self.db.first(&format!("SELECT {COLUMNS} FROM resolve_decision WHERE id = ?1"), &[&id], decision_row)?;
+        let row =
+            self.db.first(&format!("SELECT {COLUMNS} FROM resolve_decision WHERE id = ?1"), &[&id], decision_row)?;
         row.map(with_verdict).transpose()
     }
 
     /// The decisions, oldest first: those in force, or every one (`all`).
     pub fn decisions(&self, all: bool) -> Result<Vec<Decision>, Error> {
         let filter = if all { "" } else { "WHERE undone_at IS NULL" };
-        let rows = self.db.rows(&format!("SELECT {COLUMNS} FROM resolve_decision {filter} ORDER BY id"), &[], decision_row)?;
+        let rows =
+            self.db.rows(&format!("SELECT {COLUMNS} FROM resolve_decision {filter} ORDER BY id"), &[], decision_row)?;
         rows.into_iter().map(with_verdict).collect()
     }
 

@@ -233,11 +233,10 @@ impl Store {
             lists.iter().filter(|(_, (_, info))| info.authority == authority_id).map(|(id, _)| id.clone()).collect();
         keeps.sort();
         let mut roles: BTreeMap<String, BTreeSet<BodyRole>> = BTreeMap::new();
-        let rows: Vec<(String, String)> = self.db.rows(
-            "SELECT list_id, role FROM wf_role WHERE body_id = ?1",
-            &[&authority_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let rows: Vec<(String, String)> =
+            self.db.rows("SELECT list_id, role FROM wf_role WHERE body_id = ?1", &[&authority_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
         for (list, role) in rows {
             let role = text(&role, "wf_role", format!("{list}/{authority_id}"), "role")?;
             roles.entry(list).or_default().insert(role);

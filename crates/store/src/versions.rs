@@ -140,7 +140,9 @@ impl Store {
     /// Every source with its newest version.
     pub fn sources(&self) -> Result<Vec<SourceSummary>, Error> {
         let rows: Vec<(String, String, String)> =
-            self.db.rows("SELECT id, title, format FROM source ORDER BY id", &[], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+            self.db.rows("SELECT id, title, format FROM source ORDER BY id", &[], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
         let mut out = Vec::new();
         for (id, title, format) in rows {
             let versions = self.versions(&id)?;

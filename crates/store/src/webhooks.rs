@@ -4,8 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::diffs::Change;
 use crate::db::Row;
+use crate::diffs::Change;
 use crate::rows::{json, stored_by_name, text};
 use crate::{now, Error, Store};
 
@@ -122,18 +122,27 @@ impl Store {
 
     /// Webhook `id`, if it is subscribed.
     pub fn webhook(&self, id: i64) -> Result<Option<Webhook>, Error> {
-        self.db.first(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"), &[&id], webhook_row)
+        self.db.first(
+            &format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE id = ?1 AND removed_at IS NULL"),
+            &[&id],
+            webhook_row,
+        )
     }
 
     /// The subscribed webhooks.
     pub fn webhooks(&self) -> Result<Vec<Webhook>, Error> {
-        self.db.rows(&format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE removed_at IS NULL ORDER BY id"), &[], webhook_row)
+        self.db.rows(
+            &format!("SELECT {WEBHOOK_COLS} FROM webhook WHERE removed_at IS NULL ORDER BY id"),
+            &[],
+            webhook_row,
+        )
     }
 
     /// Unsubscribes webhook `id`.
     pub fn remove_webhook(&self, actor: &str, id: i64) -> Result<(), Error> {
         let tx = self.db.begin_write()?;
-        let n = tx.execute("UPDATE webhook SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", &[&id, &now()])?;
+        let n =
+            tx.execute("UPDATE webhook SET removed_at = ?2 WHERE id = ?1 AND removed_at IS NULL", &[&id, &now()])?;
         if n == 0 {
             return Err(Error::NotFound(format!("no webhook {id}")));
         }
@@ -194,16 +203,16 @@ impl Store {
               WHERE webhook_id = ?1 ORDER BY id",
             &[&id],
             |r| {
-            let status: String = r.get(5)?;
-            Ok(Delivery {
-                webhook_id: r.get(1)?,
-                change_id: r.get(2)?,
-                attempt: r.get(3)?,
-                at: r.get(4)?,
-                status: text(&status, "webhook_delivery", r.get::<i64>(0)?, "status")?,
-                http_status: r.get(6)?,
-                error: r.get(7)?,
-            })
+                let status: String = r.get(5)?;
+                Ok(Delivery {
+                    webhook_id: r.get(1)?,
+                    change_id: r.get(2)?,
+                    attempt: r.get(3)?,
+                    at: r.get(4)?,
+                    status: text(&status, "webhook_delivery", r.get::<i64>(0)?, "status")?,
+                    http_status: r.get(6)?,
+                    error: r.get(7)?,
+                })
             },
         )
     }

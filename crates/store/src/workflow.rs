@@ -213,8 +213,7 @@ impl Store {
         if publish {
             let p = &stored.proposal;
             let (source, authority) = list_source(itx.conn(), &p.list)?;
-            let info_json: String =
-                itx.conn().scalar("SELECT info FROM source WHERE id = ?1", &[&source])?;
+            let info_json: String = itx.conn().scalar("SELECT info FROM source WHERE id = ?1", &[&source])?;
             let mut info: SourceInfo = json(&info_json, "source", &source, "info")?;
             let Action::Publish { on, .. } = &action else { unreachable!("a publication") };
             // A publication is the list's next edition: it cannot come before the one in force.
@@ -268,7 +267,8 @@ impl Store {
 
 /// The proposals about entity `eid`, oldest first, each with the source of its list.
 pub(crate) fn proposals_about(conn: &Db, eid: &str) -> Result<Vec<(StoredProposal, String)>, Error> {
-    let ids: Vec<i64> = conn.rows("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id", &[&eid], |r| r.get(0))?;
+    let ids: Vec<i64> =
+        conn.rows("SELECT id FROM wf_proposal WHERE entity_id = ?1 ORDER BY id", &[&eid], |r| r.get(0))?;
     ids.into_iter()
         .map(|id| {
             let stored = load(conn, id)?;

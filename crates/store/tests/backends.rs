@@ -76,8 +76,8 @@ fn draft(store: &mut Store) -> i64 {
         store.grant_role("admin", LIST, body, role).unwrap();
     }
     let roles = store.roles(LIST).unwrap();
-    let p = Proposal::draft(ProposalKind::Delist, LIST, "ru-taliban", &["ru-mfa"], "Reasons of state.", &roles)
-        .unwrap();
+    let p =
+        Proposal::draft(ProposalKind::Delist, LIST, "ru-taliban", &["ru-mfa"], "Reasons of state.", &roles).unwrap();
     store.create_proposal("ana", p, None).unwrap()
 }
 
@@ -110,8 +110,7 @@ fn a_proposal_goes_from_draft_to_a_published_version(db: &Backend) {
     // Only a publisher publishes.
     let refused = store.act("cy", id, Action::Publish { by: "ru-mfa".into(), on: day("2025-04-18") }).unwrap_err();
     assert!(matches!(&refused, Error::Refused(r) if r.kind() == RefusalKind::Role), "{refused}");
-    let published =
-        store.act("cy", id, Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }).unwrap();
+    let published = store.act("cy", id, Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }).unwrap();
     let version = published.published_version.expect("a new version");
     assert_eq!(published.published_number, Some(2));
 
@@ -283,8 +282,7 @@ fn a_registry_moves_with_its_audit_trail(db: &Backend) {
     old.act("bo", id, decide("ru-supreme-court")).unwrap();
     old.act("cy", id, Action::Publish { by: "ru-minjust".into(), on: day("2025-04-18") }).unwrap();
     old.add_key("admin", "ana", Role::Editor, &"k".repeat(40)).unwrap();
-    old.decide("ana", "ru-taliban", "ru-other", proscribe_model::resolution::Verdict::Different, "two groups")
-        .unwrap();
+    old.decide("ana", "ru-taliban", "ru-other", proscribe_model::resolution::Verdict::Different, "two groups").unwrap();
     let before = old.verify_audit().unwrap();
     assert!(before.intact());
 

@@ -32,7 +32,10 @@ fn store(db: &crate::backend::Backend) -> Store {
     store
 }
 
-crate::backend::on_both!(a_decision_is_kept_audited_replaced_and_undone, a_decision_needs_two_known_entities_and_a_reason);
+crate::backend::on_both!(
+    a_decision_is_kept_audited_replaced_and_undone,
+    a_decision_needs_two_known_entities_and_a_reason
+);
 
 fn a_decision_is_kept_audited_replaced_and_undone(db: &crate::backend::Backend) {
     let store = store(db);

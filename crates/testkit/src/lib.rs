@@ -116,3 +116,48 @@ mod tests {
         }
     }
 }
+
+/// A schema of its own on the PostgreSQL server the tests use, dropped with it: a fresh,
+/// empty database for one test, however many tests share the server.
+pub struct PostgresSchema {
+    admin: String,
+    name: String,
+    /// The URL of the schema: the server's, with the schema as the search path.
+    pub url: String,
+}
+
+/// A fresh schema on the server named by `PROSCRIBE_TEST_POSTGRES` (a URL; `.ci/postgres.sh
+/// start DIR` starts a throwaway one), or `None` (after a message) when it is not set.
+///
+/// # Panics
+/// When it is not set and `CI` is, because CI must run the tests on PostgreSQL; or when the
+/// server does not answer.
+pub fn postgres_schema() -> Option<PostgresSchema> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let admin = match std::env::var("PROSCRIBE_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => url,
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set and PROSCRIBE_TEST_POSTGRES is not: the tests must run on PostgreSQL too")
+        }
+        _ => {
+            eprintln!("skipped: set PROSCRIBE_TEST_POSTGRES to a PostgreSQL URL to run this test on it");
+            return None;
+        }
+    };
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("time").subsec_nanos();
+    let name = format!("t{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("the test server answers");
+    client.batch_execute(&format!("CREATE SCHEMA {name}")).expect("a schema");
+    let sep = if admin.contains('?') { '&' } else { '?' };
+    let url = format!("{admin}{sep}options=-c%20search_path%3D{name}");
+    Some(PostgresSchema { admin, name, url })
+}
+
+impl Drop for PostgresSchema {
+    fn drop(&mut self) {
+        if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}

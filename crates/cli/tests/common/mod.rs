@@ -8,17 +8,27 @@ use std::process::{Command, Output};
 
 pub use proscribe_testkit::{repo_root, shared};
 
-/// A temporary folder with a database path in it.
+/// A temporary folder with a database in it: a path, or the URL of a PostgreSQL schema of its
+/// own ([`Env::postgres`]).
 pub struct Env {
     pub dir: tempfile::TempDir,
     pub db: PathBuf,
+    _schema: Option<proscribe_testkit::PostgresSchema>,
 }
 
 impl Env {
     pub fn new() -> Env {
         let dir = tempfile::tempdir().expect("tempdir");
         let db = dir.path().join("test.db");
-        Env { dir, db }
+        Env { dir, db, _schema: None }
+    }
+
+    /// A fresh PostgreSQL schema as the database (`--db` its URL), if the tests have a server
+    /// (see [`proscribe_testkit::postgres_schema`]).
+    pub fn postgres() -> Option<Env> {
+        let schema = proscribe_testkit::postgres_schema()?;
+        let dir = tempfile::tempdir().expect("tempdir");
+        Some(Env { dir, db: PathBuf::from(&schema.url), _schema: Some(schema) })
     }
 
     /// A database of its own holding the built-in example registry.
@@ -35,6 +45,11 @@ impl Env {
         let ofac = proscribe_testkit::fixture("ofac/sdn.csv");
         env.ok(&["import", un.to_str().unwrap(), ofac.to_str().unwrap()]);
         env
+    }
+
+    /// Another folder on the same database, reached by `db` (a URL through a proxy, say).
+    pub fn reached_by(&self, db: &str) -> Env {
+        Env { dir: tempfile::tempdir().expect("tempdir"), db: PathBuf::from(db), _schema: None }
     }
 
     /// The `proscribe` command with `--db` set and logs quiet.
