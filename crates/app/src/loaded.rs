@@ -116,8 +116,9 @@ impl Sources {
 /// their source as targets or with a risk topic) from every source's version in force on
 /// `as_of` (the newest when none) and indexes them. `day` is the day statuses are given for.
 ///
-/// A store in a file keeps its indexes beside it, in the folder `FILE.index`, one file per
-/// data version and day of the lists ([`index_file`]): the first process to need an index
+/// A store keeps its indexes in its index folder ([`Store::index_folder`]: beside an SQLite
+/// file, `FILE.index`, or in a folder given, which the servers of one PostgreSQL database
+/// share), one file per data version and day of the lists ([`index_file`]): the first process to need an index
 /// builds and writes it, the next ones open it (in milliseconds, reading in place what a query
 /// reaches). A file that cannot be used (damaged, cut, written by another build) is never
 /// read: it is said in the log and the index is built again and written over it. Files of
@@ -131,16 +132,29 @@ pub fn load_index(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) 
 /// [`load_index`] without the clusters: the index built, or opened from its file.
 fn load_entities(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -> Result<Loaded> {
     let data_version = store.data_version()?;
-    let Some(folder) = store.path().map(|p| index_folder(&p)) else {
+    let Some(folder) = store.index_folder()? else {
         return build_index(store, as_of, day, data_version);
     };
     let path = folder.join(index_file(data_version, as_of));
-    if path.exists() {
-        match open_index(&path, Reading::BySize, as_of, day, data_version) {
-            Ok(loaded) => return Ok(loaded),
-            Err(error) => {
-                tracing::warn!(file = %path.display(), %error, "index file not used: building the index again")
-            }
+    let open = || -> Option<Loaded> {
+        if !path.exists() {
+            return None;
+        }
+        open_index(&path, Reading::BySize, as_of, day, data_version)
+            .inspect_err(
+                |error| tracing::warn!(file = %path.display(), %error, "index file not used: building the index again"),
+            )
+            .ok()
+    };
+    if let Some(loaded) = open() {
+        return Ok(loaded);
+    }
+    // Processes sharing the folder build each index once: one builds it under the folder's
+    // lock, the others wait for the lock and open what it wrote.
+    let lock = lock_folder(&folder);
+    if lock.is_some() {
+        if let Some(loaded) = open() {
+            return Ok(loaded);
         }
     }
     let mut loaded = build_index(store, as_of, day, data_version)?;
@@ -154,11 +168,16 @@ fn load_entities(store: &Store, as_of: Option<&PartialDate>, day: PartialDate) -
     Ok(loaded)
 }
 
-/// The folder of a store's index files.
-pub fn index_folder(db: &Path) -> PathBuf {
-    let mut name = db.file_name().unwrap_or_default().to_os_string();
-    name.push(".index");
-    db.with_file_name(name)
+/// Takes the lock of an index folder (released when the file is dropped, or the process ends),
+/// waiting for another process that holds it. `None` when the folder cannot be made or locked
+/// (a read-only place): the index is then built without it.
+fn lock_folder(folder: &Path) -> Option<std::fs::File> {
+    std::fs::create_dir_all(folder).ok()?;
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(folder.join(".lock")).ok()?;
+    file.lock()
+        .inspect_err(|error| tracing::warn!(folder = %folder.display(), %error, "index folder not locked"))
+        .ok()?;
+    Some(file)
 }
 
 /// The index file of a data version, for the newest lists or as of a day. The name carries the
@@ -468,7 +487,7 @@ mod tests {
         let built = load_index(&store, None, day).unwrap();
         assert!(built.read_secs > 0.0, "the first load reads the store");
         let file = built.file.clone().expect("an index file written");
-        assert_eq!(file.parent(), Some(index_folder(&dir.path().join("lists.db")).as_path()));
+        assert_eq!(file.parent(), Some(dir.path().join("lists.db.index").as_path()));
         let opened = load_index(&store, None, day).unwrap();
         assert_eq!(opened.read_secs, 0.0, "the second load opens the file");
         assert_eq!(opened.file.as_ref(), Some(&file));

@@ -38,6 +38,13 @@ struct Cli {
     #[arg(long, global = true, env = "PROSCRIBE_DB", value_parser = Location::parse, value_name = "FILE|URL")]
     db: Option<Location>,
 
+    /// Where to keep the screening index files, which every process of a data version opens
+    /// instead of building: by default beside an SQLite database (FILE.index); for a
+    /// PostgreSQL database, a folder its servers share (without it, each process builds its
+    /// index in memory).
+    #[arg(long, global = true, env = "PROSCRIBE_INDEX_DIR", value_name = "DIR")]
+    index_dir: Option<PathBuf>,
+
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -176,6 +183,7 @@ fn create_store(cli: &Cli) -> Result<Store> {
     }
     let mut store = Store::open_at(&location).with_context(|| format!("cannot open database {location}"))?;
     store.set_horizon_days(cli.date_horizon_days);
+    store.set_index_dir(cli.index_dir.clone());
     Ok(store)
 }
 
@@ -185,6 +193,7 @@ fn open_store(cli: &Cli) -> Result<Store> {
     let location = existing_database(cli)?;
     let mut store = Store::open_at(&location).with_context(|| format!("cannot open database {location}"))?;
     store.set_horizon_days(cli.date_horizon_days);
+    store.set_index_dir(cli.index_dir.clone());
     Ok(store)
 }
 
@@ -192,7 +201,7 @@ fn open_store(cli: &Cli) -> Result<Store> {
 /// without write permission or on a read-only mount can be read, and nothing is written.
 fn open_store_to_read(cli: &Cli) -> Result<Store> {
     let location = existing_database(cli)?;
-    open_read_only(&location)
+    open_read_only(cli, &location)
 }
 
 /// The database a command acting on stored keys, roles or the audit trail opens: it must
@@ -209,8 +218,10 @@ fn existing_database(cli: &Cli) -> Result<Location> {
 }
 
 /// Opens the database at `location` read-only.
-fn open_read_only(location: &Location) -> Result<Store> {
-    Store::open_at_read_only(location).with_context(|| format!("cannot open database {location}"))
+fn open_read_only(cli: &Cli, location: &Location) -> Result<Store> {
+    let mut store = Store::open_at_read_only(location).with_context(|| format!("cannot open database {location}"))?;
+    store.set_index_dir(cli.index_dir.clone());
+    Ok(store)
 }
 
 /// What a read command answers from.
@@ -260,7 +271,7 @@ fn open_for_reading(cli: &Cli, reading: Reading) -> Result<Store> {
     let fallback = !cli.example && !named && reading == Reading::Registry;
     if !cli.example {
         if database_exists(&path) {
-            let store = open_read_only(&path)?;
+            let store = open_read_only(cli, &path)?;
             if !store.is_empty()? {
                 if example::holds_example(&store)? {
                     mark_example(cli, reading);

@@ -56,6 +56,7 @@ pub fn run(cli: &Cli, args: &ServeArgs) -> Result<()> {
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         max_connections: args.max_connections.max(1),
         example: cli.example,
+        index_dir: cli.index_dir.clone(),
     };
     let state = if cli.example {
         eprintln!("{}", crate::EXAMPLE_HEADER);

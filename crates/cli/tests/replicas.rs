@@ -23,6 +23,18 @@ fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// The index files under `dir`, with when each was last written.
+fn index_files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+    let entries = |d: &std::path::Path| std::fs::read_dir(d).into_iter().flatten().filter_map(Result::ok);
+    let mut files: Vec<_> = entries(dir)
+        .flat_map(|folder| entries(&folder.path()).collect::<Vec<_>>())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "seg"))
+        .map(|e| (e.path(), e.metadata().unwrap().modified().unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
 fn audit_records(env: &Env) -> u64 {
     let check = env.json(&["audit", "verify"]);
     check["records"].as_u64().expect("a count")
@@ -46,8 +58,15 @@ fn two_servers_share_one_registry() {
         key("mfa", "editor", Some("ru-mfa")),
         key("court", "editor", Some("ru-supreme-court")),
     );
-    let a = Server::start(&env, &["--reload-interval", "1"]);
-    let mut b = Server::start(&env, &["--reload-interval", "1"]);
+    // Both servers keep their index files in one folder: the second opens the file the first
+    // wrote instead of building its own.
+    let index_dir = env.path("indexes");
+    let flags = ["--reload-interval", "1", "--index-dir", index_dir.to_str().unwrap()];
+    let a = Server::start(&env, &flags);
+    let written = index_files(&index_dir);
+    assert_eq!(written.len(), 1, "{written:?}");
+    let mut b = Server::start(&env, &flags);
+    assert_eq!(index_files(&index_dir), written, "the second server built no index of its own");
 
     // A key made on one server is taken by the other within a reload interval; revoked on
     // the other, it is refused by the first.

@@ -65,6 +65,9 @@ pub struct Config {
     /// Whether the store is the built-in example registry: every page shows a banner and
     /// every answer carries `X-Proscribe-Registry: example`.
     pub example: bool,
+    /// Where the screening index files are kept (see [`Store::set_index_dir`]); servers of one
+    /// PostgreSQL database given the same folder build each index once.
+    pub index_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -80,6 +83,7 @@ impl Default for Config {
             header_timeout: Duration::from_secs(10),
             max_connections: 512,
             example: false,
+            index_dir: None,
         }
     }
 }
@@ -140,7 +144,11 @@ impl AppState {
     /// A state over the store at `location`, with a few connections.
     pub fn open(config: Config, location: &proscribe_store::Location) -> Result<Arc<AppState>> {
         let stores = (0..4)
-            .map(|_| Store::open_at(location).with_context(|| format!("cannot open database {location}")))
+            .map(|_| {
+                let mut store = Store::open_at(location).with_context(|| format!("cannot open database {location}"))?;
+                store.set_index_dir(config.index_dir.clone());
+                Ok(store)
+            })
             .collect::<Result<Vec<_>>>()?;
         AppState::new(config, stores)
     }

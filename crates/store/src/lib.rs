@@ -242,6 +242,7 @@ fn redact_password(url: &str) -> String {
 pub struct Store {
     db: db::Db,
     horizon_days: u32,
+    index_dir: Option<std::path::PathBuf>,
 }
 
 /// How many days after today a publication or decision may be dated by default (a list
@@ -293,7 +294,7 @@ impl Store {
         } else {
             schema::check_version(&db)?;
         }
-        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS, index_dir: None })
     }
 
     /// Opens or creates the database at `path` and brings its schema up to date.
@@ -323,12 +324,41 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let db = db::Db::sqlite(conn);
         schema::check_version(&db)?;
-        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS, index_dir: None })
     }
 
     /// The database's file (none for a database in memory or on a server).
     pub fn path(&self) -> Option<std::path::PathBuf> {
         self.db.sqlite_conn()?.path().filter(|p| !p.is_empty()).map(std::path::PathBuf::from)
+    }
+
+    /// Keeps the files derived from this store (screening index files) in `dir`, which
+    /// processes on several machines may share, in a folder named by the store
+    /// ([`Store::index_folder`]).
+    pub fn set_index_dir(&mut self, dir: Option<std::path::PathBuf>) {
+        self.index_dir = dir;
+    }
+
+    /// The folder of the files derived from this store: in the folder given
+    /// ([`Store::set_index_dir`]), a folder named by the store's identity (a PostgreSQL
+    /// database names itself; an SQLite file is named by its file name); without one, beside
+    /// an SQLite file (`FILE.index`). `None`: a store in memory, or on a server with no folder
+    /// given, whose derived files are not kept.
+    pub fn index_folder(&self) -> Result<Option<std::path::PathBuf>, Error> {
+        let name = |p: &Path| {
+            let mut name = p.file_name().unwrap_or_default().to_os_string();
+            name.push(".index");
+            name
+        };
+        Ok(match (&self.index_dir, self.path()) {
+            (Some(dir), Some(file)) => Some(dir.join(name(&file))),
+            (Some(dir), None) if self.is_postgres() => {
+                let id: String = self.db.scalar("SELECT id FROM store_identity", &[])?;
+                Some(dir.join(format!("postgres-{id}")))
+            }
+            (None, Some(file)) => Some(file.with_file_name(name(&file))),
+            _ => None,
+        })
     }
 
     /// Whether the store is kept by a PostgreSQL server.
@@ -347,7 +377,7 @@ impl Store {
         let db = db::Db::sqlite(conn);
         let was = schema::migrate(&db)?;
         Store::baseline_after(&db, was)?;
-        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS })
+        Ok(Store { db, horizon_days: DEFAULT_HORIZON_DAYS, index_dir: None })
     }
 
     /// Starts the audit trail's coverage of the data in a database that had a schema from

@@ -194,6 +194,10 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// The PostgreSQL schema of version [`POSTGRES_BASE`]: SQLite's after its eighth migration.
 const POSTGRES_SCHEMA: &str = r#"
 CREATE TABLE schema_version (version BIGINT NOT NULL);
+-- A random name of this database, made once: what files kept outside it (screening index
+-- files in a folder that several databases could share) are named by.
+CREATE TABLE store_identity (id TEXT COLLATE "C" NOT NULL);
+INSERT INTO store_identity (id) VALUES (md5(random()::text || clock_timestamp()::text || txid_current()::text));
 CREATE TABLE source (
     id          TEXT COLLATE "C" PRIMARY KEY,
     title       TEXT COLLATE "C" NOT NULL,
