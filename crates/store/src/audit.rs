@@ -465,8 +465,7 @@ impl Store {
             &[],
             record_row,
         )?;
-        let mut expected = 1;
-        for r in records {
+        for (expected, r) in (1..).zip(records) {
             check.records += 1;
             let set = sets.remove(&r.seq);
             let bad = if r.seq != expected {
@@ -493,7 +492,6 @@ impl Store {
                 return Ok(Some((r.seq.min(expected), reason)));
             }
             check.head = r.hash;
-            expected += 1;
         }
         if let Some((seq, _)) = sets.into_iter().next() {
             return Ok(Some((

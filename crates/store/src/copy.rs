@@ -89,7 +89,7 @@ impl Store {
                 let args: Vec<&dyn Arg> = values.iter().map(|v| v as &dyn Arg).collect();
                 tx.execute(&insert, &args)?;
                 n += 1;
-                if n % 10_000 == 0 {
+                if n.is_multiple_of(10_000) {
                     progress(table, n);
                 }
                 Ok(())

@@ -310,7 +310,7 @@ pub(crate) struct Db {
 
 enum Backend {
     Sqlite(rusqlite::Connection),
-    Postgres(Pg),
+    Postgres(Box<Pg>),
 }
 
 struct Pg {
@@ -334,12 +334,12 @@ impl Db {
     pub(crate) fn postgres(config: postgres::Config) -> Result<Db, Error> {
         let client = config.connect(postgres::NoTls)?;
         Ok(Db {
-            backend: Backend::Postgres(Pg {
+            backend: Backend::Postgres(Box::new(Pg {
                 config,
                 client: RefCell::new(client),
                 in_transaction: Default::default(),
                 statements: RefCell::default(),
-            }),
+            })),
         })
     }
 

@@ -86,37 +86,6 @@ pub fn chromium() -> Option<(PathBuf, PathBuf)> {
     None
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The fixtures keep the originals' formats: an edit by hand that changes line endings or
-    /// drops the end byte would make them test something other than the real files.
-    #[test]
-    fn fixtures_keep_the_official_formats() {
-        for (rel, declaration, date) in [
-            ("un/consolidated.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n", "2026-02-27T"),
-            ("un/history/consolidated-2024-11-30.xml", "<?xml version='1.0' encoding='UTF-8'?>\n", "2024-11-30T"),
-        ] {
-            let text = std::fs::read_to_string(fixture(rel)).unwrap();
-            assert!(text.starts_with(declaration), "{rel}");
-            assert!(
-                text.contains(&format!("dateGenerated=\"{date}")) || text.contains(&format!("dateGenerated='{date}"))
-            );
-            assert!(!text.contains('\r'), "{rel}: LF line endings, as the original");
-            assert!(text.trim_end().ends_with("</CONSOLIDATED_LIST>"), "{rel}");
-        }
-        for (name, end_byte) in [("sdn.csv", true), ("add.csv", true), ("alt.csv", true), ("sdn_comments.csv", false)] {
-            let bytes = std::fs::read(fixture(&format!("ofac/{name}"))).unwrap();
-            let body = bytes.strip_suffix(b"\x1a").unwrap_or(&bytes);
-            assert_eq!(body.len() < bytes.len(), end_byte, "{name}: the 0x1A end byte as in the original");
-            let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
-            assert!(lines.len() > 2 && lines.last().unwrap().is_empty(), "{name}");
-            assert!(lines[..lines.len() - 1].iter().all(|l| l.ends_with(b"\r")), "{name}: CRLF line endings");
-        }
-    }
-}
-
 /// A schema of its own on the PostgreSQL server the tests use, dropped with it: a fresh,
 /// empty database for one test, however many tests share the server.
 pub struct PostgresSchema {
@@ -158,6 +127,37 @@ impl Drop for PostgresSchema {
     fn drop(&mut self) {
         if let Ok(mut client) = postgres::Client::connect(&self.admin, postgres::NoTls) {
             let _ = client.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fixtures keep the originals' formats: an edit by hand that changes line endings or
+    /// drops the end byte would make them test something other than the real files.
+    #[test]
+    fn fixtures_keep_the_official_formats() {
+        for (rel, declaration, date) in [
+            ("un/consolidated.xml", "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n", "2026-02-27T"),
+            ("un/history/consolidated-2024-11-30.xml", "<?xml version='1.0' encoding='UTF-8'?>\n", "2024-11-30T"),
+        ] {
+            let text = std::fs::read_to_string(fixture(rel)).unwrap();
+            assert!(text.starts_with(declaration), "{rel}");
+            assert!(
+                text.contains(&format!("dateGenerated=\"{date}")) || text.contains(&format!("dateGenerated='{date}"))
+            );
+            assert!(!text.contains('\r'), "{rel}: LF line endings, as the original");
+            assert!(text.trim_end().ends_with("</CONSOLIDATED_LIST>"), "{rel}");
+        }
+        for (name, end_byte) in [("sdn.csv", true), ("add.csv", true), ("alt.csv", true), ("sdn_comments.csv", false)] {
+            let bytes = std::fs::read(fixture(&format!("ofac/{name}"))).unwrap();
+            let body = bytes.strip_suffix(b"\x1a").unwrap_or(&bytes);
+            assert_eq!(body.len() < bytes.len(), end_byte, "{name}: the 0x1A end byte as in the original");
+            let lines: Vec<&[u8]> = body.split(|&b| b == b'\n').collect();
+            assert!(lines.len() > 2 && lines.last().unwrap().is_empty(), "{name}");
+            assert!(lines[..lines.len() - 1].iter().all(|l| l.ends_with(b"\r")), "{name}: CRLF line endings");
         }
     }
 }
