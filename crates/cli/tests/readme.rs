@@ -15,10 +15,10 @@
 //!   except those that read no store (`NO_STORE`).
 //! - Commands that cannot run in a test are recognised by `NOT_RUN`, which names each with
 //!   the reason, and skipped with a message: `proscribe serve` (runs until stopped), `curl`
-//!   (asks a running server), `proscribe sync` (needs the network), `cargo` (this test runs
-//!   inside a cargo build). `cargo run --release -- ARGS`, the first command of README, runs
-//!   as `proscribe ARGS` on what a fresh machine has: no database named and none at the
-//!   default place.
+//!   (asks a running server), `proscribe sync` (needs the network), `proscribe migrate` (needs
+//!   a PostgreSQL server), `cargo` (this test runs inside a cargo build). `cargo run --release
+//!   -- ARGS`, the first command of README, runs as `proscribe ARGS` on what a fresh machine
+//!   has: no database named and none at the default place.
 //! - Files the walk-through expects to exist (`INPUTS`: customers.csv, names.csv,
 //!   article.txt) are written, small, before the first command that names them.
 //! - Where a document shows a command's output in a plain ``` block right after the ```sh
@@ -37,6 +37,7 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("proscribe serve", "runs until stopped"),
     ("curl", "asks a running server"),
     ("proscribe sync", "fetches the lists over the network"),
+    ("proscribe migrate", "needs a PostgreSQL server (the store suite and tests/replicas.rs move registries to one)"),
     ("cargo", "builds and tests the workspace, inside which this test runs"),
     ("pip", "installs from PyPI; .ci/python.sh builds and installs the package for its tests"),
     ("maturin", "builds the Python package; .ci/python.sh does, for its tests"),

@@ -2,7 +2,7 @@
 //! kept, in one transaction on the destination. The audit trail comes along as it is, and
 //! since rows keep their values and types, the copy verifies with the same head.
 
-use crate::db::{Arg, Value};
+use crate::db::Arg;
 use crate::{Error, Store};
 
 /// Every table, in an order that writes a row after the rows it refers to, with its columns.
@@ -52,12 +52,6 @@ const TABLES: &[(&str, &[&str])] = &[
 /// The tables whose ids a store numbers itself (the next id follows the copied ones).
 const NUMBERED: &[&str] =
     &["version", "record", "change", "api_key", "webhook", "webhook_delivery", "wf_proposal", "resolve_decision"];
-
-impl Arg for Value<'_> {
-    fn arg(&self) -> Value<'_> {
-        self.clone()
-    }
-}
 
 impl Store {
     /// Copies everything this store holds into `to`, which must hold nothing yet (no list,

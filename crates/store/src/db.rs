@@ -103,6 +103,18 @@ impl<T: Arg> Arg for Option<T> {
     }
 }
 
+impl Arg for Value<'_> {
+    fn arg(&self) -> Value<'_> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Int(i) => Value::Int(*i),
+            Value::Real(f) => Value::Real(*f),
+            Value::Text(t) => Value::Text(Cow::Borrowed(t)),
+            Value::Blob(b) => Value::Blob(Cow::Borrowed(b)),
+        }
+    }
+}
+
 /// What a column can be read as.
 pub(crate) trait Col: Sized {
     /// The value read, or what is wrong with it.
@@ -381,6 +393,36 @@ impl Db {
         }
     }
 
+    /// Inserts `values` (a row after another, `width` values each) with as few statements as
+    /// the databases' limits on parameters allow: `{head} VALUES (...), (...) {tail}`, where
+    /// `head` is `INSERT INTO table (columns)` and `tail` may be an `ON CONFLICT` clause. One
+    /// round trip per few hundred rows, where a statement a row would make one each.
+    pub(crate) fn insert_many(&self, head: &str, width: usize, values: &[Value<'_>], tail: &str) -> Result<(), Error> {
+        debug_assert!(width > 0 && values.len().is_multiple_of(width));
+        let per_statement = (4000 / width).max(1);
+        for chunk in values.chunks(per_statement * width) {
+            let rows = chunk.len() / width;
+            let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6);
+            sql.push_str(head);
+            sql.push_str(" VALUES ");
+            for r in 0..rows {
+                sql.push_str(if r == 0 { "(" } else { ", (" });
+                for c in 0..width {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push_str(&format!("?{}", r * width + c + 1));
+                }
+                sql.push(')');
+            }
+            sql.push(' ');
+            sql.push_str(tail);
+            let args: Vec<&dyn Arg> = chunk.iter().map(|v| v as &dyn Arg).collect();
+            self.execute(&sql, &args)?;
+        }
+        Ok(())
+    }
+
     /// Every row of a query, each read by `read`, in order. `read` may run queries of its own.
     pub(crate) fn each(
         &self,
@@ -523,7 +565,12 @@ impl Pg {
             return Ok(s.clone());
         }
         let stmt = self.client()?.prepare(&postgres_sql(sql))?;
-        self.statements.borrow_mut().insert(sql.to_string(), stmt.clone());
+        let mut statements = self.statements.borrow_mut();
+        // Statements of many rows come in many sizes: the cache stays bounded.
+        if statements.len() >= 512 {
+            statements.clear();
+        }
+        statements.insert(sql.to_string(), stmt.clone());
         Ok(stmt)
     }
 }

@@ -7,7 +7,7 @@ use proscribe_model::Entity;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, Row};
-use crate::rows::{json, load_record, stored_by_name, text};
+use crate::rows::{json, stored_by_name, text};
 use crate::versions::VersionInfo;
 use crate::{Error, Store};
 
@@ -108,19 +108,32 @@ pub(crate) fn each_change(
 ) -> Result<(), Error> {
     let from_id = from.unwrap_or(-1);
     let source_id: String = conn.scalar("SELECT source_id FROM version WHERE id = ?1", &[&to])?;
+    // The records compared come with the rows (one query, not one a change).
     conn.each(
-        "SELECT b.entity_id, a.record, b.record FROM member b
+        "SELECT b.entity_id, a.record, b.record, ra.body, rb.body FROM member b
            LEFT JOIN member a ON a.version_id = ?1 AND a.entity_id = b.entity_id
+           LEFT JOIN record ra ON ra.id = a.record
+           LEFT JOIN record rb ON rb.id = b.record
           WHERE b.version_id = ?2 AND (a.record IS NULL OR a.record != b.record)
          UNION ALL
-         SELECT a.entity_id, a.record, NULL FROM member a
+         SELECT a.entity_id, a.record, NULL, ra.body, NULL FROM member a
+           LEFT JOIN record ra ON ra.id = a.record
           WHERE a.version_id = ?1 AND NOT EXISTS
                 (SELECT 1 FROM member b WHERE b.version_id = ?2 AND b.entity_id = a.entity_id)",
         &[&from_id, &to],
         |row| {
-            let (entity_id, old, new): (String, Option<i64>, Option<i64>) = (row.get(0)?, row.get(1)?, row.get(2)?);
-            let old = old.map(|h| load_record(conn, h)).transpose()?;
-            let new = new.map(|h| load_record(conn, h)).transpose()?;
+            let entity_id: String = row.get(0)?;
+            let read = |id: Option<i64>, body: Option<String>| -> Result<Option<Entity>, Error> {
+                match (id, body) {
+                    (Some(id), Some(body)) => crate::rows::record(&body, id).map(Some),
+                    (Some(id), None) => {
+                        Err(Error::corrupt("record", id, "body", format!("missing, where {entity_id} has it")))
+                    }
+                    (None, _) => Ok(None),
+                }
+            };
+            let old = read(row.get(1)?, row.get(3)?)?;
+            let new = read(row.get(2)?, row.get(4)?)?;
             let Some((kind, detail, shown)) = change_of(old.as_ref(), new.as_ref()) else { return Ok(()) };
             f(Change {
                 cursor: None,

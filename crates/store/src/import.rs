@@ -9,7 +9,7 @@ use proscribe_model::{Entity, PartialDate, SourceInfo};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::db::{Db, Dialect, Tx};
+use crate::db::{Arg, Db, Dialect, Tx, Value};
 use crate::diffs::{each_change, reference_key, ChangeKind};
 use crate::versions::FileMeta;
 use crate::{normalise_timestamp, now, Error, Store};
@@ -166,7 +166,13 @@ impl<'a> ImportTx<'a> {
              RETURNING id",
             &[&source_id, &self.imported_at],
         )?;
-        Ok(Staging { itx: self, source_id: source_id.to_string(), version_id, lines: HashMap::new() })
+        Ok(Staging {
+            itx: self,
+            source_id: source_id.to_string(),
+            version_id,
+            lines: HashMap::new(),
+            pending: Vec::new(),
+        })
     }
 
     /// The transaction's connection, for writes that go with the import.
@@ -187,7 +193,22 @@ pub struct Staging<'t, 'a> {
     source_id: String,
     version_id: i64,
     lines: HashMap<String, u64>,
+    /// Entities put and not yet written, written a few hundred at a time.
+    pending: Vec<Pending>,
 }
+
+/// An entity put, with what is written of it.
+struct Pending {
+    id: String,
+    line: u64,
+    body: String,
+    hash: Vec<u8>,
+    references: Vec<String>,
+    same_as: Vec<String>,
+}
+
+/// How many entities are written together.
+const PENDING: usize = 256;
 
 /// The content hash of a record.
 fn record_hash(body: &str) -> Vec<u8> {
@@ -208,32 +229,74 @@ impl Staging<'_, '_> {
         self.lines.insert(entity.id.clone(), line);
         let body = serde_json::to_string(entity)?;
         let hash = record_hash(&body);
-        let tx = &self.itx.tx;
-        let existing: Option<i64> = tx.first("SELECT id FROM record WHERE hash = ?1", &[&hash], |r| r.get(0))?;
-        let record: i64 = match existing {
-            Some(id) => id,
-            None => tx.scalar("INSERT INTO record (hash, body) VALUES (?1, ?2) RETURNING id", &[&hash, &body])?,
-        };
-        tx.execute(
-            "INSERT INTO member (version_id, entity_id, record, line) VALUES (?1, ?2, ?3, ?4)",
-            &[&self.version_id, &entity.id, &record, &(line as i64)],
-        )?;
-        const REF: &str = "INSERT INTO entity_ref (key, entity_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
-        for d in &entity.designations {
-            if let Some(r) = &d.reference {
-                tx.execute(REF, &[&r.to_lowercase(), &entity.id])?;
-            }
-        }
-        const SAME: &str = "INSERT INTO same_as (entity_id, other_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
-        for other in &entity.same_as {
-            tx.execute(SAME, &[&entity.id, other])?;
-            tx.execute(SAME, &[other, &entity.id])?;
+        let references = entity.designations.iter().filter_map(|d| d.reference.as_ref()).map(|r| r.to_lowercase());
+        self.pending.push(Pending {
+            id: entity.id.clone(),
+            line,
+            body,
+            hash,
+            references: references.collect(),
+            same_as: entity.same_as.clone(),
+        });
+        if self.pending.len() == PENDING {
+            self.flush()?;
         }
         Ok(())
     }
 
+    /// Writes the entities put since the last time: their records (once per content), their
+    /// membership of the version, their references and stated links.
+    fn flush(&mut self) -> Result<(), Error> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let tx = &self.itx.tx;
+        let mut hashes: Vec<&[u8]> = Vec::with_capacity(self.pending.len());
+        let mut records: Vec<Value<'_>> = Vec::with_capacity(self.pending.len() * 2);
+        for p in &self.pending {
+            if !hashes.contains(&p.hash.as_slice()) {
+                hashes.push(&p.hash);
+                records.extend([Value::Blob((&p.hash[..]).into()), Value::Text((&p.body[..]).into())]);
+            }
+        }
+        tx.insert_many("INSERT INTO record (hash, body)", 2, &records, "ON CONFLICT (hash) DO NOTHING")?;
+        let marks: Vec<String> = (1..=hashes.len()).map(|i| format!("?{i}")).collect();
+        let args: Vec<&dyn Arg> = hashes.iter().map(|h| h as &dyn Arg).collect();
+        let ids: HashMap<Vec<u8>, i64> = tx
+            .rows(&format!("SELECT hash, id FROM record WHERE hash IN ({})", marks.join(", ")), &args, |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .into_iter()
+            .collect();
+        let (mut members, mut references, mut same) = (Vec::new(), Vec::new(), Vec::new());
+        for p in &self.pending {
+            let record = *ids
+                .get(&p.hash)
+                .ok_or_else(|| Error::corrupt("record", hex::encode(&p.hash), "hash", "just written, not found"))?;
+            members.extend([
+                Value::Int(self.version_id),
+                Value::Text((&p.id[..]).into()),
+                Value::Int(record),
+                Value::Int(p.line as i64),
+            ]);
+            for r in &p.references {
+                references.extend([Value::Text((&r[..]).into()), Value::Text((&p.id[..]).into())]);
+            }
+            for other in &p.same_as {
+                same.extend([Value::Text((&p.id[..]).into()), Value::Text((&other[..]).into())]);
+                same.extend([Value::Text((&other[..]).into()), Value::Text((&p.id[..]).into())]);
+            }
+        }
+        tx.insert_many("INSERT INTO member (version_id, entity_id, record, line)", 4, &members, "")?;
+        tx.insert_many("INSERT INTO entity_ref (key, entity_id)", 2, &references, "ON CONFLICT DO NOTHING")?;
+        tx.insert_many("INSERT INTO same_as (entity_id, other_id)", 2, &same, "ON CONFLICT DO NOTHING")?;
+        self.pending.clear();
+        Ok(())
+    }
+
     /// Records the version and, if it is the newest of its source, its changes in the feed.
-    pub fn finish(self, meta: VersionMeta) -> Result<ImportOutcome, Error> {
+    pub fn finish(mut self, meta: VersionMeta) -> Result<ImportOutcome, Error> {
+        self.flush()?;
         let tx = &self.itx.tx;
         let info = &meta.info;
         let published = info.published.clone().or(meta.published_fallback.clone());
@@ -337,7 +400,8 @@ impl Staging<'_, '_> {
                  DELETE FROM staged_change;"#
             }
         })?;
-        const STAGE: &str = "INSERT INTO staged_change VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+        const STAGE: &str = "INSERT INTO staged_change";
+        let mut staged: Vec<Value<'static>> = Vec::new();
         each_change(tx, previous, self.version_id, |c| {
             match c.kind {
                 ChangeKind::Added => outcome.added += 1,
@@ -352,23 +416,26 @@ impl Staging<'_, '_> {
             }
             if newer.is_none() {
                 let (prefix, number, text) = reference_key(&c.reference);
-                tx.execute(
-                    STAGE,
-                    &[
-                        &(c.kind as i64),
-                        &prefix,
-                        &i64::try_from(number).unwrap_or(i64::MAX),
-                        &text,
-                        &c.entity_id,
-                        &c.kind,
-                        &c.reference,
-                        &c.caption,
-                        &serde_json::to_string(&c.detail)?,
-                    ],
-                )?;
+                let detail = serde_json::to_string(&c.detail)?;
+                staged.extend([
+                    Value::Int(c.kind as i64),
+                    Value::Text(prefix.into()),
+                    Value::Int(i64::try_from(number).unwrap_or(i64::MAX)),
+                    Value::Text(text.into()),
+                    Value::Text(c.entity_id.into()),
+                    Value::Text(c.kind.as_str().into()),
+                    c.reference.map_or(Value::Null, |r| Value::Text(r.into())),
+                    Value::Text(c.caption.into()),
+                    Value::Text(detail.into()),
+                ]);
+                if staged.len() >= 9 * PENDING {
+                    tx.insert_many(STAGE, 9, &staged, "")?;
+                    staged.clear();
+                }
             }
             Ok(())
         })?;
+        tx.insert_many(STAGE, 9, &staged, "")?;
         tx.execute(
             "INSERT INTO change (source_id, version_id, prev_version_id, entity_id, kind, reference, caption, detail)
              SELECT CAST(?1 AS TEXT), CAST(?2 AS BIGINT), CAST(?3 AS BIGINT), entity_id, kind, reference, caption, detail
