@@ -22,6 +22,7 @@ out=$(mktemp -d)
 pg_dir=$(mktemp -d /tmp/proscribe-bench-pg.XXXXXX)
 servers=()
 cleanup() {
+  cd "$root"
   for s in "${servers[@]}"; do kill "$s" 2> /dev/null || true; done
   wait 2> /dev/null || true
   "$root/.ci/postgres.sh" stop "$pg_dir"

@@ -147,8 +147,14 @@ impl Store {
     ) -> Result<i64, Error> {
         let tx = self.db.begin_write()?;
         let (source, _) = list_source(&tx, &proposal.list)?;
-        let (_, entities) = current_entities(&tx, &source)?;
-        let known = entities.iter().any(|e| e.id == proposal.entity_id);
+        let (version, _) = current_version(&tx, &source)?;
+        let known = tx
+            .first(
+                "SELECT 1 FROM member WHERE version_id = ?1 AND entity_id = ?2",
+                &[&version, &proposal.entity_id],
+                |_| Ok(()),
+            )?
+            .is_some();
         match (&proposal.kind, known, &new_entity) {
             (ProposalKind::List, false, None) => {
                 return Err(Refusal::Invalid(format!(
