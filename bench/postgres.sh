@@ -5,9 +5,11 @@
 #   one PostgreSQL database, each loaded by its own wrk for the same time;
 # - the latency of a workflow action over the API (a proposal made and submitted: two audited
 #   writes) on each database.
-# It starts its own throwaway PostgreSQL (.ci/postgres.sh) on port 54331 and stops it.
+# It starts its own throwaway PostgreSQL (.ci/postgres.sh) on port 54331 and stops it. With
+# BASE=path/to/another/proscribe, that binary's SQLite figures are taken in the same run too
+# (the build before PostgreSQL, say), for a comparison.
 #
-# Usage: bench/postgres.sh [SECONDS]   (needs wrk and psql: apt-get install wrk postgresql-client)
+# Usage: [BASE=BIN] bench/postgres.sh [SECONDS]   (needs wrk and psql: apt-get install wrk postgresql-client)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -40,10 +42,17 @@ fresh_pg() {
 
 echo "== import of every shared list ($(du -sh "$data/lists" "$data/ftm" | awk '{print $1}' | paste -sd+) of files)"
 printf '| run | database | wall s | peak RSS MiB |\n|---|---|---|---|\n'
+kinds="sqlite postgres"
+[[ -n "${BASE:-}" ]] && kinds="base-sqlite $kinds"
 for run in 1 2; do
-  for kind in sqlite postgres; do
-    if [[ $kind = sqlite ]]; then rm -f lists.db*; db=lists.db; else db=$(fresh_pg lists); fi
-    /usr/bin/time -f "%e %M" -o time.txt "$bin" --db "$db" import "$data/lists" "$data/ftm" > /dev/null 2>&1
+  for kind in $kinds; do
+    exe=$bin
+    case $kind in
+      base-sqlite) exe=$BASE; rm -f base.db*; db=base.db ;;
+      sqlite) rm -f lists.db*; db=lists.db ;;
+      postgres) db=$(fresh_pg lists) ;;
+    esac
+    /usr/bin/time -f "%e %M" -o time.txt "$exe" --db "$db" import "$data/lists" "$data/ftm" > /dev/null 2>&1
     read -r wall rss < time.txt
     printf '| %d | %s | %s | %d |\n' "$run" "$kind" "$wall" "$((rss / 1024))"
   done
@@ -78,7 +87,10 @@ LUA
 
 # Starts a server on database $1 (log $2); sets `base` to its URL once it is ready.
 start() {
-  "$bin" --db "$1" serve --listen 127.0.0.1:0 --open-reads --index-dir "$out/indexes" > /dev/null 2> "$2" &
+  local extra=()
+  # The base build may predate --index-dir.
+  [[ "${exe:-$bin}" = "$bin" ]] && extra=(--index-dir "$out/indexes")
+  "${exe:-$bin}" --db "$1" serve --listen 127.0.0.1:0 --open-reads "${extra[@]}" > /dev/null 2> "$2" &
   servers+=($!)
   for _ in $(seq 600); do grep -q "serves on" "$2" && break; sleep 0.1; done
   base=$(sed -n 's/^proscribe serves on //p' "$2")
@@ -112,6 +124,11 @@ measure() {
     END { printf "| %s | %d per server | %.0f | %.2f | %.2f | %d |\n", l, c, rps, p50, p99, e }'
   rm -f wrk.*
 }
+if [[ -n "${BASE:-}" ]]; then
+  exe=$BASE start base.db base.log
+  measure "one server, SQLite (base)" 8 "$base"
+  stop_all
+fi
 start lists.db sqlite.log
 measure "one server, SQLite" 8 "$base"
 stop_all
@@ -125,11 +142,16 @@ stop_all
 echo
 echo "== a workflow action over the API: 200 proposals made and submitted, one after the other"
 printf '| database | p50 ms | p99 ms | mean ms |\n|---|---|---|---|\n'
-for kind in sqlite postgres; do
-  if [[ $kind = sqlite ]]; then db=lists.db; else db=$pg; fi
-  "$bin" --db "$db" roles grant un-sc-consolidated bench-ministry proposer > /dev/null
-  key=$("$bin" --db "$db" --json keys add "bench-$kind" --role editor --body bench-ministry | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-  start "$db" "workflow-$kind.log"
+for kind in $kinds; do
+  exe=$bin
+  case $kind in
+    base-sqlite) exe=$BASE; db=base.db ;;
+    sqlite) db=lists.db ;;
+    postgres) db=$pg ;;
+  esac
+  "$exe" --db "$db" roles grant un-sc-consolidated bench-ministry proposer > /dev/null
+  key=$("$exe" --db "$db" --json keys add "bench-$kind" --role editor --body bench-ministry | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+  exe=$exe start "$db" "workflow-$kind.log"
   python3 - "$base" "$key" "$kind" <<'PY'
 import http.client, json, statistics, sys, time, urllib.parse
 base, key, kind = sys.argv[1:4]
@@ -149,5 +171,5 @@ times.sort()
 print(f"| {kind} | {times[len(times) // 2]:.2f} | {times[int(len(times) * 0.99)]:.2f} | {statistics.mean(times):.2f} |")
 PY
   stop_all
-  "$bin" --db "$db" audit verify > /dev/null
+  "$exe" --db "$db" audit verify > /dev/null
 done

@@ -2,7 +2,7 @@
 //! kept, in one transaction on the destination. The audit trail comes along as it is, and
 //! since rows keep their values and types, the copy verifies with the same head.
 
-use crate::db::Arg;
+use crate::db::Value;
 use crate::{Error, Store};
 
 /// Every table, in an order that writes a row after the rows it refers to, with its columns.
@@ -75,19 +75,22 @@ impl Store {
         let mut counts = Vec::new();
         for (table, columns) in TABLES {
             let cols = columns.join(", ");
-            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-            let insert = format!("INSERT INTO {table} ({cols}) VALUES ({})", marks.join(", "));
+            let head = format!("INSERT INTO {table} ({cols})");
             let mut n = 0u64;
+            let mut rows: Vec<Value<'static>> = Vec::new();
             self.db.each(&format!("SELECT {cols} FROM {table}"), &[], |row| {
-                let values = (0..columns.len()).map(|i| row.value(i)).collect::<Result<Vec<_>, _>>()?;
-                let args: Vec<&dyn Arg> = values.iter().map(|v| v as &dyn Arg).collect();
-                tx.execute(&insert, &args)?;
+                for i in 0..columns.len() {
+                    rows.push(row.value(i)?.into_owned());
+                }
                 n += 1;
-                if n.is_multiple_of(10_000) {
+                if n.is_multiple_of(256) {
+                    tx.insert_many(&head, columns.len(), &rows, "")?;
+                    rows.clear();
                     progress(table, n);
                 }
                 Ok(())
             })?;
+            tx.insert_many(&head, columns.len(), &rows, "")?;
             progress(table, n);
             counts.push((*table, n));
         }

@@ -44,6 +44,19 @@ pub(crate) enum Value<'a> {
     Blob(Cow<'a, [u8]>),
 }
 
+impl Value<'_> {
+    /// The value, owning what it holds.
+    pub(crate) fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Int(i) => Value::Int(i),
+            Value::Real(f) => Value::Real(f),
+            Value::Text(t) => Value::Text(Cow::Owned(t.into_owned())),
+            Value::Blob(b) => Value::Blob(Cow::Owned(b.into_owned())),
+        }
+    }
+}
+
 /// What can be bound to a query's parameter.
 pub(crate) trait Arg {
     /// The value bound.
