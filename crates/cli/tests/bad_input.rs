@@ -170,6 +170,7 @@ fn a_database_url_is_a_server_or_refused_never_taken_for_a_path() {
         ),
         (None, Some("postgresql://127.0.0.1:1/lists"), "PostgreSQL error: error connecting to server"),
         (Some("postgres://127.0.0.1/lists?sslmode=sometimes"), None, "not a PostgreSQL URL"),
+        (Some("postgres://127.0.0.1:1/lists?sslmode=require"), None, "without TLS (sslmode=require asks for it)"),
         (Some("mysql://localhost/lists"), None, "unknown URL scheme \"mysql\""),
         (Some("file:///tmp/lists.db"), None, "file:// URL"),
     ] {

@@ -275,6 +275,13 @@ impl Store {
 
     fn connect_with(url: &str, migrate: bool) -> Result<Store, Error> {
         let mut config: postgres::Config = url.parse()?;
+        if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            return Err(Error::Invalid(
+                "this build connects to PostgreSQL without TLS (sslmode=require asks for it): use a server on this \
+                 machine or a private network, with sslmode=disable or prefer"
+                    .into(),
+            ));
+        }
         if config.get_application_name().is_none() {
             config.application_name("proscribe");
         }
