@@ -16,9 +16,10 @@
 //! - Commands that cannot run in a test are recognised by `NOT_RUN`, which names each with
 //!   the reason, and skipped with a message: `proscribe serve` (runs until stopped), `curl`
 //!   (asks a running server), `proscribe sync` (needs the network), `proscribe migrate` (needs
-//!   a PostgreSQL server), `cargo` (this test runs inside a cargo build). `cargo run --release
-//!   -- ARGS`, the first command of README, runs as `proscribe ARGS` on what a fresh machine
-//!   has: no database named and none at the default place.
+//!   a PostgreSQL server), `.ci/postgres.sh` (starts one), `cargo` (this test runs inside a
+//!   cargo build). `cargo run --release -- ARGS`, the first command of README, runs as
+//!   `proscribe ARGS` on what a fresh machine has: no database named and none at the default
+//!   place.
 //! - Files the walk-through expects to exist (`INPUTS`: customers.csv, names.csv,
 //!   article.txt) are written, small, before the first command that names them.
 //! - Where a document shows a command's output in a plain ``` block right after the ```sh
@@ -39,6 +40,7 @@ const NOT_RUN: &[(&str, &str)] = &[
     ("proscribe sync", "fetches the lists over the network"),
     ("proscribe migrate", "needs a PostgreSQL server (the store suite and tests/replicas.rs move registries to one)"),
     ("cargo", "builds and tests the workspace, inside which this test runs"),
+    (".ci/postgres.sh", "starts a PostgreSQL server, as CI does for the tests that need one"),
     ("pip", "installs from PyPI; .ci/python.sh builds and installs the package for its tests"),
     ("maturin", "builds the Python package; .ci/python.sh does, for its tests"),
     ("python3", "runs in the Python package's virtualenv; .ci/python.sh runs these examples' code in pytest"),
@@ -224,7 +226,7 @@ fn invocations(text: &str) -> Vec<(Vec<&str>, Option<&str>)> {
         let mut subcommand = None;
         while let Some(&w) = rest.next() {
             match w {
-                "--db" | "--log-format" => {
+                "--db" | "--log-format" | "--index-dir" | "--date-horizon-days" => {
                     options.push(w);
                     rest.next();
                 }
