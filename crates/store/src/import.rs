@@ -2,6 +2,7 @@
 //! changes a new version brings against the one before it.
 
 use std::collections::HashMap;
+use std::fmt::Write;
 
 use proscribe_model::diff::DesignationChangeKind;
 use proscribe_model::workflow::check_horizon;
@@ -260,14 +261,13 @@ impl Staging<'_, '_> {
             }
         }
         tx.insert_many("INSERT INTO record (hash, body)", 2, &records, "ON CONFLICT (hash) DO NOTHING")?;
-        let marks: Vec<String> = (1..=hashes.len()).map(|i| format!("?{i}")).collect();
+        let mut select = String::from("SELECT hash, id FROM record WHERE hash IN (?1");
+        for i in 2..=hashes.len() {
+            let _ = write!(select, ", ?{i}");
+        }
+        select.push(')');
         let args: Vec<&dyn Arg> = hashes.iter().map(|h| h as &dyn Arg).collect();
-        let ids: HashMap<Vec<u8>, i64> = tx
-            .rows(&format!("SELECT hash, id FROM record WHERE hash IN ({})", marks.join(", ")), &args, |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .into_iter()
-            .collect();
+        let ids: HashMap<Vec<u8>, i64> = tx.rows(&select, &args, |r| Ok((r.get(0)?, r.get(1)?)))?.into_iter().collect();
         let (mut members, mut references, mut same) = (Vec::new(), Vec::new(), Vec::new());
         for p in &self.pending {
             let record = *ids
