@@ -11,15 +11,9 @@
 #
 # Usage: [BASE=BIN] bench/postgres.sh [SECONDS]   (needs wrk and psql: apt-get install wrk postgresql-client)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$PWD"
-seconds="${1:-15}"
-data="$(cd "${PROSCRIBE_SHARED_DATA:-../shared/data}" && pwd)"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
-target="${CARGO_TARGET_DIR:-target}"
-[[ "$target" = /* ]] || target="$root/$target"
-bin="$target/release/proscribe"
+seconds="${1:-15}"
+source "$(dirname "$0")/common.sh"
 out=$(mktemp -d)
 pg_dir=$(mktemp -d /tmp/proscribe-bench-pg.XXXXXX)
 servers=()

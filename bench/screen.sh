@@ -22,16 +22,10 @@
 # Usage: bench/screen.sh   (needs GNU time at /usr/bin/time; the peers' virtualenv at
 # ~/.cache/peers-venv, set up by ../shared/peers/setup.sh when missing)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$PWD"
-data="$(cd "${PROSCRIBE_SHARED_DATA:-../shared/data}" && pwd)"
+source "$(dirname "$0")/common.sh"
 peers="$(cd "${PROSCRIBE_PEERS:-../shared/peers}" && pwd)"
 py="${PEERS_PYTHON:-$HOME/.cache/peers-venv/bin/python}"
 [[ -x "$py" ]] || bash "$peers/setup.sh"
-cargo build --release --quiet
-target="${CARGO_TARGET_DIR:-target}"
-[[ "$target" = /* ]] || target="$root/$target"
-bin="$target/release/proscribe"
 export PROSCRIBE_BIN="$bin"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

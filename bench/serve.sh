@@ -5,15 +5,9 @@
 #
 # Usage: bench/serve.sh [SECONDS]   (needs wrk: apt-get install wrk)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$PWD"
-seconds="${1:-15}"
-data="$(cd "${PROSCRIBE_SHARED_DATA:-../shared/data}" && pwd)"
 command -v wrk > /dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
-target="${CARGO_TARGET_DIR:-target}"
-[[ "$target" = /* ]] || target="$root/$target"
-bin="$target/release/proscribe"
+seconds="${1:-15}"
+source "$(dirname "$0")/common.sh"
 out=$(mktemp -d)
 server=""
 trap '[[ -n "$server" ]] && kill "$server" 2> /dev/null; wait 2> /dev/null; rm -rf "$out"' EXIT
