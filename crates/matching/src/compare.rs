@@ -28,7 +28,8 @@ use serde::Serialize;
 pub use self::params::{CompareParams, ParamError};
 use crate::prepare::{Form, PreparedName, Run};
 use crate::similarity::{
-    abjad_likeness, consonant_count, masks_may_reach, token_similarity, word_key_similarity, Abjad, Mode, TokenRef,
+    abjad_likeness, consonant_count, masks_may_reach, other_gender, same_syllable, token_similarity,
+    word_key_similarity, Abjad, Mode, TokenRef,
 };
 use crate::weights::TokenWeights;
 
@@ -309,7 +310,7 @@ impl Memo {
     /// The similarity of query token number `qt` (see [`Memo::query_token`]) and interned
     /// candidate token `c` compared in `context`, computed by `similarity` the first time.
     fn get(&mut self, qt: u32, c: u32, context: Context, similarity: impl FnOnce() -> f64) -> f64 {
-        let key = u64::from(c) << 32 | u64::from(qt) << 5 | u64::from(context.0);
+        let key = u64::from(c) << 32 | u64::from(qt) << 7 | u64::from(context.0);
         *self.similarities.entry(key).or_insert_with(similarity)
     }
 }
@@ -322,7 +323,12 @@ struct Context(u8);
 impl Context {
     fn new(mode: Mode, person: bool, cross_script: bool) -> Context {
         Context(
-            mode.abjad as u8 | u8::from(mode.abbreviations) << 2 | u8::from(person) << 3 | u8::from(cross_script) << 4,
+            mode.abjad as u8
+                | u8::from(mode.abbreviations) << 2
+                | u8::from(person) << 3
+                | u8::from(cross_script) << 4
+                | u8::from(mode.latin.0) << 5
+                | u8::from(mode.latin.1) << 6,
         )
     }
 }
@@ -431,7 +437,8 @@ impl<'a> Pair<'a> {
         // Abbreviations stand for words among others (`Delancourt Bros. Mfg.`); a name of one
         // word is a name of its own, not a cut of another (`Inter`, `Interexpress`).
         let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
-        let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), abbreviations };
+        let latin = (!qf.transliterated, !cf.transliterated);
+        let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), abbreviations, latin };
         let cross_script = qf.transliterated != cf.transliterated;
         let floor = if cross_script {
             p.floor_cross
@@ -514,10 +521,15 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
             if filial && (qf.flags[i].segment == 0) != (cf.flags[j].segment == 0) {
                 s *= p.filial;
             }
-            // A syllable is the same syllable, spelled by one romanisation or another (the
-            // spelling key unifies them), or another syllable.
-            if pair.syllabic && a.key != b.key {
+            // A syllable is the same syllable, spelled by one romanisation or another, or
+            // another syllable.
+            if pair.syllabic && !same_syllable(&a.key, &b.key) {
                 s = s.min(p.syllable);
+            }
+            // A woman's form of a man's name is another name (not when an abjad, which
+            // writes no short vowels, leaves the ending to the romanisation).
+            if pair.person && pair.mode.abjad == Abjad::Neither && other_gender(&a.key, &b.key) {
+                s = s.min(p.gender);
             }
             if s > floor {
                 out.push(Link { q: (i as u8, i as u8 + 1), c: (j as u8, j as u8 + 1), sim: s });
@@ -569,7 +581,7 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                 }
                 // Syllables read from a syllabic script spell one word only as themselves
                 // (`yu lan`, `Yulan`): `mei ying` is not `Ming`, nor `wan ting` `Wentong`.
-                if many_form.syllabic && a.key != run.key {
+                if many_form.syllabic && !same_syllable(&a.key, &run.key) {
                     continue;
                 }
                 let mut s = word_key_similarity(&a.key, &run.key, p.joined);

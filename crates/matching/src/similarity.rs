@@ -19,6 +19,9 @@ pub(crate) struct Mode {
     pub abjad: Abjad,
     /// Abbreviations may stand for words (organisations, vessels).
     pub abbreviations: bool,
+    /// Whether each side (the first token's, the second's) was written in Latin letters, not
+    /// transliterated from another script.
+    pub latin: (bool, bool),
 }
 
 /// Which side of a comparison was written in an abjad (a script that writes consonants and
@@ -83,6 +86,70 @@ impl<'a> TokenRef<'a> {
     }
 }
 
+/// Whether two spelling keys are one syllable of a Chinese, Korean or Japanese name written
+/// by two romanisations. The spelling key already unifies most of what they disagree on
+/// (`zh`/`j`, `eo`/`o`, `y`/`i`); what it keeps apart is how each marks voicing and
+/// aspiration: Wade-Giles and McCune-Reischauer write `k`, `t`, `p`, `ch` where pinyin and
+/// Revised Romanisation write `g`, `d`, `b`, `j` (`Kim`/`Gim`, `Chang`/`Jang`, `Pak`/`Bak`,
+/// `Teng`/`Deng`), Wade-Giles writes pinyin's `x` as `hs` (`Hsiao`/`Xiao`) and `-ong` as
+/// `-ung`, and Korean custom writes some vowels its own way. Any other difference is another
+/// syllable (`cheng` is not `chen`, `ying` not `ling`).
+pub(crate) fn same_syllable(a: &str, b: &str) -> bool {
+    fn folded(key: &str) -> impl Iterator<Item = u8> + '_ {
+        let b = key.as_bytes();
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            let c = *b.get(i)?;
+            let next = b.get(i + 1).copied();
+            i += 1;
+            Some(match (c, next) {
+                (b'c', Some(b'h')) => {
+                    i += 1;
+                    b'j'
+                }
+                (b'h', Some(b's')) => {
+                    i += 1;
+                    b'x'
+                }
+                (b's', Some(b'h')) => {
+                    i += 1;
+                    b'x'
+                }
+                // Korean `ㅚ` is `oe` in the romanisations and `oi` by custom (`Choe`, `Choi`).
+                (b'o', Some(b'i')) => {
+                    i += 1;
+                    b'o'
+                }
+                // Wade-Giles writes pinyin's `-ong` as `-ung` (`Hung`, `Hong`), and Korean
+                // custom `ㅓ` before `ng` as `u` (`Jung`, `Jeong`; `Sung`, `Seong`).
+                (b'o', Some(b'n')) if b.get(i + 1) == Some(&b'g') => b'u',
+                (b'g', _) => b'k',
+                (b'd', _) => b't',
+                (b'b', _) => b'p',
+                _ => c,
+            })
+        })
+    }
+    a == b || folded(a).eq(folded(b))
+}
+
+/// Whether two spelling keys are the man's and the woman's form of one name in the languages
+/// that mark the woman's with an ending: `-a` or `-ia` added (`Michael`/`Michaela`,
+/// `Angel`/`Angela`, `Victor`/`Victoria`, `Orlov`/`Orlova`) or in place of a man's `-o` or
+/// `-e` (`Fernando`/`Fernanda`, `Alexandre`/`Alexandra`). The stem keeps at least three
+/// letters, so that short words differing in a vowel are left to the edit distance.
+pub(crate) fn other_gender(a: &str, b: &str) -> bool {
+    let (long, short) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+    let stem = |k: &str| k.len() >= 3 && k.bytes().all(|c| c.is_ascii_lowercase());
+    let added = long
+        .strip_suffix('a')
+        .is_some_and(|rest| stem(short) && (rest == short || rest.strip_suffix('i').is_some_and(|rest| rest == short)));
+    let replaced = |her: &str, his: &str| {
+        her.strip_suffix('a').zip(his.strip_suffix(['o', 'e'])).is_some_and(|(x, y)| stem(x) && x == y)
+    };
+    added || replaced(a, b) || replaced(b, a)
+}
+
 /// The consonants of a key as a bit set, one bit per letter, and a bit for digits.
 pub(crate) fn consonant_mask(key: &str) -> u32 {
     key.bytes().fold(0, |m, b| match b {
@@ -127,6 +194,17 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     if a.key == b.key {
         return 0.97;
     }
+    // A romanisation writes a name's vowels; a word of Latin letters without any (`SMT`,
+    // `TTSN`, `VTK`) is an abbreviation or a code, not a spelling of a name: it is its own
+    // spelling or stands for words (organisations), never a near spelling of a word with
+    // vowels (`Smith`) nor the consonants of an abjad word (`تحسینی`). (Two such codes are
+    // still compared letter by letter: `CVC`, `CVS`.)
+    let code = |latin: bool, t: &TokenRef, other: &TokenRef| {
+        latin && vowelless(t.key) && (other.key.bytes().any(is_vowel) || mode.abjad != Abjad::Neither)
+    };
+    if code(mode.latin.0, a, b) || code(mode.latin.1, b, a) {
+        return if mode.abbreviations { abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)) } else { 0.0 };
+    }
     // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
     // alike by their shared part: only the rest tells them apart.
     if let Some((x, y)) = compound_stems(a.key, b.key) {
@@ -146,6 +224,11 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
     }
     s
+}
+
+/// Whether a spelling key of two letters or more has no vowel.
+fn vowelless(key: &str) -> bool {
+    key.len() >= 2 && key.bytes().all(|b| b.is_ascii_lowercase() && !is_vowel(b))
 }
 
 /// The likeness of two words (key and skeleton each) when one side or both were written in an
@@ -605,9 +688,11 @@ mod tests {
 
     #[test]
     fn similarities() {
-        let plain = Mode { abjad: Abjad::Neither, abbreviations: false };
-        let abjad = Mode { abjad: Abjad::First, abbreviations: false };
-        let org = Mode { abjad: Abjad::Neither, abbreviations: true };
+        let plain = Mode { abjad: Abjad::Neither, abbreviations: false, latin: (true, true) };
+        let abjad = Mode { abjad: Abjad::First, abbreviations: false, latin: (false, true) };
+        let org = Mode { abjad: Abjad::Neither, abbreviations: true, latin: (true, true) };
+        let abjad_second = Mode { abjad: Abjad::Second, abbreviations: false, latin: (true, false) };
+        let transliterated = Mode { abjad: Abjad::Neither, abbreviations: false, latin: (false, true) };
         let cases = [
             ("levitsky", "levitskiy", plain, 0.95, 1.0),
             ("abdalla", "abdulla", plain, 0.9, 1.0),
@@ -633,9 +718,67 @@ mod tests {
             ("8", "8", plain, 1.0, 1.0),
             ("w", "william", plain, 0.9, 0.9),
             ("ltd", "limited", plain, 1.0, 1.0),
+            // A Latin word without vowels is a code: no near spelling of a name, nor the
+            // consonants of an abjad word; two codes are still compared letter by letter.
+            ("smt", "smith", plain, 0.0, 0.0),
+            ("ttsn", "thsini", abjad_second, 0.0, 0.0),
+            ("vtk", "vthaq", abjad_second, 0.0, 0.0),
+            ("cvc", "cvs", org, 0.6, 0.9),
+            ("smt", "smt", plain, 1.0, 1.0),
+            // ... unless it was read from a script that leaves vowels unwritten (Khmer).
+            ("mnh", "minh", transliterated, 0.6, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);
+        }
+    }
+
+    #[test]
+    fn syllables_by_romanisation() {
+        use proscribe_text::key;
+        let same = [
+            ("kim", "gim"),
+            ("chang", "jang"),
+            ("hsiao", "shiao"),
+            ("choi", "cho"),
+            ("hung", "hong"),
+            ("jung", "jong"),
+        ];
+        for (a, b) in same {
+            assert!(same_syllable(&key(a), &key(b)), "{a} / {b}");
+        }
+        let other =
+            [("cheng", "chen"), ("ying", "ling"), ("hong", "wang"), ("jun", "zhu"), ("jian", "jin"), ("sheng", "shu")];
+        for (a, b) in other {
+            assert!(!same_syllable(&key(a), &key(b)), "{a} / {b}");
+        }
+    }
+
+    #[test]
+    fn a_name_and_its_form_for_the_other_gender() {
+        use proscribe_text::key;
+        let pairs = [
+            ("michael", "michaela"),
+            ("victor", "victoria"),
+            ("fernando", "fernanda"),
+            ("alexandre", "alexandra"),
+            ("orlov", "orlova"),
+            ("yevgeniy", "yevgeniya"),
+            ("angel", "angela"),
+        ];
+        for (a, b) in pairs {
+            assert!(other_gender(&key(a), &key(b)) && other_gender(&key(b), &key(a)), "{a} / {b}");
+        }
+        let not = [
+            ("maria", "mariah"),
+            ("anna", "ann"),
+            ("jose", "josef"),
+            ("ali", "alim"),
+            ("osama", "usama"),
+            ("ana", "an"),
+        ];
+        for (a, b) in not {
+            assert!(!other_gender(&key(a), &key(b)), "{a} / {b}");
         }
     }
 

@@ -31,9 +31,16 @@ pub struct CompareParams {
     /// Salam` / `Abdulsalam`); the edit distance of the two gives up below it.
     pub joined: f64,
     /// Highest similarity of two different syllables when one name was read from a syllabic
-    /// script (Han, kana, Hangul): a syllable is the same syllable or another one (`yang` is
-    /// not `yeong`, `qiang` not `kuang`), however alike the letters.
+    /// script (Han, kana, Hangul): a syllable is the same syllable, in one romanisation or
+    /// another (`similarity::same_syllable`), or another one (`yang` is not `yeong`, `qiang`
+    /// not `kuang`), however alike the letters. None by default: `Hong Wei` shares half its
+    /// name with `Wang Wei` and is not him.
     pub syllable: f64,
+    /// Highest similarity of a person's name word and its form for the other gender
+    /// (`similarity::other_gender`: `Michael`/`Michaela`, `Fernando`/`Fernanda`): Romance,
+    /// Slavic and Germanic given names, and Slavic surnames, mark a woman's name with an
+    /// ending on the man's, so the two name different people, however alike their letters.
+    pub gender: f64,
 
     // Weighting: what a token weighs is its weight from `TokenWeights` times its class's
     // factor (a plain word 1) times the factors below that apply to it.
@@ -103,7 +110,8 @@ impl CompareParams {
         filial: 0.7,
         acronym: 0.93,
         joined: 0.85,
-        syllable: 0.6,
+        syllable: 0.0,
+        gender: 0.0,
         number: 1.3,
         initial: 0.35,
         particle: 0.15,
@@ -212,6 +220,7 @@ by_name!(
     acronym,
     joined,
     syllable,
+    gender,
     number,
     initial,
     particle,
