@@ -523,7 +523,7 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
             }
             // A syllable is the same syllable, spelled by one romanisation or another, or
             // another syllable.
-            if pair.syllabic && !same_syllable(&a.key, &b.key) {
+            if pair.syllabic && !same_syllable((&a.key, qf.syllabic), (&b.key, cf.syllabic)) {
                 s = s.min(p.syllable);
             }
             // A woman's form of a man's name is another name (not when an abjad, which
@@ -581,7 +581,8 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                 }
                 // Syllables read from a syllabic script spell one word only as themselves
                 // (`yu lan`, `Yulan`): `mei ying` is not `Ming`, nor `wan ting` `Wentong`.
-                if many_form.syllabic && !same_syllable(&a.key, &run.key) {
+                let one_syllabic = if flip { pair.cf.syllabic } else { pair.qf.syllabic };
+                if many_form.syllabic && !same_syllable((&a.key, one_syllabic), (&run.key, true)) {
                     continue;
                 }
                 let mut s = word_key_similarity(&a.key, &run.key, p.joined);
@@ -804,17 +805,30 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     let extra = if pair.person && !pair.syllabic { 1.0 } else { p.extra_org };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
+    // A middle name lies before the name's last matched word. In a name of two or three
+    // words (given names and a surname), a word after it is where the surname is written
+    // (`Robert Joseph Stevenson` is not `Robert Joseph`, `Michael Scott` not `Scott Michael
+    // Miller`), unless it is a patronymic, which follows the given name. Longer names are
+    // chains whose last words are routinely left out: an Arabic or Pashtun name's father's and
+    // tribe's names (`Dost Mohammad Khan Haqqani`), a second surname (`Maria Luisa
+    // Sanchez-Lopez`).
+    let last = |used: &[bool], len: usize| if len <= 3 { used[..len].iter().rposition(|&u| u) } else { Some(len) };
+    let (last_q, last_c) = (last(&a.used.q, pair.qt.len()), last(&a.used.c, pair.ct.len()));
+    let middle =
+        |at: usize, last: Option<usize>, form: &Form| last.is_some_and(|l| at < l) || form.flags[at].patronymic;
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
             // A syllable left over is part of another name, not a middle name.
-            let lenient = pair.person && !pair.syllabic && a.covered.c && !a.links.is_empty();
+            let lenient =
+                pair.person && !pair.syllabic && a.covered.c && !a.links.is_empty() && middle(i, last_q, pair.qf);
             total += a.weights.q[i] * if lenient { p.lenient } else { extra };
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
     for (j, t) in pair.ct.iter().enumerate() {
         if !a.used.c[j] {
-            let lenient = pair.person && !pair.syllabic && a.covered.q && !a.links.is_empty();
+            let lenient =
+                pair.person && !pair.syllabic && a.covered.q && !a.links.is_empty() && middle(j, last_c, pair.cf);
             total += a.weights.c[j] * if lenient { p.lenient } else { extra };
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }

@@ -987,12 +987,11 @@ mod tests {
     /// names like it.
     #[test]
     fn only_a_crowd_of_alike_names_has_every_candidate_compared() {
-        // Thirty people named `Karim Yusuf`, each with a surname of their own.
+        // Thirty people named `Karim Yusuf`, each with a middle name of their own.
         let people = (0..30u8).map(|i| {
             let mut e = Entity::new(format!("p{i}"), Schema::Person);
-            let surname: String =
-                ['z', char::from(b'a' + i % 26), char::from(b'a' + i / 26), 'o', 'v'].iter().collect();
-            e.add_name(Name::new(format!("KARIM YUSUF {surname}"), NameKind::Primary));
+            let middle: String = ['z', char::from(b'a' + i % 26), char::from(b'a' + i / 26), 'o', 'v'].iter().collect();
+            e.add_name(Name::new(format!("KARIM {middle} YUSUF"), NameKind::Primary));
             e
         });
         let index = Index::build(people);

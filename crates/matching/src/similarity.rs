@@ -87,15 +87,22 @@ impl<'a> TokenRef<'a> {
 }
 
 /// Whether two spelling keys are one syllable of a Chinese, Korean or Japanese name written
-/// by two romanisations. The spelling key already unifies most of what they disagree on
-/// (`zh`/`j`, `eo`/`o`, `y`/`i`); what it keeps apart is how each marks voicing and
-/// aspiration: Wade-Giles and McCune-Reischauer write `k`, `t`, `p`, `ch` where pinyin and
-/// Revised Romanisation write `g`, `d`, `b`, `j` (`Kim`/`Gim`, `Chang`/`Jang`, `Pak`/`Bak`,
-/// `Teng`/`Deng`), Wade-Giles writes pinyin's `x` as `hs` (`Hsiao`/`Xiao`) and `-ong` as
-/// `-ung`, and Korean custom writes some vowels its own way. Any other difference is another
-/// syllable (`cheng` is not `chen`, `ying` not `ling`).
-pub(crate) fn same_syllable(a: &str, b: &str) -> bool {
-    fn folded(key: &str) -> impl Iterator<Item = u8> + '_ {
+/// by two romanisations; each comes with whether it is a reading of the syllabic script (from
+/// its characters, in pinyin, Revised Romanisation or Hepburn) or a spelling as written. The
+/// spelling key already unifies most of what romanisations disagree on (`zh`/`j`, `eo`/`o`,
+/// `y`/`i`); what it keeps apart is how each marks aspiration. Pinyin and Revised
+/// Romanisation write the unaspirated consonants `b`, `d`, `g`, `j`; Wade-Giles and
+/// McCune-Reischauer write them `p`, `t`, `k`, `ch`, the aspirated ones with an apostrophe
+/// that spellings drop. So a reading's `g` is a spelling's `k` (`Gim`/`Kim`, `Jang`/`Chang`,
+/// `Deng`/`Teng`), but a reading's `p` is never a spelling's `b` (`平 ping` is not `Bing`).
+/// Wade-Giles also writes pinyin's `x` as `hs` (`Hsiao`/`Xiao`) and `-ong` as `-ung`, and
+/// Korean custom some vowels its own way. Any other difference is another syllable (`cheng`
+/// is not `chen`, `ying` not `ling`).
+pub(crate) fn same_syllable(a: (&str, bool), b: (&str, bool)) -> bool {
+    // A reading's consonants are what they are: `G`, `K`, `D`, `T`, `B`, `P`, `J` (unaspirated
+    // `j`), `H` (aspirated `ch`). A spelling's voiced ones too; its voiceless `k`, `t`, `p` and
+    // its `c` (for `ch`) may stand for either of a pair.
+    fn units(key: &str, reading: bool) -> impl Iterator<Item = u8> + '_ {
         let b = key.as_bytes();
         let mut i = 0;
         std::iter::from_fn(move || {
@@ -105,13 +112,13 @@ pub(crate) fn same_syllable(a: &str, b: &str) -> bool {
             Some(match (c, next) {
                 (b'c', Some(b'h')) => {
                     i += 1;
-                    b'j'
+                    if reading {
+                        b'H'
+                    } else {
+                        b'c'
+                    }
                 }
-                (b'h', Some(b's')) => {
-                    i += 1;
-                    b'x'
-                }
-                (b's', Some(b'h')) => {
+                (b'h', Some(b's')) | (b's', Some(b'h')) => {
                     i += 1;
                     b'x'
                 }
@@ -123,14 +130,35 @@ pub(crate) fn same_syllable(a: &str, b: &str) -> bool {
                 // Wade-Giles writes pinyin's `-ong` as `-ung` (`Hung`, `Hong`), and Korean
                 // custom `ㅓ` before `ng` as `u` (`Jung`, `Jeong`; `Sung`, `Seong`).
                 (b'o', Some(b'n')) if b.get(i + 1) == Some(&b'g') => b'u',
-                (b'g', _) => b'k',
-                (b'd', _) => b't',
-                (b'b', _) => b'p',
+                // (Not the `g` of a final `-ng`.)
+                (b'g', _) if i >= 2 && b[i - 2] == b'n' => b'g',
+                (b'g' | b'd' | b'b' | b'j', _) => c.to_ascii_uppercase(),
+                (b'k' | b't' | b'p', _) if reading => c.to_ascii_uppercase(),
                 _ => c,
             })
         })
     }
-    a == b || folded(a).eq(folded(b))
+    fn alike(x: u8, y: u8) -> bool {
+        let either = |spelt: u8, of: u8| match spelt {
+            b'k' => matches!(of, b'G' | b'K'),
+            b't' => matches!(of, b'D' | b'T'),
+            b'p' => matches!(of, b'B' | b'P'),
+            b'c' => matches!(of, b'J' | b'H'),
+            _ => false,
+        };
+        x == y || either(x, y) || either(y, x)
+    }
+    if a.0 == b.0 {
+        return true;
+    }
+    let (mut x, mut y) = (units(a.0, a.1), units(b.0, b.1));
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if alike(p, q) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// Whether two spelling keys are the man's and the woman's form of one name in the languages
@@ -736,21 +764,32 @@ mod tests {
     #[test]
     fn syllables_by_romanisation() {
         use proscribe_text::key;
+        // A reading (from the characters) against a spelling as written.
         let same = [
-            ("kim", "gim"),
-            ("chang", "jang"),
-            ("hsiao", "shiao"),
-            ("choi", "cho"),
-            ("hung", "hong"),
-            ("jung", "jong"),
+            ("gim", "kim"),
+            ("jang", "chang"),
+            ("deng", "teng"),
+            ("shiao", "hsiao"),
+            ("choe", "choi"),
+            ("hong", "hung"),
+            ("jeong", "jung"),
         ];
-        for (a, b) in same {
-            assert!(same_syllable(&key(a), &key(b)), "{a} / {b}");
+        for (reading, written) in same {
+            assert!(same_syllable((&key(reading), true), (&key(written), false)), "{reading} / {written}");
+            assert!(same_syllable((&key(written), false), (&key(reading), true)), "{written} / {reading}");
         }
-        let other =
-            [("cheng", "chen"), ("ying", "ling"), ("hong", "wang"), ("jun", "zhu"), ("jian", "jin"), ("sheng", "shu")];
-        for (a, b) in other {
-            assert!(!same_syllable(&key(a), &key(b)), "{a} / {b}");
+        let other = [
+            ("cheng", "chen"),
+            ("ying", "ling"),
+            ("hong", "wang"),
+            ("jun", "zhu"),
+            ("jian", "jin"),
+            ("sheng", "shu"),
+            ("ping", "bing"),
+            ("chang", "jang"),
+        ];
+        for (reading, written) in other {
+            assert!(!same_syllable((&key(reading), true), (&key(written), false)), "{reading} / {written}");
         }
     }
 
