@@ -484,7 +484,8 @@ fn align(
         return 0.0;
     }
     let used = assign(candidates.as_mut_slice(), links);
-    let weighed = weigh(pair, p, weights, memo);
+    let mut weighed = weigh(pair, p, weights, memo);
+    by_initials(pair, links.as_slice(), &mut weighed);
     let covered = coverage(pair, p, links.as_slice());
     let aligned = Aligned { links: links.as_slice(), used, weights: weighed, covered };
     let tally = tally(pair, p, &aligned);
@@ -659,6 +660,22 @@ fn weigh(
     Sides {
         q: weigh_side(pair.qt, &base.q, pair.qf, pair.person, c_patronymic, syllabic, p),
         c: weigh_side(pair.ct, &base.c, pair.cf, pair.person, q_patronymic, syllabic, p),
+    }
+}
+
+/// A word matched by an initial weighs what the initial does: the initial tells its first
+/// letter, not the word (`Amy` is one of the names `A.` may stand for, and `Amy Johnson` is
+/// no nearer `Edward A. Johnson` for it).
+fn by_initials(pair: &Pair, links: &[Link], w: &mut Sides<[f64; MAX_TOKENS]>) {
+    for l in links {
+        let (qi, ci) = (Pair::initial(pair.qt, l.q), Pair::initial(pair.ct, l.c));
+        if qi && !ci {
+            let cap = w.q[l.q.0 as usize];
+            w.c[l.c.0 as usize..l.c.1 as usize].iter_mut().for_each(|x| *x = x.min(cap));
+        } else if ci && !qi {
+            let cap = w.c[l.c.0 as usize];
+            w.q[l.q.0 as usize..l.q.1 as usize].iter_mut().for_each(|x| *x = x.min(cap));
+        }
     }
 }
 
