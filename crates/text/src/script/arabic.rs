@@ -113,8 +113,26 @@ fn letter(c: char, initial: bool, next: Option<char>) -> Option<&'static str> {
     })
 }
 
+/// A letter as the table of words writes it: Persian and Urdu write yeh and kaf with code
+/// points of their own (`علی`, `علي`), a word may end in alef maksura for yeh or heh for teh
+/// marbuta (`فاطمه`), and alef takes hamza or not as the writer pleases.
+fn plain_letter(c: char) -> char {
+    match c {
+        'ی' | 'ى' | 'ې' => 'ي',
+        'ک' => 'ك',
+        'ة' | 'ۀ' | 'ە' => 'ه',
+        'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
+        c => c,
+    }
+}
+
+/// Whether `word` is the table's word `table`, letters read by [`plain_letter`].
+fn same_word(word: &str, table: &str) -> bool {
+    word.chars().map(plain_letter).eq(table.chars().map(plain_letter))
+}
+
 fn render_word(word: &str, out: &mut String) {
-    if let Some((_, latin)) = WORDS.iter().find(|(w, _)| *w == word) {
+    if let Some((_, latin)) = WORDS.iter().find(|(w, _)| same_word(word, w)) {
         out.push_str(latin);
         return;
     }
@@ -180,6 +198,9 @@ mod tests {
             ("خالد محمود", "khalid mahmud"),
             ("عبد الفتاح السيسي", "abd al ftah al sisi"),
             ("امیر خان متقی", "amir khan mtqi"),
+            // Persian letters and endings read as the table's words.
+            ("علی اکبر", "ali akbr"),
+            ("فاطمه", "fatima"),
             ("١٢", "12"),
         ]
     );
