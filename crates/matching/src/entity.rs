@@ -10,7 +10,8 @@
 //! | best name is a weak alias (too general to screen on alone) | [`WEAK_ALIAS`] |
 //! | kinds incompatible (a person queried, a vessel listed) | [`SCHEMA_MISMATCH`] |
 //! | birth date equal to the day | [`BIRTH_DATE_EXACT`] |
-//! | birth date compatible (same year, or inside a listed range) | [`BIRTH_DATE_YEAR`] |
+//! | birth date compatible (same year, or inside a listed span of at most two years) | [`BIRTH_DATE_YEAR`] |
+//! | birth date inside a listed span of more years (`circa 1963`, `1960-1970`) | none |
 //! | birth date at most a year off | none (listed as close) |
 //! | birth date more than a year from every listed date | [`BIRTH_DATE_CONFLICT`] |
 //! | a queried country among the entity's countries | [`COUNTRY_MATCH`] |
@@ -38,7 +39,8 @@ pub const WEAK_ALIAS: f64 = -0.2;
 pub const SCHEMA_MISMATCH: f64 = -0.4;
 /// Effect of a birth date equal to a listed one to the day.
 pub const BIRTH_DATE_EXACT: f64 = 0.15;
-/// Effect of a birth date compatible with a listed one (same year, or within a listed range).
+/// Effect of a birth date compatible with a listed one (same year, or within a listed span of
+/// at most two years: a wider one says little of who was born in it).
 pub const BIRTH_DATE_YEAR: f64 = 0.1;
 /// Effect of a birth date more than a year from every listed one.
 pub const BIRTH_DATE_CONFLICT: f64 = -0.35;
@@ -613,6 +615,9 @@ pub fn compatible(query: Schema, listed: Schema) -> bool {
 enum DateFit {
     Exact,
     Compatible,
+    /// Inside a listed span of several years (`circa 1963`, `1960-1970`): as likely for
+    /// anyone born then, so it neither raises nor lowers.
+    Within,
     Close,
     Conflict,
 }
@@ -631,9 +636,25 @@ fn date_fit(query: &DateValue, listed: &DateValue) -> DateFit {
     if day_dates(listed).iter().any(|l| full(l) && q_days.iter().any(|q| q == l)) {
         return DateFit::Exact;
     }
+    // Several reported dates are several dates, not the years between them.
+    if let DateValue::Reported(dates) = listed {
+        return dates.iter().map(|d| date_fit(query, &DateValue::On(d.clone()))).min().unwrap_or(DateFit::Within);
+    }
     let (qa, qb, la, lb) = (query.earliest(), query.latest(), listed.earliest(), listed.latest());
     if qa <= lb && la <= qb {
-        return DateFit::Compatible;
+        return match listed {
+            // `~1963` is 1963 most likely, a year either side possibly.
+            DateValue::Circa(d) => {
+                let own = DateValue::On(d.clone());
+                if qa <= own.latest() && own.earliest() <= qb {
+                    DateFit::Compatible
+                } else {
+                    DateFit::Close
+                }
+            }
+            _ if lb.get_year() - la.get_year() >= 2 => DateFit::Within,
+            _ => DateFit::Compatible,
+        };
     }
     let gap = if qb < la { la.get_year() - qb.get_year() } else { qa.get_year() - lb.get_year() };
     if gap <= 1 {
@@ -649,7 +670,7 @@ fn birth_date(query: &DateValue, entity: &Entity, explain: bool) -> Option<Featu
     let effect = match fit {
         DateFit::Exact => BIRTH_DATE_EXACT,
         DateFit::Compatible => BIRTH_DATE_YEAR,
-        DateFit::Close => 0.0,
+        DateFit::Within | DateFit::Close => 0.0,
         DateFit::Conflict => BIRTH_DATE_CONFLICT,
     };
     let detail = if !explain {
@@ -658,6 +679,7 @@ fn birth_date(query: &DateValue, entity: &Entity, explain: bool) -> Option<Featu
         match fit {
             DateFit::Exact => format!("birth date {query} equals listed {nearest}"),
             DateFit::Compatible => format!("birth date {query} is compatible with listed {nearest}"),
+            DateFit::Within => format!("birth date {query} lies in listed {nearest}, a span of years"),
             DateFit::Close => format!("birth date {query} is within a year of listed {nearest}"),
             DateFit::Conflict => {
                 let all = listed.map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
@@ -828,6 +850,30 @@ mod tests {
         ];
         for (q, kind, expected) in cases {
             check(q, kind, &expected);
+        }
+    }
+
+    /// A listed date of several years says as much as it narrows: `circa 1963` is 1963 most
+    /// likely, a span of years anyone born then falls in, reported dates are each a date.
+    #[test]
+    fn listed_dates_of_every_form() {
+        let fit = |q: &str, listed: &str| {
+            date_fit(&DateValue::parse_lenient(q, true).unwrap(), &DateValue::parse_lenient(listed, true).unwrap())
+        };
+        let cases = [
+            ("1963-05-02", "circa 1963", DateFit::Compatible),
+            ("1964-02-15", "circa 1963", DateFit::Close),
+            ("1966", "circa 1963", DateFit::Conflict),
+            ("1964", "1963/1964", DateFit::Compatible),
+            ("1965", "1960/1970", DateFit::Within),
+            ("1975", "1960/1970", DateFit::Conflict),
+            ("1965", "1960|1970", DateFit::Conflict),
+            ("1970-02-01", "1960|1970", DateFit::Compatible),
+            ("1960-03-04", "1960-03-04|1970", DateFit::Exact),
+            ("1961", "1960|1970", DateFit::Close),
+        ];
+        for (q, listed, want) in cases {
+            assert_eq!(fit(q, listed), want, "{q} against {listed}");
         }
     }
 
