@@ -37,7 +37,7 @@ pub struct CompareParams {
     /// name with `Wang Wei` and is not him.
     pub syllable: f64,
     /// Highest similarity of a person's name word and its form for the other gender
-    /// (`similarity::other_gender`: `Michael`/`Michaela`, `Fernando`/`Fernanda`): Romance,
+    /// (`similarity::other_gender`: `Michael`/`Michaela`, `Orlov`/`Orlova`): Romance,
     /// Slavic and Germanic given names, and Slavic surnames, mark a woman's name with an
     /// ending on the man's, so the two name different people, however alike their letters.
     pub gender: f64,
