@@ -599,7 +599,7 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                     let abjad = if flip { pair.mode.abjad.swapped() } else { pair.mode.abjad };
                     let run_skeleton = proscribe_text::skeleton_of_key(&run.key);
                     if run_skeleton == a.skeleton && consonant_count(&run.key) == consonant_count(&a.key) {
-                        s = s.max(abjad_likeness((&a.key, &a.skeleton), (&run.key, &run_skeleton), abjad));
+                        s = s.max(abjad_likeness((&a.key, &a.skeleton), (&run.key, &run_skeleton), abjad, false));
                     }
                 }
                 if s >= p.joined {

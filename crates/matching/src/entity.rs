@@ -638,14 +638,14 @@ fn date_fit(query: &DateValue, listed: &DateValue) -> DateFit {
     }
     // Several reported dates are several dates, not the years between them.
     if let DateValue::Reported(dates) = listed {
-        return dates.iter().map(|d| date_fit(query, &DateValue::On(d.clone()))).min().unwrap_or(DateFit::Within);
+        return dates.iter().map(|d| date_fit(query, &DateValue::On(*d))).min().unwrap_or(DateFit::Within);
     }
     let (qa, qb, la, lb) = (query.earliest(), query.latest(), listed.earliest(), listed.latest());
     if qa <= lb && la <= qb {
         return match listed {
             // `~1963` is 1963 most likely, a year either side possibly.
             DateValue::Circa(d) => {
-                let own = DateValue::On(d.clone());
+                let own = DateValue::On(*d);
                 if qa <= own.latest() && own.earliest() <= qb {
                     DateFit::Compatible
                 } else {

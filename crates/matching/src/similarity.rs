@@ -245,7 +245,16 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         s = s.max(key_similarity_above(a.text.as_bytes(), b.text.as_bytes(), s));
     }
     if mode.abjad != Abjad::Neither {
-        s = s.max(abjad_likeness((a.key, a.skeleton), (b.key, b.skeleton), mode.abjad));
+        // The spelling key writes a letter twice in a row once; the abjad side's rendering
+        // letter by letter does not (`ענן` is `nn`, two letters), nor does a word of the name
+        // table (`muhammad`, a shadda): consonants are counted only when it has no such pair.
+        let abjad_text = match mode.abjad {
+            Abjad::First => Some(a.text),
+            Abjad::Second => Some(b.text),
+            _ => None,
+        };
+        let counted = abjad_text.is_some_and(|t| !t.as_bytes().windows(2).any(|w| w[0] == w[1]));
+        s = s.max(abjad_likeness((a.key, a.skeleton), (b.key, b.skeleton), mode.abjad, counted));
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
@@ -262,7 +271,7 @@ fn vowelless(key: &str) -> bool {
 /// abjad, which writes consonants and long vowels only: their skeletons compared, less for each
 /// written long vowel a romanisation contradicts (`حمیدی` Hamidi is not `Hammoud`, `ثنا` Sana
 /// not `Tony`).
-pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad) -> f64 {
+pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad, counted: bool) -> f64 {
     let conflicts = match abjad {
         Abjad::First => vowel_conflicts(a.0, b.0),
         Abjad::Second => vowel_conflicts(b.0, a.0),
@@ -276,7 +285,7 @@ pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad) -> 
         // (`ملیکا` Melika is not `Mamlouk`): the consonants are compared one by one.
         let (mut x, mut y) = ([(0u8, 0u8, 0u8); MAX_KEY], [(0u8, 0u8, 0u8); MAX_KEY]);
         match (vowel_slots(a.0.as_bytes(), &mut x), vowel_slots(b.0.as_bytes(), &mut y)) {
-            (Some(n), Some(m)) if n != m => {
+            (Some(n), Some(m)) if counted && n != m => {
                 let (mut cx, mut cy) = ([0u8; MAX_KEY], [0u8; MAX_KEY]);
                 x[..n].iter().zip(&mut cx).for_each(|(slot, c)| *c = slot.0);
                 y[..m].iter().zip(&mut cy).for_each(|(slot, c)| *c = slot.0);
@@ -769,6 +778,8 @@ mod tests {
             ("mnh", "minh", transliterated, 0.6, 1.0),
             // An abjad writes a consonant twice when a vowel lies between (`مملوك`).
             ("mlika", "mamlouk", abjad, 0.0, 0.8),
+            ("mmluk", "mamlouk", abjad, 0.9, 1.0),
+            ("bnn", "baanan", abjad, 0.9, 1.0),
             ("mhmd", "muhammad", abjad, 0.95, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
