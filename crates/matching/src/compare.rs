@@ -987,6 +987,29 @@ mod tests {
         assert!((m.score - score_names(&q, &c, FrequencyWeights::default_table())).abs() < 1e-12);
     }
 
+    /// A word left over after a name's last matched word is its surname, not a middle name.
+    #[test]
+    fn a_word_after_the_last_matched_one_is_a_surname() {
+        let score = |q: &str, c: &str| {
+            let (q, c) = (PreparedName::new(q, Some(Schema::Person)), PreparedName::new(c, Some(Schema::Person)));
+            score_names(&q, &c, FrequencyWeights::default_table())
+        };
+        // In a name of two or three words: a middle name left over costs less than a surname.
+        assert!(
+            score("Robert Stevenson", "Robert Joseph Stevenson")
+                > score("Robert Joseph", "Robert Joseph Stevenson") + 0.05
+        );
+        assert!(
+            score("Michael Miller", "Scott Michael Miller") > score("Michael Scott", "Scott Michael Miller") + 0.05
+        );
+        // A patronymic follows the given name, and longer names drop their last words alike.
+        assert!(score("Ivan Petrov", "Petrov Ivan Sergeyevich") >= DEFAULT_THRESHOLD);
+        let chain = score("Dost Mohammad", "Dost Mohammad Khan Haqqani");
+        assert!(
+            (chain - score("Dost Haqqani", "Dost Mohammad Khan Haqqani")).abs() < 0.1 && chain >= DEFAULT_THRESHOLD
+        );
+    }
+
     /// (query, candidate, schema, same name?).
     #[test]
     fn decisions() {
@@ -1007,8 +1030,19 @@ mod tests {
             ("Rashid Kamal Yusuf", "Ra-shid", Person, false),
             // An initial does not cover a word: the other name's extra words still count.
             ("Karwani, Rashad", "Ozturi, Rashad K A M", Person, false),
-            // Initials support a match of words, they make none alone.
+            // Initials support a match of words, they make none alone, and a word matched by
+            // one weighs what the initial does.
             ("J. Harlowe", "Jonas Harlowe", Person, true),
+            ("Amy Johnson", "Edward A. Johnson", Person, false),
+            ("J.-C. Juncker", "Jean-Claude Juncker", Person, true),
+            // A middle name lies before the last matched word; after it, in a name of two or
+            // three words, lies the surname. Longer names drop their last words.
+            ("Michael Miller", "Scott Michael Miller", Person, true),
+            ("Ivan Petrov", "Petrov Ivan Sergeyevich", Person, true),
+            ("Dost Mohammad", "Dost Mohammad Khan Haqqani", Person, true),
+            // A woman's form of a man's name is another name.
+            ("Michaela Miller", "Scott Michael Miller", Person, false),
+            ("Yevgeniya Orlova", "Yevgeniy Orlov", Person, false),
             ("Kovrin Adaleth Serov", "K.A.S.", Organization, false),
             ("Trembeck AO", "T.A.S.", Company, false),
             // Other scripts.
@@ -1020,6 +1054,11 @@ mod tests {
             // is a particle, and one left over is part of another name, not a middle name.
             ("习近平", "Xi Jinping", Person, true),
             ("최룡해", "CHOE, Ryong Hae", Person, true),
+            ("김영철", "Kim Yong Chol", Person, true),
+            ("红 魏", "Wang Wei", Person, false),
+            ("平 许", "Bing Xu", Person, false),
+            // A Latin word without a vowel is a code, not a name's spelling.
+            ("Kayla Smith", "SMT?K", Person, false),
             ("燕 杨", "Bin Yang", Person, false),
             ("英 樊", "Bin Yang", Person, false),
             ("强 迟", "Kuang-Chi", Person, false),
