@@ -486,8 +486,8 @@ fn align(
     let used = assign(candidates.as_mut_slice(), links);
     let mut weighed = weigh(pair, p, weights, memo);
     by_initials(pair, links.as_slice(), &mut weighed);
-    let covered = coverage(pair, p, links.as_slice());
-    let aligned = Aligned { links: links.as_slice(), used, weights: weighed, covered };
+    let (covered, words) = coverage(pair, p, links.as_slice());
+    let aligned = Aligned { links: links.as_slice(), used, weights: weighed, covered, words };
     let tally = tally(pair, p, &aligned);
     let score = if tally.total > 0.0 { tally.matched / tally.total } else { 0.0 };
     adjust(score, pair, p, &aligned, tally.unmatched_numbers).clamp(0.0, 1.0)
@@ -736,9 +736,10 @@ fn weigh_side(
 }
 
 /// Whether each side's name is wholly and closely matched, so that the other name's extra
-/// words are taken for middle names. Only good matches cover a token; an initial says too
-/// little of a word to cover it (`A` for `Alwakie`).
-fn coverage(pair: &Pair, p: &CompareParams, links: &[Link]) -> Sides<bool> {
+/// words are taken for middle names, and how many words (but for weak words, initials and
+/// annotations) each side has. Only good matches cover a token; an initial says too little
+/// of a word to cover it (`A` for `Alwakie`).
+fn coverage(pair: &Pair, p: &CompareParams, links: &[Link]) -> (Sides<bool>, Sides<usize>) {
     let Pair { qt, qf, ct, cf, .. } = *pair;
     let (mut q_good, mut c_good) = ([false; MAX_TOKENS], [false; MAX_TOKENS]);
     let initial = Pair::initial;
@@ -763,10 +764,12 @@ fn coverage(pair: &Pair, p: &CompareParams, links: &[Link]) -> Sides<bool> {
             .sum();
         words - joined
     };
-    Sides {
-        q: !strong_unmatched(&q_good, qt, &qf.optional) && strong_words(qt, &qf.optional, |l| l.q) >= p.cover_words,
-        c: !strong_unmatched(&c_good, ct, &cf.optional) && strong_words(ct, &cf.optional, |l| l.c) >= p.cover_words,
-    }
+    let words = Sides { q: strong_words(qt, &qf.optional, |l| l.q), c: strong_words(ct, &cf.optional, |l| l.c) };
+    let covered = Sides {
+        q: !strong_unmatched(&q_good, qt, &qf.optional) && words.q >= p.cover_words,
+        c: !strong_unmatched(&c_good, ct, &cf.optional) && words.c >= p.cover_words,
+    };
+    (covered, words)
 }
 
 /// The links kept for a pair with what the later stages read of them.
@@ -775,6 +778,8 @@ struct Aligned<'a> {
     used: Sides<[bool; MAX_TOKENS]>,
     weights: Sides<[f64; MAX_TOKENS]>,
     covered: Sides<bool>,
+    /// Each side's words but for weak words, initials and annotations.
+    words: Sides<usize>,
 }
 
 impl Aligned<'_> {
@@ -820,6 +825,13 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     // A syllable left over in a name read from a syllabic script makes another name as well:
     // such names are two to four syllables, each of the surname or the given name.
     let extra = if pair.person && !pair.syllabic { 1.0 } else { p.extra_org };
+    // A person's name of one word is a given name, a surname or a by-name alone: matched by
+    // one word of a longer name it is a word they share, not the name, and the longer
+    // name's other words weigh more (`Jose Martin` is not `Martin`, `Farid Lopez` not
+    // `Farid`).
+    let one_word = |form: &Form| form.optional.iter().filter(|o| !**o).count() == 1;
+    let extra_q = if pair.person && one_word(pair.cf) && a.words.q >= 2 { p.one_word.max(extra) } else { extra };
+    let extra_c = if pair.person && one_word(pair.qf) && a.words.c >= 2 { p.one_word.max(extra) } else { extra };
     let mut total = matched;
     let mut unmatched_numbers = (false, false);
     // A middle name lies before the name's last matched word. In a name of two or three
@@ -833,12 +845,44 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     let (last_q, last_c) = (last(&a.used.q, pair.qt.len()), last(&a.used.c, pair.ct.len()));
     let middle =
         |at: usize, last: Option<usize>, form: &Form| last.is_some_and(|l| at < l) || form.flags[at].patronymic;
+    // An Arabic name is a chain: a person's own name, then the father's, the grandfather's
+    // (`Uday Saddam Hussein`). Its first word left over leaves the father's name: another
+    // person (`Saddam Hussein al-Tikriti` is not `Uday Saddam Hussein al-Tikriti`). Told where
+    // one side is written in Arabic script.
+    let abjad = pair.qf.abjad || pair.cf.abjad;
+    let chain_head = |at: usize, form: &Form| {
+        abjad && p.chain_head > 0.0 && form.optional.iter().take(at).all(|o| *o) && !form.flags[at].filial
+    };
+    // The head of a name written as one (`Rodriguez` of `Rodriguez-Diaz`, see
+    // `prepare::compounds_of`) left over while its later part is matched: the other name
+    // is known by another name (`Joaquin Diaz` is not `Joaquin Rodriguez-Diaz`).
+    let head_left = |at: usize, used: &[bool], form: &Form| {
+        pair.person
+            && p.compound_head > 0.0
+            && form.flags.get(at + 1).is_some_and(|f| f.compound_tail)
+            && used.get(at + 1) == Some(&true)
+    };
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
             // A syllable left over is part of another name, not a middle name.
             let lenient =
                 pair.person && !pair.syllabic && a.covered.c && !a.links.is_empty() && middle(i, last_q, pair.qf);
-            total += a.weights.q[i] * if lenient { p.lenient } else { extra };
+            let factor = if head_left(i, &a.used.q, pair.qf) {
+                p.compound_head
+            } else if lenient && chain_head(i, pair.qf) {
+                p.chain_head
+            } else if lenient {
+                p.lenient
+            } else if pair.person
+                && !pair.syllabic
+                && last_q.is_some_and(|l| i > l && l < 3)
+                && !pair.qf.flags[i].patronymic
+            {
+                p.surname.max(extra_q)
+            } else {
+                extra_q
+            };
+            total += a.weights.q[i] * factor;
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
@@ -846,7 +890,22 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
         if !a.used.c[j] {
             let lenient =
                 pair.person && !pair.syllabic && a.covered.q && !a.links.is_empty() && middle(j, last_c, pair.cf);
-            total += a.weights.c[j] * if lenient { p.lenient } else { extra };
+            let factor = if head_left(j, &a.used.c, pair.cf) {
+                p.compound_head
+            } else if lenient && chain_head(j, pair.cf) {
+                p.chain_head
+            } else if lenient {
+                p.lenient
+            } else if pair.person
+                && !pair.syllabic
+                && last_c.is_some_and(|l| j > l && l < 3)
+                && !pair.cf.flags[j].patronymic
+            {
+                p.surname.max(extra_c)
+            } else {
+                extra_c
+            };
+            total += a.weights.c[j] * factor;
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
     }

@@ -7,7 +7,7 @@
 //! Guseynov`).
 
 use proscribe_model::{Schema, Script};
-use proscribe_text::{normalize, romanize, tokens, Token, TokenClass};
+use proscribe_text::{fold, normalize, romanize, tokens, Token, TokenClass};
 
 /// The most token lists kept for one name.
 const MAX_VARIANTS: usize = 8;
@@ -89,6 +89,9 @@ pub(crate) struct TokenFlags {
     pub filial: bool,
     /// The consonants of its key as a bit set.
     pub mask: u32,
+    /// It is a later part of a name written as one with the word before it (see
+    /// [`compounds_of`]): that word is its head.
+    pub compound_tail: bool,
 }
 
 /// Russian, Ukrainian, Belarusian and other patronymics, often left out of Latin renderings;
@@ -101,10 +104,12 @@ fn is_patronymic(text: &str) -> bool {
     text.len() > 6 && ENDINGS.iter().any(|s| text.ends_with(s))
 }
 
-fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
+fn flags_of(toks: &[Token], compounds: &[(String, String)]) -> Vec<TokenFlags> {
     let mut segment = 0u8;
+    let word = |t: &Token| t.class == TokenClass::Word;
     toks.iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(i, t)| {
             let filial = matches!(t.text.as_str(), "bin" | "ibn" | "ben" | "bint" | "binti" | "ould");
             if filial {
                 segment = segment.saturating_add(1);
@@ -117,9 +122,49 @@ fn flags_of(toks: &[Token]) -> Vec<TokenFlags> {
                 segment,
                 filial,
                 mask: crate::similarity::consonant_mask(&t.key),
+                compound_tail: i > 0
+                    && word(t)
+                    && word(&toks[i - 1])
+                    && compounds.iter().any(|(h, w)| *h == toks[i - 1].text && *w == t.text),
             }
         })
         .collect()
+}
+
+/// Pairs of Latin words written as one name, head first: the parts of a hyphenated word
+/// (`Rodriguez-Diaz`, `Pridmore-Smith`, `Jean-Pierre`, `Yong-chol`) and, in a person's name
+/// written `SURNAMES, Given`, each surname with the one before it (`GARCIA RODRIGUEZ,
+/// Martha`). Such a name is one name: a person is known by its first part (a Spanish
+/// father's surname, the whole of a double-barrelled one), never by a later part alone, so
+/// that `Joaquin Diaz` is not `Joaquin Rodriguez-Diaz`. A particle is no head
+/// (`al-Tikriti`, `Abu-Bakr`), nor is a word of fewer than four letters, which may be one
+/// misspelt (`xal-Assad`).
+fn compounds_of(norm: &str, person: bool) -> Vec<(String, String)> {
+    let latin = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() && (c as u32) < 0x250);
+    let mut out = Vec::new();
+    let mut push = |h: &str, t: &str| {
+        let (h, t) = (fold(h), fold(t));
+        if h.len() >= 4 && t.len() >= 2 && !proscribe_text::is_particle(&h) && !proscribe_text::is_particle(&t) {
+            out.push((h, t));
+        }
+    };
+    for word in norm.split(|c: char| c.is_whitespace() || c == ',') {
+        let parts: Vec<&str> = word.split('-').collect();
+        if parts.len() >= 2 && parts.iter().all(|p| latin(p)) {
+            for w in parts.windows(2) {
+                push(w[0], w[1]);
+            }
+        }
+    }
+    if let Some((family, given)) = norm.split_once(',') {
+        let words: Vec<&str> = family.split_whitespace().collect();
+        if person && !given.contains(',') && (2..=3).contains(&words.len()) && words.iter().all(|w| latin(w)) {
+            for w in words.windows(2) {
+                push(w[0], w[1]);
+            }
+        }
+    }
+    out
 }
 
 /// Adjacent tokens joined: `abdul salam` → `abdulsalam`.
@@ -276,6 +321,7 @@ impl PreparedName {
         let script = proscribe_text::script_of(name);
         let norm = normalize(name);
         let parts = split_parts(&norm, schema);
+        let compounds = compounds_of(&norm, schema == Some(Schema::Person));
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
             || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
         let transliterated = !matches!(script, Script::Latin | Script::None);
@@ -326,7 +372,7 @@ impl PreparedName {
                 // given name and a surname, never one word `Enki`.
                 let parts = if syllabic { written_words(&pieces, toks.len()) } else { None };
                 let runs = runs_of(&toks, parts.as_deref());
-                let flags = flags_of(&toks);
+                let flags = flags_of(&toks, &compounds);
                 // Only an organisation's name is written as its initials: a name of unknown kind
                 // may be a person's, and `Anne Derek Franklin` is not the `ADF`.
                 let acronyms = match schema {

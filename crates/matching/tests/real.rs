@@ -238,10 +238,158 @@ fn names_in_their_own_script_find_their_entry() {
         "UN names in their own script: {} names, own entry first {first:.3}, and alone {alone:.3}",
         outcomes.len()
     );
-    // Measured 0.874 and 0.721 over 340 names (0.862 and 0.694 before written long vowels
-    // counted and abjad words written together compared by their consonants).
+    // Measured 0.906 and 0.806 over 340 names (0.874 and 0.721 before Persian letters were
+    // read the Persian way and `Abd` written together split off).
     assert!(outcomes.len() >= 300, "{} names in their own script", outcomes.len());
-    assert!(first >= 0.85 && alone >= 0.7, "own entry first {first:.3}, alone {alone:.3}");
+    assert!(first >= 0.88 && alone >= 0.77, "own entry first {first:.3}, alone {alone:.3}");
+}
+
+/// UN-listed people's names as other scripts write them, each screened as a person against
+/// every shared list: the Arabic and Cyrillic names the UN list gives (every eleventh Arabic
+/// one in list order, every Cyrillic one) and the Chinese and Russian writings of
+/// `fixtures/names/own_script.tsv`. The person's entries (the UN's, and other lists' entries
+/// that give the UN's primary name as written) keep only their Latin names, so each name is
+/// read across scripts. A name finds its person when the first hit is one of its entries at
+/// 0.8 or more; alone when no other entity is a match.
+#[test]
+fn listed_people_are_found_from_their_names_in_other_scripts() {
+    use std::collections::HashSet;
+
+    use proscribe_model::{Schema, Script};
+    let Some(mut all) = lists::all_lists() else { return };
+    let un_entry = |e: &proscribe_model::Entity, reference: &str| {
+        e.id.starts_with("un-") && e.designations.iter().any(|d| d.reference.as_deref() == Some(reference))
+    };
+    // (script, name, UN reference): the UN's own writings first, in list order.
+    let mut queries: Vec<(&str, String, String)> = Vec::new();
+    let mut arabic = 0usize;
+    for e in all.iter().filter(|e| e.id.starts_with("un-") && e.schema == Schema::Person) {
+        let Some(reference) = e.designations.iter().find_map(|d| d.reference.clone()) else { continue };
+        for n in &e.names {
+            match n.script {
+                Script::Arabic => {
+                    if arabic.is_multiple_of(11) {
+                        queries.push(("Arabic", n.full.clone(), reference.clone()));
+                    }
+                    arabic += 1;
+                }
+                Script::Cyrillic => queries.push(("Cyrillic", n.full.clone(), reference.clone())),
+                _ => continue,
+            }
+            break;
+        }
+    }
+    let fixture = std::fs::read_to_string(proscribe_testkit::fixture("names/own_script.tsv")).unwrap();
+    for line in fixture.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let mut cols = line.split('\t');
+        let (name, reference) = (cols.next().unwrap(), cols.next().expect("name, reference, source"));
+        let script = if proscribe_text::script_of(name) == Script::Cyrillic { "Cyrillic" } else { "Chinese" };
+        queries.push((script, name.to_string(), reference.to_string()));
+    }
+    // Each reference's entries: the UN's and those that screening takes for the same person:
+    // linked by what only one person has (`resolve::strong_links`: a document number, the
+    // same name with the same birth day) or by a list's own reference to it.
+    let index = Index::build(all.clone());
+    let mut authorities: Vec<&str> = all.iter().map(|e| e.designations[0].authority.as_str()).collect();
+    authorities.sort_unstable();
+    authorities.dedup();
+    let source: Vec<u32> =
+        all.iter().map(|e| authorities.binary_search(&e.designations[0].authority.as_str()).unwrap() as u32).collect();
+    let mut root: Vec<usize> = (0..all.len()).collect();
+    fn find(root: &mut [usize], mut i: usize) -> usize {
+        while root[i] != i {
+            root[i] = root[root[i]];
+            i = root[i];
+        }
+        i
+    }
+    let position: std::collections::HashMap<&str, usize> =
+        all.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
+    let position = &position;
+    let stated = all
+        .iter()
+        .enumerate()
+        .flat_map(|(i, e)| e.same_as.iter().filter_map(move |o| Some((i, *position.get(o.as_str())?))));
+    let strong = proscribe_matching::resolve::strong_links(&index, &|e| source[e as usize]);
+    for (a, b) in stated.chain(strong.iter().map(|&(a, b, _)| (a as usize, b as usize))).collect::<Vec<_>>() {
+        let (ra, rb) = (find(&mut root, a), find(&mut root, b));
+        root[ra] = rb;
+    }
+    // And the entries that the UN entry's Latin names find that give a birth date in the same
+    // years, or none and a name alike at 0.9 or more (other lists write the names otherwise:
+    // `AL-TIKRITI, Ali Saddam Hussein`, `KAZIM, Rashid Taan`).
+    let mut own: Vec<HashSet<usize>> = Vec::new();
+    for (_, _, reference) in &queries {
+        let un: Vec<usize> = (0..all.len()).filter(|&i| un_entry(&all[i], reference)).collect();
+        assert_eq!(un.len(), 1, "{reference} is one UN entry");
+        let group = find(&mut root, un[0]);
+        let mut entries: HashSet<usize> = (0..all.len()).filter(|&i| find(&mut root, i) == group).collect();
+        let born: Vec<&proscribe_model::DateValue> = all[un[0]].birth_dates.iter().map(|d| &d.date).collect();
+        let near = |d: &proscribe_model::DateValue| {
+            born.iter().any(|b| {
+                b.earliest().get_year() <= d.latest().get_year() && d.earliest().get_year() <= b.latest().get_year()
+            })
+        };
+        for name in all[un[0]].names.iter().filter(|n| n.script == Script::Latin) {
+            let query = Query { schema: Some(Schema::Person), ..Query::name(name.full.clone()) };
+            for h in
+                screen(&index, &query, &ScreenOptions { limit: 20, ..ScreenOptions::default() }).unwrap_or_default()
+            {
+                let dates = &all[h.entity as usize].birth_dates;
+                if (h.is_match && dates.iter().any(|d| near(&d.date))) || (h.score >= 0.9 && dates.is_empty()) {
+                    entries.insert(h.entity as usize);
+                }
+            }
+        }
+        // And those that copy its names in their own script as written.
+        let written: HashSet<&str> =
+            all[un[0]].names.iter().filter(|n| n.script != Script::Latin).map(|n| n.full.as_str()).collect();
+        entries.extend((0..all.len()).filter(|&i| all[i].names.iter().any(|n| written.contains(n.full.as_str()))));
+        own.push(entries);
+    }
+    drop(index);
+    for &i in own.iter().flatten() {
+        all[i].names.retain(|n| n.script == Script::Latin);
+    }
+    let index = Index::build(all);
+    let options = ScreenOptions { limit: 10, ..ScreenOptions::default() };
+    let outcomes: Vec<(bool, bool)> = queries
+        .par_iter()
+        .zip(&own)
+        .map(|((_, name, reference), own)| {
+            let query = Query { schema: Some(Schema::Person), ..Query::name(name.clone()) };
+            let hits = screen(&index, &query, &options).unwrap_or_default();
+            let first = hits.first().is_some_and(|h| own.contains(&(h.entity as usize)) && h.score >= 0.8);
+            let alone = first && hits.iter().all(|h| own.contains(&(h.entity as usize)) || !h.is_match);
+            if !alone {
+                let other = hits.iter().position(|h| h.is_match && !own.contains(&(h.entity as usize)));
+                let shown: Vec<String> = hits
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i < 3 || Some(*i) == other)
+                    .map(|(_, h)| {
+                        let mark = if own.contains(&(h.entity as usize)) { "*" } else { "" };
+                        format!("{mark}{} {:.3}", index.entity(h.entity).caption(), h.score)
+                    })
+                    .collect();
+                eprintln!("  {name} ({reference}): {}", shown.join("; "));
+            }
+            (first, alone)
+        })
+        .collect();
+    let mut report = Vec::new();
+    for script in ["Arabic", "Cyrillic", "Chinese", "all"] {
+        let of: Vec<&(bool, bool)> =
+            queries.iter().zip(&outcomes).filter(|(q, _)| script == "all" || q.0 == script).map(|(_, o)| o).collect();
+        let (first, alone) = (of.iter().filter(|o| o.0).count(), of.iter().filter(|o| o.1).count());
+        report.push(format!("{script}: {first} of {} first, {alone} alone", of.len()));
+    }
+    eprintln!("names in other scripts: {}", report.join("; "));
+    assert!(queries.len() >= 50, "{} names", queries.len());
+    let first = outcomes.iter().filter(|o| o.0).count() as f64 / outcomes.len() as f64;
+    let alone = outcomes.iter().filter(|o| o.1).count() as f64 / outcomes.len() as f64;
+    // Measured 50 and 38 of 53 (BENCHMARKS.md); the bounds guard against a broken pipeline.
+    assert!(first >= 0.9 && alone >= 0.68, "first {first:.3}, alone {alone:.3}");
 }
 
 /// The scan of news-style sentences in Russian, Ukrainian, English and Arabic

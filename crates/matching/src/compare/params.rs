@@ -70,6 +70,20 @@ pub struct CompareParams {
     /// Weight, relative to a matched word's, of an extra word of a person's name when the
     /// other name is wholly and closely matched (middle names).
     pub lenient: f64,
+    /// Weight, relative to a matched word's, of the words of a person's name left over
+    /// against a name of one word that one of them matches: a given name or a surname
+    /// alone is a word two names share, not the name.
+    pub one_word: f64,
+    /// Weight of the first word of a name left over where one side is written in Arabic
+    /// script: the rest is a father's name (0: as a middle name).
+    pub chain_head: f64,
+    /// Weight of a surname left over.
+    pub surname: f64,
+    /// Weight, relative to a matched word's, of the head of a person's name written as one
+    /// (`Rodriguez` of `Rodriguez-Diaz`) that the other name leaves out while it has the
+    /// later part: the other name is known by another name. 0 leaves the head to the rules
+    /// of other words.
+    pub compound_head: f64,
     /// Similarity from which a matched word counts as covered for that leniency.
     pub cover_sim: f64,
     /// Least number of words (but for weak words and initials) a name must have for its
@@ -122,6 +136,10 @@ impl CompareParams {
         optional: 0.1,
         extra_org: 2.0,
         lenient: 0.5,
+        one_word: 2.0,
+        surname: 1.5,
+        chain_head: 2.0,
+        compound_head: 2.0,
         cover_sim: 0.85,
         cover_words: 2,
         bend_cross: 0.7,
@@ -231,6 +249,10 @@ by_name!(
     optional,
     extra_org,
     lenient,
+    one_word,
+    chain_head,
+    surname,
+    compound_head,
     cover_sim,
     cover_words,
     bend_cross,

@@ -239,9 +239,14 @@ impl Index {
             }
         }
         // Spellings of one word differ little in length; anything else a shared key brings
-        // in is noise.
+        // in is noise. A word written without vowels (from a script that writes none: `mtmn`
+        // for `Motmaen`) is spelt with up to a vowel after each consonant.
         let len = word.len().min(255) as u8;
-        let near = |sp: &Spelling| sp.len.abs_diff(len) <= 2 && !(joined && sp.joined != 0);
+        let vowelless = len > 2 && !word.bytes().skip(1).any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u'));
+        let near = |sp: &Spelling| {
+            let close = sp.len.abs_diff(len) <= 2 || (vowelless && sp.len > len && sp.len <= len.saturating_mul(2));
+            close && !(joined && sp.joined != 0)
+        };
         if fuzzy_by_deletion(word) {
             deletion_keys(word, &mut work.deletion, |k| {
                 for sp in self.by_deletion.get(k) {

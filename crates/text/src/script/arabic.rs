@@ -51,11 +51,39 @@ const WORDS: &[(&str, &str)] = &[
     ("مؤسسة", "establishment"),
 ];
 
-fn letter(c: char, initial: bool, next: Option<char>) -> Option<&'static str> {
+/// How the letters are read: as in Arabic, or as in Persian, Dari, Pashto and Urdu, which
+/// pronounce the Arabic letters `ذ ز ض ظ` all as z, `ث س ص` as s and `ط` as t (`ذاکر`
+/// Zakir, `فیض` Faiz, `ثاقب` Saqib).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    Arabic,
+    Persian,
+}
+
+/// Letters only Persian, Pashto and Urdu write: a name with one of them is read the Persian
+/// way (Arabic itself writes `ي` and `ك`).
+fn persian_marked(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, 'ی' | 'ک' | 'گ' | 'پ' | 'چ' | 'ژ' | 'ۀ' | 'ې' | 'ۍ' | 'ں' | 'ہ' | 'ھ' | 'ے')
+            || matches!(c, 'ٹ' | 'ڈ' | 'ڑ' | 'ښ' | 'ږ' | 'ځ' | 'څ' | 'ټ' | 'ډ' | 'ړ' | 'ڼ')
+    })
+}
+
+fn letter(c: char, initial: bool, next: Option<char>, reading: Reading) -> Option<&'static str> {
     let before_alef = matches!(next, Some('ا' | 'أ' | 'آ'));
+    if reading == Reading::Persian {
+        match c {
+            'ذ' | 'ض' | 'ظ' => return Some("z"),
+            'ث' => return Some("s"),
+            _ => {}
+        }
+    }
     Some(match c {
         'ا' | 'أ' | 'آ' | 'ٱ' => "a",
         'إ' => "i",
+        // An initial ain is written as a vowel in Latin (`عدي` Uday, `عزت` Ezat); elsewhere
+        // as nothing or an apostrophe.
+        'ع' if initial => "a",
         'ء' | 'ئ' | 'ؤ' | 'ع' | 'ـ' => "",
         'ى' => "a",
         'ة' | 'ۃ' => "a",
@@ -131,7 +159,7 @@ fn same_word(word: &str, table: &str) -> bool {
     word.chars().map(plain_letter).eq(table.chars().map(plain_letter))
 }
 
-fn render_word(word: &str, out: &mut String) {
+fn render_word(word: &str, reading: Reading, out: &mut String) {
     if let Some((_, latin)) = WORDS.iter().find(|(w, _)| same_word(word, w)) {
         out.push_str(latin);
         return;
@@ -139,12 +167,19 @@ fn render_word(word: &str, out: &mut String) {
     // The article is its own particle: `الدوري` → `al duri`.
     if let Some(rest) = word.strip_prefix("ال").filter(|r| r.chars().count() >= 2) {
         out.push_str("al ");
-        render_word(rest, out);
+        render_word(rest, reading, out);
+        return;
+    }
+    // `Abd` and the name it is joined to are two words, written together or not
+    // (`عبدالحی`, `عبد الحی`: `abd al hi`).
+    if let Some(rest) = word.strip_prefix("عبد").filter(|r| r.chars().count() >= 2) {
+        out.push_str("abd ");
+        render_word(rest, reading, out);
         return;
     }
     let chars: Vec<char> = word.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        match letter(c, i == 0, chars.get(i + 1).copied()) {
+        match letter(c, i == 0, chars.get(i + 1).copied(), reading) {
             Some(s) => out.push_str(s),
             None => match c.to_digit(10) {
                 Some(d) => out.push(char::from(b'0' + d as u8)),
@@ -169,18 +204,32 @@ impl Transliterator for Arabic {
 
     fn renderings(&self, run: &str) -> Vec<String> {
         // Words are looked up by `render_word`, also after the article.
-        vec![by_words(run, &[], |word, out| {
-            // Arabic-Indic and Persian digits are digits too.
-            let word: String = word
-                .chars()
-                .map(|c| match c {
-                    '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
-                    '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
-                    c => c,
-                })
-                .collect();
-            render_word(&word, out);
-        })]
+        let render = |reading: Reading| {
+            by_words(run, &[], |word, out| {
+                // Arabic-Indic and Persian digits are digits too.
+                let word: String = word
+                    .chars()
+                    .map(|c| match c {
+                        '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+                        '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+                        c => c,
+                    })
+                    .collect();
+                render_word(&word, reading, out);
+            })
+        };
+        // A Persian-marked name is read the Persian way first; Latin renderings of it follow
+        // either way (`Zakir`, `Dhakir`).
+        let arabic = render(Reading::Arabic);
+        if !persian_marked(run) {
+            return vec![arabic];
+        }
+        let persian = render(Reading::Persian);
+        if persian == arabic {
+            vec![arabic]
+        } else {
+            vec![persian, arabic]
+        }
     }
 }
 
@@ -201,6 +250,13 @@ mod tests {
             // Persian letters and endings read as the table's words.
             ("علی اکبر", "ali akbr"),
             ("فاطمه", "fatima"),
+            // `Abd` written together with its name.
+            ("عبدالحی", "abd al hi"),
+            ("عدي", "adi"),
+            // Persian letters read the Persian way, Arabic ones the Arabic way.
+            ("عبد الروف ذاکر", "abd al ruf zakr"),
+            ("ذاكر", "dhakr"),
+            ("فیض الله", "fiz allah"),
             ("١٢", "12"),
         ]
     );

@@ -280,6 +280,30 @@ const LONE_CONSONANTS: &[(char, &str)] = &[
     ('茨', "ts"),
 ];
 
+/// Syllables that transcriptions of foreign names into Chinese write with a character whose
+/// Mandarin reading spells the sound otherwise in Latin letters (Xinhua's tables): pinyin `x`
+/// is an `s` or `h` there (`西` si, `希` hi), `zh` a `z` (`扎` za), `j` and `q` a `g`, `j`
+/// or `k` (`加` ga, `基` ki), and `-ng` a plain `n` (`丁` din).
+const FOREIGN_SYLLABLES: &[(char, &str)] = &[
+    ('西', "si"),
+    ('希', "hi"),
+    ('谢', "she"),
+    ('扎', "za"),
+    ('杰', "je"),
+    ('贾', "ja"),
+    ('加', "ga"),
+    ('吉', "gi"),
+    ('基', "ki"),
+    ('奇', "ki"),
+    ('齐', "ki"),
+    ('丁', "din"),
+    ('伊', "i"),
+    ('乌', "u"),
+    ('奥', "o"),
+    ('约', "yo"),
+    ('尤', "yu"),
+];
+
 /// A foreign name transcribed into Chinese characters, its parts between [`NAME_DOTS`]: each
 /// part is read as one word (`阿米尔` → `amir`), not as syllables of a Chinese name. A
 /// character standing for a lone consonant gives the consonant when it is not the part's
@@ -303,8 +327,10 @@ fn transcription(text: &str) -> String {
                 .get(i + 1)
                 .and_then(|&n| reading(n))
                 .is_none_or(|n| !n.starts_with(['a', 'e', 'i', 'o', 'u', 'y', 'w']));
-            match lone {
-                Some(consonant) if i > 0 && next_consonant => word.push_str(consonant),
+            let foreign = FOREIGN_SYLLABLES.iter().find(|(f, _)| *f == c).map(|(_, v)| *v);
+            match (lone, foreign) {
+                (Some(consonant), _) if i > 0 && next_consonant => word.push_str(consonant),
+                (_, Some(syllable)) => word.push_str(syllable),
                 _ => word.push_str(m),
             }
         }
@@ -373,7 +399,9 @@ mod tests {
             ("沧澜远洋航运有限公司", "cang lan ocean shipping co ltd"),
             ("株式会社霜月水産", "kk shimotsuki suisan"),
             // Foreign names transcribed, their parts between dots.
-            ("阿米尔·汗·穆塔基", "amir han mutaji"),
+            ("阿米尔·汗·穆塔基", "amir han mutaki"),
+            ("艾曼·扎瓦希里", "aiman zawahili"),
+            ("西拉杰丁·哈卡尼", "silajedin hakani"),
             ("阿卜杜勒·萨拉姆·哈纳菲", "abdul salam hanafei"),
         ]
     );
