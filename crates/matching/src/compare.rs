@@ -862,50 +862,31 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
             && form.flags.get(at + 1).is_some_and(|f| f.compound_tail)
             && used.get(at + 1) == Some(&true)
     };
+    // What a word left over weighs, relative to a matched word's. A syllable left over is
+    // part of another name, not a middle name.
+    let left_over = |at: usize, used: &[bool], form: &Form, last: Option<usize>, other_covered: bool, extra: f64| {
+        let lenient = pair.person && !pair.syllabic && other_covered && !a.links.is_empty() && middle(at, last, form);
+        if head_left(at, used, form) {
+            p.compound_head
+        } else if lenient && chain_head(at, form) {
+            p.chain_head
+        } else if lenient {
+            p.lenient
+        } else if pair.person && !pair.syllabic && last.is_some_and(|l| at > l) && !form.flags[at].patronymic {
+            p.surname.max(extra)
+        } else {
+            extra
+        }
+    };
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
-            // A syllable left over is part of another name, not a middle name.
-            let lenient =
-                pair.person && !pair.syllabic && a.covered.c && !a.links.is_empty() && middle(i, last_q, pair.qf);
-            let factor = if head_left(i, &a.used.q, pair.qf) {
-                p.compound_head
-            } else if lenient && chain_head(i, pair.qf) {
-                p.chain_head
-            } else if lenient {
-                p.lenient
-            } else if pair.person
-                && !pair.syllabic
-                && last_q.is_some_and(|l| i > l && l < 3)
-                && !pair.qf.flags[i].patronymic
-            {
-                p.surname.max(extra_q)
-            } else {
-                extra_q
-            };
-            total += a.weights.q[i] * factor;
+            total += a.weights.q[i] * left_over(i, &a.used.q, pair.qf, last_q, a.covered.c, extra_q);
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
     for (j, t) in pair.ct.iter().enumerate() {
         if !a.used.c[j] {
-            let lenient =
-                pair.person && !pair.syllabic && a.covered.q && !a.links.is_empty() && middle(j, last_c, pair.cf);
-            let factor = if head_left(j, &a.used.c, pair.cf) {
-                p.compound_head
-            } else if lenient && chain_head(j, pair.cf) {
-                p.chain_head
-            } else if lenient {
-                p.lenient
-            } else if pair.person
-                && !pair.syllabic
-                && last_c.is_some_and(|l| j > l && l < 3)
-                && !pair.cf.flags[j].patronymic
-            {
-                p.surname.max(extra_c)
-            } else {
-                extra_c
-            };
-            total += a.weights.c[j] * factor;
+            total += a.weights.c[j] * left_over(j, &a.used.c, pair.cf, last_c, a.covered.q, extra_c);
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
     }
