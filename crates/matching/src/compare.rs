@@ -864,10 +864,28 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     };
     // What a word left over weighs, relative to a matched word's. A syllable left over is
     // part of another name, not a middle name.
-    let left_over = |at: usize, used: &[bool], form: &Form, last: Option<usize>, other_covered: bool, extra: f64| {
+    // The given name written in full is the one a person goes by: a first word left over
+    // while the other name's first word, written in full, matched this name's initial
+    // (`George R. Mitchell` against `Robert Mitchell`) is another given name, not a middle
+    // name.
+    let given_by_initial = |at: usize, query_side: bool| {
+        let (toks, other) = if query_side { (pair.qt, pair.ct) } else { (pair.ct, pair.qt) };
+        pair.person
+            && at == 0
+            && toks[0].class == TokenClass::Word
+            && other.first().is_some_and(|t| t.class == TokenClass::Word)
+            && a.links.iter().any(|l| {
+                let (mine, theirs) = if query_side { (l.q, l.c) } else { (l.c, l.q) };
+                theirs.0 == 0 && mine.1 == mine.0 + 1 && toks[mine.0 as usize].class == TokenClass::Initial
+            })
+    };
+    let left_over = |query_side: bool, at: usize, last: Option<usize>, other_covered: bool, extra: f64| {
+        let (used, form) = if query_side { (&a.used.q[..], pair.qf) } else { (&a.used.c[..], pair.cf) };
         let lenient = pair.person && !pair.syllabic && other_covered && !a.links.is_empty() && middle(at, last, form);
         if head_left(at, used, form) {
             p.compound_head
+        } else if given_by_initial(at, query_side) {
+            p.given_initial
         } else if lenient && chain_head(at, form) {
             p.chain_head
         } else if lenient {
@@ -880,13 +898,13 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
     };
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
-            total += a.weights.q[i] * left_over(i, &a.used.q, pair.qf, last_q, a.covered.c, extra_q);
+            total += a.weights.q[i] * left_over(true, i, last_q, a.covered.c, extra_q);
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
     for (j, t) in pair.ct.iter().enumerate() {
         if !a.used.c[j] {
-            total += a.weights.c[j] * left_over(j, &a.used.c, pair.cf, last_c, a.covered.q, extra_c);
+            total += a.weights.c[j] * left_over(false, j, last_c, a.covered.q, extra_c);
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
     }
@@ -1048,6 +1066,34 @@ mod tests {
         assert!(
             (chain - score("Dost Haqqani", "Dost Mohammad Khan Haqqani")).abs() < 0.1 && chain >= DEFAULT_THRESHOLD
         );
+    }
+
+    /// Where a word left over sits in its name tells what it is: the head of a name written as
+    /// one, a one-word name's partner, the first link of an Arabic chain, a given name the
+    /// other name writes as an initial.
+    #[test]
+    fn what_a_word_left_over_is() {
+        let score = |q: &str, c: &str| {
+            let (q, c) = (PreparedName::new(q, Some(Schema::Person)), PreparedName::new(c, Some(Schema::Person)));
+            score_names(&q, &c, FrequencyWeights::default_table())
+        };
+        // A name written as one is known by its first part, whether hyphenated or two
+        // surnames before the comma.
+        assert!(score("Joaquin Diaz", "Joaquin Rodriguez-Diaz") < score("Joaquin Rodriguez", "Joaquin Rodriguez-Diaz"));
+        assert!(score("Joaquin Diaz", "Joaquin Rodriguez-Diaz") < 0.75);
+        assert!(score("Martha Rodriguez", "GARCIA RODRIGUEZ, Martha") < DEFAULT_THRESHOLD);
+        assert!(score("Martha Garcia", "GARCIA RODRIGUEZ, Martha") >= DEFAULT_THRESHOLD);
+        // A particle or a short word is no head.
+        assert!(score("Bashar xal-Assad", "Bashar al-Assad") == score("Bashar xal Assad", "Bashar al-Assad"));
+        // A one-word name is a word of a longer one, not the name.
+        assert!(score("Jose Martin", "Martin") < 0.65);
+        assert!(score("N. Nazarbayev", "Nursultan Nazarbayev") > score("Jose Martin", "Martin"));
+        // An Arabic name's first word left over leaves the father's name.
+        assert!(score("صدام حسين التكريتي", "Uday Saddam Hussein Al-Tikriti") < DEFAULT_THRESHOLD);
+        assert!(score("صدام حسين التكريتي", "Saddam Hussein Al-Tikriti") >= 0.9);
+        // A given name written in full is the one a person goes by.
+        assert!(score("Robert Mitchell", "George R. Mitchell") < DEFAULT_THRESHOLD);
+        assert!(score("R. Mitchell", "George R. Mitchell") > score("Robert Mitchell", "George R. Mitchell"));
     }
 
     /// (query, candidate, schema, same name?).

@@ -77,6 +77,9 @@ pub struct CompareParams {
     /// Weight of the first word of a name left over where one side is written in Arabic
     /// script: the rest is a father's name (0: as a middle name).
     pub chain_head: f64,
+    /// Weight of a person's first word left over while the other name's first word matched
+    /// its initial: two given names (`George R. Mitchell`, `Robert Mitchell`).
+    pub given_initial: f64,
     /// Weight of a surname left over.
     pub surname: f64,
     /// Weight, relative to a matched word's, of the head of a person's name written as one
@@ -139,6 +142,7 @@ impl CompareParams {
         one_word: 2.0,
         surname: 1.5,
         chain_head: 2.0,
+        given_initial: 2.0,
         compound_head: 2.0,
         cover_sim: 0.85,
         cover_words: 2,
@@ -251,6 +255,7 @@ by_name!(
     lenient,
     one_word,
     chain_head,
+    given_initial,
     surname,
     compound_head,
     cover_sim,
