@@ -310,7 +310,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL lets readers (a server) go on while an import writes; NORMAL is durable at each
         // commit in WAL mode except on power loss, which loses at most the last commit.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        set_wal(&conn, std::time::Duration::from_secs(30))?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // A large page cache keeps an import's pages in memory until it commits.
         conn.pragma_update(None, "cache_size", -262_144)?;
@@ -561,6 +561,24 @@ pub fn normalise_timestamp(text: &str) -> Option<String> {
         return Some(dt.with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:%SZ").to_string());
     }
     None
+}
+
+/// Switches an SQLite database to WAL. A new database switches under an exclusive lock;
+/// connections opening it at once each hold a shared one, and SQLite fails one of them at
+/// once rather than let them wait on each other, whatever the busy timeout: the switch is
+/// tried again until `patience` runs out.
+fn set_wal(conn: &rusqlite::Connection, patience: std::time::Duration) -> Result<(), rusqlite::Error> {
+    let start = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && start.elapsed() < patience =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            other => return other,
+        }
+    }
 }
 
 #[cfg(test)]
