@@ -438,7 +438,8 @@ impl<'a> Pair<'a> {
         // word is a name of its own, not a cut of another (`Inter`, `Interexpress`).
         let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
         let latin = (!qf.transliterated, !cf.transliterated);
-        let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), abbreviations, latin };
+        let arabic = (qf.abjad && qf.arabic) || (cf.abjad && cf.arabic);
+        let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), arabic, abbreviations, latin };
         let cross_script = qf.transliterated != cf.transliterated;
         let floor = if cross_script {
             p.floor_cross

@@ -25,6 +25,9 @@ pub(crate) struct Form {
     pub transliterated: bool,
     /// Whether the source script writes no short vowels (Arabic, Hebrew).
     pub abjad: bool,
+    /// Whether that script is Arabic, whose renderings write every consonant and the long
+    /// vowels as they were written (see `similarity::abjad_first_sounds_differ`).
+    pub arabic: bool,
     /// Whether the tokens are readings of a syllabic script (Han, kana, Hangul): each is a
     /// syllable or a given name of syllables, never a particle (`bin`, `an`, `do` are
     /// Chinese, Korean and Japanese syllables).
@@ -324,6 +327,8 @@ impl PreparedName {
         let compounds = compounds_of(&norm, schema == Some(Schema::Person));
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
             || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
+        let arabic = script == Script::Arabic
+            || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0600}'..='\u{06FF}')));
         let transliterated = !matches!(script, Script::Latin | Script::None);
         // A foreign name transcribed into Han or kana (its parts between dots) is read as
         // words, not syllables of a Chinese, Japanese or Korean name.
@@ -385,6 +390,7 @@ impl PreparedName {
                     alternative,
                     transliterated,
                     abjad,
+                    arabic,
                     syllabic,
                     runs,
                     flags,

@@ -6,6 +6,7 @@
 //! only exactly; legal forms by what they are (see `proscribe_text::legal_form_similarity`).
 //! Nothing here allocates.
 
+use proscribe_text::script::conventional_spelling;
 use proscribe_text::{is_vowel, legal_form_similarity, TokenClass};
 
 /// The longest key compared by edit distance; longer keys are compared on their first bytes.
@@ -17,6 +18,9 @@ pub(crate) struct Mode {
     /// Which side was written in a script that writes no short vowels (Arabic, Hebrew):
     /// compare skeletons too.
     pub abjad: Abjad,
+    /// Whether that abjad is Arabic script, rendered with every consonant and the long vowels
+    /// as written (Hebrew renderings leave out more: `ח` is `ch`, `kh` or `h` in Latin).
+    pub arabic: bool,
     /// Abbreviations may stand for words (organisations, vessels).
     pub abbreviations: bool,
     /// Whether each side (the first token's, the second's) was written in Latin letters, not
@@ -240,6 +244,15 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         }
         return key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
     }
+    // The word written in Arabic script when only one side was, and the other side's.
+    let abjad_pair = match mode.abjad {
+        Abjad::First if mode.arabic => Some((a, b)),
+        Abjad::Second if mode.arabic => Some((b, a)),
+        _ => None,
+    };
+    if abjad_pair.is_some_and(|(abjad, latin)| abjad_first_sounds_differ(abjad.key, latin.key)) {
+        return 0.0;
+    }
     let mut s = if may_reach(a, b, floor) && !first_sounds_differ(a.key, b.key) {
         key_similarity_above(a.key.as_bytes(), b.key.as_bytes(), floor)
     } else {
@@ -253,14 +266,30 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     if mode.abjad != Abjad::Neither {
         // The spelling key writes a letter twice in a row once; the abjad side's rendering
         // letter by letter does not (`ענן` is `nn`, two letters), nor does a word of the name
-        // table (`muhammad`, a shadda): consonants are counted only when it has no such pair.
+        // table (`muhammad`, a shadda): consonants are counted only when the rendering has no
+        // consonant twice in a row and is not the table's (two vowels are two letters, `داوود`
+        // Dawud: not `Diaa`).
         let abjad_text = match mode.abjad {
             Abjad::First => Some(a.text),
             Abjad::Second => Some(b.text),
             _ => None,
         };
-        let counted = abjad_text.is_some_and(|t| !t.as_bytes().windows(2).any(|w| w[0] == w[1]));
+        let counted = abjad_text.is_some_and(|t| {
+            !conventional_spelling(t) && !t.as_bytes().windows(2).any(|w| w[0] == w[1] && !is_vowel(w[0]))
+        });
         s = s.max(abjad_likeness((a.key, a.skeleton), (b.key, b.skeleton), mode.abjad, counted));
+        // A word rendered letter by letter has the vowels its script wrote (long vowels, an
+        // initial alef or ain): each that the other spelling contradicts takes its share off
+        // however alike the two look otherwise (`احسان` Ehsan is not `Hossein`). A word of the
+        // name table has the custom's vowels, which the script did not write.
+        if let Some((abjad, latin)) = abjad_pair.filter(|(abjad, _)| !conventional_spelling(abjad.text)) {
+            let initial = abjad.key.bytes().next().is_some_and(is_vowel)
+                && latin.key.bytes().next().is_some_and(|c| !is_vowel(c));
+            let conflicts = vowel_conflicts(abjad.key, latin.key) + usize::from(initial);
+            if conflicts > 0 {
+                s = s.min((0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0));
+            }
+        }
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
@@ -284,7 +313,7 @@ pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad, cou
         _ => 0,
     };
     let most = (0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0);
-    if a.1 == b.1 && a.1.len() >= 2 {
+    if a.1 == b.1 && !a.1.is_empty() {
         // The skeleton writes a consonant once on either side of a vowel; an abjad writes it
         // twice (`مملوك` Mamluk; only a doubled one, `mm` in `Muhammad`, is written once). A
         // romanisation with a consonant the abjad word does not write is another word
@@ -368,6 +397,41 @@ pub(crate) fn vowel_conflicts(abjad: &str, latin: &str) -> usize {
     conflicts
 }
 
+/// Whether a word written in an abjad and a spelling of it start with sounds that no
+/// romanisation of the abjad puts for one another. The abjad writes every consonant and an
+/// initial vowel (alef, ain), so the leniencies that hold between two spellings (a letter
+/// added at the start, `h` or a vowel for anything) do not hold here:
+/// - a consonant put before the written vowel is another word (`احمد` Ahmad is not `Mahmoud`
+///   nor `Hamad`, `علي` Ali not `Hala`), but for the word's own first consonant (`Brahim` for
+///   `ابراهيم`, the vowel left out by custom);
+/// - the first consonant is left out only when it is `h` (`Usayn`) or `w`, or when the
+///   article is written with the word (`Essid` for `الصيد`);
+/// - `h` is written `h`, `kh`, Spanish `j` or Russian `g` (`Jalid`, `Guseyn`), and a
+///   spelling's `h` is only that (`Mohsen` is not `حسين`);
+/// - other consonants trade within the classes of [`first_sounds_differ`].
+fn abjad_first_sounds_differ(abjad: &str, latin: &str) -> bool {
+    let (Some(&a), Some(&l)) = (abjad.as_bytes().first(), latin.as_bytes().first()) else { return false };
+    if a == l {
+        return false;
+    }
+    match (is_vowel(a), is_vowel(l)) {
+        (true, true) => false,
+        (true, false) => abjad.bytes().find(|&c| !is_vowel(c)) != Some(l),
+        // (Or the article assimilated to it and written together: `Essid`, `Elsseid`.)
+        (false, true) => !matches!(a, b'h' | b'v') && !assimilated_article(latin, a),
+        (false, false) if a == b'h' => !matches!(l, b'j' | b'g' | b'k'),
+        (false, false) => l == b'h' || classes_differ(a, l),
+    }
+}
+
+/// Whether a spelling starts with the Arabic article written together with a word that starts
+/// with `first` (a vowel, then `l` or the sun letter the article is said as: `Essid`,
+/// `Assabar`, `Elsaid`; keys write a doubled letter once).
+fn assimilated_article(latin: &str, first: u8) -> bool {
+    let b = latin.as_bytes();
+    b.len() > 3 && is_vowel(b[0]) && (b[1] == first || (b[1] == b'l' && b[2] == first))
+}
+
 /// Whether two keys start with consonants that no romanisation puts for one another: a
 /// name's first sound is the one its spellings keep (`Khaliq` is not `Malik`, `Jalil` not
 /// `Khalil`). Romanisations trade the first consonant within a class only: voicing and
@@ -377,6 +441,19 @@ pub(crate) fn vowel_conflicts(abjad: &str, latin: &str) -> usize {
 /// them (`Usayn`, `Hussein`), and `h` stands for many sounds (`Kh`, Spanish `J`, Ukrainian
 /// `H` for `G`: `Jalid`, `Hennadiy`).
 fn first_sounds_differ(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (Some(&x), Some(&y)) = (a.first(), b.first()) else { return false };
+    // A letter added or left out at the start, or two first letters swapped, is a typo of
+    // one name (`Troost`, `Rost`), not another first sound.
+    if x == y || a.get(1) == Some(&y) || b.get(1) == Some(&x) {
+        return false;
+    }
+    classes_differ(x, y)
+}
+
+/// Whether two first letters belong to classes of sounds that romanisations do not trade
+/// (see [`first_sounds_differ`]); a vowel, `h` or `y` belongs to none.
+fn classes_differ(x: u8, y: u8) -> bool {
     fn class(c: u8) -> Option<u8> {
         Some(match c {
             b'b' | b'p' | b'f' | b'v' | b'w' => 0,
@@ -388,13 +465,6 @@ fn first_sounds_differ(a: &str, b: &str) -> bool {
             b'n' => 6,
             _ => return None,
         })
-    }
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let (Some(&x), Some(&y)) = (a.first(), b.first()) else { return false };
-    // A letter added or left out at the start, or two first letters swapped, is a typo of
-    // one name (`Troost`, `Rost`), not another first sound.
-    if x == y || a.get(1) == Some(&y) || b.get(1) == Some(&x) {
-        return false;
     }
     match (class(x), class(y)) {
         (Some(p), Some(q)) => p != q && !matches!((p, q), (1, 3) | (3, 1) | (2, 3) | (3, 2)),
@@ -777,11 +847,11 @@ mod tests {
 
     #[test]
     fn similarities() {
-        let plain = Mode { abjad: Abjad::Neither, abbreviations: false, latin: (true, true) };
-        let abjad = Mode { abjad: Abjad::First, abbreviations: false, latin: (false, true) };
-        let org = Mode { abjad: Abjad::Neither, abbreviations: true, latin: (true, true) };
-        let abjad_second = Mode { abjad: Abjad::Second, abbreviations: false, latin: (true, false) };
-        let transliterated = Mode { abjad: Abjad::Neither, abbreviations: false, latin: (false, true) };
+        let plain = Mode { abjad: Abjad::Neither, arabic: false, abbreviations: false, latin: (true, true) };
+        let abjad = Mode { abjad: Abjad::First, arabic: true, abbreviations: false, latin: (false, true) };
+        let org = Mode { abjad: Abjad::Neither, arabic: false, abbreviations: true, latin: (true, true) };
+        let abjad_second = Mode { abjad: Abjad::Second, arabic: true, abbreviations: false, latin: (true, false) };
+        let transliterated = Mode { abjad: Abjad::Neither, arabic: false, abbreviations: false, latin: (false, true) };
         let cases = [
             ("levitsky", "levitskiy", plain, 0.95, 1.0),
             ("abdalla", "abdulla", plain, 0.9, 1.0),
@@ -828,6 +898,28 @@ mod tests {
             ("mmluk", "mamlouk", abjad, 0.9, 1.0),
             ("bnn", "baanan", abjad, 0.9, 1.0),
             ("mhmd", "muhammad", abjad, 0.95, 1.0),
+            // The first sounds of an Arabic word: its written initial vowel, and consonants
+            // the script writes, which a romanisation does not add nor drop.
+            ("ahmad", "mahmoud", abjad, 0.0, 0.0),
+            ("ali", "hala", abjad, 0.0, 0.0),
+            ("ahsan", "hossein", abjad, 0.0, 0.8),
+            ("ahsan", "ehsan", abjad, 0.9, 1.0),
+            ("ibrahim", "brahim", abjad, 0.9, 1.0),
+            ("mhdi", "ahdi", abjad, 0.0, 0.0),
+            ("hsin", "mohsen", abjad, 0.0, 0.0),
+            ("hsin", "usayn", abjad, 0.65, 1.0),
+            ("khald", "jalid", abjad, 0.65, 1.0),
+            ("hsin", "guseyn", abjad, 0.6, 1.0),
+            ("sid", "essid", abjad, 0.8, 1.0),
+            ("sbar", "essabar", abjad, 0.8, 1.0),
+            ("qasm", "gasim", abjad, 0.7, 1.0),
+            ("ahmad", "mahmoud", plain, 0.7, 0.9),
+            // Vowels written letter by letter are the script's: a long one the romanisation
+            // does not spell takes its share off the likeness, whatever the letters.
+            ("dawud", "diaa", abjad, 0.0, 0.6),
+            ("dawud", "dawood", abjad, 0.95, 1.0),
+            ("madah", "moayyed", abjad, 0.0, 0.8),
+            ("madah", "maedeh", abjad, 0.9, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);

@@ -146,6 +146,15 @@ fn coarse_into(skeleton: &str, out: &mut String) {
     }
 }
 
+/// The word after the Arabic article when a spelling writes them together, the article
+/// assimilated to the sun letter the word starts with (`essabar`, `assabar`, `ettaher`:
+/// `sabar`, `taher`); the word keeps four letters or more (`Assad` is a name).
+fn article_joined(word: &str) -> Option<&str> {
+    let b = word.as_bytes();
+    let sun = |c: u8| matches!(c, b't' | b'd' | b'r' | b'z' | b's' | b'n');
+    (b.len() >= 7 && matches!(b[0], b'a' | b'e') && b[1] == b[2] && sun(b[1]) && word.is_ascii()).then(|| &word[2..])
+}
+
 /// Words whose consonant skeleton is worth looking up.
 pub(super) fn fuzzy_by_skeleton(word: &str) -> bool {
     word.len() >= 3 && word.bytes().all(|b| b.is_ascii_alphabetic())
@@ -185,6 +194,11 @@ impl SpellingMaps {
             };
             if !t.skeleton.is_empty() {
                 by_skeleton.entry(coarse(&t.skeleton).into()).or_default().push(spelling);
+            }
+            if let Some(rest) = (!t.joined && !t.acronym).then(|| article_joined(&t.text)).flatten() {
+                let skeleton = proscribe_text::skeleton_of_key(&proscribe_text::key(rest));
+                let spelling = Spelling { len: rest.len().min(255) as u8, skeleton: hash_str(&skeleton), ..spelling };
+                by_skeleton.entry(coarse(&skeleton).into()).or_default().push(spelling);
             }
             if fuzzy_by_deletion(&t.text) && !t.acronym {
                 deletion_keys(&t.text, &mut buf, |k| {
@@ -337,6 +351,18 @@ mod tests {
                 });
             assert_eq!(coarse(word), general, "{word}");
         }
+    }
+
+    /// A word written with the assimilated article is found from the word alone.
+    #[test]
+    fn the_article_written_with_a_word_is_left_out() {
+        assert_eq!(article_joined("essabar"), Some("sabar"));
+        assert_eq!(article_joined("ettaher"), Some("taher"));
+        assert_eq!(article_joined("arrahman"), Some("rahman"));
+        // A name of its own, too short a word, or no sun letter.
+        assert_eq!(article_joined("assad"), None);
+        assert_eq!(article_joined("abbasov"), None);
+        assert_eq!(article_joined("ammaroff"), None);
     }
 
     /// An `abd` compound spelt with the article reads as one without it.

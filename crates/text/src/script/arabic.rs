@@ -69,8 +69,13 @@ fn persian_marked(text: &str) -> bool {
     })
 }
 
-fn letter(c: char, initial: bool, next: Option<char>, reading: Reading) -> Option<&'static str> {
-    let before_alef = matches!(next, Some('ا' | 'أ' | 'آ'));
+/// How `c` is read, given whether it starts the word, whether it follows a long `ا` (an alef
+/// that does not start the word, which carries a vowel of its own: `ایمان` Iman) and the
+/// letter after it.
+fn letter(c: char, initial: bool, after_alef: bool, next: Option<char>, reading: Reading) -> Option<&'static str> {
+    // `و` and `ي` are consonants before an alef, and between a long one and another long
+    // vowel (`داوود` Dawud; `داود` is read `daud`, one letter for both).
+    let by_alef = matches!(next, Some('ا' | 'أ' | 'آ')) || (after_alef && matches!(next, Some('و' | 'ي' | 'ی')));
     if reading == Reading::Persian {
         match c {
             'ذ' | 'ض' | 'ظ' => return Some("z"),
@@ -111,9 +116,9 @@ fn letter(c: char, initial: bool, next: Option<char>, reading: Reading) -> Optio
         'م' => "m",
         'ن' | 'ں' => "n",
         'ه' | 'ہ' | 'ھ' | 'ە' => "h",
-        'و' if initial || before_alef => "w",
+        'و' if initial || by_alef => "w",
         'و' => "u",
-        'ي' | 'ی' | 'ې' | 'ۍ' if initial || before_alef => "y",
+        'ي' | 'ی' | 'ې' | 'ۍ' if initial || by_alef => "y",
         'ي' | 'ی' | 'ې' | 'ۍ' => "i",
         'ے' => "e",
         'پ' => "p",
@@ -154,6 +159,13 @@ fn plain_letter(c: char) -> char {
     }
 }
 
+/// Whether `latin` is one of the usual English spellings the table gives whole words (`muhammad`
+/// for `محمد`): its vowels are the custom's, not letters the script wrote, unlike those of a
+/// word rendered letter by letter, whose vowels are the long vowels written.
+pub fn conventional_spelling(latin: &str) -> bool {
+    WORDS.iter().any(|(_, l)| *l == latin)
+}
+
 /// Whether `word` is the table's word `table`, letters read by [`plain_letter`].
 fn same_word(word: &str, table: &str) -> bool {
     word.chars().map(plain_letter).eq(table.chars().map(plain_letter))
@@ -179,7 +191,19 @@ fn render_word(word: &str, reading: Reading, out: &mut String) {
     }
     let chars: Vec<char> = word.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        match letter(c, i == 0, chars.get(i + 1).copied(), reading) {
+        let after_alef = i >= 2 && chars[i - 1] == 'ا';
+        // A final `ه` after a consonant is the vowel a name ends with, `-ah` in Arabic and
+        // `-eh` in Persian (`مائده` Maedeh, `زاده` Zadeh), not a consonant joined to the one
+        // before it (`madh` would read `dh`).
+        if matches!(c, 'ه' | 'ہ' | 'ە')
+            && i >= 2
+            && i + 1 == chars.len()
+            && !matches!(chars[i - 1], 'ا' | 'و' | 'ي' | 'ی' | 'ى')
+        {
+            out.push_str(if reading == Reading::Persian { "eh" } else { "ah" });
+            continue;
+        }
+        match letter(c, i == 0, after_alef, chars.get(i + 1).copied(), reading) {
             Some(s) => out.push_str(s),
             None => match c.to_digit(10) {
                 Some(d) => out.push(char::from(b'0' + d as u8)),
@@ -258,6 +282,17 @@ mod tests {
             ("ذاكر", "dhakr"),
             ("فیض الله", "fiz allah"),
             ("١٢", "12"),
+            // `و` between a long alef and a long vowel is a consonant; one `و` after the
+            // alef is read as the vowel it also writes; an initial alef carries a vowel.
+            ("داوود", "dawud"),
+            ("داود", "daud"),
+            ("ایمان", "aiman"),
+            // A final `ه` after a consonant ends the name on a vowel.
+            ("مائده", "madah"),
+            ("زاده", "zadah"),
+            ("رضا زاده", "rda zadah"),
+            ("حمزه", "hmzah"),
+            ("شاه", "shah"),
         ]
     );
 }

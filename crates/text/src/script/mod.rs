@@ -22,6 +22,7 @@ mod kana;
 mod myanmar;
 mod thai;
 
+pub use arabic::conventional_spelling;
 pub use han::{HanReadings, NAME_DOTS};
 
 /// A transliterator for one script (or a family of scripts).
