@@ -1084,6 +1084,15 @@ mod tests {
         assert!(score("Joaquin Diaz", "Joaquin Rodriguez-Diaz") < 0.75);
         assert!(score("Martha Rodriguez", "GARCIA RODRIGUEZ, Martha") < DEFAULT_THRESHOLD);
         assert!(score("Martha Garcia", "GARCIA RODRIGUEZ, Martha") >= DEFAULT_THRESHOLD);
+        // ... or the surnames in capitals after the given names.
+        assert!(score("Jesus Gomez", "Jorge Jesús RODRÍGUEZ GÓMEZ") < DEFAULT_THRESHOLD);
+        assert!(score("Jorge Rodriguez", "Jorge Jesús RODRÍGUEZ GÓMEZ") >= DEFAULT_THRESHOLD);
+        assert!(
+            score("Jesus Gomez", "Jorge Jesús Rodríguez Gómez") > score("Jesus Gomez", "Jorge Jesús RODRÍGUEZ GÓMEZ")
+        );
+        // A Persian surname's ending written apart ends the word before it.
+        assert!(score("علی رضا زاده", "Ali Haji Zadeh") < DEFAULT_THRESHOLD);
+        assert!(score("علی رضا زاده", "Ali Reza Zadeh") >= 0.9);
         // A particle or a short word is no head.
         assert!(score("Bashar xal-Assad", "Bashar al-Assad") == score("Bashar xal Assad", "Bashar al-Assad"));
         // A one-word name is a word of a longer one, not the name.

@@ -107,6 +107,12 @@ fn is_patronymic(text: &str) -> bool {
     text.len() > 6 && ENDINGS.iter().any(|s| text.ends_with(s))
 }
 
+/// Persian words that end a surname made of the word before them, written apart or not
+/// (`Reza Zadeh` is Rezazadeh, `Ahmadi Nejad` Ahmadinejad, `Mohammad Pour`), as spelling keys:
+/// such a word is the tail of a name written as one, known by its head (see
+/// [`compounds_of`]).
+const SURNAME_ENDINGS: &[&str] = &["zade", "zada", "nejad", "pur"];
+
 fn flags_of(toks: &[Token], compounds: &[(String, String)]) -> Vec<TokenFlags> {
     let mut segment = 0u8;
     let word = |t: &Token| t.class == TokenClass::Word;
@@ -128,7 +134,8 @@ fn flags_of(toks: &[Token], compounds: &[(String, String)]) -> Vec<TokenFlags> {
                 compound_tail: i > 0
                     && word(t)
                     && word(&toks[i - 1])
-                    && compounds.iter().any(|(h, w)| *h == toks[i - 1].text && *w == t.text),
+                    && (compounds.iter().any(|(h, w)| *h == toks[i - 1].text && *w == t.text)
+                        || SURNAME_ENDINGS.contains(&t.key.as_str())),
             }
         })
         .collect()
@@ -141,8 +148,9 @@ fn flags_of(toks: &[Token], compounds: &[(String, String)]) -> Vec<TokenFlags> {
 /// father's surname, the whole of a double-barrelled one), never by a later part alone, so
 /// that `Joaquin Diaz` is not `Joaquin Rodriguez-Diaz`. A particle is no head
 /// (`al-Tikriti`, `Abu-Bakr`), nor is a word of fewer than four letters, which may be one
-/// misspelt (`xal-Assad`).
-fn compounds_of(norm: &str, person: bool) -> Vec<(String, String)> {
+/// misspelt (`xal-Assad`). Lists that write a person's given names in small letters write the
+/// surnames in capitals after them (`Jorge Jesús RODRÍGUEZ GÓMEZ`): those are surnames too.
+fn compounds_of(name: &str, norm: &str, person: bool) -> Vec<(String, String)> {
     let latin = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_alphabetic() && (c as u32) < 0x250);
     let mut out = Vec::new();
     let mut push = |h: &str, t: &str| {
@@ -164,6 +172,19 @@ fn compounds_of(norm: &str, person: bool) -> Vec<(String, String)> {
         if person && !given.contains(',') && (2..=3).contains(&words.len()) && words.iter().all(|w| latin(w)) {
             for w in words.windows(2) {
                 push(w[0], w[1]);
+            }
+        }
+    } else if person {
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let capitals = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+        let family = words.iter().rev().take_while(|w| capitals(w)).count();
+        let given = words.len() - family;
+        if given >= 1 && words[..given].iter().all(|w| w.chars().any(char::is_lowercase)) && (2..=3).contains(&family) {
+            let family = &words[given..];
+            if family.iter().all(|w| latin(&w.to_lowercase())) {
+                for w in family.windows(2) {
+                    push(&w[0].to_lowercase(), &w[1].to_lowercase());
+                }
             }
         }
     }
@@ -324,7 +345,7 @@ impl PreparedName {
         let script = proscribe_text::script_of(name);
         let norm = normalize(name);
         let parts = split_parts(&norm, schema);
-        let compounds = compounds_of(&norm, schema == Some(Schema::Person));
+        let compounds = compounds_of(name, &norm, schema == Some(Schema::Person));
         let abjad = matches!(script, Script::Arabic | Script::Hebrew)
             || (script == Script::Mixed && name.chars().any(|c| matches!(c, '\u{0590}'..='\u{06FF}')));
         let arabic = script == Script::Arabic

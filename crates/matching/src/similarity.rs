@@ -290,6 +290,12 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
                 s = s.min((0.95 - VOWEL_CONFLICT * conflicts as f64).max(0.0));
             }
         }
+        // A final `-i` or `-u` is a suffix that makes another name of one (the nisba: `احمدی`
+        // Ahmadi is not `Ahmed`, `سالم` Salim not `Salimi`); the table's words end on the
+        // letter the script wrote, so this holds for them too.
+        if abjad_pair.is_some_and(|(abjad, latin)| suffix_differs(abjad.key, latin.key)) {
+            s = s.min(SUFFIX_LIKENESS);
+        }
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
@@ -332,6 +338,17 @@ pub(crate) fn abjad_likeness(a: (&str, &str), b: (&str, &str), abjad: Abjad, cou
         most * key_similarity(a.1.as_bytes(), b.1.as_bytes())
     }
 }
+
+/// Whether one of an Arabic-script word and a spelling of it ends on a long `i` or `u` and
+/// the other on a consonant.
+fn suffix_differs(abjad: &str, latin: &str) -> bool {
+    let (Some(&a), Some(&l)) = (abjad.as_bytes().last(), latin.as_bytes().last()) else { return false };
+    let suffix = |c: u8| matches!(c, b'i' | b'u');
+    (suffix(a) && !is_vowel(l)) || (!is_vowel(a) && suffix(l))
+}
+
+/// The most an Arabic-script word and a spelling with another ending are alike.
+const SUFFIX_LIKENESS: f64 = 0.65;
 
 /// What each long vowel of an abjad word that a romanisation contradicts takes off the
 /// likeness of their skeletons.
@@ -920,6 +937,12 @@ mod tests {
             ("dawud", "dawood", abjad, 0.95, 1.0),
             ("madah", "moayyed", abjad, 0.0, 0.8),
             ("madah", "maedeh", abjad, 0.9, 1.0),
+            // A final long vowel is a suffix of another name.
+            ("ahmdi", "ahmed", abjad, 0.0, 0.65),
+            ("ahmdi", "ahmadi", abjad, 0.9, 1.0),
+            ("salim", "salimi", abjad, 0.0, 0.65),
+            ("azizi", "aziz", abjad, 0.0, 0.65),
+            ("mhdi", "mahdi", abjad, 0.9, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);
