@@ -238,18 +238,23 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     }
     // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
     // alike by their shared part: only the rest tells them apart.
-    if let Some((x, y)) = compound_stems(a.key, b.key) {
-        if first_sounds_differ(x, y) {
-            return 0.0;
-        }
-        return key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
-    }
     // The word written in Arabic script when only one side was, and the other side's.
     let abjad_pair = match mode.abjad {
         Abjad::First if mode.arabic => Some((a, b)),
         Abjad::Second if mode.arabic => Some((b, a)),
         _ => None,
     };
+    if let Some((x, y)) = compound_stems(a.key, b.key) {
+        if first_sounds_differ(x, y) {
+            return 0.0;
+        }
+        let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
+        return if abjad_pair.is_some_and(|(abjad, latin)| suffix_differs(abjad.key, latin.key)) {
+            s.min(ANOTHER_WORD)
+        } else {
+            s
+        };
+    }
     if abjad_pair.is_some_and(|(abjad, latin)| abjad_first_sounds_differ(abjad.key, latin.key)) {
         return 0.0;
     }
@@ -293,8 +298,20 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         // A final `-i` or `-u` is a suffix that makes another name of one (the nisba: `احمدی`
         // Ahmadi is not `Ahmed`, `سالم` Salim not `Salimi`); the table's words end on the
         // letter the script wrote, so this holds for them too.
-        if abjad_pair.is_some_and(|(abjad, latin)| suffix_differs(abjad.key, latin.key)) {
-            s = s.min(SUFFIX_LIKENESS);
+        // And the script writes every consonant, a doubled one once: a spelling with more
+        // than it wrote (`h` and `w` aside, which spellings add and drop) is of another word
+        // (`مهدی` Mahdi is not `Mohamed`, `موحد` Movahed not `Mohammad`).
+        if abjad_pair.is_some_and(|(abjad, latin)| {
+            // (A rendering letter by letter writes a consonant twice where the script did,
+            // `مملوك` mmluk, which its key writes once.)
+            let written = if conventional_spelling(abjad.text) { abjad.key } else { abjad.text };
+            // (A compound's spelling against its first word, `rhmt` of `رحمت الله` and
+            // `Rahmatullah`, has the rest's consonants too.)
+            let compound = COMPOUND_SUFFIXES.iter().any(|x| latin.key.ends_with(x));
+            suffix_differs(abjad.key, latin.key)
+                || (!compound && counted_consonants(latin.key) > counted_consonants(written))
+        }) {
+            s = s.min(ANOTHER_WORD);
         }
     }
     if mode.abbreviations {
@@ -347,8 +364,15 @@ fn suffix_differs(abjad: &str, latin: &str) -> bool {
     (suffix(a) && !is_vowel(l)) || (!is_vowel(a) && suffix(l))
 }
 
-/// The most an Arabic-script word and a spelling with another ending are alike.
-const SUFFIX_LIKENESS: f64 = 0.65;
+/// The most an Arabic-script word and a spelling of another word (another ending, more
+/// consonants) are alike.
+const ANOTHER_WORD: f64 = 0.65;
+
+/// The consonants of a word but `h`, `w` (`v`) and `y`, which spellings of one Arabic word add
+/// and leave out (`Dawood` for `داود`, `Abdallah`).
+fn counted_consonants(word: &str) -> usize {
+    word.bytes().filter(|&c| c.is_ascii_lowercase() && !is_vowel(c) && !matches!(c, b'h' | b'v' | b'w' | b'y')).count()
+}
 
 /// What each long vowel of an abjad word that a romanisation contradicts takes off the
 /// likeness of their skeletons.
@@ -943,6 +967,13 @@ mod tests {
             ("salim", "salimi", abjad, 0.0, 0.65),
             ("azizi", "aziz", abjad, 0.0, 0.65),
             ("mhdi", "mahdi", abjad, 0.9, 1.0),
+            ("abdulmalki", "abdulmalik", abjad, 0.0, 0.65),
+            // The script writes every consonant.
+            ("mhdi", "mohamed", abjad, 0.0, 0.65),
+            ("muhd", "mohammad", abjad, 0.0, 0.65),
+            ("daud", "dawood", abjad, 0.7, 1.0),
+            ("abdallah", "abdalla", abjad, 0.9, 1.0),
+            ("rhmt", "rahmatullah", abjad, 0.7, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);

@@ -229,6 +229,11 @@ fn names_in_their_own_script_find_their_entry() {
             let hits = screen(&index, &query, &options).unwrap_or_default();
             let first = hits.first().is_some_and(|h| h.entity as usize == *at && h.is_match);
             let alone = first && hits.iter().skip(1).all(|h| !h.is_match);
+            if !first && std::env::var_os("SHOW_MISSES").is_some() {
+                let best = hits.first().map(|h| format!("{} {:.3}", index.entity(h.entity).caption(), h.score));
+                let own = hits.iter().find(|h| h.entity as usize == *at).map(|h| h.score);
+                eprintln!("  {name}: {} first; own entry {own:?}", best.unwrap_or_default());
+            }
             (first, alone)
         })
         .collect();
