@@ -305,6 +305,17 @@ const HONORIFICS: &[&str] = &[
     "sra",
     "dott",
     "ing",
+    "monsieur",
+    "madame",
+    "mademoiselle",
+    "senor",
+    "senora",
+    "signor",
+    "signora",
+    // Titles of office written before a name (`President Barack Obama`, `Präsident`).
+    "president",
+    "presidente",
+    "prasident",
 ];
 
 /// Prefixes of vessel names (MV, M/T, SS) and of party labels in payment messages.
