@@ -888,32 +888,44 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
                     && (toks[mine.0 as usize].class == TokenClass::Initial || second_given)
             })
     };
+    // A chain's head is the person's own name, another person's however common the name
+    // (`Ali`, `Muhammad`): left over, it weighs at least what the name's words weigh on
+    // average.
+    let mean = |w: &[f64], n: usize| if n == 0 { 0.0 } else { w[..n].iter().sum::<f64>() / n as f64 };
+    let (mean_q, mean_c) = (mean(&a.weights.q, pair.qt.len()), mean(&a.weights.c, pair.ct.len()));
     let left_over = |query_side: bool, at: usize, last: Option<usize>, other_covered: bool, extra: f64| {
-        let (used, form) = if query_side { (&a.used.q[..], pair.qf) } else { (&a.used.c[..], pair.cf) };
-        let lenient = pair.person && !pair.syllabic && other_covered && !a.links.is_empty() && middle(at, last, form);
-        if head_left(at, used, form) {
-            p.compound_head
-        } else if given_by_initial(at, query_side) {
-            p.given_initial
-        } else if lenient && chain_head(at, form) {
-            p.chain_head
-        } else if lenient {
-            p.lenient
-        } else if pair.person && !pair.syllabic && last.is_some_and(|l| at > l) && !form.flags[at].patronymic {
-            p.surname.max(extra)
+        let (used, form, weights, mean, toks) = if query_side {
+            (&a.used.q[..], pair.qf, &a.weights.q, mean_q, pair.qt)
         } else {
-            extra
-        }
+            (&a.used.c[..], pair.cf, &a.weights.c, mean_c, pair.ct)
+        };
+        // (A particle before the name, `al`, is no name of the person's.)
+        let mean = if toks[at].class == TokenClass::Word { mean } else { 0.0 };
+        let lenient = pair.person && !pair.syllabic && other_covered && !a.links.is_empty() && middle(at, last, form);
+        weights[at]
+            * if head_left(at, used, form) {
+                p.compound_head
+            } else if given_by_initial(at, query_side) {
+                p.given_initial
+            } else if lenient && chain_head(at, form) {
+                return weights[at].max(mean) * p.chain_head;
+            } else if lenient {
+                p.lenient
+            } else if pair.person && !pair.syllabic && last.is_some_and(|l| at > l) && !form.flags[at].patronymic {
+                p.surname.max(extra)
+            } else {
+                extra
+            }
     };
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {
-            total += a.weights.q[i] * left_over(true, i, last_q, a.covered.c, extra_q);
+            total += left_over(true, i, last_q, a.covered.c, extra_q);
             unmatched_numbers.0 |= t.class == TokenClass::Number && !pair.qf.optional[i];
         }
     }
     for (j, t) in pair.ct.iter().enumerate() {
         if !a.used.c[j] {
-            total += a.weights.c[j] * left_over(false, j, last_c, a.covered.q, extra_c);
+            total += left_over(false, j, last_c, a.covered.q, extra_c);
             unmatched_numbers.1 |= t.class == TokenClass::Number && !pair.cf.optional[j];
         }
     }
@@ -1107,6 +1119,13 @@ mod tests {
         // An Arabic name's first word left over leaves the father's name.
         assert!(score("صدام حسين التكريتي", "Uday Saddam Hussein Al-Tikriti") < DEFAULT_THRESHOLD);
         assert!(score("صدام حسين التكريتي", "Saddam Hussein Al-Tikriti") >= 0.9);
+        // ... however common that first word (`Ali`, `Muhammad`).
+        let (common, rare) = (
+            score("صدام حسين التكريتي", "Ali Saddam Hussein Al-Tikriti"),
+            score("صدام حسين التكريتي", "Uday Saddam Hussein Al-Tikriti"),
+        );
+        assert!(common < 0.77 && common - rare < 0.12, "{common} {rare}");
+        assert!(score("مطيع الله", "Mohammad Ullah Mati") < DEFAULT_THRESHOLD);
         // A given name written in full is the one a person goes by.
         assert!(score("Robert Mitchell", "George R. Mitchell") < DEFAULT_THRESHOLD);
         assert!(score("R. Mitchell", "George R. Mitchell") > score("Robert Mitchell", "George R. Mitchell"));

@@ -245,7 +245,14 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         _ => None,
     };
     if let Some((x, y)) = compound_stems(a.key, b.key) {
-        if first_sounds_differ(x, y) {
+        // (The distinct parts' first sounds, by the Arabic script's rules where one side is
+        // written in it: `عبدالخالق` is not `Abdulmalik`.)
+        let arabic_differ = match mode.abjad {
+            Abjad::First if mode.arabic => abjad_first_sounds_differ(x, y),
+            Abjad::Second if mode.arabic => abjad_first_sounds_differ(y, x),
+            _ => false,
+        };
+        if arabic_differ || first_sounds_differ(x, y) {
             return 0.0;
         }
         let s = key_similarity_above(x.as_bytes(), y.as_bytes(), floor);
@@ -974,6 +981,8 @@ mod tests {
             ("daud", "dawood", abjad, 0.7, 1.0),
             ("abdallah", "abdalla", abjad, 0.9, 1.0),
             ("rhmt", "rahmatullah", abjad, 0.7, 1.0),
+            ("abdulkhalq", "abdulmalik", abjad, 0.0, 0.0),
+            ("abdulkhalq", "abdulkhaliq", abjad, 0.85, 1.0),
         ];
         for (a, b, mode, lo, hi) in cases {
             check(a, b, mode, lo, hi);

@@ -393,8 +393,8 @@ fn listed_people_are_found_from_their_names_in_other_scripts() {
     assert!(queries.len() >= 50, "{} names", queries.len());
     let first = outcomes.iter().filter(|o| o.0).count() as f64 / outcomes.len() as f64;
     let alone = outcomes.iter().filter(|o| o.1).count() as f64 / outcomes.len() as f64;
-    // Measured 51 and 40 of 53 (BENCHMARKS.md); the bounds guard against a broken pipeline.
-    assert!(first >= 0.92 && alone >= 0.72, "first {first:.3}, alone {alone:.3}");
+    // Measured 51 and 41 of 53 (BENCHMARKS.md); the bounds guard against a broken pipeline.
+    assert!(first >= 0.92 && alone >= 0.75, "first {first:.3}, alone {alone:.3}");
 }
 
 /// The scan of news-style sentences in Russian, Ukrainian, English and Arabic
