@@ -243,16 +243,17 @@ impl Transliterator for Arabic {
             })
         };
         // A Persian-marked name is read the Persian way first; Latin renderings of it follow
-        // either way (`Zakir`, `Dhakir`).
+        // either way (`Zakir`, `Dhakir`). Any other name is read the Arabic way first and the
+        // Persian way second: Persian, Dari and Urdu names are written in the letters Arabic
+        // shares with them too (`رضا` Reza, `فاضل` Fazel).
         let arabic = render(Reading::Arabic);
-        if !persian_marked(run) {
-            return vec![arabic];
-        }
         let persian = render(Reading::Persian);
         if persian == arabic {
             vec![arabic]
-        } else {
+        } else if persian_marked(run) {
             vec![persian, arabic]
+        } else {
+            vec![arabic, persian]
         }
     }
 }
@@ -260,6 +261,16 @@ impl Transliterator for Arabic {
 #[cfg(test)]
 mod tests {
     use proscribe_model::Script;
+
+    /// A name in the letters Arabic and Persian share is read both ways, the Arabic first; a
+    /// Persian-marked one the Persian way first.
+    #[test]
+    fn shared_letters_are_read_both_ways() {
+        assert_eq!(super::Arabic.renderings("رضا"), ["rda", "rza"]);
+        assert_eq!(super::Arabic.renderings("آخوند زاده"), ["akhund zadah", "akhund zadeh"]);
+        assert_eq!(super::Arabic.renderings("ذاکر"), ["zakr", "dhakr"]);
+        assert_eq!(super::Arabic.renderings("محمد"), ["muhammad"]);
+    }
 
     super::super::transliterator_tests!(
         super::Arabic,
