@@ -899,23 +899,23 @@ fn tally_by(pair: &Pair, p: &CompareParams, a: &Aligned, bend: impl Fn(f64) -> f
         } else {
             (&a.used.c[..], pair.cf, &a.weights.c, mean_c, pair.ct)
         };
-        // (A particle before the name, `al`, is no name of the person's.)
-        let mean = if toks[at].class == TokenClass::Word { mean } else { 0.0 };
         let lenient = pair.person && !pair.syllabic && other_covered && !a.links.is_empty() && middle(at, last, form);
-        weights[at]
-            * if head_left(at, used, form) {
-                p.compound_head
-            } else if given_by_initial(at, query_side) {
-                p.given_initial
-            } else if lenient && chain_head(at, form) {
-                return weights[at].max(mean) * p.chain_head;
-            } else if lenient {
-                p.lenient
-            } else if pair.person && !pair.syllabic && last.is_some_and(|l| at > l) && !form.flags[at].patronymic {
-                p.surname.max(extra)
-            } else {
-                extra
-            }
+        let weight = weights[at];
+        if head_left(at, used, form) {
+            weight * p.compound_head
+        } else if given_by_initial(at, query_side) {
+            weight * p.given_initial
+        } else if lenient && chain_head(at, form) {
+            // (A particle before the name, `al`, is no name of the person's.)
+            let own = if toks[at].class == TokenClass::Word { weight.max(mean) } else { weight };
+            own * p.chain_head
+        } else if lenient {
+            weight * p.lenient
+        } else if pair.person && !pair.syllabic && last.is_some_and(|l| at > l) && !form.flags[at].patronymic {
+            weight * p.surname.max(extra)
+        } else {
+            weight * extra
+        }
     };
     for (i, t) in pair.qt.iter().enumerate() {
         if !a.used.q[i] {

@@ -181,9 +181,9 @@ fn compounds_of(name: &str, norm: &str, person: bool) -> Vec<(String, String)> {
         let given = words.len() - family;
         if given >= 1 && words[..given].iter().all(|w| w.chars().any(char::is_lowercase)) && (2..=3).contains(&family) {
             let family = &words[given..];
-            if family.iter().all(|w| latin(&w.to_lowercase())) {
+            if family.iter().all(|w| latin(w)) {
                 for w in family.windows(2) {
-                    push(&w[0].to_lowercase(), &w[1].to_lowercase());
+                    push(w[0], w[1]);
                 }
             }
         }

@@ -236,21 +236,20 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
     if code(mode.latin.0, a, b) || code(mode.latin.1, b, a) {
         return if mode.abbreviations { abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)) } else { 0.0 };
     }
-    // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
-    // alike by their shared part: only the rest tells them apart.
     // The word written in Arabic script when only one side was, and the other side's.
     let abjad_pair = match mode.abjad {
         Abjad::First if mode.arabic => Some((a, b)),
         Abjad::Second if mode.arabic => Some((b, a)),
         _ => None,
     };
+    // Compounds of one pattern (`Abdurrahim`, `Abdurrahman`; `Hamidullah`, `Waliullah`) are
+    // alike by their shared part: only the rest tells them apart, by the Arabic script's
+    // first sounds where one side is written in it (`عبدالخالق` is not `Abdulmalik`).
     if let Some((x, y)) = compound_stems(a.key, b.key) {
-        // (The distinct parts' first sounds, by the Arabic script's rules where one side is
-        // written in it: `عبدالخالق` is not `Abdulmalik`.)
-        let arabic_differ = match mode.abjad {
-            Abjad::First if mode.arabic => abjad_first_sounds_differ(x, y),
-            Abjad::Second if mode.arabic => abjad_first_sounds_differ(y, x),
-            _ => false,
+        let arabic_differ = match abjad_pair {
+            Some(_) if mode.abjad == Abjad::First => abjad_first_sounds_differ(x, y),
+            Some(_) => abjad_first_sounds_differ(y, x),
+            None => false,
         };
         if arabic_differ || first_sounds_differ(x, y) {
             return 0.0;
@@ -286,15 +285,15 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
             Abjad::Second => Some(b.text),
             _ => None,
         };
-        let counted = abjad_text.is_some_and(|t| {
-            !conventional_spelling(t) && !t.as_bytes().windows(2).any(|w| w[0] == w[1] && !is_vowel(w[0]))
-        });
+        let conventional = abjad_text.is_some_and(conventional_spelling);
+        let counted = abjad_text
+            .is_some_and(|t| !conventional && !t.as_bytes().windows(2).any(|w| w[0] == w[1] && !is_vowel(w[0])));
         s = s.max(abjad_likeness((a.key, a.skeleton), (b.key, b.skeleton), mode.abjad, counted));
         // A word rendered letter by letter has the vowels its script wrote (long vowels, an
         // initial alef or ain): each that the other spelling contradicts takes its share off
         // however alike the two look otherwise (`احسان` Ehsan is not `Hossein`). A word of the
         // name table has the custom's vowels, which the script did not write.
-        if let Some((abjad, latin)) = abjad_pair.filter(|(abjad, _)| !conventional_spelling(abjad.text)) {
+        if let Some((abjad, latin)) = abjad_pair.filter(|_| !conventional) {
             let initial = abjad.key.bytes().next().is_some_and(is_vowel)
                 && latin.key.bytes().next().is_some_and(|c| !is_vowel(c));
             let conflicts = vowel_conflicts(abjad.key, latin.key) + usize::from(initial);
@@ -311,7 +310,7 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         if abjad_pair.is_some_and(|(abjad, latin)| {
             // (A rendering letter by letter writes a consonant twice where the script did,
             // `مملوك` mmluk, which its key writes once.)
-            let written = if conventional_spelling(abjad.text) { abjad.key } else { abjad.text };
+            let written = if conventional { abjad.key } else { abjad.text };
             // (A compound's spelling against its first word, `rhmt` of `رحمت الله` and
             // `Rahmatullah`, has the rest's consonants too.)
             let compound = COMPOUND_SUFFIXES.iter().any(|x| latin.key.ends_with(x));

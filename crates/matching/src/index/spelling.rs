@@ -148,7 +148,7 @@ fn coarse_into(skeleton: &str, out: &mut String) {
 
 /// The word after the Arabic article when a spelling writes them together, the article
 /// assimilated to the sun letter the word starts with (`essabar`, `assabar`, `ettaher`:
-/// `sabar`, `taher`); the word keeps four letters or more (`Assad` is a name).
+/// `sabar`, `taher`); the word keeps five letters or more (`Assad` is a name, `Essaid` may be).
 fn article_joined(word: &str) -> Option<&str> {
     let b = word.as_bytes();
     let sun = |c: u8| matches!(c, b't' | b'd' | b'r' | b'z' | b's' | b'n');
