@@ -21,6 +21,7 @@
 //! Evidence the query or the entity lacks changes nothing.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 
 use proscribe_model::{Country, CountryRole, DateValue, Entity, NameKind, PartialDate, Schema};
@@ -262,17 +263,26 @@ fn score_forms(
         memo.begin(index.stamp());
     }
     // Every comparison made, each kept once; `entities` holds the entity of each of `best`,
-    // for a quick search.
+    // for a quick search (a map when every form is compared: a linear search of up to every
+    // entity for each form would be quadratic).
     let mut compared: Vec<Scored> = Vec::with_capacity(forms.len());
     let (mut best, mut entities): (Vec<Best>, Vec<u32>) = (Vec::new(), Vec::new());
+    let mut positions: Option<HashMap<u32, usize>> = (order == Order::Unranked).then(HashMap::new);
     let mut take = |name_id: u32, at: u32, score: f64, best: &mut Vec<Best>| {
         let name = &index.names()[name_id as usize];
         let rank = score + if name.kind() == NameKind::WeakAlias { WEAK_ALIAS } else { 0.0 };
         let found = Best { entity: name.entity, name: name_id, compared: at, rank };
-        match entities.iter().position(|&e| e == name.entity) {
+        let position = match &positions {
+            Some(map) => map.get(&name.entity).copied(),
+            None => entities.iter().position(|&e| e == name.entity),
+        };
+        match position {
             Some(i) if rank > best[i].rank => best[i] = found,
             Some(_) => {}
             None => {
+                if let Some(map) = &mut positions {
+                    map.insert(name.entity, best.len());
+                }
                 best.push(found);
                 entities.push(name.entity);
             }

@@ -126,6 +126,7 @@ impl Index {
         self.form_terms.write(&mut w, "form.terms")?;
         w.add_values("form.weights", &self.form_weights)?;
         w.add_values("form.alone", &self.form_alone)?;
+        w.add_values("form.initials", &self.form_initials)?;
         self.vocab.write(&mut w, "vocab")?;
         self.joins.write(&mut w, "joins")?;
         w.add_values("terms", &self.terms)?;
@@ -202,6 +203,7 @@ impl Index {
             form_terms: Runs::open(&segment, "form.terms", copy)?,
             form_weights: Column::load(&segment, "form.weights", copy)?,
             form_alone: Column::load(&segment, "form.alone", copy)?,
+            form_initials: Column::load(&segment, "form.initials", copy)?,
             vocab: StrTable::open(&segment, "vocab", copy).map_err(table_err)?,
             joins: StrTable::open(&segment, "joins", copy).map_err(table_err)?,
             terms: Column::load(&segment, "terms", copy)?,
@@ -250,7 +252,7 @@ impl Index {
             return Err("section `entities.ids` is not UTF-8".into());
         }
         let ordered = |ends: &[u32], len: usize| ends.is_sorted() && ends.last().map_or(0, |&e| e as usize) == len;
-        let checks: [(bool, &str); 7] = [
+        let checks: [(bool, &str); 8] = [
             (ends.len() == entities && ends.is_sorted(), "entities.ends"),
             (ends.last().map_or(0, |&e| e as usize) == json.len(), "entities.json"),
             (self.facts.entities.len() == entities, "facts.entities"),
@@ -263,6 +265,7 @@ impl Index {
                 "form.token_ids",
             ),
             (self.form_weights.len() == forms && self.form_alone.len() == forms, "form.weights"),
+            (self.form_initials.len() == forms, "form.initials"),
         ];
         if let Some((_, section)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("section `{section}` does not fit the others"));

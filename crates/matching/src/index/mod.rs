@@ -29,7 +29,7 @@ pub use self::file::{IndexFileError, Reading, FINGERPRINT};
 pub use self::retrieval::DEFAULT_CANDIDATES;
 use self::spelling::{Spelling, SpellingMaps};
 use self::table::{Runs, StrTable, U64Table};
-use self::vocabulary::{says_one_word, Interned, TermEntry};
+use self::vocabulary::{initials_of, says_one_word, Interned, TermEntry};
 use crate::PreparedName;
 use proscribe_segment::Column;
 
@@ -109,6 +109,9 @@ pub struct Index {
     /// Per form: 1 when it says one word alone, but for weak words and countries (`PLA`,
     /// `PLA China`), the only names that a query's acronym of three letters or fewer may be.
     form_alone: Column<u8>,
+    /// Per form: the letters it writes as initials, in any rendering (bit 0 for `a`), which a
+    /// query word may stand for in retrieval (`D. Hernandez` for `Derrick Hernandez`).
+    form_initials: Column<u32>,
     /// Words of names, to their term.
     vocab: StrTable<u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`), runs of
@@ -152,6 +155,7 @@ impl Index {
         let by_identifier = facts::by_identifier(&entities);
         let form_weights: Vec<f32> = forms.iter().map(|f| f.weight).collect();
         let form_alone: Vec<u8> = forms.iter().map(|f| u8::from(says_one_word(&f.prepared))).collect();
+        let form_initials: Vec<u32> = forms.iter().map(|f| initials_of(&f.prepared)).collect();
         let facts = crate::entity::Facts::of_all(&entities);
         let form_names = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.names)));
         let form_terms = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.terms).into_vec()));
@@ -165,6 +169,7 @@ impl Index {
             form_terms,
             form_weights: form_weights.into(),
             form_alone: form_alone.into(),
+            form_initials: form_initials.into(),
             vocab: StrTable::build(vocab.into_iter().map(|(k, v)| (k, vec![v]))),
             joins: StrTable::build(joins.into_iter().map(|(k, v)| (k, vec![v]))),
             terms: terms.into(),
@@ -522,6 +527,55 @@ mod tests {
         assert!(!org.contains(&"o3".to_string()));
         // Of unknown kind, the words may be a person's name, which is not written as initials.
         assert!(!top_entities(&index, "People's Liberation Army").contains(&"o2".to_string()));
+    }
+
+    /// A listed initial stands for a query word that the name does not have, as much as the
+    /// initial weighs: `D. Hernandez` goes before the names that share only `Hernandez`. An
+    /// initial alone finds no name.
+    #[test]
+    fn listed_initials_stand_for_query_words() {
+        let given = [
+            "Maria", "Jose", "Carlos", "Lucia", "Pedro", "Elena", "Jorge", "Rosa", "Miguel", "Ana", "Luis", "Sofia",
+            "Pablo", "Carmen", "Raul", "Ines", "Tomas", "Julia", "Hugo", "Marta",
+        ];
+        // Each given name is more common than the initial `D.`, so that a name with one of
+        // them weighs less and would rank first on the shared `Hernandez` alone.
+        let mut entities: Vec<Entity> = Vec::new();
+        for (i, g) in given.iter().enumerate() {
+            entities.push(entity(&format!("p{i}"), Schema::Person, &[(&format!("{g} Hernandez"), NameKind::Primary)]));
+            for surname in ["Lopez", "Brown", "Silva"] {
+                entities.push(entity(
+                    &format!("{surname}{i}"),
+                    Schema::Person,
+                    &[(&format!("{g} {surname}"), NameKind::Primary)],
+                ));
+            }
+        }
+        entities.push(entity("d", Schema::Person, &[("D. Hernandez", NameKind::Primary)]));
+        entities.push(entity("s", Schema::Person, &[("D. Smithers", NameKind::Primary)]));
+        let index = Index::build(entities);
+        check(&index, "Derrick Hernandez", Some("d"));
+        check(&index, "Hernandez, Derrick", Some("d"));
+        // No word of the query starts with the initial.
+        check(&index, "Maria Hernandez", Some("p0"));
+        assert!(!top_entities(&index, "Derrick Jones").contains(&"s".to_string()));
+    }
+
+    /// A name in Han characters is read several ways (Mandarin, Korean, Japanese), and a name
+    /// sharing two of its three characters shares its words in every reading: the name with
+    /// all three still comes first, rather than tying with those at the highest score.
+    #[test]
+    fn names_sharing_every_reading_come_first() {
+        let chars = ["文", "明", "華", "志", "國", "英", "玉", "秀", "德", "春", "金", "光"];
+        let mut entities: Vec<Entity> = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            entities.push(entity(&format!("a{i}"), Schema::Person, &[(&format!("美惠 {c} 陳"), NameKind::Primary)]));
+            entities.push(entity(&format!("b{i}"), Schema::Person, &[(&format!("{c} 子翔 陳"), NameKind::Primary)]));
+            entities.push(entity(&format!("c{i}"), Schema::Person, &[(&format!("美惠 子翔 {c}"), NameKind::Primary)]));
+        }
+        entities.push(entity("exact", Schema::Person, &[("美惠 子翔 陳", NameKind::Primary)]));
+        let index = Index::build(entities);
+        check(&index, "美惠 子翔 陳", Some("exact"));
     }
 
     /// A query's initials are no legal form: `Sial Abdul Samad` is not looked up as `S.A.S.`,

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use proscribe_text::TokenClass;
 
 use super::spelling::SpellingWork;
-use super::vocabulary::{acronyms, is_weak, TermEntry, WEAK_FACTOR};
+use super::vocabulary::{acronyms, is_weak, letter_bit, TermEntry, WEAK_FACTOR};
 use super::{Candidate, Index};
 use crate::PreparedName;
 
@@ -64,7 +64,7 @@ impl Index {
         s.texts.clear();
         let mut work = std::mem::take(&mut s.spelling);
         let mut matches = std::mem::take(&mut s.matches);
-        let mut add = |text: &str, joined: bool, cap: f32, own: f32, qterms: &mut Vec<QueryTerm>| {
+        let mut add = |text: &str, joined: bool, cap: f32, own: f32, word: u32, qterms: &mut Vec<QueryTerm>| {
             if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
                 return;
             }
@@ -80,25 +80,50 @@ impl Index {
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
             let mut kept = s.spare.pop().unwrap_or_default();
             kept.extend_from_slice(&matches);
-            qterms.push(QueryTerm { matches: kept, postings, cap, own, alone: false });
+            qterms.push(QueryTerm { matches: kept, postings, cap, own, alone: false, word });
         };
         let mut total: f32 = 0.0;
         let mut joined = String::new();
+        let mut bits = 0u32;
+        let mut initials = std::mem::take(&mut s.initials);
+        initials.clear();
         for variant in &query.variants {
             let mut variant_total = 0.0;
             for (i, t) in variant.iter().enumerate() {
                 let before = qterms.len();
-                add(&t.text, false, f32::INFINITY, self.word_weight(&t.text) as f32, &mut qterms);
-                // A word's share of the query: its own weight, or that of what it resembles.
+                // Each word of each rendering has a bit (the first 32), so that its initial
+                // only counts where the word did not.
+                let bit = if bits < 32 { 1u32 << bits } else { 0 };
+                bits += 1;
+                let own = self.word_weight(&t.text) as f32;
+                add(&t.text, false, f32::INFINITY, own, bit, &mut qterms);
+                // A word's share of the query: its own weight if it is a listed word, or that
+                // of what it most likely is.
                 let share = match qterms.get(before) {
-                    Some(q) if before < qterms.len() => q.best_weight(self),
-                    _ => self.word_weight(&t.text) as f32,
+                    Some(q) if before < qterms.len() && !self.vocab.contains(&t.text) => q.best_weight(self),
+                    _ => own,
                 };
                 variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
+                // A listed initial may stand for the word (`D. Hernandez` for `Derrick
+                // Hernandez`): it is worth what the initial weighs, as in the comparison, and
+                // adds nothing to what the query weighs.
+                if t.class == TokenClass::Word && t.text.len() > 1 && bit != 0 {
+                    // (`letter_bit` is of an ASCII letter only: the slice is of one character.)
+                    let term = letter_bit(&t.text).and_then(|l| Some(l).zip(self.vocab.get_one(&t.text[..1])));
+                    if let Some((letter, id)) = term {
+                        match initials.iter_mut().find(|i| i.letter == letter) {
+                            Some(i) => i.words |= bit,
+                            None => {
+                                let gain = self.terms[id as usize].rank_weight;
+                                initials.push(Initial { letter, words: bit, gain });
+                            }
+                        }
+                    }
+                }
                 // A legal form of one word may be a word of a person's name (`Wei Chao`).
                 if let (TokenClass::LegalForm(_), Some(w)) = (t.class, t.written.as_deref()) {
                     if !w.contains(' ') {
-                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, &mut qterms);
+                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, 0, &mut qterms);
                     }
                 }
                 // Two and three words written together may be one listed word.
@@ -108,7 +133,7 @@ impl Index {
                 for next in variant.iter().skip(i + 1).take(2) {
                     joined.push_str(&next.text);
                     cap += self.word_weight(&next.text) as f32;
-                    add(&joined, true, cap, f32::INFINITY, &mut qterms);
+                    add(&joined, true, cap, f32::INFINITY, 0, &mut qterms);
                 }
             }
             total = total.max(variant_total);
@@ -137,11 +162,13 @@ impl Index {
                     cap,
                     own: f32::INFINITY,
                     alone: letters.len() <= 3,
+                    word: 0,
                 });
             }
         }
         s.spelling = work;
         s.matches = matches;
+        s.initials = initials;
         if qterms.is_empty() || total <= 0.0 {
             s.keep(qterms);
             return Vec::new();
@@ -151,14 +178,17 @@ impl Index {
         // words found above the names already ranked `limit`-th, the common words' long
         // lists are not walked: they are only checked against the names found (the ranking
         // is the same, for much less work).
+        // The query's initials find no name: they add to the names found (see `Initial`), as
+        // much as `initial_gains` at most.
         qterms.sort_by_key(|q| q.postings);
+        let initial_gains: f32 = s.initials.iter().map(|i| i.gain).sum();
         let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
         let mut closed = false;
         for (qi, q) in qterms.iter().enumerate() {
             let key = s.key(qi);
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
-                let bound = 2.0 * rest / total;
+                let bound = 2.0 * (rest + initial_gains) / total;
                 closed = s.more_than(limit, bound, total, &self.form_weights);
             }
             rest -= q.max_gain(self);
@@ -191,7 +221,7 @@ impl Index {
         }
         ranked.sort_unstable();
         let mut scored: Vec<Candidate> = Vec::with_capacity(ranked.len() + anchors.len());
-        scored.extend(ranked.iter().map(|&k| candidate_of(k)));
+        scored.extend(ranked.iter().map(|&k| candidate_of(k)).map(|c| Candidate { score: c.score.min(1.0), ..c }));
         s.ranked = ranked;
         s.keep(qterms);
         anchors.sort_unstable_by_key(|&c| rank_key(c));
@@ -216,6 +246,7 @@ impl Index {
                 let slot = &mut s.slots[name as usize];
                 slot.acc += w;
                 slot.stamp = key;
+                slot.words |= q.word;
             }
         }
     }
@@ -224,17 +255,18 @@ impl Index {
     /// found before are taken in only when `open`.
     #[inline(never)]
     fn walk(&self, q: &QueryTerm, key: u32, open: bool, s: &mut Scratch) {
+        let sets = q.word;
         for &(id, sim) in &q.matches {
             let t = &self.terms[id as usize];
             let w = q.gain(t, sim);
             let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
             if q.alone {
                 for &name in postings.iter().filter(|&&name| self.form_alone[name as usize] != 0) {
-                    s.add(name, key, w, open);
+                    s.add(name, key, w, open, sets);
                 }
             } else {
                 for &name in postings {
-                    s.add(name, key, w, open);
+                    s.add(name, key, w, open, sets);
                 }
             }
         }
@@ -247,10 +279,24 @@ impl Index {
         let mut best = std::mem::take(&mut s.ranked);
         best.clear();
         let mut best = std::collections::BinaryHeap::from(best);
+        let letters = s.initials.iter().fold(0, |bits, i| bits | i.letter);
         for &n in &s.touched {
             // A touched form's slot is of this query.
-            let acc = s.slots[n as usize].acc;
-            let score = (2.0 * acc / (total + self.form_weights[n as usize])).min(1.0);
+            let slot = s.slots[n as usize];
+            let mut acc = slot.acc;
+            if letters != 0 && self.form_initials[n as usize] & letters != 0 {
+                let initials = self.form_initials[n as usize];
+                acc += s
+                    .initials
+                    .iter()
+                    .filter(|i| initials & i.letter != 0 && slot.words & i.words != i.words)
+                    .map(|i| i.gain)
+                    .sum::<f32>();
+            }
+            // Not capped at 1: a name that shares the query's words in more of its renderings
+            // (a name in Han characters read in Mandarin, Korean and Japanese) goes before
+            // one that shares them in fewer, rather than tying with it.
+            let score = 2.0 * acc / (total + self.form_weights[n as usize]);
             let key = rank_key(Candidate { form: n, score });
             if best.len() < limit {
                 best.push(key);
@@ -280,6 +326,18 @@ pub(super) fn candidate_of(key: u64) -> Candidate {
     Candidate { form: !(key as u32), score: f32::from_bits(bits) }
 }
 
+/// A letter with which a query word starts, which a listed name may write as an initial
+/// standing for the word: it counts for a name found that does not have one of these words
+/// (one initial for however many words), as much as a listed initial weighs (`gain`).
+#[derive(Clone, Copy)]
+struct Initial {
+    /// The letter's bit, as in `Index::form_initials`.
+    letter: u32,
+    /// The query words that start with it (see `QueryTerm::word`).
+    words: u32,
+    gain: f32,
+}
+
 /// A word of a query with the vocabulary words it may be.
 struct QueryTerm {
     matches: Vec<(u32, f32)>,
@@ -291,6 +349,9 @@ struct QueryTerm {
     /// An acronym of the query of three letters or fewer: it stands for the query's words
     /// only in a name that says nothing else (see `Index::form_alone`), as in the comparison.
     alone: bool,
+    /// The bit of the query word the term stands for (the word itself or a spelling of it;
+    /// 0 for anything else), which a name it adds to takes (`Slot::words`).
+    word: u32,
 }
 
 impl QueryTerm {
@@ -312,8 +373,17 @@ impl QueryTerm {
         self.matches.iter().map(|&(id, sim)| self.gain(&index.terms[id as usize], sim)).fold(0.0, f32::max)
     }
 
+    /// The weight of the word the query word most likely is: itself when it is a listed word,
+    /// else the weightiest of its likeliest spellings. (Not the weightiest of all: among a
+    /// large collection's names every common word has rare misspellings, and the query
+    /// would seem to weigh more than any name that has its words exactly.)
     fn best_weight(&self, index: &Index) -> f32 {
-        self.matches.iter().map(|&(id, _)| index.terms[id as usize].weight).fold(0.0, f32::max)
+        let likeliest = self.matches.iter().map(|m| m.1).fold(0.0, f32::max);
+        self.matches
+            .iter()
+            .filter(|m| m.1 >= likeliest)
+            .map(|&(id, _)| index.terms[id as usize].weight)
+            .fold(0.0, f32::max)
     }
 }
 
@@ -343,13 +413,15 @@ impl Marks {
     }
 }
 
-/// What retrieval keeps per name form during a query: one 8-byte slot, so that adding to a
-/// form touches one cache line.
+/// What retrieval keeps per name form during a query: one 12-byte slot, so that adding to a
+/// form touches one cache line (mostly).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     acc: f32,
     /// `generation << 8 | query term` of the last term that added to the form.
     stamp: u32,
+    /// The query words (by bit, see `QueryTerm::word`) some term has added to the form for.
+    words: u32,
 }
 
 /// Per-thread work space of retrieval, sized to the number of name forms and reused across
@@ -368,6 +440,8 @@ struct Scratch {
     spelling: SpellingWork,
     /// The spellings of the word looked up last.
     matches: Vec<(u32, f32)>,
+    /// The query's initials (see `Initial`).
+    initials: Vec<Initial>,
     /// Emptied spelling lists of earlier query terms, kept for their capacity.
     spare: Vec<Vec<(u32, f32)>>,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
@@ -430,7 +504,7 @@ impl Scratch {
     /// Adds `w` to a form once per query term (the first, best spelling wins); a form not
     /// found before is only taken in when `open`.
     #[inline]
-    fn add(&mut self, form: u32, key: u32, w: f32, open: bool) {
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool, sets: u32) {
         let slot = &mut self.slots[form as usize];
         if slot.stamp == key {
             return;
@@ -440,10 +514,12 @@ impl Scratch {
                 return;
             }
             slot.acc = 0.0;
+            slot.words = 0;
             self.touched.push(form);
         }
         slot.acc += w;
         slot.stamp = key;
+        slot.words |= sets;
     }
 }
 
@@ -505,7 +581,8 @@ mod tests {
             TermEntry::of(&t)
         };
         let acronym = |text: &str, rank_weight: f32| term(text, rank_weight, true);
-        let word = |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false };
+        let word =
+            |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false, word: 0 };
         // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
         assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
         // A word no name uses stands for all the words of its acronym.

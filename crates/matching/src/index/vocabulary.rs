@@ -164,6 +164,25 @@ pub(super) fn says_one_word(prepared: &PreparedName) -> bool {
     })
 }
 
+/// The letters a prepared name writes as initials in any rendering, as bits (bit 0 for `a`).
+pub(super) fn initials_of(prepared: &PreparedName) -> u32 {
+    prepared
+        .variants
+        .iter()
+        .flatten()
+        .filter(|t| t.class == TokenClass::Initial)
+        .filter_map(|t| letter_bit(&t.text))
+        .fold(0, |bits, bit| bits | bit)
+}
+
+/// The bit of a word's first letter (`a` to `z`) among [`initials_of`]'s.
+pub(super) fn letter_bit(word: &str) -> Option<u32> {
+    match word.as_bytes().first() {
+        Some(&b @ b'a'..=b'z') => Some(1 << (b - b'a')),
+        _ => None,
+    }
+}
+
 /// The shortest acronym looked up: two letters stand for too many names.
 const MIN_ACRONYM: usize = 3;
 
