@@ -13,7 +13,7 @@ use proscribe_text::{fold, normalize, romanize, tokens, Token, TokenClass};
 const MAX_VARIANTS: usize = 8;
 
 /// One token list of a prepared name, with what the comparison needs to know about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Form {
     /// Index into `PreparedName::variants`.
     pub variant: usize,
@@ -80,7 +80,7 @@ fn acronyms_of(toks: &[Token]) -> Vec<(String, u8, u8)> {
 }
 
 /// Facts about one token, found when the name is prepared.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct TokenFlags {
     /// It names a country (`Chile`, `Thailand`).
     pub country: bool,
@@ -192,7 +192,7 @@ fn compounds_of(name: &str, norm: &str, person: bool) -> Vec<(String, String)> {
 }
 
 /// Adjacent tokens joined: `abdul salam` → `abdulsalam`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Run {
     /// Index of the first token.
     pub start: u8,
@@ -264,7 +264,7 @@ fn written_words(pieces: &[(String, bool)], count: usize) -> Option<Vec<usize>> 
 }
 
 /// A name prepared for comparison: its Latin renderings as token lists.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PreparedName {
     /// The name as given.
     pub original: String,

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What a legal form is, so that forms of different countries can be compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum FormKind {
     /// A private company with limited liability (Ltd, LLC, GmbH, OOO, sp. z o.o.).
     Private,
@@ -25,7 +25,7 @@ pub enum FormKind {
     Cooperative,
 }
 
-/// A canonical legal form.
+/// A canonical legal form; stored as its code alone, which names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct LegalForm {
     /// The canonical code (`ltd`, `llc`, `gmbh`, `jsc`, ...).
@@ -35,6 +35,20 @@ pub struct LegalForm {
     /// Whether the form is the generic English one that translations use (Ltd, LLC, JSC)
     /// rather than the form of one jurisdiction (GmbH, OOO, Sdn Bhd).
     pub generic: bool,
+}
+
+impl serde::Serialize for LegalForm {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LegalForm {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<LegalForm, D::Error> {
+        let code = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        legal_form_by_code(&code)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("{code:?} is no legal form's code")))
+    }
 }
 
 use FormKind::*;

@@ -39,7 +39,7 @@ pub use script::{transliterator_for, transliterators, HanReadings, Transliterato
 use proscribe_model::Script;
 
 /// What a token is, for weighting it in comparisons.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TokenClass {
     /// An ordinary word of a name.
     Word,
@@ -67,7 +67,7 @@ impl TokenClass {
 }
 
 /// A word of a folded Latin name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Token {
     /// The folded text (lower-case ASCII letters and digits); canonical for compounds
     /// (`abd al salam` → `abdulsalam`) and legal forms (`limited` → `ltd`).

@@ -1,10 +1,10 @@
 //! Index files: an [`Index`] written once to a segment file ([`proscribe_segment`]) and
 //! opened by mapping it into memory, so that a process that screens reads the index where it lies instead
 //! of building it. Every column and table of the index is a section, read in place; the
-//! entities are kept as JSON records and each name form as its text and kind, decoded the
-//! first time a query reaches them (a name is prepared again from its text, which gives what
-//! was indexed: preparing is a function of the text and the kind alone, and the file names the
-//! build that wrote it, see [`FINGERPRINT`]).
+//! entities are kept as JSON records and each name form as it was prepared, in a binary
+//! encoding, decoded the first time a query reaches them (decoding costs a fraction of
+//! preparing the name again; the file names the build that wrote it, see [`FINGERPRINT`], so
+//! the encoding is always this build's).
 //!
 //! Opening checks the segment's checksums (a truncated or damaged file is an error, never
 //! data), that the file is this build's, and the shape of the columns against each other
@@ -14,7 +14,7 @@
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
-use proscribe_model::{Entity, Schema};
+use proscribe_model::Entity;
 use proscribe_segment::{Column, Segment, SegmentError, SegmentWriter};
 use serde::{Deserialize, Serialize};
 
@@ -102,31 +102,13 @@ impl Index {
         };
         w.add("meta", &serde_json::to_vec(&meta).unwrap_or_default())?;
         w.add_values("names", &self.names)?;
-        // Each form as its text and kind, and the ids and weights of its tokens.
-        let (mut text_ends, mut texts, mut schemas) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut ids, mut weights, mut token_ends) = (Vec::new(), Vec::new(), Vec::new());
-        for f in 0..self.form_count() as u32 {
-            let p = self.form_prepared(f);
-            texts.extend_from_slice(p.original.as_bytes());
-            text_ends.push(texts.len() as u32);
-            schemas.push(schema_number(p.schema));
-            for form in &p.forms {
-                ids.extend_from_slice(&form.ids);
-                weights.extend_from_slice(&form.weights);
-            }
-            token_ends.push(ids.len() as u32);
-        }
-        w.add_values("form.text_ends", &text_ends)?;
-        w.add_values("form.texts", &texts)?;
-        w.add_values("form.schemas", &schemas)?;
-        w.add_values("form.token_ends", &token_ends)?;
-        w.add_values("form.token_ids", &ids)?;
-        w.add_values("form.token_weights", &weights)?;
+        // Each form as it was prepared, encoded.
+        let encoded = Runs::build((0..self.form_count() as u32).map(|f| encode_form(self.form_prepared(f))));
+        encoded.write(&mut w, "form.prepared")?;
         self.form_names.write(&mut w, "form.names")?;
         self.form_terms.write(&mut w, "form.terms")?;
-        w.add_values("form.weights", &self.form_weights)?;
+        w.add_values("form.ranks", &self.form_ranks)?;
         w.add_values("form.alone", &self.form_alone)?;
-        w.add_values("form.initials", &self.form_initials)?;
         self.vocab.write(&mut w, "vocab")?;
         self.joins.write(&mut w, "joins")?;
         w.add_values("terms", &self.terms)?;
@@ -191,19 +173,13 @@ impl Index {
             },
             names: Column::load(&segment, "names", copy)?,
             forms: Forms::Stored {
-                text_ends: Column::load(&segment, "form.text_ends", copy)?,
-                texts: Column::load(&segment, "form.texts", copy)?,
-                schemas: Column::load(&segment, "form.schemas", copy)?,
-                token_ends: Column::load(&segment, "form.token_ends", copy)?,
-                token_ids: Column::load(&segment, "form.token_ids", copy)?,
-                token_weights: Column::load(&segment, "form.token_weights", copy)?,
+                encoded: Runs::open(&segment, "form.prepared", copy)?,
                 prepared: (0..meta.forms).map(|_| OnceLock::new()).collect(),
             },
             form_names: Runs::open(&segment, "form.names", copy)?,
             form_terms: Runs::open(&segment, "form.terms", copy)?,
-            form_weights: Column::load(&segment, "form.weights", copy)?,
+            form_ranks: Column::load(&segment, "form.ranks", copy)?,
             form_alone: Column::load(&segment, "form.alone", copy)?,
-            form_initials: Column::load(&segment, "form.initials", copy)?,
             vocab: StrTable::open(&segment, "vocab", copy).map_err(table_err)?,
             joins: StrTable::open(&segment, "joins", copy).map_err(table_err)?,
             terms: Column::load(&segment, "terms", copy)?,
@@ -243,7 +219,7 @@ impl Index {
     /// checksums and the build's fingerprint vouch for them, and every read of a position is
     /// bounds-checked.
     fn check(&self, entities: usize, forms: usize) -> Result<(), String> {
-        let Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, .. } = &self.forms else {
+        let Forms::Stored { encoded, .. } = &self.forms else {
             return Ok(());
         };
         let Entities::Stored { ids, json, ends, .. } = &self.entities else { return Ok(()) };
@@ -251,25 +227,17 @@ impl Index {
         if std::str::from_utf8(ids.values()).is_err() {
             return Err("section `entities.ids` is not UTF-8".into());
         }
-        let ordered = |ends: &[u32], len: usize| ends.is_sorted() && ends.last().map_or(0, |&e| e as usize) == len;
-        let checks: [(bool, &str); 8] = [
+        let checks: [(bool, &str); 5] = [
             (ends.len() == entities && ends.is_sorted(), "entities.ends"),
             (ends.last().map_or(0, |&e| e as usize) == json.len(), "entities.json"),
             (self.facts.entities.len() == entities, "facts.entities"),
-            (text_ends.len() == forms && ordered(text_ends, texts.len()), "form.texts"),
-            (schemas.len() == forms, "form.schemas"),
-            (
-                token_ends.len() == forms
-                    && ordered(token_ends, token_ids.len())
-                    && token_weights.len() == token_ids.len(),
-                "form.token_ids",
-            ),
-            (self.form_weights.len() == forms && self.form_alone.len() == forms, "form.weights"),
-            (self.form_initials.len() == forms, "form.initials"),
+            (self.form_ranks.len() == forms, "form.ranks"),
+            (self.form_alone.len() == forms, "form.alone"),
         ];
         if let Some((_, section)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("section `{section}` does not fit the others"));
         }
+        encoded.check(forms, "form.prepared")?;
         self.form_names.check(forms, "form.names")?;
         self.form_terms.check(forms, "form.terms")
     }
@@ -286,35 +254,18 @@ impl Index {
     }
 }
 
-/// A kind as a number of an index file (255: none).
-fn schema_number(schema: Option<Schema>) -> u8 {
-    schema.and_then(|s| Schema::ALL.iter().position(|&a| a == s)).map_or(u8::MAX, |n| n as u8)
+/// A prepared name form as an index file keeps it: everything the comparison reads of it,
+/// in `postcard`'s encoding, so that opening the file decodes it rather than preparing the
+/// name again.
+fn encode_form(form: &PreparedName) -> Vec<u8> {
+    // Encoding into memory fails only when a type cannot be encoded, which would fail every
+    // index written by this build (the tests write some).
+    postcard::to_allocvec(form).unwrap_or_else(|e| panic!("a prepared name does not encode: {e}"))
 }
 
-/// The name form `form` of a stored index, prepared again from its text and kind and given
-/// the ids and weights of its tokens in the index.
-pub(super) fn prepare_stored(
-    text: &str,
-    schema: u8,
-    token_ids: &[u32],
-    token_weights: &[f32],
-) -> Result<PreparedName, String> {
-    let schema = Schema::ALL.get(schema as usize).copied();
-    let mut p = PreparedName::new(text, schema);
-    let mut at = 0;
-    for form in &mut p.forms {
-        let n = p.variants[form.variant].len();
-        let (Some(ids), Some(weights)) = (token_ids.get(at..at + n), token_weights.get(at..at + n)) else {
-            return Err(format!("the name {text:?} prepares to more tokens than were indexed"));
-        };
-        form.ids = ids.to_vec();
-        form.weights = weights.to_vec();
-        at += n;
-    }
-    if at != token_ids.len() {
-        return Err(format!("the name {text:?} prepares to fewer tokens than were indexed"));
-    }
-    Ok(p)
+/// A prepared name form of a stored index (see [`encode_form`]).
+pub(super) fn decode_form(bytes: &[u8]) -> Result<PreparedName, String> {
+    postcard::from_bytes(bytes).map_err(|e| format!("a stored name form does not read: {e}"))
 }
 
 /// Decodes an entity of a stored index.

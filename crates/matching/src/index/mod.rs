@@ -65,6 +65,17 @@ impl IndexedName {
     }
 }
 
+/// What retrieval's ranking reads of a name form it found.
+#[derive(Debug, Clone, Copy, PartialEq, bytemuck::Pod, bytemuck::Zeroable)]
+#[repr(C)]
+pub(crate) struct FormRank {
+    /// The sum of its word weights (the lightest rendering), never negative.
+    pub weight: f32,
+    /// The letters it writes as initials, in any rendering (bit 0 for `a`), which a query word
+    /// may stand for in retrieval (`D. Hernandez` for `Derrick Hernandez`).
+    pub initials: u32,
+}
+
 /// A name form that retrieval proposes for scoring.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Candidate {
@@ -104,14 +115,12 @@ pub struct Index {
     form_names: Runs<u32>,
     /// Per form: vocabulary ids of its words and joined words, sorted, distinct.
     form_terms: Runs<u32>,
-    /// Per form: the sum of its word weights (the lightest rendering), for the retrieval score.
-    form_weights: Column<f32>,
+    /// Per form: what ranking a form found reads of it (its weight and initials), side by
+    /// side so that it is one read.
+    form_ranks: Column<FormRank>,
     /// Per form: 1 when it says one word alone, but for weak words and countries (`PLA`,
     /// `PLA China`), the only names that a query's acronym of three letters or fewer may be.
     form_alone: Column<u8>,
-    /// Per form: the letters it writes as initials, in any rendering (bit 0 for `a`), which a
-    /// query word may stand for in retrieval (`D. Hernandez` for `Derrick Hernandez`).
-    form_initials: Column<u32>,
     /// Words of names, to their term.
     vocab: StrTable<u32>,
     /// Adjacent words of names written together (`abdul salam` → `abdulsalam`), runs of
@@ -153,9 +162,9 @@ impl Index {
         vocabulary::intern_tokens(&mut forms, &vocab, &terms, unseen_weight);
         let SpellingMaps { by_skeleton, by_deletion, by_key } = SpellingMaps::build(&terms);
         let by_identifier = facts::by_identifier(&entities);
-        let form_weights: Vec<f32> = forms.iter().map(|f| f.weight).collect();
+        let form_ranks: Vec<FormRank> =
+            forms.iter().map(|f| FormRank { weight: f.weight, initials: initials_of(&f.prepared) }).collect();
         let form_alone: Vec<u8> = forms.iter().map(|f| u8::from(says_one_word(&f.prepared))).collect();
-        let form_initials: Vec<u32> = forms.iter().map(|f| initials_of(&f.prepared)).collect();
         let facts = crate::entity::Facts::of_all(&entities);
         let form_names = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.names)));
         let form_terms = Runs::build(forms.iter_mut().map(|f| std::mem::take(&mut f.terms).into_vec()));
@@ -167,9 +176,8 @@ impl Index {
             forms: Forms::Built(forms.into_iter().map(|f| f.prepared).collect()),
             form_names,
             form_terms,
-            form_weights: form_weights.into(),
+            form_ranks: form_ranks.into(),
             form_alone: form_alone.into(),
-            form_initials: form_initials.into(),
             vocab: StrTable::build(vocab.into_iter().map(|(k, v)| (k, vec![v]))),
             joins: StrTable::build(joins.into_iter().map(|(k, v)| (k, vec![v]))),
             terms: terms.into(),
@@ -203,8 +211,8 @@ impl Index {
         }
     }
 
-    /// Form `form` prepared for comparison (in an index opened from its file, prepared again
-    /// from its text the first time it is asked for, and kept).
+    /// Form `form` prepared for comparison (in an index opened from its file, decoded the
+    /// first time it is asked for, and kept).
     pub fn form_prepared(&self, form: u32) -> &PreparedName {
         match &self.forms {
             Forms::Built(p) => &p[form as usize],
@@ -288,15 +296,8 @@ enum Entities {
 enum Forms {
     Built(Vec<PreparedName>),
     Stored {
-        /// Where each form's text ends in `texts`.
-        text_ends: Column<u32>,
-        texts: Column<u8>,
-        /// Each form's kind of entity (see `file::schema_number`).
-        schemas: Column<u8>,
-        /// Where each form's token ids and weights end.
-        token_ends: Column<u32>,
-        token_ids: Column<u32>,
-        token_weights: Column<f32>,
+        /// Each form prepared, encoded (see `file::encode_form`).
+        encoded: Runs<u8>,
         prepared: Vec<OnceLock<Box<PreparedName>>>,
     },
 }
@@ -318,16 +319,12 @@ impl Entities {
 }
 
 impl Forms {
-    /// Form `form` prepared again from its text in an index file (a built index has it).
+    /// Form `form` decoded from an index file (a built index has it).
     fn read(&self, form: u32) -> PreparedName {
         match self {
             Forms::Built(p) => p[form as usize].clone(),
-            Forms::Stored { text_ends, texts, schemas, token_ends, token_ids, token_weights, .. } => {
-                let f = form as usize;
-                let span = |ends: &[u32]| (if f == 0 { 0 } else { ends[f - 1] as usize })..ends[f] as usize;
-                let text = String::from_utf8_lossy(&texts[span(text_ends)]);
-                let tokens = span(token_ends);
-                let p = file::prepare_stored(&text, schemas[f], &token_ids[tokens.clone()], &token_weights[tokens]);
+            Forms::Stored { encoded, .. } => {
+                let p = file::decode_form(encoded.of(form as usize));
                 // The file was checked when it was opened and names this build.
                 p.unwrap_or_else(|e| panic!("index file, form {form}: {e}"))
             }

@@ -11,7 +11,7 @@ use proscribe_text::TokenClass;
 
 use super::spelling::SpellingWork;
 use super::vocabulary::{acronyms, is_weak, letter_bit, TermEntry, WEAK_FACTOR};
-use super::{Candidate, Index};
+use super::{Candidate, FormRank, Index};
 use crate::PreparedName;
 
 /// How many name forms the index hands over for scoring when the caller does not say (those
@@ -189,7 +189,7 @@ impl Index {
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
                 // A name found by the remaining words alone scores at most this.
                 let bound = 2.0 * (rest + initial_gains) / total;
-                closed = s.more_than(limit, bound, total, &self.form_weights);
+                closed = s.more_than(limit, bound, total, &self.form_ranks);
             }
             rest -= q.max_gain(self);
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
@@ -213,7 +213,7 @@ impl Index {
                 for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
                     if !ranked.iter().any(|&k| candidate_of(k).form == form) && !anchors.iter().any(|c| c.form == form)
                     {
-                        let score = (2.0 * s.acc(form) / (total + self.form_weights[form as usize])).min(1.0);
+                        let score = (2.0 * s.acc(form) / (total + self.form_ranks[form as usize].weight)).min(1.0);
                         anchors.push(Candidate { form, score });
                     }
                 }
@@ -280,30 +280,41 @@ impl Index {
         best.clear();
         let mut best = std::collections::BinaryHeap::from(best);
         let letters = s.initials.iter().fold(0, |bits, i| bits | i.letter);
+        // The score of the worst form kept once `limit` are: a form scoring less is passed over
+        // without making its key (one scoring the same may still go first, by its number).
+        let mut worst_score = f32::NEG_INFINITY;
         for &n in &s.touched {
             // A touched form's slot is of this query.
             let slot = s.slots[n as usize];
+            let rank = self.form_ranks[n as usize];
             let mut acc = slot.acc;
-            if letters != 0 && self.form_initials[n as usize] & letters != 0 {
-                let initials = self.form_initials[n as usize];
+            if rank.initials & letters != 0 {
                 acc += s
                     .initials
                     .iter()
-                    .filter(|i| initials & i.letter != 0 && slot.words & i.words != i.words)
+                    .filter(|i| rank.initials & i.letter != 0 && slot.words & i.words != i.words)
                     .map(|i| i.gain)
                     .sum::<f32>();
             }
             // Not capped at 1: a name that shares the query's words in more of its renderings
             // (a name in Han characters read in Mandarin, Korean and Japanese) goes before
             // one that shares them in fewer, rather than tying with it.
-            let score = 2.0 * acc / (total + self.form_weights[n as usize]);
+            let score = 2.0 * acc / (total + rank.weight);
+            if score < worst_score {
+                continue;
+            }
             let key = rank_key(Candidate { form: n, score });
             if best.len() < limit {
                 best.push(key);
-            } else if let Some(mut worst) = best.peek_mut() {
-                if key < *worst {
+            } else if best.peek().is_some_and(|&worst| key < worst) {
+                if let Some(mut worst) = best.peek_mut() {
                     *worst = key;
                 }
+            } else {
+                continue;
+            }
+            if best.len() == limit {
+                worst_score = best.peek().map_or(worst_score, |&worst| candidate_of(worst).score);
             }
         }
         best.into_vec()
@@ -331,7 +342,7 @@ pub(super) fn candidate_of(key: u64) -> Candidate {
 /// (one initial for however many words), as much as a listed initial weighs (`gain`).
 #[derive(Clone, Copy)]
 struct Initial {
-    /// The letter's bit, as in `Index::form_initials`.
+    /// The letter's bit, as in `FormRank::initials`.
     letter: u32,
     /// The query words that start with it (see `QueryTerm::word`).
     words: u32,
@@ -476,10 +487,10 @@ impl Scratch {
 
     /// Whether at least `k` of the forms found so far have a retrieval score (what they have
     /// so far) above `bound`: whether the `k`-th best is above it.
-    fn more_than(&self, k: usize, bound: f32, total: f32, weights: &[f32]) -> bool {
+    fn more_than(&self, k: usize, bound: f32, total: f32, ranks: &[FormRank]) -> bool {
         let mut above = 0;
         for &n in &self.touched {
-            if 2.0 * self.slots[n as usize].acc / (total + weights[n as usize]) > bound {
+            if 2.0 * self.slots[n as usize].acc / (total + ranks[n as usize].weight) > bound {
                 above += 1;
                 if above >= k {
                     return true;

@@ -108,7 +108,9 @@ impl<V: bytemuck::Pod> Runs<V> {
         let (mut ends, mut values) = (Vec::new(), Vec::new());
         for run in runs {
             values.extend(run);
-            ends.push(values.len() as u32);
+            // Runs are positions in a file's section; a section of more than 4 GiB of them is
+            // beyond any index this is made for, and is refused rather than wrapped.
+            ends.push(u32::try_from(values.len()).unwrap_or_else(|_| panic!("more than 2^32 values in runs")));
         }
         Runs { ends: ends.into(), values: values.into() }
     }
