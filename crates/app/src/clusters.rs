@@ -14,6 +14,7 @@ use proscribe_matching::index::Index;
 use proscribe_model::resolution::Verdict;
 use proscribe_model::PartialDate;
 use proscribe_store::{HistoryEvent, StatusReport, Store};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::views::{listed_by, ListedBy};
@@ -40,14 +41,7 @@ impl Clusters {
 
     /// Clusters read back from each entity's cluster (as [`Clusters::of`] gives it).
     pub fn from_of(index: &Index, of: Vec<u32>) -> Clusters {
-        let mut members: HashMap<u32, Vec<u32>> = HashMap::new();
-        for (e, &c) in of.iter().enumerate() {
-            members.entry(c).or_default().push(e as u32);
-        }
-        members.retain(|_, m| m.len() > 1);
-        for m in members.values_mut() {
-            m.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
-        }
+        let members = groups_of(index, &of);
         let clustered = clustered(index, &members);
         Clusters { of, members, clustered, decisions_version: 0 }
     }
@@ -56,10 +50,28 @@ impl Clusters {
     /// links and the decisions in force.
     pub fn build(store: &Store, index: &Index, links: &[(u32, u32)]) -> Result<Clusters> {
         let n = index.entity_count();
-        let position: HashMap<&str, u32> = (0..n as u32).map(|e| (index.entity_id(e), e)).collect();
-        let pos = |a: &str, b: &str| Some((*position.get(a)?, *position.get(b)?));
         let decisions_version = store.decisions_version()?;
         let decisions = store.decisions(false)?;
+        let stated = stated_groups(store.stated_links()?);
+        // The positions of the entities the decisions and stated links name (a few, among as
+        // many as millions of entities: only those are looked up).
+        let mut position: FxHashMap<&str, u32> = FxHashMap::default();
+        for id in decisions
+            .iter()
+            .flat_map(|d| [d.a.as_str(), d.b.as_str()])
+            .chain(stated.iter().flatten().map(String::as_str))
+        {
+            position.insert(id, u32::MAX);
+        }
+        if !position.is_empty() {
+            for e in 0..n as u32 {
+                if let Some(p) = position.get_mut(index.entity_id(e)) {
+                    *p = e;
+                }
+            }
+            position.retain(|_, &mut p| p != u32::MAX);
+        }
+        let pos = |a: &str, b: &str| Some((*position.get(a)?, *position.get(b)?));
         let mut uf = Unions::new(n);
         for d in decisions.iter().filter(|d| d.verdict == Verdict::Different) {
             if let Some((a, b)) = pos(&d.a, &d.b) {
@@ -74,7 +86,7 @@ impl Clusters {
         // Stated links followed through entities the index does not hold (a registry's entry
         // of the Taliban that each list's entry names, itself on no list): the screened
         // entities of one stated group are one cluster.
-        for ids in stated_groups(store.stated_links()?) {
+        for ids in &stated {
             let screened: Vec<u32> = ids.iter().filter_map(|id| position.get(id.as_str()).copied()).collect();
             for pair in screened.windows(2) {
                 uf.join(pair[0], pair[1]);
@@ -84,18 +96,10 @@ impl Clusters {
             uf.join(a, b);
         }
         // Each cluster by its first member in id order.
-        let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
-        for e in 0..n as u32 {
-            let r = uf.root(e);
-            groups.entry(r).or_default().push(e);
-        }
+        let roots: Vec<u32> = (0..n as u32).map(|e| uf.root(e)).collect();
         let mut of: Vec<u32> = (0..n as u32).collect();
         let mut members = HashMap::new();
-        for (_, mut group) in groups {
-            if group.len() < 2 {
-                continue;
-            }
-            group.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
+        for (_, group) in groups_of(index, &roots) {
             let first = group[0];
             for &m in &group {
                 of[m as usize] = first;
@@ -132,6 +136,27 @@ impl Clusters {
     pub fn clustered(&self, id: &str) -> Option<u32> {
         self.clustered.get(id).copied()
     }
+}
+
+/// The groups of more than one entity that `of` makes (each entity's group, as a position),
+/// by group, each in id order. Single entities, most of them, are counted and left out.
+fn groups_of(index: &Index, of: &[u32]) -> HashMap<u32, Vec<u32>> {
+    let mut size = vec![0u32; of.len()];
+    for &g in of {
+        if let Some(s) = size.get_mut(g as usize) {
+            *s += 1;
+        }
+    }
+    let mut groups: HashMap<u32, Vec<u32>> = HashMap::new();
+    for (e, &g) in of.iter().enumerate() {
+        if size.get(g as usize).is_some_and(|&s| s > 1) {
+            groups.entry(g).or_default().push(e as u32);
+        }
+    }
+    for m in groups.values_mut() {
+        m.sort_by(|&x, &y| index.entity_id(x).cmp(index.entity_id(y)));
+    }
+    groups
 }
 
 fn clustered(index: &Index, members: &HashMap<u32, Vec<u32>>) -> HashMap<String, u32> {

@@ -5,6 +5,16 @@
 //! opening reads the header and the directory and checks every section's checksum, so a
 //! truncated or corrupted file is an error naming the file and the part, never data.
 //!
+//! Checking every section reads the whole file, a quarter of a second for the index of two
+//! million entities. A file found whole is remembered in a stamp beside it (`NAME.verified`:
+//! its device, inode, length, and modification and change times), and a file that still
+//! matches its stamp is not read whole again: any write to it, or a new file put in its place,
+//! changes what the stamp records (the change time cannot be set back), and its header and
+//! directory are still checked at every opening. Only a file left alone for a few seconds is
+//! stamped, since file times are kept to a clock tick. What a stamp does not catch is the disk
+//! itself changing bytes under an unchanged file; deleting the stamp has the next opening
+//! check every section again.
+//!
 //! A segment is written once and never changed. [`SegmentWriter`] writes to a temporary file
 //! beside the target, syncs it and renames it into place, so that a process killed while
 //! writing leaves either the previous file or none, never half of one; a temporary file left
@@ -292,15 +302,28 @@ impl Segment {
     /// Maps the segment at `path` and checks it: its header, its length, its directory and
     /// every section's checksum. Any fault is an error naming the file and the part.
     pub fn open(path: impl AsRef<Path>) -> Result<Segment, SegmentError> {
-        let path = path.as_ref().to_path_buf();
+        Segment::open_settled(path.as_ref(), SETTLED)
+    }
+
+    /// [`Segment::open`], stamping a file found whole once it has been left alone `settled`.
+    fn open_settled(path: &Path, settled: std::time::Duration) -> Result<Segment, SegmentError> {
+        let path = path.to_path_buf();
         let io_err = |source| SegmentError::Io { path: path.clone(), source };
         let file = File::open(&path).map_err(io_err)?;
+        let stamp = file.metadata().map(|m| Stamp::of(&m)).map_err(io_err)?;
+        let stamp_path = stamp_path(&path);
+        let known = fs::read(&stamp_path).is_ok_and(|s| s == stamp.text.as_bytes());
         // SAFETY: a segment file is written once under a temporary name and renamed into
         // place (`SegmentWriter::finish`); no writer of this program changes it afterwards,
         // and replacing it makes a new file, so the mapping stays what was checked below.
         #[allow(unsafe_code)]
         let map = unsafe { Mmap::map(&file) }.map_err(io_err)?;
-        let sections = check(&path, &map, &file)?;
+        let sections = check(&path, &map, &file, !known)?;
+        if !known && stamp.settled(settled) {
+            // Only spares the next opening reading the whole file: a stamp that cannot be
+            // written (a folder without write access) costs that, nothing else.
+            let _ = fs::write(&stamp_path, &stamp.text);
+        }
         let order = {
             let mut o: Vec<(&String, &(usize, usize))> = sections.iter().collect();
             o.sort_by_key(|(_, at)| at.0);
@@ -354,7 +377,14 @@ impl Segment {
 /// Checks a mapped segment and returns where each section lies. The sections' checksums are
 /// computed over the file as read (see [`verify`]), not through the mapping: checking leaves
 /// no page mapped, so that a process's resident memory holds only what it goes on to read.
-fn check(path: &Path, bytes: &[u8], file: &File) -> Result<HashMap<String, (usize, usize)>, SegmentError> {
+/// The checks of [`Segment::open`]: the sections' checksums only when `sections` (the header
+/// and the directory always).
+fn check(
+    path: &Path,
+    bytes: &[u8],
+    file: &File,
+    sections_too: bool,
+) -> Result<HashMap<String, (usize, usize)>, SegmentError> {
     let malformed = |detail: String| SegmentError::Malformed { path: path.to_path_buf(), detail };
     let checksum = |part: &str| SegmentError::Checksum { path: path.to_path_buf(), part: part.to_string() };
     if bytes.len() < HEADER || &bytes[0..8] != MAGIC {
@@ -414,10 +444,56 @@ fn check(path: &Path, bytes: &[u8], file: &File) -> Result<HashMap<String, (usiz
     if at != dir.len() {
         return Err(malformed(format!("{} bytes after the directory's {count} entries", dir.len() - at)));
     }
+    if !sections_too {
+        return Ok(sections);
+    }
     if let Some(name) = verify(file, &crcs).map_err(|source| SegmentError::Io { path: path.to_path_buf(), source })? {
         return Err(checksum(&format!("section `{name}`")));
     }
     Ok(sections)
+}
+
+/// How long a file must have been left alone before it is stamped (see the module's
+/// documentation): longer than the tick its times are kept to.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// What a stamp records of a file found whole.
+struct Stamp {
+    text: String,
+    /// The file's change time, since the epoch.
+    changed: std::time::Duration,
+}
+
+impl Stamp {
+    fn of(meta: &fs::Metadata) -> Stamp {
+        use std::os::unix::fs::MetadataExt;
+        let text = format!(
+            "segment {FORMAT}: device {} inode {} length {} modified {}.{:09} changed {}.{:09}\n",
+            meta.dev(),
+            meta.ino(),
+            meta.len(),
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec()
+        );
+        let changed =
+            std::time::Duration::new(meta.ctime().max(0) as u64, meta.ctime_nsec().clamp(0, 999_999_999) as u32);
+        Stamp { text, changed }
+    }
+
+    /// Whether the file was last changed at least `settled` ago.
+    fn settled(&self, settled: std::time::Duration) -> bool {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        now.checked_sub(self.changed).is_some_and(|age| age >= settled)
+    }
+}
+
+/// The stamp of the segment at `path`.
+fn stamp_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".verified");
+    PathBuf::from(name)
 }
 
 /// Pieces of a section checked apart (and their checksums combined), so that the cores share
@@ -590,5 +666,69 @@ impl<T: bytemuck::Pod> std::ops::Deref for Column<T> {
 impl<T: bytemuck::Pod + std::fmt::Debug> std::fmt::Debug for Column<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.iter().take(8)).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(path: &Path) {
+        let mut w = SegmentWriter::create(path).unwrap();
+        w.add("name", b"abc").unwrap();
+        w.add_values("postings", &[1u32, 2, 3, 5, 8]).unwrap();
+        w.finish().unwrap();
+    }
+
+    /// Flips a byte of the section `name` (the first section: right after the header), writing
+    /// the file over in place.
+    fn damage(path: &Path) {
+        let mut bytes = fs::read(path).unwrap();
+        bytes[HEADER] ^= 0x20;
+        fs::write(path, &bytes).unwrap();
+    }
+
+    /// A file found whole is stamped, and its sections are not read again while it matches
+    /// its stamp; a write to it or a new file in its place is checked whole again.
+    #[test]
+    fn a_stamp_spares_reading_an_unchanged_file_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.seg");
+        let none = std::time::Duration::ZERO;
+        sample(&path);
+        // A file changed too recently is not stamped.
+        Segment::open(&path).unwrap();
+        assert!(!stamp_path(&path).exists());
+        Segment::open_settled(&path, none).unwrap();
+        let stamp = fs::read_to_string(stamp_path(&path)).unwrap();
+        assert!(stamp.starts_with("segment 1: device "), "{stamp}");
+
+        // Written to after it was stamped (a later clock tick): checked whole, refused.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        damage(&path);
+        let err = Segment::open_settled(&path, none).unwrap_err();
+        assert!(matches!(err, SegmentError::Checksum { .. }), "{err}");
+        // A damaged file is never stamped.
+        assert_eq!(fs::read_to_string(stamp_path(&path)).unwrap(), stamp);
+
+        // A new file renamed into its place is another inode: checked whole.
+        sample(&path);
+        let stamp = stamp_path(&path);
+        Segment::open_settled(&path, none).unwrap();
+        let fresh = fs::read_to_string(&stamp).unwrap();
+        let replaced = dir.path().join("other.seg");
+        sample(&replaced);
+        damage(&replaced);
+        fs::rename(&replaced, &path).unwrap();
+        assert!(matches!(Segment::open_settled(&path, none), Err(SegmentError::Checksum { .. })));
+
+        // What the stamp decides: a stamp that matches the file skips the sections' checks
+        // (here one forged for the damaged file; the header and directory are still read).
+        let meta = fs::metadata(&path).unwrap();
+        fs::write(&stamp, Stamp::of(&meta).text).unwrap();
+        assert_ne!(fs::read_to_string(&stamp).unwrap(), fresh);
+        assert_eq!(Segment::open_settled(&path, none).unwrap().bytes("name").unwrap(), b"Abc");
+        fs::remove_file(&stamp).unwrap();
+        assert!(Segment::open_settled(&path, none).is_err());
     }
 }
