@@ -488,9 +488,13 @@ impl Scratch {
     /// Whether at least `k` of the forms found so far have a retrieval score (what they have
     /// so far) above `bound`: whether the `k`-th best is above it.
     fn more_than(&self, k: usize, bound: f32, total: f32, ranks: &[FormRank]) -> bool {
+        // A form's weight only lowers its score: one whose share without it is not above the
+        // bound (with a margin for rounding) is not, and its weight is not read.
+        let need = bound * total * 0.5 * (1.0 - 1e-5);
         let mut above = 0;
         for &n in &self.touched {
-            if 2.0 * self.slots[n as usize].acc / (total + ranks[n as usize].weight) > bound {
+            let acc = self.slots[n as usize].acc;
+            if acc > need && 2.0 * acc / (total + ranks[n as usize].weight) > bound {
                 above += 1;
                 if above >= k {
                     return true;
