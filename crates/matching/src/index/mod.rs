@@ -575,6 +575,43 @@ mod tests {
         check(&index, "美惠 子翔 陳", Some("exact"));
     }
 
+    /// Words written together stand for their words only in a name that does not have one of
+    /// them apart: `佳. 蔣` (`jia jiang`, read `ga jang` in Korean) has the query's `jia`, has
+    /// `yang` as the Korean `jang`, and must not count `jiang` again for `jiayang`, which would
+    /// lift it and its like above the `佳 杨` asked for.
+    #[test]
+    fn joined_words_do_not_count_a_name_twice() {
+        let mut entities: Vec<Entity> = Vec::new();
+        for (i, name) in ["佳. 蔣", "家. 蔣", "佳 江", "江 佳", "家豪 蔣", "嘉宏 江", "佳玲 江"].iter().enumerate()
+        {
+            for j in 0..3 {
+                entities.push(entity(&format!("d{i}-{j}"), Schema::Person, &[(name, NameKind::Primary)]));
+            }
+        }
+        for (i, name) in ["俊雄 楊", "洋介 中村", "志 張", "家 張"].iter().enumerate() {
+            entities.push(entity(&format!("o{i}"), Schema::Person, &[(name, NameKind::Primary)]));
+        }
+        entities.push(entity("exact", Schema::Person, &[("佳 杨", NameKind::Primary)]));
+        let index = Index::build(entities);
+        check(&index, "佳 杨", Some("exact"));
+    }
+
+    /// A spelling of a listed query word counts for no more than the word: among many names
+    /// with `Marco`, the one rare `Marcco` would otherwise weigh more than the name asked for.
+    #[test]
+    fn a_spelling_counts_no_more_than_the_word() {
+        let mut entities: Vec<Entity> = (0..30)
+            .map(|i| {
+                let surname = ["Rossi", "Bianchi", "Ferrari", "Romano", "Colombo"][i % 5];
+                entity(&format!("m{i}"), Schema::Person, &[(&format!("Marco {surname} {i}"), NameKind::Primary)])
+            })
+            .collect();
+        entities.push(entity("rare", Schema::Person, &[("Marcco Aguirre", NameKind::Primary)]));
+        entities.push(entity("exact", Schema::Person, &[("Marco Aguirre", NameKind::Primary)]));
+        let index = Index::build(entities);
+        check(&index, "Marco Aguirre", Some("exact"));
+    }
+
     /// A query's initials are no legal form: `Sial Abdul Samad` is not looked up as `S.A.S.`,
     /// which the comparison would never link to it, so the companies with that form do not
     /// crowd out the names sharing the query's words.

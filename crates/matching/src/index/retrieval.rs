@@ -80,7 +80,10 @@ impl Index {
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
             let mut kept = s.spare.pop().unwrap_or_default();
             kept.extend_from_slice(&matches);
-            qterms.push(QueryTerm { matches: kept, postings, cap, own, alone: false, word });
+            // A listed word's spellings count for no more than the word itself.
+            let spelled = if joined { None } else { self.vocab.get_one(text) };
+            let limit = spelled.map_or(f32::INFINITY, |id| self.terms[id as usize].rank_weight);
+            qterms.push(QueryTerm { matches: kept, postings, cap, own, limit, alone: false, word, joined });
         };
         let mut total: f32 = 0.0;
         let mut joined = String::new();
@@ -126,14 +129,17 @@ impl Index {
                         add(w, false, f32::INFINITY, self.word_weight(w) as f32, 0, &mut qterms);
                     }
                 }
-                // Two and three words written together may be one listed word.
+                // Two and three words written together may be one listed word; it stands for
+                // those words (their bits).
                 joined.clear();
                 joined.push_str(&t.text);
                 let mut cap = self.word_weight(&t.text) as f32;
-                for next in variant.iter().skip(i + 1).take(2) {
+                let mut covers = bit;
+                for (k, next) in variant.iter().skip(i + 1).take(2).enumerate() {
                     joined.push_str(&next.text);
                     cap += self.word_weight(&next.text) as f32;
-                    add(&joined, true, cap, f32::INFINITY, 0, &mut qterms);
+                    covers |= bit << (k + 1);
+                    add(&joined, true, cap, f32::INFINITY, covers, &mut qterms);
                 }
             }
             total = total.max(variant_total);
@@ -161,8 +167,10 @@ impl Index {
                     postings: term.len as usize,
                     cap,
                     own: f32::INFINITY,
+                    limit: f32::INFINITY,
                     alone: letters.len() <= 3,
                     word: 0,
+                    joined: false,
                 });
             }
         }
@@ -180,7 +188,9 @@ impl Index {
         // is the same, for much less work).
         // The query's initials find no name: they add to the names found (see `Initial`), as
         // much as `initial_gains` at most.
-        qterms.sort_by_key(|q| q.postings);
+        // Words written together come after the words: they add nothing to a name that has
+        // one of their words apart (see `QueryTerm::joined`).
+        qterms.sort_by_key(|q| (q.joined, q.postings));
         let initial_gains: f32 = s.initials.iter().map(|i| i.gain).sum();
         let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
         let mut closed = false;
@@ -213,7 +223,7 @@ impl Index {
                 for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
                     if !ranked.iter().any(|&k| candidate_of(k).form == form) && !anchors.iter().any(|c| c.form == form)
                     {
-                        let score = (2.0 * s.acc(form) / (total + self.form_ranks[form as usize].weight)).min(1.0);
+                        let score = share(s.acc(form), total, self.form_ranks[form as usize].weight).min(1.0);
                         anchors.push(Candidate { form, score });
                     }
                 }
@@ -244,6 +254,9 @@ impl Index {
             if let Some(&(id, sim)) = q.matches.iter().find(|(id, _)| terms.binary_search(id).is_ok()) {
                 let w = q.gain(&self.terms[id as usize], sim);
                 let slot = &mut s.slots[name as usize];
+                if q.joined && slot.words & q.word != 0 {
+                    continue;
+                }
                 slot.acc += w;
                 slot.stamp = key;
                 slot.words |= q.word;
@@ -256,17 +269,18 @@ impl Index {
     #[inline(never)]
     fn walk(&self, q: &QueryTerm, key: u32, open: bool, s: &mut Scratch) {
         let sets = q.word;
+        let apart = if q.joined { q.word } else { 0 };
         for &(id, sim) in &q.matches {
             let t = &self.terms[id as usize];
             let w = q.gain(t, sim);
             let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
             if q.alone {
                 for &name in postings.iter().filter(|&&name| self.form_alone[name as usize] != 0) {
-                    s.add(name, key, w, open, sets);
+                    s.add(name, key, w, open, sets, apart);
                 }
             } else {
                 for &name in postings {
-                    s.add(name, key, w, open, sets);
+                    s.add(name, key, w, open, sets, apart);
                 }
             }
         }
@@ -299,7 +313,7 @@ impl Index {
             // Not capped at 1: a name that shares the query's words in more of its renderings
             // (a name in Han characters read in Mandarin, Korean and Japanese) goes before
             // one that shares them in fewer, rather than tying with it.
-            let score = 2.0 * acc / (total + rank.weight);
+            let score = share(acc, total, rank.weight);
             if score < worst_score {
                 continue;
             }
@@ -319,6 +333,14 @@ impl Index {
         }
         best.into_vec()
     }
+}
+
+/// The retrieval score of a form weighing `weight` (its lightest rendering) that has `acc` in
+/// common with a query weighing `total`: twice what they share over what both weigh (a Dice
+/// coefficient), above 1 only where a name's renderings add up.
+#[inline]
+fn share(acc: f32, total: f32, weight: f32) -> f32 {
+    2.0 * acc / (total + weight)
 }
 
 /// A candidate as an integer that sorts best first: a higher score, then (for one score) a
@@ -357,12 +379,25 @@ struct QueryTerm {
     cap: f32,
     /// The weight of the query word itself (infinite for joined words and acronyms).
     own: f32,
+    /// The retrieval weight of the query word when it is a listed word (infinite for a word
+    /// no name uses, joined words and acronyms): the most a spelling of it counts for before
+    /// its likeness. Among a million names every common word has rare misspellings, each
+    /// weighing more than the word; a name holding them must not outrank the name that has
+    /// the words themselves.
+    limit: f32,
     /// An acronym of the query of three letters or fewer: it stands for the query's words
     /// only in a name that says nothing else (see `Index::form_alone`), as in the comparison.
     alone: bool,
-    /// The bit of the query word the term stands for (the word itself or a spelling of it;
-    /// 0 for anything else), which a name it adds to takes (`Slot::words`).
+    /// The bits of the query words the term stands for (the word itself or a spelling of it;
+    /// words written together; 0 for anything else), which a name it adds to takes
+    /// (`Slot::words`).
     word: u32,
+    /// Whether it is query words written together. It stands for those words in a name that
+    /// writes them as one (`abdulsalam` for `Abdul Salam`), and adds nothing to a name that
+    /// has one of them apart: `jia jiang` (`佳. 蔣`, with `yang` found as its Korean reading
+    /// `jang`) would otherwise count its words twice, `jiang` again for `jiayang`, and
+    /// outrank the `佳 杨` asked for.
+    joined: bool,
 }
 
 impl QueryTerm {
@@ -371,7 +406,7 @@ impl QueryTerm {
     /// the word is worth itself: a common word (`Air` in `Yas Air`) is no acronym (`AIR` of
     /// `The Airline of the Islamic Republic of Iran`), a word like no other (`CJNG`) is.
     fn gain(&self, t: &TermEntry, sim: f32) -> f32 {
-        let w = (t.rank_weight * sim).min(self.cap);
+        let w = (t.rank_weight.min(self.limit) * sim).min(self.cap);
         if t.acronym() {
             w.min(self.own * t.text_len() as f32)
         } else {
@@ -494,7 +529,7 @@ impl Scratch {
         let mut above = 0;
         for &n in &self.touched {
             let acc = self.slots[n as usize].acc;
-            if acc > need && 2.0 * acc / (total + ranks[n as usize].weight) > bound {
+            if acc > need && share(acc, total, ranks[n as usize].weight) > bound {
                 above += 1;
                 if above >= k {
                     return true;
@@ -517,9 +552,10 @@ impl Scratch {
     }
 
     /// Adds `w` to a form once per query term (the first, best spelling wins); a form not
-    /// found before is only taken in when `open`.
+    /// found before is only taken in when `open`, one that has any of the query words `apart`
+    /// is left as it is.
     #[inline]
-    fn add(&mut self, form: u32, key: u32, w: f32, open: bool, sets: u32) {
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool, sets: u32, apart: u32) {
         let slot = &mut self.slots[form as usize];
         if slot.stamp == key {
             return;
@@ -531,6 +567,8 @@ impl Scratch {
             slot.acc = 0.0;
             slot.words = 0;
             self.touched.push(form);
+        } else if slot.words & apart != 0 {
+            return;
         }
         slot.acc += w;
         slot.stamp = key;
@@ -596,8 +634,16 @@ mod tests {
             TermEntry::of(&t)
         };
         let acronym = |text: &str, rank_weight: f32| term(text, rank_weight, true);
-        let word =
-            |own: f32| QueryTerm { matches: vec![], postings: 0, cap: f32::INFINITY, own, alone: false, word: 0 };
+        let word = |own: f32| QueryTerm {
+            matches: vec![],
+            postings: 0,
+            cap: f32::INFINITY,
+            own,
+            limit: f32::INFINITY,
+            alone: false,
+            word: 0,
+            joined: false,
+        };
         // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
         assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);
         // A word no name uses stands for all the words of its acronym.
