@@ -81,9 +81,9 @@ impl Index {
             let mut kept = s.spare.pop().unwrap_or_default();
             kept.extend_from_slice(&matches);
             // A listed word's spellings count for no more than the word itself.
-            let spelled = if joined { None } else { self.vocab.get_one(text) };
-            let limit = spelled.map_or(f32::INFINITY, |id| self.terms[id as usize].rank_weight);
-            qterms.push(QueryTerm { matches: kept, postings, cap, own, limit, alone: false, word, joined });
+            let listed = if joined { None } else { self.vocab.get_one(text) };
+            let most = listed.map_or(f32::INFINITY, |id| self.terms[id as usize].rank_weight);
+            qterms.push(QueryTerm { matches: kept, postings, cap, own, limit: most, alone: false, word, joined });
         };
         let mut total: f32 = 0.0;
         let mut joined = String::new();
