@@ -28,7 +28,7 @@ use serde::Serialize;
 pub use self::params::{CompareParams, ParamError};
 use crate::prepare::{Form, PreparedName, Run};
 use crate::similarity::{
-    abjad_likeness, consonant_count, masks_may_reach, other_gender, same_syllable, token_similarity,
+    abjad_likeness, consonant_count, e_vowels, masks_may_reach, other_gender, same_syllable, token_similarity,
     word_key_similarity, Abjad, Mode, TokenRef,
 };
 use crate::weights::TokenWeights;
@@ -438,7 +438,12 @@ impl<'a> Pair<'a> {
         // word is a name of its own, not a cut of another (`Inter`, `Interexpress`).
         let abbreviations = !person && qt.len() > 1 && ct.len() > 1;
         let latin = (!qf.transliterated, !cf.transliterated);
-        let arabic = (qf.abjad && qf.arabic) || (cf.abjad && cf.arabic);
+        // (Of two names both in an abjad, whether both are in Arabic script.)
+        let arabic = if qf.abjad && cf.abjad {
+            qf.arabic && cf.arabic
+        } else {
+            (qf.abjad && qf.arabic) || (cf.abjad && cf.arabic)
+        };
         let mode = Mode { abjad: Abjad::of(qf.abjad, cf.abjad), arabic, abbreviations, latin };
         let cross_script = qf.transliterated != cf.transliterated;
         let floor = if cross_script {
@@ -525,7 +530,9 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
             }
             // A syllable is the same syllable, spelled by one romanisation or another, or
             // another syllable.
-            if pair.syllabic && !same_syllable((&a.key, qf.syllabic), (&b.key, cf.syllabic)) {
+            if pair.syllabic
+                && !same_syllable((&a.key, qf.syllabic, e_vowels(&a.text)), (&b.key, cf.syllabic, e_vowels(&b.text)))
+            {
                 s = s.min(p.syllable);
             }
             // A woman's form of a man's name is another name (not when an abjad, which
@@ -584,8 +591,12 @@ fn joined_links(pair: &Pair, p: &CompareParams, out: &mut Links) {
                 // Syllables read from a syllabic script spell one word only as themselves
                 // (`yu lan`, `Yulan`): `mei ying` is not `Ming`, nor `wan ting` `Wentong`.
                 let one_syllabic = if flip { pair.cf.syllabic } else { pair.qf.syllabic };
-                if many_form.syllabic && !same_syllable((&a.key, one_syllabic), (&run.key, true)) {
-                    continue;
+                if many_form.syllabic {
+                    let words = &many[run.start as usize..(run.start + run.len) as usize];
+                    let run_vowels = words.iter().map(|t| e_vowels(&t.text)).sum();
+                    if !same_syllable((&a.key, one_syllabic, e_vowels(&a.text)), (&run.key, true, run_vowels)) {
+                        continue;
+                    }
                 }
                 let mut s = word_key_similarity(&a.key, &run.key, p.joined);
                 // Words of an abjad written together are compared by their consonants too, as

@@ -19,7 +19,8 @@ pub(crate) struct Mode {
     /// compare skeletons too.
     pub abjad: Abjad,
     /// Whether that abjad is Arabic script, rendered with every consonant and the long vowels
-    /// as written (Hebrew renderings leave out more: `ח` is `ch`, `kh` or `h` in Latin).
+    /// as written (Hebrew renderings leave out more: `ח` is `ch`, `kh` or `h` in Latin); of
+    /// two names both in an abjad, whether both are.
     pub arabic: bool,
     /// Abbreviations may stand for words (organisations, vessels).
     pub abbreviations: bool,
@@ -101,8 +102,14 @@ impl<'a> TokenRef<'a> {
 /// `Deng`/`Teng`), but a reading's `p` is never a spelling's `b` (`平 ping` is not `Bing`).
 /// Wade-Giles also writes pinyin's `x` as `hs` (`Hsiao`/`Xiao`) and `-ong` as `-ung`, and
 /// Korean custom some vowels its own way. Any other difference is another syllable (`cheng`
-/// is not `chen`, `ying` not `ling`).
-pub(crate) fn same_syllable(a: (&str, bool), b: (&str, bool)) -> bool {
+/// is not `chen`, `ying` not `ling`), and so is an `e` that one spelling writes after `i` or
+/// `u` and the other does not: the key drops it (`Mueller`, `Müller`), but in a syllable it
+/// is a vowel of its own (`xie` is not `xi`, nor `xue` `xu`; Wade-Giles `hsieh`, `hsüeh`).
+/// Each side comes as its key, whether it is a reading, and its [`e_vowels`].
+pub(crate) fn same_syllable(a: (&str, bool, usize), b: (&str, bool, usize)) -> bool {
+    if a.2 != b.2 {
+        return false;
+    }
     // A reading's consonants are what they are: `G`, `K`, `D`, `T`, `B`, `P`, `J` (unaspirated
     // `j`), `H` (aspirated `ch`). A spelling's voiced ones too; its voiceless `k`, `t`, `p` and
     // its `c` (for `ch`) may stand for either of a pair.
@@ -134,6 +141,9 @@ pub(crate) fn same_syllable(a: (&str, bool), b: (&str, bool)) -> bool {
                 // Wade-Giles writes pinyin's `-ong` as `-ung` (`Hung`, `Hong`), and Korean
                 // custom `ㅓ` before `ng` as `u` (`Jung`, `Jeong`; `Sung`, `Seong`).
                 (b'o', Some(b'n')) if b.get(i + 1) == Some(&b'g') => b'u',
+                // Wade-Giles writes pinyin's final `-ie` and `-üe` as `-ieh` and `-üeh`: no
+                // syllable ends in `h`.
+                (b'h', None) if i >= 2 && matches!(b[i - 2], b'a' | b'e' | b'i' | b'o' | b'u') => return None,
                 // (Not the `g` of a final `-ng`.)
                 (b'g', _) if i >= 2 && b[i - 2] == b'n' => b'g',
                 (b'g' | b'd' | b'b' | b'j', _) => c.to_ascii_uppercase(),
@@ -163,6 +173,12 @@ pub(crate) fn same_syllable(a: (&str, bool), b: (&str, bool)) -> bool {
             _ => return false,
         }
     }
+}
+
+/// How many times a folded word writes `ie` or `ue`, the vowels a syllable keeps apart from
+/// `i` and `u` (see [`same_syllable`]).
+pub(crate) fn e_vowels(text: &str) -> usize {
+    text.as_bytes().windows(2).filter(|w| matches!(w, [b'i' | b'u', b'e'])).count()
 }
 
 /// Whether two spelling keys are the man's and the woman's form of one name in the languages
@@ -319,6 +335,12 @@ pub(crate) fn token_similarity(a: &TokenRef, b: &TokenRef, mode: Mode, floor: f6
         }) {
             s = s.min(ANOTHER_WORD);
         }
+    }
+    // Two words both in Arabic script, rendered letter by letter, have the long vowels each
+    // wrote: one ending on `ی` or `و` that the other does not write is another word, as
+    // against a romanisation (`قاضی` Qazi is not `قائد` Qaid, `احمدی` not `احمد`).
+    if mode.abjad == Abjad::Both && mode.arabic && suffix_differs(a.key, b.key) {
+        s = s.min(ANOTHER_WORD);
     }
     if mode.abbreviations {
         s = s.max(abbreviation(a.text, b.text).max(abbreviation(b.text, a.text)));
@@ -899,6 +921,7 @@ mod tests {
         let org = Mode { abjad: Abjad::Neither, arabic: false, abbreviations: true, latin: (true, true) };
         let abjad_second = Mode { abjad: Abjad::Second, arabic: true, abbreviations: false, latin: (true, false) };
         let transliterated = Mode { abjad: Abjad::Neither, arabic: false, abbreviations: false, latin: (false, true) };
+        let both_arabic = Mode { abjad: Abjad::Both, arabic: true, abbreviations: false, latin: (false, false) };
         let cases = [
             ("levitsky", "levitskiy", plain, 0.95, 1.0),
             ("abdalla", "abdulla", plain, 0.9, 1.0),
@@ -971,6 +994,10 @@ mod tests {
             ("ahmdi", "ahmed", abjad, 0.0, 0.65),
             ("ahmdi", "ahmadi", abjad, 0.9, 1.0),
             ("salim", "salimi", abjad, 0.0, 0.65),
+            // So between two names in Arabic script.
+            ("qadi", "qad", both_arabic, 0.0, 0.65),
+            ("ahmdi", "ahmd", both_arabic, 0.0, 0.65),
+            ("mhmd", "mhmd", both_arabic, 0.95, 1.0),
             ("azizi", "aziz", abjad, 0.0, 0.65),
             ("mhdi", "mahdi", abjad, 0.9, 1.0),
             ("abdulmalki", "abdulmalik", abjad, 0.0, 0.65),
@@ -997,13 +1024,19 @@ mod tests {
             ("jang", "chang"),
             ("deng", "teng"),
             ("shiao", "hsiao"),
+            ("xie", "hsieh"),
+            ("xue", "hsueh"),
             ("choe", "choi"),
             ("hong", "hung"),
             ("jeong", "jung"),
         ];
+        let syllable = |text: &str, reading: bool| (key(text), reading, e_vowels(text));
+        let same_one =
+            |a: &(String, bool, usize), b: &(String, bool, usize)| same_syllable((&a.0, a.1, a.2), (&b.0, b.1, b.2));
         for (reading, written) in same {
-            assert!(same_syllable((&key(reading), true), (&key(written), false)), "{reading} / {written}");
-            assert!(same_syllable((&key(written), false), (&key(reading), true)), "{written} / {reading}");
+            let (r, w) = (syllable(reading, true), syllable(written, false));
+            assert!(same_one(&r, &w), "{reading} / {written}");
+            assert!(same_one(&w, &r), "{written} / {reading}");
         }
         let other = [
             ("cheng", "chen"),
@@ -1014,9 +1047,14 @@ mod tests {
             ("sheng", "shu"),
             ("ping", "bing"),
             ("chang", "jang"),
+            ("xue", "xu"),
+            ("xie", "xi"),
+            ("jie", "ji"),
+            ("yue", "yu"),
         ];
         for (reading, written) in other {
-            assert!(!same_syllable((&key(reading), true), (&key(written), false)), "{reading} / {written}");
+            let (r, w) = (syllable(reading, true), syllable(written, false));
+            assert!(!same_one(&r, &w), "{reading} / {written}");
         }
     }
 

@@ -596,6 +596,38 @@ mod tests {
         check(&index, "佳 杨", Some("exact"));
     }
 
+    /// A query read two ways (`امیررضا` is `amirrza` and `amirrda`) is weighed against a name
+    /// one reading at a time: a name that has both readings of one word counts it once, and
+    /// does not outrank the name that has the query's two other words.
+    #[test]
+    fn a_word_read_two_ways_counts_once() {
+        let mut entities: Vec<Entity> = Vec::new();
+        for (i, surname) in ["Brown", "Silva", "Rossi", "Novak"].iter().enumerate() {
+            entities.push(entity(
+                &format!("a{i}"),
+                Schema::Person,
+                &[(&format!("امیررضا {surname}"), NameKind::Primary)],
+            ));
+        }
+        for i in 0..12 {
+            let surname = ["Brown", "Silva", "Rossi", "Novak"][i % 4];
+            entities.push(entity(&format!("w{i}"), Schema::Person, &[(&format!("آوا {surname}"), NameKind::Primary)]));
+            entities.push(entity(
+                &format!("p{i}"),
+                Schema::Person,
+                &[(&format!("{surname} پویان"), NameKind::Primary)],
+            ));
+            entities.push(entity(
+                &format!("o{i}"),
+                Schema::Person,
+                &[(&format!("Maria {surname}"), NameKind::Primary)],
+            ));
+        }
+        entities.push(entity("exact", Schema::Person, &[("آوا پویان", NameKind::Primary)]));
+        let index = Index::build(entities);
+        check(&index, "آوا امیررضا پویان", Some("exact"));
+    }
+
     /// A spelling of a listed query word counts for no more than the word: among many names
     /// with `Marco`, the one rare `Marcco` would otherwise weigh more than the name asked for.
     #[test]

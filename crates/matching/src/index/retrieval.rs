@@ -1,9 +1,10 @@
 //! Retrieval: the candidate names of a query, ranked by the IDF-weighted share of terms they
 //! have in common with it (spellings found through [`super::spelling`] counting by their
-//! likeness), rare terms walked first, long inverted lists only checked against the names
-//! already found once they can no longer change the top ranks, and names sharing a rare word
-//! exactly always proposed. Ranks are integer keys in a bounded heap; the work buffers are
-//! kept per thread ([`Scratch`]) and reused across queries.
+//! likeness; each rendering of the query apart, see [`GROUPS`]), rare terms walked first,
+//! long inverted lists only checked against the names already found once they can no longer
+//! change the top ranks, and names sharing a rare word exactly always proposed. Ranks are
+//! integer keys in a bounded heap; the work buffers are kept per thread ([`Scratch`]) and
+//! reused across queries.
 
 use std::cell::RefCell;
 
@@ -64,18 +65,34 @@ impl Index {
         s.texts.clear();
         let mut work = std::mem::take(&mut s.spelling);
         let mut matches = std::mem::take(&mut s.matches);
-        let mut add = |text: &str, joined: bool, cap: f32, own: f32, word: u32, qterms: &mut Vec<QueryTerm>| {
-            if qterms.len() >= MAX_QUERY_TERMS || s.texts.contains(text) {
-                return;
+        // Adds a term of the renderings `group`, or `group` to the term of the same text;
+        // gives the term's position.
+        let mut add = |text: &str,
+                       joined: bool,
+                       cap: f32,
+                       own: f32,
+                       word: u32,
+                       group: u8,
+                       qterms: &mut Vec<QueryTerm>|
+         -> Option<usize> {
+            // A word two renderings share is one term, of both.
+            if let Some(at) = s.texts.position(text) {
+                let i = qterms.iter().position(|q| q.text == at)?;
+                qterms[i].groups |= group;
+                qterms[i].word |= word;
+                return Some(i);
+            }
+            if qterms.len() >= MAX_QUERY_TERMS {
+                return None;
             }
             // Two initials written together are no word worth looking up.
             if joined && text.len() < 3 {
-                return;
+                return None;
             }
-            s.texts.push(text);
+            let at = s.texts.push(text);
             self.spellings(text, joined, &mut matches, &mut s.terms, &mut work);
             if matches.is_empty() {
-                return;
+                return None;
             }
             let postings = matches.iter().map(|&(id, _)| self.terms[id as usize].len as usize).sum();
             let mut kept = s.spare.pop().unwrap_or_default();
@@ -83,27 +100,42 @@ impl Index {
             // A listed word's spellings count for no more than the word itself.
             let listed = if joined { None } else { self.vocab.get_one(text) };
             let most = listed.map_or(f32::INFINITY, |id| self.terms[id as usize].rank_weight);
-            qterms.push(QueryTerm { matches: kept, postings, cap, own, limit: most, alone: false, word, joined });
+            qterms.push(QueryTerm {
+                matches: kept,
+                postings,
+                cap,
+                own,
+                limit: most,
+                alone: false,
+                word,
+                joined,
+                groups: group,
+                text: at,
+            });
+            Some(qterms.len() - 1)
         };
-        let mut total: f32 = 0.0;
+        let mut totals = [0.0f32; GROUPS];
+        let mut group_words = [0u32; GROUPS];
         let mut joined = String::new();
         let mut bits = 0u32;
         let mut initials = std::mem::take(&mut s.initials);
         initials.clear();
-        for variant in &query.variants {
+        for (v, variant) in query.variants.iter().enumerate() {
             let mut variant_total = 0.0;
+            let g = v.min(GROUPS - 1);
+            let group = 1u8 << g;
             for (i, t) in variant.iter().enumerate() {
-                let before = qterms.len();
                 // Each word of each rendering has a bit (the first 32), so that its initial
                 // only counts where the word did not.
                 let bit = if bits < 32 { 1u32 << bits } else { 0 };
                 bits += 1;
+                group_words[g] |= bit;
                 let own = self.word_weight(&t.text) as f32;
-                add(&t.text, false, f32::INFINITY, own, bit, &mut qterms);
+                let term = add(&t.text, false, f32::INFINITY, own, bit, group, &mut qterms);
                 // A word's share of the query: its own weight if it is a listed word, or that
                 // of what it most likely is.
-                let share = match qterms.get(before) {
-                    Some(q) if before < qterms.len() && !self.vocab.contains(&t.text) => q.best_weight(self),
+                let share = match term {
+                    Some(q) if !self.vocab.contains(&t.text) => qterms[q].best_weight(self),
                     _ => own,
                 };
                 variant_total += if is_weak(t) { share * WEAK_FACTOR } else { share };
@@ -126,7 +158,7 @@ impl Index {
                 // A legal form of one word may be a word of a person's name (`Wei Chao`).
                 if let (TokenClass::LegalForm(_), Some(w)) = (t.class, t.written.as_deref()) {
                     if !w.contains(' ') {
-                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, 0, &mut qterms);
+                        add(w, false, f32::INFINITY, self.word_weight(w) as f32, 0, group, &mut qterms);
                     }
                 }
                 // Two and three words written together may be one listed word; it stands for
@@ -139,10 +171,10 @@ impl Index {
                     joined.push_str(&next.text);
                     cap += self.word_weight(&next.text) as f32;
                     covers |= bit << (k + 1);
-                    add(&joined, true, cap, f32::INFINITY, covers, &mut qterms);
+                    add(&joined, true, cap, f32::INFINITY, covers, group, &mut qterms);
                 }
             }
-            total = total.max(variant_total);
+            totals[g] = totals[g].max(variant_total);
         }
         // The query's acronyms as listed words (`Islamic State of Iraq and the Levant` and
         // `ISIL`): a listed word found so counts for the query words it stands for.
@@ -156,7 +188,7 @@ impl Index {
             if term.weak() {
                 continue;
             }
-            s.texts.push(letters);
+            let text = s.texts.push(letters);
             let words = &query.variants[variant][s0 as usize..s1 as usize];
             let cap: f32 = words.iter().filter(|t| !is_weak(t)).map(|t| self.word_weight(&t.text) as f32).sum();
             // The likeness is the share of the listed word's weight the query words are worth,
@@ -171,13 +203,21 @@ impl Index {
                     alone: letters.len() <= 3,
                     word: 0,
                     joined: false,
+                    groups: 1 << variant.min(GROUPS - 1),
+                    text,
                 });
             }
         }
         s.spelling = work;
         s.matches = matches;
         s.initials = initials;
-        if qterms.is_empty() || total <= 0.0 {
+        s.totals = totals;
+        s.group_words = group_words;
+        s.groups = query.variants.len().clamp(1, GROUPS);
+        s.letters = s.initials.iter().fold(0, |bits, i| bits | i.letter);
+        s.initial_gains = s.initials.iter().map(|i| i.gain).sum();
+        s.least_total = totals[..s.groups].iter().copied().filter(|&t| t > 0.0).fold(f32::INFINITY, f32::min);
+        if qterms.is_empty() || totals.iter().all(|&t| t <= 0.0) {
             s.keep(qterms);
             return Vec::new();
         }
@@ -191,17 +231,34 @@ impl Index {
         // Words written together come after the words: they add nothing to a name that has
         // one of their words apart (see `QueryTerm::joined`).
         qterms.sort_by_key(|q| (q.joined, q.postings));
-        let initial_gains: f32 = s.initials.iter().map(|i| i.gain).sum();
-        let mut rest: f32 = qterms.iter().map(|q| q.max_gain(self)).sum();
+        // Per rendering: what the terms left and the initials may add to a name.
+        let mut rest: [f32; GROUPS] =
+            group_words.map(|words| s.initials.iter().filter(|i| i.words & words != 0).map(|i| i.gain).sum());
+        let gains: Vec<f32> = qterms.iter().map(|q| q.max_gain(self)).collect();
+        for (q, &gain) in qterms.iter().zip(&gains) {
+            for (g, r) in rest.iter_mut().enumerate() {
+                if q.groups & 1 << g != 0 {
+                    *r += gain;
+                }
+            }
+        }
         let mut closed = false;
-        for (qi, q) in qterms.iter().enumerate() {
+        for ((qi, q), &gain) in qterms.iter().enumerate().zip(&gains) {
             let key = s.key(qi);
             if !closed && q.postings > MEMBERSHIP_MIN_POSTINGS && s.touched.len() >= limit {
-                // A name found by the remaining words alone scores at most this.
-                let bound = 2.0 * (rest + initial_gains) / total;
-                closed = s.more_than(limit, bound, total, &self.form_ranks);
+                // A name found by the remaining words alone scores at most this, in the
+                // rendering where they weigh most.
+                let bound =
+                    (0..GROUPS).filter(|&g| totals[g] > 0.0).map(|g| 2.0 * rest[g] / totals[g]).fold(0.0, f32::max);
+                // Above 1, only names whose renderings add up could be above it: too few to be
+                // worth counting.
+                closed = bound <= 1.0 && s.more_than(limit, bound, &self.form_ranks);
             }
-            rest -= q.max_gain(self);
+            for (g, r) in rest.iter_mut().enumerate() {
+                if q.groups & 1 << g != 0 {
+                    *r -= gain;
+                }
+            }
             if closed && s.touched.len() * q.matches.len() * 4 < q.postings {
                 // Few names found: look the term up in each of them.
                 self.look_up(q, key, s);
@@ -210,7 +267,7 @@ impl Index {
             }
         }
 
-        let mut ranked = self.best_forms(total, limit, s);
+        let mut ranked = self.best_forms(limit, s);
         let mut anchors: Vec<Candidate> = Vec::new();
         if s.touched.len() > limit {
             // Forms holding a rare query word exactly stay, whatever their rank.
@@ -223,7 +280,8 @@ impl Index {
                 for &form in &self.postings[t.start as usize..(t.start + t.len) as usize] {
                     if !ranked.iter().any(|&k| candidate_of(k).form == form) && !anchors.iter().any(|c| c.form == form)
                     {
-                        let score = share(s.acc(form), total, self.form_ranks[form as usize].weight).min(1.0);
+                        let score = s.found(form).map_or(0.0, |slot| s.score(slot, self.form_ranks[form as usize]));
+                        let score = score.min(1.0);
                         anchors.push(Candidate { form, score });
                     }
                 }
@@ -257,7 +315,7 @@ impl Index {
                 if q.joined && slot.words & q.word != 0 {
                     continue;
                 }
-                slot.acc += w;
+                slot.gain(w, q.groups);
                 slot.stamp = key;
                 slot.words |= q.word;
             }
@@ -276,11 +334,11 @@ impl Index {
             let postings = &self.postings[t.start as usize..(t.start + t.len) as usize];
             if q.alone {
                 for &name in postings.iter().filter(|&&name| self.form_alone[name as usize] != 0) {
-                    s.add(name, key, w, open, sets, apart);
+                    s.add(name, key, w, open, sets, apart, q.groups);
                 }
             } else {
                 for &name in postings {
-                    s.add(name, key, w, open, sets, apart);
+                    s.add(name, key, w, open, sets, apart, q.groups);
                 }
             }
         }
@@ -289,31 +347,20 @@ impl Index {
     /// The `limit` best names found, as `rank_key`s in no order. They are kept in a heap whose
     /// top is the worst of them: most names found rank below it and cost one comparison.
     #[inline(never)]
-    fn best_forms(&self, total: f32, limit: usize, s: &mut Scratch) -> Vec<u64> {
+    fn best_forms(&self, limit: usize, s: &mut Scratch) -> Vec<u64> {
         let mut best = std::mem::take(&mut s.ranked);
         best.clear();
         let mut best = std::collections::BinaryHeap::from(best);
-        let letters = s.initials.iter().fold(0, |bits, i| bits | i.letter);
         // The score of the worst form kept once `limit` are: a form scoring less is passed over
         // without making its key (one scoring the same may still go first, by its number).
         let mut worst_score = f32::NEG_INFINITY;
         for &n in &s.touched {
             // A touched form's slot is of this query.
-            let slot = s.slots[n as usize];
-            let rank = self.form_ranks[n as usize];
-            let mut acc = slot.acc;
-            if rank.initials & letters != 0 {
-                acc += s
-                    .initials
-                    .iter()
-                    .filter(|i| rank.initials & i.letter != 0 && slot.words & i.words != i.words)
-                    .map(|i| i.gain)
-                    .sum::<f32>();
+            let (slot, rank) = (&s.slots[n as usize], self.form_ranks[n as usize]);
+            if s.groups > 1 && s.upper(slot, rank) < worst_score {
+                continue;
             }
-            // Not capped at 1: a name that shares the query's words in more of its renderings
-            // (a name in Han characters read in Mandarin, Korean and Japanese) goes before
-            // one that shares them in fewer, rather than tying with it.
-            let score = share(acc, total, rank.weight);
+            let score = s.score(slot, rank);
             if score < worst_score {
                 continue;
             }
@@ -398,6 +445,10 @@ struct QueryTerm {
     /// `jang`) would otherwise count its words twice, `jiang` again for `jiayang`, and
     /// outrank the `佳 杨` asked for.
     joined: bool,
+    /// The renderings of the query that have the term, by bit (see [`GROUPS`]).
+    groups: u8,
+    /// Its position among the query's texts (`Scratch::texts`).
+    text: usize,
 }
 
 impl QueryTerm {
@@ -459,16 +510,40 @@ impl Marks {
     }
 }
 
-/// What retrieval keeps per name form during a query: one 12-byte slot, so that adding to a
+/// What retrieval keeps per name form during a query: one 24-byte slot, so that adding to a
 /// form touches one cache line (mostly).
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    acc: f32,
+    /// What the form has in common with each of the query's renderings (see [`GROUPS`]).
+    acc: [f32; GROUPS],
     /// `generation << 8 | query term` of the last term that added to the form.
     stamp: u32,
     /// The query words (by bit, see `QueryTerm::word`) some term has added to the form for.
     words: u32,
 }
+
+impl Slot {
+    /// Adds `w` to what the form has in common with the renderings `groups`.
+    #[inline]
+    fn gain(&mut self, w: f32, groups: u8) {
+        if groups == 1 {
+            self.acc[0] += w;
+            return;
+        }
+        for (g, acc) in self.acc.iter_mut().enumerate() {
+            if groups & 1 << g != 0 {
+                *acc += w;
+            }
+        }
+    }
+}
+
+/// A query's renderings (its Latin readings: an Arabic name read two ways, a Han name read in
+/// Mandarin, Korean and Japanese) are each weighed against a name apart, and a name scores
+/// as the rendering it shares most with: a word read two ways is one word, and a name that
+/// has both readings of it counts it once. Renderings past the fourth are taken together
+/// with the fourth.
+const GROUPS: usize = 4;
 
 /// Per-thread work space of retrieval, sized to the number of name forms and reused across
 /// queries (clearing only what a query touched).
@@ -490,6 +565,18 @@ struct Scratch {
     initials: Vec<Initial>,
     /// Emptied spelling lists of earlier query terms, kept for their capacity.
     spare: Vec<Vec<(u32, f32)>>,
+    /// What each rendering of the query weighs (see [`GROUPS`]; 0 for none).
+    totals: [f32; GROUPS],
+    /// The bits of the words of each rendering of the query (see `QueryTerm::word`).
+    group_words: [u32; GROUPS],
+    /// How many of `totals` are the query's.
+    groups: usize,
+    /// The letters of the query's initials, as in `FormRank::initials`.
+    letters: u32,
+    /// What all the query's initials weigh.
+    initial_gains: f32,
+    /// The least of `totals` above 0.
+    least_total: f32,
     /// Query count, 24 bits, never 0 (0 marks a slot no query touched).
     generation: u32,
 }
@@ -510,26 +597,92 @@ impl Scratch {
         }
     }
 
-    /// What the form has gathered in this query (nothing if this query has not touched it).
-    fn acc(&self, form: u32) -> f32 {
+    /// The slot of a form this query has found.
+    fn found(&self, form: u32) -> Option<&Slot> {
         let slot = &self.slots[form as usize];
-        if slot.stamp >> 8 == self.generation {
-            slot.acc
-        } else {
-            0.0
+        (slot.stamp >> 8 == self.generation).then_some(slot)
+    }
+
+    /// The retrieval score of a form found, of rank `rank`: its share of the rendering of the
+    /// query it shares most with, the query's initials that its own initials may stand for
+    /// included. Not capped at 1.
+    #[inline]
+    fn score(&self, slot: &Slot, rank: FormRank) -> f32 {
+        let initials = rank.initials & self.letters != 0;
+        if self.groups == 1 {
+            let mut acc = slot.acc[0];
+            if initials {
+                acc += self.initials_gain(slot, rank, 0);
+            }
+            return share(acc, self.totals[0], rank.weight);
         }
+        let mut best = 0.0f32;
+        for g in 0..self.groups {
+            let total = self.totals[g];
+            if total <= 0.0 {
+                continue;
+            }
+            let mut acc = slot.acc[g];
+            if initials {
+                acc += self.initials_gain(slot, rank, g);
+            }
+            best = best.max(share(acc, total, rank.weight));
+        }
+        best
+    }
+
+    /// At least [`Scratch::score`], for less work when the query has several renderings.
+    #[inline]
+    fn upper(&self, slot: &Slot, rank: FormRank) -> f32 {
+        let [a, b, c, d] = slot.acc;
+        let most = if a > b { a } else { b };
+        let most = if c > most { c } else { most };
+        let most = if d > most { d } else { most };
+        let initials = if rank.initials & self.letters != 0 { self.initial_gains } else { 0.0 };
+        share(most + initials, self.least_total, rank.weight)
+    }
+
+    /// What the query's initials add to a form found, for the query's rendering `g`: each
+    /// that the form writes, standing for words of the rendering it lacks.
+    fn initials_gain(&self, slot: &Slot, rank: FormRank, g: usize) -> f32 {
+        let mut gain = 0.0;
+        for i in &self.initials {
+            let words = i.words & self.group_words[g];
+            if rank.initials & i.letter != 0 && words != 0 && slot.words & words != words {
+                gain += i.gain;
+            }
+        }
+        gain
     }
 
     /// Whether at least `k` of the forms found so far have a retrieval score (what they have
-    /// so far) above `bound`: whether the `k`-th best is above it.
-    fn more_than(&self, k: usize, bound: f32, total: f32, ranks: &[FormRank]) -> bool {
+    /// so far, without initials) above `bound`: whether the `k`-th best is above it.
+    fn more_than(&self, k: usize, bound: f32, ranks: &[FormRank]) -> bool {
         // A form's weight only lowers its score: one whose share without it is not above the
-        // bound (with a margin for rounding) is not, and its weight is not read.
-        let need = bound * total * 0.5 * (1.0 - 1e-5);
+        // bound (with a margin for rounding) in any rendering is not, and its weight is not
+        // read.
+        let mut need = [f32::INFINITY; GROUPS];
+        for (need, &total) in need.iter_mut().zip(&self.totals[..self.groups]) {
+            if total > 0.0 {
+                *need = bound * total * 0.5 * (1.0 - 1e-5);
+            }
+        }
         let mut above = 0;
         for &n in &self.touched {
-            let acc = self.slots[n as usize].acc;
-            if acc > need && share(acc, total, ranks[n as usize].weight) > bound {
+            let acc = &self.slots[n as usize].acc;
+            // (Past the query's renderings, `need` is infinite.)
+            let may = if self.groups == 1 {
+                acc[0] > need[0]
+            } else {
+                acc[0] > need[0] || acc[1] > need[1] || acc[2] > need[2] || acc[3] > need[3]
+            };
+            if !may {
+                continue;
+            }
+            let weight = ranks[n as usize].weight;
+            let above_bound =
+                (0..self.groups).any(|g| self.totals[g] > 0.0 && share(acc[g], self.totals[g], weight) > bound);
+            if above_bound {
                 above += 1;
                 if above >= k {
                     return true;
@@ -555,7 +708,8 @@ impl Scratch {
     /// found before is only taken in when `open`, one that has any of the query words `apart`
     /// is left as it is.
     #[inline]
-    fn add(&mut self, form: u32, key: u32, w: f32, open: bool, sets: u32, apart: u32) {
+    #[allow(clippy::too_many_arguments)]
+    fn add(&mut self, form: u32, key: u32, w: f32, open: bool, sets: u32, apart: u32, groups: u8) {
         let slot = &mut self.slots[form as usize];
         if slot.stamp == key {
             return;
@@ -564,13 +718,13 @@ impl Scratch {
             if !open {
                 return;
             }
-            slot.acc = 0.0;
+            slot.acc = [0.0; GROUPS];
             slot.words = 0;
             self.touched.push(form);
         } else if slot.words & apart != 0 {
             return;
         }
-        slot.acc += w;
+        slot.gain(w, groups);
         slot.stamp = key;
         slot.words |= sets;
     }
@@ -590,17 +744,24 @@ impl QueryTexts {
     }
 
     fn contains(&self, text: &str) -> bool {
+        self.position(text).is_some()
+    }
+
+    /// Where `text` is among the texts.
+    fn position(&self, text: &str) -> Option<usize> {
         let mut start = 0;
-        self.ends.iter().any(|&end| {
+        self.ends.iter().position(|&end| {
             let found = &self.all[start..end] == text;
             start = end;
             found
         })
     }
 
-    fn push(&mut self, text: &str) {
+    /// Adds `text`; gives its position.
+    fn push(&mut self, text: &str) -> usize {
         self.all.push_str(text);
         self.ends.push(self.all.len());
+        self.ends.len() - 1
     }
 }
 
@@ -643,6 +804,8 @@ mod tests {
             alone: false,
             word: 0,
             joined: false,
+            groups: 1,
+            text: 0,
         };
         // `air` is a common word: it adds what three words like it would, not the acronym's 3.3.
         assert!((word(0.2).gain(&acronym("air", 3.3), 1.0) - 0.6).abs() < 1e-6);

@@ -138,7 +138,17 @@ fn render_word(word: &str, out: &mut String, vav_consonant: bool, translate: boo
             Some(s) if prev == Some(c) && matches!(c, 'ו' | 'י') => {
                 let _ = s;
             }
-            Some(s) => out.push_str(s),
+            Some(s) => {
+                // Hebrew writes no short vowel, and between a consonant and `ה` there was one
+                // (`כהן` Kohen, `מהדי` Mehdi): without it the two letters would read as one
+                // sound (`kh`, `sh`, `th`, ... `כה` is not `ח`). It is written `e`, the vowel
+                // of a `shva` spoken and of `segol`, which least turns a Hebrew name into a
+                // word of another language (`כהן` as `kahn` would be `Khan`).
+                if s == "h" && i > 0 && out.ends_with(['c', 'd', 'g', 'k', 'p', 's', 't', 'z']) {
+                    out.push('e');
+                }
+                out.push_str(s)
+            }
             None => out.push(c),
         }
     }
@@ -196,6 +206,9 @@ mod tests {
             ("בנימין נתניהו", "bnimin ntniho"),
             ("צפרירים קירור ומיזוג בע״מ", "tzfririm kiror vmizog ltd"),
             ("נחשול 3", "nchshol 3"),
+            // `כה` is two letters, not the sound of `ח`.
+            ("כהן", "kehn"),
+            ("משה", "msha"),
         ]
     );
 }
