@@ -515,8 +515,14 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
     // `Ahmad bin Hasan` is not `Hasan bin Ahmad`: words on either side of `bin` stay there.
     let filial = qf.flags.iter().any(|f| f.filial) && cf.flags.iter().any(|f| f.filial);
     let context = Context::new(mode, pair.person, pair.cross_script);
+    // (Lists are cut at `MAX_TOKENS`, see `Pair::new`.)
+    let mut c_vowels = [0; MAX_TOKENS];
+    if pair.syllabic {
+        ct.iter().zip(&mut c_vowels).for_each(|(b, v)| *v = e_vowels(&b.text));
+    }
     for (i, a) in qt.iter().enumerate() {
         let ar = token_ref(a, qf, i);
+        let a_vowels = if pair.syllabic { e_vowels(&a.text) } else { 0 };
         let number = memo.as_deref_mut().map(|memo| memo.query_token(pair.qform * MAX_TOKENS + i, a));
         for (j, b) in ct.iter().enumerate() {
             let similarity = || token_similarity(&ar, &token_ref(b, cf, j), mode, floor);
@@ -530,9 +536,7 @@ fn token_links(pair: &Pair, p: &CompareParams, mut memo: Option<&mut Memo>, out:
             }
             // A syllable is the same syllable, spelled by one romanisation or another, or
             // another syllable.
-            if pair.syllabic
-                && !same_syllable((&a.key, qf.syllabic, e_vowels(&a.text)), (&b.key, cf.syllabic, e_vowels(&b.text)))
-            {
+            if pair.syllabic && !same_syllable((&a.key, qf.syllabic, a_vowels), (&b.key, cf.syllabic, c_vowels[j])) {
                 s = s.min(p.syllable);
             }
             // A woman's form of a man's name is another name (not when an abjad, which

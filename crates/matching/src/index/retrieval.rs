@@ -606,7 +606,7 @@ impl Scratch {
     /// The retrieval score of a form found, of rank `rank`: its share of the rendering of the
     /// query it shares most with, the query's initials that its own initials may stand for
     /// included. Not capped at 1.
-    #[inline]
+    #[inline(always)]
     fn score(&self, slot: &Slot, rank: FormRank) -> f32 {
         let initials = rank.initials & self.letters != 0;
         if self.groups == 1 {
@@ -644,6 +644,9 @@ impl Scratch {
 
     /// What the query's initials add to a form found, for the query's rendering `g`: each
     /// that the form writes, standing for words of the rendering it lacks.
+    /// (Cold: most forms found write no initial of the query's, and the loops over forms
+    /// keep to the common path.)
+    #[cold]
     fn initials_gain(&self, slot: &Slot, rank: FormRank, g: usize) -> f32 {
         let mut gain = 0.0;
         for i in &self.initials {
